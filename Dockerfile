@@ -1,0 +1,18 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY payrollsync payrollsync
+COPY portal portal
+COPY connectors connectors
+COPY yuki_client yuki_client
+COPY sandbox sandbox
+COPY templates templates
+COPY static static
+COPY locale locale
+COPY manage.py ./
+RUN pip install --no-cache-dir . && \
+    SECRET_KEY=build-only-key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx SANDBOX_ENABLED=on \
+    python manage.py collectstatic --noinput
+USER nobody
+EXPOSE 8000

@@ -1,0 +1,156 @@
+"""The one document type both payroll sources deliver to the import engine.
+
+Loket and Nmbrs differ in everything but this: the engine records, books and reports
+`SourceDocument`s and never looks at where they came from beyond `source`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+CENT = Decimal("0.01")
+
+
+class Source(StrEnum):
+    LOKET = "loket"
+    NMBRS = "nmbrs"
+
+
+class DocumentKind(StrEnum):
+    PAYSLIP = "payslip"
+    JOURNAL = "journal"
+    WAGE_TAX_RETURN = "wage_tax_return"
+    SEPA = "sepa"
+    ANNUAL_DOCUMENT = "annual_document"
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A payroll period. Monthly for almost everyone; Loket also knows 4-weekly periods (number 1-13)."""
+
+    year: int
+    number: int
+    start: date
+    end: date
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        last = calendar.monthrange(year, month)[1]
+        return cls(year, month, date(year, month, 1), date(year, month, last))
+
+    @property
+    def key(self) -> str:
+        """Stable text form used in ledger keys: '2026-11' (or '2026-P13' for non-monthly numbers)."""
+        if self.start.year == self.year and self.start.month == self.number:
+            return f"{self.year}-{self.number:02d}"
+        return f"{self.year}-P{self.number:02d}"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+@dataclass(frozen=True)
+class JournalLine:
+    """One journal line. `amount` is signed the Yuki way: debit positive, credit negative."""
+
+    entry_date: date
+    gl_account: str
+    amount: Decimal
+    description: str
+    cost_centre: str = ""
+    contact_name: str = ""
+    contact_code: str = ""
+
+    def __post_init__(self):
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(f"amount must be a Decimal, got {type(self.amount).__name__}")
+        if not self.gl_account:
+            raise ValueError("a journal line needs a GL account")
+        object.__setattr__(self, "amount", self.amount.quantize(CENT))
+
+    @classmethod
+    def from_debit_credit(cls, *, entry_date: date, gl_account: str, debit: Decimal, credit: Decimal,
+                          description: str, **extra) -> JournalLine:
+        return cls(entry_date=entry_date, gl_account=gl_account, amount=Decimal(debit) - Decimal(credit),
+                   description=description, **extra)
+
+    def as_dict(self) -> dict:
+        return {
+            "entry_date": self.entry_date.isoformat(),
+            "gl_account": self.gl_account,
+            "amount": str(self.amount),
+            "description": self.description,
+            "cost_centre": self.cost_centre,
+            "contact_name": self.contact_name,
+            "contact_code": self.contact_code,
+        }
+
+
+class UnbalancedJournal(ValueError):
+    pass
+
+
+def check_balanced(lines: tuple[JournalLine, ...] | list[JournalLine]) -> None:
+    """Yuki rejects a journal unless it sums to zero in total and per entry date (FACTS.md)."""
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    if total != 0:
+        raise UnbalancedJournal(f"journal lines sum to {total}, not 0.00")
+    per_date: dict[date, Decimal] = {}
+    for line in lines:
+        per_date[line.entry_date] = per_date.get(line.entry_date, Decimal("0.00")) + line.amount
+    off = {d: s for d, s in per_date.items() if s != 0}
+    if off:
+        first = min(off)
+        raise UnbalancedJournal(f"journal lines dated {first.isoformat()} sum to {off[first]}, not 0.00")
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A payroll document as fetched from a source, ready for the ledger.
+
+    Exactly one of `content` (a file: PDF, XML) and `journal_lines` is set. `source_id` is stable
+    across fetches of the same document, so the ledger can key on it; `content_hash` changes when
+    the source corrects the document.
+    """
+
+    source: Source
+    kind: DocumentKind
+    source_id: str
+    period: Period
+    title: str
+    file_name: str = ""
+    content: bytes | None = None
+    journal_lines: tuple[JournalLine, ...] | None = None
+    metadata: dict = field(default_factory=dict, compare=False, hash=False)
+    content_hash: str = field(init=False)
+
+    def __post_init__(self):
+        if (self.content is None) == (self.journal_lines is None):
+            raise ValueError("a SourceDocument carries either content bytes or journal lines")
+        if not self.source_id:
+            raise ValueError("a SourceDocument needs a stable source_id")
+        if self.content is not None and not self.file_name:
+            raise ValueError("a file document needs a file name")
+        if self.journal_lines is not None:
+            object.__setattr__(self, "journal_lines", tuple(self.journal_lines))
+            check_balanced(self.journal_lines)
+        object.__setattr__(self, "content_hash", self._hash())
+
+    @property
+    def is_journal(self) -> bool:
+        return self.journal_lines is not None
+
+    def _hash(self) -> str:
+        digest = hashlib.sha256()
+        if self.content is not None:
+            digest.update(self.content)
+        else:
+            payload = json.dumps([line.as_dict() for line in self.journal_lines], sort_keys=True)
+            digest.update(payload.encode())
+        return digest.hexdigest()

@@ -1,0 +1,196 @@
+"""Settings, all from the environment (django-environ). The README has a table of every variable."""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").exists() and not env.bool("PAYROLLSYNC_IGNORE_DOTENV", default=False):
+    env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=False)
+# The sandboxes fake vendor logins: they are mounted only when this is on, never in production.
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=False)
+
+_INSECURE_KEY = "insecure-development-key-do-not-use-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY)
+# Fernet keys for secrets at rest, newest first: the first encrypts, all decrypt (rotation).
+SECRET_ENCRYPTION_KEYS = env.list("SECRET_ENCRYPTION_KEYS", default=[])
+_DEV_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1wcm9kdWN0aW9uISE="
+
+if DEBUG or SANDBOX_ENABLED:
+    SECRET_ENCRYPTION_KEYS = SECRET_ENCRYPTION_KEYS or [_DEV_ENCRYPTION_KEY]
+else:
+    if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")
+    if not SECRET_ENCRYPTION_KEYS or _DEV_ENCRYPTION_KEY in SECRET_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "Set SECRET_ENCRYPTION_KEYS (comma-separated Fernet keys, newest first). Make one with: "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        )
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Public address of the portal, used for the OAuth redirect URL registered at Loket.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "payrollsync.urls"
+WSGI_APPLICATION = "payrollsync.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The one-command run shares the file between web and worker: wait for locks instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "portal:dashboard"
+LOGOUT_REDIRECT_URL = "login"
+# Failed logins per (username, address) before the login is refused for LOGIN_LOCKOUT_SECONDS.
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="payrollsync@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Vendors -----------------------------------------------------------------------------------
+YUKI_REGION = env.str("YUKI_REGION", default="nl")  # nl -> api.yukiworks.nl, be -> api.yukiworks.be
+YUKI_BASE_URL = env.str("YUKI_BASE_URL", default="")  # overrides the region (e.g. the sandbox)
+# Our share of Yuki's 1000 calls/day/domain; the rest is left for the firm's other apps.
+YUKI_DAILY_BUDGET = env.int("YUKI_DAILY_BUDGET", default=800)
+YUKI_WSDL_CACHE_DIR = env.str("YUKI_WSDL_CACHE_DIR", default=str(BASE_DIR / "var" / "wsdl-cache"))
+
+LOKET_ENVIRONMENT = env.str("LOKET_ENVIRONMENT", default="sandbox" if SANDBOX_ENABLED else "production")
+LOKET_CLIENT_ID = env.str("LOKET_CLIENT_ID", default="")
+LOKET_CLIENT_SECRET = env.str("LOKET_CLIENT_SECRET", default="")
+
+NMBRS_ENVIRONMENT = env.str("NMBRS_ENVIRONMENT", default="sandbox" if SANDBOX_ENABLED else "live")
+
+# --- Celery (paperless-ngx style: CELERY_ namespace, static beat schedule with expiries) ---------
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The one-command run: an embedded broker in a folder, no Redis needed.
+    _broker_dir = BASE_DIR / "var" / "broker"
+    for _sub in ("queue", "processed"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+    }
+else:
+    # Redis redelivers an unacknowledged task after this long: keep it above the longest task.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {
+        "task": "portal.tasks.heartbeat",
+        "schedule": 60.0,
+        "options": {"expires": 55.0},
+        "kwargs": {"source": "beat"},
+    },
+}
+
+# --- Production hardening (manage.py check --deploy is clean with DEBUG off) ---------------------
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not SANDBOX_ENABLED)
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not SANDBOX_ENABLED)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if SANDBOX_ENABLED else 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+    SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"zeep": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+}

@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real PostgreSQL and Redis of this machine (or CI), never SQLite."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+os.environ.setdefault("CACHE_URL", "rediscache://127.0.0.1:6379/1")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 50)
+os.environ.setdefault("SECRET_ENCRYPTION_KEYS", "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy1vayE=")
+os.environ.setdefault("SANDBOX_ENABLED", "on")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "off")
+
+from payrollsync.settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from portal.views.auth import ThrottledLoginView
+
+urlpatterns = [
+    path("login/", ThrottledLoginView.as_view(), name="login"),
+    path("", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+    path("", include("portal.urls")),
+]
+
+if settings.SANDBOX_ENABLED:
+    # Fake vendor logins live here: never mounted unless the sandbox switch is on.
+    urlpatterns += [path("sandbox/", include("sandbox.urls"))]

@@ -1,0 +1,32 @@
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from portal.models import PortalMembership, PortalRole
+
+
+class Command(BaseCommand):
+    help = "Create (or reset) a portal administrator, the first user of a new installation."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--email", default="")
+        parser.add_argument("--password", help="Default: a random password, printed once.")
+        parser.add_argument("--reset", action="store_true", help="Reset the password of an existing user.")
+
+    @transaction.atomic
+    def handle(self, username, email, password, reset, **options):
+        User = get_user_model()
+        password = password or secrets.token_urlsafe(12)
+        user = User.objects.filter(username=username).first()
+        if user and not reset:
+            raise CommandError(f"User {username!r} exists; use --reset to set a new password.")
+        if user is None:
+            user = User(username=username, email=email)
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        PortalMembership.objects.update_or_create(user=user, defaults={"role": PortalRole.ADMINISTRATOR})
+        self.stdout.write(self.style.SUCCESS(f"Portal administrator {username!r}, password: {password}"))

@@ -1,0 +1,21 @@
+from portal.models.audit import AuditLogEntry
+from portal.models.connections import LoketConnection, NmbrsCredentials
+from portal.models.domains import Administration, Domain, PayrollSource
+from portal.models.heartbeat import ServiceHeartbeat
+from portal.models.roles import DomainMembership, PortalMembership, PortalRole
+from portal.models.settings import ImportSettings, PortalSettings
+
+__all__ = [
+    "Administration",
+    "AuditLogEntry",
+    "Domain",
+    "DomainMembership",
+    "ImportSettings",
+    "LoketConnection",
+    "NmbrsCredentials",
+    "PayrollSource",
+    "PortalMembership",
+    "PortalRole",
+    "PortalSettings",
+    "ServiceHeartbeat",
+]

@@ -1,0 +1,105 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.fields import EncryptedTextField
+
+WAGE_TAX_NUMBER_RE = re.compile(r"^\d{9}L\d{2}$")
+
+
+def normalize_wage_tax_number(value: str) -> str:
+    """'8123.45.678.l.01' and '812345678 L 01' are how people type it; store '812345678L01'."""
+    return re.sub(r"[\s.]", "", value or "").upper()
+
+
+def validate_wage_tax_number(value: str) -> None:
+    if value and not WAGE_TAX_NUMBER_RE.match(value):
+        raise ValidationError(
+            _("A wage tax number (loonheffingennummer) is 9 digits, the letter L and 2 digits, "
+              "for example 123456789L01."),
+            code="wage_tax_number",
+        )
+
+
+class PayrollSource(models.TextChoices):
+    LOKET = "loket", "Loket.nl"
+    NMBRS = "nmbrs", "Nmbrs"
+
+
+class Domain(models.Model):
+    """A Yuki domain (a client file). It may hold several administrations."""
+
+    name = models.CharField(_("name"), max_length=200)
+    yuki_domain_id = models.CharField(_("Yuki domain ID"), max_length=64, unique=True)
+    # Seed 000 step 3: without the payroll link feature ("contract") a domain is never imported.
+    payroll_link_active = models.BooleanField(_("payroll link feature active"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def __str__(self):
+        return self.name
+
+
+class Administration(models.Model):
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="administrations",
+                               verbose_name=_("domain"))
+    name = models.CharField(_("name"), max_length=200)
+    yuki_administration_id = models.CharField(_("Yuki administration ID"), max_length=64)
+    yuki_access_key = EncryptedTextField(_("Yuki access key (API key)"))
+    source = models.CharField(_("payroll source"), max_length=10, choices=PayrollSource.choices,
+                              default=PayrollSource.LOKET)
+
+    # Loket (seed 000 step 4): the client number is stored in Yuki's field "Relatiecode".
+    loket_client_number = models.CharField(_("Loket client number (Relatiecode)"), max_length=20, blank=True)
+    wage_tax_number = models.CharField(_("wage tax number (loonheffingennummer)"), max_length=12, blank=True,
+                                       validators=[validate_wage_tax_number])
+    use_portal_loket_access = models.BooleanField(_("use the portal's Loket access"), default=True)
+    own_loket_connection = models.OneToOneField(
+        "portal.LoketConnection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Nmbrs (seed 002)
+    use_portal_nmbrs_credentials = models.BooleanField(_("use the portal's Nmbrs credentials"), default=False)
+    own_nmbrs_credentials = models.OneToOneField(
+        "portal.NmbrsCredentials", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    nmbrs_company_id = models.BigIntegerField(_("Nmbrs company ID"), null=True, blank=True)
+    nmbrs_company_number = models.CharField(_("Nmbrs company number"), max_length=40, blank=True)
+    nmbrs_company_name = models.CharField(_("Nmbrs company name"), max_length=200, blank=True)
+
+    use_portal_import_settings = models.BooleanField(_("use the portal's import settings"), default=True)
+    own_import_settings = models.OneToOneField(
+        "portal.ImportSettings", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain__name", "name"]
+        verbose_name = _("administration")
+        verbose_name_plural = _("administrations")
+        constraints = [
+            models.UniqueConstraint(fields=["domain", "yuki_administration_id"],
+                                    name="unique_yuki_administration_per_domain"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.domain.name})"
+
+    def clean(self):
+        super().clean()
+        self.wage_tax_number = normalize_wage_tax_number(self.wage_tax_number)
+        validate_wage_tax_number(self.wage_tax_number)
+        if self.source == PayrollSource.LOKET:
+            missing = {}
+            if not self.loket_client_number:
+                missing["loket_client_number"] = _("Loket needs the client number to find this employer.")
+            if not self.wage_tax_number:
+                missing["wage_tax_number"] = _("Loket needs the wage tax number to find this employer.")
+            if missing:
+                raise ValidationError(missing)

@@ -1,0 +1,109 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(31)]
+# Seed 000: Yuki advises at least seven days between the first and the last import day.
+ADVISED_WINDOW_DAYS = 7
+
+
+class WageTaxReturnStatus(models.TextChoices):
+    """Nmbrs wage tax return statuses to fetch (seed 002: default 'locked')."""
+
+    LOCKED = "locked", _("Locked")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    ANY = "any", _("Any status")
+
+
+class ImportSettings(models.Model):
+    """What is imported automatically and on which days (seed 000 for Loket, seed 002 for Nmbrs).
+
+    Owned either by the portal (PortalSettings.import_settings) or by one administration that does
+    not use the portal's settings (Administration.own_import_settings). Which one applies is decided
+    in portal.effective.effective_settings, nowhere else.
+    """
+
+    auto_import = models.BooleanField(_("import payroll documents automatically"), default=False)
+    import_payslips = models.BooleanField(_("payslips"), default=True)
+    import_journals = models.BooleanField(_("journal entries"), default=True)
+    import_wage_tax_returns = models.BooleanField(_("wage tax returns"), default=True)
+    import_sepa_files = models.BooleanField(_("SEPA files (Nmbrs)"), default=False)
+    wage_tax_return_status = models.CharField(
+        _("wage tax return status to fetch (Nmbrs)"),
+        max_length=20,
+        choices=WageTaxReturnStatus.choices,
+        default=WageTaxReturnStatus.LOCKED,
+    )
+    first_day = models.PositiveSmallIntegerField(
+        _("first day of the current month from which documents are imported"),
+        default=1,
+        validators=DAY_VALIDATORS,
+    )
+    last_day = models.PositiveSmallIntegerField(
+        _("last day of the current month on which documents are imported"),
+        default=31,
+        validators=DAY_VALIDATORS,
+    )
+
+    class Meta:
+        verbose_name = _("import settings")
+        verbose_name_plural = _("import settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_day__gte=1, first_day__lte=31, last_day__gte=1, last_day__lte=31)
+                & models.Q(first_day__lte=models.F("last_day")),
+                name="import_window_days_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"import days {self.first_day}-{self.last_day}, automatic: {self.auto_import}"
+
+    def clean(self):
+        super().clean()
+        if self.first_day and self.last_day and self.first_day > self.last_day:
+            raise ValidationError(
+                {"last_day": _("The last day must be on or after the first day.")}, code="window_order"
+            )
+
+    def window_warning(self) -> str:
+        """The seed's advice, shown as a warning (a shorter window is allowed)."""
+        if self.first_day and self.last_day and self.last_day - self.first_day < ADVISED_WINDOW_DAYS:
+            return _(
+                "Yuki advises leaving at least seven days between the first and the last import day."
+            )
+        return ""
+
+
+
+class PortalSettings(models.Model):
+    """One row per installation: the portal's Loket connection, Nmbrs default and import settings."""
+
+    import_settings = models.OneToOneField(ImportSettings, on_delete=models.PROTECT, related_name="+")
+    loket_connection = models.OneToOneField(
+        "portal.LoketConnection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    nmbrs_credentials = models.OneToOneField(
+        "portal.NmbrsCredentials", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("portal settings")
+        verbose_name_plural = _("portal settings")
+
+    def __str__(self):
+        return str(_("Portal settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a singleton: there is one portal per installation
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "PortalSettings":
+        existing = cls.objects.select_related("import_settings").first()
+        if existing:
+            return existing
+        return cls.objects.create(pk=1, import_settings=ImportSettings.objects.create())

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from portal.views import administrations, audit, dashboard, domains, portal_settings, users
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("settings/", portal_settings.portal_settings, name="settings"),
+    path("domains/new/", domains.domain_create, name="domain-create"),
+    path("domains/<int:pk>/", domains.domain_detail, name="domain"),
+    path("domains/<int:pk>/edit/", domains.domain_edit, name="domain-edit"),
+    path("domains/<int:domain_pk>/administrations/new/", administrations.administration_create,
+         name="administration-create"),
+    path("administrations/<int:pk>/", administrations.administration_detail, name="administration"),
+    path("administrations/<int:pk>/edit/", administrations.administration_edit, name="administration-edit"),
+    path("audit/", audit.audit_log, name="audit"),
+    path("users/", users.user_list, name="users"),
+    path("users/new/", users.user_create, name="user-create"),
+    path("users/<int:pk>/", users.user_edit, name="user-edit"),
+]

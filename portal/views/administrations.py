@@ -1,0 +1,86 @@
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from portal import auditing, permissions
+from portal.effective import effective_settings
+from portal.forms.settings import AdministrationForm, ImportSettingsForm, NmbrsCredentialsForm
+from portal.models import Administration, ImportSettings, NmbrsCredentials, PayrollSource, PortalSettings
+from portal.status import connection_state
+from portal.views.access import administration_for, domain_for, portal_view
+
+
+@portal_view()
+def administration_detail(request, pk):
+    administration = administration_for(request.user, pk, edit=False)
+    effective = effective_settings(administration)
+    return render(request, "portal/administration_detail.html", {
+        "administration": administration,
+        "effective": effective,
+        "connection": connection_state(effective),
+        "can_edit": permissions.can_edit_domain(request.user, administration.domain),
+    })
+
+
+@portal_view()
+def administration_create(request, domain_pk):
+    domain = domain_for(request.user, domain_pk, edit=True)
+    return _edit(request, Administration(domain=domain))
+
+
+@portal_view()
+def administration_edit(request, pk):
+    return _edit(request, administration_for(request.user, pk, edit=True))
+
+
+def _edit(request, administration: Administration):
+    """One page for all of an administration's settings, with the two 'use the portal's' switches.
+
+    The own import settings and own Nmbrs credentials are sub-forms that only count (and are only
+    validated) when the administration does not use the portal's.
+    """
+    is_new = administration.pk is None
+    data = request.POST if request.method == "POST" else None
+    form = AdministrationForm(data, instance=administration)
+    own_import = administration.own_import_settings or ImportSettings(
+        **{f: getattr(PortalSettings.load().import_settings, f) for f in ImportSettingsForm.Meta.fields}
+    )
+    credentials = administration.own_nmbrs_credentials or NmbrsCredentials()
+    import_form = ImportSettingsForm(data, instance=own_import, prefix="own")
+    nmbrs_form = NmbrsCredentialsForm(data, instance=credentials, prefix="nmbrs")
+
+    if data is not None and form.is_valid():
+        wants_own_import = not form.cleaned_data["use_portal_import_settings"]
+        wants_own_nmbrs = (form.cleaned_data["source"] == PayrollSource.NMBRS
+                           and not form.cleaned_data["use_portal_nmbrs_credentials"])
+        sub_forms_ok = (not wants_own_import or import_form.is_valid()) and \
+                       (not wants_own_nmbrs or nmbrs_form.is_valid())
+        if sub_forms_ok:
+            with transaction.atomic():
+                if wants_own_import:
+                    before = auditing.snapshot(own_import) if own_import.pk else None
+                    auditing.save_audited(request.user, import_form.instance, before,
+                                          label=_("Import settings of %(name)s") % {"name": form.instance.name})
+                    form.instance.own_import_settings = import_form.instance
+                if wants_own_nmbrs:
+                    before = auditing.snapshot(credentials) if credentials.pk else None
+                    auditing.save_audited(request.user, nmbrs_form.instance, before,
+                                          label=_("Nmbrs credentials of %(name)s") % {"name": form.instance.name})
+                    form.instance.own_nmbrs_credentials = nmbrs_form.instance
+                before = None if is_new else auditing.snapshot(Administration.objects.get(pk=administration.pk))
+                auditing.save_audited(request.user, form.instance, before)
+            messages.success(request, _("Administration %(name)s is saved.") % {"name": form.instance.name})
+            if wants_own_import and (warning := import_form.instance.window_warning()):
+                messages.warning(request, warning)
+            return redirect("portal:administration", pk=form.instance.pk)
+
+    return render(request, "portal/administration_form.html", {
+        "administration": administration,
+        "domain": administration.domain,
+        "is_new": is_new,
+        "form": form,
+        "import_form": import_form,
+        "nmbrs_form": nmbrs_form,
+        "portal_import": PortalSettings.load().import_settings,
+    })

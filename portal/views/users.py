@@ -1,0 +1,75 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from portal import auditing, permissions
+from portal.forms.users import UserForm
+from portal.models import DomainMembership, PortalMembership
+from portal.views.access import portal_view
+
+User = get_user_model()
+
+
+@portal_view(permissions.can_manage_users)
+def user_list(request):
+    users = User.objects.order_by("username").select_related("portal_membership").prefetch_related(
+        "domain_memberships__domain")
+    return render(request, "portal/user_list.html", {"users": users})
+
+
+@portal_view(permissions.can_manage_users)
+def user_create(request):
+    return _edit(request, User())
+
+
+@portal_view(permissions.can_manage_users)
+def user_edit(request, pk):
+    return _edit(request, get_object_or_404(User, pk=pk))
+
+
+def _edit(request, user):
+    is_new = user.pk is None
+    form = UserForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        if user.pk == request.user.pk and form.cleaned_data["portal_role"] != "administrator":
+            form.add_error("portal_role", _("You cannot take away your own administrator role."))
+        else:
+            with transaction.atomic():
+                before = None if is_new else _role_snapshot(user)
+                user = form.save(commit=False)
+                if form.cleaned_data["password"]:
+                    user.set_password(form.cleaned_data["password"])
+                user.save()
+                role = form.cleaned_data["portal_role"]
+                if role:
+                    PortalMembership.objects.update_or_create(user=user, defaults={"role": role})
+                else:
+                    PortalMembership.objects.filter(user=user).delete()
+                domains = set(form.cleaned_data["backoffice_domains"])
+                DomainMembership.objects.filter(user=user).exclude(domain__in=domains).delete()
+                for domain in domains:
+                    DomainMembership.objects.get_or_create(user=user, domain=domain)
+                after = _role_snapshot(user)
+                changes = {k: {"old": (before or {}).get(k, ""), "new": v} for k, v in after.items()
+                           if (before or {}).get(k, "") != v}
+                if form.cleaned_data["password"]:
+                    changes[_("password")] = {"old": "", "new": auditing.SECRET_SET}
+                auditing.record(request.user, "created" if is_new else "changed", user, changes,
+                                label=user.username)
+            messages.success(request, _("User %(name)s is saved.") % {"name": user.username})
+            return redirect("portal:users")
+    return render(request, "portal/user_form.html", {"form": form, "edited_user": user, "is_new": is_new})
+
+
+def _role_snapshot(user) -> dict:
+    membership = PortalMembership.objects.filter(user=user).first()
+    return {
+        _("username"): user.username,
+        _("e-mail"): user.email,
+        _("active"): "yes" if user.is_active else "no",
+        _("portal role"): membership.get_role_display() if membership else "",
+        _("backoffice in domains"): ", ".join(
+            sorted(DomainMembership.objects.filter(user=user).values_list("domain__name", flat=True))),
+    }

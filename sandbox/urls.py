@@ -1,0 +1,43 @@
+"""Mounts the vendor sandboxes under /sandbox/<vendor>/ (included only when SANDBOX_ENABLED is on)."""
+
+import io
+
+from django.http import Http404, HttpResponse
+from django.urls import re_path
+from django.views.decorators.csrf import csrf_exempt
+
+from sandbox import registry
+
+
+@csrf_exempt
+def passthrough(request, vendor: str, rest: str):
+    try:
+        app = registry.get(vendor)
+    except (KeyError, ImportError) as exc:
+        raise Http404(f"no sandbox {vendor!r}") from exc
+    body = request.body
+    environ = dict(request.environ)
+    environ["SCRIPT_NAME"] = f"{request.META.get('SCRIPT_NAME', '')}/sandbox/{vendor}"
+    environ["PATH_INFO"] = "/" + rest
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ.pop("sandbox.body", None)
+
+    captured = {}
+
+    def start_response(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = status, headers
+
+    chunks = app(environ, start_response)
+    try:
+        content = b"".join(chunks)
+    finally:
+        getattr(chunks, "close", lambda: None)()
+    code, _, reason = captured["status"].partition(" ")
+    response = HttpResponse(content, status=int(code), reason=reason or None)
+    for name, value in captured["headers"]:
+        response[name] = value
+    return response
+
+
+urlpatterns = [re_path(r"^(?P<vendor>yuki|loket|nmbrs)/(?P<rest>.*)$", passthrough, name="sandbox")]

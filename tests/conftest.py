@@ -1,0 +1,69 @@
+"""Shared fixtures. Named users make permission tests read like sentences:
+
+alice  portal administrator         bob    portal backoffice
+carol  backoffice of domain "Acme"  dave   backoffice of domain "Bakkerij"
+erin   a user without any role
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from portal.models import Administration, Domain, DomainMembership, PortalMembership, PortalRole
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username, portal_role=None, domains=()):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD,
+                                                email=f"{username}@example.nl")
+    if portal_role:
+        PortalMembership.objects.create(user=user, role=portal_role)
+    for domain in domains:
+        DomainMembership.objects.create(user=user, domain=domain)
+    return user
+
+
+@pytest.fixture
+def acme(db):
+    return Domain.objects.create(name="Acme", yuki_domain_id="dom-acme", payroll_link_active=True)
+
+
+@pytest.fixture
+def bakkerij(db):
+    return Domain.objects.create(name="Bakkerij", yuki_domain_id="dom-bakkerij", payroll_link_active=True)
+
+
+@pytest.fixture
+def acme_admin(acme):
+    return Administration.objects.create(
+        domain=acme, name="Acme B.V.", yuki_administration_id="adm-acme", yuki_access_key="acme-key-123",
+        loket_client_number="1001", wage_tax_number="123456789L01",
+    )
+
+
+@pytest.fixture
+def bakkerij_admin(bakkerij):
+    return Administration.objects.create(
+        domain=bakkerij, name="Bakkerij B.V.", yuki_administration_id="adm-bakkerij",
+        yuki_access_key="bakkerij-key-456", loket_client_number="2002", wage_tax_number="987654321L02",
+    )
+
+
+@pytest.fixture
+def users(acme, bakkerij):
+    return {
+        "alice": make_user("alice", PortalRole.ADMINISTRATOR),
+        "bob": make_user("bob", PortalRole.BACKOFFICE),
+        "carol": make_user("carol", domains=[acme]),
+        "dave": make_user("dave", domains=[bakkerij]),
+        "erin": make_user("erin"),
+    }
+
+
+@pytest.fixture
+def login(client):
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user

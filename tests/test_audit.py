@@ -1,0 +1,38 @@
+import pytest
+from django.urls import reverse
+
+from portal.models import AuditLogEntry
+
+
+@pytest.mark.django_db
+def test_changing_an_administration_is_logged_with_fields_and_masked_secrets(users, acme_admin, login):
+    client = login(users["carol"])
+    response = client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
+        "name": "Acme Holding B.V.", "yuki_administration_id": "adm-acme", "yuki_access_key": "BRAND-NEW-KEY",
+        "source": "loket", "loket_client_number": "1001", "wage_tax_number": "123456789L01",
+        "use_portal_loket_access": "on", "use_portal_import_settings": "on"})
+    assert response.status_code == 302
+    entry = AuditLogEntry.objects.get(object_id=str(acme_admin.pk), action="changed")
+    assert entry.username == "carol"
+    changed = {label.lower(): change for label, change in entry.changes.items()}
+    name_change = next(v for k, v in changed.items() if k in ("naam", "name"))
+    assert name_change == {"old": "Acme B.V.", "new": "Acme Holding B.V."}
+    assert "BRAND-NEW-KEY" not in str(entry.changes) and "acme-key-123" not in str(entry.changes)
+    assert any("set" in str(change["new"]) for change in entry.changes.values())
+    assert len(entry.changes) == 2, "unchanged fields are not listed"
+
+
+@pytest.mark.django_db
+def test_own_import_settings_are_logged_and_the_page_lists_entries(users, acme_admin, login):
+    client = login(users["alice"])
+    client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
+        "name": "Acme B.V.", "yuki_administration_id": "adm-acme", "yuki_access_key": "", "source": "loket",
+        "loket_client_number": "1001", "wage_tax_number": "123456789L01", "use_portal_loket_access": "on",
+        "own-auto_import": "on", "own-first_day": "2", "own-last_day": "15",
+        "own-wage_tax_return_status": "locked"})
+    acme_admin.refresh_from_db()
+    assert acme_admin.use_portal_import_settings is False
+    assert acme_admin.own_import_settings.last_day == 15
+    assert AuditLogEntry.objects.filter(object_repr__contains="Acme B.V.").count() == 2
+    page = client.get(reverse("portal:audit")).content.decode()
+    assert "alice" in page and "Acme B.V." in page

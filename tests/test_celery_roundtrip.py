@@ -1,0 +1,64 @@
+"""A task sent through the real Redis broker and executed by a real worker process."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from portal.models import ServiceHeartbeat
+from portal.tasks import heartbeat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def worker(transactional_db):
+    queue = f"test-{uuid.uuid4().hex[:8]}"  # a private queue: no other worker can take our task
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "payrollsync.settings_test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "payrollsync", "worker", "--pool=solo", "--concurrency=1",
+         "-Q", queue, "--without-gossip", "--without-mingle", "--loglevel=warning"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    yield queue
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.mark.celery_worker
+def test_a_task_goes_through_redis_to_a_real_worker(worker):
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    source = f"roundtrip-{uuid.uuid4().hex[:6]}"
+    heartbeat.apply_async(kwargs={"source": source}, queue=worker)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if ServiceHeartbeat.objects.filter(name=source).exists():
+            break
+        time.sleep(0.2)
+    beat = ServiceHeartbeat.objects.get(name=source)
+    assert beat.hostname, "the worker recorded where it ran"
+
+
+def test_celery_settings_protect_against_lost_tasks():
+    from payrollsync.celery import app
+
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.broker_transport_options["visibility_timeout"] > app.conf.task_time_limit
+    for entry in app.conf.beat_schedule.values():
+        assert entry["options"]["expires"] < entry["schedule"], "a backed-up queue never runs stale copies"

@@ -1,0 +1,58 @@
+"""Production settings refuse to start without real keys; `check --deploy` is clean with them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "payrollsync.settings",
+    "PAYROLLSYNC_IGNORE_DOTENV": "1",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+    "ALLOWED_HOSTS": "portal.example.nl",
+}
+
+
+def run(args, **extra_env):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SECRET_KEY", "SECRET_ENCRYPTION_KEYS", "DEBUG", "SANDBOX_ENABLED", "DATABASE_URL",
+                        "SECURE_SSL_REDIRECT")}
+    env.update(PRODUCTION, **extra_env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_refuses_to_start_without_a_secret_key():
+    result = run(["check"], SECRET_ENCRYPTION_KEYS=Fernet.generate_key().decode())
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_refuses_to_start_without_an_encryption_key():
+    result = run(["check"], SECRET_KEY="k" * 60)
+    assert result.returncode != 0
+    assert "SECRET_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_check_deploy_is_clean_with_real_keys():
+    result = run(["check", "--deploy", "--fail-level", "WARNING"],
+                 SECRET_KEY=Fernet.generate_key().decode() + Fernet.generate_key().decode(),
+                 SECRET_ENCRYPTION_KEYS=Fernet.generate_key().decode())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_sandbox_urls_do_not_exist_when_the_switch_is_off():
+    code = ("import django; django.setup(); from django.urls import resolve, Resolver404\n"
+            "try:\n    resolve('/sandbox/yuki/Accounting.asmx'); print('MOUNTED')\n"
+            "except Resolver404:\n    print('ABSENT')")
+    env = {k: v for k, v in os.environ.items() if k != "SANDBOX_ENABLED"}
+    env.update(PRODUCTION, SECRET_KEY="k" * 60, SECRET_ENCRYPTION_KEYS=Fernet.generate_key().decode())
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "ABSENT", result.stderr
+    env["SANDBOX_ENABLED"] = "on"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "MOUNTED", result.stderr

@@ -1,0 +1,76 @@
+"""The override rules: the administration's own settings only when it opted out of the portal's."""
+
+import pytest
+
+from portal.effective import Origin, effective_settings
+from portal.models import ImportSettings, LoketConnection, NmbrsCredentials, PortalSettings
+from portal.models.connections import ConnectionStatus
+
+
+@pytest.fixture
+def portal(db):
+    portal = PortalSettings.load()
+    portal.import_settings.auto_import = True
+    portal.import_settings.first_day, portal.import_settings.last_day = 5, 25
+    portal.import_settings.save()
+    portal.loket_connection = LoketConnection.objects.create(environment="sandbox", refresh_token="portal-rt",
+                                                             status=ConnectionStatus.AUTHORISED)
+    portal.nmbrs_credentials = NmbrsCredentials.objects.create(login_email="p@x.nl", api_token="t", tenant_key="p")
+    portal.save()
+    return portal
+
+
+def test_portal_settings_apply_by_default(portal, acme_admin):
+    effective = effective_settings(acme_admin)
+    assert effective.import_settings.pk == portal.import_settings.pk
+    assert effective.import_settings_origin == Origin.PORTAL
+    assert effective.loket_connection.refresh_token == "portal-rt"
+    assert effective.loket_connection_origin == Origin.PORTAL
+
+
+def test_own_import_settings_override_the_portals(portal, acme_admin):
+    acme_admin.use_portal_import_settings = False
+    acme_admin.own_import_settings = ImportSettings.objects.create(auto_import=False, first_day=10, last_day=20)
+    acme_admin.save()
+    effective = effective_settings(acme_admin)
+    assert effective.import_settings_origin == Origin.ADMINISTRATION
+    assert (effective.import_settings.first_day, effective.import_settings.auto_import) == (10, False)
+
+
+def test_own_settings_are_ignored_while_the_portals_are_used(portal, acme_admin):
+    acme_admin.own_import_settings = ImportSettings.objects.create(first_day=10, last_day=20)
+    acme_admin.save()
+    assert effective_settings(acme_admin).import_settings.first_day == 5
+
+
+def test_opting_out_without_own_settings_imports_nothing_automatically(portal, acme_admin):
+    acme_admin.use_portal_import_settings = False
+    acme_admin.save()
+    effective = effective_settings(acme_admin)
+    assert effective.import_settings_origin == Origin.ADMINISTRATION
+    assert effective.import_settings.auto_import is False
+
+
+def test_own_loket_connection(portal, acme_admin):
+    acme_admin.use_portal_loket_access = False
+    acme_admin.save()
+    assert effective_settings(acme_admin).loket_connection is None, "own access not authorised yet"
+    acme_admin.own_loket_connection = LoketConnection.objects.create(environment="sandbox", refresh_token="own-rt")
+    acme_admin.save()
+    effective = effective_settings(acme_admin)
+    assert effective.loket_connection.refresh_token == "own-rt"
+    assert effective.loket_connection_origin == Origin.ADMINISTRATION
+
+
+def test_nmbrs_credentials_default_to_own_and_can_use_the_portals(portal, acme_admin):
+    assert effective_settings(acme_admin).nmbrs_credentials is None
+    acme_admin.use_portal_nmbrs_credentials = True
+    acme_admin.save()
+    assert effective_settings(acme_admin).nmbrs_credentials.login_email == "p@x.nl"
+
+
+def test_domain_contract_is_part_of_the_effective_settings(portal, acme_admin):
+    assert effective_settings(acme_admin).payroll_link_active is True
+    acme_admin.domain.payroll_link_active = False
+    acme_admin.domain.save()
+    assert effective_settings(acme_admin).payroll_link_active is False

@@ -1,0 +1,122 @@
+"""The whole role matrix: each role x each page and action, including another domain's objects by URL."""
+
+import pytest
+from django.urls import reverse
+
+from portal.models import Administration, Domain, PortalSettings
+
+# page name -> (method, url builder, data builder)
+OK, DENIED = "ok", "denied"
+
+MATRIX = {
+    #  action                      alice bob   carol dave  erin
+    "dashboard":                   (OK, OK, OK, OK, DENIED),
+    "portal settings":             (OK, OK, DENIED, DENIED, DENIED),
+    "save portal import settings": (OK, OK, DENIED, DENIED, DENIED),
+    "add domain page":             (OK, DENIED, DENIED, DENIED, DENIED),
+    "add domain":                  (OK, DENIED, DENIED, DENIED, DENIED),
+    "view Acme":                   (OK, OK, OK, DENIED, DENIED),
+    "edit Acme page":              (OK, DENIED, DENIED, DENIED, DENIED),
+    "switch Acme contract off":    (OK, DENIED, DENIED, DENIED, DENIED),
+    "view Acme administration":    (OK, OK, OK, DENIED, DENIED),
+    "edit Acme administration page": (OK, DENIED, OK, DENIED, DENIED),
+    "save Acme administration":    (OK, DENIED, OK, DENIED, DENIED),
+    "add administration to Acme page": (OK, DENIED, OK, DENIED, DENIED),
+    "add administration to Acme":  (OK, DENIED, OK, DENIED, DENIED),
+    "audit log":                   (OK, DENIED, DENIED, DENIED, DENIED),
+    "user list":                   (OK, DENIED, DENIED, DENIED, DENIED),
+    "add user":                    (OK, DENIED, DENIED, DENIED, DENIED),
+}
+ROLES = ["alice", "bob", "carol", "dave", "erin"]
+
+
+def admin_post_data(administration, **changes):
+    data = {
+        "name": administration.name, "yuki_administration_id": administration.yuki_administration_id,
+        "yuki_access_key": "", "source": "loket", "loket_client_number": administration.loket_client_number,
+        "wage_tax_number": administration.wage_tax_number, "use_portal_loket_access": "on",
+        "use_portal_import_settings": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def request_for(action, acme, acme_admin):
+    return {
+        "dashboard": ("get", reverse("portal:dashboard"), None),
+        "portal settings": ("get", reverse("portal:settings"), None),
+        "save portal import settings": ("post", reverse("portal:settings"), {
+            "section": "import", "import-auto_import": "on", "import-import_payslips": "on",
+            "import-wage_tax_return_status": "locked", "import-first_day": "3", "import-last_day": "20"}),
+        "add domain page": ("get", reverse("portal:domain-create"), None),
+        "add domain": ("post", reverse("portal:domain-create"), {"name": "New", "yuki_domain_id": "dom-new"}),
+        "view Acme": ("get", reverse("portal:domain", args=[acme.pk]), None),
+        "edit Acme page": ("get", reverse("portal:domain-edit", args=[acme.pk]), None),
+        "switch Acme contract off": ("post", reverse("portal:domain-edit", args=[acme.pk]),
+                                     {"name": "Acme", "yuki_domain_id": "dom-acme"}),
+        "view Acme administration": ("get", reverse("portal:administration", args=[acme_admin.pk]), None),
+        "edit Acme administration page": ("get", reverse("portal:administration-edit", args=[acme_admin.pk]), None),
+        "save Acme administration": ("post", reverse("portal:administration-edit", args=[acme_admin.pk]),
+                                     admin_post_data(acme_admin, name="Acme Renamed B.V.")),
+        "add administration to Acme page": ("get", reverse("portal:administration-create", args=[acme.pk]), None),
+        "add administration to Acme": ("post", reverse("portal:administration-create", args=[acme.pk]), {
+            "name": "Acme Two", "yuki_administration_id": "adm-two", "yuki_access_key": "k2", "source": "loket",
+            "loket_client_number": "1003", "wage_tax_number": "111222333L01", "use_portal_loket_access": "on",
+            "use_portal_import_settings": "on"}),
+        "audit log": ("get", reverse("portal:audit"), None),
+        "user list": ("get", reverse("portal:users"), None),
+        "add user": ("get", reverse("portal:user-create"), None),
+    }[action]
+
+
+def state(acme):
+    """What a denied action must not have changed."""
+    portal = PortalSettings.load()
+    acme.refresh_from_db()
+    return (portal.import_settings.first_day, Domain.objects.count(), acme.payroll_link_active,
+            list(Administration.objects.order_by("pk").values_list("name", flat=True)))
+
+
+@pytest.mark.parametrize("action", MATRIX)
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_role_matrix(action, role_index, users, acme, acme_admin, bakkerij_admin, client):
+    user = users[ROLES[role_index]]
+    expected = MATRIX[action][role_index]
+    method, url, data = request_for(action, acme, acme_admin)
+    before = state(acme)
+    client.force_login(user)
+    response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+    if expected == OK:
+        assert response.status_code in (200, 302), response.content[:500]
+        if method == "post":
+            assert response.status_code == 302, "a valid POST redirects after saving"
+            assert state(acme) != before, "an allowed action changed something"
+    else:
+        assert response.status_code == 403
+        assert state(acme) == before, "a denied action changed nothing"
+
+
+@pytest.mark.parametrize("action", MATRIX)
+def test_anonymous_is_sent_to_login(action, acme, acme_admin, client):
+    method, url, data = request_for(action, acme, acme_admin)
+    response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_backoffice_sees_only_its_domains_on_the_dashboard(users, acme_admin, bakkerij_admin, login):
+    page = login(users["carol"]).get(reverse("portal:dashboard")).content.decode()
+    assert "Acme B.V." in page
+    assert "Bakkerij" not in page
+
+
+def test_portal_backoffice_sees_every_domain(users, acme_admin, bakkerij_admin, login):
+    page = login(users["bob"]).get(reverse("portal:dashboard")).content.decode()
+    assert "Acme B.V." in page and "Bakkerij B.V." in page
+
+
+def test_backoffice_cannot_reach_another_domains_administration_by_url(users, bakkerij_admin, login):
+    client = login(users["carol"])
+    for name in ("portal:administration", "portal:administration-edit"):
+        assert client.get(reverse(name, args=[bakkerij_admin.pk])).status_code == 403
+    assert client.get(reverse("portal:administration-create", args=[bakkerij_admin.domain.pk])).status_code == 403
