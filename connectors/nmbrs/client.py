@@ -1,0 +1,199 @@
+"""The Nmbrs SOAP v3 client (zeep).
+
+- One parsed zeep client per (base URL, service) per process: parsing a WSDL is slow and the
+  WSDL is the same for every tenant, so credentials travel per call, never in the cached client.
+- Every call carries `AuthHeaderWithDomain` (Username = login e-mail, Token = API token,
+  Domain = tenant key), FACTS.md (Nmbrs).
+- Faults become typed errors via `errors.parse_fault` (the one place that reads fault texts);
+  fault 1006 (a transient login failure) is retried a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import requests
+import zeep
+from lxml import etree
+from zeep.exceptions import Fault, TransportError, XMLParseError, XMLSyntaxError
+from zeep.exceptions import ValidationError as ZeepValidationError
+from zeep.transports import Transport
+
+from connectors.nmbrs.environments import (
+    COMPANY_SERVICE,
+    DEBTOR_SERVICE,
+    LIVE,
+    namespace,
+    service_url,
+    wsdl_url,
+)
+from connectors.nmbrs.errors import (
+    LoginTemporarilyFailed,
+    NmbrsBadResponse,
+    NmbrsError,
+    NmbrsUnavailable,
+    parse_fault,
+)
+from connectors.nmbrs.records import Company, Debtor, Run, WageTaxReturn
+
+HEADER = "AuthHeaderWithDomain"
+WSDL_TIMEOUT = 30.0
+OPERATION_TIMEOUT = 120.0  # all payslips of a run come back as one (large) base64 PDF
+ATTEMPTS_ON_1006 = 3
+RETRY_DELAY = 1.0
+_ZEEP_FAILURES = (Fault, TransportError, requests.RequestException, XMLSyntaxError, XMLParseError,
+                  etree.XMLSyntaxError, ZeepValidationError)
+
+
+@dataclass(frozen=True)
+class NmbrsCredentials:
+    username: str  # the login e-mail ("Client ID", seed 002)
+    token: str = field(repr=False)  # the API token ("Client Secret"): never logged or shown
+    tenant_key: str = ""  # the subdomain ("Tenant Key"); see credentials.normalize_tenant_key
+
+
+@dataclass
+class _ParsedService:
+    client: zeep.Client
+    proxy: object
+    header: object
+
+
+_parsed: dict[tuple[str, str, float], _ParsedService] = {}
+_parsed_lock = threading.Lock()
+
+
+def _load(base_url: str, service: str, timeout: float) -> _ParsedService:
+    key = (base_url, service, timeout)
+    with _parsed_lock:
+        if key in _parsed:
+            return _parsed[key]
+        transport = Transport(session=requests.Session(), timeout=WSDL_TIMEOUT, operation_timeout=timeout)
+        settings = zeep.Settings(strict=True, xml_huge_tree=True)
+        try:
+            client = zeep.Client(wsdl_url(base_url, service), transport=transport, settings=settings)
+        except requests.RequestException as exc:
+            raise NmbrsUnavailable(f"Could not load the Nmbrs {service} description from "
+                                   f"{wsdl_url(base_url, service)}: {exc}", operation="WSDL") from exc
+        except (XMLSyntaxError, XMLParseError, etree.XMLSyntaxError, TransportError) as exc:
+            raise NmbrsBadResponse(f"The Nmbrs {service} description at {wsdl_url(base_url, service)} is "
+                                   f"not a readable WSDL: {exc}", operation="WSDL") from exc
+        ns = namespace(service)
+        # Bind to the configured host, whatever address the WSDL itself names.
+        proxy = client.create_service(f"{{{ns}}}{service}Soap", service_url(base_url, service))
+        parsed = _ParsedService(client, proxy, client.get_element(f"{{{ns}}}{HEADER}"))
+        _parsed[key] = parsed
+        return parsed
+
+
+def forget_parsed_services() -> None:
+    """Drop the per-process cache (tests that restart a sandbox on another port)."""
+    with _parsed_lock:
+        _parsed.clear()
+
+
+class NmbrsClient:
+    """Calls Nmbrs for one set of credentials. Thread-safe; cheap to create per task."""
+
+    def __init__(self, credentials: NmbrsCredentials, base_url: str = LIVE, *,
+                 timeout: float = OPERATION_TIMEOUT, attempts_on_1006: int = ATTEMPTS_ON_1006,
+                 retry_delay: float = RETRY_DELAY, sleep=time.sleep):
+        self.credentials = credentials
+        self.base_url = base_url.rstrip("/") + "/"
+        self.timeout = timeout
+        self.attempts_on_1006 = max(1, attempts_on_1006)
+        self.retry_delay = retry_delay
+        self._sleep = sleep
+
+    # --- the one way every operation is called -------------------------------------------------
+    def call(self, service: str, operation: str, **params):
+        parsed = _load(self.base_url, service, self.timeout)
+        header = parsed.header(Username=self.credentials.username, Token=self.credentials.token,
+                               Domain=self.credentials.tenant_key)
+        for attempt in range(1, self.attempts_on_1006 + 1):
+            try:
+                return getattr(parsed.proxy, operation)(**params, _soapheaders=[header])
+            except _ZEEP_FAILURES as exc:
+                error = self._translate(exc, service, operation)
+            if isinstance(error, LoginTemporarilyFailed) and attempt < self.attempts_on_1006:
+                self._sleep(self.retry_delay * attempt)
+                continue
+            raise error
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _translate(self, exc: Exception, service: str, operation: str) -> NmbrsError:
+        where = f"{service}.{operation}"
+        if isinstance(exc, Fault):
+            error = parse_fault(exc.message or "", operation)
+        elif isinstance(exc, TransportError):
+            if exc.status_code == 200:
+                error = NmbrsBadResponse(f"Nmbrs answered {where} with unreadable XML "
+                                         f"(HTTP {exc.status_code}); try again later.", operation=operation)
+            else:
+                error = NmbrsUnavailable(f"Nmbrs answered {where} with HTTP {exc.status_code} and no SOAP "
+                                         f"fault; the service is probably down, try again later.",
+                                         operation=operation)
+        elif isinstance(exc, requests.Timeout):
+            error = NmbrsUnavailable(f"Nmbrs did not answer {where} within {self.timeout:g} s; try again "
+                                     f"later.", operation=operation)
+        elif isinstance(exc, requests.RequestException):
+            error = NmbrsUnavailable(f"The connection to Nmbrs failed during {where} ({exc.__class__.__name__}); "
+                                     f"try again later.", operation=operation)
+        else:
+            error = NmbrsBadResponse(f"Nmbrs answered {where} with XML that does not match its WSDL: {exc}",
+                                     operation=operation)
+        error.__cause__ = exc
+        return error
+
+    # --- listing operations (typed) -----------------------------------------------------------
+    def debtors(self) -> list[Debtor]:
+        return [Debtor.from_soap(d) for d in _items(self.call(DEBTOR_SERVICE, "List_GetAll"), "Debtor")]
+
+    def companies(self, debtor_id: int | None = None) -> list[Company]:
+        if debtor_id is None:
+            result = self.call(COMPANY_SERVICE, "List_GetAll")
+        else:
+            result = self.call(COMPANY_SERVICE, "List_GetByDebtor", DebtorId=debtor_id)
+        return [Company.from_soap(c) for c in _items(result, "Company")]
+
+    def runs(self, company_id: int, year: int) -> list[Run]:
+        result = self.call(COMPANY_SERVICE, "Run_GetList", CompanyId=company_id, Year=year)
+        return [Run.from_soap(r) for r in _items(result, "RunInfo")]
+
+    def wage_tax_returns(self, company_id: int, year: int) -> list[WageTaxReturn]:
+        """All returns of a year: Nmbrs has no status filter here, callers filter (FACTS.md)."""
+        result = self.call(COMPANY_SERVICE, "WageTax_GetList", CompanyId=company_id, intYear=year)
+        return [WageTaxReturn.from_soap(w) for w in _items(result, "WageTax")]
+
+
+def _items(result, item_name: str) -> list:
+    """zeep gives an ArrayOfX as a list, as an object holding the list, or None when empty."""
+    if result is None:
+        return []
+    if isinstance(result, list):
+        return result
+    inner = getattr(result, item_name, None)
+    if inner is None and isinstance(result, dict):
+        inner = result.get(item_name)
+    return list(inner or [])
+
+
+def pdf_bytes(result, operation: str) -> bytes:
+    """A `Payslip`/`SalaryDocument` result (one base64 `PDF` field) -> the PDF bytes."""
+    value = result if isinstance(result, bytes | bytearray) else getattr(result, "PDF", None)
+    if value is None and isinstance(result, dict):
+        value = result.get("PDF")
+    if not value:
+        raise NmbrsBadResponse(f"Nmbrs answered {operation} without a PDF.", operation=operation)
+    if not bytes(value).startswith(b"%PDF"):
+        raise NmbrsBadResponse(f"Nmbrs answered {operation} with content that is not a PDF.", operation=operation)
+    return bytes(value)
+
+
+def text_bytes(result, operation: str) -> bytes:
+    """A string result holding an XML document -> its UTF-8 bytes."""
+    if not result or not str(result).strip():
+        raise NmbrsBadResponse(f"Nmbrs answered {operation} with an empty document.", operation=operation)
+    return str(result).encode("utf-8")

@@ -1,0 +1,125 @@
+"""The fetcher the import engine calls: Nmbrs documents of a company as `SourceDocument`s.
+
+Seed 002: the product fetches wage tax returns (by status, default "locked"), payslips and SEPA
+files (plus journals for booking), and annual documents on demand ("Jaarstukken: als ze locked
+zijn", fetched by a bulk action for many companies at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from connectors.documents import DocumentKind, Period, SourceDocument
+from connectors.nmbrs import mapping, operations
+from connectors.nmbrs.client import NmbrsClient
+from connectors.nmbrs.errors import NmbrsError, NotFound
+from connectors.nmbrs.records import Run
+
+DEFAULT_WAGE_TAX_STATUS = "locked"  # seed 002: "standaard alle aangiftes met de status 'locked'"
+ALL_STATUSES = None
+
+
+def default_payment_date(period: Period) -> date:
+    """The execution date asked of Nmbrs for a run's SEPA file: the last day of the period.
+    (Salaries are paid at the end of the period in most Dutch payrolls; make it a setting if asked.)"""
+    return period.end
+
+
+@dataclass
+class AnnualDocumentsResult:
+    """Outcome of a bulk fetch: one company's failure never stops the others."""
+
+    year: int
+    documents: list[SourceDocument] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)  # company id -> why nothing was fetched
+    failed: dict[int, NmbrsError] = field(default_factory=dict)  # company id -> the error
+    missing: list[tuple[int, str]] = field(default_factory=list)  # (company id, slug) Nmbrs did not have
+
+    def documents_of(self, company_id: int) -> list[SourceDocument]:
+        return [d for d in self.documents if d.metadata.get("company_id") == company_id]
+
+
+class NmbrsSource:
+    def __init__(self, client: NmbrsClient, *, payment_date: Callable[[Period], date] = default_payment_date):
+        self.client = client
+        self.payment_date = payment_date
+
+    def documents(self, company_id: int, period: Period, kinds: Iterable[DocumentKind],
+                  wage_tax_status: str | Iterable[str] | None = DEFAULT_WAGE_TAX_STATUS) -> list[SourceDocument]:
+        """Documents of one company for one period. `wage_tax_status`: one status, several, or
+        None for every status (Nmbrs cannot filter; we do, case-insensitively)."""
+        kinds = list(dict.fromkeys(kinds))
+        if DocumentKind.ANNUAL_DOCUMENT in kinds:
+            raise ValueError("annual documents are fetched per year: use NmbrsSource.annual_documents")
+        out: list[SourceDocument] = []
+        run_kinds = [k for k in kinds if k in operations.RUN_DOCUMENT_KINDS]
+        if run_kinds:
+            for run in self.runs_in(company_id, period):
+                out.extend(self._run_documents(company_id, period, run, run_kinds))
+        if DocumentKind.WAGE_TAX_RETURN in kinds:
+            out.extend(self.wage_tax_returns(company_id, period, wage_tax_status))
+        return out
+
+    def runs_in(self, company_id: int, period: Period) -> list[Run]:
+        runs = [r for r in self.client.runs(company_id, period.year) if r.covers(period.number)]
+        return sorted(runs, key=lambda r: (r.number, r.id))
+
+    def _run_documents(self, company_id: int, period: Period, run: Run, kinds: list[DocumentKind]):
+        for kind in kinds:
+            if kind is DocumentKind.PAYSLIP:
+                pdf = operations.fetch_payslips_pdf(self.client, company_id, run)
+                yield mapping.run_file_document(company_id, period, run, kind, pdf)
+            elif kind is DocumentKind.SEPA:
+                xml = operations.fetch_sepa_xml(self.client, company_id, run, self.payment_date(period))
+                yield mapping.run_file_document(company_id, period, run, kind, xml)
+            elif kind is DocumentKind.JOURNAL:
+                xml = operations.fetch_journal_xml(self.client, company_id, run)
+                yield mapping.journal_document(company_id, period, run, xml)
+
+    def wage_tax_returns(self, company_id: int, period: Period,
+                         status: str | Iterable[str] | None = DEFAULT_WAGE_TAX_STATUS) -> list[SourceDocument]:
+        wanted = None if status is None else ({status} if isinstance(status, str) else set(status))
+        out = []
+        for wage_tax in self.client.wage_tax_returns(company_id, period.year):
+            if wage_tax.period != period.number:
+                continue
+            if wanted is not None and not any(wage_tax.has_status(s) for s in wanted):
+                continue
+            xml = operations.fetch_wage_tax_xml(self.client, company_id, wage_tax.id)
+            out.append(mapping.wage_tax_document(company_id, period, wage_tax, xml))
+        return out
+
+    def annual_documents(self, company_ids: Iterable[int], year: int,
+                         documents: Iterable[operations.AnnualDocument] = operations.ANNUAL_DOCUMENTS
+                         ) -> AnnualDocumentsResult:
+        """Annual documents of `year` for each company, only once the year's final run is locked
+        (seed 002). Per company: documents, or why it was skipped, or the error that stopped it."""
+        documents = list(documents)
+        result = AnnualDocumentsResult(year)
+        for company_id in dict.fromkeys(company_ids):
+            try:
+                final = self.final_run(company_id, year)
+                if final is None:
+                    result.skipped[company_id] = f"no payroll runs in {year}"
+                    continue
+                if not final.is_locked:
+                    result.skipped[company_id] = (f"the final run of {year} ({final.description or final.number}) "
+                                                  f"is not locked yet")
+                    continue
+                for document in documents:
+                    try:
+                        pdf = operations.fetch_annual_document_pdf(self.client, company_id, final, document)
+                    except NotFound:
+                        result.missing.append((company_id, document.slug))
+                        continue
+                    result.documents.append(
+                        mapping.annual_document_source(company_id, year, final, document, pdf))
+            except NmbrsError as error:
+                result.failed[company_id] = error
+        return result
+
+    def final_run(self, company_id: int, year: int) -> Run | None:
+        runs = self.client.runs(company_id, year)
+        return max(runs, key=lambda r: (r.period_end, r.number, r.id)) if runs else None

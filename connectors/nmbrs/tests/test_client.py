@@ -1,0 +1,137 @@
+"""The real zeep client against the sandbox over HTTP: listing operations, header, misbehaviour."""
+
+import pytest
+
+from connectors.nmbrs import client as client_module
+from connectors.nmbrs.client import NmbrsClient, NmbrsCredentials
+from connectors.nmbrs.errors import (
+    NmbrsBadResponse,
+    NmbrsUnavailable,
+    NoCompanyAccess,
+    NotFound,
+    UnknownNmbrsError,
+)
+from connectors.nmbrs.operations import PAYSLIPS, fetch_payslips_pdf
+from connectors.nmbrs.records import Run
+from sandbox.nmbrs import data
+
+
+def test_debtors_are_listed_with_id_number_and_name(client):
+    debtors = client.debtors()
+    assert [(d.id, d.number, d.name) for d in debtors] == [(d.id, d.number, d.name) for d in data.DEBTORS]
+
+
+def test_companies_of_a_debtor(client):
+    companies = client.companies(debtor_id=7001)
+    assert [(c.id, c.number, c.name) for c in companies] == [
+        (50001, 101, "Bakkerij Jansen B.V."), (50002, 102, "Jansen Vastgoed B.V.")]
+    assert companies[0].wage_tax_period == "Month" and companies[0].kvk_number == "34123456"
+
+
+def test_every_call_carries_the_auth_header_with_domain(client, nmbrs_app):
+    client.debtors()
+    client.companies()
+    assert [(c.service, c.username, c.domain, c.token_given) for c in nmbrs_app.state.calls] == [
+        ("DebtorService", data.DEMO_USERNAME, data.DEMO_DOMAIN, True),
+        ("CompanyService", data.DEMO_USERNAME, data.DEMO_DOMAIN, True),
+    ]
+
+
+def test_runs_of_a_year_reach_the_current_month(client, today):
+    runs = client.runs(50003, today.year)
+    assert [r.period_end for r in runs] == list(range(1, today.month + 1))
+    current = runs[-1]
+    assert not current.is_locked and all(r.is_locked for r in runs[:-1])
+    assert current.run_at is not None and current.run_at.date() <= today
+
+
+def test_wage_tax_returns_come_unfiltered_with_their_statuses(client, today):
+    returns = client.wage_tax_returns(50001, today.year - 1)
+    assert [w.period for w in returns] == list(range(1, 13))
+    assert {w.status for w in returns} >= {"Locked", "Sent"}
+    sent = next(w for w in returns if w.status == "Sent")
+    unsent = next(w for w in returns if w.status == "Locked")
+    assert sent.sent_at is not None and unsent.sent_at is None  # .NET's 0001-01-01 means "not set"
+
+
+def test_a_company_of_another_debtor_is_fault_1003(make_client):
+    limited = make_client(data.ONE_DEBTOR_USERNAME, data.ONE_DEBTOR_TOKEN)
+    with pytest.raises(NoCompanyAccess):
+        limited.runs(50003, 2025)
+    with pytest.raises(NoCompanyAccess):
+        limited.companies(debtor_id=7002)
+
+
+def test_an_unknown_run_is_fault_2046(client, today):
+    with pytest.raises(NotFound):
+        fetch_payslips_pdf(client, 50001, Run(999, 1, today.year, 1, 1, "", None, True))
+
+
+def test_the_parsed_wsdl_is_shared_by_every_client_of_the_process(base_url, nmbrs_app):
+    client_module.forget_parsed_services()
+    users = [(data.DEMO_USERNAME, data.DEMO_TOKEN), (data.ONE_DEBTOR_USERNAME, data.ONE_DEBTOR_TOKEN),
+             (data.NO_ANNUAL_RIGHTS_USERNAME, data.NO_ANNUAL_RIGHTS_TOKEN)]
+    seen = [len(NmbrsClient(NmbrsCredentials(u, t, data.DEMO_DOMAIN), base_url).companies()) for u, t in users]
+    assert seen == [4, 2, 4]  # each call carried its own credentials...
+    assert nmbrs_app.faults.calls["nmbrs:WSDL"] == 1  # ...through the one parsed client
+    assert [c.username for c in nmbrs_app.state.calls] == [u for u, _ in users]
+
+
+def test_the_client_binds_to_the_configured_url_not_the_wsdl_address(base_url, nmbrs_app):
+    client_module.forget_parsed_services()
+    parsed = client_module._load(base_url, "CompanyService", 5.0)
+    assert parsed.proxy._binding_options["address"] == base_url + "CompanyService.asmx"
+
+
+def test_a_slow_answer_within_the_timeout_succeeds(client, nmbrs_app):
+    nmbrs_app.faults.add("delay", vendor="nmbrs", operation="List_GetAll", seconds=0.3)
+    assert client.companies()
+
+
+def test_no_answer_within_the_timeout_is_unavailable(make_client, nmbrs_app):
+    impatient = make_client(timeout=0.5)
+    impatient.companies()  # WSDL loaded before the fault
+    nmbrs_app.faults.add("timeout", vendor="nmbrs", operation="Run_GetList", seconds=2)
+    with pytest.raises(NmbrsUnavailable) as info:
+        impatient.runs(50001, 2025)
+    assert info.value.transient and "within 0.5 s" in info.value.message
+
+
+def test_http_500_without_a_soap_fault_is_unavailable(client, nmbrs_app):
+    nmbrs_app.faults.add("http_error", vendor="nmbrs", operation="List_GetAll", status=500,
+                         body="Service Unavailable")
+    with pytest.raises(NmbrsUnavailable) as info:
+        client.companies()
+    assert "HTTP 500" in info.value.message
+
+
+def test_a_dropped_connection_is_unavailable(client, nmbrs_app):
+    client.debtors()
+    nmbrs_app.faults.add("drop_before", vendor="nmbrs", operation="List_GetAll")
+    with pytest.raises(NmbrsUnavailable):
+        client.debtors()
+
+
+def test_malformed_xml_is_a_bad_response(client, nmbrs_app):
+    nmbrs_app.faults.add("malformed", vendor="nmbrs", operation="Run_GetList")
+    with pytest.raises(NmbrsBadResponse) as info:
+        client.runs(50001, 2025)
+    assert info.value.transient
+
+
+def test_an_unknown_fault_keeps_the_vendor_text(client, nmbrs_app):
+    nmbrs_app.faults.add("soap_fault", vendor="nmbrs", operation="WageTax_GetList", message="9999: Unknown error")
+    with pytest.raises(UnknownNmbrsError) as info:
+        client.wage_tax_returns(50001, 2025)
+    assert info.value.code == 9999 and "9999: Unknown error" in info.value.message
+
+
+def test_a_dead_host_is_unavailable():
+    client_module.forget_parsed_services()
+    dead = NmbrsClient(NmbrsCredentials("a@b.nl", "t", "x"), "http://127.0.0.1:9/soap/v3/")
+    with pytest.raises(NmbrsUnavailable):
+        dead.companies()
+
+
+def test_payslips_operation_name_is_the_v2_all_in_one_pdf():
+    assert PAYSLIPS == "SalaryDocuments_GetAllPayslipsPDFByRunCompany_v2"

@@ -1,0 +1,74 @@
+"""Fault texts -> typed errors (the one place they are read), with messages a user can act on."""
+
+import pytest
+
+from connectors.nmbrs.errors import (
+    InvalidCredentials,
+    LoginTemporarilyFailed,
+    MissingApiRights,
+    NoCompanyAccess,
+    NotFound,
+    UnknownNmbrsError,
+    UnknownTenant,
+    parse_fault,
+)
+
+ASMX = "Server was unable to process request. ---> "
+
+
+@pytest.mark.parametrize(("text", "cls", "transient"), [
+    (ASMX + "1001: Invalid Authentication", InvalidCredentials, False),
+    (ASMX + "1002: Insufficient rights", MissingApiRights, False),
+    (ASMX + "1003: Authorization data: no access to company 5", NoCompanyAccess, False),
+    (ASMX + "1006: Login failed, please try again", LoginTemporarilyFailed, True),
+    (ASMX + "2043: Invalid domain 'x'", UnknownTenant, False),
+    (ASMX + "2046: Run not found", NotFound, False),
+    (ASMX + "9999: Unknown error", UnknownNmbrsError, True),
+    ("System.Web.Services.Protocols.SoapException: Server was unable to process request. --->1001:Invalid", InvalidCredentials, False),
+])
+def test_each_nmbrs_code_becomes_its_own_error(text, cls, transient):
+    error = parse_fault(text, "Run_GetList")
+    assert type(error) is cls
+    assert error.transient is transient
+    assert error.fault_text == text
+    assert error.operation == "Run_GetList"
+
+
+def test_a_1001_that_names_the_domain_is_an_unknown_tenant_key():
+    error = parse_fault(ASMX + "1001: Invalid Authentication: domain 'kantor' not found")
+    assert isinstance(error, UnknownTenant)
+    assert error.vendor_code == 1001 and error.code == 2043
+    assert "part before .nmbrs.nl" in error.message
+    assert error.user_message_nl.startswith("Tenant Key niet gevonden")
+    assert "vóór .nmbrs.nl" in error.user_message_nl
+
+
+def test_wrong_email_or_token_tells_which_fields_to_check():
+    error = parse_fault(ASMX + "1001: Invalid Authentication")
+    assert "login e-mail" in error.message and "API token" in error.message
+    assert "Client ID" in error.user_message_nl and "Client Secret" in error.user_message_nl
+
+
+def test_missing_rights_names_the_user_template_and_webservices_right_edit():
+    error = parse_fault(ASMX + "1002: Insufficient rights", "Run_GetList")
+    assert "User templates" in error.message and "Webservices Right Edit" in error.message
+    assert "Run_GetList" in error.message
+    assert "User templates" in error.user_message_nl and "Webservices Right Edit" in error.user_message_nl
+    assert not error.needs_annual_document_rights
+
+
+def test_missing_annual_document_rights_names_the_salarydocuments_annualdocument_rights():
+    error = parse_fault(ASMX + "1002: Insufficient rights", "SalaryDocuments_AnnualDocument_AnualStatement")
+    assert error.needs_annual_document_rights
+    assert '"SalaryDocuments_AnnualDocument"' in error.message
+    assert "Company services" in error.user_message_nl
+    assert "SalaryDocuments_AnnualDocument" in error.user_message_nl
+
+
+def test_unknown_codes_keep_the_code_and_text_without_a_code_is_unknown():
+    error = parse_fault(ASMX + "4711: Something new")
+    assert isinstance(error, UnknownNmbrsError) and error.code == 4711
+    assert "4711: Something new" in error.message
+    bare = parse_fault("Object reference not set to an instance of an object.", "WageTax_GetXML")
+    assert isinstance(bare, UnknownNmbrsError) and bare.code is None
+    assert "WageTax_GetXML" in bare.message
