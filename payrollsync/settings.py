@@ -137,6 +137,11 @@ LOKET_ENVIRONMENT = env.str("LOKET_ENVIRONMENT", default="sandbox" if SANDBOX_EN
 LOKET_CLIENT_ID = env.str("LOKET_CLIENT_ID", default="")
 LOKET_CLIENT_SECRET = env.str("LOKET_CLIENT_SECRET", default="")
 
+# --- Imports ---------------------------------------------------------------------------------
+# Loket's nightly import (seed 000), local time; a missed night is caught up within this many hours.
+IMPORT_NIGHTLY_TIME = env.str("IMPORT_NIGHTLY_TIME", default="02:30")
+IMPORT_CATCH_UP_HOURS = env.int("IMPORT_CATCH_UP_HOURS", default=30)
+
 NMBRS_ENVIRONMENT = env.str("NMBRS_ENVIRONMENT", default="sandbox" if SANDBOX_ENABLED else "live")
 
 # --- Celery (paperless-ngx style: CELERY_ namespace, static beat schedule with expiries) ---------

@@ -2,6 +2,8 @@ from portal.models.audit import AuditLogEntry
 from portal.models.connections import LoketConnection, NmbrsCredentials
 from portal.models.domains import Administration, Domain, PayrollSource
 from portal.models.heartbeat import ServiceHeartbeat
+from portal.models.imports import ImportRun, RunStatus, RunTrigger
+from portal.models.ledger import EntryState, EventKind, LedgerEntry, LedgerEvent
 from portal.models.roles import DomainMembership, PortalMembership, PortalRole
 from portal.models.settings import ImportSettings, PortalSettings
 
@@ -9,6 +11,13 @@ __all__ = [
     "Administration",
     "AuditLogEntry",
     "Domain",
+    "EntryState",
+    "EventKind",
+    "ImportRun",
+    "LedgerEntry",
+    "LedgerEvent",
+    "RunStatus",
+    "RunTrigger",
     "DomainMembership",
     "ImportSettings",
     "LoketConnection",

@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RunTrigger(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    MANUAL = "manual", _("Manual")
+    RETRY = "retry", _("Retry of failed documents")
+    BACKFILL = "backfill", _("Earlier month")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    PARTLY_FAILED = "partly_failed", _("Partly failed")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class RunCategory(models.TextChoices):
+    PAYROLL = "payroll", _("Payroll documents")
+    ANNUAL = "annual", _("Annual documents")
+
+
+class ImportRun(models.Model):
+    """One import of one administration: the run log's row (like Yoobi's Yuki log, seed 001)."""
+
+    administration = models.ForeignKey("portal.Administration", on_delete=models.CASCADE, related_name="runs")
+    category = models.CharField(max_length=20, choices=RunCategory.choices, default=RunCategory.PAYROLL)
+    source = models.CharField(max_length=10)
+    trigger = models.CharField(max_length=20, choices=RunTrigger.choices)
+    # A scheduled run's slot ("loket:2026-11-22", "nmbrs:2026-11-22T07"): unique per administration,
+    # so a slot is enqueued once however often (or by how many beats) the schedule is evaluated.
+    slot = models.CharField(max_length=40, blank=True)
+    periods = models.JSONField(default=list)  # ["2026-10", "2026-11"]
+    kinds = models.JSONField(default=list)  # ["payslip", "journal", "wage_tax_return"]
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
+    result = models.TextField(blank=True)  # in words, for the bookkeeper
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    fetched = models.PositiveIntegerField(default=0)
+    booked = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+    yuki_calls = models.PositiveIntegerField(default=0)
+    dry_run_preview = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import run")
+        constraints = [
+            models.UniqueConstraint(fields=["administration", "slot"], condition=~models.Q(slot=""),
+                                    name="one_run_per_schedule_slot"),
+        ]
+
+    def __str__(self):
+        return f"{self.administration_id} {self.trigger} {self.slot or self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (RunStatus.QUEUED, RunStatus.RUNNING)

@@ -1,0 +1,93 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EntryState(models.TextChoices):
+    NEW = "new", _("To be booked")
+    PUSHING = "pushing", _("Being booked")
+    BOOKED = "booked", _("Booked")
+    FAILED = "failed", _("Failed")
+    # The outcome of a Yuki call is unknown (timeout, crash after sending): never retried blindly.
+    NEEDS_CHECK = "needs_check", _("Needs a check")
+    WAITING_BUDGET = "waiting_budget", _("Waiting for Yuki budget")
+
+
+class LedgerEntry(models.Model):
+    """Each source document once: the guarantee that nothing is lost and nothing is booked twice.
+
+    The state `pushing` is committed before the Yuki call, under a lease; see portal.imports.ledger.
+    """
+
+    administration = models.ForeignKey("portal.Administration", on_delete=models.CASCADE,
+                                       related_name="ledger_entries")
+    source = models.CharField(max_length=10)
+    kind = models.CharField(max_length=20)
+    source_id = models.CharField(max_length=200)
+    period = models.CharField(max_length=10)
+    title = models.CharField(max_length=300)
+    file_name = models.CharField(max_length=255, blank=True)
+    content_hash = models.CharField(max_length=64)  # of the latest version fetched
+    version = models.PositiveIntegerField(default=1)
+    state = models.CharField(max_length=20, choices=EntryState.choices, default=EntryState.NEW, db_index=True)
+    # What to book, kept until it is booked so a retry never needs the source again.
+    content = models.BinaryField(null=True, blank=True)
+    journal_lines = models.JSONField(null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    # What was booked last (hash and lines): a correction reverses these lines.
+    booked_hash = models.CharField(max_length=64, blank=True)
+    booked_journal_lines = models.JSONField(null=True, blank=True)
+    yuki_reference = models.CharField(max_length=100, blank=True)
+    booked_at = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_run = models.ForeignKey("portal.ImportRun", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "kind", "title"]
+        verbose_name = _("ledger entry")
+        constraints = [
+            models.UniqueConstraint(fields=["administration", "source", "kind", "source_id", "period"],
+                                    name="one_ledger_entry_per_source_document"),
+        ]
+        indexes = [models.Index(fields=["state", "lease_expires_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.period}, v{self.version}): {self.state}"
+
+
+class EventKind(models.TextChoices):
+    FETCHED = "fetched", _("Fetched")
+    UNCHANGED = "unchanged", _("Unchanged, already booked")
+    CORRECTION = "correction", _("Changed at the source: booked again as a new version")
+    CLAIMED = "claimed", _("Sent to Yuki")
+    BOOKED = "booked", _("Booked")
+    FAILED = "failed", _("Failed")
+    NEEDS_CHECK = "needs_check", _("Outcome unknown: needs a check")
+    RECONCILED = "reconciled", _("Checked in Yuki")
+    WAITING_BUDGET = "waiting_budget", _("Waiting for Yuki budget")
+    REQUEUED = "requeued", _("Released after an interrupted attempt")
+    DRY_RUN = "dry_run", _("Dry run: would be booked")
+
+
+class LedgerEvent(models.Model):
+    """The history of every attempt on a document (seed 001's per-document history)."""
+
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="events")
+    run = models.ForeignKey("portal.ImportRun", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    version = models.PositiveIntegerField(default=1)
+    message = models.TextField(blank=True)
+    yuki_reference = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.message[:60]}"
