@@ -1,0 +1,17 @@
+"""The fault texts the sandbox answers with (the messages inside Yuki's faultstring).
+
+"Invalid access key" is Yuki's known text (FACTS.md). The texts of the expired-session and
+daily-limit faults are not public: these are our guesses, and `yuki_client.fault_texts` is the one
+place that recognises them, so both change together once a real account shows the truth.
+ASMX wraps every exception as "Server was unable to process request. ---> <message>".
+"""
+
+ASMX_PREFIX = "Server was unable to process request. ---> "
+
+INVALID_ACCESS_KEY = "Invalid access key"
+INVALID_LOGIN = "Invalid user name or password"
+SESSION_EXPIRED = "Session expired or invalid. Authenticate again to get a new session ID."
+DAILY_LIMIT = "The maximum number of API calls per day ({limit}) for this domain has been reached."
+UNKNOWN_ADMINISTRATION = "Administration '{id}' not found or not accessible with this session."
+UNKNOWN_DOMAIN = "Domain '{id}' not found or not accessible with this session."
+UNKNOWN_ADMINISTRATION_NAME = "No administration named '{name}' in the current domain."

@@ -1,0 +1,140 @@
+"""What each sandbox operation does: Yuki's behaviour as far as FACTS.md and the seeds describe it.
+
+Every handler takes (state, session, params) and returns the result: a string, an lxml element
+(for XmlNode results) or None (void). Session checks and call counting happen before, in app.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from lxml import etree
+
+from sandbox.yuki import fault_texts, journal_rules, statement_rules
+from sandbox.yuki.state import ArchivedFile, BookedJournal, PettyCashImport, SandboxState, Session, SoapFault
+
+# Archive folders (FACTS.md "Folders"); 6 is not documented and so not offered.
+ARCHIVE_FOLDERS = {
+    1: "Inkoop", 2: "Verkoop", 3: "Bank", 4: "Personeel", 5: "Belasting",
+    7: "Nog te sorteren door Yuki", 8: "Overig financieel",
+}
+
+
+def _domain_element(tag_parent, domain) -> etree._Element:
+    element = etree.SubElement(tag_parent, "Domain", ID=domain.id) if tag_parent is not None \
+        else etree.Element("Domain", ID=domain.id)
+    etree.SubElement(element, "Name").text = domain.name
+    etree.SubElement(element, "URL").text = domain.url
+    return element
+
+
+def domains(state: SandboxState, session: Session, params: dict):
+    root = etree.Element("Domains")
+    _domain_element(root, state.domains[session.domain_id])
+    return root
+
+
+def set_current_domain(state: SandboxState, session: Session, params: dict):
+    if params["domainID"] != session.domain_id:
+        raise SoapFault(fault_texts.UNKNOWN_DOMAIN.format(id=params["domainID"] or ""))
+    session.current_domain_id = params["domainID"]
+
+
+def get_current_domain(state: SandboxState, session: Session, params: dict):
+    return _domain_element(None, state.domains[session.current_domain_id])
+
+
+def administrations(state: SandboxState, session: Session, params: dict):
+    root = etree.Element("Administrations")
+    for administration_id in session.administration_ids:
+        administration = state.administrations[administration_id]
+        element = etree.SubElement(root, "Administration", ID=administration.id)
+        etree.SubElement(element, "Name").text = administration.name
+        etree.SubElement(element, "CoCNumber").text = administration.coc_number
+    return root
+
+
+def administration_id(state: SandboxState, session: Session, params: dict):
+    name = (params["administrationName"] or "").strip()
+    for candidate in session.administration_ids:
+        if state.administrations[candidate].name == name:
+            return candidate
+    raise SoapFault(fault_texts.UNKNOWN_ADMINISTRATION_NAME.format(name=name))
+
+
+def process_journal(state: SandboxState, session: Session, params: dict):
+    administration = state.administration(session, params["administrationID"])
+    root = journal_rules.journal_root(params["xmlDoc"])
+    subject, journal_type, entries = journal_rules.read_journal(root, administration)
+    document_id = str(uuid.uuid4())
+    stored = etree.fromstring(etree.tostring(root))
+    etree.cleanup_namespaces(stored)  # drop the envelope's namespace declarations lxml carries along
+    state.book_journal(BookedJournal(document_id, administration.id, subject, journal_type, entries,
+                                     etree.tostring(stored)))
+    return document_id
+
+
+def document_folders(state: SandboxState, session: Session, params: dict):
+    root = etree.Element("DocumentFolders")
+    for folder_id, name in ARCHIVE_FOLDERS.items():
+        folder = etree.SubElement(root, "Folder", ID=str(folder_id))
+        etree.SubElement(folder, "Description").text = name
+    return root
+
+
+def upload_document(state: SandboxState, session: Session, params: dict):
+    administration = state.administration(session, params["administrationID"])
+    if not params["fileName"]:
+        raise SoapFault("A file name is required.")
+    if not params["data"]:
+        raise SoapFault("The document is empty.")
+    if params["folder"] not in ARCHIVE_FOLDERS:
+        raise SoapFault(f"Folder {params['folder']} does not exist.")
+    extra = {name: params[name] for name in ("currency", "amount", "costCategory", "paymentMethod",
+                                             "project", "remarks") if name in params}
+    document_id = str(uuid.uuid4())
+    state.store_file(ArchivedFile(document_id, administration.id, params["fileName"], params["data"],
+                                  params["folder"], extra))
+    return document_id
+
+
+def _import_result(document_id: str, lines: int):
+    root = etree.Element("ImportResult")
+    etree.SubElement(root, "DocumentID").text = document_id
+    etree.SubElement(root, "Lines").text = str(lines)
+    return root
+
+
+def import_statement(state: SandboxState, session: Session, params: dict):
+    administration = state.administration(session, params["administrationID"])
+    text = params["statementText"] or ""
+    lines = statement_rules.read_statement(text, administration)
+    document_id = str(uuid.uuid4())
+    state.store_petty_cash(PettyCashImport(document_id, administration.id, "ImportStatement", lines, text))
+    return _import_result(document_id, len(lines))
+
+
+def import_single_line(state: SandboxState, session: Session, params: dict, operation: str):
+    # No administration ID in these operations (FACTS.md): the key's own administration is meant.
+    administration = state.administration(session, session.administration_ids[0])
+    line = statement_rules.single_line(params, administration)
+    document_id = str(uuid.uuid4())
+    state.store_petty_cash(PettyCashImport(document_id, administration.id, operation, [line]))
+    return _import_result(document_id, 1)
+
+
+HANDLERS = {
+    "Domains": domains,
+    "SetCurrentDomain": set_current_domain,
+    "GetCurrentDomain": get_current_domain,
+    "Administrations": administrations,
+    "AdministrationID": administration_id,
+    "ProcessJournal": process_journal,
+    "DocumentFolders": document_folders,
+    "UploadDocument": upload_document,
+    "UploadDocumentWithData": upload_document,
+    "ImportStatement": import_statement,
+    "ImportSingleStatementLine": lambda st, se, p: import_single_line(st, se, p, "ImportSingleStatementLine"),
+    "ImportSingleStatementProjectLine":
+        lambda st, se, p: import_single_line(st, se, p, "ImportSingleStatementProjectLine"),
+}

@@ -1,0 +1,106 @@
+"""The operations the Yuki sandbox serves, with Yuki's parameter names, order and types.
+
+Written from FACTS.md and the operations catalogue (shared/reference/yuki): every service repeats
+the session operations; parameter casing differs per operation (`sessionID` on most, `sessionId`
+on the PettyCash single-line imports, FACTS.md "Parameter casing differs"). The WSDL (wsdl.py) and
+the request parser (soap.py) are both generated from this one table, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NAMESPACE = "http://www.theyukicompany.com/"
+
+# XSD types as ASMX renders .NET types: value types are minOccurs=1, reference types minOccurs=0;
+# XmlNode parameters and results are a mixed complexType holding <s:any/>.
+STRING = "string"
+INT = "int"
+DECIMAL = "decimal"
+DATETIME = "dateTime"
+BASE64 = "base64Binary"
+XML = "xml"
+VALUE_TYPES = {INT, DECIMAL, DATETIME}
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    params: tuple[tuple[str, str], ...]
+    result: str | None  # XSD type of <NameResult>, None for a void operation
+    documentation: str = ""
+
+    @property
+    def soap_action(self) -> str:
+        return NAMESPACE + self.name
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str  # WSDL service name, port type prefix
+    path: str  # file name under /ws/
+    operations: tuple[Operation, ...]
+
+    def operation(self, name: str) -> Operation | None:
+        for op in self.operations:
+            if op.name == name:
+                return op
+        return None
+
+
+SESSION = (("sessionID", STRING),)
+
+SESSION_OPERATIONS = (
+    Operation("Authenticate", (("accessKey", STRING),), STRING,
+              "Returns a session ID for a valid web service access key."),
+    Operation("AuthenticateByUserName", (("userName", STRING), ("password", STRING)), STRING,
+              "Returns a session ID for an existing Yuki user name and password."),
+    Operation("Domains", SESSION, XML, "Returns the domains reachable with the session."),
+    Operation("SetCurrentDomain", SESSION + (("domainID", STRING),), None,
+              "Sets the current domain of the session."),
+    Operation("GetCurrentDomain", SESSION, XML, "Returns the current domain of the session."),
+    Operation("Administrations", SESSION, XML, "Returns the administrations of the current domain."),
+    Operation("AdministrationID", SESSION + (("administrationName", STRING),), STRING,
+              "Returns the ID of the administration with this name."),
+)
+
+ACCOUNTING = Service("Accounting", "Accounting.asmx", (
+    Operation("ProcessJournal", SESSION + (("administrationID", STRING), ("xmlDoc", XML)), STRING,
+              "Processes a general journal; returns the GUID of the created document."),
+) + SESSION_OPERATIONS)
+
+_UPLOAD = SESSION + (("fileName", STRING), ("data", BASE64), ("folder", INT), ("administrationID", STRING))
+
+ARCHIVE = Service("Archive", "Archive.asmx", (
+    Operation("DocumentFolders", SESSION, XML, "Returns the archive folders."),
+    Operation("UploadDocument", _UPLOAD, STRING, "Upload a document to the Yuki archive"),
+    Operation("UploadDocumentWithData", _UPLOAD + (
+        ("currency", STRING), ("amount", DECIMAL), ("costCategory", STRING), ("paymentMethod", INT),
+        ("project", STRING), ("remarks", STRING)), STRING,
+        "Upload a document to the Yuki archive, with data specified for the document content"),
+) + SESSION_OPERATIONS)
+
+_SINGLE_LINE = (("sessionId", STRING), ("accountGlCode", STRING), ("transactionCode", STRING),
+                ("offsetAccount", STRING), ("offsetName", STRING), ("transactionDate", DATETIME),
+                ("transactionDescription", STRING), ("amount", DECIMAL))
+
+PETTYCASH = Service("PettyCash", "Pettycash.asmx", (
+    Operation("ImportStatement", SESSION + (("administrationID", STRING), ("statementText", STRING)), XML,
+              "Imports a petty cash statement in the Yuki CSV format."),
+    Operation("ImportSingleStatementLine", _SINGLE_LINE, XML,
+              "Imports a single petty cash statement line as a statement."),
+    Operation("ImportSingleStatementProjectLine",
+              _SINGLE_LINE + (("projectCode", STRING), ("projectName", STRING)), XML,
+              "Imports a single petty cash statement line with a project as a statement."),
+) + SESSION_OPERATIONS)
+
+SERVICES = (ACCOUNTING, ARCHIVE, PETTYCASH)
+
+
+def service_for_path(path: str) -> Service | None:
+    """`/ws/Pettycash.asmx` -> PETTYCASH. IIS paths are case-insensitive, so are we."""
+    last = path.rstrip("/").rsplit("/", 1)[-1].lower()
+    for service in SERVICES:
+        if service.path.lower() == last:
+            return service
+    return None

@@ -1,0 +1,58 @@
+"""Where Yuki lives and which operations are writes. One place for host, service and casing rules."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from yuki_client.errors import YukiConfigurationError
+
+# FACTS.md: NL and BE hosts; the services keep these hosts under the Nmbrs Accounting name.
+REGIONS = {
+    "NL": "https://api.yukiworks.nl/ws/",
+    "BE": "https://api.yukiworks.be/ws/",
+}
+
+
+class Service(StrEnum):
+    ACCOUNTING = "Accounting"
+    ARCHIVE = "Archive"
+    PETTYCASH = "PettyCash"
+
+    @property
+    def file_name(self) -> str:
+        # The real file name is Pettycash.asmx, lower-case c (seed 004, FACTS.md).
+        return {"Accounting": "Accounting.asmx", "Archive": "Archive.asmx",
+                "PettyCash": "Pettycash.asmx"}[self.value]
+
+
+# Writes are never retried blindly after an ambiguous failure (the issue; the import ledger decides).
+WRITE_OPERATIONS = frozenset({
+    "ProcessJournal", "UploadDocument", "UploadDocumentWithData", "ImportStatement",
+    "ImportSingleStatementLine", "ImportSingleStatementProjectLine",
+})
+
+# FACTS.md: `sessionID` almost everywhere, `sessionId` on the PettyCash single-line imports.
+_SESSION_PARAMETER = {"ImportSingleStatementLine": "sessionId", "ImportSingleStatementProjectLine": "sessionId"}
+
+
+def session_parameter(operation: str) -> str:
+    return _SESSION_PARAMETER.get(operation, "sessionID")
+
+
+def base_url(region_or_url: str) -> str:
+    """'NL', 'BE' or a base URL such as the sandbox's 'http://127.0.0.1:8123/ws/' -> base URL with '/'."""
+    value = (region_or_url or "").strip()
+    if value.upper() in REGIONS:
+        return REGIONS[value.upper()]
+    if value.startswith(("https://", "http://")):
+        return value if value.endswith("/") else value + "/"
+    raise YukiConfigurationError(
+        f"Unknown Yuki region or URL {value!r}: use 'NL', 'BE' or a base URL ending in /ws/.")
+
+
+def service_url(base: str, service: Service) -> str:
+    return base + service.file_name
+
+
+def wsdl_url(base: str, service: Service) -> str:
+    return service_url(base, service) + "?WSDL"

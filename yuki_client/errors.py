@@ -1,0 +1,102 @@
+"""Typed errors of the Yuki client. Messages are in English and say what failed and what to do; the
+portal translates them for the bookkeeper.
+
+YukiError
+├── YukiConfigurationError      bad region/URL or arguments (our side, before any call)
+├── JournalError                a journal refused before any call (UnbalancedJournalError)
+├── StatementError              a petty cash statement refused before any call
+├── InvalidAccessKeyError       Yuki does not know the access key (or user name/password)
+├── SessionExpiredError         the session expired and re-authenticating did not help
+├── DailyLimitError
+│   ├── YukiDailyLimitReached   Yuki's own fault: 1000 calls/day/domain used up
+│   └── CallBudgetExhausted     our budget (default 800) used up: the call was NOT sent
+├── YukiFault                   any other SOAP fault, with Yuki's message
+├── YukiTransportError          no usable answer (connection, HTTP error, bad XML)
+│   └── YukiTimeout
+└── AmbiguousWriteError         a write may or may not have been processed: do not retry blindly
+"""
+
+from __future__ import annotations
+
+
+class YukiError(Exception):
+    """Base class. `operation` is the SOAP operation (if any), `retryable` whether trying again later
+    is safe and may help."""
+
+    retryable = False
+
+    def __init__(self, message: str, *, operation: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.operation = operation
+
+
+class YukiConfigurationError(YukiError):
+    pass
+
+
+class JournalError(YukiError, ValueError):
+    pass
+
+
+class UnbalancedJournalError(JournalError):
+    pass
+
+
+class StatementError(YukiError, ValueError):
+    """A petty cash statement line breaks a rule of the Yuki CSV format (seed 004)."""
+
+    def __init__(self, message: str, *, line: int | None = None, field: str = ""):
+        prefix = f"Statement line {line}: " if line is not None else ""
+        super().__init__(prefix + message)
+        self.line = line
+        self.field = field
+
+
+class InvalidAccessKeyError(YukiError):
+    pass
+
+
+class SessionExpiredError(YukiError):
+    retryable = True
+
+
+class DailyLimitError(YukiError):
+    retryable = True  # tomorrow (Europe/Amsterdam)
+
+
+class YukiDailyLimitReached(DailyLimitError):
+    pass
+
+
+class CallBudgetExhausted(DailyLimitError):
+    def __init__(self, message: str, *, operation: str = "", used: int = 0, budget: int = 0):
+        super().__init__(message, operation=operation)
+        self.used = used
+        self.budget = budget
+
+
+class YukiFault(YukiError):
+    """A SOAP fault from Yuki that is not one of the known kinds; `fault_message` is Yuki's text."""
+
+    def __init__(self, message: str, *, operation: str = "", fault_message: str = ""):
+        super().__init__(message, operation=operation)
+        self.fault_message = fault_message
+
+
+class YukiTransportError(YukiError):
+    retryable = True
+
+
+class YukiTimeout(YukiTransportError):
+    pass
+
+
+class AmbiguousWriteError(YukiError):
+    """A write (ProcessJournal, UploadDocument, ImportStatement, ...) failed after the request may
+    have reached Yuki. It may have been booked: check in Yuki (or the import ledger) before sending
+    it again. Never retried automatically."""
+
+    def __init__(self, message: str, *, operation: str = "", cause: Exception | None = None):
+        super().__init__(message, operation=operation)
+        self.cause = cause

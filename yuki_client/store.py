@@ -1,0 +1,80 @@
+"""Shared storage for session IDs and call counts: a tiny protocol and an in-process implementation.
+
+Workers share sessions and counts through a store: `RedisStore` (redis_store.py) across processes,
+`MemoryStore` within one process; the portal adds a database-backed one. Keys are never raw
+secrets: sessions are stored under `fingerprint(...)` of the credentials.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from datetime import date
+from typing import Protocol
+
+
+class YukiStore(Protocol):
+    def reserve_call(self, domain_id: str, day: date, budget: int) -> int | None:
+        """Atomically count one call for the domain on `day` if fewer than `budget` were counted.
+        Returns the new count, or None (and counts nothing) when the budget is used up."""
+
+    def calls_on(self, domain_id: str, day: date) -> int:
+        """Calls counted for the domain on `day`."""
+
+    def get_session(self, fingerprint: str) -> str | None:
+        """The live session ID stored for these credentials, if any."""
+
+    def set_session(self, fingerprint: str, session_id: str, ttl: int) -> None:
+        """Store a session ID for `ttl` seconds."""
+
+    def drop_session(self, fingerprint: str, session_id: str) -> None:
+        """Forget the session, only if it is still `session_id` (another worker may have renewed it)."""
+
+
+def fingerprint(base_url: str, *secret_parts: str) -> str:
+    """Stable, non-reversible storage key for credentials at one Yuki host."""
+    digest = hashlib.sha256()
+    for part in (base_url, *secret_parts):
+        digest.update(part.encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+class MemoryStore:
+    """Thread-safe store for one process (tests, scripts, a single worker)."""
+
+    def __init__(self, clock=time.monotonic):
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._counts: dict[tuple[str, date], int] = {}
+        self._sessions: dict[str, tuple[str, float]] = {}
+
+    def reserve_call(self, domain_id: str, day: date, budget: int) -> int | None:
+        with self._lock:
+            used = self._counts.get((domain_id, day), 0)
+            if used >= budget:
+                return None
+            self._counts[(domain_id, day)] = used + 1
+            return used + 1
+
+    def calls_on(self, domain_id: str, day: date) -> int:
+        with self._lock:
+            return self._counts.get((domain_id, day), 0)
+
+    def get_session(self, fingerprint: str) -> str | None:
+        with self._lock:
+            entry = self._sessions.get(fingerprint)
+            if entry is None or entry[1] <= self._clock():
+                return None
+            return entry[0]
+
+    def set_session(self, fingerprint: str, session_id: str, ttl: int) -> None:
+        with self._lock:
+            self._sessions[fingerprint] = (session_id, self._clock() + ttl)
+
+    def drop_session(self, fingerprint: str, session_id: str) -> None:
+        with self._lock:
+            entry = self._sessions.get(fingerprint)
+            if entry is not None and entry[0] == session_id:
+                del self._sessions[fingerprint]
