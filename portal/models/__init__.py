@@ -6,6 +6,7 @@ from portal.models.imports import ImportRun, RunStatus, RunTrigger
 from portal.models.ledger import EntryState, EventKind, LedgerEntry, LedgerEvent
 from portal.models.roles import DomainMembership, PortalMembership, PortalRole
 from portal.models.settings import ImportSettings, PortalSettings
+from portal.models.yuki import YukiCallCount, YukiSession
 
 __all__ = [
     "Administration",
@@ -27,4 +28,6 @@ __all__ = [
     "PortalRole",
     "PortalSettings",
     "ServiceHeartbeat",
+    "YukiCallCount",
+    "YukiSession",
 ]

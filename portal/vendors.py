@@ -1,0 +1,43 @@
+"""Where the vendors are, from settings, in one place; and the Yuki client for an administration."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from connectors.nmbrs import environments as nmbrs_environments
+from portal.yuki_store import DatabaseYukiStore
+from yuki_client import YukiClient
+
+
+def sandbox_url(vendor: str) -> str:
+    return f"{settings.PORTAL_BASE_URL}/sandbox/{vendor}"
+
+
+def yuki_endpoint() -> str:
+    """YUKI_BASE_URL if set, else our sandbox in sandbox mode, else the region (NL or BE)."""
+    if settings.YUKI_BASE_URL:
+        return settings.YUKI_BASE_URL
+    if settings.SANDBOX_ENABLED:
+        return sandbox_url("yuki") + "/ws/"
+    return settings.YUKI_REGION.upper()
+
+
+def yuki_client(administration) -> YukiClient:
+    return YukiClient(
+        yuki_endpoint(),
+        administration.yuki_access_key,
+        domain_id=administration.domain.yuki_domain_id,
+        store=DatabaseYukiStore(),
+        daily_budget=settings.YUKI_DAILY_BUDGET,
+        wsdl_cache_dir=settings.YUKI_WSDL_CACHE_DIR,
+    )
+
+
+def nmbrs_base_url() -> str:
+    """NMBRS_ENVIRONMENT: 'live', 'vendor-sandbox' (api-sandbox.nmbrs.nl), 'sandbox' (ours) or a URL."""
+    value = settings.NMBRS_ENVIRONMENT
+    if value == "sandbox":
+        return sandbox_url("nmbrs") + "/soap/v3/"
+    if value == "vendor-sandbox":
+        return nmbrs_environments.VENDOR_SANDBOX
+    return nmbrs_environments.resolve_base_url(value)

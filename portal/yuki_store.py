@@ -1,0 +1,51 @@
+"""The portal's store for yuki_client: call counts and sessions in the database.
+
+Works the same on PostgreSQL and on the SQLite of the one-command run, across web and worker
+processes, and the dashboard reads the counts from the same table.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.models import YukiCallCount, YukiSession
+
+
+class DatabaseYukiStore:
+    def reserve_call(self, domain_id: str, day: date, budget: int) -> int | None:
+        try:
+            with transaction.atomic():
+                YukiCallCount.objects.get_or_create(domain_id=domain_id, day=day)
+        except IntegrityError:
+            pass  # created by another worker at the same moment
+        # One conditional UPDATE: atomic across processes, and it never counts past the budget.
+        with transaction.atomic():
+            counted = YukiCallCount.objects.filter(domain_id=domain_id, day=day, count__lt=budget).update(
+                count=F("count") + 1)
+            if not counted:
+                return None
+            return YukiCallCount.objects.get(domain_id=domain_id, day=day).count
+
+    def calls_on(self, domain_id: str, day: date) -> int:
+        row = YukiCallCount.objects.filter(domain_id=domain_id, day=day).first()
+        return row.count if row else 0
+
+    def get_session(self, fingerprint: str) -> str | None:
+        row = YukiSession.objects.filter(fingerprint=fingerprint, expires_at__gt=timezone.now()).first()
+        return row.session_id if row else None
+
+    def set_session(self, fingerprint: str, session_id: str, ttl: int) -> None:
+        YukiSession.objects.update_or_create(
+            fingerprint=fingerprint,
+            defaults={"session_id": session_id, "expires_at": timezone.now() + timedelta(seconds=ttl)})
+
+    def drop_session(self, fingerprint: str, session_id: str) -> None:
+        with transaction.atomic():
+            row = YukiSession.objects.select_for_update().filter(fingerprint=fingerprint).first()
+            # Encrypted values cannot be compared in SQL; compare here, under the row lock.
+            if row is not None and row.session_id == session_id:
+                row.delete()

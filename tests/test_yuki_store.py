@@ -1,0 +1,68 @@
+"""The portal's database store for yuki_client, with the real client against the Yuki sandbox."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from portal.models import YukiCallCount, YukiSession
+from portal.yuki_store import DatabaseYukiStore
+from sandbox.server import SandboxServer
+from sandbox.yuki import create_app, data
+from yuki_client import CallBudgetExhausted, YukiClient
+
+
+@pytest.fixture
+def yuki(tmp_path):
+    app = create_app()
+    with SandboxServer(app) as server:
+        server.app = app
+        server.client = lambda **kw: YukiClient(
+            server.url + "/ws/", data.DEMO_ACCESS_KEY, domain_id=data.DEMO_DOMAIN_ID,
+            store=DatabaseYukiStore(), wsdl_cache_dir=tmp_path, timeout=5, **kw)
+        yield server
+
+
+@pytest.mark.django_db
+def test_calls_are_counted_per_domain_and_sessions_reused_across_clients(yuki):
+    for _ in range(3):
+        yuki.client().document_folders()  # a new client each time, like separate workers
+    assert yuki.app.state.authentications == 1, "one Authenticate, then the stored session"
+    assert YukiCallCount.objects.get(domain_id=data.DEMO_DOMAIN_ID).count == 4  # 1 Authenticate + 3 calls
+    assert data.DEMO_ACCESS_KEY not in str(list(YukiSession.objects.values_list("fingerprint", flat=True)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT session_id FROM portal_yukisession")
+        assert cursor.fetchone()[0].startswith("fernet:"), "the session ID is stored encrypted"
+
+
+@pytest.mark.django_db
+def test_the_budget_is_enforced_before_sending(yuki):
+    client = yuki.client(daily_budget=3)
+    client.document_folders()  # Authenticate + DocumentFolders
+    client.document_folders()
+    assert yuki.app.state.calls_on(data.DEMO_DOMAIN_ID) == 3
+    with pytest.raises(CallBudgetExhausted):
+        client.document_folders()
+    assert YukiCallCount.objects.get(domain_id=data.DEMO_DOMAIN_ID).count == 3
+    assert yuki.app.state.calls_on(data.DEMO_DOMAIN_ID) == 3, "nothing was sent"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reservations_are_atomic_across_threads():
+    store = DatabaseYukiStore()
+    results = []
+
+    def reserve():
+        for _ in range(20):
+            results.append(store.reserve_call("dom", date(2026, 11, 22), 50))
+        connection.close()
+
+    threads = [threading.Thread(target=reserve) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    granted = [r for r in results if r is not None]
+    assert len(granted) == 50 and sorted(granted) == list(range(1, 51)), "each number handed out once"
+    assert store.calls_on("dom", date(2026, 11, 22)) == 50
