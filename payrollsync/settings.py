@@ -149,12 +149,13 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The one-command run: an embedded broker in a folder, no Redis needed.
     _broker_dir = BASE_DIR / "var" / "broker"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
     }
 else:
     # Redis redelivers an unacknowledged task after this long: keep it above the longest task.
