@@ -66,8 +66,9 @@ class SandboxServer:
         self.httpd = make_server(host, port, app, server_class=_ThreadingWSGIServer,
                                  handler_class=_RequestHandler)
         self.url = f"http://{host}:{self.httpd.server_port}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name=f"sandbox:{self.url}",
-                                        daemon=True)
+        # A short poll interval: stop() waits for it, and tests start and stop many servers.
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"sandbox:{self.url}", daemon=True)
 
     def start(self) -> SandboxServer:
         self._thread.start()

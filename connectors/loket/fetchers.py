@@ -1,0 +1,149 @@
+"""What the import engine calls: the Loket documents of one administration and period.
+
+    source = LoketSource(client)
+    docs = source.documents("40123", "812345678L01", Period.month(2026, 11),
+                            kinds={DocumentKind.PAYSLIP, DocumentKind.JOURNAL})
+
+Which periods to ask for is the engine's rule (seed 000: payslips and journals of the current month,
+wage tax returns of the previous and current month); this module fetches whatever period it is given.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date
+
+from connectors.documents import DocumentKind, Period, SourceDocument
+from connectors.loket import endpoints, mapping
+from connectors.loket.administrations import LoketAdministration, find_administration
+from connectors.loket.client import LoketClient, LoketFile
+from connectors.loket.errors import LoketNotFound
+
+log = logging.getLogger(__name__)
+
+KINDS = (DocumentKind.PAYSLIP, DocumentKind.JOURNAL, DocumentKind.WAGE_TAX_RETURN)
+
+
+def _period_filter(prefix: str, period: Period) -> str:
+    return f"{prefix}year eq {period.year} and {prefix}periodNumber eq {period.number}"
+
+
+def _overlaps(employment: dict, period: Period) -> bool:
+    try:
+        start = employment.get("startDate")
+        end = employment.get("endDate")
+        if start and date.fromisoformat(str(start)[:10]) > period.end:
+            return False
+        return not (end and date.fromisoformat(str(end)[:10]) < period.start)
+    except ValueError:
+        return True  # unreadable dates: ask Loket rather than skip an employee
+
+
+class LoketSource:
+    def __init__(self, client: LoketClient):
+        self.client = client
+
+    def find_administration(self, client_number: str, wage_tax_number: str) -> LoketAdministration:
+        return find_administration(self.client, client_number, wage_tax_number)
+
+    def documents(self, client_number: str, wage_tax_number: str, period: Period,
+                  kinds: Iterable[DocumentKind] = KINDS) -> list[SourceDocument]:
+        admin = self.find_administration(client_number, wage_tax_number)
+        wanted = set(kinds)
+        documents: list[SourceDocument] = []
+        if DocumentKind.PAYSLIP in wanted:
+            documents += self.payslips(admin, period)
+        if DocumentKind.JOURNAL in wanted:
+            documents += self.journals(admin, period)
+        if DocumentKind.WAGE_TAX_RETURN in wanted:
+            documents += self.wage_tax_returns(admin, period)
+        return documents
+
+    # --- payslips ----------------------------------------------------------------------------------
+
+    def payroll_period(self, admin: LoketAdministration, period: Period) -> dict | None:
+        """Loket's payroll period (with its id) for `period`, or None if the administration has none."""
+        items = self.client.iter_list(endpoints.path(endpoints.PAYROLL_PERIODS, administration_id=admin.id),
+                                      filter=_period_filter("", period))
+        return next((item for item in items if mapping.matches_period(item, period)), None)
+
+    def employments(self, admin: LoketAdministration, period: Period) -> list[dict]:
+        """The employer's employments in this payroll administration that overlap the period."""
+        items = self.client.iter_list(endpoints.path(endpoints.EMPLOYMENTS, employer_id=admin.employer_id))
+        mine = []
+        for item in items:
+            administration_id = (item.get("payrollAdministration") or {}).get("id")
+            if administration_id and str(administration_id) != admin.id:
+                continue  # the employer has more payroll administrations; this one is not ours
+            if _overlaps(item, period):
+                mine.append(item)
+        return mine
+
+    def payslips(self, admin: LoketAdministration, period: Period) -> list[SourceDocument]:
+        loket_period = self.payroll_period(admin, period)
+        if loket_period is None:
+            log.info("Loket administration %s has no payroll period %s", admin.id, period)
+            return []
+        documents = []
+        for employment in self.employments(admin, period):
+            listed = self.client.iter_list(
+                endpoints.path(endpoints.PAYSLIP_LIST, employment_id=employment["id"]),
+                filter=_period_filter("payrollPeriod.", period))
+            runs = [str(item.get("payrollrunId")) for item in listed
+                    if mapping.matches_period(item.get("payrollPeriod"), period)]
+            if not runs:
+                continue
+            pdf = self.client.get_file(endpoints.path(endpoints.PAYSLIP_PDF, employment_id=employment["id"],
+                                                      payroll_period_id=loket_period["id"]), endpoints.MEDIA_PDF)
+            documents.append(mapping.payslip_document(admin, employment, loket_period["id"], period, pdf, runs))
+        return documents
+
+    # --- journals ----------------------------------------------------------------------------------
+
+    def journals(self, admin: LoketAdministration, period: Period) -> list[SourceDocument]:
+        """One journal document per finished, not removed journal run of the period."""
+        runs = self.client.iter_list(endpoints.path(endpoints.JOURNAL_RUNS, administration_id=admin.id),
+                                     filter=_period_filter("payrollRun.payrollPeriod.", period))
+        documents = []
+        for run in runs:
+            if not mapping.matches_period((run.get("payrollRun") or {}).get("payrollPeriod"), period):
+                continue
+            if run.get("removeTime"):
+                continue
+            status = (run.get("journalRunStatus") or {}).get("key")
+            if status in endpoints.JOURNAL_RUN_STATUSES_WITHOUT_RESULTS:
+                log.info("Loket journal run %s of %s is not finished (status %s)", run.get("id"), period, status)
+                continue
+            results = self.client.list_all(
+                endpoints.path(endpoints.JOURNAL_RUN_RESULTS, journal_run_id=run["id"]),
+                params={"consolidate": endpoints.JOURNAL_RESULTS_CONSOLIDATION})
+            documents.append(mapping.journal_document(admin, run, results, period))
+        return documents
+
+    # --- wage tax returns --------------------------------------------------------------------------
+
+    def wage_tax_returns(self, admin: LoketAdministration, period: Period) -> list[SourceDocument]:
+        listed = self.client.iter_list(endpoints.path(endpoints.TAX_RETURNS, administration_id=admin.id),
+                                       filter=_period_filter("period.", period))
+        documents = []
+        for item in listed:
+            if not mapping.matches_period(item.get("period"), period) or item.get("removalTime"):
+                continue
+            tax_return = self.client.get_item(endpoints.path(endpoints.TAX_RETURN, tax_return_id=item["id"]))
+            report = self.tax_return_report(str(item["id"]))
+            message = self.client.get_file(endpoints.path(endpoints.TAX_RETURN_MESSAGE, tax_return_id=item["id"]),
+                                           endpoints.MEDIA_XML)
+            documents += mapping.tax_return_documents(admin, tax_return, period, report, message)
+        return documents
+
+    def tax_return_report(self, tax_return_id: str) -> LoketFile:
+        last: LoketNotFound | None = None
+        for template in endpoints.TAX_RETURN_REPORTS:
+            try:
+                return self.client.get_file(endpoints.path(template, tax_return_id=tax_return_id),
+                                            endpoints.MEDIA_PDF)
+            except LoketNotFound as exc:
+                last = exc
+        assert last is not None
+        raise last

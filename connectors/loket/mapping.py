@@ -1,0 +1,147 @@
+"""Loket JSON (and downloaded files) -> `SourceDocument`s. Pure functions, no HTTP.
+
+Source ids are built from Loket's own stable ids, so fetching the same document again gives the
+same id, and a corrected document (new bytes) the same id with a new content hash:
+  payslip          loket:payslip:<employmentId>:<payrollPeriodId>
+  journal          loket:journal:<journalRunId>
+  wage tax return  loket:wage_tax_return:<payrollTaxReturnId>:report  (PDF, the document to book)
+                   loket:wage_tax_return:<payrollTaxReturnId>:message (XML loonaangiftebericht)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from connectors.documents import (
+    DocumentKind,
+    JournalLine,
+    Period,
+    Source,
+    SourceDocument,
+    UnbalancedJournal,
+)
+from connectors.loket.administrations import LoketAdministration
+from connectors.loket.client import LoketFile
+from connectors.loket.errors import LoketDataError
+
+ZERO = Decimal("0.00")
+
+
+def amount(value, what: str = "amount") -> Decimal:
+    """Loket sends amounts as JSON numbers; go through str so 0.1 stays 0.1, never 0.1000000000000000055."""
+    if value is None or value == "":
+        return ZERO
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise LoketDataError(f"Loket sent {value!r} as {what}, which is not a number.") from exc
+
+
+def _date(value) -> date:
+    return date.fromisoformat(str(value)[:10])
+
+
+def period_from_loket(item: dict) -> Period:
+    """A Loket payroll period ({year, periodNumber, startDate, endDate}) as our Period."""
+    return Period(int(item["year"]), int(item["periodNumber"]), _date(item["startDate"]), _date(item["endDate"]))
+
+
+def matches_period(ref: dict | None, period: Period) -> bool:
+    """Whether a Loket period reference ({year, periodNumber, ...}) is `period`."""
+    if not isinstance(ref, dict):
+        return False
+    try:
+        return int(ref.get("year")) == period.year and int(ref.get("periodNumber")) == period.number
+    except (TypeError, ValueError):
+        return False
+
+
+def _base_metadata(admin: LoketAdministration) -> dict:
+    return {"administration_id": admin.id, "employer_id": admin.employer_id,
+            "client_number": admin.client_number, "wage_tax_number": admin.wage_tax_number}
+
+
+def payslip_document(admin: LoketAdministration, employment: dict, payroll_period_id, period: Period,
+                     pdf: LoketFile, payroll_run_ids: list[str]) -> SourceDocument:
+    employee = employment.get("employee") or {}
+    number = str(employee.get("employeeNumber") or "")
+    name = str(employee.get("formattedName") or " ".join(
+        part for part in (employee.get("firstName"), employee.get("lastName")) if part) or number)
+    label = f"{name} ({number})" if number and number != name else name
+    return SourceDocument(
+        source=Source.LOKET, kind=DocumentKind.PAYSLIP,
+        source_id=f"loket:payslip:{employment['id']}:{payroll_period_id}",
+        period=period, title=f"Loonstrook {period.key} {label}",
+        file_name=f"loonstrook-{period.key}-{number or employment['id']}.pdf", content=pdf.content,
+        metadata={**_base_metadata(admin), "employment_id": str(employment["id"]), "employee_number": number,
+                  "employee_name": name, "payroll_period_id": str(payroll_period_id),
+                  "payroll_run_ids": list(payroll_run_ids)})
+
+
+def journal_lines(results: list[dict], period: Period) -> list[JournalLine]:
+    """One line per result with an amount, dated the last day of the period (Yuki balances per date)."""
+    lines = []
+    for result in results:
+        account = result.get("generalLedgerAccount") or {}
+        code = str(account.get("code") or "").strip()
+        debit = amount(result.get("debetAmount"), "debetAmount")  # sic: Loket's spelling
+        credit = amount(result.get("creditAmount"), "creditAmount")
+        if debit == ZERO and credit == ZERO:
+            continue
+        if not code:
+            raise LoketDataError(f"A journal line of Loket's journal run for {period.key} has no general ledger "
+                                 "account. Complete the journal profile (grootboekrekeningen) in Loket.")
+        centre = result.get("costCenter") or {}
+        description = str(account.get("description") or (result.get("payrollComponent") or {}).get("description")
+                          or code)
+        lines.append(JournalLine.from_debit_credit(
+            entry_date=period.end, gl_account=code, debit=debit, credit=credit,
+            description=f"Salarisjournaal {period.key} {description}",
+            cost_centre=str(centre.get("code") or "")))
+    return lines
+
+
+def journal_document(admin: LoketAdministration, run: dict, results: list[dict], period: Period) -> SourceDocument:
+    lines = journal_lines(results, period)
+    if not lines:
+        raise LoketDataError(f"Loket's journal run for {period.key} has no amounts. Check the journal run in Loket.")
+    sequence = run.get("sequenceNumber")
+    status = run.get("journalRunStatus") or {}
+    try:
+        return SourceDocument(
+            source=Source.LOKET, kind=DocumentKind.JOURNAL, source_id=f"loket:journal:{run['id']}",
+            period=period, title=f"Salarisjournaal {period.key}" + (f" (run {sequence})" if sequence else ""),
+            journal_lines=tuple(lines),
+            metadata={**_base_metadata(admin), "journal_run_id": str(run["id"]),
+                      "sequence_number": sequence, "status_key": status.get("key"),
+                      "status": status.get("value"),
+                      "payroll_run_id": (run.get("payrollRun") or {}).get("payrollRunId")})
+    except UnbalancedJournal as exc:
+        raise LoketDataError(f"Loket's journal run for {period.key} does not balance ({exc}). Check the journal "
+                             "profile in Loket; nothing was booked.") from exc
+
+
+def tax_return_documents(admin: LoketAdministration, tax_return: dict, period: Period,
+                         report: LoketFile, message: LoketFile | None) -> list[SourceDocument]:
+    status = tax_return.get("payrollTaxReturnStatus") or {}
+    total = tax_return.get("totalAmount")
+    metadata = {**_base_metadata(admin), "tax_return_id": str(tax_return["id"]),
+                "status_key": status.get("key"), "status": status.get("value"),
+                "total_amount": str(amount(total, "totalAmount")) if total is not None else None,
+                "payment_reference": tax_return.get("paymentReference"),
+                "message_reference": tax_return.get("messageReference"),
+                "send_time": tax_return.get("sendTime"),
+                "return_wage_tax_number": tax_return.get("wageTaxNumber")}
+    base = f"loket:wage_tax_return:{tax_return['id']}"
+    name = f"loonaangifte-{period.key}-{admin.wage_tax_number}"
+    documents = [SourceDocument(
+        source=Source.LOKET, kind=DocumentKind.WAGE_TAX_RETURN, source_id=f"{base}:report", period=period,
+        title=f"Loonaangifte {period.key}", file_name=f"{name}.pdf", content=report.content,
+        metadata={**metadata, "part": "report"})]
+    if message is not None:
+        documents.append(SourceDocument(
+            source=Source.LOKET, kind=DocumentKind.WAGE_TAX_RETURN, source_id=f"{base}:message", period=period,
+            title=f"Loonaangiftebericht {period.key}", file_name=f"{name}.xml", content=message.content,
+            metadata={**metadata, "part": "message"}))
+    return documents

@@ -1,0 +1,58 @@
+""""Test connection": every call the imports need, with the missing right named."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.loket.checks import check_connection
+from sandbox.loket import data
+
+ALL_CHECKS = ["Loket authorisation", "Payroll administration", "Payroll periods", "Employments", "Payslips",
+              "Journal runs", "Journal run results", "Wage tax returns"]
+
+
+def test_everything_works_with_all_rights(client):
+    checks = check_connection(client, "40123", "812345678L01")
+    assert [c.name for c in checks] == ALL_CHECKS
+    assert all(c.ok for c in checks), checks
+    assert "Korenschoof" in checks[1].message
+
+
+def test_without_numbers_the_first_payroll_administration_is_tried(client):
+    checks = check_connection(client)
+    assert [c.name for c in checks] == ALL_CHECKS and all(c.ok for c in checks)
+
+
+@pytest.mark.parametrize(("right", "failing"), [
+    (data.RIGHT_EMPLOYMENTS, {"Employments", "Payslips"}),
+    (data.RIGHT_JOURNALISE, {"Journal runs", "Journal run results"}),
+    (data.RIGHT_EXPORT_JOURNAL_RUN, {"Journal run results"}),
+    (data.RIGHT_TAX_RETURNS, {"Wage tax returns"}),
+    (data.RIGHT_PAYROLL_OUTPUT, {"Payroll periods", "Payslips"}),
+])
+def test_a_missing_right_fails_exactly_the_checks_that_need_it(client, app, right, failing):
+    app.state.revoke_right(right)
+    checks = check_connection(client, "40123", "812345678L01")
+    assert {c.name for c in checks if not c.ok} == failing
+    named = [c for c in checks if c.missing_right]
+    assert named and {c.missing_right for c in named} == {right}
+    assert all(right in c.message for c in named)
+
+
+def test_a_revoked_authorisation_fails_the_first_check_and_stops(client, app):
+    app.state.expire_access_tokens()
+    app.state.revoke_refresh_tokens()
+    [check] = check_connection(client, "40123", "812345678L01")
+    assert check.name == "Loket authorisation" and not check.ok and "Verbind met Loket" in check.message
+
+
+def test_an_unknown_administration_stops_after_the_lookup(client):
+    checks = check_connection(client, "40123", "899999999L01")
+    assert [(c.name, c.ok) for c in checks] == [("Loket authorisation", True), ("Payroll administration", False)]
+    assert "812345678L01" in checks[1].message
+
+
+def test_a_user_without_employers_is_told_to_get_access(client, app):
+    app.state.users[data.DEMO_USERNAME].employer_ids = set()
+    checks = check_connection(client)
+    assert not checks[-1].ok and "access to the employer" in checks[-1].message

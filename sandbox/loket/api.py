@@ -1,0 +1,267 @@
+"""The sandbox's api.loket.nl/v2: the read endpoints the connector uses, with Loket's paths and fields.
+
+Every call needs a live bearer token and `Accept: ...application/json;version=<date>`; endpoints
+that need a Loket right answer 403 with a `messages` body when the user lacks it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sandbox.loket import data
+from sandbox.loket.envelope import detail, error, listing
+from sandbox.loket.files import euro, simple_pdf, tax_return_message
+from sandbox.loket.state import LoketState
+from sandbox.loket.web import Response, query
+
+_ACCEPT_VERSION = re.compile(r"application/json;\s*version=\d{4}-\d{2}-\d{2}")
+_P = "/api/v2/providers/employers"
+
+
+@dataclass(frozen=True)
+class Call:
+    state: LoketState
+    username: str
+    params: dict
+    today: date
+
+    def administrations(self) -> list[data.Administration]:
+        allowed = self.state.users[self.username].employer_ids
+        return [a for a in data.ADMINISTRATIONS if allowed is None or a.employer_id in allowed]
+
+    def administration(self, administration_id: str) -> data.Administration | None:
+        return next((a for a in self.administrations() if a.id == administration_id), None)
+
+
+# --- resources -------------------------------------------------------------------------------------
+
+def _administration_json(a: data.Administration) -> dict:
+    return {"id": a.id, "employerId": a.employer_id, "clientNumber": a.client_number,
+            "wageTaxNumber": a.wage_tax_number, "description": a.description,
+            "isPayrollAdministration": a.is_payroll, "startDate": a.start.isoformat(),
+            "endDate": a.end.isoformat() if a.end else None}
+
+
+def _employment_json(a: data.Administration, e: data.Employee, today: date) -> dict:
+    end = e.end(today)
+    return {"id": e.employment_id(a.id), "startDate": e.start.isoformat(),
+            "endDate": end.isoformat() if end else None,
+            "employee": {"id": e.employee_id(a.employer_id), "employeeNumber": e.number,
+                         "firstName": e.first_name, "lastName": e.last_name, "formattedName": e.name},
+            "payrollAdministration": {"id": a.id, "description": a.description}}
+
+
+def _find_employment(call: Call, employment_id: str):
+    for a in call.administrations():
+        for e in a.employees:
+            if e.employment_id(a.id) == employment_id:
+                return a, e
+    return None, None
+
+
+def _journal_run(a: data.Administration, year: int, month: int, state: LoketState) -> dict:
+    key = state.journal_run_status.get((a.id, data.period_id(year, month)), 4)
+    value = {0: "Aangevraagd", 1: "In behandeling", 2: "In behandeling", 3: "Mislukt"}.get(key, "Verwerkt")
+    return {"id": data.guid("journalrun", a.id, year, month), "sequenceNumber": 1,
+            "journalRunStatus": {"key": key, "value": value},
+            "methodOfCreation": {"key": 1, "value": "Handmatig"},
+            "payrollRun": {"payrollRunId": data.guid("payrollrun", a.id, year, month),
+                           "sequenceNumberApproved": 1, "payrollPeriod": data.period_ref(year, month)},
+            "requestTime": f"{date(year, month, 1).isoformat()}T09:00:00",
+            "processingFinishedTime": f"{date(year, month, 1).isoformat()}T09:02:13" if key > 3 else None,
+            "removeTime": None, "removedBy": None}
+
+
+def _tax_return(a: data.Administration, year: int, month: int, today: date, state: LoketState) -> dict:
+    tax_return_id = data.guid("payrolltaxreturn", a.id, year, month)
+    current = (year, month) == (today.year, today.month)
+    status = {"key": 2, "value": "Goedgekeurd"} if current else {"key": 4, "value": "Geaccepteerd"}
+    total = data.tax_return_amounts(a, year, month, today) / 100
+    revision = state.tax_return_revisions.get(tax_return_id, 0)
+    return {"id": tax_return_id, "wageTaxNumber": a.wage_tax_number, "period": data.period_ref(year, month),
+            "payrollTaxReturnStatus": status, "payrollTaxReturnType": {"key": 1, "value": "Normaal"},
+            "totalAmount": total, "periodAmount": total, "correctionAmount": 0.0,
+            "paymentReference": f"{a.wage_tax_number[:9]}{year % 100:02d}{month:02d}{revision:04d}",
+            "messageReference": f"LA{year}{month:02d}{a.client_number}-{revision}",
+            "sendTime": None if current else f"{data._add_months(date(year, month, 1), 1).isoformat()}T08:15:00",
+            "removalTime": None, "sequenceNumber": 1 + revision}
+
+
+def _find_tax_return(call: Call, tax_return_id: str):
+    for a in call.administrations():
+        for year, month in data.calendar_months(a, call.today):
+            if data.is_processed(year, month, call.today) and \
+                    data.guid("payrolltaxreturn", a.id, year, month) == tax_return_id:
+                return a, year, month
+    return None, 0, 0
+
+
+# --- handlers --------------------------------------------------------------------------------------
+
+def administrations(call: Call) -> Response:
+    return listing([_administration_json(a) for a in call.administrations()], call.params)
+
+
+def payroll_periods(call: Call, administration_id: str) -> Response:
+    a = call.administration(administration_id)
+    if a is None or not a.is_payroll:
+        return error(404, "Payroll administration not found", "NotFound")
+    items = [data.period_json(y, m, data.is_processed(y, m, call.today), data.is_processed(y, m, call.today))
+             for y, m in data.calendar_months(a, call.today)]
+    return listing(items, call.params)
+
+
+def employments(call: Call, employer_id: str) -> Response:
+    mine = [a for a in call.administrations() if a.employer_id == employer_id]
+    if not mine:
+        return error(404, "Employer not found", "NotFound")
+    return listing([_employment_json(a, e, call.today) for a in mine for e in a.employees], call.params)
+
+
+def payslips(call: Call, employment_id: str) -> Response:
+    a, e = _find_employment(call, employment_id)
+    if a is None:
+        return error(404, "Employment not found", "NotFound")
+    items = [{"payrollrunId": data.guid("payrollrun", a.id, y, m), "numberOfPayslips": 1,
+              "approvalTime": f"{date(y, m, 1).isoformat()}T08:30:00", "payrollPeriod": data.period_ref(y, m)}
+             for y, m in data.calendar_months(a, call.today)
+             if data.is_processed(y, m, call.today) and e.employed_in(y, m, call.today)]
+    return listing(items, call.params)
+
+
+def payslip_pdf(call: Call, employment_id: str, payroll_period_id: str) -> Response:
+    a, e = _find_employment(call, employment_id)
+    if a is None:
+        return error(404, "Employment not found", "NotFound")
+    year, month = divmod(int(payroll_period_id), 100) if payroll_period_id.isdigit() else (0, 0)
+    slip = next((p for emp, p in data.payslips_of(a, year, month, call.today) if emp == e), None) \
+        if 1 <= month <= 12 else None
+    if slip is None:
+        return error(404, f"No payslip for payroll period {payroll_period_id}", "NotFound")
+    revision = call.state.payslip_revisions.get((employment_id, data.period_id(year, month)), 0)
+    lines = [a.employer_name, f"Loonheffingennummer {a.wage_tax_number}", "",
+             f"Werknemer {e.number}  {e.name}", f"Periode {year}-{month:02d}", "",
+             f"Brutoloon                 {euro(slip.gross)}", f"Loonheffing               {euro(-slip.wage_tax)}",
+             f"Pensioenpremie werknemer  {euro(-slip.pension_employee)}", "",
+             f"Nettoloon                 {euro(slip.net)}"]
+    if revision:
+        lines += ["", f"Correctie {revision}: herberekend na wijziging"]
+    pdf = simple_pdf(f"Loonstrook {year}-{month:02d} {e.name}", lines)
+    return _file(pdf, "application/pdf", f"loonstrook_{e.number}_{year}{month:02d}.pdf")
+
+
+def journal_runs(call: Call, administration_id: str) -> Response:
+    a = call.administration(administration_id)
+    if a is None or not a.is_payroll:
+        return error(404, "Payroll administration not found", "NotFound")
+    runs = [_journal_run(a, y, m, call.state) for y, m in data.calendar_months(a, call.today)
+            if data.is_processed(y, m, call.today)]
+    return listing(runs, call.params)
+
+
+def journal_run_results(call: Call, journal_run_id: str) -> Response:
+    for a in call.administrations():
+        for y, m in data.calendar_months(a, call.today):
+            if data.is_processed(y, m, call.today) and data.guid("journalrun", a.id, y, m) == journal_run_id:
+                if _journal_run(a, y, m, call.state)["journalRunStatus"]["key"] in (0, 1, 2, 3):
+                    return error(400, "The journal run has no results (yet).", "BrokenBusinessRule")
+                consolidate = call.params.get("consolidate", "BasedOnLedgerAccountConfiguration")
+                if consolidate not in ("BasedOnLedgerAccountConfiguration", "Always", "Never"):
+                    return error(400, f"Invalid value for consolidate: {consolidate}", "BrokenBusinessRule")
+                return listing(data.journal_results(a, y, m, call.today), call.params)
+    return error(404, "Journal run not found", "NotFound")
+
+
+def tax_returns(call: Call, administration_id: str) -> Response:
+    a = call.administration(administration_id)
+    if a is None or not a.is_payroll:
+        return error(404, "Payroll administration not found", "NotFound")
+    items = [_tax_return(a, y, m, call.today, call.state) for y, m in data.calendar_months(a, call.today)
+             if data.is_processed(y, m, call.today)]
+    return listing(items, call.params)
+
+
+def tax_return(call: Call, tax_return_id: str, part: str = "") -> Response:
+    a, year, month = _find_tax_return(call, tax_return_id)
+    if a is None:
+        return error(404, "Payroll tax return not found", "NotFound")
+    content = _tax_return(a, year, month, call.today, call.state)
+    if not part:
+        return detail(content)
+    revision = call.state.tax_return_revisions.get(tax_return_id, 0)
+    start, end = date.fromisoformat(content["period"]["periodStartDate"]), \
+        date.fromisoformat(content["period"]["periodEndDate"])
+    if part == "message":
+        xml = tax_return_message(wage_tax_number=a.wage_tax_number, employer_name=a.employer_name,
+                                 start=start, end=end, wage_tax_cents=round(content["totalAmount"] * 100),
+                                 message_reference=content["messageReference"],
+                                 created=f"{end.isoformat()}T18:00:00", revision=revision)
+        return _file(xml, "application/xml", f"loonaangifte_{a.wage_tax_number}_{year}{month:02d}.xml")
+    lines = [a.employer_name, f"Loonheffingennummer {a.wage_tax_number}",
+             f"Tijdvak {start.isoformat()} t/m {end.isoformat()}", "",
+             f"Status                 {content['payrollTaxReturnStatus']['value']}",
+             f"Totaal te betalen      {euro(round(content['totalAmount'] * 100))}",
+             f"Betalingskenmerk       {content['paymentReference']}"]
+    pdf = simple_pdf(f"Loonaangifte {year}-{month:02d}", lines)
+    return _file(pdf, "application/pdf", f"loonaangifte_{a.wage_tax_number}_{year}{month:02d}.pdf")
+
+
+def _file(content: bytes, media: str, file_name: str) -> Response:
+    return Response(200, content, [("Content-Type", media),
+                                   ("Content-Disposition", f'attachment; filename="{file_name}"')])
+
+
+# (method, path pattern, handler, right needed or None, media returned)
+ROUTES = [
+    (rf"{_P}/administrations", administrations, None, "json"),
+    (rf"{_P}/payrolladministrations/([^/]+)/payrollperiods", payroll_periods, data.RIGHT_PAYROLL_OUTPUT, "json"),
+    (rf"{_P}/employees/employments/([^/]+)/payslips", payslips, data.RIGHT_PAYROLL_OUTPUT, "json"),
+    (rf"{_P}/employees/employments/([^/]+)/payslips/summary/([^/]+)", payslip_pdf, data.RIGHT_PAYROLL_OUTPUT,
+     "pdf"),
+    (rf"{_P}/payrolladministrations/journalruns/([^/]+)/results", journal_run_results,
+     data.RIGHT_EXPORT_JOURNAL_RUN, "json"),
+    (rf"{_P}/payrolladministrations/([^/]+)/journalruns", journal_runs, data.RIGHT_JOURNALISE, "json"),
+    (rf"{_P}/payrolladministrations/([^/]+)/payrolltaxreturns", tax_returns, data.RIGHT_TAX_RETURNS, "json"),
+    (rf"{_P}/payrolladministrations/payrolltaxreturns/([^/]+)", tax_return, data.RIGHT_TAX_RETURNS, "json"),
+    (rf"{_P}/payrolladministrations/payrolltaxreturns/([^/]+)/(message)", tax_return, data.RIGHT_TAX_RETURNS,
+     "xml"),
+    (rf"{_P}/payrolladministrations/payrolltaxreturns/([^/]+)/(report|overview)", tax_return,
+     data.RIGHT_TAX_RETURNS, "pdf"),
+    (rf"{_P}/([^/]+)/employees/employments", employments, data.RIGHT_EMPLOYMENTS, "json"),
+]
+ROUTES = [(re.compile(pattern), handler, right, media) for pattern, handler, right, media in ROUTES]
+
+
+def match(path: str):
+    for pattern, handler, right, media in ROUTES:
+        found = pattern.fullmatch(path)
+        if found:
+            return handler, found.groups(), right, media
+    return None
+
+
+def handle(environ, state: LoketState, path: str, malformed: bool) -> Response:
+    if environ["REQUEST_METHOD"] != "GET":
+        return error(405, "The sandbox serves the read endpoints only.")
+    routed = match(path)
+    if routed is None:
+        return error(404, f"No such resource: {path}", "NotFound")
+    handler, args, right, media = routed
+    state.record({"path": path, "query": environ.get("QUERY_STRING", ""),
+                  "accept": environ.get("HTTP_ACCEPT", ""), "authorization": environ.get("HTTP_AUTHORIZATION", "")})
+    authorization = environ.get("HTTP_AUTHORIZATION", "")
+    username = state.user_of(authorization[7:]) if authorization.lower().startswith("bearer ") else None
+    if username is None:
+        return error(401, "The access token is missing, invalid or expired.")
+    if not _ACCEPT_VERSION.search(environ.get("HTTP_ACCEPT", "")):
+        return error(406, "The Accept header must name a version, e.g. application/json;version=2018-01-01.")
+    if right is not None and right not in state.users[username].rights:
+        return error(403, "The user is not authorized to perform this operation.", "Exception")
+    if malformed:
+        body = b'{"totalSize": 3, "_embedded": [{"id": ' if media == "json" else b"Gateway error: upstream closed"
+        return Response(200, body, [("Content-Type", "application/json" if media == "json" else
+                                     "application/pdf")])
+    call = Call(state=state, username=username, params=query(environ), today=state.today())
+    return handler(call, *args)
