@@ -136,6 +136,8 @@ YUKI_WSDL_CACHE_DIR = env.str("YUKI_WSDL_CACHE_DIR", default=str(BASE_DIR / "var
 LOKET_ENVIRONMENT = env.str("LOKET_ENVIRONMENT", default="sandbox" if SANDBOX_ENABLED else "production")
 LOKET_CLIENT_ID = env.str("LOKET_CLIENT_ID", default="")
 LOKET_CLIENT_SECRET = env.str("LOKET_CLIENT_SECRET", default="")
+# Where our Loket sandbox answers when LOKET_ENVIRONMENT=sandbox (default: mounted in this portal).
+LOKET_SANDBOX_URL = env.str("LOKET_SANDBOX_URL", default="")
 
 # --- Imports ---------------------------------------------------------------------------------
 # Loket's nightly import (seed 000), local time; a missed night is caught up within this many hours.

@@ -41,3 +41,22 @@ def nmbrs_base_url() -> str:
     if value == "vendor-sandbox":
         return nmbrs_environments.VENDOR_SANDBOX
     return nmbrs_environments.resolve_base_url(value)
+
+
+def loket_environment():
+    """LOKET_ENVIRONMENT: production, acceptance, or sandbox (ours, at LOKET_SANDBOX_URL or mounted)."""
+    from connectors.loket.environments import environment
+
+    name = settings.LOKET_ENVIRONMENT
+    if name == "sandbox":
+        return environment("sandbox", sandbox_prefix=settings.LOKET_SANDBOX_URL or sandbox_url("loket"))
+    return environment(name)
+
+
+def loket_client_credentials() -> tuple[str, str]:
+    """The portal's Loket API client; in sandbox mode the sandbox's own client when none is set."""
+    if settings.LOKET_CLIENT_ID or settings.LOKET_ENVIRONMENT != "sandbox":
+        return settings.LOKET_CLIENT_ID, settings.LOKET_CLIENT_SECRET
+    from sandbox.loket import data
+
+    return data.CLIENT_ID, data.CLIENT_SECRET

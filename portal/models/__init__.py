@@ -4,6 +4,7 @@ from portal.models.domains import Administration, Domain, PayrollSource
 from portal.models.heartbeat import ServiceHeartbeat
 from portal.models.imports import ImportRun, RunStatus, RunTrigger
 from portal.models.ledger import EntryState, EventKind, LedgerEntry, LedgerEvent
+from portal.models.notices import Notice, NoticeLevel
 from portal.models.roles import DomainMembership, PortalMembership, PortalRole
 from portal.models.settings import ImportSettings, PortalSettings
 from portal.models.yuki import YukiCallCount, YukiSession
@@ -17,6 +18,8 @@ __all__ = [
     "ImportRun",
     "LedgerEntry",
     "LedgerEvent",
+    "Notice",
+    "NoticeLevel",
     "RunStatus",
     "RunTrigger",
     "DomainMembership",
