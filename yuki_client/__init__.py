@@ -6,7 +6,7 @@ daily call budget and typed errors. A plain library: no Django.
     guid = client.process_journal(administration_id, Journal("Loonjournaal 2026-11", lines))
 """
 
-from yuki_client.archive import ArchiveFolder
+from yuki_client.archive import ALL_FOLDERS, ALL_TABS, ALL_YEARS, ArchiveFolder
 from yuki_client.budget import DEFAULT_DAILY_BUDGET, YUKI_DAILY_LIMIT, amsterdam_day, calls_today
 from yuki_client.client import YukiClient
 from yuki_client.endpoints import REGIONS, WRITE_OPERATIONS, Service
@@ -29,12 +29,13 @@ from yuki_client.errors import (
 from yuki_client.journal import EntryLine, Journal, JournalType
 from yuki_client.pettycash import PettyCashStatement, SingleStatementLine, StatementLine
 from yuki_client.redis_store import RedisStore
-from yuki_client.results import Administration, DocumentFolder, Domain, ImportResult
+from yuki_client.results import Administration, ArchiveDocument, DocumentFolder, Domain, ImportResult
 from yuki_client.soap import clear_client_cache, wsdl_parse_count
 from yuki_client.store import MemoryStore, YukiStore
 
 __all__ = [
-    "Administration", "AmbiguousWriteError", "ArchiveFolder", "CallBudgetExhausted", "DEFAULT_DAILY_BUDGET",
+    "ALL_FOLDERS", "ALL_TABS", "ALL_YEARS",
+    "Administration", "AmbiguousWriteError", "ArchiveDocument", "ArchiveFolder", "CallBudgetExhausted", "DEFAULT_DAILY_BUDGET",
     "DailyLimitError", "DocumentFolder", "Domain", "EntryLine", "ImportResult", "InvalidAccessKeyError",
     "Journal", "JournalError", "JournalType", "MemoryStore", "PettyCashStatement", "REGIONS", "RedisStore",
     "Service", "SessionExpiredError", "SingleStatementLine", "StatementError", "StatementLine",

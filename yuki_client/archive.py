@@ -1,7 +1,10 @@
-"""Archive folders (FACTS.md "Folders"). Payslips belong in Personnel, wage tax returns in Tax."""
+"""Archive folders (FACTS.md "Folders"). Payslips belong in Personnel, wage tax returns in Tax.
+
+Also the fixed values of the Archive's upload and search operations."""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import IntEnum
 
 
@@ -18,3 +21,17 @@ class ArchiveFolder(IntEnum):
 # UploadDocumentWithData's extra fields, in WSDL order, with the values sent when not given
 # (amount and paymentMethod are minOccurs=1 in the real Archive WSDL, so they are always sent).
 UPLOAD_DATA_FIELDS = ("currency", "amount", "cost_category", "payment_method", "project", "remarks")
+
+
+# SearchDocuments (the Archive WSDL; its documentation: "Use -1 as Folder or Tab argument to search all
+# folders or tabs, or '0001-01-01' as date selection to search all years").
+SEARCH_OPTIONS = ("All", "Creator", "Contact", "Subject", "Tag", "Type")  # the WSDL's SearchOption enum
+ALL_FOLDERS = -1
+ALL_TABS = -1
+ALL_YEARS = date(1, 1, 1)  # == date.min; as `start` it searches every year
+SEARCH_SORT_ORDER = "CreatedDesc"  # a DocumentSortOrder value: newest first
+SEARCH_DEFAULT_DAYS = 400  # the service requires dates; by default search this many days back
+# Whether startRecord counts from 0 or 1 is not public. 0 is the safe guess: if Yuki counts from 1
+# it still starts at the first document, whereas sending 1 to a service counting from 0 would skip
+# the newest match (and a lost upload could look as if it never arrived).
+FIRST_RECORD = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +18,16 @@ from pathlib import Path
 import httpx
 
 from yuki_client import results
-from yuki_client.archive import ArchiveFolder
+from yuki_client.archive import (
+    ALL_FOLDERS,
+    ALL_TABS,
+    ALL_YEARS,
+    FIRST_RECORD,
+    SEARCH_DEFAULT_DAYS,
+    SEARCH_OPTIONS,
+    SEARCH_SORT_ORDER,
+    ArchiveFolder,
+)
 from yuki_client.budget import DEFAULT_DAILY_BUDGET, CallBudget
 from yuki_client.endpoints import WRITE_OPERATIONS, Service, base_url, service_url, session_parameter
 from yuki_client.errors import (
@@ -197,6 +206,21 @@ class YukiClient:
     def document_folders(self) -> list[results.DocumentFolder]:
         return results.read_folders(self.call(Service.ARCHIVE, "DocumentFolders"))
 
+    def search_documents(self, search_text: str, *, search_option: str = "All",
+                         folder: ArchiveFolder | int = ALL_FOLDERS, tab: int = ALL_TABS,
+                         start: date | None = None, end: date | None = None, limit: int = 100,
+                         offset: int = 0) -> list[results.ArchiveDocument]:
+        """Archive documents matching `search_text` (SearchDocuments), newest first: at most `limit`,
+        skipping the first `offset`. With the unique file name of an upload whose answer was lost, this
+        tells whether it reached Yuki (the text is matched as Yuki sees fit: compare `file_name` exactly).
+
+        `folder`/`tab` -1: all. Dates are calendar days, both included; by default the last
+        SEARCH_DEFAULT_DAYS days up to tomorrow (room for clocks that differ); `start=ALL_YEARS`
+        (date.min) without `end` searches every year. A read: one call, retried once on an expired session."""
+        params = _search_params(search_text, search_option, folder, tab, start, end, limit, offset,
+                                self.budget.today())
+        return results.read_documents(self.call(Service.ARCHIVE, "SearchDocuments", params))
+
     # --- PettyCash ---------------------------------------------------------------------------
     def import_statement(self, administration_id: str, statement: PettyCashStatement) -> results.ImportResult:
         result = self.call(Service.PETTYCASH, "ImportStatement",
@@ -223,6 +247,34 @@ def _upload_params(administration_id: str, file_name: str, data: bytes, folder) 
     if not isinstance(data, bytes | bytearray) or not data:
         raise YukiConfigurationError(f"The document {file_name!r} is empty; nothing was uploaded.")
     return {"fileName": file_name, "data": bytes(data), "folder": int(folder), "administrationID": administration_id}
+
+
+def _search_params(search_text: str, search_option: str, folder, tab: int, start: date | None,
+                   end: date | None, limit: int, offset: int, today: date) -> dict:
+    if not isinstance(search_text, str) or not search_text.strip():
+        # An empty search would list the archive; a caller checking an upload must name it.
+        raise YukiConfigurationError("A search text is required to search Yuki's archive.")
+    if search_option not in SEARCH_OPTIONS:
+        raise YukiConfigurationError(f"Unknown Yuki search option {search_option!r}: use one of "
+                                     f"{', '.join(SEARCH_OPTIONS)}.")
+    if int(folder) < ALL_FOLDERS or int(tab) < ALL_TABS:
+        raise YukiConfigurationError("Folder and tab are a Yuki ID, or -1 for all.")
+    if int(limit) < 1 or int(offset) < 0:
+        raise YukiConfigurationError("A search returns at least 1 document (limit) from offset 0 or later.")
+    if start == ALL_YEARS and end is None:
+        end = ALL_YEARS  # '0001-01-01' as date selection: every year
+    else:
+        end = end or today + timedelta(days=1)
+        if start is None:
+            start = min(today, end) - timedelta(days=SEARCH_DEFAULT_DAYS)
+        if start > end:
+            raise YukiConfigurationError(f"The search starts ({start}) after it ends ({end}).")
+    return {
+        "searchOption": search_option, "searchText": search_text.strip(), "folderID": int(folder),
+        "tabID": int(tab), "sortOrder": SEARCH_SORT_ORDER, "startDate": datetime.combine(start, dtime()),
+        "endDate": datetime.combine(end, dtime() if end == ALL_YEARS else dtime(23, 59, 59)),
+        "numberOfRecords": int(limit), "startRecord": FIRST_RECORD + int(offset),
+    }
 
 
 def _single_line_params(line: SingleStatementLine) -> dict:

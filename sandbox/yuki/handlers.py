@@ -7,11 +7,20 @@ Every handler takes (state, session, params) and returns the result: a string, a
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 
 from lxml import etree
 
 from sandbox.yuki import fault_texts, journal_rules, statement_rules
-from sandbox.yuki.state import ArchivedFile, BookedJournal, PettyCashImport, SandboxState, Session, SoapFault
+from sandbox.yuki.state import (
+    AMSTERDAM,
+    ArchivedFile,
+    BookedJournal,
+    PettyCashImport,
+    SandboxState,
+    Session,
+    SoapFault,
+)
 
 # Archive folders (FACTS.md "Folders"); 6 is not documented and so not offered.
 ARCHIVE_FOLDERS = {
@@ -98,6 +107,66 @@ def upload_document(state: SandboxState, session: Session, params: dict):
     return document_id
 
 
+# SearchDocuments (Archive WSDL documentation): -1 searches every folder or tab, 0001-01-01 every year.
+ALL = -1
+ALL_YEARS = date(1, 1, 1)
+# What the sandbox can search in: it keeps no creator, contact, tag or document type, and an upload's
+# subject is its file name, so those two options search the file name and the others find nothing.
+SEARCHES_FILE_NAME = {"All", "Subject"}
+
+
+def _local(moment: datetime) -> datetime:
+    """A moment as Amsterdam wall-clock time without tzinfo (how the sandbox compares and writes dates)."""
+    return moment.astimezone(AMSTERDAM).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _in_dates(created: datetime, start: datetime, end: datetime) -> bool:
+    """Inclusive calendar-day selection; a bound of 0001-01-01 leaves that side open ("all years")."""
+    day = _local(created).date()
+    return ((start.date() == ALL_YEARS or _local(start).date() <= day)
+            and (end.date() == ALL_YEARS or day <= _local(end).date()))
+
+
+def _document_element(parent, archived: ArchivedFile) -> None:
+    # The layout of a found document is not public; the client's guess lives in
+    # yuki_client/results.py (DOCUMENT_FIELDS) and reads this layout and others.
+    created = _local(archived.created).isoformat(timespec="seconds")
+    element = etree.SubElement(parent, "Document", ID=archived.id)
+    etree.SubElement(element, "Subject").text = archived.file_name
+    etree.SubElement(element, "FileName").text = archived.file_name
+    etree.SubElement(element, "FolderID").text = str(archived.folder)
+    etree.SubElement(element, "Created").text = created
+    etree.SubElement(element, "Modified").text = created
+
+
+def search_documents(state: SandboxState, session: Session, params: dict):
+    """File names containing the search text (case-insensitive) in the session's administrations,
+    within the folder and dates, sorted, then `numberOfRecords` from `startRecord` (0 = the first)."""
+    folder, tab = params["folderID"], params["tabID"]
+    number, first = params["numberOfRecords"], params["startRecord"]
+    if folder != ALL and folder not in ARCHIVE_FOLDERS:
+        raise SoapFault(f"Folder {folder} does not exist.")
+    if number < 0 or first < 0:
+        raise SoapFault("numberOfRecords and startRecord cannot be negative.")
+    text = (params["searchText"] or "").strip().casefold()
+    option = params["searchOption"]
+    found = [archived for archived in state.archived_files(session.administration_ids)
+             if (folder == ALL or archived.folder == folder)
+             and tab == ALL  # API uploads go to a folder, not to one of its tabs
+             and _in_dates(archived.created, params["startDate"], params["endDate"])
+             and (not text or (option in SEARCHES_FILE_NAME and text in archived.file_name.casefold()))]
+    order = params["sortOrder"]
+    if not order.startswith("ContactName"):  # no contacts here: those orders keep the upload order
+        # Created, Modified and DocumentDate are all the upload time in the sandbox.
+        ranked = sorted(enumerate(found), key=lambda pair: (_local(pair[1].created), pair[0]),
+                        reverse=order.endswith("Desc"))
+        found = [archived for _, archived in ranked]
+    root = etree.Element("Documents")
+    for archived in found[first:first + number]:
+        _document_element(root, archived)
+    return root
+
+
 def _import_result(document_id: str, lines: int):
     root = etree.Element("ImportResult")
     etree.SubElement(root, "DocumentID").text = document_id
@@ -133,6 +202,7 @@ HANDLERS = {
     "DocumentFolders": document_folders,
     "UploadDocument": upload_document,
     "UploadDocumentWithData": upload_document,
+    "SearchDocuments": search_documents,
     "ImportStatement": import_statement,
     "ImportSingleStatementLine": lambda st, se, p: import_single_line(st, se, p, "ImportSingleStatementLine"),
     "ImportSingleStatementProjectLine":

@@ -24,9 +24,30 @@ VALUE_TYPES = {INT, DECIMAL, DATETIME}
 
 
 @dataclass(frozen=True)
+class Enumeration:
+    """A .NET enum as ASMX renders it: a named `s:simpleType` restricting s:string to `values`,
+    referenced as `tns:<name>`; a value type, so minOccurs=1."""
+
+    name: str
+    values: tuple[str, ...]
+
+
+def is_value_type(xsd_type) -> bool:
+    """Value types (.NET structs and enums) are minOccurs=1 and required in a request."""
+    return isinstance(xsd_type, Enumeration) or xsd_type in VALUE_TYPES
+
+
+# The Archive WSDL's enums (shared/reference/yuki/Archive.asmx.wsdl.xml), values in WSDL order.
+SEARCH_OPTION = Enumeration("SearchOption", ("All", "Creator", "Contact", "Subject", "Tag", "Type"))
+DOCUMENT_SORT_ORDER = Enumeration("DocumentSortOrder", (
+    "CreatedDesc", "CreatedAsc", "ModifiedDesc", "ModifiedAsc", "DocumentDateDesc", "DocumentDateAsc",
+    "ContactNameAsc", "ContactNameDesc"))
+
+
+@dataclass(frozen=True)
 class Operation:
     name: str
-    params: tuple[tuple[str, str], ...]
+    params: tuple[tuple[str, str | Enumeration], ...]
     result: str | None  # XSD type of <NameResult>, None for a void operation
     documentation: str = ""
 
@@ -78,6 +99,12 @@ ARCHIVE = Service("Archive", "Archive.asmx", (
         ("currency", STRING), ("amount", DECIMAL), ("costCategory", STRING), ("paymentMethod", INT),
         ("project", STRING), ("remarks", STRING)), STRING,
         "Upload a document to the Yuki archive, with data specified for the document content"),
+    Operation("SearchDocuments", SESSION + (
+        ("searchOption", SEARCH_OPTION), ("searchText", STRING), ("folderID", INT), ("tabID", INT),
+        ("sortOrder", DOCUMENT_SORT_ORDER), ("startDate", DATETIME), ("endDate", DATETIME),
+        ("numberOfRecords", INT), ("startRecord", INT)), XML,
+        "Searches documents using a given search value. Use -1 as Folder or Tab argument to search all "
+        "folders or tabs, or '0001-01-01' as date selection to search all years"),
 ) + SESSION_OPERATIONS)
 
 _SINGLE_LINE = (("sessionId", STRING), ("accountGlCode", STRING), ("transactionCode", STRING),

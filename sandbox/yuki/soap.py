@@ -14,7 +14,18 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from sandbox.yuki.operations import BASE64, DATETIME, DECIMAL, INT, NAMESPACE, XML, Operation, Service
+from sandbox.yuki.operations import (
+    BASE64,
+    DATETIME,
+    DECIMAL,
+    INT,
+    NAMESPACE,
+    XML,
+    Enumeration,
+    Operation,
+    Service,
+    is_value_type,
+)
 from sandbox.yuki.state import SoapFault
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -78,16 +89,23 @@ def _read_params(operation: Operation, request) -> dict:
         values[name] = _convert(child, xsd_type, name)
         position += 1
     for name, xsd_type in expected:
-        if values[name] is None and xsd_type in (INT, DECIMAL, DATETIME):
+        if values[name] is None and is_value_type(xsd_type):
             raise SoapFault(f"Server was unable to read request. ---> The required element {name} is missing.",
                             "soap:Client")
     return values
 
 
-def _convert(element, xsd_type: str, name: str):
+def _convert(element, xsd_type, name: str):
     if xsd_type == XML:
         return element
     text = element.text or ""
+    if isinstance(xsd_type, Enumeration):
+        # The XmlSerializer refuses an enum value it does not know, before the service sees the call.
+        if text.strip() not in xsd_type.values:
+            raise SoapFault(f"Server was unable to read request. ---> There is an error in XML document. ---> "
+                            f"Instance validation error: '{text}' is not a valid value for {xsd_type.name}.",
+                            "soap:Client")
+        return text.strip()
     try:
         if xsd_type == INT:
             return int(text.strip())

@@ -67,6 +67,7 @@ class ArchivedFile:
     data: bytes
     folder: int
     fields: dict = field(default_factory=dict)  # UploadDocumentWithData's extra fields
+    created: datetime | None = None  # when the sandbox received it (its clock); set by store_file
 
 
 @dataclass
@@ -162,7 +163,14 @@ class SandboxState:
 
     def store_file(self, archived: ArchivedFile) -> None:
         with self._lock:
+            if archived.created is None:
+                archived.created = self.clock()
             self.archive.append(archived)
+
+    def archived_files(self, administration_ids: tuple[str, ...]) -> list[ArchivedFile]:
+        """The archive of these administrations, in upload order (a copy of the list)."""
+        with self._lock:
+            return [f for f in self.archive if f.administration_id in administration_ids]
 
     def store_petty_cash(self, imported: PettyCashImport) -> None:
         with self._lock:

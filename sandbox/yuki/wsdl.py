@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from sandbox.yuki.operations import NAMESPACE, VALUE_TYPES, XML, Operation, Service
+from sandbox.yuki.operations import NAMESPACE, XML, Enumeration, Operation, Service, is_value_type
 
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
@@ -30,25 +30,38 @@ def _s(tag: str) -> str:
     return f"{{{XSD_NS}}}{tag}"
 
 
-def _sequence_element(parent, name: str, xsd_type: str) -> None:
+def _sequence_element(parent, name: str, xsd_type) -> None:
     if xsd_type == XML:
         element = etree.SubElement(parent, _s("element"), minOccurs="0", maxOccurs="1", name=name)
         mixed = etree.SubElement(element, _s("complexType"), mixed="true")
         etree.SubElement(etree.SubElement(mixed, _s("sequence")), _s("any"))
         return
-    min_occurs = "1" if xsd_type in VALUE_TYPES else "0"
-    etree.SubElement(parent, _s("element"), minOccurs=min_occurs, maxOccurs="1", name=name,
-                     type=f"s:{xsd_type}")
+    min_occurs = "1" if is_value_type(xsd_type) else "0"
+    type_name = f"tns:{xsd_type.name}" if isinstance(xsd_type, Enumeration) else f"s:{xsd_type}"
+    etree.SubElement(parent, _s("element"), minOccurs=min_occurs, maxOccurs="1", name=name, type=type_name)
+
+
+def _enumeration(schema, enumeration: Enumeration) -> None:
+    simple_type = etree.SubElement(schema, _s("simpleType"), name=enumeration.name)
+    restriction = etree.SubElement(simple_type, _s("restriction"), base="s:string")
+    for value in enumeration.values:
+        etree.SubElement(restriction, _s("enumeration"), value=value)
 
 
 def _schema(definitions, service: Service) -> None:
     types = etree.SubElement(definitions, _w("types"))
     schema = etree.SubElement(types, _s("schema"), elementFormDefault="qualified", targetNamespace=NAMESPACE)
+    declared: set[str] = set()
     for op in service.operations:
         request = etree.SubElement(schema, _s("element"), name=op.name)
         sequence = etree.SubElement(etree.SubElement(request, _s("complexType")), _s("sequence"))
         for name, xsd_type in op.params:
             _sequence_element(sequence, name, xsd_type)
+        # ASMX declares an enum's simpleType right after the first element that uses it.
+        for _, xsd_type in op.params:
+            if isinstance(xsd_type, Enumeration) and xsd_type.name not in declared:
+                declared.add(xsd_type.name)
+                _enumeration(schema, xsd_type)
         response = etree.SubElement(schema, _s("element"), name=f"{op.name}Response")
         if op.result is None:
             etree.SubElement(response, _s("complexType"))

@@ -1,5 +1,6 @@
 """Archive uploads and folders; our Archive WSDL against Yuki's real one."""
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from lxml import etree
 
 from sandbox.yuki import data
 from yuki_client import ArchiveFolder, DocumentFolder, YukiConfigurationError
+from yuki_client.results import read_documents
 
 REAL_ARCHIVE_WSDL = Path("/work/shared/reference/yuki/Archive.asmx.wsdl.xml")
 REAL_ARCHIVE_WSDL_OFFLINE = Path("/work/shared/reference/yuki/Archive.asmx.wsdl.zeep-offline.xml")
@@ -61,7 +63,7 @@ def test_our_archive_wsdl_declares_operations_exactly_as_yukis_real_one(sandbox)
 
     ours = etree.fromstring(httpx.get(sandbox.base_url + "Archive.asmx?WSDL").content)
     real = etree.parse(str(REAL_ARCHIVE_WSDL)).getroot()
-    for name in ("UploadDocument", "UploadDocumentWithData", "DocumentFolders", "Authenticate",
+    for name in ("UploadDocument", "UploadDocumentWithData", "DocumentFolders", "SearchDocuments", "Authenticate",
                  "AuthenticateByUserName", "Domains", "SetCurrentDomain", "GetCurrentDomain", "Administrations",
                  "AdministrationID"):
         assert _element(ours, name) == _element(real, name)
@@ -69,6 +71,15 @@ def test_our_archive_wsdl_declares_operations_exactly_as_yukis_real_one(sandbox)
         action = f"//wsdl:binding[@name='ArchiveSoap']/wsdl:operation[@name='{name}']/soap:operation/@soapAction"
         namespaces = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "soap": "http://schemas.xmlsoap.org/wsdl/soap/"}
         assert ours.xpath(action, namespaces=namespaces) == real.xpath(action, namespaces=namespaces)
+    for enumeration in ("SearchOption", "DocumentSortOrder"):  # SearchDocuments' enum types
+        assert _enumeration(ours, enumeration) == _enumeration(real, enumeration)
+
+
+def _enumeration(wsdl: etree._Element, name: str) -> list[str]:
+    found = wsdl.xpath(f"//s:schema/s:simpleType[@name='{name}']/s:restriction[@base='s:string']/s:enumeration/@value",
+                       namespaces={"s": "http://www.w3.org/2001/XMLSchema"})
+    assert found, name
+    return found
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # zeep on the HttpGet/HttpPost bindings
@@ -83,7 +94,10 @@ def test_a_client_built_from_yukis_real_archive_wsdl_is_served(sandbox):
     service.UploadDocumentWithData(session_id, "b.pdf", PDF, 5, data.DEMO_ADMINISTRATION_ID, "EUR",
                                    Decimal("1.00"), "", 0, "", "opmerking")
     folders = service.DocumentFolders(session_id)
+    found = service.SearchDocuments(session_id, "All", "JAAROPGAVE", -1, -1, "CreatedDesc", datetime(1, 1, 1),
+                                    datetime(1, 1, 1), 10, 0)
 
     assert [f.id for f in sandbox.app.state.archive] == [document_id, sandbox.app.state.archive[1].id]
     assert sandbox.app.state.archive[1].fields["remarks"] == "opmerking"
     assert folders is not None
+    assert [(d.id, d.file_name, d.folder) for d in read_documents(found)] == [(document_id, "jaaropgave-2026.pdf", 4)]
