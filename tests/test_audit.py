@@ -36,3 +36,15 @@ def test_own_import_settings_are_logged_and_the_page_lists_entries(users, acme_a
     assert AuditLogEntry.objects.filter(object_repr__contains="Acme B.V.").count() == 2
     page = client.get(reverse("portal:audit")).content.decode()
     assert "alice" in page and "Acme B.V." in page
+
+
+@pytest.mark.django_db
+def test_changing_existing_import_settings_is_logged_with_old_and_new_values(users, login):
+    client = login(users["bob"])
+    data = {"section": "import", "import-auto_import": "on", "import-first_day": "1", "import-last_day": "28",
+            "import-wage_tax_return_status": "locked"}
+    client.post(reverse("portal:settings"), data)
+    client.post(reverse("portal:settings"), {**data, "import-first_day": "3"})
+    entry = AuditLogEntry.objects.filter(action="changed").latest("at")
+    assert entry.username == "bob"
+    assert [change for change in entry.changes.values()] == [{"old": 1, "new": 3}]

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from portal.forms.settings import AdministrationForm, ImportSettingsForm, NmbrsCredentialsForm
+from portal.forms.settings import AdministrationForm, ImportSettingsForm
 from portal.models import ImportSettings, PortalSettings
 from portal.models.domains import normalize_wage_tax_number, validate_wage_tax_number
 
@@ -92,10 +92,3 @@ def test_saving_a_short_window_shows_the_advice_as_a_warning(users, login):
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert warnings and "zeven dagen" in warnings[0], "Dutch by default, with the seed's advice"
 
-
-@pytest.mark.parametrize("typed,key", [("kantoor", "kantoor"), ("kantoor.nmbrs.nl", "kantoor"),
-                                       ("https://Kantoor.nmbrs.nl/applications/", "kantoor")])
-def test_nmbrs_tenant_key_is_reduced_from_a_pasted_address(typed, key):
-    form = NmbrsCredentialsForm({"login_email": "a@b.nl", "api_token": "t", "tenant_key": typed})
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["tenant_key"] == key

@@ -1,9 +1,24 @@
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from connectors.nmbrs.client import NmbrsClient
+from connectors.nmbrs.credentials import InvalidTenantKey, normalize_tenant_key, validate_credentials
+from connectors.nmbrs.errors import MissingApiRights, NmbrsError, NoCompanyAccess, UnknownTenant
+from connectors.nmbrs.forms import error_text
 from portal.forms.secrets import SecretFieldsMixin
-from portal.models import Administration, Domain, ImportSettings, NmbrsCredentials
+from portal.models import (
+    Administration,
+    Domain,
+    ImportSettings,
+    NmbrsCredentials,
+    PayrollSource,
+    PortalSettings,
+)
+from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number
+from portal.vendors import nmbrs_base_url
 
 
 class ImportSettingsForm(forms.ModelForm):
@@ -48,28 +63,83 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
 
 
 class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):
+    """Seed 002, step 2. Saving checks the credentials with one call to Nmbrs (CompanyService.List_GetAll)
+    and explains a refusal in the user's words; only credentials Nmbrs accepted are saved, as "authorised".
+
+    The companies linked to administrations that would use these credentials must stay visible to
+    them (fault 1003 otherwise). `administration` (optional): the administration new credentials are
+    for, when the caller knows it.
+    """
+
     secret_fields = ("api_token",)
+    # Saving waits for Nmbrs while a person looks at the page: do not wait an import's two minutes.
+    VALIDATION_TIMEOUT = 20.0
 
     class Meta:
         model = NmbrsCredentials
         fields = ["login_email", "api_token", "tenant_key", "tenant_name"]
 
+    def __init__(self, *args, administration=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.administration = administration
+        self.companies = []  # what a successful check saw: the companies these credentials may link
+
     def clean_tenant_key(self):
-        value = (self.cleaned_data.get("tenant_key") or "").strip().lower()
-        # Seed 002: from kantoor.nmbrs.nl the key is 'kantoor'; people paste the whole address.
-        for prefix in ("https://", "http://"):
-            value = value.removeprefix(prefix)
-        value = value.split("/")[0]
-        if value.endswith(".nmbrs.nl"):
-            value = value[: -len(".nmbrs.nl")]
-        if not value or "." in value:
-            raise forms.ValidationError(
-                _("Enter the part before .nmbrs.nl of your Nmbrs address, e.g. 'kantoor' for kantoor.nmbrs.nl.")
-            )
-        return value
+        # Seed 002: "uit kantoor.nmbrs.nl haal je kantoor"; people paste the whole address.
+        try:
+            return normalize_tenant_key(self.cleaned_data.get("tenant_key") or "")
+        except InvalidTenantKey as error:
+            raise forms.ValidationError(error_text(error), code="tenant_key") from error
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("api_token"):
             self.add_error("api_token", _("Enter the API token from your Nmbrs user profile (tab API token)."))
+        if self.errors:
+            return cleaned  # Nmbrs is only asked about complete credentials
+        try:
+            # The token typed now, or the stored one when the input was left empty (SecretFieldsMixin).
+            check = validate_credentials(cleaned["login_email"], cleaned["api_token"], cleaned["tenant_key"],
+                                         base_url=nmbrs_base_url(), client_factory=self._client)
+        except NmbrsError as error:
+            field = "tenant_key" if isinstance(error, UnknownTenant) else None
+            text = error_text(error)
+            self.add_error(field, forms.ValidationError(text, code="nmbrs"))
+            if isinstance(error, MissingApiRights) and error.operation and error.operation not in text:
+                self.add_error(None, _("The right to switch on: %(operation)s.") % {"operation": error.operation})
+            if error.transient:
+                self.add_error(None, _("Nothing is saved yet: save again in a few minutes."))
+            return cleaned
+        visible = {company.id for company in check.companies}
+        lost = [a for a in self._linked_administrations() if a.nmbrs_company_id not in visible]
+        if lost:
+            error = NoCompanyAccess(
+                f"The Nmbrs user {cleaned['login_email']} has no access to a linked company. Grant access "
+                f"in Nmbrs or link another company.", operation="List_GetAll")
+            self.add_error(None, forms.ValidationError(error_text(error), code="nmbrs"))
+            for administration in lost:
+                company = administration.nmbrs_company_name or str(administration.nmbrs_company_id)
+                if administration.nmbrs_company_number:
+                    company += f" ({administration.nmbrs_company_number})"
+                self.add_error(None, _("Linked company %(company)s of administration %(administration)s.")
+                               % {"company": company, "administration": administration.name})
+            return cleaned
+        self.companies = check.companies
+        self.instance.status = ConnectionStatus.AUTHORISED
+        self.instance.status_reason = ""
+        self.instance.validated_at = timezone.now()
         return cleaned
+
+    def _client(self, credentials, base_url):
+        return NmbrsClient(credentials, base_url, timeout=self.VALIDATION_TIMEOUT)
+
+    def _linked_administrations(self) -> list[Administration]:
+        """Nmbrs administrations linked to a company that use (or are about to use) these credentials."""
+        linked = Administration.objects.filter(source=PayrollSource.NMBRS, nmbrs_company_id__isnull=False)
+        if self.instance.pk is None:
+            wanted = self.administration
+            return [wanted] if wanted is not None and wanted.nmbrs_company_id else []
+        users = Q(own_nmbrs_credentials=self.instance.pk)
+        if PortalSettings.objects.filter(nmbrs_credentials=self.instance.pk).exists():
+            users |= Q(use_portal_nmbrs_credentials=True)
+        return list(linked.filter(users).select_related("domain").order_by("domain__name", "name"))

@@ -55,8 +55,9 @@ class Administration(models.Model):
     source = models.CharField(_("payroll source"), max_length=10, choices=PayrollSource.choices,
                               default=PayrollSource.LOKET)
 
-    # Loket (seed 000 step 4): the client number is stored in Yuki's field "Relatiecode".
-    loket_client_number = models.CharField(_("Loket client number (Relatiecode)"), max_length=20, blank=True)
+    # Seed 000 step 4: Loket's client number is stored in Yuki's field "Relatiecode". For Nmbrs the same
+    # relation code is the number a company is linked by (seed 002, "nummer moet overeenkomen").
+    loket_client_number = models.CharField(_("client number (Relatiecode)"), max_length=20, blank=True)
     wage_tax_number = models.CharField(_("wage tax number (loonheffingennummer)"), max_length=12, blank=True,
                                        validators=[validate_wage_tax_number])
     use_portal_loket_access = models.BooleanField(_("use the portal's Loket access"), default=True)

@@ -24,24 +24,25 @@ def portal_settings(request):
     portal = PortalSettings.load()
     credentials = portal.nmbrs_credentials or NmbrsCredentials()
     section = request.POST.get("section") if request.method == "POST" else None
+    # Snapshots before validation: a ModelForm's is_valid() already writes the input onto the instance.
+    import_before = auditing.snapshot(portal.import_settings)
+    nmbrs_before = auditing.snapshot(credentials) if credentials.pk else None
     import_form = ImportSettingsForm(request.POST if section == "import" else None,
                                      instance=portal.import_settings, prefix="import")
     nmbrs_form = NmbrsCredentialsForm(request.POST if section == "nmbrs" else None,
                                       instance=credentials, prefix="nmbrs")
 
     if section == "import" and import_form.is_valid():
-        before = auditing.snapshot(portal.import_settings)
         with transaction.atomic():
-            auditing.save_audited(request.user, import_form.instance, before,
+            auditing.save_audited(request.user, import_form.instance, import_before,
                                   label=_("Portal import settings"))
         messages.success(request, _("The portal's import settings are saved."))
         if warning := import_form.instance.window_warning():
             messages.warning(request, warning)
         return redirect("portal:settings")
     if section == "nmbrs" and nmbrs_form.is_valid():
-        before = auditing.snapshot(credentials) if credentials.pk else None
         with transaction.atomic():
-            auditing.save_audited(request.user, nmbrs_form.instance, before,
+            auditing.save_audited(request.user, nmbrs_form.instance, nmbrs_before,
                                   label=_("Portal Nmbrs credentials"))
             if portal.nmbrs_credentials_id != nmbrs_form.instance.pk:
                 portal.nmbrs_credentials = nmbrs_form.instance

@@ -16,7 +16,7 @@
     });
     var src = sourceValue();
     if (src) {
-      ["loket_client_number", "wage_tax_number", "use_portal_loket_access"].forEach(function (name) {
+      ["wage_tax_number", "use_portal_loket_access"].forEach(function (name) {
         var f = document.querySelector('[data-field="' + name + '"]'); if (f) f.hidden = src !== "loket";
       });
       ["use_portal_nmbrs_credentials"].forEach(function (name) {
