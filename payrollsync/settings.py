@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "portal",
+    "connectors.loket",
+    "connectors.nmbrs",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +145,12 @@ LOKET_SANDBOX_URL = env.str("LOKET_SANDBOX_URL", default="")
 # Loket's nightly import (seed 000), local time; a missed night is caught up within this many hours.
 IMPORT_NIGHTLY_TIME = env.str("IMPORT_NIGHTLY_TIME", default="02:30")
 IMPORT_CATCH_UP_HOURS = env.int("IMPORT_CATCH_UP_HOURS", default=30)
+# A push holds its document this long; a longer silence means its worker died (then: a check, no resend).
+IMPORT_PUSH_LEASE_SECONDS = env.int("IMPORT_PUSH_LEASE_SECONDS", default=600)
+IMPORT_RETRY_SECONDS = env.int("IMPORT_RETRY_SECONDS", default=30)  # first retry of an unreachable Yuki
+IMPORT_RECONCILE_DELAY_SECONDS = env.int("IMPORT_RECONCILE_DELAY_SECONDS", default=60)
+# A queued run or a document of a running run untouched this long was lost by the broker: send it again.
+IMPORT_REDISPATCH_AFTER_SECONDS = env.int("IMPORT_REDISPATCH_AFTER_SECONDS", default=900)
 
 NMBRS_ENVIRONMENT = env.str("NMBRS_ENVIRONMENT", default="sandbox" if SANDBOX_ENABLED else "live")
 
@@ -163,6 +171,7 @@ else:
     # Redis redelivers an unacknowledged task after this long: keep it above the longest task.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -173,6 +182,17 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD",
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # Every entry expires before its next send, so a backed-up queue never runs stale copies.
+    "enqueue-due-imports": {
+        "task": "portal.tasks.enqueue_due_imports",
+        "schedule": 600.0,
+        "options": {"expires": 540.0},
+    },
+    "sweep": {
+        "task": "portal.tasks.sweep",
+        "schedule": 120.0,
+        "options": {"expires": 110.0},
+    },
     "heartbeat": {
         "task": "portal.tasks.heartbeat",
         "schedule": 60.0,

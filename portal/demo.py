@@ -1,13 +1,52 @@
-"""Demo domains and administrations for sandbox mode, wired to the sandboxes' known accounts."""
+"""Demo domains and administrations for sandbox mode, wired to the sandboxes' known accounts.
 
-from portal.models import Domain
+Idempotent: running it again changes nothing that exists. The Loket connection is not faked: the
+demo user connects Loket in the browser ("Verbind met Loket", log in at the sandbox, "Toestaan").
+"""
+
+from __future__ import annotations
+
+from portal.models import Administration, Domain, NmbrsCredentials, PortalSettings
+from portal.models.connections import ConnectionStatus
+from sandbox.loket import data as loket
+from sandbox.nmbrs import data as nmbrs
+from sandbox.yuki import data as yuki
 
 
 def seed_demo_data() -> list[str]:
-    """Idempotent. Returns lines describing what exists."""
-    lines = []
-    domain, _ = Domain.objects.get_or_create(
-        yuki_domain_id="demo-domain", defaults={"name": "Demo Accountants", "payroll_link_active": True}
-    )
-    lines.append(f"Domain '{domain.name}' with {domain.administrations.count()} administrations")
+    portal = PortalSettings.load()
+    if not portal.import_settings.auto_import:
+        portal.import_settings.auto_import = True
+        portal.import_settings.save()
+
+    korenschoof, _ = Domain.objects.get_or_create(
+        yuki_domain_id=yuki.DEMO_DOMAIN_ID, defaults={"name": "Bakkerij De Korenschoof", "payroll_link_active": True})
+    vandijk, _ = Domain.objects.get_or_create(
+        yuki_domain_id=yuki.OTHER_DOMAIN_ID, defaults={"name": "Installatiebedrijf Van Dijk",
+                                                       "payroll_link_active": True})
+    _administration(korenschoof, "Bakkerij De Korenschoof B.V.", yuki.DEMO_ADMINISTRATION_ID, yuki.DEMO_ACCESS_KEY,
+                    source="loket", loket_client_number="40123", wage_tax_number="812345678L01")
+    _administration(vandijk, "Installatiebedrijf Van Dijk B.V.", yuki.OTHER_ADMINISTRATION_ID, yuki.OTHER_ACCESS_KEY,
+                    source="loket", loket_client_number="40124", wage_tax_number="823456789L01")
+    holding = _administration(korenschoof, "Korenschoof Holding B.V.", yuki.DEMO_SECOND_ADMINISTRATION_ID,
+                              yuki.DEMO_ACCESS_KEY, source="nmbrs", loket_client_number="101",
+                              nmbrs_company_id=50001, nmbrs_company_number="101",
+                              nmbrs_company_name="Bakkerij Jansen B.V.", use_portal_nmbrs_credentials=False)
+    if holding.own_nmbrs_credentials is None:
+        holding.own_nmbrs_credentials = NmbrsCredentials.objects.create(
+            login_email=nmbrs.DEMO_USERNAME, api_token=nmbrs.DEMO_TOKEN, tenant_key=nmbrs.DEMO_DOMAIN,
+            tenant_name=nmbrs.DEMO_TENANT_NAME, status=ConnectionStatus.AUTHORISED)
+        holding.save()
+
+    lines = [f"Domain '{d.name}': {', '.join(a.name for a in d.administrations.all())}"
+             for d in (korenschoof, vandijk)]
+    lines.append(f"Loket sandbox login (after 'Verbind met Loket'): {loket.DEMO_USERNAME} / {loket.DEMO_PASSWORD}")
+    lines.append("What was booked: http://localhost:8000/sandbox/yuki/ (the Yuki sandbox's view)")
     return lines
+
+
+def _administration(domain, name, yuki_id, key, **fields) -> Administration:
+    administration, _ = Administration.objects.get_or_create(
+        domain=domain, yuki_administration_id=yuki_id,
+        defaults={"name": name, "yuki_access_key": key, **fields})
+    return administration

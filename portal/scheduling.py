@@ -101,13 +101,16 @@ def import_plan(source: str, import_settings: ImportSettings, day: date) -> dict
     return plan
 
 
-def blocking_reason(effective: EffectiveSettings) -> str:
-    """Why this administration cannot be imported now, in words for the run log ('' if it can)."""
+def blocking_reason(effective: EffectiveSettings, *, manual: bool = False) -> str:
+    """Why this administration cannot be imported now, in words for the run log ('' if it can).
+
+    A manual run (a person pressed "Import now") is not blocked by automatic import being off.
+    """
     administration = effective.administration
     if not effective.payroll_link_active:
         return _("The domain %(domain)s has no active payroll link feature (contract): nothing is imported.") % {
             "domain": administration.domain.name}
-    if not effective.import_settings.auto_import:
+    if not manual and not effective.import_settings.auto_import:
         return _("Automatic import is switched off for this administration.")
     if not administration.yuki_access_key or not administration.yuki_administration_id:
         return _("The Yuki access key or administration ID is missing: enter them on the administration page.")

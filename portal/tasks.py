@@ -1,9 +1,19 @@
+"""Celery tasks: short ones, one per administration run and one per document push (paperless-style)."""
+
+from __future__ import annotations
+
+import logging
 import socket
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.models import ServiceHeartbeat
+from portal.models import EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger, ServiceHeartbeat
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="portal.tasks.heartbeat")
@@ -13,3 +23,93 @@ def heartbeat(source: str = "worker") -> str:
     ServiceHeartbeat.objects.update_or_create(name=source, defaults={"seen_at": now,
                                                                        "hostname": socket.gethostname()})
     return now.isoformat()
+
+
+@shared_task(name="portal.tasks.enqueue_due_imports")
+def enqueue_due_imports() -> int:
+    """The one periodic entry: whatever is due now gets a run (once per slot, by the unique slot)."""
+    from portal.imports import runs
+    from portal.scheduling import due_imports
+
+    created = 0
+    for due in due_imports(timezone.now()):
+        try:
+            with transaction.atomic():
+                if due.skip_reason:
+                    runs.record_skip(due.administration, due.slot, due.skip_reason)
+                else:
+                    run = runs.create_run(due.administration, trigger=RunTrigger.SCHEDULED, plan=due.plan,
+                                          slot=due.slot)
+                    runs.enqueue(run)
+                created += 1
+        except IntegrityError:
+            continue  # this slot already has its run
+    return created
+
+
+@shared_task(name="portal.tasks.run_import", acks_late=True, reject_on_worker_lost=True)
+def run_import(run_id: int) -> None:
+    from portal.imports import runs
+
+    runs.execute(run_id)
+
+
+@shared_task(name="portal.tasks.push_document", bind=True, acks_late=True, reject_on_worker_lost=True,
+             max_retries=3)
+def push_document(self, entry_id: int, run_id: int | None) -> str:
+    from portal.imports import runs
+    from portal.imports.pushing import Outcome, push
+
+    run = ImportRun.objects.filter(pk=run_id).first() if run_id else None
+    result = push(entry_id, run, final_attempt=self.request.retries >= self.max_retries)
+    if result.outcome == Outcome.RETRY:
+        raise self.retry(countdown=settings.IMPORT_RETRY_SECONDS * (2 ** self.request.retries))
+    if result.outcome == Outcome.NEEDS_CHECK:
+        reconcile_document.apply_async((entry_id, run_id), countdown=settings.IMPORT_RECONCILE_DELAY_SECONDS)
+    if run is not None:
+        runs.finish_if_done(run.pk)
+    return result.outcome
+
+
+@shared_task(name="portal.tasks.reconcile_document", acks_late=True)
+def reconcile_document(entry_id: int, run_id: int | None = None) -> str:
+    from portal.imports import runs
+    from portal.imports.reconcile import Resolution, reconcile
+
+    resolution = reconcile(entry_id)
+    if resolution == Resolution.ABSENT:
+        push_document.delay(entry_id, run_id)
+    elif run_id:
+        runs.finish_if_done(run_id)
+    return resolution
+
+
+@shared_task(name="portal.tasks.sweep")
+def sweep() -> dict:
+    """Recover from crashes: expired push leases go to a check (never a resend), pushes of running runs
+    that were lost are dispatched again (claims are conditional, so a duplicate does nothing), and
+    runs with nothing left to do are finished."""
+    from portal.imports import ledger, runs
+
+    expired = ledger.expire_stale_leases()
+    for entry_id in expired:
+        entry = LedgerEntry.objects.get(pk=entry_id)
+        reconcile_document.delay(entry_id, entry.last_run_id)
+    redispatched = 0
+    quiet_since = timezone.now() - timedelta(seconds=settings.IMPORT_REDISPATCH_AFTER_SECONDS)
+    for run in ImportRun.objects.filter(status=RunStatus.RUNNING):
+        lost = list(LedgerEntry.objects.filter(last_run=run, state=EntryState.NEW, updated_at__lt=quiet_since)
+                    .values_list("pk", flat=True))
+        for entry_id in lost:
+            push_document.delay(entry_id, run.pk)
+        redispatched += len(lost)
+        if not lost:
+            runs.finish_if_done(run.pk)
+    unchecked = LedgerEntry.objects.filter(state=EntryState.NEEDS_CHECK, check_by_person=False,
+                                           updated_at__lt=quiet_since).values_list("pk", "last_run_id")
+    for entry_id, run_id in unchecked:
+        reconcile_document.delay(entry_id, run_id)  # its check was lost: ask again
+    stale_queued = ImportRun.objects.filter(status=RunStatus.QUEUED, created_at__lt=quiet_since)
+    for run in stale_queued:
+        run_import.delay(run.pk)
+    return {"expired": len(expired), "redispatched": redispatched}

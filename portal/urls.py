@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import administrations, audit, dashboard, domains, portal_settings, users
+from portal.views import administrations, audit, dashboard, domains, portal_settings, runs, users
 
 app_name = "portal"
 
@@ -14,6 +14,15 @@ urlpatterns = [
          name="administration-create"),
     path("administrations/<int:pk>/", administrations.administration_detail, name="administration"),
     path("administrations/<int:pk>/edit/", administrations.administration_edit, name="administration-edit"),
+    path("administrations/<int:pk>/import/", runs.import_now, name="import-now"),
+    path("administrations/<int:pk>/retry/", runs.retry_failed, name="retry-failed"),
+    path("domains/<int:domain_pk>/import/", runs.import_bulk, name="import-bulk"),
+    path("runs/", runs.run_log, name="runs"),
+    path("runs/<int:pk>/", runs.run_detail, name="run"),
+    path("documents/<int:pk>/", runs.document_detail, name="document"),
+    path("documents/<int:pk>/answer/", runs.document_answer, name="document-answer"),
+    path("checks/", runs.needs_check, name="needs-check"),
+    path("annual-documents/", runs.annual_documents, name="annual-documents"),
     path("audit/", audit.audit_log, name="audit"),
     path("users/", users.user_list, name="users"),
     path("users/new/", users.user_create, name="user-create"),

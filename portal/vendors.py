@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from connectors.nmbrs import environments as nmbrs_environments
-from portal.yuki_store import DatabaseYukiStore
+from portal.yuki_store import CountingStore, DatabaseYukiStore
 from yuki_client import YukiClient
 
 
@@ -27,7 +27,7 @@ def yuki_client(administration) -> YukiClient:
         yuki_endpoint(),
         administration.yuki_access_key,
         domain_id=administration.domain.yuki_domain_id,
-        store=DatabaseYukiStore(),
+        store=CountingStore(DatabaseYukiStore()),  # client.store.reserved: the calls this client made
         daily_budget=settings.YUKI_DAILY_BUDGET,
         wsdl_cache_dir=settings.YUKI_WSDL_CACHE_DIR,
     )

@@ -49,3 +49,20 @@ class DatabaseYukiStore:
             # Encrypted values cannot be compared in SQL; compare here, under the row lock.
             if row is not None and row.session_id == session_id:
                 row.delete()
+
+
+class CountingStore:
+    """Wraps a store and counts the calls reserved through it: the Yuki calls one push or run used."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.reserved = 0
+
+    def reserve_call(self, domain_id: str, day: date, budget: int) -> int | None:
+        used = self.inner.reserve_call(domain_id, day, budget)
+        if used is not None:
+            self.reserved += 1
+        return used
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portal.models import Administration, Domain, PortalSettings
+from portal.models import Administration, Domain, ImportRun, LedgerEntry, PortalSettings
 
 # page name -> (method, url builder, data builder)
 OK, DENIED = "ok", "denied"
@@ -23,6 +23,11 @@ MATRIX = {
     "save Acme administration":    (OK, DENIED, OK, DENIED, DENIED),
     "add administration to Acme page": (OK, DENIED, OK, DENIED, DENIED),
     "add administration to Acme":  (OK, DENIED, OK, DENIED, DENIED),
+    "run log":                     (OK, OK, OK, OK, DENIED),
+    "import Acme now":             (OK, DENIED, OK, DENIED, DENIED),
+    "bulk import in Acme":         (OK, DENIED, OK, DENIED, DENIED),
+    "retry Acme's failed documents": (OK, DENIED, OK, DENIED, DENIED),
+    "annual documents page":       (OK, OK, OK, OK, DENIED),
     "audit log":                   (OK, DENIED, DENIED, DENIED, DENIED),
     "user list":                   (OK, DENIED, DENIED, DENIED, DENIED),
     "add user":                    (OK, DENIED, DENIED, DENIED, DENIED),
@@ -63,6 +68,12 @@ def request_for(action, acme, acme_admin):
             "name": "Acme Two", "yuki_administration_id": "adm-two", "yuki_access_key": "k2", "source": "loket",
             "loket_client_number": "1003", "wage_tax_number": "111222333L01", "use_portal_loket_access": "on",
             "use_portal_import_settings": "on"}),
+        "run log": ("get", reverse("portal:runs"), None),
+        "import Acme now": ("post", reverse("portal:import-now", args=[acme_admin.pk]), {"month": ""}),
+        "bulk import in Acme": ("post", reverse("portal:import-bulk", args=[acme.pk]),
+                                {"administration": [acme_admin.pk], "month": ""}),
+        "retry Acme's failed documents": ("post", reverse("portal:retry-failed", args=[acme_admin.pk]), {}),
+        "annual documents page": ("get", reverse("portal:annual-documents"), None),
         "audit log": ("get", reverse("portal:audit"), None),
         "user list": ("get", reverse("portal:users"), None),
         "add user": ("get", reverse("portal:user-create"), None),
@@ -74,12 +85,17 @@ def state(acme):
     portal = PortalSettings.load()
     acme.refresh_from_db()
     return (portal.import_settings.first_day, Domain.objects.count(), acme.payroll_link_active,
-            list(Administration.objects.order_by("pk").values_list("name", flat=True)))
+            list(Administration.objects.order_by("pk").values_list("name", flat=True)),
+            ImportRun.objects.count(), LedgerEntry.objects.filter(state="failed").count())
 
 
 @pytest.mark.parametrize("action", MATRIX)
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
 def test_role_matrix(action, role_index, users, acme, acme_admin, bakkerij_admin, client):
+    # One failed document, so that "retry" has something to do when it is allowed.
+    LedgerEntry.objects.create(administration=acme_admin, source="loket", kind="payslip", source_id="ps-1",
+                               period="2026-11", title="Loonstrook", file_name="ls.pdf", content_hash="x",
+                               content=b"%PDF", state="failed")
     user = users[ROLES[role_index]]
     expected = MATRIX[action][role_index]
     method, url, data = request_for(action, acme, acme_admin)

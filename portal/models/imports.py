@@ -34,8 +34,9 @@ class ImportRun(models.Model):
     # A scheduled run's slot ("loket:2026-11-22", "nmbrs:2026-11-22T07"): unique per administration,
     # so a slot is enqueued once however often (or by how many beats) the schedule is evaluated.
     slot = models.CharField(max_length=40, blank=True)
-    periods = models.JSONField(default=list)  # ["2026-10", "2026-11"]
-    kinds = models.JSONField(default=list)  # ["payslip", "journal", "wage_tax_return"]
+    periods = models.JSONField(default=list)  # ["2026-10", "2026-11"], for display and filters
+    # What to fetch: {"payslip": [[2026, 11]], "wage_tax_return": [[2026, 10], [2026, 11]]}
+    plan = models.JSONField(default=dict)
     dry_run = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
     result = models.TextField(blank=True)  # in words, for the bookkeeper

@@ -40,6 +40,9 @@ class LedgerEntry(models.Model):
     booked_at = models.DateTimeField(null=True, blank=True)
     lease_token = models.CharField(max_length=64, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # needs_check: False while the automatic check (reconciliation) is still to run; True once it is
+    # up to a person (a journal, or Yuki could not be searched), as listed on the "To check" page.
+    check_by_person = models.BooleanField(default=False)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     last_run = models.ForeignKey("portal.ImportRun", null=True, blank=True, on_delete=models.SET_NULL,

@@ -6,7 +6,14 @@ from django.utils.translation import gettext as _
 from portal import auditing, permissions
 from portal.effective import effective_settings
 from portal.forms.settings import AdministrationForm, ImportSettingsForm, NmbrsCredentialsForm
-from portal.models import Administration, ImportSettings, NmbrsCredentials, PayrollSource, PortalSettings
+from portal.models import (
+    Administration,
+    EntryState,
+    ImportSettings,
+    NmbrsCredentials,
+    PayrollSource,
+    PortalSettings,
+)
 from portal.status import connection_state
 from portal.views.access import administration_for, domain_for, portal_view
 
@@ -15,11 +22,17 @@ from portal.views.access import administration_for, domain_for, portal_view
 def administration_detail(request, pk):
     administration = administration_for(request.user, pk, edit=False)
     effective = effective_settings(administration)
+    from portal.views.runs import ImportForm
+
     return render(request, "portal/administration_detail.html", {
         "administration": administration,
         "effective": effective,
         "connection": connection_state(effective),
         "can_edit": permissions.can_edit_domain(request.user, administration.domain),
+        "import_form": ImportForm(),
+        "recent_runs": administration.runs.all()[:10],
+        "documents": administration.ledger_entries.order_by("-period", "kind", "title")[:100],
+        "failed_count": administration.ledger_entries.filter(state=EntryState.FAILED).count(),
     })
 
 
@@ -47,8 +60,13 @@ def _edit(request, administration: Administration):
         **{f: getattr(PortalSettings.load().import_settings, f) for f in ImportSettingsForm.Meta.fields}
     )
     credentials = administration.own_nmbrs_credentials or NmbrsCredentials()
+    # Snapshots before validation: a ModelForm's is_valid() already writes the input onto the instance.
+    import_before = auditing.snapshot(own_import) if own_import.pk else None
+    nmbrs_before = auditing.snapshot(credentials) if credentials.pk else None
+    admin_before = None if is_new else auditing.snapshot(administration)
     import_form = ImportSettingsForm(data, instance=own_import, prefix="own")
-    nmbrs_form = NmbrsCredentialsForm(data, instance=credentials, prefix="nmbrs")
+    nmbrs_form = NmbrsCredentialsForm(data, instance=credentials, prefix="nmbrs",
+                                      administration=None if is_new else administration)
 
     if data is not None and form.is_valid():
         wants_own_import = not form.cleaned_data["use_portal_import_settings"]
@@ -59,17 +77,14 @@ def _edit(request, administration: Administration):
         if sub_forms_ok:
             with transaction.atomic():
                 if wants_own_import:
-                    before = auditing.snapshot(own_import) if own_import.pk else None
-                    auditing.save_audited(request.user, import_form.instance, before,
+                    auditing.save_audited(request.user, import_form.instance, import_before,
                                           label=_("Import settings of %(name)s") % {"name": form.instance.name})
                     form.instance.own_import_settings = import_form.instance
                 if wants_own_nmbrs:
-                    before = auditing.snapshot(credentials) if credentials.pk else None
-                    auditing.save_audited(request.user, nmbrs_form.instance, before,
+                    auditing.save_audited(request.user, nmbrs_form.instance, nmbrs_before,
                                           label=_("Nmbrs credentials of %(name)s") % {"name": form.instance.name})
                     form.instance.own_nmbrs_credentials = nmbrs_form.instance
-                before = None if is_new else auditing.snapshot(Administration.objects.get(pk=administration.pk))
-                auditing.save_audited(request.user, form.instance, before)
+                auditing.save_audited(request.user, form.instance, admin_before)
             messages.success(request, _("Administration %(name)s is saved.") % {"name": form.instance.name})
             if wants_own_import and (warning := import_form.instance.window_warning()):
                 messages.warning(request, warning)

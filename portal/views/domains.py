@@ -9,6 +9,7 @@ from portal.forms.settings import DomainForm
 from portal.models import Domain, PortalSettings
 from portal.status import connection_state
 from portal.views.access import domain_for, portal_view
+from portal.views.runs import ImportForm
 
 
 @portal_view(permissions.can_manage_domains)
@@ -49,4 +50,5 @@ def domain_detail(request, pk):
         "rows": rows,
         "can_edit": permissions.can_edit_domain(request.user, domain),
         "can_manage_domains": permissions.can_manage_domains(request.user),
+        "import_form": ImportForm(),
     })

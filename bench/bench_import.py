@@ -1,0 +1,196 @@
+"""Benchmark: one night's import for many administrations, against the sandboxes (not a timed test).
+
+Nmbrs administrations (generated companies with N employees each) book into Yuki; every vendor call
+gets an added latency. A real Celery worker (prefork, --concurrency C) on Redis and PostgreSQL does
+the work, as in production. Prints Yuki calls per booked document, Authenticate calls, wall time
+against the lower bound (vendor calls x latency / concurrency) and the worker's peak memory.
+
+    .venv/bin/python bench/bench_import.py --administrations 200 --employees 20 --latency 0.1 --concurrency 8
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--administrations", type=int, default=200)
+    parser.add_argument("--employees", type=int, default=20)
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds added to every vendor call")
+    parser.add_argument("--concurrency", type=int, default=8, help="Celery worker processes")
+    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/bench_payrollsync")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--timeout", type=float, default=3600)
+    return parser.parse_args()
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def generated_companies(count: int, employees: int):
+    from sandbox.nmbrs import data
+
+    companies = []
+    for index in range(count):
+        people = tuple(
+            data.Employee(n, f"Medewerker {index}-{n}", data._nl_iban("INGB", f"{(index * 100 + n):010d}"),
+                          Decimal("2500.00") + n * 37, "PROD") for n in range(1, employees + 1))
+        companies.append(data.Company(
+            60000 + index, 1000 + index, f"Bench Bedrijf {index} B.V.", 7001, f"{40000000 + index}",
+            f"loon{index}@bench.nl", data._nl_iban("RABO", f"{(900000 + index):010d}"), "RABONL2U",
+            f"{800000000 + index:09d}L01", employees=people))
+    return companies
+
+
+def worker_memory(pid: int) -> int:
+    """Peak resident memory (VmHWM, KiB) of the worker's main process and its children, the largest."""
+    peak = 0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for proc in [str(pid), *children]:
+        try:
+            for line in Path(f"/proc/{proc}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            continue
+    return peak
+
+
+def main():
+    args = parse_args()
+    recreate_database(args.database)
+    env = {"DATABASE_URL": args.database, "CELERY_BROKER_URL": args.broker,
+           "DJANGO_SETTINGS_MODULE": "payrollsync.settings_test", "LOG_LEVEL": "WARNING"}
+    os.environ.update(env)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    import redis
+
+    redis.Redis.from_url(args.broker).flushdb()
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from connectors.documents import DocumentKind, Period
+    from portal.imports import runs
+    from portal.models import (
+        Administration,
+        Domain,
+        ImportRun,
+        LedgerEntry,
+        NmbrsCredentials,
+        PortalSettings,
+        RunTrigger,
+    )
+    from portal.models.connections import ConnectionStatus
+    from portal.tasks import run_import
+    from sandbox.nmbrs import create_app as create_nmbrs
+    from sandbox.nmbrs import data as nmbrs_data
+    from sandbox.server import SandboxServer
+    from sandbox.yuki import create_app as create_yuki
+    from sandbox.yuki.data import STANDARD_GL_ACCOUNTS, SandboxAdministration, SandboxDomain
+
+    yuki, nmbrs = create_yuki(), create_nmbrs()
+    yuki.state.daily_limit = 10**9  # the bench measures cost, not the limit
+    nmbrs.state.companies.extend(generated_companies(args.administrations, args.employees))
+    for app, vendor in ((yuki, "yuki"), (nmbrs, "nmbrs")):
+        app.faults.add("delay", vendor=vendor, seconds=args.latency, times=0)
+
+    with SandboxServer(yuki) as yuki_server, SandboxServer(nmbrs) as nmbrs_server:
+        worker_env = {**os.environ, "YUKI_BASE_URL": yuki_server.url + "/ws/",
+                      "NMBRS_ENVIRONMENT": nmbrs_server.url + "/soap/v3/", "YUKI_DAILY_BUDGET": "1000000",
+                      "YUKI_WSDL_CACHE_DIR": "/tmp/bench-wsdl-cache"}
+        os.environ.update({k: worker_env[k] for k in ("YUKI_BASE_URL", "NMBRS_ENVIRONMENT")})
+
+        today = timezone.localdate()
+        period = Period.month(today.year, today.month)
+        plan = {DocumentKind.PAYSLIP: (period,), DocumentKind.JOURNAL: (period,),
+                DocumentKind.WAGE_TAX_RETURN: (period,)}
+        portal = PortalSettings.load()
+        portal.import_settings.auto_import = True
+        portal.import_settings.save()
+        administrations = []
+        for index in range(args.administrations):
+            domain_id = f"bench-domain-{index // 10}"
+            key = f"bench-key-{index}"
+            yuki_admin = f"bench-admin-{index}"
+            yuki.state.register(SandboxDomain(domain_id, f"Bench domein {index // 10}"),
+                                [SandboxAdministration(yuki_admin, f"Bench {index}", domain_id,
+                                                       gl_accounts=dict(STANDARD_GL_ACCOUNTS))])
+            yuki.state.add_access_key(key, domain_id, [yuki_admin])
+            domain, _ = Domain.objects.get_or_create(yuki_domain_id=domain_id,
+                                                     defaults={"name": domain_id, "payroll_link_active": True})
+            administrations.append(Administration.objects.create(
+                domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin, yuki_access_key=key,
+                source="nmbrs", nmbrs_company_id=60000 + index, use_portal_nmbrs_credentials=False,
+                own_nmbrs_credentials=NmbrsCredentials.objects.create(
+                    login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN,
+                    tenant_key=nmbrs_data.DEMO_DOMAIN, status=ConnectionStatus.AUTHORISED)))
+
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "payrollsync", "worker", f"--concurrency={args.concurrency}",
+             "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--prefetch-multiplier=1"],
+            cwd=ROOT, env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(3)  # let the worker boot before the clock starts
+            started = time.perf_counter()
+            for administration in administrations:
+                run = runs.create_run(administration, trigger=RunTrigger.SCHEDULED, plan=plan,
+                                      slot=f"bench:{administration.pk}")
+                run_import.delay(run.pk)
+            peak = 0
+            while time.perf_counter() - started < args.timeout:
+                peak = max(peak, worker_memory(worker.pid))
+                if not ImportRun.objects.filter(status__in=["queued", "running"]).exists():
+                    break
+                time.sleep(0.5)
+            wall = time.perf_counter() - started
+        finally:
+            peak = max(peak, worker_memory(worker.pid))
+            worker.terminate()
+            worker.wait(timeout=30)
+
+        booked = LedgerEntry.objects.filter(state="booked").count()
+        statuses = dict(ImportRun.objects.values_list("status").annotate(n=Count("pk")))
+        yuki_calls = sum(yuki.faults.calls.values())
+        nmbrs_calls = sum(nmbrs.faults.calls.values())
+        authenticates = sum(v for k, v in yuki.faults.calls.items() if k.endswith(":Authenticate"))
+        archive, journals = len(yuki.state.archive), len(yuki.state.journals)
+        lower_bound = (yuki_calls + nmbrs_calls) * args.latency / args.concurrency
+        print(f"administrations {args.administrations} x {args.employees} employees, latency {args.latency}s, "
+              f"concurrency {args.concurrency}")
+        print(f"runs by status: {statuses}")
+        print(f"documents booked: {booked} (Yuki holds {archive} files + {journals} journals)")
+        print(f"Yuki calls: {yuki_calls}  per booked document: {yuki_calls / max(booked, 1):.3f}  "
+              f"Authenticate calls: {authenticates}")
+        print(f"Nmbrs calls: {nmbrs_calls}")
+        print(f"wall time: {wall:.1f}s  lower bound: {lower_bound:.1f}s  ratio: {wall / max(lower_bound, 1e-9):.2f}")
+        print(f"worker peak memory (largest process VmHWM): {peak / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""What a ledger entry becomes in Yuki, in one place: the folder per kind, file names, journal subjects.
+
+Every name carries a short reference derived from the ledger key ("[ps-1a2b3c4d5e v2]"), so a person
+or the reconciliation can find exactly this document in Yuki.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from decimal import Decimal
+
+from connectors.documents import DocumentKind, JournalLine
+from portal.models import LedgerEntry
+from yuki_client import ArchiveFolder, Journal
+
+# FACTS.md: payslips belong in the personnel folder (4), wage tax returns in the tax folder (5).
+FOLDER_FOR_KIND = {
+    DocumentKind.PAYSLIP: ArchiveFolder.PERSONNEL,
+    DocumentKind.WAGE_TAX_RETURN: ArchiveFolder.TAX,
+    DocumentKind.ANNUAL_DOCUMENT: ArchiveFolder.PERSONNEL,  # jaaropgaven and the like
+    DocumentKind.SEPA: ArchiveFolder.BANK,  # the salary payment file
+}
+PREFIX = {DocumentKind.PAYSLIP: "ps", DocumentKind.JOURNAL: "jr", DocumentKind.WAGE_TAX_RETURN: "lh",
+          DocumentKind.SEPA: "sp", DocumentKind.ANNUAL_DOCUMENT: "jw"}
+
+
+def reference(entry: LedgerEntry) -> str:
+    key = f"{entry.administration_id}|{entry.source}|{entry.kind}|{entry.source_id}|{entry.period}"
+    short = hashlib.sha256(key.encode()).hexdigest()[:10]
+    version = f" v{entry.version}" if entry.version > 1 else ""
+    return f"[{PREFIX.get(DocumentKind(entry.kind), 'doc')}-{short}{version}]"
+
+
+def folder(entry: LedgerEntry) -> ArchiveFolder:
+    return FOLDER_FOR_KIND.get(DocumentKind(entry.kind), ArchiveFolder.TO_BE_SORTED)
+
+
+def yuki_file_name(entry: LedgerEntry) -> str:
+    stem, dot, extension = (entry.file_name or "document.pdf").rpartition(".")
+    if not dot:
+        stem, extension = extension, "pdf"
+    stem = re.sub(r"[\\/:*?\"<>|]+", "-", stem).strip()[:150]
+    return f"{stem} {reference(entry)}.{extension}"
+
+
+def journal_subject(entry: LedgerEntry) -> str:
+    return f"{entry.title[:180]} {reference(entry)}"
+
+
+def _lines(raw: list[dict], *, negate: bool = False, note: str = "") -> list[JournalLine]:
+    lines = []
+    for item in raw:
+        amount = Decimal(item["amount"])
+        description = item["description"]
+        if note:
+            description = f"{note}: {description}"
+        lines.append(JournalLine(
+            entry_date=date.fromisoformat(item["entry_date"]), gl_account=item["gl_account"],
+            amount=-amount if negate else amount, description=description[:250],
+            cost_centre=item.get("cost_centre", ""), contact_name=item.get("contact_name", ""),
+            contact_code=item.get("contact_code", "")))
+    return lines
+
+
+def journal(entry: LedgerEntry) -> Journal:
+    """The journal to book. A correction reverses what was booked before and books the new lines, in one
+    journal, so Yuki's balance ends up as if only the corrected version had ever been booked."""
+    lines = _lines(entry.journal_lines)
+    if entry.version > 1 and entry.booked_journal_lines:
+        lines = _lines(entry.booked_journal_lines, negate=True,
+                       note=f"Tegenboeking v{entry.version - 1}") + lines
+    return Journal(journal_subject(entry), lines)
+
+
+
+def preview(entry: LedgerEntry) -> dict:
+    if entry.journal_lines is not None:
+        booked = journal(entry)
+        lines = [{"date": line.entry_date.isoformat(), "gl_account": line.gl_account, "amount": str(line.amount),
+                  "description": line.description} for line in booked.lines]
+        return {"title": entry.title, "kind": entry.kind, "period": entry.period, "target": "journal",
+                "name": journal_subject(entry), "lines": lines, "version": entry.version}
+    return {"title": entry.title, "kind": entry.kind, "period": entry.period, "target": folder(entry).name.lower(),
+            "folder": int(folder(entry)), "name": yuki_file_name(entry), "lines": [], "version": entry.version,
+            "size": len(entry.content or b"")}

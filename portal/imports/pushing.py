@@ -1,0 +1,124 @@
+"""One push of one ledger entry to Yuki, and what each outcome means for the entry.
+
+The policy, from the ledger's promise: a call that surely did not reach Yuki may be tried again;
+a call that may have reached Yuki is never resent blindly (needs_check); a refusal is a failure in
+words the bookkeeper can act on; an exhausted budget waits for tomorrow.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.imports import booking, ledger
+from portal.models import EntryState, EventKind, ImportRun, LedgerEntry
+from portal.vendors import yuki_client
+from yuki_client import (
+    AmbiguousWriteError,
+    CallBudgetExhausted,
+    InvalidAccessKeyError,
+    JournalError,
+    YukiDailyLimitReached,
+    YukiError,
+    YukiFault,
+    YukiTransportError,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    BOOKED = "booked"
+    FAILED = "failed"
+    RETRY = "retry"  # surely not sent: may be tried again
+    NEEDS_CHECK = "needs_check"
+    WAITING_BUDGET = "waiting_budget"
+    NOT_OURS = "not_ours"  # someone else holds it, or it is already settled
+
+
+@dataclass(frozen=True)
+class PushResult:
+    outcome: Outcome
+    message: str = ""
+    yuki_calls: int = 0
+
+
+def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True) -> PushResult:
+    token = ledger.claim(entry_id, run)
+    if token is None:
+        return PushResult(Outcome.NOT_OURS)
+    entry = LedgerEntry.objects.select_related("administration__domain").get(pk=entry_id)
+    administration = entry.administration
+    client = yuki_client(administration)
+    try:
+        if entry.journal_lines is not None:
+            reference = client.process_journal(administration.yuki_administration_id, booking.journal(entry))
+        else:
+            reference = client.upload_document(administration.yuki_administration_id, booking.yuki_file_name(entry),
+                                               bytes(entry.content or b""), booking.folder(entry))
+    except Exception as exc:  # noqa: BLE001 - every failure must leave the entry in a known state
+        result = _settle_failure(entry, token, run, exc, final_attempt)
+    else:
+        ledger.settle(entry_id, token, EntryState.BOOKED, run,
+                      _("Booked in Yuki (%(what)s).") % {"what": _what(entry)}, EventKind.BOOKED,
+                      yuki_reference=str(reference)[:100], booked_at=timezone.now(), booked_hash=entry.content_hash,
+                      booked_journal_lines=entry.journal_lines, content=None, last_error="")
+        result = PushResult(Outcome.BOOKED)
+    calls = client.store.reserved
+    if run is not None and calls:
+        ImportRun.objects.filter(pk=run.pk).update(yuki_calls=F("yuki_calls") + calls)
+    return PushResult(result.outcome, result.message, calls)
+
+
+def _what(entry: LedgerEntry) -> str:
+    if entry.journal_lines is not None:
+        return _("journal entry '%(subject)s'") % {"subject": booking.journal_subject(entry)}
+    return _("file '%(name)s' in folder %(folder)s") % {"name": booking.yuki_file_name(entry),
+                                                       "folder": booking.folder(entry).name.lower()}
+
+
+def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_attempt: bool) -> PushResult:
+    name = entry.administration.name
+    if isinstance(exc, (CallBudgetExhausted, YukiDailyLimitReached)):
+        message = _("Yuki's daily call budget for this domain is used up; %(title)s is booked tomorrow, "
+                    "nothing is lost.") % {"title": entry.title}
+        return _settle(entry, token, run, EntryState.WAITING_BUDGET, EventKind.WAITING_BUDGET, message,
+                       Outcome.WAITING_BUDGET)
+    if isinstance(exc, AmbiguousWriteError):
+        message = _("The connection to Yuki broke off after %(title)s was sent; Yuki may have booked it. "
+                    "It is checked before anything is sent again.") % {"title": entry.title}
+        return _settle(entry, token, run, EntryState.NEEDS_CHECK, EventKind.NEEDS_CHECK, message, Outcome.NEEDS_CHECK)
+    if isinstance(exc, YukiTransportError) and not getattr(exc, "request_sent", True) and not final_attempt:
+        message = _("Yuki could not be reached (%(error)s); trying again shortly.") % {"error": exc}
+        return _settle(entry, token, run, EntryState.NEW, EventKind.FAILED, message, Outcome.RETRY)
+    if isinstance(exc, InvalidAccessKeyError):
+        message = _("Yuki does not accept the access key of administration %(name)s. Enter the right API key on "
+                    "the administration page, then retry the failed documents.") % {"name": name}
+    elif isinstance(exc, JournalError):
+        message = _("The journal entry of %(title)s cannot be booked: %(error)s. Correct it in the payroll "
+                    "source; the corrected version is picked up by the next import.") % {
+                        "title": entry.title, "error": exc}
+    elif isinstance(exc, YukiFault):
+        message = _("Yuki refused %(title)s: %(error)s. Correct the cause (for example a missing general ledger "
+                    "account in Yuki), then retry the failed documents.") % {
+                        "title": entry.title, "error": getattr(exc, "fault_message", "") or exc}
+    elif isinstance(exc, YukiError):
+        message = _("Yuki could not book %(title)s: %(error)s. Retry the failed documents later.") % {
+            "title": entry.title, "error": exc}
+    else:
+        # Unexpected (a bug): it may have happened after sending, so no resend without a check.
+        log.exception("unexpected error pushing ledger entry %s", entry.pk)
+        message = _("An unexpected error occurred while booking %(title)s (%(error)s); it is checked before "
+                    "anything is sent again.") % {"title": entry.title, "error": type(exc).__name__}
+        return _settle(entry, token, run, EntryState.NEEDS_CHECK, EventKind.NEEDS_CHECK, message, Outcome.NEEDS_CHECK)
+    return _settle(entry, token, run, EntryState.FAILED, EventKind.FAILED, message, Outcome.FAILED)
+
+
+def _settle(entry, token, run, state, event, message, outcome) -> PushResult:
+    ledger.settle(entry.pk, token, state, run, message, event, last_error=message)
+    return PushResult(outcome, message)

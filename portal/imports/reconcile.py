@@ -1,0 +1,86 @@
+"""Resolve documents whose booking is uncertain (needs_check), never by a blind resend.
+
+- Archive uploads: search Yuki's archive for the unique file name we uploaded. Found: booked.
+  Not found: safe to send again. The search failing: stay in needs_check, try again later.
+- Journal entries: Yuki offers no reliable lookup of a journal by its subject, so a person checks
+  in Yuki and answers on the portal ("it is in Yuki" / "it is not in Yuki: book it").
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.imports import booking, ledger
+from portal.models import EntryState, EventKind, LedgerEntry
+from portal.vendors import yuki_client
+from yuki_client import YukiError
+
+log = logging.getLogger(__name__)
+
+
+class Resolution(StrEnum):
+    FOUND = "found"  # it is in Yuki: booked
+    ABSENT = "absent"  # it is not in Yuki: released to be sent again
+    FOR_A_PERSON = "for_a_person"
+    UNKNOWN = "unknown"  # Yuki could not be asked now
+
+
+def reconcile(entry_id: int) -> Resolution:
+    entry = LedgerEntry.objects.select_related("administration__domain").get(pk=entry_id)
+    if entry.state != EntryState.NEEDS_CHECK:
+        return Resolution.UNKNOWN
+    if entry.journal_lines is not None:
+        _hold_for_a_person(entry, _(
+            "Check in Yuki whether the journal entry '%(subject)s' exists, then answer on the portal: "
+            "'It is in Yuki' or 'Book it'.") % {"subject": booking.journal_subject(entry)})
+        return Resolution.FOR_A_PERSON
+    name = booking.yuki_file_name(entry)
+    try:
+        found = yuki_client(entry.administration).search_documents(name, folder=booking.folder(entry))
+    except YukiError as exc:
+        log.warning("could not search Yuki for %s: %s", name, exc)
+        _hold_for_a_person(entry, _(
+            "Yuki's archive could not be searched (%(error)s). Check in Yuki whether the file '%(name)s' "
+            "exists, then answer on the portal: 'It is in Yuki' or 'Book it'.") % {
+                "error": getattr(exc, "message", exc), "name": name})
+        return Resolution.UNKNOWN
+    match = next((doc for doc in found if doc.file_name == name), None)
+    if match is not None:
+        _resolve(entry, EntryState.BOOKED, _("Found in Yuki's archive as '%(name)s': it was booked.") % {"name": name},
+                 yuki_reference=str(match.id)[:100], booked_at=timezone.now(), booked_hash=entry.content_hash,
+                 booked_journal_lines=entry.journal_lines, content=None, last_error="")
+        return Resolution.FOUND
+    _resolve(entry, EntryState.NEW, _("Not in Yuki's archive: it is sent again."))
+    return Resolution.ABSENT
+
+
+def _hold_for_a_person(entry: LedgerEntry, message: str) -> None:
+    LedgerEntry.objects.filter(pk=entry.pk).update(last_error=message, check_by_person=True)
+    ledger.add_event(entry, EventKind.NEEDS_CHECK, entry.last_run, message)
+
+
+def answer(entry_id: int, *, in_yuki: bool, user) -> bool:
+    """A person's answer for a document held for a check."""
+    entry = LedgerEntry.objects.get(pk=entry_id)
+    who = user.get_username()
+    if in_yuki:
+        return _resolve(entry, EntryState.BOOKED, _("Confirmed in Yuki by %(who)s.") % {"who": who},
+                        booked_at=timezone.now(), booked_hash=entry.content_hash,
+                        booked_journal_lines=entry.journal_lines, content=None, last_error="")
+    return _resolve(entry, EntryState.NEW, _("Not in Yuki according to %(who)s: it is sent again.") % {"who": who})
+
+
+def _resolve(entry: LedgerEntry, state: str, message: str, **fields) -> bool:
+    with transaction.atomic():
+        updated = LedgerEntry.objects.filter(pk=entry.pk, state=EntryState.NEEDS_CHECK).update(
+            state=state, updated_at=timezone.now(), check_by_person=False, **({"last_error": ""} | fields))
+        if updated:
+            entry.refresh_from_db()
+            ledger.add_event(entry, EventKind.RECONCILED, entry.last_run, message,
+                             yuki_reference=fields.get("yuki_reference", ""))
+    return bool(updated)

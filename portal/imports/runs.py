@@ -1,0 +1,257 @@
+"""A run's life: created (scheduled, manual, retry, backfill), fetched and recorded, pushes dispatched,
+finished with totals and a result in words, and a notice when it failed."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from connectors.documents import DocumentKind, Period
+from portal import notifications
+from portal.effective import effective_settings
+from portal.imports import booking, ledger
+from portal.imports.ledger import Change
+from portal.imports.sources import SourceUnavailable, fetch_documents
+from portal.models import (
+    Administration,
+    EntryState,
+    EventKind,
+    ImportRun,
+    LedgerEntry,
+    LedgerEvent,
+    RunStatus,
+    RunTrigger,
+)
+from portal.scheduling import blocking_reason
+
+log = logging.getLogger(__name__)
+
+Plan = dict[DocumentKind, tuple[Period, ...]]
+
+
+def plan_to_json(plan: Plan) -> dict:
+    return {kind.value: [[p.year, p.number] for p in periods] for kind, periods in plan.items()}
+
+
+def plan_from_json(data: dict) -> Plan:
+    return {DocumentKind(kind): tuple(_period(year, number) for year, number in periods)
+            for kind, periods in data.items()}
+
+
+def _period(year: int, number: int) -> Period:
+    # Number 0 is a whole year: annual documents (jaaropgaven and the like).
+    return year_period(year) if number == 0 else Period.month(year, number)
+
+
+def year_period(year: int) -> Period:
+    from datetime import date
+
+    return Period(year, 0, date(year, 1, 1), date(year, 12, 31))
+
+
+def create_run(administration: Administration, *, trigger: str, plan: Plan, slot: str = "", user=None,
+               dry_run: bool = False, category: str = "payroll") -> ImportRun:
+    return ImportRun.objects.create(
+        administration=administration, source=administration.source, trigger=trigger, slot=slot,
+        plan=plan_to_json(plan), periods=sorted({p.key for ps in plan.values() for p in ps}), dry_run=dry_run,
+        requested_by=user if getattr(user, "is_authenticated", False) else None, category=category)
+
+
+def record_skip(administration: Administration, slot: str, reason: str) -> ImportRun:
+    now = timezone.now()
+    return ImportRun.objects.create(administration=administration, source=administration.source,
+                                    trigger=RunTrigger.SCHEDULED, slot=slot, status=RunStatus.SKIPPED,
+                                    result=reason, started_at=now, finished_at=now)
+
+
+def enqueue(run: ImportRun) -> None:
+    from portal.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.delay(run.pk))
+
+
+def execute(run_id: int) -> None:
+    """The body of the run_import task. Safe to run again for the same run (a redelivered task)."""
+    now = timezone.now()
+    started = ImportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=now)
+    run = ImportRun.objects.select_related("administration__domain").get(pk=run_id)
+    if not started and run.status != RunStatus.RUNNING:
+        return  # already finished
+    administration = run.administration
+    effective = effective_settings(administration)
+    reason = blocking_reason(effective, manual=run.trigger != RunTrigger.SCHEDULED)
+    if reason:
+        _finish(run, RunStatus.SKIPPED if run.trigger == RunTrigger.SCHEDULED else RunStatus.FAILED, reason)
+        return
+    try:
+        documents = fetch_documents(effective, plan_from_json(run.plan))
+    except SourceUnavailable as exc:
+        _finish(run, RunStatus.FAILED, _("Fetching from the payroll source failed: %(error)s") % {
+            "error": exc.message})
+        return
+    except Exception as exc:  # noqa: BLE001 - one administration's failure never stops the others
+        log.exception("fetching for run %s failed", run_id)
+        _finish(run, RunStatus.FAILED, _("Fetching from the payroll source failed unexpectedly (%(error)s).") % {
+            "error": type(exc).__name__})
+        return
+
+    if run.dry_run:
+        _dry_run(run, documents)
+        return
+
+    to_push, unchanged = [], 0
+    for document in documents:
+        recorded = ledger.record(administration, document, run)
+        if recorded.change == Change.UNCHANGED:
+            unchanged += 1
+        elif recorded.change in (Change.NEW, Change.CORRECTION):
+            to_push.append(recorded.entry.pk)
+        elif recorded.change == Change.PENDING and (
+                recorded.entry.state != EntryState.FAILED or run.trigger in (RunTrigger.MANUAL, RunTrigger.RETRY)):
+            to_push.append(recorded.entry.pk)
+    # Documents that waited for Yuki's budget (or failed, when asked to retry) go along with this run.
+    waiting_states = [EntryState.WAITING_BUDGET] + ([EntryState.FAILED] if run.trigger == RunTrigger.RETRY else [])
+    to_push += list(administration.ledger_entries.filter(state__in=waiting_states).exclude(pk__in=to_push)
+                    .values_list("pk", flat=True))
+    ImportRun.objects.filter(pk=run.pk).update(fetched=len(documents), unchanged=unchanged)
+    if to_push:
+        _open_yuki_session(run)
+    dispatch(run, to_push)
+
+
+def _open_yuki_session(run: ImportRun) -> None:
+    """Authenticate once before the pushes start in parallel: they all reuse this session, instead of
+    several workers finding no session at the same moment and each spending a call on Authenticate."""
+    from portal.vendors import yuki_client
+    from yuki_client import YukiError
+
+    client = yuki_client(run.administration)
+    try:
+        client.session_id()
+    except YukiError:
+        pass  # each push reports the problem for its own document
+    if client.store.reserved:
+        ImportRun.objects.filter(pk=run.pk).update(yuki_calls=F("yuki_calls") + client.store.reserved)
+
+
+def retry_failed(administration: Administration, user=None) -> ImportRun | None:
+    """Push the failed (and budget-waiting) documents again, without fetching."""
+    states = [EntryState.FAILED, EntryState.WAITING_BUDGET]
+    entries = list(administration.ledger_entries.filter(state__in=states).values_list("pk", flat=True))
+    if not entries:
+        return None
+    run = create_run(administration, trigger=RunTrigger.RETRY, plan={}, user=user)
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
+    run.refresh_from_db()
+    transaction.on_commit(lambda: dispatch(run, entries))
+    return run
+
+
+def dispatch(run: ImportRun, entry_ids: list[int]) -> None:
+    from portal.tasks import push_document
+
+    if entry_ids:
+        # last_run marks what this run is responsible for, so it knows when it is done.
+        LedgerEntry.objects.filter(pk__in=entry_ids).update(last_run=run)
+    if not entry_ids or not LedgerEntry.objects.filter(pk__in=entry_ids, state__in=ledger.CLAIMABLE).exists():
+        finish_if_done(run.pk)
+        return
+    for entry_id in entry_ids:
+        push_document.delay(entry_id, run.pk)
+
+
+def finish_if_done(run_id: int) -> bool:
+    run = ImportRun.objects.select_related("administration__domain").get(pk=run_id)
+    if run.status != RunStatus.RUNNING:
+        return False
+    entries = LedgerEntry.objects.filter(last_run=run)
+    awaiting_check = Q(state=EntryState.NEEDS_CHECK, check_by_person=False)
+    if entries.filter(Q(state__in=[EntryState.NEW, EntryState.PUSHING]) | awaiting_check).exists():
+        return False  # pushes or automatic checks still to come
+    by_state = dict(entries.values_list("state").annotate(n=Count("pk")))
+    booked = LedgerEvent.objects.filter(run=run, kind=EventKind.BOOKED).values("entry").distinct().count()
+    failed = by_state.get(EntryState.FAILED, 0)
+    checks = by_state.get(EntryState.NEEDS_CHECK, 0)
+    waiting = by_state.get(EntryState.WAITING_BUDGET, 0)
+    problems = failed + checks + waiting
+    if problems == 0:
+        status = RunStatus.SUCCEEDED
+    elif booked or run.unchanged:
+        status = RunStatus.PARTLY_FAILED
+    else:
+        status = RunStatus.FAILED
+    ImportRun.objects.filter(pk=run.pk).update(booked=booked, failed=failed + checks, waiting=waiting)
+    run.refresh_from_db()
+    return _finish(run, status, summary(run, checks=checks))
+
+
+def summary(run: ImportRun, checks: int = 0) -> str:
+    parts = [ngettext("%(n)s document fetched", "%(n)s documents fetched", run.fetched) % {"n": run.fetched},
+             ngettext("%(n)s booked", "%(n)s booked", run.booked) % {"n": run.booked},
+             ngettext("%(n)s unchanged", "%(n)s unchanged", run.unchanged) % {"n": run.unchanged}]
+    if run.failed - checks:
+        parts.append(ngettext("%(n)s failed", "%(n)s failed", run.failed - checks) % {"n": run.failed - checks})
+    if checks:
+        parts.append(ngettext("%(n)s needs a check", "%(n)s need a check", checks) % {"n": checks})
+    if run.waiting:
+        parts.append(ngettext("%(n)s waits for tomorrow's Yuki budget", "%(n)s wait for tomorrow's Yuki budget",
+                              run.waiting) % {"n": run.waiting})
+    return ", ".join(parts) + "."
+
+
+def _finish(run: ImportRun, status: str, result: str) -> bool:
+    done = ImportRun.objects.filter(pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+        status=status, result=result, finished_at=timezone.now())
+    if done:
+        run.refresh_from_db()
+        _notify(run)
+    return bool(done)
+
+
+def _notify(run: ImportRun) -> None:
+    """One notice per failing run (not per document); a second failure in a row says so."""
+    if run.dry_run:
+        return
+    key = f"import-failed-{run.administration_id}"
+    if run.status in (RunStatus.FAILED, RunStatus.PARTLY_FAILED):
+        administration = run.administration
+        notifications.notify(
+            title=_("Import of %(name)s %(status)s") % {"name": administration.name,
+                                                        "status": run.get_status_display().lower()},
+            message=_("%(domain)s / %(name)s: %(result)s") % {"domain": administration.domain.name,
+                                                             "name": administration.name, "result": run.result},
+            key=key, administration=administration, run=run, link=reverse("portal:run", args=[run.pk]))
+    elif run.status == RunStatus.SUCCEEDED:
+        notifications.resolve(key)
+
+
+def _dry_run(run: ImportRun, documents) -> None:
+    """Show what would be booked, without touching the ledger or Yuki."""
+    preview, unchanged = [], 0
+    for document in documents:
+        existing = LedgerEntry.objects.filter(
+            administration=run.administration, source=document.source.value, kind=document.kind.value,
+            source_id=document.source_id, period=document.period.key).first()
+        if existing and existing.content_hash == document.content_hash and existing.state == EntryState.BOOKED:
+            unchanged += 1
+            continue
+        candidate = LedgerEntry(administration=run.administration, source=document.source.value,
+                                kind=document.kind.value, source_id=document.source_id, period=document.period.key,
+                                **ledger.payload_of(document))
+        if existing and existing.state == EntryState.BOOKED:
+            candidate.version = existing.version + 1
+            candidate.booked_journal_lines = existing.booked_journal_lines
+        preview.append(booking.preview(candidate))
+    ImportRun.objects.filter(pk=run.pk).update(fetched=len(documents), unchanged=unchanged, dry_run_preview=preview)
+    run.refresh_from_db()
+    _finish(run, RunStatus.SUCCEEDED, ngettext(
+        "Dry run: %(n)s document would be booked, %(u)s unchanged; nothing was sent to Yuki.",
+        "Dry run: %(n)s documents would be booked, %(u)s unchanged; nothing was sent to Yuki.",
+        len(preview)) % {"n": len(preview), "u": unchanged})

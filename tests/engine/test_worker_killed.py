@@ -1,0 +1,166 @@
+"""A real worker (prefork, Redis broker, PostgreSQL) killed at each step of a push.
+
+After recovery every document is booked exactly once, judged by the Yuki sandbox's own record.
+The kill points are reached without hooks in the code: the Yuki sandbox's latency holds the worker
+"after sending", and a row lock taken by the test holds it "after Yuki answered, before our commit".
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+import time_machine
+from django.utils import timezone
+
+from payrollsync.celery import app as celery_app
+from portal.imports import runs
+from portal.models import EntryState, LedgerEntry, RunStatus, RunTrigger
+from portal.tasks import sweep
+from tests.engine.conftest import booked_in_yuki
+from tests.engine.test_engine_nmbrs import PLAN
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.celery_worker
+
+
+def wait_for(condition, timeout=30.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def worker(bakkerij_nmbrs, yuki, nmbrs, settings):
+    """A real worker on a private queue; `kill_child()` kills the process running the task."""
+    queue = f"kill-{uuid.uuid4().hex[:8]}"
+    db = settings.DATABASES["default"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "payrollsync.settings_test",
+           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+           "CELERY_TASK_DEFAULT_QUEUE": queue, "YUKI_BASE_URL": settings.YUKI_BASE_URL,
+           "NMBRS_ENVIRONMENT": settings.NMBRS_ENVIRONMENT, "YUKI_WSDL_CACHE_DIR": settings.YUKI_WSDL_CACHE_DIR}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "payrollsync", "worker", "--pool=prefork", "--concurrency=1",
+         "-Q", queue, "--without-gossip", "--without-mingle", "--loglevel=warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
+
+    def kill_child():
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert children, "the worker has a child process"
+        for child in children:
+            os.kill(int(child), signal.SIGKILL)
+
+    process.kill_child = kill_child
+    yield process
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def history(administration) -> str:
+    lines = []
+    for entry in LedgerEntry.objects.filter(administration=administration):
+        lines.append(f"{entry.title} [{entry.kind}] {entry.state} by_person={entry.check_by_person}")
+        lines += [f"    {e.kind}: {e.message}" for e in entry.events.all()]
+    return "\n".join(lines)
+
+
+def start_import(administration):
+    run = runs.create_run(administration, trigger=RunTrigger.MANUAL, plan=PLAN)
+    runs.enqueue(run)  # autocommit: sent at once
+    return run
+
+
+def recover_and_finish(run, settings, stuck: int = 1):
+    """What the beat does after a crash: once the worker has settled everything it still could (only the
+    killed push is left in `pushing`), sweep past the lease until the run is finished."""
+    def only_the_killed_left():
+        entries = LedgerEntry.objects.filter(administration=run.administration)
+        return (entries.exists() and not entries.filter(state=EntryState.NEW).exists()
+                and entries.filter(state=EntryState.PUSHING).count() <= stuck)
+
+    wait_for(only_the_killed_left, timeout=60, what="the worker to settle the other documents")
+
+    def finished():
+        with time_machine.travel(timezone.now() + timedelta(seconds=settings.IMPORT_PUSH_LEASE_SECONDS + 5)):
+            sweep.apply()
+        run.refresh_from_db()
+        return run.status not in (RunStatus.QUEUED, RunStatus.RUNNING) and run
+    return wait_for(finished, timeout=60, what="the run to finish after recovery")
+
+
+def test_killed_while_yuki_processes_the_upload(bakkerij_nmbrs, yuki, worker, settings):
+    yuki.app.faults.add("delay", vendor="yuki", operation="UploadDocument", seconds=2.0, times=1)
+    run = start_import(bakkerij_nmbrs)
+    wait_for(lambda: yuki.app.faults.calls.get("yuki:UploadDocument"), what="the upload to reach Yuki")
+    worker.kill_child()  # Yuki books it after its delay; our worker never hears back
+    wait_for(lambda: yuki.app.state.archive, what="Yuki to book the upload")
+    run = recover_and_finish(run, settings)
+    entries = LedgerEntry.objects.filter(administration=bakkerij_nmbrs)
+    assert set(entries.values_list("state", flat=True)) == {EntryState.BOOKED}, history(bakkerij_nmbrs)
+    names = booked_in_yuki(yuki)
+    assert len(names) == len(set(names)) == entries.count(), "each document exactly once"
+
+
+def test_killed_after_yuki_answered_before_our_commit(bakkerij_nmbrs, yuki, worker, settings):
+    db = settings.DATABASES["default"]
+    dsn = f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} user={db['USER']} dbname={db['NAME']}"
+    yuki.app.faults.add("delay", vendor="yuki", operation="UploadDocument", seconds=1.0, times=1)
+    run = start_import(bakkerij_nmbrs)
+    pushing = wait_for(lambda: LedgerEntry.objects.filter(administration=bakkerij_nmbrs,
+                                                          state=EntryState.PUSHING).first(),
+                       what="a claimed document")
+    with psycopg.connect(dsn) as lock:
+        # Hold the row: the worker's settle UPDATE (after Yuki's answer) waits for us.
+        lock.execute("SELECT id FROM portal_ledgerentry WHERE id = %s FOR UPDATE", [pushing.pk])
+        wait_for(lambda: len(booked_in_yuki(yuki)) >= 1, what="Yuki to answer")
+        time.sleep(0.5)  # the worker now waits on our lock, with Yuki's answer in hand
+        worker.kill_child()
+        lock.rollback()
+    run = recover_and_finish(run, settings)
+    entry = LedgerEntry.objects.get(pk=pushing.pk)
+    if entry.journal_lines is None:
+        assert entry.state == EntryState.BOOKED, "found in Yuki's archive by its unique name"
+    else:
+        assert entry.state == EntryState.NEEDS_CHECK, "a journal is held for a person, never resent"
+    names = booked_in_yuki(yuki)
+    assert len(names) == len(set(names)), f"booked twice: {names}"
+    others = LedgerEntry.objects.filter(administration=bakkerij_nmbrs).exclude(pk=entry.pk)
+    assert set(others.values_list("state", flat=True)) <= {EntryState.BOOKED}
+
+
+def test_killed_before_the_call(bakkerij_nmbrs, yuki, worker, settings):
+    db = settings.DATABASES["default"]
+    dsn = f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} user={db['USER']} dbname={db['NAME']}"
+    with psycopg.connect(dsn) as lock:
+        # Hold every row of the ledger as soon as it exists: the worker's claim waits (before any call).
+        run = start_import(bakkerij_nmbrs)
+        wait_for(lambda: LedgerEntry.objects.filter(administration=bakkerij_nmbrs).exists(),
+                 what="the documents to be recorded")
+        lock.execute("SELECT id FROM portal_ledgerentry WHERE administration_id = %s FOR UPDATE",
+                     [bakkerij_nmbrs.pk])
+        time.sleep(1.0)
+        worker.kill_child()
+        lock.rollback()
+    # The killed task is redelivered (acks_late + reject_on_worker_lost) and books normally.
+    run = recover_and_finish(run, settings, stuck=0)
+    entries = LedgerEntry.objects.filter(administration=bakkerij_nmbrs)
+    assert set(entries.values_list("state", flat=True)) == {EntryState.BOOKED}, run.result
+    names = booked_in_yuki(yuki)
+    assert len(names) == len(set(names)) == entries.count()
