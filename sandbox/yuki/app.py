@@ -7,6 +7,7 @@ from wsgiref.util import request_uri
 
 from sandbox.faults import FaultInjector, _buffer_body, control_app
 from sandbox.yuki import fault_texts, soap
+from sandbox.yuki.browse import browse
 from sandbox.yuki.handlers import HANDLERS
 from sandbox.yuki.operations import service_for_path
 from sandbox.yuki.state import SandboxState, SoapFault
@@ -24,8 +25,11 @@ class YukiSandbox:
         self._soap = self.faults.wrap(self._serve, VENDOR, soap.operation_name)
 
     def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO", "").rstrip("/").endswith("/_faults"):
+        path = environ.get("PATH_INFO", "")
+        if path.rstrip("/").endswith("/_faults"):
             return self._control(environ, start_response)
+        if environ["REQUEST_METHOD"] == "GET" and not path.endswith(".asmx"):
+            return browse(self.state, environ, start_response)  # the sandbox's own view, for people
         return self._soap(environ, start_response)
 
     def _serve(self, environ, start_response):

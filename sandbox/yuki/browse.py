@@ -1,0 +1,93 @@
+"""The Yuki sandbox's own view: what it holds, as a person would look it up in Yuki.
+
+`/` lists the domains and administrations with what was booked; `/administrations/<id>/` shows the
+journals (with their lines) and the archive (by folder, with downloads); `/files/<id>` serves a file.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+from wsgiref.util import application_uri
+
+FOLDERS = {1: "Inkoop", 2: "Verkoop", 3: "Bank", 4: "Personeel", 5: "Belasting", 7: "Uitzoeken door Yuki",
+           8: "Overig financieel"}
+STYLE = ("body{font:15px system-ui,sans-serif;margin:2rem auto;max-width:1000px;color:#222}"
+         "table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ddd;"
+         "padding:.3rem .5rem;text-align:left;vertical-align:top}td.amount{text-align:right}"
+         "h1 small,.muted{color:#666}.card{border:1px solid #ddd;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}")
+
+
+def _page(title: str, body: str) -> bytes:
+    return (f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{STYLE}</style></head><body><p class='muted'>Yuki sandbox – simulated, not the real Yuki"
+            f"</p>{body}</body></html>").encode()
+
+
+def _e(value) -> str:
+    return html.escape(str(value))
+
+
+def browse(state, environ, start_response):
+    path = environ.get("PATH_INFO", "/")
+    base = application_uri(environ).rstrip("/")
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return _ok(start_response, _overview(state, base))
+    if len(parts) == 2 and parts[0] == "administrations" and parts[1] in state.administrations:
+        return _ok(start_response, _administration(state, base, parts[1]))
+    if len(parts) == 2 and parts[0] == "files":
+        found = next((f for f in state.archive if f.id == parts[1]), None)
+        if found is not None:
+            content_type = mimetypes.guess_type(found.file_name)[0] or "application/octet-stream"
+            start_response("200 OK", [("Content-Type", content_type),
+                                      ("Content-Disposition", f'inline; filename="{found.file_name}"')])
+            return [found.data]
+    start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+    return [b"Not found in the Yuki sandbox.\n"]
+
+
+def _ok(start_response, body: bytes):
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+    return [body]
+
+
+def _overview(state, base: str) -> bytes:
+    rows = []
+    for domain in state.domains.values():
+        administrations = [a for a in state.administrations.values() if a.domain_id == domain.id]
+        for administration in administrations:
+            journals = sum(1 for j in state.journals if j.administration_id == administration.id)
+            files = sum(1 for f in state.archive if f.administration_id == administration.id)
+            rows.append(f"<tr><td>{_e(domain.name)}</td><td><a href='{base}/administrations/{_e(administration.id)}/'>"
+                        f"{_e(administration.name)}</a></td><td>{journals}</td><td>{files}</td>"
+                        f"<td>{state.calls_on(domain.id)}</td></tr>")
+    body = ("<h1>Yuki sandbox</h1><table><tr><th>Domein</th><th>Administratie</th><th>Journaalposten</th>"
+            "<th>Archiefbestanden</th><th>API-calls vandaag (domein)</th></tr>" + "".join(rows) + "</table>")
+    return _page("Yuki sandbox", body)
+
+
+def _administration(state, base: str, administration_id: str) -> bytes:
+    administration = state.administrations[administration_id]
+    parts = [f"<h1>{_e(administration.name)} <small>{_e(administration_id)}</small></h1>",
+             f"<p><a href='{base}/'>← alle administraties</a></p>", "<h2>Journaalposten</h2>"]
+    journals = [j for j in state.journals if j.administration_id == administration_id]
+    for journal in journals:
+        lines = "".join(f"<tr><td>{e.entry_date}</td><td>{_e(e.gl_account)}</td><td class='amount'>{e.amount}</td>"
+                        f"<td>{_e(e.description)}</td></tr>" for e in journal.entries)
+        parts.append(f"<div class='card journal'><h3>{_e(journal.subject)}</h3><p class='muted'>{_e(journal.id)}</p>"
+                     f"<table><tr><th>Datum</th><th>Grootboek</th><th>Bedrag</th><th>Omschrijving</th></tr>{lines}"
+                     f"</table></div>")
+    if not journals:
+        parts.append("<p class='muted'>Geen journaalposten.</p>")
+    parts.append("<h2>Archief</h2>")
+    files = [f for f in state.archive if f.administration_id == administration_id]
+    if files:
+        rows = "".join(f"<tr><td><a href='{base}/files/{_e(f.id)}'>{_e(f.file_name)}</a></td>"
+                       f"<td>{_e(FOLDERS.get(f.folder, f.folder))}</td><td>{len(f.data):,} bytes</td>"
+                       f"<td>{f.created:%Y-%m-%d %H:%M}</td></tr>" if f.created else "" for f in files)
+        parts.append(f"<table class='archive'><tr><th>Bestand</th><th>Map</th><th>Grootte</th><th>Ontvangen</th></tr>"
+                     f"{rows}</table>")
+    else:
+        parts.append("<p class='muted'>Geen bestanden.</p>")
+    return _page(administration.name, "".join(parts))

@@ -1,0 +1,140 @@
+"""The demo path in a real browser, against the live portal, the sandboxes and a real Celery worker:
+connect Loket ("Verbind met Loket", log in, "Toestaan"), press "Nu importeren", watch the progress
+update by itself, and find the booked journal and PDFs in the Yuki sandbox's own view."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connections
+
+from payrollsync.celery import app as celery_app
+from portal.demo import seed_demo_data
+from portal.models import Administration, EntryState, LedgerEntry, PortalRole
+from sandbox.loket import create_app as create_loket
+from sandbox.loket import data as loket_data
+from sandbox.nmbrs import create_app as create_nmbrs
+from sandbox.server import SandboxServer
+from sandbox.yuki import create_app as create_yuki
+from sandbox.yuki import data as yuki_data
+from tests.conftest import PASSWORD, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+pytestmark = [pytest.mark.browser, pytest.mark.celery_worker]
+
+
+@pytest.fixture
+def vendors(settings, tmp_path):
+    yuki, loket, nmbrs = create_yuki(), create_loket(), create_nmbrs()
+    with SandboxServer(yuki) as yuki_server, SandboxServer(loket) as loket_server, \
+            SandboxServer(nmbrs) as nmbrs_server:
+        yuki.faults.add("delay", vendor="yuki", operation="UploadDocument", seconds=0.3, times=0)
+        yuki_server.app, loket_server.app = yuki, loket
+        settings.YUKI_BASE_URL = yuki_server.url + "/ws/"
+        settings.YUKI_WSDL_CACHE_DIR = str(tmp_path / "wsdl")
+        settings.LOKET_ENVIRONMENT = "sandbox"
+        settings.LOKET_SANDBOX_URL = loket_server.url
+        settings.LOKET_CLIENT_ID = settings.LOKET_CLIENT_SECRET = ""
+        settings.NMBRS_ENVIRONMENT = nmbrs_server.url + "/soap/v3/"
+        yield {"yuki": yuki_server, "loket": loket_server}
+
+
+@pytest.fixture
+def worker(live_server, vendors, settings):
+    queue = f"e2e-{uuid.uuid4().hex[:8]}"
+    db = settings.DATABASES["default"]
+    settings.PORTAL_BASE_URL = live_server.url
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "payrollsync.settings_test",
+           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+           "CELERY_TASK_DEFAULT_QUEUE": queue, "YUKI_BASE_URL": settings.YUKI_BASE_URL,
+           "YUKI_WSDL_CACHE_DIR": settings.YUKI_WSDL_CACHE_DIR, "LOKET_ENVIRONMENT": "sandbox",
+           "LOKET_SANDBOX_URL": settings.LOKET_SANDBOX_URL, "NMBRS_ENVIRONMENT": settings.NMBRS_ENVIRONMENT,
+           "PORTAL_BASE_URL": live_server.url}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "payrollsync", "worker", "--pool=prefork", "--concurrency=2",
+         "-Q", queue, "--without-gossip", "--without-mingle", "--loglevel=warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
+    yield process
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def page(monkeypatch):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="nl-NL")
+            page.set_default_timeout(30_000)
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_connect_import_and_see_it_in_yuki(live_server, vendors, worker, page):
+    from django.core.cache import cache
+
+    cache.clear()
+    make_user("alice", PortalRole.ADMINISTRATOR)
+    seed_demo_data()
+    administration = Administration.objects.get(yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID)
+    connections.close_all()
+
+    page.goto(f"{live_server.url}/settings/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.get_by_role("button", name="Verbind met Loket").click()
+    page.get_by_label("Gebruikersnaam").fill(loket_data.DEMO_USERNAME)
+    page.get_by_label("Wachtwoord").fill(loket_data.DEMO_PASSWORD)
+    page.get_by_role("button", name="Login").click()
+    page.get_by_role("button", name="Toestaan").click()
+    page.get_by_test_id("loket-authorised").wait_for()
+
+    page.goto(f"{live_server.url}/administrations/{administration.pk}/")
+    page.get_by_test_id("import-now").click()
+    page.wait_for_url(f"{live_server.url}/runs/*/")
+    status = page.get_by_test_id("run-status")
+    assert status.inner_text() in ("In de wachtrij", "Bezig"), "the run page opens while the import runs"
+    # No reload from here on: htmx polls the progress until the run ends.
+    page.wait_for_function("document.querySelector('[data-testid=run-status]').innerText === 'Afgerond'",
+                           timeout=60_000)
+    booked = int(page.get_by_test_id("run-booked").inner_text())
+    assert booked > 0
+    page.screenshot(path="/tmp/e2e_run.png", full_page=True)
+
+    yuki_view = vendors["yuki"].url + "/"
+    page.goto(yuki_view)
+    page.get_by_role("link", name="Bakkerij De Korenschoof B.V.").click()
+    journals = page.locator(".journal")
+    files = page.locator("table.archive tr td a")
+    assert journals.count() >= 1 and "journaal" in journals.first.inner_text().lower()
+    assert files.count() >= 1
+    assert "Personeel" in page.locator("table.archive").inner_text(), "payslips in the personnel folder"
+    pdf = page.request.get(page.locator("table.archive a", has_text=".pdf").first.get_attribute("href"))
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.body().startswith(b"%PDF")
+    page.screenshot(path="/tmp/e2e_yuki.png", full_page=True)
+
+    try:
+        entries = LedgerEntry.objects.filter(administration=administration)
+        assert set(entries.values_list("state", flat=True)) == {EntryState.BOOKED}
+        state = vendors["yuki"].app.state
+        in_yuki = [j.subject for j in state.journals] + [f.file_name for f in state.archive]
+        assert len(in_yuki) == len(set(in_yuki)) == entries.count() == booked, "each document exactly once"
+    finally:
+        connections.close_all()
