@@ -92,3 +92,10 @@ def test_saving_a_short_window_shows_the_advice_as_a_warning(users, login):
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert warnings and "zeven dagen" in warnings[0], "Dutch by default, with the seed's advice"
 
+
+
+def test_every_document_kind_has_a_label():
+    from connectors.documents import DocumentKind
+    from portal.models.ledger import DocumentKindLabel
+
+    assert {kind.value for kind in DocumentKind} == set(DocumentKindLabel.values)

@@ -12,6 +12,16 @@ class EntryState(models.TextChoices):
     WAITING_BUDGET = "waiting_budget", _("Waiting for Yuki budget")
 
 
+class DocumentKindLabel(models.TextChoices):
+    """Labels for connectors.documents.DocumentKind (same values), for the screens."""
+
+    PAYSLIP = "payslip", _("Payslip")
+    JOURNAL = "journal", _("Journal entry")
+    WAGE_TAX_RETURN = "wage_tax_return", _("Wage tax return")
+    SEPA = "sepa", _("SEPA file")
+    ANNUAL_DOCUMENT = "annual_document", _("Annual document")
+
+
 class LedgerEntry(models.Model):
     """Each source document once: the guarantee that nothing is lost and nothing is booked twice.
 
@@ -21,7 +31,7 @@ class LedgerEntry(models.Model):
     administration = models.ForeignKey("portal.Administration", on_delete=models.CASCADE,
                                        related_name="ledger_entries")
     source = models.CharField(max_length=10)
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=DocumentKindLabel.choices)
     source_id = models.CharField(max_length=200)
     period = models.CharField(max_length=10)
     title = models.CharField(max_length=300)
