@@ -1,42 +1,20 @@
 """A task sent through the real Redis broker and executed by a real worker process."""
 
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from portal.models import ServiceHeartbeat
 from portal.tasks import heartbeat
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import celery_worker
 
 
 @pytest.fixture
-def worker(transactional_db):
-    queue = f"test-{uuid.uuid4().hex[:8]}"  # a private queue: no other worker can take our task
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "payrollsync.settings_test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "payrollsync", "worker", "--pool=solo", "--concurrency=1",
-         "-Q", queue, "--without-gossip", "--without-mingle", "--loglevel=warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    yield queue
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+def worker(transactional_db, settings):
+    with celery_worker(settings, pool="solo") as process:
+        yield process.queue
 
 
 @pytest.mark.celery_worker

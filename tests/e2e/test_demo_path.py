@@ -4,16 +4,9 @@ update by itself, and find the booked journal and PDFs in the Yuki sandbox's own
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
-
 import pytest
 from django.db import connections
 
-from payrollsync.celery import app as celery_app
 from portal.demo import seed_demo_data
 from portal.models import Administration, EntryState, LedgerEntry, PortalRole
 from sandbox.loket import create_app as create_loket
@@ -23,9 +16,8 @@ from sandbox.server import SandboxServer
 from sandbox.yuki import create_app as create_yuki
 from sandbox.yuki import data as yuki_data
 from tests.conftest import PASSWORD, make_user
+from tests.support import celery_worker, chromium_page
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker]
 
 
@@ -47,42 +39,18 @@ def vendors(settings, tmp_path):
 
 @pytest.fixture
 def worker(live_server, vendors, settings):
-    queue = f"e2e-{uuid.uuid4().hex[:8]}"
-    db = settings.DATABASES["default"]
     settings.PORTAL_BASE_URL = live_server.url
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "payrollsync.settings_test",
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-           "CELERY_TASK_DEFAULT_QUEUE": queue, "YUKI_BASE_URL": settings.YUKI_BASE_URL,
-           "YUKI_WSDL_CACHE_DIR": settings.YUKI_WSDL_CACHE_DIR, "LOKET_ENVIRONMENT": "sandbox",
-           "LOKET_SANDBOX_URL": settings.LOKET_SANDBOX_URL, "NMBRS_ENVIRONMENT": settings.NMBRS_ENVIRONMENT,
-           "PORTAL_BASE_URL": live_server.url}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "payrollsync", "worker", "--pool=prefork", "--concurrency=2",
-         "-Q", queue, "--without-gossip", "--without-mingle", "--loglevel=warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
-    yield process
-    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with celery_worker(settings, concurrency=2, YUKI_BASE_URL=settings.YUKI_BASE_URL,
+                       YUKI_WSDL_CACHE_DIR=settings.YUKI_WSDL_CACHE_DIR, LOKET_ENVIRONMENT="sandbox",
+                       LOKET_SANDBOX_URL=settings.LOKET_SANDBOX_URL, NMBRS_ENVIRONMENT=settings.NMBRS_ENVIRONMENT,
+                       PORTAL_BASE_URL=live_server.url) as process:
+        yield process
 
 
 @pytest.fixture
 def page(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(locale="nl-NL")
-            page.set_default_timeout(30_000)
-            yield page
-        finally:
-            browser.close()
+    with chromium_page(monkeypatch, timeout_ms=30_000) as page:
+        yield page
 
 
 @pytest.mark.django_db(transaction=True)

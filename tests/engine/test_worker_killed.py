@@ -7,28 +7,21 @@ The kill points are reached without hooks in the code: the Yuki sandbox's latenc
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import psycopg
 import pytest
 import time_machine
 from django.utils import timezone
 
-from payrollsync.celery import app as celery_app
 from portal.imports import runs
 from portal.models import EntryState, LedgerEntry, RunStatus, RunTrigger
 from portal.tasks import sweep
 from tests.engine.conftest import booked_in_yuki
 from tests.engine.test_engine_nmbrs import PLAN
+from tests.support import celery_worker, kill_task_process
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.celery_worker
 
 
@@ -44,33 +37,10 @@ def wait_for(condition, timeout=30.0, what="condition"):
 @pytest.fixture
 def worker(bakkerij_nmbrs, yuki, nmbrs, settings):
     """A real worker on a private queue; `kill_child()` kills the process running the task."""
-    queue = f"kill-{uuid.uuid4().hex[:8]}"
-    db = settings.DATABASES["default"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "payrollsync.settings_test",
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-           "CELERY_TASK_DEFAULT_QUEUE": queue, "YUKI_BASE_URL": settings.YUKI_BASE_URL,
-           "NMBRS_ENVIRONMENT": settings.NMBRS_ENVIRONMENT, "YUKI_WSDL_CACHE_DIR": settings.YUKI_WSDL_CACHE_DIR}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "payrollsync", "worker", "--pool=prefork", "--concurrency=1",
-         "-Q", queue, "--without-gossip", "--without-mingle", "--loglevel=warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
-    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
-
-    def kill_child():
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-        assert children, "the worker has a child process"
-        for child in children:
-            os.kill(int(child), signal.SIGKILL)
-
-    process.kill_child = kill_child
-    yield process
-    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    with celery_worker(settings, YUKI_BASE_URL=settings.YUKI_BASE_URL, NMBRS_ENVIRONMENT=settings.NMBRS_ENVIRONMENT,
+                       YUKI_WSDL_CACHE_DIR=settings.YUKI_WSDL_CACHE_DIR) as process:
+        process.kill_child = lambda: kill_task_process(process)
+        yield process
 
 
 def history(administration) -> str:

@@ -8,23 +8,15 @@ from portal.models import PortalRole, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.loket import data
 from tests.conftest import PASSWORD, make_user
+from tests.support import chromium_page as chromium
 
 SCREENSHOT = "/tmp/loket_connected.png"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture
 def chromium_page(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(locale="nl-NL")
-            page.set_default_timeout(15_000)
-            yield page
-        finally:
-            browser.close()
+    with chromium(monkeypatch) as page:
+        yield page
 
 
 @pytest.fixture

@@ -1,0 +1,73 @@
+"""Test support shared by the suites: a real Celery worker on a private queue, and headless Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def database_url(settings) -> str:
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextlib.contextmanager
+def celery_worker(settings, *, concurrency: int = 1, pool: str = "prefork", **env):
+    """A real worker process (Redis broker, the test database) on a queue of its own, so no other worker
+    takes our tasks; the test process sends to that queue while it runs. Yields the process."""
+    from payrollsync.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "payrollsync", "worker", f"--pool={pool}",
+         f"--concurrency={concurrency}", "-Q", queue, "--without-gossip", "--without-mingle", "--loglevel=warning"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "payrollsync.settings_test", "DATABASE_URL": database_url(settings),
+             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL, "CELERY_TASK_DEFAULT_QUEUE": queue,
+             **{key: str(value) for key, value in env.items()}})
+    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
+    process.queue = queue
+    try:
+        yield process
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = previous
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def kill_task_process(worker) -> None:
+    """SIGKILL the pool process running the task, as an OOM kill or a crash would."""
+    import signal
+
+    children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+    assert children, "the worker has a pool process"
+    for child in children:
+        os.kill(int(child), signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def chromium_page(monkeypatch, *, timeout_ms: int = 15_000):
+    """Debian's chromium driven by Playwright (no browser download), Dutch locale."""
+    import pytest
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="nl-NL")
+            page.set_default_timeout(timeout_ms)
+            yield page
+        finally:
+            browser.close()
