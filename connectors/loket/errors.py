@@ -65,9 +65,14 @@ def messages_from_body(body) -> tuple[LoketMessage, ...]:
 
 
 class LoketError(Exception):
-    """Base of every Loket connector error."""
+    """Base of every Loket connector error.
+
+    `message` is English and detailed (logs, the English UI); `user_message_nl` is what the Dutch
+    portal shows a bookkeeper: what happened and what to do.
+    """
 
     transient = False
+    user_message_nl = "Loket gaf een onverwachte fout. Probeer het later opnieuw; blijft het misgaan, neem contact op met de beheerder."
 
     def __init__(self, message: str, *, status: int | None = None, path: str = "",
                  messages: tuple[LoketMessage, ...] = ()):
@@ -86,10 +91,14 @@ class LoketError(Exception):
 class LoketTransientError(LoketError):
     """Loket was unreachable, slow, rate limiting or failing (5xx): try again later."""
 
+    user_message_nl = "Loket is tijdelijk niet bereikbaar of gaf een storing. We proberen het later automatisch opnieuw."
+
     transient = True
 
 
 class LoketRateLimited(LoketTransientError):
+    user_message_nl = "Loket vroeg om minder verzoeken tegelijk (te veel verzoeken). We proberen het later automatisch opnieuw."
+
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs):
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
@@ -98,9 +107,13 @@ class LoketRateLimited(LoketTransientError):
 class LoketMalformedResponse(LoketTransientError):
     """Loket answered something we cannot read (broken JSON, a non-PDF where a PDF was asked)."""
 
+    user_message_nl = "Loket stuurde een onleesbaar antwoord. We proberen het later automatisch opnieuw."
+
 
 class LoketUnauthorized(LoketError):
     """Loket rejects the access token even after a refresh: the portal must be authorised again."""
+
+    user_message_nl = "Loket accepteert de autorisatie van het portaal niet meer. Klik op 'Verbind met Loket' en log opnieuw in."
 
 
 class LoketForbidden(LoketError):
@@ -110,25 +123,49 @@ class LoketForbidden(LoketError):
         super().__init__(message, **kwargs)
         self.missing_right = missing_right
 
+    @property
+    def user_message_nl(self) -> str:
+        if self.missing_right:
+            return (f"De Loket-gebruiker van de koppeling mist het recht '{self.missing_right}'. Geef dit recht in "
+                    "Loket (individueel of via het team) en probeer het daarna opnieuw.")
+        return ("Loket weigert de toegang: de Loket-gebruiker heeft geen toegang tot deze werkgever of mist een recht "
+                "(raadplegen dienstverbanden, 940 journaliseren, exporteren journaalrun, raadplegen loonaangifte, "
+                "raadplegen loonoutput).")
+
 
 class LoketNotFound(LoketError):
-    pass
+    user_message_nl = "Loket kan het gevraagde gegeven niet (meer) vinden. Controleer of de werkgever nog bestaat in Loket."
 
 
 class LoketRequestError(LoketError):
     """Loket rejected the request (400/409/422 ...), usually a broken business rule in `messages`."""
 
+    @property
+    def user_message_nl(self) -> str:
+        detail = "; ".join(m.description for m in self.messages if getattr(m, "description", "")) or self.message
+        return f"Loket weigerde het verzoek: {detail}"
+
 
 class LoketDataError(LoketError):
     """Loket answered, but the data cannot be used as it is (e.g. a journal run that does not balance)."""
 
+    @property
+    def user_message_nl(self) -> str:
+        return f"De gegevens uit Loket zijn zo niet te boeken ({self.message}). Controleer ze in Loket; de volgende import haalt de gecorrigeerde versie op."
+
 
 class AdministrationNotFound(LoketError):
-    pass
+    @property
+    def user_message_nl(self) -> str:
+        return ("Deze werkgever is niet gevonden in Loket. Controleer het clientnummer (Relatiecode) en het "
+                f"loonheffingennummer op de pagina van de administratie. ({self.message})")
 
 
 class AmbiguousAdministration(LoketError):
-    pass
+    @property
+    def user_message_nl(self) -> str:
+        return ("Loket vindt meer dan één salarisadministratie bij dit clientnummer en loonheffingennummer. "
+                f"Controleer de gegevens in Loket. ({self.message})")
 
 
 # --- OAuth ----------------------------------------------------------------------------------------
@@ -166,3 +203,6 @@ class StateMismatch(OAuthError):
 
 class ConnectionBroken(OAuthError):
     """The stored refresh token is rejected and no newer one exists: authorise Loket again."""
+
+    user_message_nl = ("Loket moet opnieuw worden geautoriseerd: de opgeslagen autorisatie is verlopen of ingetrokken. "
+                       "Klik op 'Verbind met Loket' en log opnieuw in.")

@@ -1,0 +1,94 @@
+"""Imports from Loket (OAuth tokens, REST) into Yuki through the engine, against the sandboxes."""
+
+import pytest
+from django.utils import timezone
+
+from connectors.documents import DocumentKind, Period
+from connectors.loket.errors import RIGHT_PAYROLL_OUTPUT
+from connectors.loket.tests.conftest import log_in_at_loket
+from portal.imports import runs
+from portal.models import Administration, EntryState, EventKind, LedgerEntry, PortalSettings, RunStatus, RunTrigger
+from sandbox.loket import create_app as create_loket
+from sandbox.server import SandboxServer
+from sandbox.yuki import data as yuki_data
+from tests.engine.conftest import booked_in_yuki
+
+TODAY = timezone.localdate()
+THIS_MONTH = Period.month(TODAY.year, TODAY.month)
+PLAN = {DocumentKind.PAYSLIP: (THIS_MONTH,), DocumentKind.JOURNAL: (THIS_MONTH,),
+        DocumentKind.WAGE_TAX_RETURN: (THIS_MONTH,)}
+
+
+@pytest.fixture
+def loket(settings):
+    app = create_loket()
+    with SandboxServer(app) as server:
+        server.app = app
+        settings.LOKET_ENVIRONMENT = "sandbox"
+        settings.LOKET_SANDBOX_URL = server.url
+        settings.LOKET_CLIENT_ID = settings.LOKET_CLIENT_SECRET = ""
+        yield server
+
+
+@pytest.fixture
+def korenschoof(transactional_db, yuki, loket, eager_celery):
+    """The demo's Loket administration, with the portal's Loket connection authorised at the sandbox."""
+    from portal.demo import seed_demo_data
+    from portal.loket_access import oauth, redirect_uri, store_authorisation
+
+    seed_demo_data()
+    client = oauth()
+    url, _state = client.authorization_url()
+    code = log_in_at_loket(url, redirect_uri=redirect_uri())["code"]
+    portal = PortalSettings.load()
+    portal.loket_connection = store_authorisation(None, client.exchange_code(code), None)
+    portal.save()
+    return Administration.objects.get(yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID)
+
+
+def import_now(administration):
+    run = runs.create_run(administration, trigger=RunTrigger.MANUAL, plan=PLAN)
+    runs.enqueue(run)
+    run.refresh_from_db()
+    return run
+
+
+def test_payslips_per_employee_journal_and_wage_tax_return_are_booked_once(korenschoof, yuki):
+    run = import_now(korenschoof)
+    assert run.status == RunStatus.SUCCEEDED, run.result
+    entries = LedgerEntry.objects.filter(administration=korenschoof)
+    kinds = list(entries.values_list("kind", flat=True))
+    assert kinds.count("payslip") >= 2 and kinds.count("journal") == 1 and "wage_tax_return" in kinds
+    journal = yuki.app.state.journals[0]
+    assert sum(e.amount for e in journal.entries) == 0, "balanced"
+    assert {f.folder for f in yuki.app.state.archive} == {4, 5}, "payslips in personnel, returns in tax"
+    again = import_now(korenschoof)
+    assert again.booked == 0 and again.unchanged == again.fetched
+    names = booked_in_yuki(yuki)
+    assert len(names) == len(set(names)) == entries.count()
+
+
+def test_a_missing_loket_right_is_named_in_dutch_and_books_nothing(korenschoof, yuki, loket):
+    loket.app.state.revoke_right(RIGHT_PAYROLL_OUTPUT)
+    run = import_now(korenschoof)
+    assert run.status == RunStatus.FAILED
+    assert RIGHT_PAYROLL_OUTPUT in run.result and "mist het recht" in run.result
+    assert booked_in_yuki(yuki) == []
+
+
+def test_loket_rate_limiting_is_waited_out(korenschoof, yuki, loket):
+    loket.app.faults.add("http_error", vendor="loket", status=429, headers={"Retry-After": "0"}, times=2)
+    run = import_now(korenschoof)
+    assert run.status == RunStatus.SUCCEEDED, run.result
+
+
+def test_a_corrected_payslip_is_booked_as_version_2(korenschoof, yuki, loket):
+    import_now(korenschoof)
+    payslip = LedgerEntry.objects.filter(administration=korenschoof, kind="payslip").order_by("source_id").first()
+    employment_id = payslip.source_id.split(":")[2]
+    loket.app.state.correct_payslip(employment_id, TODAY.year, TODAY.month)
+    run = import_now(korenschoof)
+    payslip.refresh_from_db()
+    assert (payslip.version, payslip.state, run.booked) == (2, EntryState.BOOKED, 1)
+    assert payslip.events.filter(kind=EventKind.CORRECTION).exists()
+    assert any("v2]" in f.file_name for f in yuki.app.state.archive), "the new version has its own name"
