@@ -7,7 +7,15 @@ from connectors.documents import DocumentKind, Period
 from connectors.loket.errors import RIGHT_PAYROLL_OUTPUT
 from connectors.loket.tests.conftest import log_in_at_loket
 from portal.imports import runs
-from portal.models import Administration, EntryState, EventKind, LedgerEntry, PortalSettings, RunStatus, RunTrigger
+from portal.models import (
+    Administration,
+    EntryState,
+    EventKind,
+    LedgerEntry,
+    PortalSettings,
+    RunStatus,
+    RunTrigger,
+)
 from sandbox.loket import create_app as create_loket
 from sandbox.server import SandboxServer
 from sandbox.yuki import data as yuki_data
