@@ -44,7 +44,26 @@ def enqueue_due_imports() -> int:
                 created += 1
         except IntegrityError:
             continue  # this slot already has its run
-    return created
+    return created + _send_waiting_documents()
+
+
+def _send_waiting_documents() -> int:
+    """Documents that waited for Yuki's budget go out the next day, whatever the import window says,
+    once a day per administration (slot 'budget:<day>'); the budget itself decides how far they get."""
+    from portal.imports import runs
+    from portal.models import Administration
+    from yuki_client import amsterdam_day
+
+    slot = f"budget:{amsterdam_day().isoformat()}"
+    sent = 0
+    for administration in Administration.objects.filter(ledger_entries__state=EntryState.WAITING_BUDGET).distinct():
+        try:
+            with transaction.atomic():
+                if runs.retry_failed(administration, states=(EntryState.WAITING_BUDGET,), slot=slot):
+                    sent += 1
+        except IntegrityError:
+            continue  # today's run for the waiting documents exists
+    return sent
 
 
 @shared_task(name="portal.tasks.run_import", acks_late=True, reject_on_worker_lost=True)

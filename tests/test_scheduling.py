@@ -166,3 +166,12 @@ def test_own_import_settings_decide_the_window(portal, acme_admin):
 def test_due_imports_covers_every_administration(portal, acme_admin, bakkerij_admin):
     found = {item.administration.pk: item.slot for item in due_imports(local(2026, 11, 22, 3, 0))}
     assert found == {acme_admin.pk: "loket:2026-11-22", bakkerij_admin.pk: "loket:2026-11-22"}
+
+
+def test_a_run_describes_itself(portal, acme_admin):
+    from portal.models import ImportRun
+
+    run = ImportRun.objects.create(administration=acme_admin, source="loket", trigger="scheduled",
+                                   slot="loket:2026-11-22")
+    assert "loket:2026-11-22" in str(run)
+    assert "manual" in str(ImportRun.objects.create(administration=acme_admin, source="loket", trigger="manual"))

@@ -21,10 +21,8 @@ from portal.imports.sources import SourceUnavailable, fetch_documents
 from portal.models import (
     Administration,
     EntryState,
-    EventKind,
     ImportRun,
     LedgerEntry,
-    LedgerEvent,
     RunStatus,
     RunTrigger,
 )
@@ -141,13 +139,13 @@ def _open_yuki_session(run: ImportRun) -> None:
         ImportRun.objects.filter(pk=run.pk).update(yuki_calls=F("yuki_calls") + client.store.reserved)
 
 
-def retry_failed(administration: Administration, user=None) -> ImportRun | None:
+def retry_failed(administration: Administration, user=None, *, states=(EntryState.FAILED, EntryState.WAITING_BUDGET),
+                 slot: str = "") -> ImportRun | None:
     """Push the failed (and budget-waiting) documents again, without fetching."""
-    states = [EntryState.FAILED, EntryState.WAITING_BUDGET]
     entries = list(administration.ledger_entries.filter(state__in=states).values_list("pk", flat=True))
     if not entries:
         return None
-    run = create_run(administration, trigger=RunTrigger.RETRY, plan={}, user=user)
+    run = create_run(administration, trigger=RunTrigger.RETRY, plan={}, user=user, slot=slot)
     ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
     run.refresh_from_db()
     transaction.on_commit(lambda: dispatch(run, entries))
@@ -155,12 +153,13 @@ def retry_failed(administration: Administration, user=None) -> ImportRun | None:
 
 
 def dispatch(run: ImportRun, entry_ids: list[int]) -> None:
+    """Hand the documents to push tasks. They become 'new' (to be booked) and this run's responsibility,
+    so the run ends only when each of them is settled, also ones that waited or failed before."""
     from portal.tasks import push_document
 
-    if entry_ids:
-        # last_run marks what this run is responsible for, so it knows when it is done.
-        LedgerEntry.objects.filter(pk__in=entry_ids).update(last_run=run)
-    if not entry_ids or not LedgerEntry.objects.filter(pk__in=entry_ids, state__in=ledger.CLAIMABLE).exists():
+    taken = LedgerEntry.objects.filter(pk__in=entry_ids, state__in=ledger.CLAIMABLE).update(
+        last_run=run, state=EntryState.NEW, updated_at=timezone.now()) if entry_ids else 0
+    if not taken:
         finish_if_done(run.pk)
         return
     for entry_id in entry_ids:
@@ -176,7 +175,7 @@ def finish_if_done(run_id: int) -> bool:
     if entries.filter(Q(state__in=[EntryState.NEW, EntryState.PUSHING]) | awaiting_check).exists():
         return False  # pushes or automatic checks still to come
     by_state = dict(entries.values_list("state").annotate(n=Count("pk")))
-    booked = LedgerEvent.objects.filter(run=run, kind=EventKind.BOOKED).values("entry").distinct().count()
+    booked = by_state.get(EntryState.BOOKED, 0)  # pushed, or found in Yuki by the check
     failed = by_state.get(EntryState.FAILED, 0)
     checks = by_state.get(EntryState.NEEDS_CHECK, 0)
     waiting = by_state.get(EntryState.WAITING_BUDGET, 0)

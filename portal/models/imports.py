@@ -62,7 +62,8 @@ class ImportRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.administration_id} {self.trigger} {self.slot or self.created_at:%Y-%m-%d %H:%M} {self.status}"
+        when = self.slot or (f"{self.created_at:%Y-%m-%d %H:%M}" if self.created_at else "new")
+        return f"run {self.pk} of administration {self.administration_id}: {self.trigger} {when} {self.status}"
 
     @property
     def is_finished(self) -> bool:

@@ -117,3 +117,25 @@ def test_connection_dropped_after_yuki_booked_an_upload(bakkerij_nmbrs, yuki):
     assert reconciled.events.filter(kind=EventKind.NEEDS_CHECK).exists()
     names = booked_in_yuki(yuki)
     assert len(names) == len(set(names)) == entries.count()
+
+
+def test_documents_waiting_for_the_budget_go_out_the_next_day_once(bakkerij_nmbrs, yuki, settings):
+    from portal.models import ImportRun, RunTrigger
+    from portal.tasks import enqueue_due_imports
+
+    settings.YUKI_DAILY_BUDGET = 2  # Authenticate + 1 document
+    import_now(bakkerij_nmbrs)
+    waiting = LedgerEntry.objects.filter(state=EntryState.WAITING_BUDGET)
+    assert waiting.count() >= 1
+    # Outside any import slot (Nmbrs runs 07:00-20:00): only the waiting documents are sent.
+    settings.YUKI_DAILY_BUDGET = 800
+    next_night = (timezone.localtime() + timedelta(days=1)).replace(hour=0, minute=20)
+    with time_machine.travel(next_night):
+        enqueue_due_imports()
+        enqueue_due_imports()  # the beat again ten minutes later: no second run
+    retry = ImportRun.objects.get(trigger=RunTrigger.RETRY)
+    assert retry.slot.startswith("budget:") and retry.status == RunStatus.SUCCEEDED, [
+        (e.title, e.state, e.last_error, [ev.message for ev in e.events.all()]) for e in LedgerEntry.objects.all()]
+    assert not waiting.exists()
+    names = booked_in_yuki(yuki)
+    assert len(names) == len(set(names)) == LedgerEntry.objects.count()
