@@ -130,7 +130,11 @@ class LoketSource:
         for item in listed:
             if not mapping.matches_period(item.get("period"), period) or item.get("removalTime"):
                 continue
+            if item.get("payrollTaxReturnStatus") and not mapping.tax_return_is_final(item):
+                continue  # not accepted yet: booked by a later import, once final (saves three calls)
             tax_return = self.client.get_item(endpoints.path(endpoints.TAX_RETURN, tax_return_id=item["id"]))
+            if not mapping.tax_return_is_final(tax_return):
+                continue
             report = self.tax_return_report(str(item["id"]))
             message = self.client.get_file(endpoints.path(endpoints.TAX_RETURN_MESSAGE, tax_return_id=item["id"]),
                                            endpoints.MEDIA_XML)

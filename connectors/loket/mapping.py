@@ -122,6 +122,19 @@ def journal_document(admin: LoketAdministration, run: dict, results: list[dict],
                              "profile in Loket; nothing was booked.") from exc
 
 
+# A wage tax return is booked once it is accepted: before that its report (which prints the status)
+# still changes, and each change would be booked again as a new version. The status keys and names
+# are not in our reference files: this is the one place to adjust them to a real account.
+FINAL_TAX_RETURN_STATUS_KEYS = {4}
+FINAL_TAX_RETURN_STATUS_NAMES = {"geaccepteerd", "accepted"}
+
+
+def tax_return_is_final(tax_return: dict) -> bool:
+    status = tax_return.get("payrollTaxReturnStatus") or {}
+    return status.get("key") in FINAL_TAX_RETURN_STATUS_KEYS or \
+        str(status.get("value") or "").strip().lower() in FINAL_TAX_RETURN_STATUS_NAMES
+
+
 def tax_return_documents(admin: LoketAdministration, tax_return: dict, period: Period,
                          report: LoketFile, message: LoketFile | None) -> list[SourceDocument]:
     status = tax_return.get("payrollTaxReturnStatus") or {}

@@ -1,5 +1,7 @@
 """Imports from Loket (OAuth tokens, REST) into Yuki through the engine, against the sandboxes."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -23,8 +25,11 @@ from tests.engine.conftest import booked_in_yuki
 
 TODAY = timezone.localdate()
 THIS_MONTH = Period.month(TODAY.year, TODAY.month)
+_LAST = TODAY.replace(day=1) - timedelta(days=1)
+LAST_MONTH = Period.month(_LAST.year, _LAST.month)
+# As the schedule does (seed 000): payslips and journals of this month, returns of last and this month.
 PLAN = {DocumentKind.PAYSLIP: (THIS_MONTH,), DocumentKind.JOURNAL: (THIS_MONTH,),
-        DocumentKind.WAGE_TAX_RETURN: (THIS_MONTH,)}
+        DocumentKind.WAGE_TAX_RETURN: (LAST_MONTH, THIS_MONTH)}
 
 
 @pytest.fixture

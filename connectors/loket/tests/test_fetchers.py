@@ -95,15 +95,22 @@ def test_journal_queries_filter_on_the_period(source, app, this_month):
 
 
 def test_wage_tax_returns_give_the_pdf_report_and_the_xml_message_with_status(source, this_month, korenschoof):
-    report, message = source.documents(*KORENSCHOOF, this_month, kinds={DocumentKind.WAGE_TAX_RETURN})
-    tax_return_id = data.guid("payrolltaxreturn", korenschoof.id, this_month.year, this_month.number)
+    previous = _previous(this_month)
+    report, message = source.documents(*KORENSCHOOF, previous, kinds={DocumentKind.WAGE_TAX_RETURN})
+    tax_return_id = data.guid("payrolltaxreturn", korenschoof.id, previous.year, previous.number)
     assert report.source_id == f"loket:wage_tax_return:{tax_return_id}:report"
     assert message.source_id == f"loket:wage_tax_return:{tax_return_id}:message"
     assert report.content.startswith(b"%PDF-") and report.file_name.endswith(".pdf")
     assert message.content.startswith(b"<?xml") and b"<LhNr>812345678L01</LhNr>" in message.content
     assert (report.metadata["part"], message.metadata["part"]) == ("report", "message")
-    assert report.metadata["status"] == "Goedgekeurd"  # this month's return is approved, not yet sent
-    assert report.metadata["send_time"] is None
+    assert report.metadata["status"] == "Geaccepteerd"
+
+
+def test_a_wage_tax_return_is_fetched_only_once_accepted(source, app, this_month):
+    # This month's return is approved, not yet sent: its report (which prints the status) will still
+    # change, and booking it now would book it again later as a new version.
+    assert source.documents(*KORENSCHOOF, this_month, kinds={DocumentKind.WAGE_TAX_RETURN}) == []
+    assert not api_calls(app, "/report"), "nothing downloaded for a return that is not final"
 
 
 def test_last_months_wage_tax_return_was_accepted_and_its_total_matches_the_journal(source, this_month):
@@ -119,7 +126,7 @@ def test_last_months_wage_tax_return_was_accepted_and_its_total_matches_the_jour
 def test_the_report_falls_back_to_the_deprecated_overview_endpoint(source, app, this_month):
     app.faults.add("http_error", vendor="loket", operation="GET */payrolltaxreturns/*/report", status=404,
                    headers={"Content-Type": "application/json"}, body='{"messages": []}', times=0)
-    report, _ = source.documents(*KORENSCHOOF, this_month, kinds={DocumentKind.WAGE_TAX_RETURN})
+    report, _ = source.documents(*KORENSCHOOF, _previous(this_month), kinds={DocumentKind.WAGE_TAX_RETURN})
     assert report.content.startswith(b"%PDF-")
     assert len(api_calls(app, "/overview")) == 1
 
@@ -140,4 +147,6 @@ def test_all_kinds_of_every_employer_for_the_demo(source, this_month):
         docs = source.documents(*numbers, this_month)
         kinds = [d.kind for d in docs]
         assert kinds.count(DocumentKind.PAYSLIP) == employees
-        assert kinds.count(DocumentKind.JOURNAL) == 1 and kinds.count(DocumentKind.WAGE_TAX_RETURN) == 2
+        assert kinds.count(DocumentKind.JOURNAL) == 1 and kinds.count(DocumentKind.WAGE_TAX_RETURN) == 0
+        accepted = source.documents(*numbers, _previous(this_month), kinds={DocumentKind.WAGE_TAX_RETURN})
+        assert len(accepted) == 2, "last month's accepted return: report and message"
