@@ -133,6 +133,7 @@ YUKI_REGION = env.str("YUKI_REGION", default="nl")  # nl -> api.yukiworks.nl, be
 YUKI_BASE_URL = env.str("YUKI_BASE_URL", default="")  # overrides the region (e.g. the sandbox)
 # Our share of Yuki's 1000 calls/day/domain; the rest is left for the firm's other apps.
 YUKI_DAILY_BUDGET = env.int("YUKI_DAILY_BUDGET", default=800)
+YUKI_TIMEOUT = env.float("YUKI_TIMEOUT", default=60.0)  # seconds per Yuki call
 YUKI_WSDL_CACHE_DIR = env.str("YUKI_WSDL_CACHE_DIR", default=str(BASE_DIR / "var" / "wsdl-cache"))
 
 LOKET_ENVIRONMENT = env.str("LOKET_ENVIRONMENT", default="sandbox" if SANDBOX_ENABLED else "production")
@@ -148,7 +149,11 @@ IMPORT_CATCH_UP_HOURS = env.int("IMPORT_CATCH_UP_HOURS", default=30)
 # A push holds its document this long; a longer silence means its worker died (then: a check, no resend).
 IMPORT_PUSH_LEASE_SECONDS = env.int("IMPORT_PUSH_LEASE_SECONDS", default=600)
 IMPORT_RETRY_SECONDS = env.int("IMPORT_RETRY_SECONDS", default=30)  # first retry of an unreachable Yuki
-IMPORT_RECONCILE_DELAY_SECONDS = env.int("IMPORT_RECONCILE_DELAY_SECONDS", default=60)
+# A run waits this long between tries while another import of the same administration runs.
+IMPORT_BUSY_RETRY_SECONDS = env.int("IMPORT_BUSY_RETRY_SECONDS", default=60)
+# An upload is called absent from Yuki only this long after it was sent: a request that timed out on
+# our side may still be processed by Yuki (keep it above YUKI_TIMEOUT plus Yuki's own processing time).
+IMPORT_RECONCILE_DELAY_SECONDS = env.int("IMPORT_RECONCILE_DELAY_SECONDS", default=300)
 # A queued run or a document of a running run untouched this long was lost by the broker: send it again.
 IMPORT_REDISPATCH_AFTER_SECONDS = env.int("IMPORT_REDISPATCH_AFTER_SECONDS", default=900)
 

@@ -68,7 +68,7 @@ def loket_slot_date(import_settings: ImportSettings, now: datetime) -> date | No
     local_now = now.astimezone(local_zone())
     earliest = now - timedelta(hours=settings.IMPORT_CATCH_UP_HOURS)
     day = local_now.date()
-    for _offset in range(3):
+    for _offset in range(settings.IMPORT_CATCH_UP_HOURS // 24 + 2):
         due = at_local(day, nightly_time())
         if due <= now and in_window(day, import_settings):
             return day if due >= earliest else None

@@ -50,13 +50,17 @@ def enqueue_due_imports() -> int:
 def _send_waiting_documents() -> int:
     """Documents that waited for Yuki's budget go out the next day, whatever the import window says,
     once a day per administration (slot 'budget:<day>'); the budget itself decides how far they get."""
+    from portal.effective import effective_settings
     from portal.imports import runs
     from portal.models import Administration
+    from portal.scheduling import blocking_reason
     from yuki_client import amsterdam_day
 
     slot = f"budget:{amsterdam_day().isoformat()}"
     sent = 0
     for administration in Administration.objects.filter(ledger_entries__state=EntryState.WAITING_BUDGET).distinct():
+        if blocking_reason(effective_settings(administration)):
+            continue  # the contract or automatic import was switched off meanwhile: they wait for a person
         try:
             with transaction.atomic():
                 if runs.retry_failed(administration, states=(EntryState.WAITING_BUDGET,), slot=slot):
@@ -66,17 +70,27 @@ def _send_waiting_documents() -> int:
     return sent
 
 
-@shared_task(name="portal.tasks.run_import", acks_late=True, reject_on_worker_lost=True)
-def run_import(run_id: int) -> None:
+@shared_task(name="portal.tasks.run_import", bind=True, acks_late=True, reject_on_worker_lost=True,
+             max_retries=60)
+def run_import(self, run_id: int) -> None:
     from portal.imports import runs
 
-    runs.execute(run_id)
+    try:
+        runs.execute(run_id)
+    except runs.AdministrationBusy as exc:
+        # Another import of this administration is running: wait for it (the sweeper re-sends a run
+        # that is still queued after these retries).
+        raise self.retry(countdown=settings.IMPORT_BUSY_RETRY_SECONDS) from exc
+
+
+# Well below the push lease (IMPORT_PUSH_LEASE_SECONDS), so a live push is never taken for a dead one.
+PUSH_TIME_LIMIT = 300
 
 
 @shared_task(name="portal.tasks.push_document", bind=True, acks_late=True, reject_on_worker_lost=True,
-             max_retries=3)
+             max_retries=3, soft_time_limit=PUSH_TIME_LIMIT - 30, time_limit=PUSH_TIME_LIMIT)
 def push_document(self, entry_id: int, run_id: int | None) -> str:
-    from portal.imports import runs
+    from portal.imports import ledger, runs
     from portal.imports.pushing import Outcome, push
 
     run = ImportRun.objects.filter(pk=run_id).first() if run_id else None
@@ -85,18 +99,23 @@ def push_document(self, entry_id: int, run_id: int | None) -> str:
         raise self.retry(countdown=settings.IMPORT_RETRY_SECONDS * (2 ** self.request.retries))
     if result.outcome == Outcome.NEEDS_CHECK:
         reconcile_document.apply_async((entry_id, run_id), countdown=settings.IMPORT_RECONCILE_DELAY_SECONDS)
+    elif result.outcome != Outcome.NOT_OURS and ledger.take_up_pending(entry_id, run):
+        push_document.delay(entry_id, run_id)  # a newer version arrived during this attempt
+        return result.outcome
     if run is not None:
         runs.finish_if_done(run.pk)
     return result.outcome
 
 
-@shared_task(name="portal.tasks.reconcile_document", acks_late=True)
+@shared_task(name="portal.tasks.reconcile_document", acks_late=True, soft_time_limit=PUSH_TIME_LIMIT - 30,
+             time_limit=PUSH_TIME_LIMIT)
 def reconcile_document(entry_id: int, run_id: int | None = None) -> str:
-    from portal.imports import runs
+    from portal.imports import ledger, runs
     from portal.imports.reconcile import Resolution, reconcile
 
-    resolution = reconcile(entry_id)
-    if resolution == Resolution.ABSENT:
+    run = ImportRun.objects.filter(pk=run_id).first() if run_id else None
+    resolution = reconcile(entry_id, run)
+    if resolution == Resolution.ABSENT or (resolution == Resolution.FOUND and ledger.take_up_pending(entry_id, run)):
         push_document.delay(entry_id, run_id)
     elif run_id:
         runs.finish_if_done(run_id)
@@ -115,8 +134,14 @@ def sweep() -> dict:
         entry = LedgerEntry.objects.get(pk=entry_id)
         reconcile_document.delay(entry_id, entry.last_run_id)
     redispatched = 0
-    quiet_since = timezone.now() - timedelta(seconds=settings.IMPORT_REDISPATCH_AFTER_SECONDS)
-    for run in ImportRun.objects.filter(status=RunStatus.RUNNING):
+    now = timezone.now()
+    quiet_since = now - timedelta(seconds=settings.IMPORT_REDISPATCH_AFTER_SECONDS)
+    # A run whose fetch died (running, never dispatched, older than a lease): its task takes it over.
+    for run_id in ImportRun.objects.filter(status=RunStatus.RUNNING, dispatched_at__isnull=True,
+                                           started_at__lt=now - timedelta(seconds=settings.IMPORT_PUSH_LEASE_SECONDS)
+                                           ).values_list("pk", flat=True):
+        run_import.delay(run_id)
+    for run in ImportRun.objects.filter(status=RunStatus.RUNNING, dispatched_at__isnull=False):
         lost = list(LedgerEntry.objects.filter(last_run=run, state=EntryState.NEW, updated_at__lt=quiet_since)
                     .values_list("pk", flat=True))
         for entry_id in lost:

@@ -30,6 +30,7 @@ def yuki_client(administration) -> YukiClient:
         store=CountingStore(DatabaseYukiStore()),  # client.store.reserved: the calls this client made
         daily_budget=settings.YUKI_DAILY_BUDGET,
         wsdl_cache_dir=settings.YUKI_WSDL_CACHE_DIR,
+        timeout=settings.YUKI_TIMEOUT,
     )
 
 

@@ -288,8 +288,9 @@ def _single_line_params(line: SingleStatementLine) -> dict:
 
 def _require_id(value, operation: str) -> str:
     if not value or not str(value).strip():
-        raise YukiFault(f"Yuki answered {operation} without a document ID; check in Yuki whether the document "
-                        "arrived before sending it again.", operation=operation)
+        # Yuki processed the call but gave no ID: it may well be booked, so never a plain refusal.
+        raise AmbiguousWriteError(f"Yuki answered {operation} without a document ID; check in Yuki whether the "
+                                  "document arrived before sending it again.", operation=operation)
     return str(value).strip()
 
 

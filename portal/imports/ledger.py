@@ -31,9 +31,11 @@ CLAIMABLE = (EntryState.NEW, EntryState.FAILED, EntryState.WAITING_BUDGET)
 class Change(StrEnum):
     NEW = "new"  # first time seen
     UNCHANGED = "unchanged"  # booked, same content
-    PENDING = "pending"  # seen before, not booked yet
+    PENDING = "pending"  # seen before, same content, not booked yet
+    CHANGED = "changed"  # not booked yet, and the source changed it: book the newest content
     CORRECTION = "correction"  # booked, content changed at the source: book a new version
-    BUSY = "busy"  # being pushed or awaiting a check: leave it alone now
+    BUSY = "busy"  # being pushed or awaiting a check, same content: leave it alone
+    DEFERRED = "deferred"  # being pushed or checked, and changed: parked until that attempt settles
 
 
 @dataclass(frozen=True)
@@ -82,36 +84,70 @@ def record(administration: Administration, document: SourceDocument, run: Import
 
 
 def _update(entry: LedgerEntry, payload: dict, run) -> Change:
+    # Whoever pushes an entry takes it on (dispatch sets last_run); merely seeing it again does not,
+    # so a run never reports an old failure it did not attempt.
     if entry.content_hash == payload["content_hash"]:
         if entry.state == EntryState.BOOKED:
             return Change.UNCHANGED
-        if entry.state in CLAIMABLE:
-            entry.last_run = run
-            entry.save(update_fields=["last_run", "updated_at"])
-            return Change.PENDING
-        return Change.BUSY
+        return Change.PENDING if entry.state in CLAIMABLE else Change.BUSY
     if entry.state in (EntryState.PUSHING, EntryState.NEEDS_CHECK):
-        # An attempt with the old content is in flight or unresolved; the new content waits for it.
-        return Change.BUSY
+        # An attempt with the old content is in flight or unresolved: park the new one, taken up when
+        # that attempt settles (see _take_up_pending). Never dropped, and the history says so.
+        if entry.pending_hash != payload["content_hash"]:
+            entry.pending_hash = payload["content_hash"]
+            entry.pending_content = payload["content"]
+            entry.pending = {k: payload[k] for k in ("title", "file_name", "journal_lines", "metadata")}
+            entry.save(update_fields=["pending_hash", "pending_content", "pending", "updated_at"])
+            _event(entry, EventKind.FETCHED, run, _("The payroll source changed this document while it was being "
+                                                    "booked or checked; the new version follows once that is "
+                                                    "settled."))
+        return Change.DEFERRED
     if entry.state == EntryState.BOOKED:
-        for name, value in payload.items():
-            setattr(entry, name, value)
-        entry.version += 1
-        entry.state = EntryState.NEW
-        entry.last_run = run
-        entry.last_error = ""
+        _become_new_version(entry, payload)
         entry.save()
         _event(entry, EventKind.CORRECTION, run,
                _("The payroll source changed this document after it was booked: version %(version)s will be booked.")
                % {"version": entry.version})
         return Change.CORRECTION
-    # Not booked yet: simply book the newest content.
+    # Not booked yet: book the newest content.
     for name, value in payload.items():
         setattr(entry, name, value)
-    entry.last_run = run
     entry.save()
     _event(entry, EventKind.FETCHED, run, _("Fetched again with changed content, before it was booked."))
-    return Change.PENDING
+    return Change.CHANGED
+
+
+def _become_new_version(entry: LedgerEntry, payload: dict) -> None:
+    for name, value in payload.items():
+        setattr(entry, name, value)
+    entry.version += 1
+    entry.state = EntryState.NEW
+    entry.last_error = ""
+
+
+def take_up_pending(entry_id: int, run) -> bool:
+    """After an attempt settled: a parked newer version replaces the content (booked: as the next
+    version, to be booked). True when the entry is now to be booked again."""
+    with transaction.atomic():
+        entry = LedgerEntry.objects.select_for_update().get(pk=entry_id)
+        if not entry.pending_hash or entry.state in (EntryState.PUSHING, EntryState.NEEDS_CHECK):
+            return False
+        payload = {**(entry.pending or {}), "content_hash": entry.pending_hash, "content": entry.pending_content}
+        entry.pending_hash, entry.pending, entry.pending_content = "", None, None
+        if entry.state == EntryState.BOOKED and payload["content_hash"] != entry.booked_hash:
+            _become_new_version(entry, payload)
+            entry.last_run = run or entry.last_run
+            entry.save()
+            _event(entry, EventKind.CORRECTION, run, _("The version that arrived during the previous attempt is "
+                                                       "booked as version %(version)s.") % {"version": entry.version})
+            return True
+        if entry.state != EntryState.BOOKED:
+            for name, value in payload.items():
+                setattr(entry, name, value)
+            if entry.state == EntryState.FAILED:
+                entry.state = EntryState.NEW  # new content may well be the fix: try it
+        entry.save()
+        return entry.state == EntryState.NEW
 
 
 def claim(entry_id: int, run: ImportRun | None) -> str | None:
@@ -120,7 +156,7 @@ def claim(entry_id: int, run: ImportRun | None) -> str | None:
     now = timezone.now()
     with transaction.atomic():
         taken = LedgerEntry.objects.filter(pk=entry_id, state__in=CLAIMABLE).update(
-            state=EntryState.PUSHING, lease_token=token,
+            state=EntryState.PUSHING, lease_token=token, attempted_at=now,
             lease_expires_at=now + timedelta(seconds=settings.IMPORT_PUSH_LEASE_SECONDS),
             attempts=F("attempts") + 1, last_run=run, updated_at=now)
         if not taken:

@@ -4,8 +4,10 @@ finished with totals and a result in words, and a notice when it failed."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +41,7 @@ def plan_to_json(plan: Plan) -> dict:
 
 def plan_from_json(data: dict) -> Plan:
     return {DocumentKind(kind): tuple(_period(year, number) for year, number in periods)
-            for kind, periods in data.items()}
+            for kind, periods in data.items() if kind in DocumentKind._value2member_map_}
 
 
 def _period(year: int, number: int) -> Period:
@@ -74,15 +76,49 @@ def enqueue(run: ImportRun) -> None:
     transaction.on_commit(lambda: run_import.delay(run.pk))
 
 
+class AdministrationBusy(Exception):
+    """Another import of this administration is running: this one waits its turn (the task retries)."""
+
+
+def active_run(administration: Administration) -> ImportRun | None:
+    return administration.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING], dry_run=False).first()
+
+
+def _start(run_id: int) -> ImportRun | None:
+    """Move the run from queued to running, or take over a running one whose fetch died. None: not ours.
+
+    The start is one conditional UPDATE; the unique constraint on running runs makes it fail while
+    another run of the same administration is running (AdministrationBusy).
+    """
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            started = ImportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+                status=RunStatus.RUNNING, started_at=now)
+    except IntegrityError as exc:
+        raise AdministrationBusy(run_id) from exc
+    run = ImportRun.objects.select_related("administration__domain").get(pk=run_id)
+    if started:
+        return run
+    if run.status != RunStatus.RUNNING or run.dispatched_at is not None:
+        return None  # finished, or its pushes are out (they finish it): a redelivered task has nothing to do
+    # Running but never dispatched: another worker is fetching it, or that worker died while fetching.
+    if run.started_at and run.started_at > now - timedelta(seconds=settings.IMPORT_PUSH_LEASE_SECONDS):
+        return None
+    took = ImportRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, dispatched_at=None,
+                                    started_at=run.started_at).update(started_at=now)
+    return run if took else None
+
+
 def execute(run_id: int) -> None:
     """The body of the run_import task. Safe to run again for the same run (a redelivered task)."""
-    now = timezone.now()
-    started = ImportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=now)
-    run = ImportRun.objects.select_related("administration__domain").get(pk=run_id)
-    if not started and run.status != RunStatus.RUNNING:
-        return  # already finished
+    run = _start(run_id)
+    if run is None:
+        return
     administration = run.administration
+    if run.trigger == RunTrigger.RETRY:
+        _dispatch_retry(run)
+        return
     effective = effective_settings(administration)
     reason = blocking_reason(effective, manual=run.trigger != RunTrigger.SCHEDULED)
     if reason:
@@ -105,23 +141,41 @@ def execute(run_id: int) -> None:
         return
 
     to_push, unchanged = [], 0
+    retry_failed_too = run.trigger in (RunTrigger.MANUAL, RunTrigger.RETRY)
     for document in documents:
         recorded = ledger.record(administration, document, run)
         if recorded.change == Change.UNCHANGED:
             unchanged += 1
-        elif recorded.change in (Change.NEW, Change.CORRECTION):
+        elif recorded.change in (Change.NEW, Change.CHANGED, Change.CORRECTION):
             to_push.append(recorded.entry.pk)
-        elif recorded.change == Change.PENDING and (
-                recorded.entry.state != EntryState.FAILED or run.trigger in (RunTrigger.MANUAL, RunTrigger.RETRY)):
+        elif recorded.change == Change.PENDING and (recorded.entry.state != EntryState.FAILED or retry_failed_too):
             to_push.append(recorded.entry.pk)
-    # Documents that waited for Yuki's budget (or failed, when asked to retry) go along with this run.
-    waiting_states = [EntryState.WAITING_BUDGET] + ([EntryState.FAILED] if run.trigger == RunTrigger.RETRY else [])
-    to_push += list(administration.ledger_entries.filter(state__in=waiting_states).exclude(pk__in=to_push)
+    # Documents that waited for Yuki's budget go along with this run.
+    to_push += list(administration.ledger_entries.filter(state=EntryState.WAITING_BUDGET).exclude(pk__in=to_push)
                     .values_list("pk", flat=True))
     ImportRun.objects.filter(pk=run.pk).update(fetched=len(documents), unchanged=unchanged)
     if to_push:
         _open_yuki_session(run)
     dispatch(run, to_push)
+
+
+def retry_failed(administration: Administration, user=None, *, states=(EntryState.FAILED, EntryState.WAITING_BUDGET),
+                 slot: str = "") -> ImportRun | None:
+    """Queue a run that pushes the failed (and budget-waiting) documents again, without fetching."""
+    if not administration.ledger_entries.filter(state__in=states).exists():
+        return None
+    run = create_run(administration, trigger=RunTrigger.RETRY, plan={}, user=user, slot=slot)
+    ImportRun.objects.filter(pk=run.pk).update(plan={"states": [str(state) for state in states]})
+    enqueue(run)
+    return run
+
+
+def _dispatch_retry(run: ImportRun) -> None:
+    states = run.plan.get("states") or [EntryState.FAILED, EntryState.WAITING_BUDGET]
+    entries = list(run.administration.ledger_entries.filter(state__in=states).values_list("pk", flat=True))
+    if entries:
+        _open_yuki_session(run)
+    dispatch(run, entries)
 
 
 def _open_yuki_session(run: ImportRun) -> None:
@@ -139,26 +193,15 @@ def _open_yuki_session(run: ImportRun) -> None:
         ImportRun.objects.filter(pk=run.pk).update(yuki_calls=F("yuki_calls") + client.store.reserved)
 
 
-def retry_failed(administration: Administration, user=None, *, states=(EntryState.FAILED, EntryState.WAITING_BUDGET),
-                 slot: str = "") -> ImportRun | None:
-    """Push the failed (and budget-waiting) documents again, without fetching."""
-    entries = list(administration.ledger_entries.filter(state__in=states).values_list("pk", flat=True))
-    if not entries:
-        return None
-    run = create_run(administration, trigger=RunTrigger.RETRY, plan={}, user=user, slot=slot)
-    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
-    run.refresh_from_db()
-    transaction.on_commit(lambda: dispatch(run, entries))
-    return run
-
-
 def dispatch(run: ImportRun, entry_ids: list[int]) -> None:
     """Hand the documents to push tasks. They become 'new' (to be booked) and this run's responsibility,
     so the run ends only when each of them is settled, also ones that waited or failed before."""
     from portal.tasks import push_document
 
+    now = timezone.now()
     taken = LedgerEntry.objects.filter(pk__in=entry_ids, state__in=ledger.CLAIMABLE).update(
-        last_run=run, state=EntryState.NEW, updated_at=timezone.now()) if entry_ids else 0
+        last_run=run, state=EntryState.NEW, updated_at=now) if entry_ids else 0
+    ImportRun.objects.filter(pk=run.pk).update(dispatched_at=now)
     if not taken:
         finish_if_done(run.pk)
         return
@@ -166,23 +209,27 @@ def dispatch(run: ImportRun, entry_ids: list[int]) -> None:
         push_document.delay(entry_id, run.pk)
 
 
+def progress(run: ImportRun) -> dict:
+    """The run's documents by state, live (the run page shows it while the run is going)."""
+    return dict(LedgerEntry.objects.filter(last_run=run).values_list("state").annotate(n=Count("pk")))
+
+
 def finish_if_done(run_id: int) -> bool:
     run = ImportRun.objects.select_related("administration__domain").get(pk=run_id)
-    if run.status != RunStatus.RUNNING:
-        return False
+    if run.status != RunStatus.RUNNING or run.dispatched_at is None:
+        return False  # not started, finished, or still fetching
     entries = LedgerEntry.objects.filter(last_run=run)
     awaiting_check = Q(state=EntryState.NEEDS_CHECK, check_by_person=False)
     if entries.filter(Q(state__in=[EntryState.NEW, EntryState.PUSHING]) | awaiting_check).exists():
         return False  # pushes or automatic checks still to come
-    by_state = dict(entries.values_list("state").annotate(n=Count("pk")))
+    by_state = progress(run)
     booked = by_state.get(EntryState.BOOKED, 0)  # pushed, or found in Yuki by the check
     failed = by_state.get(EntryState.FAILED, 0)
     checks = by_state.get(EntryState.NEEDS_CHECK, 0)
     waiting = by_state.get(EntryState.WAITING_BUDGET, 0)
-    problems = failed + checks + waiting
-    if problems == 0:
-        status = RunStatus.SUCCEEDED
-    elif booked or run.unchanged:
+    if failed + checks == 0:
+        status = RunStatus.SUCCEEDED  # documents waiting for tomorrow's budget are not a failure
+    elif booked or run.unchanged or waiting:
         status = RunStatus.PARTLY_FAILED
     else:
         status = RunStatus.FAILED
@@ -218,7 +265,7 @@ def _notify(run: ImportRun) -> None:
     """One notice per failing run (not per document); a second failure in a row says so."""
     if run.dry_run:
         return
-    key = f"import-failed-{run.administration_id}"
+    key = f"import-failed-{run.administration_id}"  # one open notice per administration
     if run.status in (RunStatus.FAILED, RunStatus.PARTLY_FAILED):
         administration = run.administration
         notifications.notify(
@@ -241,6 +288,8 @@ def _dry_run(run: ImportRun, documents) -> None:
         if existing and existing.content_hash == document.content_hash and existing.state == EntryState.BOOKED:
             unchanged += 1
             continue
+        if existing and existing.state in (EntryState.PUSHING, EntryState.NEEDS_CHECK):
+            continue  # being booked or checked right now: not something this import would send
         candidate = LedgerEntry(administration=run.administration, source=document.source.value,
                                 kind=document.kind.value, source_id=document.source_id, period=document.period.key,
                                 **ledger.payload_of(document))

@@ -44,6 +44,8 @@ class ImportRun(models.Model):
                                      related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Set once the fetch is done and the pushes are handed out: only then can the run be finished.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     fetched = models.PositiveIntegerField(default=0)
     booked = models.PositiveIntegerField(default=0)
@@ -59,6 +61,10 @@ class ImportRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["administration", "slot"], condition=~models.Q(slot=""),
                                     name="one_run_per_schedule_slot"),
+            # Two runs of one administration at once would race on the same documents (one booking
+            # content the other already corrected): a second run waits until the first is done.
+            models.UniqueConstraint(fields=["administration"], condition=models.Q(status="running", dry_run=False),
+                                    name="one_running_import_per_administration"),
         ]
 
     def __str__(self):

@@ -48,8 +48,15 @@ class LedgerEntry(models.Model):
     booked_journal_lines = models.JSONField(null=True, blank=True)
     yuki_reference = models.CharField(max_length=100, blank=True)
     booked_at = models.DateTimeField(null=True, blank=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)  # the last claim: when a call may have left
     lease_token = models.CharField(max_length=64, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # A newer version that arrived while this one was being pushed or checked: it is taken up as soon
+    # as that attempt is settled (booked -> booked again as the next version), never dropped.
+    pending_hash = models.CharField(max_length=64, blank=True)
+    pending = models.JSONField(null=True, blank=True)  # title, file_name, journal_lines, metadata
+    pending_content = models.BinaryField(null=True, blank=True)
+    check_attempts = models.PositiveIntegerField(default=0)
     # needs_check: False while the automatic check (reconciliation) is still to run; True once it is
     # up to a person (a journal, or Yuki could not be searched), as listed on the "To check" page.
     check_by_person = models.BooleanField(default=False)

@@ -51,7 +51,7 @@ def run_log(request):
             qs = qs.filter(source=data["source"])
         if data["q"]:
             qs = qs.filter(administration__name__icontains=data["q"])
-    if administration_pk := request.GET.get("administration"):
+    if (administration_pk := request.GET.get("administration", "")).isdigit():
         qs = qs.filter(administration_id=administration_pk)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -62,10 +62,15 @@ def run_log(request):
 @portal_view()
 def run_detail(request, pk):
     run = get_object_or_404(visible_runs(request.user), pk=pk)
-    entries = LedgerEntry.objects.filter(events__run=run).distinct().order_by("kind", "title")
+    # Polled every 2 s while running: no file contents or journal lines loaded for this list.
+    entries = LedgerEntry.objects.filter(events__run=run).distinct().order_by("kind", "title").defer(
+        "content", "pending_content", "journal_lines", "booked_journal_lines", "metadata", "pending")
     template = "portal/_run_progress.html" if request.headers.get("HX-Request") else "portal/run_detail.html"
+    live = runs.progress(run) if run.status == RunStatus.RUNNING else {}
+    if live:
+        live["pending"] = live.get(EntryState.NEW, 0) + live.get(EntryState.PUSHING, 0)
     return render(request, template, {
-        "run": run, "entries": entries,
+        "run": run, "entries": entries, "live": live,
         "can_edit": permissions.can_edit_domain(request.user, run.administration.domain),
     })
 
@@ -97,11 +102,14 @@ def document_answer(request, pk):
     if not permissions.can_edit_domain(request.user, entry.administration.domain):
         raise PermissionDenied
     in_yuki = request.POST.get("answer") == "in_yuki"
-    if reconcile.answer(entry.pk, in_yuki=in_yuki, user=request.user):
-        if not in_yuki:
-            run = runs.create_run(entry.administration, trigger=RunTrigger.RETRY, plan={}, user=request.user)
-            ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now())
-            transaction.on_commit(lambda: runs.dispatch(run, [entry.pk]))
+    if not entry.check_by_person:
+        messages.warning(request, _("This document is still being checked automatically; answer only when asked."))
+    elif reconcile.answer(entry.pk, in_yuki=in_yuki, user=request.user):
+        from portal.imports import ledger
+
+        if not in_yuki or ledger.take_up_pending(entry.pk, None):
+            with transaction.atomic():
+                runs.retry_failed(entry.administration, user=request.user, states=(EntryState.NEW,))
         messages.success(request, _("Thank you: %(title)s is %(what)s.") % {
             "title": entry.title, "what": _("marked as booked") if in_yuki else _("being booked again")})
     else:
@@ -149,11 +157,21 @@ def start_import(administration: Administration, user, month: date | None, dry_r
     return run
 
 
+def _already_running(request, administration):
+    """One import of an administration at a time: a second click shows the one that is running."""
+    if run := runs.active_run(administration):
+        messages.info(request, _("An import of %(name)s is already under way.") % {"name": administration.name})
+        return redirect("portal:run", pk=run.pk)
+    return None
+
+
 @require_POST
 @portal_view()
 def import_now(request, pk):
     administration = administration_for(request.user, pk, edit=True)
     form = ImportForm(request.POST)
+    if not request.POST.get("dry_run") and (busy := _already_running(request, administration)):
+        return busy
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -174,10 +192,14 @@ def import_bulk(request, domain_pk):
     if not chosen or not form.is_valid():
         messages.error(request, _("Select at least one administration (and a valid month)."))
         return redirect("portal:domain", pk=domain.pk)
+    dry_run = form.cleaned_data["dry_run"]
+    started = [a for a in chosen if dry_run or not runs.active_run(a)]
     with transaction.atomic():
-        for administration in chosen:
-            start_import(administration, request.user, form.cleaned_data["month"], form.cleaned_data["dry_run"])
-    messages.success(request, _("Import started for %(n)s administrations.") % {"n": len(chosen)})
+        for administration in started:
+            start_import(administration, request.user, form.cleaned_data["month"], dry_run)
+    messages.success(request, _("Import started for %(n)s administrations.") % {"n": len(started)})
+    if len(started) < len(chosen):
+        messages.info(request, _("%(n)s were already being imported.") % {"n": len(chosen) - len(started)})
     return redirect("portal:runs")
 
 
@@ -185,6 +207,8 @@ def import_bulk(request, domain_pk):
 @portal_view()
 def retry_failed(request, pk):
     administration = administration_for(request.user, pk, edit=True)
+    if busy := _already_running(request, administration):
+        return busy
     with transaction.atomic():
         run = runs.retry_failed(administration, user=request.user)
     if run is None:
@@ -206,8 +230,8 @@ class AnnualDocumentsForm(forms.Form):
 @portal_view()
 def annual_documents(request):
     """Seed 002's bulk action: select Nmbrs administrations and fetch their annual documents for a year."""
-    editable = [a for a in Administration.objects.filter(source="nmbrs").select_related("domain")
-                if permissions.can_edit_domain(request.user, a.domain)]
+    editable = list(Administration.objects.filter(source="nmbrs", domain__in=permissions.editable_domains(
+        request.user)).select_related("domain"))
     form = AnnualDocumentsForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
         chosen = [a for a in editable if str(a.pk) in request.POST.getlist("administration")]

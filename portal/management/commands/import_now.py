@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
+from django.utils import timezone
 
 from payrollsync.celery import app as celery_app
 from portal.models import Administration
@@ -53,6 +54,9 @@ class Command(BaseCommand):
             return None
         try:
             year, month = (int(part) for part in value.split("-"))
-            return date(year, month, 1)
+            chosen = date(year, month, 1)
         except ValueError as exc:
             raise CommandError("--month takes YYYY-MM, e.g. 2026-10") from exc
+        if chosen > timezone.localdate().replace(day=1):
+            raise CommandError(f"{value} is in the future: there are no payroll documents for it yet.")
+        return chosen
