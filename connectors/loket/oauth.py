@@ -41,9 +41,14 @@ class TokenSet:
     token_type: str = "bearer"
 
     @classmethod
-    def from_response(cls, token: Mapping, now: datetime | None = None) -> TokenSet:
+    def from_response(cls, token: Mapping, now: datetime | None = None, *,
+                      kept_refresh_token: str | None = None) -> TokenSet:
+        """The pair in a token answer. `kept_refresh_token`: the refresh token a refresh was made with,
+        kept when the answer carries none (RFC 6749 section 6: the server may issue a new refresh
+        token; when it does not, the client keeps the one it has). The code exchange passes none, so
+        an answer without a refresh token is refused there: nothing could renew its access token."""
         now = now or datetime.now(UTC)
-        access, refresh = token.get("access_token"), token.get("refresh_token")
+        access, refresh = token.get("access_token"), token.get("refresh_token") or kept_refresh_token
         if not access or not refresh:
             missing = "access_token" if not access else "refresh_token"
             raise OAuthError(f"Loket's token answer has no {missing}. Try authorising Loket again; "
@@ -94,11 +99,13 @@ class LoketOAuth:
             self.environment.token_url, grant_type="authorization_code", code=code))
 
     def refresh(self, refresh_token: str) -> TokenSet:
-        """One refresh, never retried. InvalidGrant: this refresh token is used up or revoked."""
+        """One refresh, never retried. InvalidGrant: this refresh token is used up or revoked.
+        Loket rotates the refresh token; an answer without one keeps `refresh_token` (and its new
+        access token is used, not thrown away)."""
         return self._token_call("refresh token", lambda c: c.refresh_token(
-            self.environment.token_url, refresh_token=refresh_token))
+            self.environment.token_url, refresh_token=refresh_token), kept_refresh_token=refresh_token)
 
-    def _token_call(self, what: str, call) -> TokenSet:
+    def _token_call(self, what: str, call, *, kept_refresh_token: str | None = None) -> TokenSet:
         try:
             with self._client() as client:
                 token = call(client)
@@ -121,7 +128,7 @@ class LoketOAuth:
         except ValueError as exc:  # authlib: body is not a JSON object
             raise OAuthTransientError(f"Loket's login service answered something unreadable ({what}). "
                                       "Try again in a few minutes.", error="invalid_response") from exc
-        return TokenSet.from_response(token)
+        return TokenSet.from_response(token, kept_refresh_token=kept_refresh_token)
 
 
 def _oauth_error(what: str, error: str, description: str) -> OAuthError:

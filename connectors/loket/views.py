@@ -19,9 +19,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.backends.django import DjangoTemplates
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from connectors.loket.checks import check_connection
 from connectors.loket.errors import (
@@ -196,15 +196,19 @@ def disconnect(request):
 
 # --- test connection -------------------------------------------------------------------------------
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @portal_view()
 def test_connection(request):
-    """Try every call the imports need (connectors.loket.checks) and list which work and which fail."""
+    """Try every call the imports need (connectors.loket.checks) and list which work and which fail.
+
+    Testing may refresh (and so rotate) the stored tokens, mark the connection broken and notify: a
+    POST (the "Test connection" buttons). A GET only shows the page with that button."""
+    data = request.POST if request.method == "POST" else request.GET
     administration = None
     origin = "portal"
-    if request.GET.get("administration"):
+    if data.get("administration"):
         try:
-            pk = int(request.GET["administration"])
+            pk = int(data["administration"])
         except ValueError:
             raise Http404 from None
         administration = administration_for(request.user, pk, edit=False)
@@ -220,7 +224,8 @@ def test_connection(request):
         back_url = reverse("portal:settings") + "#loket"
 
     checks = []
-    if connection is not None and connection.status == ConnectionStatus.AUTHORISED:
+    testable = connection is not None and connection.status == ConnectionStatus.AUTHORISED
+    if testable and request.method == "POST":
         # Interactive: a few seconds at most, not the import's patient retries.
         with loket_access.loket_client_for(connection, timeout=15.0, max_attempts=2, max_retry_after=5.0) as client:
             if administration is None:
@@ -228,7 +233,8 @@ def test_connection(request):
             else:
                 results = check_connection(client, administration.loket_client_number,
                                            administration.wage_tax_number)
-        checks = [{"name": _(check.name), "ok": check.ok, "message": check.message,
+        language = get_language() or settings.LANGUAGE_CODE
+        checks = [{"name": _(check.name), "ok": check.ok, "message": check.message_in(language),
                    "missing_right": check.missing_right} for check in results]
         connection.refresh_from_db()  # a rejected refresh token marks it broken meanwhile
     failed = [check for check in checks if not check["ok"]]
@@ -240,6 +246,7 @@ def test_connection(request):
         "failed": failed,
         "missing_rights": sorted({c["missing_right"] for c in failed if c["missing_right"]}),
         "back_url": back_url,
+        "can_test": testable and connection.status == ConnectionStatus.AUTHORISED,
     })
 
 

@@ -1,7 +1,8 @@
 """The Nmbrs SOAP v3 client (zeep).
 
 - One parsed zeep client per (base URL, service) per process: parsing a WSDL is slow and the
-  WSDL is the same for every tenant, so credentials travel per call, never in the cached client.
+  WSDL is the same for every tenant, so credentials and the operation timeout travel per call,
+  never in the cached client.
 - Every call carries `AuthHeaderWithDomain` (Username = login e-mail, Token = API token,
   Domain = tenant key), FACTS.md (Nmbrs).
 - Faults become typed errors via `errors.parse_fault` (the one place that reads fault texts);
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import requests
@@ -61,36 +64,78 @@ class _ParsedService:
     header: object
 
 
-_parsed: dict[tuple[str, str, float], _ParsedService] = {}
-_parsed_lock = threading.Lock()
+# The timeout of the operation being called in this thread (or asyncio task); None outside a call.
+_operation_timeout: ContextVar[float | None] = ContextVar("nmbrs_operation_timeout", default=None)
 
 
-def _load(base_url: str, service: str, timeout: float) -> _ParsedService:
-    key = (base_url, service, timeout)
-    with _parsed_lock:
-        if key in _parsed:
-            return _parsed[key]
-        transport = Transport(session=requests.Session(), timeout=WSDL_TIMEOUT, operation_timeout=timeout)
-        settings = zeep.Settings(strict=True, xml_huge_tree=True)
-        try:
-            client = zeep.Client(wsdl_url(base_url, service), transport=transport, settings=settings)
-        except requests.RequestException as exc:
-            raise NmbrsUnavailable(f"Could not load the Nmbrs {service} description from "
-                                   f"{wsdl_url(base_url, service)}: {exc}", operation="WSDL") from exc
-        except (XMLSyntaxError, XMLParseError, etree.XMLSyntaxError, TransportError) as exc:
-            raise NmbrsBadResponse(f"The Nmbrs {service} description at {wsdl_url(base_url, service)} is "
-                                   f"not a readable WSDL: {exc}", operation="WSDL") from exc
-        ns = namespace(service)
-        # Bind to the configured host, whatever address the WSDL itself names.
-        proxy = client.create_service(f"{{{ns}}}{service}Soap", service_url(base_url, service))
-        parsed = _ParsedService(client, proxy, client.get_element(f"{{{ns}}}{HEADER}"))
-        _parsed[key] = parsed
+class _PerCallTimeoutTransport(Transport):
+    """A zeep transport shared by every client of a (base URL, service), whose operation timeout is
+    the calling client's own. zeep reads `operation_timeout` on each POST; here it comes from a context
+    variable, so concurrent calls with different timeouts never see each other's (zeep's own
+    `Transport.settings(timeout=...)` changes one attribute shared by every thread)."""
+
+    @property
+    def operation_timeout(self) -> float | None:
+        timeout = _operation_timeout.get()
+        return OPERATION_TIMEOUT if timeout is None else timeout
+
+    @operation_timeout.setter
+    def operation_timeout(self, value: float | None) -> None:
+        _operation_timeout.set(value)  # zeep's __init__ and settings() write it; per context, like reads
+
+
+@contextmanager
+def operation_timeout(seconds: float):
+    """Calls made inside use `seconds` as their (connect and read) timeout."""
+    token = _operation_timeout.set(seconds)
+    try:
+        yield
+    finally:
+        _operation_timeout.reset(token)
+
+
+_parsed: dict[tuple[str, str], _ParsedService] = {}
+_parse_locks: dict[tuple[str, str], threading.Lock] = {}
+_parse_locks_lock = threading.Lock()  # guards _parse_locks only: never held while fetching a WSDL
+
+
+def _load(base_url: str, service: str) -> _ParsedService:
+    """The parsed client of (base URL, service), parsed once per process. A lock per key: a slow or
+    dead host only blocks callers of that same WSDL, never those of other services or hosts."""
+    key = (base_url, service)
+    parsed = _parsed.get(key)
+    if parsed is not None:
         return parsed
+    with _parse_locks_lock:
+        lock = _parse_locks.setdefault(key, threading.Lock())
+    with lock:
+        parsed = _parsed.get(key)
+        if parsed is None:  # not parsed meanwhile by the caller we waited for
+            parsed = _parse(base_url, service)
+            _parsed[key] = parsed
+        return parsed
+
+
+def _parse(base_url: str, service: str) -> _ParsedService:
+    transport = _PerCallTimeoutTransport(session=requests.Session(), timeout=WSDL_TIMEOUT)
+    settings = zeep.Settings(strict=True, xml_huge_tree=True)
+    try:
+        client = zeep.Client(wsdl_url(base_url, service), transport=transport, settings=settings)
+    except requests.RequestException as exc:
+        raise NmbrsUnavailable(f"Could not load the Nmbrs {service} description from "
+                               f"{wsdl_url(base_url, service)}: {exc}", operation="WSDL") from exc
+    except (XMLSyntaxError, XMLParseError, etree.XMLSyntaxError, TransportError) as exc:
+        raise NmbrsBadResponse(f"The Nmbrs {service} description at {wsdl_url(base_url, service)} is "
+                               f"not a readable WSDL: {exc}", operation="WSDL") from exc
+    ns = namespace(service)
+    # Bind to the configured host, whatever address the WSDL itself names.
+    proxy = client.create_service(f"{{{ns}}}{service}Soap", service_url(base_url, service))
+    return _ParsedService(client, proxy, client.get_element(f"{{{ns}}}{HEADER}"))
 
 
 def forget_parsed_services() -> None:
     """Drop the per-process cache (tests that restart a sandbox on another port)."""
-    with _parsed_lock:
+    with _parse_locks_lock:
         _parsed.clear()
 
 
@@ -109,12 +154,13 @@ class NmbrsClient:
 
     # --- the one way every operation is called -------------------------------------------------
     def call(self, service: str, operation: str, **params):
-        parsed = _load(self.base_url, service, self.timeout)
+        parsed = _load(self.base_url, service)
         header = parsed.header(Username=self.credentials.username, Token=self.credentials.token,
                                Domain=self.credentials.tenant_key)
         for attempt in range(1, self.attempts_on_1006 + 1):
             try:
-                return getattr(parsed.proxy, operation)(**params, _soapheaders=[header])
+                with operation_timeout(self.timeout):
+                    return getattr(parsed.proxy, operation)(**params, _soapheaders=[header])
             except _ZEEP_FAILURES as exc:
                 error = self._translate(exc, service, operation)
             if isinstance(error, LoginTemporarilyFailed) and attempt < self.attempts_on_1006:
@@ -126,7 +172,7 @@ class NmbrsClient:
     def _translate(self, exc: Exception, service: str, operation: str) -> NmbrsError:
         where = f"{service}.{operation}"
         if isinstance(exc, Fault):
-            error = parse_fault(exc.message or "", operation)
+            error = parse_fault(exc.message or "", operation, service)
         elif isinstance(exc, TransportError):
             if exc.status_code == 200:
                 error = NmbrsBadResponse(f"Nmbrs answered {where} with unreadable XML "

@@ -49,24 +49,38 @@ class UnknownTenant(NmbrsError):
 
 
 class MissingApiRights(NmbrsError):
+    """1002: the user template lacks the API right of `operation` (named in both messages, so the
+    bookkeeper knows which right to switch on under "Webservices Right Edit")."""
+
     code = 1002
-    user_message_nl = ("De Nmbrs-gebruiker heeft onvoldoende API-rechten. Ga in Nmbrs naar Instellingen > "
-                       "User templates, selecteer het template van deze gebruiker, klik op de tandwieltjes in "
-                       "de kolom API en zet in het scherm \"Webservices Right Edit\" de benodigde rechten op "
-                       "Actief.")
+
+    def __init__(self, message: str, *, service: str = "", **kwargs):
+        super().__init__(message, **kwargs)
+        self.service = service
 
     @property
     def needs_annual_document_rights(self) -> bool:
         return self.operation.startswith(ANNUAL_DOCUMENT_RIGHTS_PREFIX)
 
-    def __init__(self, message: str, **kwargs):
-        super().__init__(message, **kwargs)
+    @property
+    def user_message_nl(self) -> str:
+        where = ("Ga in Nmbrs naar Instellingen > User templates, selecteer het template van deze gebruiker, klik "
+                 "op de tandwieltjes in de kolom API en zet in het scherm \"Webservices Right Edit\"")
         if self.needs_annual_document_rights:
-            self.user_message_nl = (
-                "De Nmbrs-gebruiker mag het jaarwerk niet ophalen. Ga in Nmbrs naar Instellingen > User "
-                "templates, selecteer het template van deze gebruiker, klik op de tandwieltjes in de kolom "
-                "API en zet in \"Webservices Right Edit\" onder Company services alle rechten die beginnen "
-                "met \"SalaryDocuments_AnnualDocument\" op Actief.")
+            return (f"De Nmbrs-gebruiker mag het jaarwerk niet ophalen (geweigerd: \"{self.operation}\"). {where} "
+                    f"onder Company services alle rechten die beginnen met \"{ANNUAL_DOCUMENT_RIGHTS_PREFIX}\" op "
+                    "Actief.")
+        if self.operation:
+            group = _RIGHTS_GROUP.get(self.service, "")
+            under = f" onder {group}" if group else ""
+            return (f"De Nmbrs-gebruiker heeft geen API-recht voor \"{self.operation}\". {where}{under} het recht "
+                    f"\"{self.operation}\" op Actief.")
+        return f"De Nmbrs-gebruiker heeft onvoldoende API-rechten. {where} de benodigde rechten op Actief."
+
+
+# How the "Webservices Right Edit" screen groups the rights, by the SOAP service of the operation.
+_RIGHTS_GROUP = {"CompanyService": "Company services", "DebtorService": "Debtor services",
+                 "EmployeeService": "Employee services"}
 
 
 class NoCompanyAccess(NmbrsError):
@@ -139,8 +153,9 @@ def _message_for(code: int, vendor_text: str, operation: str) -> tuple[type[Nmbr
     return UnknownNmbrsError, f"Nmbrs failed with an unknown error during {operation or 'a call'}. {said}"
 
 
-def parse_fault(fault_text: str, operation: str = "") -> NmbrsError:
-    """A SOAP faultstring -> the typed error. Texts without a `---> code:` part are unknown errors."""
+def parse_fault(fault_text: str, operation: str = "", service: str = "") -> NmbrsError:
+    """A SOAP faultstring -> the typed error. Texts without a `---> code:` part are unknown errors.
+    `service` (e.g. "CompanyService") lets a 1002 say where the missing right is listed."""
     match = _FAULT.search(fault_text or "")
     if not match:
         return UnknownNmbrsError(
@@ -149,7 +164,8 @@ def parse_fault(fault_text: str, operation: str = "") -> NmbrsError:
     code = int(match.group("code"))
     vendor_text = match.group("message").strip()
     cls, message = _message_for(code, vendor_text, operation)
-    error = cls(message, fault_text=fault_text, operation=operation)
+    extra = {"service": service} if cls is MissingApiRights else {}
+    error = cls(message, fault_text=fault_text, operation=operation, **extra)
     error.vendor_code = code  # what Nmbrs said; `code` is what we understood (a 1001 naming the domain -> 2043)
     if cls is UnknownNmbrsError:
         error.code = code

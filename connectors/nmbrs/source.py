@@ -94,15 +94,21 @@ class NmbrsSource:
     def annual_documents(self, company_ids: Iterable[int], year: int,
                          documents: Iterable[operations.AnnualDocument] = operations.ANNUAL_DOCUMENTS
                          ) -> AnnualDocumentsResult:
-        """Annual documents of `year` for each company, only once the year's final run is locked
-        (seed 002). Per company: documents, or why it was skipped, or the error that stopped it."""
+        """Annual documents of `year` for each company, only once the year is finished: its final run
+        covers the last period of the year and is locked (seed 002). Per company: documents, or why it
+        was skipped, or the error that stopped it."""
         documents = list(documents)
         result = AnnualDocumentsResult(year)
         for company_id in dict.fromkeys(company_ids):
             try:
-                final = self.final_run(company_id, year)
+                runs = self.client.runs(company_id, year)
+                final = final_run_of(runs)
                 if final is None:
                     result.skipped[company_id] = f"no payroll runs in {year}"
+                    continue
+                unfinished = why_year_not_finished(year, runs)
+                if unfinished:
+                    result.skipped[company_id] = unfinished
                     continue
                 if not final.is_locked:
                     result.skipped[company_id] = (f"the final run of {year} ({final.description or final.number}) "
@@ -121,5 +127,46 @@ class NmbrsSource:
         return result
 
     def final_run(self, company_id: int, year: int) -> Run | None:
-        runs = self.client.runs(company_id, year)
-        return max(runs, key=lambda r: (r.period_end, r.number, r.id)) if runs else None
+        """The year's latest run (not necessarily the end of the year: see `why_year_not_finished`)."""
+        return final_run_of(self.client.runs(company_id, year))
+
+
+def final_run_of(runs: Iterable[Run]) -> Run | None:
+    runs = list(runs)
+    return max(runs, key=lambda r: (r.period_end, r.number, r.id)) if runs else None
+
+
+def last_period_of_year(year: int, runs: Iterable[Run]) -> int:
+    """The number of the year's last payroll period, read from the runs (Run_GetList does not say how
+    often a company is paid): 12 for a monthly payroll; 13 once a run reaches period 13 (four-weekly);
+    the year's last ISO week (52 or 53) once a run goes past 13 (weekly)."""
+    highest = max((r.period_end for r in runs), default=0)
+    if highest > 13:
+        return date(year, 12, 28).isocalendar().week
+    if highest == 13:
+        return 13
+    return 12
+
+
+# The run of a year's last period (December, four-weekly period 13, the last week) is made in December
+# at the earliest. A run made before then that reaches period 12 is a weekly or four-weekly payroll
+# that has not reached its last period yet, not a finished monthly one.
+YEAR_END_RUNS_FROM_MONTH = 12
+
+
+def why_year_not_finished(year: int, runs: Iterable[Run]) -> str | None:
+    """Why the payroll `year` is not finished (in words), or None when its final run covers the end of
+    the year. Whether that run is locked is checked separately."""
+    runs = list(runs)
+    final = final_run_of(runs)
+    if final is None:
+        return f"no payroll runs in {year}"
+    last = last_period_of_year(year, runs)
+    if final.period_end < last:
+        return (f"the payroll year {year} is not finished: the last run is period {final.period_end} "
+                f"({final.description or final.number}), the year ends with period {last}")
+    if final.run_at is not None and (final.run_at.year, final.run_at.month) < (year, YEAR_END_RUNS_FROM_MONTH):
+        return (f"the payroll year {year} is not finished: the last run (period {final.period_end}, "
+                f"{final.description or final.number}) was made on {final.run_at:%Y-%m-%d}, before the end "
+                f"of the year")
+    return None

@@ -6,11 +6,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import respx
 
-from connectors.loket import endpoints
+from connectors.loket import endpoints, environments
 from connectors.loket.client import LoketClient
-from connectors.loket.errors import ConnectionBroken, InvalidGrant, LoketUnauthorized
-from connectors.loket.tests.conftest import api_calls
+from connectors.loket.errors import ConnectionBroken, InvalidGrant, LoketUnauthorized, OAuthError
+from connectors.loket.oauth import LoketOAuth, TokenSet
+from connectors.loket.tests.conftest import REDIRECT_URI, api_calls
 from connectors.loket.tokens import MemoryTokenProvider, refresh_rotating
 
 
@@ -85,3 +87,60 @@ def test_a_401_with_a_revoked_authorisation_ends_in_connection_broken(client, ap
     app.state.revoke_refresh_tokens()
     with pytest.raises(ConnectionBroken):
         client.get_page(endpoints.ADMINISTRATIONS)
+
+
+# --- RFC 6749 section 6: a refresh answer without a refresh token keeps the one we have ------------
+
+MOCK_LOKET = environments.sandbox("https://loket.test/")
+
+
+def _answer(**refresh_token):
+    return {"access_token": "issued-access", "token_type": "bearer", "expires_in": 3599, **refresh_token}
+
+
+@respx.mock
+@pytest.mark.parametrize("refresh_token", [{}, {"refresh_token": None}, {"refresh_token": ""}],
+                         ids=["absent", "null", "empty"])
+def test_a_refresh_answer_without_a_refresh_token_keeps_the_stored_one(refresh_token):
+    route = respx.post(MOCK_LOKET.token_url).respond(200, json=_answer(**refresh_token))
+    oauth = LoketOAuth(MOCK_LOKET, "client", "secret", REDIRECT_URI)
+    fresh = oauth.refresh("stored-refresh")
+    assert fresh.access_token == "issued-access", "the access token Loket issued is used"
+    assert fresh.refresh_token == "stored-refresh"
+    assert not fresh.is_expired()
+    assert "refresh_token=stored-refresh" in route.calls.last.request.content.decode()
+
+
+@respx.mock
+def test_the_provider_uses_the_kept_refresh_token_for_the_next_refresh():
+    route = respx.post(MOCK_LOKET.token_url).respond(200, json=_answer(refresh_token=None))
+    oauth = LoketOAuth(MOCK_LOKET, "client", "secret", REDIRECT_URI)
+    expired = TokenSet("old-access", "stored-refresh", datetime.now(UTC) - timedelta(seconds=1))
+    saved = []
+    provider = MemoryTokenProvider(oauth, expired, on_refresh=saved.append)
+    assert provider() == "issued-access"
+    assert provider(force_refresh=True) == "issued-access"
+    assert [t.refresh_token for t in saved] == ["stored-refresh", "stored-refresh"]
+    assert all("refresh_token=stored-refresh" in call.request.content.decode() for call in route.calls)
+    assert route.call_count == 2
+
+
+@respx.mock
+def test_a_code_exchange_without_a_refresh_token_is_still_refused():
+    respx.post(MOCK_LOKET.token_url).respond(200, json=_answer(refresh_token=None))
+    oauth = LoketOAuth(MOCK_LOKET, "client", "secret", REDIRECT_URI)
+    with pytest.raises(OAuthError, match="no refresh_token"):
+        oauth.exchange_code("a-code")
+
+
+def test_the_portals_connection_keeps_its_refresh_token_when_loket_sends_none(portal_connection):
+    from portal.loket_access import ConnectionTokenProvider, loket_environment
+    from portal.models import LoketConnection
+
+    stored_refresh = portal_connection.refresh_token
+    with respx.mock:
+        respx.post(loket_environment().token_url).respond(200, json=_answer(refresh_token=None))
+        assert ConnectionTokenProvider(portal_connection.pk)(force_refresh=True) == "issued-access"
+    connection = LoketConnection.objects.get(pk=portal_connection.pk)
+    assert connection.status == "authorised"
+    assert (connection.access_token, connection.refresh_token) == ("issued-access", stored_refresh)

@@ -1,9 +1,14 @@
 """Bulk fetch of annual documents for a list of companies (seed 002: "Jaarstukken: als ze locked zijn")."""
 
+from datetime import date, datetime, timedelta
+
+import pytest
+
 from connectors.documents import DocumentKind
 from connectors.nmbrs.errors import MissingApiRights, NoCompanyAccess
 from connectors.nmbrs.operations import ANNUAL_DOCUMENTS, annual_document
-from connectors.nmbrs.source import NmbrsSource
+from connectors.nmbrs.records import Run
+from connectors.nmbrs.source import NmbrsSource, last_period_of_year, why_year_not_finished
 from sandbox.nmbrs import data
 
 from .checks import assert_valid_pdf
@@ -38,11 +43,93 @@ def test_only_the_chosen_documents_and_stable_ids(source, today):
     assert first.documents[0].title == f"Jaaropgaven {today.year - 1}"
 
 
-def test_a_year_whose_final_run_is_not_locked_is_skipped(source, today, nmbrs_app):
-    result = source.annual_documents([50001], today.year, [annual_document("annual-statements")])
+def test_a_year_whose_final_run_is_not_locked_is_skipped(source, nmbrs_app):
+    december = date(date.today().year, 12, 15)
+    nmbrs_app.state.clock = lambda: december  # December's run exists but is still open
+    result = source.annual_documents([50001], december.year, [annual_document("annual-statements")])
     assert result.documents == []
     assert "not locked yet" in result.skipped[50001]
     assert not any(c.operation.startswith("SalaryDocuments_AnnualDocument") for c in nmbrs_app.state.calls)
+
+
+@pytest.mark.parametrize("month", [1, 6, 11])
+def test_the_current_unfinished_year_is_skipped_naming_the_last_period(source, nmbrs_app, month):
+    today = date(date.today().year, month, 10)
+    nmbrs_app.state.clock = lambda: today
+    result = source.annual_documents([50001, 50003], today.year, [annual_document("annual-statements")])
+    assert result.documents == [] and not result.failed
+    for company_id in (50001, 50003):
+        reason = result.skipped[company_id]
+        assert reason.startswith(f"the payroll year {today.year} is not finished: the last run is period {month} ")
+    assert not any(c.operation.startswith("SalaryDocuments_AnnualDocument") for c in nmbrs_app.state.calls)
+
+
+# --- Runs the sandbox does not make: a stub client ---------------------------------------------------
+
+class RunsStub:
+    """A client whose Run_GetList answers `runs`; annual document calls return a PDF and are recorded."""
+
+    def __init__(self, runs):
+        self._runs = runs
+        self.calls = []
+
+    def runs(self, company_id, year):
+        return [r for r in self._runs if r.year == year]
+
+    def call(self, service, operation, **params):
+        self.calls.append((operation, params))
+        return {"PDF": b"%PDF-1.4 stub"}
+
+
+def _run(period, *, year=2026, locked=True, run_at=None):
+    if run_at is None:
+        run_at = datetime(year, min(period, 12), 20)
+    return Run(id=1000 + period, number=period, year=year, period_start=period, period_end=period,
+               description=f"Periode {period} {year}", run_at=run_at, is_locked=locked)
+
+
+def test_a_locked_june_run_is_not_the_end_of_the_year():
+    stub = RunsStub([_run(p) for p in range(1, 7)])  # June locked, July not run yet
+    result = NmbrsSource(stub).annual_documents([50001], 2026)
+    assert result.documents == [] and stub.calls == []
+    assert result.skipped[50001].startswith("the payroll year 2026 is not finished: the last run is period 6 ")
+
+
+def test_a_locked_december_run_finishes_a_monthly_year():
+    stub = RunsStub([_run(p) for p in range(1, 13)])
+    result = NmbrsSource(stub).annual_documents([50001], 2026, [annual_document("annual-statements")])
+    assert not result.skipped and len(result.documents) == 1
+    assert stub.calls == [("SalaryDocuments_AnnualDocument_AnualStatement",
+                           {"CompanyId": 50001, "RunId": 1012, "Year": 2026})]
+
+
+def test_a_four_weekly_payroll_ends_with_period_13():
+    stub = RunsStub([_run(p) for p in range(1, 14)])
+    assert len(NmbrsSource(stub).annual_documents([50001], 2026, ANNUAL_DOCUMENTS[:1]).documents) == 1
+    assert last_period_of_year(2026, stub.runs(50001, 2026)) == 13
+
+
+def test_a_weekly_payroll_ends_with_the_last_week_of_the_year():
+    weeks = [_run(w, run_at=datetime(2026, 1, 1) + timedelta(weeks=w)) for w in range(1, 30)]
+    result = NmbrsSource(RunsStub(weeks)).annual_documents([50001], 2026, ANNUAL_DOCUMENTS[:1])
+    assert result.skipped[50001].startswith("the payroll year 2026 is not finished: the last run is period 29 ")
+    assert "the year ends with period 53" in result.skipped[50001]  # 2026 has 53 ISO weeks
+    assert last_period_of_year(2027, [_run(20, year=2027)]) == 52
+
+
+def test_period_12_run_in_march_is_a_weekly_payroll_not_a_finished_year():
+    # Until a weekly payroll passes week 13 its runs look monthly; when the run was made gives it away.
+    weeks = [_run(w, run_at=datetime(2026, 1, 1) + timedelta(weeks=w)) for w in range(1, 13)]
+    stub = RunsStub(weeks)
+    result = NmbrsSource(stub).annual_documents([50001], 2026, ANNUAL_DOCUMENTS[:1])
+    assert stub.calls == []
+    assert result.skipped[50001].startswith("the payroll year 2026 is not finished: the last run (period 12")
+    assert "was made on 2026-03-26, before the end of the year" in result.skipped[50001]
+
+
+def test_why_year_not_finished_accepts_a_december_run_made_in_january():
+    runs = [_run(p) for p in range(1, 12)] + [_run(12, run_at=datetime(2027, 1, 5))]
+    assert why_year_not_finished(2026, runs) is None
 
 
 def test_a_year_without_runs_is_skipped(source, today):

@@ -1,5 +1,9 @@
 """The real zeep client against the sandbox over HTTP: listing operations, header, misbehaviour."""
 
+import socket
+import threading
+import time
+
 import pytest
 
 from connectors.nmbrs import client as client_module
@@ -77,9 +81,74 @@ def test_the_parsed_wsdl_is_shared_by_every_client_of_the_process(base_url, nmbr
     assert [c.username for c in nmbrs_app.state.calls] == [u for u, _ in users]
 
 
+def test_clients_with_different_timeouts_share_one_parse_per_service(make_client, nmbrs_app, monkeypatch):
+    client_module.forget_parsed_services()
+    parses = []
+    real_parse = client_module._parse
+    monkeypatch.setattr(client_module, "_parse", lambda *key: parses.append(key) or real_parse(*key))
+    for timeout in (20.0, 30.0, 120.0):  # the credentials form, the company pages, the imports
+        client = make_client(timeout=timeout)
+        assert client.companies() and client.debtors()
+    assert sorted(service for _, service in parses) == ["CompanyService", "DebtorService"]
+    assert nmbrs_app.faults.calls["nmbrs:WSDL"] == 2
+
+
+def test_the_timeout_of_each_client_applies_to_its_calls_on_the_shared_parse(make_client, nmbrs_app, today):
+    client_module.forget_parsed_services()
+    patient, impatient = make_client(timeout=10.0), make_client(timeout=0.4)
+    patient.companies()
+    impatient.companies()
+    assert nmbrs_app.faults.calls["nmbrs:WSDL"] == 1
+    nmbrs_app.faults.add("delay", vendor="nmbrs", operation="Run_GetList", seconds=1.5, times=0)
+    outcome = {}
+
+    def slow_but_patient():
+        outcome["runs"] = patient.runs(50001, today.year - 1)
+
+    worker = threading.Thread(target=slow_but_patient)
+    worker.start()  # at the same time: neither timeout may leak into the other's call
+    started = time.monotonic()
+    with pytest.raises(NmbrsUnavailable) as info:
+        impatient.runs(50001, today.year - 1)
+    assert time.monotonic() - started < 1.2, "the 0.4 s timeout applied, not the sandbox's 1.5 s delay"
+    assert info.value.transient and "within 0.4 s" in info.value.message
+    worker.join(10)
+    assert len(outcome["runs"]) >= 12, "the patient client waited out the delay"
+    assert nmbrs_app.faults.calls["nmbrs:WSDL"] == 1
+
+
+def test_a_hanging_wsdl_host_does_not_block_other_services(base_url, nmbrs_app, monkeypatch):
+    client_module.forget_parsed_services()
+    monkeypatch.setattr(client_module, "WSDL_TIMEOUT", 2.0)
+    silent = socket.socket()  # accepts connections, never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    hanging_url = f"http://127.0.0.1:{silent.getsockname()[1]}/soap/v3/"
+    failed = []
+
+    def load_from_the_hanging_host():
+        try:
+            client_module._load(hanging_url, "CompanyService")
+        except NmbrsUnavailable as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=load_from_the_hanging_host)
+    try:
+        worker.start()
+        time.sleep(0.2)  # the worker is now waiting for the hanging host
+        started = time.monotonic()
+        client_module._load(base_url, "DebtorService")
+        assert time.monotonic() - started < 1.0, "not blocked behind the other host's WSDL fetch"
+        assert worker.is_alive()
+        worker.join(5)
+        assert failed and failed[0].operation == "WSDL"
+    finally:
+        silent.close()
+
+
 def test_the_client_binds_to_the_configured_url_not_the_wsdl_address(base_url, nmbrs_app):
     client_module.forget_parsed_services()
-    parsed = client_module._load(base_url, "CompanyService", 5.0)
+    parsed = client_module._load(base_url, "CompanyService")
     assert parsed.proxy._binding_options["address"] == base_url + "CompanyService.asmx"
 
 

@@ -57,12 +57,38 @@ def test_missing_rights_names_the_user_template_and_webservices_right_edit():
     assert not error.needs_annual_document_rights
 
 
+@pytest.mark.parametrize("operation", ["SalaryDocuments_GetSEPA", "Journals_GetByRunCompany_v2", "Run_GetList"])
+def test_missing_rights_in_dutch_name_the_refused_operation(operation):
+    error = parse_fault(ASMX + "1002: Insufficient rights", operation, "CompanyService")
+    assert f'geen API-recht voor "{operation}"' in error.user_message_nl
+    assert f'onder Company services het recht "{operation}" op Actief' in error.user_message_nl
+    assert "User templates" in error.user_message_nl and '"Webservices Right Edit"' in error.user_message_nl
+    other = parse_fault(ASMX + "1002: Insufficient rights", "SalaryDocuments_GetAllPayslipsPDFByRunCompany_v2")
+    assert operation not in other.user_message_nl, "each error names its own operation"
+
+
+def test_missing_rights_without_a_known_operation_say_so_in_general():
+    error = parse_fault(ASMX + "1002: Insufficient rights")
+    assert "onvoldoende API-rechten" in error.user_message_nl and "Webservices Right Edit" in error.user_message_nl
+
+
+def test_missing_rights_through_the_client_name_operation_and_service_in_dutch(make_client, nmbrs_app):
+    nmbrs_app.faults.add("soap_fault", vendor="nmbrs", operation="SalaryDocuments_GetSEPA",
+                         message="1002: Insufficient rights")
+    with pytest.raises(MissingApiRights) as info:
+        make_client().call("CompanyService", "SalaryDocuments_GetSEPA", CompanyId=50001, RunID=1, Year=2025,
+                           paymentDate="2025-01-31T00:00:00")
+    assert info.value.service == "CompanyService"
+    assert 'onder Company services het recht "SalaryDocuments_GetSEPA" op Actief' in info.value.user_message_nl
+
+
 def test_missing_annual_document_rights_names_the_salarydocuments_annualdocument_rights():
     error = parse_fault(ASMX + "1002: Insufficient rights", "SalaryDocuments_AnnualDocument_AnualStatement")
     assert error.needs_annual_document_rights
     assert '"SalaryDocuments_AnnualDocument"' in error.message
     assert "Company services" in error.user_message_nl
     assert "SalaryDocuments_AnnualDocument" in error.user_message_nl
+    assert '"SalaryDocuments_AnnualDocument_AnualStatement"' in error.user_message_nl  # what was refused
 
 
 def test_unknown_codes_keep_the_code_and_text_without_a_code_is_unknown():

@@ -107,7 +107,7 @@ def test_a_1001_naming_the_domain_is_tenant_key_not_found_too(users, login, port
 def test_missing_api_rights_name_the_user_template_and_the_rights(users, login, portal_nmbrs):
     response = portal_post(login(users["alice"]), username=data.NO_API_RIGHTS_USERNAME,
                            token=data.NO_API_RIGHTS_TOKEN)
-    assert_shown(response, MissingApiRights.user_message_nl)
+    assert_shown(response, MissingApiRights("", operation="List_GetAll", service="CompanyService").user_message_nl)
     shown = " ".join(errors_of(response))
     assert "User templates" in shown and '"Webservices Right Edit"' in shown and "List_GetAll" in shown
     assert_nothing_saved()
