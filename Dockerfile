@@ -14,5 +14,7 @@ COPY manage.py ./
 RUN pip install --no-cache-dir . && \
     SECRET_KEY=build-only-key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx SANDBOX_ENABLED=on \
     python manage.py collectstatic --noinput
+# The portal writes its WSDL cache (and the local broker, if used) under var/: owned by the run user.
+RUN mkdir -p /app/var && chown -R nobody /app/var
 USER nobody
 EXPOSE 8000

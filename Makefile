@@ -19,7 +19,7 @@ run: install
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 	$(LOCAL_ENV) $(PY) manage.py seed_demo
 	@echo "Portal on http://localhost:8000  (Ctrl+C stops web, worker and scheduler)"
-	trap 'kill 0' INT TERM EXIT; \
+	trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(LOCAL_ENV) $(VENV)/bin/celery -A payrollsync worker --beat --loglevel=info --concurrency=2 \
 	    --schedule=var/celerybeat-schedule & \
 	$(LOCAL_ENV) $(PY) manage.py runserver 0.0.0.0:8000

@@ -32,6 +32,20 @@ else:
             "Set SECRET_ENCRYPTION_KEYS (comma-separated Fernet keys, newest first). Make one with: "
             "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
         )
+    if "change-me" in SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY is still the placeholder from .env.example: set a random value.")
+
+# A key that is not a Fernet key would only fail at the first secret saved: refuse it at start.
+for _key in SECRET_ENCRYPTION_KEYS:
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(_key.encode())
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"SECRET_ENCRYPTION_KEYS holds a value that is not a Fernet key ({_exc}). Make one with: "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        ) from _exc
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -48,3 +48,18 @@ def test_changing_existing_import_settings_is_logged_with_old_and_new_values(use
     entry = AuditLogEntry.objects.filter(action="changed").latest("at")
     assert entry.username == "bob"
     assert [change for change in entry.changes.values()] == [{"old": 1, "new": 3}]
+
+
+@pytest.mark.django_db
+def test_renaming_and_deactivating_a_user_is_logged(users, login):
+    client = login(users["alice"])
+    bob = users["bob"]
+    response = client.post(reverse("portal:user-edit", args=[bob.pk]), {
+        "username": "robert", "first_name": "", "last_name": "", "email": "robert@example.nl",
+        "portal_role": "backoffice", "password": ""})
+    assert response.status_code == 302
+    entry = AuditLogEntry.objects.get(action="changed", object_id=str(bob.pk))
+    changes = {str(k).lower(): v for k, v in entry.changes.items()}
+    assert changes["gebruikersnaam"] == {"old": "bob", "new": "robert"}
+    assert changes["actief"] == {"old": "yes", "new": "no"}
+    assert "e-mail" in changes

@@ -56,3 +56,10 @@ def test_sandbox_urls_do_not_exist_when_the_switch_is_off():
     env["SANDBOX_ENABLED"] = "on"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "MOUNTED", result.stderr
+
+
+def test_refuses_the_placeholders_and_keys_that_are_not_fernet_keys():
+    result = run(["check"], SECRET_KEY="change-me-" + "x" * 60, SECRET_ENCRYPTION_KEYS=Fernet.generate_key().decode())
+    assert result.returncode != 0 and "placeholder" in result.stderr
+    result = run(["check"], SECRET_KEY="k" * 60, SECRET_ENCRYPTION_KEYS="not-a-fernet-key")
+    assert result.returncode != 0 and "not a Fernet key" in result.stderr

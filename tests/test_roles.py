@@ -28,6 +28,11 @@ MATRIX = {
     "bulk import in Acme":         (OK, DENIED, OK, DENIED, DENIED),
     "retry Acme's failed documents": (OK, DENIED, OK, DENIED, DENIED),
     "annual documents page":       (OK, OK, OK, OK, DENIED),
+    "view an Acme run":            (OK, OK, OK, DENIED, DENIED),
+    "view an Acme document":       (OK, OK, OK, DENIED, DENIED),
+    "answer for an Acme document": (OK, DENIED, OK, DENIED, DENIED),
+    "documents to check":          (OK, OK, OK, OK, DENIED),
+    "edit a user":                 (OK, DENIED, DENIED, DENIED, DENIED),
     "audit log":                   (OK, DENIED, DENIED, DENIED, DENIED),
     "user list":                   (OK, DENIED, DENIED, DENIED, DENIED),
     "add user":                    (OK, DENIED, DENIED, DENIED, DENIED),
@@ -74,6 +79,13 @@ def request_for(action, acme, acme_admin):
                                 {"administration": [acme_admin.pk], "month": ""}),
         "retry Acme's failed documents": ("post", reverse("portal:retry-failed", args=[acme_admin.pk]), {}),
         "annual documents page": ("get", reverse("portal:annual-documents"), None),
+        "view an Acme run": ("get", reverse("portal:run", args=[ImportRun.objects.get(slot="acme-run").pk]), None),
+        "view an Acme document": ("get", reverse("portal:document", args=[LedgerEntry.objects.get(
+            source_id="ps-check").pk]), None),
+        "answer for an Acme document": ("post", reverse("portal:document-answer", args=[LedgerEntry.objects.get(
+            source_id="ps-check").pk]), {"answer": "in_yuki"}),
+        "documents to check": ("get", reverse("portal:needs-check"), None),
+        "edit a user": ("get", reverse("portal:user-edit", args=[acme.memberships.first().user_id]), None),
         "audit log": ("get", reverse("portal:audit"), None),
         "user list": ("get", reverse("portal:users"), None),
         "add user": ("get", reverse("portal:user-create"), None),
@@ -86,16 +98,26 @@ def state(acme):
     acme.refresh_from_db()
     return (portal.import_settings.first_day, Domain.objects.count(), acme.payroll_link_active,
             list(Administration.objects.order_by("pk").values_list("name", flat=True)),
-            ImportRun.objects.count(), LedgerEntry.objects.filter(state="failed").count())
+            ImportRun.objects.count(), LedgerEntry.objects.filter(state="failed").count(),
+            LedgerEntry.objects.filter(state="booked").count())
+
+
+@pytest.fixture
+def acme_documents(acme_admin):
+    """A failed document (for "retry"), an earlier run and a document held for a person's check."""
+    LedgerEntry.objects.create(administration=acme_admin, source="loket", kind="payslip", source_id="ps-1",
+                               period="2026-11", title="Loonstrook", file_name="ls.pdf", content_hash="x",
+                               content=b"%PDF", state="failed")
+    ImportRun.objects.create(administration=acme_admin, source="loket", trigger="scheduled", slot="acme-run",
+                             status="succeeded")
+    LedgerEntry.objects.create(administration=acme_admin, source="loket", kind="payslip", source_id="ps-check",
+                               period="2026-11", title="Loonstrook 2", file_name="ls2.pdf", content_hash="y",
+                               content=b"%PDF", state="needs_check", check_by_person=True)
 
 
 @pytest.mark.parametrize("action", MATRIX)
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
-def test_role_matrix(action, role_index, users, acme, acme_admin, bakkerij_admin, client):
-    # One failed document, so that "retry" has something to do when it is allowed.
-    LedgerEntry.objects.create(administration=acme_admin, source="loket", kind="payslip", source_id="ps-1",
-                               period="2026-11", title="Loonstrook", file_name="ls.pdf", content_hash="x",
-                               content=b"%PDF", state="failed")
+def test_role_matrix(action, role_index, users, acme, acme_admin, bakkerij_admin, acme_documents, client):
     user = users[ROLES[role_index]]
     expected = MATRIX[action][role_index]
     method, url, data = request_for(action, acme, acme_admin)
@@ -113,7 +135,7 @@ def test_role_matrix(action, role_index, users, acme, acme_admin, bakkerij_admin
 
 
 @pytest.mark.parametrize("action", MATRIX)
-def test_anonymous_is_sent_to_login(action, acme, acme_admin, client):
+def test_anonymous_is_sent_to_login(action, users, acme, acme_admin, acme_documents, client):
     method, url, data = request_for(action, acme, acme_admin)
     response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
     assert response.status_code == 302
@@ -136,3 +158,22 @@ def test_backoffice_cannot_reach_another_domains_administration_by_url(users, ba
     for name in ("portal:administration", "portal:administration-edit"):
         assert client.get(reverse(name, args=[bakkerij_admin.pk])).status_code == 403
     assert client.get(reverse("portal:administration-create", args=[bakkerij_admin.domain.pk])).status_code == 403
+
+
+def test_the_dashboard_needs_the_same_number_of_queries_for_many_domains(users, acme_admin, login,
+                                                                         django_assert_max_num_queries):
+    from portal.models import Administration, Domain
+
+    client = login(users["carol"])
+    client.get(reverse("portal:dashboard"))  # warm up the session and the portal settings row
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("portal:dashboard"))
+    for n in range(10):
+        domain = Domain.objects.create(name=f"D{n}", yuki_domain_id=f"dom-{n}", payroll_link_active=True)
+        domain.memberships.create(user=users["carol"])
+        for m in range(3):
+            Administration.objects.create(domain=domain, name=f"A{n}-{m}", yuki_administration_id=f"a{n}-{m}",
+                                          yuki_access_key="k", loket_client_number="1", wage_tax_number="123456789L01")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("portal:dashboard"))
+    assert "A9-2" in page.content.decode()

@@ -76,7 +76,10 @@ def test_database_refuses_a_reversed_window_too():
 
 @pytest.mark.parametrize("first,last,warned", [(1, 7, True), (1, 8, False), (10, 16, True), (10, 31, False)])
 def test_a_window_under_seven_days_is_allowed_with_the_seeds_advice(first, last, warned):
-    warning = ImportSettings(first_day=first, last_day=last).window_warning()
+    from django.utils import translation
+
+    with translation.override("en"):
+        warning = ImportSettings(first_day=first, last_day=last).window_warning()
     assert bool(warning) is warned
     if warned:
         assert "seven days" in warning
@@ -99,3 +102,23 @@ def test_every_document_kind_has_a_label():
     from portal.models.ledger import DocumentKindLabel
 
     assert {kind.value for kind in DocumentKind} == set(DocumentKindLabel.values)
+
+
+@pytest.mark.django_db
+def test_a_formatted_wage_tax_number_is_accepted_and_stored_normalised(users, acme_admin, login):
+    client = login(users["carol"])
+    response = client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
+        **form_data(name="Acme B.V.", yuki_administration_id="adm-acme", yuki_access_key=""),
+        "wage_tax_number": "8123.45.678.L.01"})
+    assert response.status_code == 302, response.content.decode()[:300]
+    acme_admin.refresh_from_db()
+    assert acme_admin.wage_tax_number == "812345678L01"
+
+
+@pytest.mark.django_db
+def test_a_duplicate_yuki_administration_id_is_a_form_error_not_a_crash(users, acme_admin, login):
+    client = login(users["carol"])
+    response = client.post(reverse("portal:administration-create", args=[acme_admin.domain.pk]),
+                           form_data(name="Acme Twee", yuki_administration_id="adm-acme"))
+    assert response.status_code == 200
+    assert "al deze Yuki administratie-ID" in response.content.decode()

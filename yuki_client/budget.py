@@ -43,7 +43,7 @@ class CallBudget:
                 f"{operation} was not sent: the portal's daily budget of {self.daily_budget} Yuki API calls "
                 f"for this Yuki domain is used up ({day.isoformat()}, Europe/Amsterdam). The budget leaves "
                 f"room for the domain's other applications within Yuki's {YUKI_DAILY_LIMIT} calls a day; "
-                "the import continues tomorrow, or raise the budget in the portal settings.",
+                "the import continues tomorrow, or raise the budget (YUKI_DAILY_BUDGET).",
                 operation=operation, used=self.store.calls_on(self.domain_id, day), budget=self.daily_budget)
         return used
 

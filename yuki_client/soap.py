@@ -29,6 +29,7 @@ from yuki_client.endpoints import Service, wsdl_url
 from yuki_client.errors import (
     InvalidAccessKeyError,
     SessionExpiredError,
+    YukiConfigurationError,
     YukiDailyLimitReached,
     YukiError,
     YukiFault,
@@ -87,7 +88,12 @@ def service_client(base: str, service: Service, cache_dir: Path | str | None = N
         client = _CLIENTS.get(key)
         if client is None:
             directory = Path(cache_dir) if cache_dir else default_cache_dir()
-            directory.mkdir(parents=True, exist_ok=True)
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise YukiConfigurationError(
+                    f"The WSDL cache folder {directory} cannot be created ({exc.strerror}): set YUKI_WSDL_CACHE_DIR "
+                    "to a folder the portal may write to.", operation="WSDL") from exc
             transport = zeep.Transport(cache=SqliteCache(path=str(directory / "wsdl.sqlite"),
                                                          timeout=WSDL_CACHE_SECONDS),
                                        timeout=WSDL_DOWNLOAD_TIMEOUT)

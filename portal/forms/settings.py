@@ -52,8 +52,24 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
                   "loket_client_number", "wage_tax_number", "use_portal_loket_access",
                   "use_portal_nmbrs_credentials", "use_portal_import_settings"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # People type it with dots and spaces ("8123.45.678.L.01"): allow that length, store it normalised.
+        self.fields["wage_tax_number"].max_length = 20
+        self.fields["wage_tax_number"].widget.attrs["maxlength"] = 20
+        self.fields["wage_tax_number"].validators = [
+            v for v in self.fields["wage_tax_number"].validators if type(v).__name__ != "MaxLengthValidator"]
+
     def clean_wage_tax_number(self):
         return normalize_wage_tax_number(self.cleaned_data.get("wage_tax_number", ""))
+
+    def clean_yuki_administration_id(self):
+        value = (self.cleaned_data.get("yuki_administration_id") or "").strip()
+        taken = Administration.objects.filter(domain_id=self.instance.domain_id, yuki_administration_id=value)
+        if value and taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another administration in this domain already has this Yuki "
+                                          "administration ID."))
+        return value
 
     def clean(self):
         cleaned = super().clean()

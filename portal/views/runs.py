@@ -61,7 +61,9 @@ def run_log(request):
 
 @portal_view()
 def run_detail(request, pk):
-    run = get_object_or_404(visible_runs(request.user), pk=pk)
+    run = get_object_or_404(ImportRun.objects.select_related("administration__domain", "requested_by"), pk=pk)
+    if not permissions.can_view_domain(request.user, run.administration.domain):
+        raise PermissionDenied
     # Polled every 2 s while running: no file contents or journal lines loaded for this list.
     entries = LedgerEntry.objects.filter(events__run=run).distinct().order_by("kind", "title").defer(
         "content", "pending_content", "journal_lines", "booked_journal_lines", "metadata", "pending")

@@ -31,13 +31,14 @@ def user_edit(request, pk):
 
 def _edit(request, user):
     is_new = user.pk is None
+    # Before the form: its validation already writes the input onto the user object.
+    before = None if is_new else _role_snapshot(user)
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         if user.pk == request.user.pk and form.cleaned_data["portal_role"] != "administrator":
             form.add_error("portal_role", _("You cannot take away your own administrator role."))
         else:
             with transaction.atomic():
-                before = None if is_new else _role_snapshot(user)
                 user = form.save(commit=False)
                 if form.cleaned_data["password"]:
                     user.set_password(form.cleaned_data["password"])
