@@ -19,10 +19,7 @@ run: install
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 	$(LOCAL_ENV) $(PY) manage.py seed_demo
 	@echo "Portal on http://localhost:8000  (Ctrl+C stops web, worker and scheduler)"
-	trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
-	$(LOCAL_ENV) $(VENV)/bin/celery -A payrollsync worker --beat --loglevel=info --concurrency=2 \
-	    --schedule=var/celerybeat-schedule & \
-	$(LOCAL_ENV) $(PY) manage.py runserver 0.0.0.0:8000
+	$(LOCAL_ENV) $(PY) manage.py run_sandbox
 
 # Tests use the real PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and Redis.
 test: install

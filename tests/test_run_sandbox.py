@@ -1,0 +1,55 @@
+"""The one-command run's launcher stops the web server, worker and beat together (nothing left behind)."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def test_sigterm_stops_web_worker_and_beat(tmp_path):
+    port = free_port()
+    env = {**os.environ, "DEBUG": "on", "SANDBOX_ENABLED": "on", "CELERY_BROKER_URL": "filesystem://",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DJANGO_SETTINGS_MODULE": "payrollsync.settings",
+           "PAYROLLSYNC_IGNORE_DOTENV": "1"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    launcher = subprocess.Popen([sys.executable, "manage.py", "run_sandbox", "--address", f"127.0.0.1:{port}"],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError("the web server did not start")
+        started = children_of(launcher.pid)
+        assert len(started) == 2, "a worker (with beat) and a web server"
+        launcher.send_signal(signal.SIGTERM)
+        output, _ = launcher.communicate(timeout=30)
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+    assert "Stopped web server, worker and scheduler." in output
+    for pid in started:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
