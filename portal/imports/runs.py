@@ -125,7 +125,8 @@ def execute(run_id: int) -> None:
         _finish(run, RunStatus.SKIPPED if run.trigger == RunTrigger.SCHEDULED else RunStatus.FAILED, reason)
         return
     try:
-        documents = fetch_documents(effective, plan_from_json(run.plan))
+        fetched = fetch_documents(effective, plan_from_json(run.plan))
+        documents = fetched.documents
     except SourceUnavailable as exc:
         _finish(run, RunStatus.FAILED, _("Fetching from the payroll source failed: %(error)s") % {
             "error": exc.message})
@@ -137,6 +138,7 @@ def execute(run_id: int) -> None:
         return
 
     if run.dry_run:
+        ImportRun.objects.filter(pk=run.pk).update(problems=fetched.problems)
         _dry_run(run, documents)
         return
 
@@ -153,7 +155,7 @@ def execute(run_id: int) -> None:
     # Documents that waited for Yuki's budget go along with this run.
     to_push += list(administration.ledger_entries.filter(state=EntryState.WAITING_BUDGET).exclude(pk__in=to_push)
                     .values_list("pk", flat=True))
-    ImportRun.objects.filter(pk=run.pk).update(fetched=len(documents), unchanged=unchanged)
+    ImportRun.objects.filter(pk=run.pk).update(fetched=len(documents), unchanged=unchanged, problems=fetched.problems)
     if to_push:
         _open_yuki_session(run)
     dispatch(run, to_push)
@@ -227,7 +229,7 @@ def finish_if_done(run_id: int) -> bool:
     failed = by_state.get(EntryState.FAILED, 0)
     checks = by_state.get(EntryState.NEEDS_CHECK, 0)
     waiting = by_state.get(EntryState.WAITING_BUDGET, 0)
-    if failed + checks == 0:
+    if failed + checks == 0 and not run.problems:
         status = RunStatus.SUCCEEDED  # documents waiting for tomorrow's budget are not a failure
     elif booked or run.unchanged or waiting:
         status = RunStatus.PARTLY_FAILED
@@ -249,7 +251,10 @@ def summary(run: ImportRun, checks: int = 0) -> str:
     if run.waiting:
         parts.append(ngettext("%(n)s waits for tomorrow's Yuki budget", "%(n)s wait for tomorrow's Yuki budget",
                               run.waiting) % {"n": run.waiting})
-    return ", ".join(parts) + "."
+    text = ", ".join(parts) + "."
+    if run.problems:
+        text += " " + _("Not fetched: %(problems)s") % {"problems": " ".join(run.problems)}
+    return text
 
 
 def _finish(run: ImportRun, status: str, result: str) -> bool:
@@ -299,7 +304,10 @@ def _dry_run(run: ImportRun, documents) -> None:
         preview.append(booking.preview(candidate))
     ImportRun.objects.filter(pk=run.pk).update(fetched=len(documents), unchanged=unchanged, dry_run_preview=preview)
     run.refresh_from_db()
-    _finish(run, RunStatus.SUCCEEDED, ngettext(
+    text = ngettext(
         "Dry run: %(n)s document would be booked, %(u)s unchanged; nothing was sent to Yuki.",
         "Dry run: %(n)s documents would be booked, %(u)s unchanged; nothing was sent to Yuki.",
-        len(preview)) % {"n": len(preview), "u": unchanged})
+        len(preview)) % {"n": len(preview), "u": unchanged}
+    if run.problems:
+        text += " " + _("Not fetched: %(problems)s") % {"problems": " ".join(run.problems)}
+    _finish(run, RunStatus.PARTLY_FAILED if run.problems else RunStatus.SUCCEEDED, text)

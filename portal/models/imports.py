@@ -54,6 +54,8 @@ class ImportRun(models.Model):
     waiting = models.PositiveIntegerField(default=0)
     yuki_calls = models.PositiveIntegerField(default=0)
     dry_run_preview = models.JSONField(default=list, blank=True)
+    # What the source could not deliver (one kind failing does not stop the others), in words.
+    problems = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
