@@ -128,7 +128,7 @@ def blocking_reason(effective: EffectiveSettings, *, manual: bool = False) -> st
         if credentials.status == ConnectionStatus.BROKEN:
             return _("Nmbrs refused the credentials (%(reason)s): check them on the administration page.") % {
                 "reason": credentials.status_reason or _("unknown reason")}
-        if not administration.nmbrs_company_id:
+        if not administration.nmbrs_company_id and not effective.import_settings.nmbrs_number_must_match:
             return _("No Nmbrs company is linked to this administration yet.")
     return ""
 

@@ -25,7 +25,7 @@ class ImportSettingsForm(forms.ModelForm):
     class Meta:
         model = ImportSettings
         fields = ["auto_import", "import_payslips", "import_journals", "import_wage_tax_returns",
-                  "import_sepa_files", "wage_tax_return_status", "first_day", "last_day"]
+                  "import_sepa_files", "wage_tax_return_status", "nmbrs_number_must_match", "first_day", "last_day"]
         widgets = {
             "first_day": forms.NumberInput(attrs={"min": 1, "max": 31}),
             "last_day": forms.NumberInput(attrs={"min": 1, "max": 31}),

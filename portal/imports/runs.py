@@ -25,6 +25,7 @@ from portal.models import (
     EntryState,
     ImportRun,
     LedgerEntry,
+    PayrollSource,
     RunStatus,
     RunTrigger,
 )
@@ -124,6 +125,10 @@ def execute(run_id: int) -> None:
     if reason:
         _finish(run, RunStatus.SKIPPED if run.trigger == RunTrigger.SCHEDULED else RunStatus.FAILED, reason)
         return
+    if administration.source == PayrollSource.NMBRS and effective.import_settings.nmbrs_number_must_match:
+        if problem := _link_by_number(effective):
+            _finish(run, RunStatus.FAILED, problem)
+            return
     try:
         fetched = fetch_documents(effective, plan_from_json(run.plan))
         documents = fetched.documents
@@ -159,6 +164,17 @@ def execute(run_id: int) -> None:
     if to_push:
         _open_yuki_session(run)
     dispatch(run, to_push)
+
+
+def _link_by_number(effective) -> str:
+    from connectors.nmbrs.errors import NmbrsError
+    from portal.imports.sources import _user_message
+    from portal.nmbrs_linking import link_by_number
+
+    try:
+        return link_by_number(effective)
+    except NmbrsError as exc:
+        return _("Nmbrs: %(message)s") % {"message": _user_message(exc)}
 
 
 def retry_failed(administration: Administration, user=None, *, states=(EntryState.FAILED, EntryState.WAITING_BUDGET),

@@ -36,6 +36,10 @@ class ImportSettings(models.Model):
         choices=WageTaxReturnStatus.choices,
         default=WageTaxReturnStatus.LOCKED,
     )
+    # Seed 002 step 5 ("Bepaal of het nummer moet overeenkomen"): link each Nmbrs administration to the
+    # company whose number equals its Relatiecode, automatically, and report those that do not match.
+    nmbrs_number_must_match = models.BooleanField(
+        _("Nmbrs: the company number must match the Relatiecode (link automatically)"), default=False)
     first_day = models.PositiveSmallIntegerField(
         _("first day of the current month from which documents are imported"),
         default=1,
