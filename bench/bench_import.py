@@ -1,9 +1,11 @@
 """Benchmark: one night's import for many administrations, against the sandboxes (not a timed test).
 
-Nmbrs administrations (generated companies with N employees each) book into Yuki; every vendor call
-gets an added latency. A real Celery worker (prefork, --concurrency C) on Redis and PostgreSQL does
-the work, as in production. Prints Yuki calls per booked document, Authenticate calls, wall time
-against the lower bound (vendor calls x latency / concurrency) and the worker's peak memory.
+Generated employers with N employees each book into Yuki: Loket (default: a payslip per employee, a
+journal and the accepted wage tax return, through the portal's OAuth connection) or Nmbrs (one
+payslip PDF per run). Every vendor call gets an added latency. A real Celery worker (prefork,
+--concurrency C) on Redis and PostgreSQL does the work, as in production. Prints Yuki calls per
+booked document, Authenticate calls, wall time against the lower bound (vendor calls x latency /
+concurrency) and the worker's peak memory.
 
     .venv/bin/python bench/bench_import.py --administrations 200 --employees 20 --latency 0.1 --concurrency 8
 """
@@ -15,6 +17,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", choices=["loket", "nmbrs"], default="loket")
     parser.add_argument("--administrations", type=int, default=200)
     parser.add_argument("--employees", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.1, help="seconds added to every vendor call")
@@ -56,6 +60,34 @@ def generated_companies(count: int, employees: int):
             f"loon{index}@bench.nl", data._nl_iban("RABO", f"{(900000 + index):010d}"), "RABONL2U",
             f"{800000000 + index:09d}L01", employees=people))
     return companies
+
+
+def generated_employers(count: int, employees: int):
+    from datetime import date
+
+    from sandbox.loket import data
+
+    return tuple(data.Administration(
+        key=f"bench-{index}", employer_name=f"Bench Werkgever {index} B.V.", client_number=60000 + index,
+        wage_tax_number=f"{800000000 + index:09d}L01", description=f"Bench {index} salarisadministratie",
+        cost_centres=(("KC10", "Algemeen"),),
+        employees=tuple(data.Employee(1000 + n, f"Voornaam{n}", f"Bench{index}", "KC10", 280000 + 1000 * n,
+                                      date(2020, 1, 1)) for n in range(1, employees + 1)))
+        for index in range(count))
+
+
+def connect_loket(loket_server) -> None:
+    """The portal's Loket connection, through the real OAuth flow against the sandbox."""
+    from connectors.loket.tests.conftest import log_in_at_loket
+    from portal.loket_access import oauth, redirect_uri, store_authorisation
+    from portal.models import PortalSettings
+
+    client = oauth()
+    url, _state = client.authorization_url()
+    code = log_in_at_loket(url, redirect_uri=redirect_uri())["code"]
+    portal = PortalSettings.load()
+    portal.loket_connection = store_authorisation(None, client.exchange_code(code), None)
+    portal.save()
 
 
 def worker_memory(pid: int) -> int:
@@ -92,6 +124,7 @@ def main():
 
     redis.Redis.from_url(args.broker).flushdb()
 
+    from django.conf import settings
     from django.db.models import Count
     from django.utils import timezone
 
@@ -108,28 +141,40 @@ def main():
     )
     from portal.models.connections import ConnectionStatus
     from portal.tasks import run_import
+    from sandbox.loket import create_app as create_loket
+    from sandbox.loket import data as loket_data
     from sandbox.nmbrs import create_app as create_nmbrs
     from sandbox.nmbrs import data as nmbrs_data
     from sandbox.server import SandboxServer
     from sandbox.yuki import create_app as create_yuki
     from sandbox.yuki.data import STANDARD_GL_ACCOUNTS, SandboxAdministration, SandboxDomain
 
-    yuki, nmbrs = create_yuki(), create_nmbrs()
+    yuki, nmbrs, loket = create_yuki(), create_nmbrs(), create_loket()
     yuki.state.daily_limit = 10**9  # the bench measures cost, not the limit
     nmbrs.state.companies.extend(generated_companies(args.administrations, args.employees))
-    for app, vendor in ((yuki, "yuki"), (nmbrs, "nmbrs")):
+    employers = generated_employers(args.administrations, args.employees)
+    loket_data.ADMINISTRATIONS = loket_data.ADMINISTRATIONS + employers
+    source_app = loket if args.source == "loket" else nmbrs
+    for app, vendor in ((yuki, "yuki"), (source_app, args.source)):
         app.faults.add("delay", vendor=vendor, seconds=args.latency, times=0)
 
-    with SandboxServer(yuki) as yuki_server, SandboxServer(nmbrs) as nmbrs_server:
+    with SandboxServer(yuki) as yuki_server, SandboxServer(nmbrs) as nmbrs_server, \
+            SandboxServer(loket) as loket_server:
         worker_env = {**os.environ, "YUKI_BASE_URL": yuki_server.url + "/ws/",
                       "NMBRS_ENVIRONMENT": nmbrs_server.url + "/soap/v3/", "YUKI_DAILY_BUDGET": "1000000",
-                      "YUKI_WSDL_CACHE_DIR": "/tmp/bench-wsdl-cache"}
+                      "YUKI_WSDL_CACHE_DIR": "/tmp/bench-wsdl-cache", "LOKET_ENVIRONMENT": "sandbox",
+                      "LOKET_SANDBOX_URL": loket_server.url}
         os.environ.update({k: worker_env[k] for k in ("YUKI_BASE_URL", "NMBRS_ENVIRONMENT")})
+        settings.LOKET_ENVIRONMENT, settings.LOKET_SANDBOX_URL = "sandbox", loket_server.url
+        if args.source == "loket":
+            connect_loket(loket_server)
 
         today = timezone.localdate()
         period = Period.month(today.year, today.month)
+        last = today.replace(day=1) - timedelta(days=1)
+        # As the schedule does (seed 000): payslips and journals of this month, returns of last and this month.
         plan = {DocumentKind.PAYSLIP: (period,), DocumentKind.JOURNAL: (period,),
-                DocumentKind.WAGE_TAX_RETURN: (period,)}
+                DocumentKind.WAGE_TAX_RETURN: (Period.month(last.year, last.month), period)}
         portal = PortalSettings.load()
         portal.import_settings.auto_import = True
         portal.import_settings.save()
@@ -144,6 +189,12 @@ def main():
             yuki.state.add_access_key(key, domain_id, [yuki_admin])
             domain, _ = Domain.objects.get_or_create(yuki_domain_id=domain_id,
                                                      defaults={"name": domain_id, "payroll_link_active": True})
+            if args.source == "loket":
+                administrations.append(Administration.objects.create(
+                    domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin, yuki_access_key=key,
+                    source="loket", loket_client_number=str(employers[index].client_number),
+                    wage_tax_number=employers[index].wage_tax_number))
+                continue
             administrations.append(Administration.objects.create(
                 domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin, yuki_access_key=key,
                 source="nmbrs", nmbrs_company_id=60000 + index, use_portal_nmbrs_credentials=False,
@@ -180,17 +231,20 @@ def main():
         soap = {k: v for k, v in yuki.faults.calls.items() if not k.split(":", 1)[1].startswith("GET")}
         wsdl_downloads = sum(yuki.faults.calls.values()) - sum(soap.values())
         yuki_calls = sum(soap.values())
-        nmbrs_calls = sum(v for k, v in nmbrs.faults.calls.items() if not k.split(":", 1)[1].startswith("GET"))
+        if args.source == "loket":  # REST: every GET under the API is a call; the OAuth pages are not
+            source_calls = sum(v for k, v in loket.faults.calls.items() if "/api/" in k)
+        else:
+            source_calls = sum(v for k, v in nmbrs.faults.calls.items() if not k.split(":", 1)[1].startswith("GET"))
         authenticates = sum(v for k, v in yuki.faults.calls.items() if k.endswith(":Authenticate"))
         archive, journals = len(yuki.state.archive), len(yuki.state.journals)
-        lower_bound = (yuki_calls + nmbrs_calls + wsdl_downloads) * args.latency / args.concurrency
-        print(f"administrations {args.administrations} x {args.employees} employees, latency {args.latency}s, "
-              f"concurrency {args.concurrency}")
+        lower_bound = (yuki_calls + source_calls + wsdl_downloads) * args.latency / args.concurrency
+        print(f"{args.source}: administrations {args.administrations} x {args.employees} employees, "
+              f"latency {args.latency}s, concurrency {args.concurrency}")
         print(f"runs by status: {statuses}")
         print(f"documents booked: {booked} (Yuki holds {archive} files + {journals} journals)")
         print(f"Yuki calls: {yuki_calls}  per booked document: {yuki_calls / max(booked, 1):.3f}  "
               f"Authenticate calls: {authenticates}")
-        print(f"Nmbrs calls: {nmbrs_calls}")
+        print(f"{args.source.capitalize()} calls: {source_calls}")
         print("Yuki calls by operation:", dict(sorted((k.split(":", 1)[1], v) for k, v in soap.items())),
               f"(+ {wsdl_downloads} WSDL downloads)")
         print(f"wall time: {wall:.1f}s  lower bound: {lower_bound:.1f}s  ratio: {wall / max(lower_bound, 1e-9):.2f}")

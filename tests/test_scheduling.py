@@ -175,3 +175,63 @@ def test_a_run_describes_itself(portal, acme_admin):
                                    slot="loket:2026-11-22")
     assert "loket:2026-11-22" in str(run)
     assert "manual" in str(ImportRun.objects.create(administration=acme_admin, source="loket", trigger="manual"))
+
+
+class TestTheBeatEntryUnderTimeMachine:
+    """enqueue_due_imports() as the beat calls it, at the moments that matter (clock moved by time-machine)."""
+
+    @pytest.fixture(autouse=True)
+    def no_execution(self, monkeypatch):
+        from portal.imports import runs
+
+        monkeypatch.setattr(runs, "enqueue", lambda run: None)  # only what is enqueued matters here
+
+    def slots(self):
+        from portal.models import ImportRun
+
+        return sorted(ImportRun.objects.values_list("slot", flat=True))
+
+    def test_the_spring_forward_night_runs_once_after_the_gap(self, portal, acme_admin):
+        import time_machine
+
+        from portal.tasks import enqueue_due_imports
+
+        with time_machine.travel(datetime(2026, 3, 29, 1, 55, tzinfo=AMS)):
+            enqueue_due_imports()
+        assert self.slots() == ["loket:2026-03-28"], "before the gap: the previous night's catch-up"
+        for moment in (datetime(2026, 3, 29, 3, 35, tzinfo=AMS), datetime(2026, 3, 29, 3, 45, tzinfo=AMS)):
+            with time_machine.travel(moment):
+                enqueue_due_imports()
+        assert self.slots() == ["loket:2026-03-28", "loket:2026-03-29"], "once, however often the beat ticks"
+
+    def test_the_fall_back_night_runs_once(self, portal, acme_admin):
+        import time_machine
+
+        from portal.tasks import enqueue_due_imports
+
+        first = datetime(2026, 10, 25, 0, 35, tzinfo=ZoneInfo("UTC"))  # 02:35 CEST
+        for moment in (first, first + timedelta(hours=1)):  # 02:35 CET, the same wall-clock time again
+            with time_machine.travel(moment):
+                enqueue_due_imports()
+        assert self.slots().count("loket:2026-10-25") == 1
+
+    def test_a_missed_night_is_imported_when_the_scheduler_is_back(self, portal, acme_admin):
+        import time_machine
+
+        from portal.tasks import enqueue_due_imports
+
+        with time_machine.travel(datetime(2026, 11, 23, 9, 10, tzinfo=AMS)):  # down from 02:00 to 09:00
+            enqueue_due_imports()
+        assert self.slots() == ["loket:2026-11-23"]
+
+    def test_month_end_with_a_window_to_the_31st_in_a_30_day_month(self, portal, acme_admin):
+        import time_machine
+
+        from portal.tasks import enqueue_due_imports
+
+        window(portal, 20, 31)
+        with time_machine.travel(datetime(2026, 11, 30, 2, 40, tzinfo=AMS)):
+            enqueue_due_imports()
+        with time_machine.travel(datetime(2026, 12, 1, 2, 40, tzinfo=AMS)):
+            enqueue_due_imports()
+        assert self.slots() == ["loket:2026-11-30"], "the last day of November, and not 1 December"
