@@ -34,6 +34,18 @@ def yuki_client(administration) -> YukiClient:
     )
 
 
+def charge_yuki_calls(run, client: YukiClient) -> int:
+    """Add the Yuki calls `client` made (its CountingStore) to the run's count, shown in the run log."""
+    from django.db.models import F
+
+    from portal.models import ImportRun
+
+    calls = client.store.reserved
+    if run is not None and calls:
+        ImportRun.objects.filter(pk=run.pk).update(yuki_calls=F("yuki_calls") + calls)
+    return calls
+
+
 def nmbrs_base_url() -> str:
     """NMBRS_ENVIRONMENT: 'live', 'vendor-sandbox' (api-sandbox.nmbrs.nl), 'sandbox' (ours) or a URL."""
     value = settings.NMBRS_ENVIRONMENT

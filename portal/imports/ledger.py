@@ -75,7 +75,7 @@ def record(administration: Administration, document: SourceDocument, run: Import
                 entry = LedgerEntry.objects.select_for_update().filter(**key).first()
                 if entry is None:
                     entry = LedgerEntry.objects.create(**key, **payload, last_run=run)
-                    _event(entry, EventKind.FETCHED, run, _("Fetched from the payroll source."))
+                    add_event(entry, EventKind.FETCHED, run, _("Fetched from the payroll source."))
                     return Recorded(entry, Change.NEW)
                 return Recorded(entry, _update(entry, payload, run))
         except IntegrityError:
@@ -98,22 +98,22 @@ def _update(entry: LedgerEntry, payload: dict, run) -> Change:
             entry.pending_content = payload["content"]
             entry.pending = {k: payload[k] for k in ("title", "file_name", "journal_lines", "metadata")}
             entry.save(update_fields=["pending_hash", "pending_content", "pending", "updated_at"])
-            _event(entry, EventKind.FETCHED, run, _("The payroll source changed this document while it was being "
-                                                    "booked or checked; the new version follows once that is "
-                                                    "settled."))
+            add_event(entry, EventKind.FETCHED, run, _(
+                "The payroll source changed this document while it was being booked or checked; the new version "
+                "follows once that is settled."))
         return Change.DEFERRED
     if entry.state == EntryState.BOOKED:
         _become_new_version(entry, payload)
         entry.save()
-        _event(entry, EventKind.CORRECTION, run,
-               _("The payroll source changed this document after it was booked: version %(version)s will be booked.")
-               % {"version": entry.version})
+        add_event(entry, EventKind.CORRECTION, run, _(
+            "The payroll source changed this document after it was booked: version %(version)s will be booked.")
+            % {"version": entry.version})
         return Change.CORRECTION
     # Not booked yet: book the newest content.
     for name, value in payload.items():
         setattr(entry, name, value)
     entry.save()
-    _event(entry, EventKind.FETCHED, run, _("Fetched again with changed content, before it was booked."))
+    add_event(entry, EventKind.FETCHED, run, _("Fetched again with changed content, before it was booked."))
     return Change.CHANGED
 
 
@@ -138,8 +138,9 @@ def take_up_pending(entry_id: int, run) -> bool:
             _become_new_version(entry, payload)
             entry.last_run = run or entry.last_run
             entry.save()
-            _event(entry, EventKind.CORRECTION, run, _("The version that arrived during the previous attempt is "
-                                                       "booked as version %(version)s.") % {"version": entry.version})
+            add_event(entry, EventKind.CORRECTION, run, _(
+                "The version that arrived during the previous attempt is booked as version %(version)s.")
+                % {"version": entry.version})
             return True
         if entry.state != EntryState.BOOKED:
             for name, value in payload.items():
@@ -162,7 +163,7 @@ def claim(entry_id: int, run: ImportRun | None) -> str | None:
         if not taken:
             return None
         entry = LedgerEntry.objects.get(pk=entry_id)
-        _event(entry, EventKind.CLAIMED, run, _("Sending to Yuki (attempt %(n)s).") % {"n": entry.attempts})
+        add_event(entry, EventKind.CLAIMED, run, _("Sending to Yuki (attempt %(n)s).") % {"n": entry.attempts})
     return token
 
 
@@ -175,7 +176,7 @@ def settle(entry_id: int, token: str, state: str, run: ImportRun | None, message
             **fields)
         if updated:
             entry = LedgerEntry.objects.get(pk=entry_id)
-            _event(entry, event, run, message, yuki_reference=fields.get("yuki_reference", ""))
+            add_event(entry, event, run, message, yuki_reference=fields.get("yuki_reference", ""))
         return bool(updated)
 
 
@@ -191,16 +192,14 @@ def expire_stale_leases(now=None) -> list[int]:
                     state=EntryState.NEEDS_CHECK, lease_token="", lease_expires_at=None, check_by_person=False,
                     last_error=_("The attempt was interrupted; it is unknown whether Yuki booked it.")):
                 entry = LedgerEntry.objects.get(pk=pk)
-                _event(entry, EventKind.NEEDS_CHECK, entry.last_run,
-                       _("The attempt was interrupted (worker stopped); checking Yuki before anything is resent."))
+                add_event(entry, EventKind.NEEDS_CHECK, entry.last_run, _(
+                    "The attempt was interrupted (worker stopped); checking Yuki before anything is resent."))
                 expired.append(pk)
     return expired
 
 
-def _event(entry: LedgerEntry, kind: str, run, message: str, yuki_reference: str = "") -> LedgerEvent:
+def add_event(entry: LedgerEntry, kind: str, run, message: str, yuki_reference: str = "") -> LedgerEvent:
     return LedgerEvent.objects.create(entry=entry, run=run, kind=kind, version=entry.version, message=message,
                                       yuki_reference=yuki_reference)
 
 
-def add_event(entry: LedgerEntry, kind: str, run, message: str, yuki_reference: str = "") -> LedgerEvent:
-    return _event(entry, kind, run, message, yuki_reference)

@@ -11,13 +11,12 @@ import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.imports import booking, ledger
 from portal.models import EntryState, EventKind, ImportRun, LedgerEntry
-from portal.vendors import yuki_client
+from portal.vendors import charge_yuki_calls, yuki_client
 from yuki_client import (
     AmbiguousWriteError,
     CallBudgetExhausted,
@@ -69,10 +68,7 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True) ->
                       yuki_reference=str(reference)[:100], booked_at=timezone.now(), booked_hash=entry.content_hash,
                       booked_journal_lines=entry.journal_lines, content=None, last_error="")
         result = PushResult(Outcome.BOOKED)
-    calls = client.store.reserved
-    if run is not None and calls:
-        ImportRun.objects.filter(pk=run.pk).update(yuki_calls=F("yuki_calls") + calls)
-    return PushResult(result.outcome, result.message, calls)
+    return PushResult(result.outcome, result.message, charge_yuki_calls(run, client))
 
 
 def _what(entry: LedgerEntry) -> str:

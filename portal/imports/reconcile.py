@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.imports import booking, ledger
-from portal.models import EntryState, EventKind, ImportRun, LedgerEntry
-from portal.vendors import yuki_client
+from portal.models import EntryState, EventKind, LedgerEntry
+from portal.vendors import charge_yuki_calls, yuki_client
 from yuki_client import YukiError
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def reconcile(entry_id: int, run=None) -> Resolution:
         found = client.search_documents(name, folder=booking.folder(entry))
     except YukiError as exc:
         log.warning("could not search Yuki for %s: %s", name, exc)
-        _count_calls(client, run)
+        charge_yuki_calls(run, client)
         LedgerEntry.objects.filter(pk=entry.pk).update(check_attempts=F("check_attempts") + 1)
         if _passing(exc) and entry.check_attempts + 1 < AUTOMATIC_CHECK_ATTEMPTS:
             return Resolution.UNKNOWN  # Yuki unreachable or today's budget used: the sweeper asks again later
@@ -62,7 +62,7 @@ def reconcile(entry_id: int, run=None) -> Resolution:
             "exists, then answer on the portal: 'It is in Yuki' or 'Book it'.") % {
                 "error": getattr(exc, "message", exc), "name": name})
         return Resolution.UNKNOWN
-    _count_calls(client, run)
+    charge_yuki_calls(run, client)
     match = next((doc for doc in found if doc.file_name == name), None)
     if match is not None:
         _resolve(entry, EntryState.BOOKED, _("Found in Yuki's archive as '%(name)s': it was booked.") % {"name": name},
@@ -80,11 +80,6 @@ def _passing(exc: YukiError) -> bool:
     from yuki_client import DailyLimitError
 
     return isinstance(exc, DailyLimitError) or bool(getattr(exc, "retryable", False))
-
-
-def _count_calls(client, run) -> None:
-    if run is not None and client.store.reserved:
-        ImportRun.objects.filter(pk=run.pk).update(yuki_calls=F("yuki_calls") + client.store.reserved)
 
 
 def _hold_for_a_person(entry: LedgerEntry, message: str) -> None:

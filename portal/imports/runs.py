@@ -4,11 +4,11 @@ finished with totals and a result in words, and a notice when it failed."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from portal.scheduling import blocking_reason
 log = logging.getLogger(__name__)
 
 Plan = dict[DocumentKind, tuple[Period, ...]]
+KIND_VALUES = {kind.value for kind in DocumentKind}
 
 
 def plan_to_json(plan: Plan) -> dict:
@@ -42,7 +43,7 @@ def plan_to_json(plan: Plan) -> dict:
 
 def plan_from_json(data: dict) -> Plan:
     return {DocumentKind(kind): tuple(_period(year, number) for year, number in periods)
-            for kind, periods in data.items() if kind in DocumentKind._value2member_map_}
+            for kind, periods in data.items() if kind in KIND_VALUES}  # a retry run's plan holds states
 
 
 def _period(year: int, number: int) -> Period:
@@ -51,8 +52,6 @@ def _period(year: int, number: int) -> Period:
 
 
 def year_period(year: int) -> Period:
-    from datetime import date
-
     return Period(year, 0, date(year, 1, 1), date(year, 12, 31))
 
 
@@ -168,13 +167,13 @@ def execute(run_id: int) -> None:
 
 def _link_by_number(effective) -> str:
     from connectors.nmbrs.errors import NmbrsError
-    from portal.imports.sources import _user_message
+    from portal.imports.sources import user_message
     from portal.nmbrs_linking import link_by_number
 
     try:
         return link_by_number(effective)
     except NmbrsError as exc:
-        return _("Nmbrs: %(message)s") % {"message": _user_message(exc)}
+        return _("Nmbrs: %(message)s") % {"message": user_message(exc)}
 
 
 def retry_failed(administration: Administration, user=None, *, states=(EntryState.FAILED, EntryState.WAITING_BUDGET),
@@ -199,7 +198,7 @@ def _dispatch_retry(run: ImportRun) -> None:
 def _open_yuki_session(run: ImportRun) -> None:
     """Authenticate once before the pushes start in parallel: they all reuse this session, instead of
     several workers finding no session at the same moment and each spending a call on Authenticate."""
-    from portal.vendors import yuki_client
+    from portal.vendors import charge_yuki_calls, yuki_client
     from yuki_client import YukiError
 
     client = yuki_client(run.administration)
@@ -207,8 +206,7 @@ def _open_yuki_session(run: ImportRun) -> None:
         client.session_id()
     except YukiError:
         pass  # each push reports the problem for its own document
-    if client.store.reserved:
-        ImportRun.objects.filter(pk=run.pk).update(yuki_calls=F("yuki_calls") + client.store.reserved)
+    charge_yuki_calls(run, client)
 
 
 def dispatch(run: ImportRun, entry_ids: list[int]) -> None:

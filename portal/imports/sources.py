@@ -89,7 +89,7 @@ def _fail(fetched: Fetched, exc, period: Period, kinds, source: str) -> None:
     what = ", ".join(str(DocumentKindLabel(kind.value).label).lower() for kind in kinds)
     vendor = "Loket" if source == PayrollSource.LOKET else "Nmbrs"
     fetched.problems.append(_("%(vendor)s, %(what)s %(period)s: %(message)s") % {
-        "vendor": vendor, "what": what, "period": period.key, "message": _user_message(exc)})
+        "vendor": vendor, "what": what, "period": period.key, "message": user_message(exc)})
 
 
 def _loket(effective, plan):
@@ -109,7 +109,7 @@ def _loket(effective, plan):
                                                            administration.wage_tax_number)
     except LoketError as exc:
         client.close()
-        raise SourceUnavailable(_("Loket: %(message)s") % {"message": _user_message(exc)},
+        raise SourceUnavailable(_("Loket: %(message)s") % {"message": user_message(exc)},
                                 transient=getattr(exc, "transient", False)) from exc
     source = LoketSource(client)
     fetchers = {DocumentKind.PAYSLIP: source.payslips, DocumentKind.JOURNAL: source.journals,
@@ -158,7 +158,7 @@ def _annual(source, company_id: int, year: int) -> Fetched:
     return Fetched(result.documents_of(company_id), problems)
 
 
-def _user_message(exc) -> str:
+def user_message(exc) -> str:
     from django.utils import translation
 
     dutch = getattr(exc, "user_message_nl", "")
