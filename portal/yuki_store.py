@@ -22,10 +22,11 @@ class DatabaseYukiStore:
                 YukiCallCount.objects.get_or_create(domain_id=domain_id, day=day)
         except IntegrityError:
             pass  # created by another worker at the same moment
-        # One conditional UPDATE: atomic across processes, and it never counts past the budget.
+        # One conditional UPDATE: atomic across processes, it never counts past the budget, and it
+        # refuses every call on a day Yuki reported its own daily limit reached.
         with transaction.atomic():
-            counted = YukiCallCount.objects.filter(domain_id=domain_id, day=day, count__lt=budget).update(
-                count=F("count") + 1)
+            counted = YukiCallCount.objects.filter(domain_id=domain_id, day=day, count__lt=budget,
+                                                   limit_reached=False).update(count=F("count") + 1)
             if not counted:
                 return None
             return YukiCallCount.objects.get(domain_id=domain_id, day=day).count
@@ -42,6 +43,33 @@ class DatabaseYukiStore:
         YukiSession.objects.update_or_create(
             fingerprint=fingerprint,
             defaults={"session_id": session_id, "expires_at": timezone.now() + timedelta(seconds=ttl)})
+
+    def add_session(self, fingerprint: str, session_id: str, ttl: int) -> str:
+        expires_at = timezone.now() + timedelta(seconds=ttl)
+        try:
+            with transaction.atomic():
+                YukiSession.objects.create(fingerprint=fingerprint, session_id=session_id, expires_at=expires_at)
+                return session_id
+        except IntegrityError:
+            pass  # a row exists (live, or expired and not yet replaced)
+        with transaction.atomic():
+            row = YukiSession.objects.select_for_update().get(fingerprint=fingerprint)
+            if row.expires_at > timezone.now():
+                return row.session_id  # another worker's session won: use it
+            row.session_id, row.expires_at = session_id, expires_at
+            row.save(update_fields=["session_id", "expires_at"])
+            return session_id
+
+    def mark_limit_reached(self, domain_id: str, day: date) -> None:
+        try:
+            with transaction.atomic():
+                YukiCallCount.objects.get_or_create(domain_id=domain_id, day=day)
+        except IntegrityError:
+            pass
+        YukiCallCount.objects.filter(domain_id=domain_id, day=day).update(limit_reached=True)
+
+    def limit_reached(self, domain_id: str, day: date) -> bool:
+        return YukiCallCount.objects.filter(domain_id=domain_id, day=day, limit_reached=True).exists()
 
     def drop_session(self, fingerprint: str, session_id: str) -> None:
         with transaction.atomic():

@@ -66,3 +66,41 @@ def test_reservations_are_atomic_across_threads():
     granted = [r for r in results if r is not None]
     assert len(granted) == 50 and sorted(granted) == list(range(1, 51)), "each number handed out once"
     assert store.calls_on("dom", date(2026, 11, 22)) == 50
+
+
+@pytest.mark.django_db
+def test_yukis_daily_limit_is_remembered_in_the_database_across_workers(yuki):
+    from yuki_client import YukiDailyLimitReached
+
+    yuki.app.state.daily_limit = 2
+    yuki.client().document_folders()
+    with pytest.raises(YukiDailyLimitReached):
+        yuki.client().document_folders()
+    sent = yuki.app.faults.calls["yuki:DocumentFolders"]
+
+    with pytest.raises(YukiDailyLimitReached, match="reported earlier today"):
+        yuki.client().document_folders()  # a new client: another worker
+    assert yuki.app.faults.calls["yuki:DocumentFolders"] == sent, "nothing more is sent today"
+    row = YukiCallCount.objects.get(domain_id=data.DEMO_DOMAIN_ID)
+    assert (row.count, row.limit_reached) == (3, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_sign_ins_share_the_first_stored_session():
+    store = DatabaseYukiStore()
+    barrier = threading.Barrier(4)
+    winners = []
+
+    def sign_in(number):
+        barrier.wait()
+        winners.append(store.add_session("fp-race", f"session-{number}", 3600))
+        connection.close()
+
+    threads = [threading.Thread(target=sign_in, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(winners)) == 1
+    assert store.get_session("fp-race") == winners[0]
+    YukiSession.objects.all().delete()

@@ -19,6 +19,7 @@ from yuki_client.errors import (
     SessionExpiredError,
     StatementError,
     UnbalancedJournalError,
+    UnknownOperationError,
     YukiConfigurationError,
     YukiDailyLimitReached,
     YukiError,
@@ -39,7 +40,7 @@ __all__ = [
     "DailyLimitError", "DocumentFolder", "Domain", "EntryLine", "ImportResult", "InvalidAccessKeyError",
     "Journal", "JournalError", "JournalType", "MemoryStore", "PettyCashStatement", "REGIONS", "RedisStore",
     "Service", "SessionExpiredError", "SingleStatementLine", "StatementError", "StatementLine",
-    "UnbalancedJournalError", "WRITE_OPERATIONS", "YUKI_DAILY_LIMIT", "YukiClient", "YukiConfigurationError",
+    "UnbalancedJournalError", "UnknownOperationError", "WRITE_OPERATIONS", "YUKI_DAILY_LIMIT", "YukiClient", "YukiConfigurationError",
     "YukiDailyLimitReached", "YukiError", "YukiFault", "YukiStore", "YukiTimeout", "YukiTransportError",
     "amsterdam_day", "calls_today", "clear_client_cache", "wsdl_parse_count",
 ]

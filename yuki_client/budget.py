@@ -2,7 +2,9 @@
 
 Yuki allows 1000 calls per day per domain, summed over every application linked to it (seed 003,
 FACTS.md). We stop ourselves at a lower budget (default 800) so the firm's other apps keep room,
-and check it before sending: a refused call is never sent.
+and check it before sending: a refused call is never sent. Once Yuki itself answers that the domain's
+daily limit is reached (other applications count too), that is remembered in the shared store for the
+rest of the Amsterdam day: no worker sends another call for the domain until tomorrow.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from yuki_client.errors import CallBudgetExhausted
+from yuki_client.errors import CallBudgetExhausted, YukiDailyLimitReached
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 YUKI_DAILY_LIMIT = 1000
@@ -38,6 +40,11 @@ class CallBudget:
         """Count one call before it is sent; CallBudgetExhausted (nothing sent) when used up."""
         day = self.today()
         used = self.store.reserve_call(self.domain_id, day, self.daily_budget)
+        if used is None and self.store.limit_reached(self.domain_id, day):
+            raise YukiDailyLimitReached(
+                f"{operation} was not sent: Yuki reported earlier today ({day.isoformat()}, Europe/Amsterdam) "
+                "that the daily limit of API calls for this Yuki domain is reached. The limit is shared by "
+                "every application linked to the domain; calls work again tomorrow.", operation=operation)
         if used is None:
             raise CallBudgetExhausted(
                 f"{operation} was not sent: the portal's daily budget of {self.daily_budget} Yuki API calls "
@@ -46,6 +53,10 @@ class CallBudget:
                 "the import continues tomorrow, or raise the budget (YUKI_DAILY_BUDGET).",
                 operation=operation, used=self.store.calls_on(self.domain_id, day), budget=self.daily_budget)
         return used
+
+    def limit_reached(self, operation: str) -> None:
+        """Yuki refused `operation` for its daily limit: remember it for the rest of the day."""
+        self.store.mark_limit_reached(self.domain_id, self.today())
 
     def used_today(self) -> int:
         return self.store.calls_on(self.domain_id, self.today())

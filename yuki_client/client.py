@@ -34,13 +34,14 @@ from yuki_client.errors import (
     AmbiguousWriteError,
     InvalidAccessKeyError,
     SessionExpiredError,
+    UnknownOperationError,
     YukiConfigurationError,
-    YukiError,
+    YukiDailyLimitReached,
     YukiFault,
 )
 from yuki_client.journal import Journal
 from yuki_client.pettycash import PettyCashStatement, SingleStatementLine, check_text
-from yuki_client.soap import SoapTransportError, invoke, service_client, shared_http
+from yuki_client.soap import SoapTransportError, invoke, prepare, service_client, shared_http
 from yuki_client.store import MemoryStore, YukiStore, fingerprint
 
 logger = logging.getLogger("yuki_client")
@@ -93,25 +94,28 @@ class YukiClient:
         return self.store.get_session(self._fingerprint) or self.authenticate(service)
 
     def authenticate(self, service: Service = Service.ACCOUNTING) -> str:
-        """Always opens a new session (Authenticate / AuthenticateByUserName) and stores it."""
+        """Opens a new session (Authenticate / AuthenticateByUserName) and offers it to the store. When
+        another worker stored a live session meanwhile, that one wins and is returned: workers that
+        sign in at the same moment all use one session."""
         operation, params = self._credential
         session_id = self._send(service, operation, params)
         if not session_id:
             raise InvalidAccessKeyError("Yuki returned no session for these credentials. Check the access key "
                                         "in Yuki (Settings > API keys / Webservices).", operation=operation)
-        self.store.set_session(self._fingerprint, session_id, self.session_ttl)
-        return session_id
+        return self.store.add_session(self._fingerprint, session_id, self.session_ttl)
 
     def call(self, service: Service, operation: str, params: dict | None = None, *, administration_id: str = ""):
         """Call any operation that takes a session ID (inserted first, with the operation's casing)."""
         params = params or {}
+        self._require_declared(service, operation)  # before signing in: an unknown name costs no call
         session_id = self.session_id(service)
         try:
             return self._send(service, operation, {session_parameter(operation): session_id, **params},
                               administration_id)
         except SessionExpiredError:
             self.store.drop_session(self._fingerprint, session_id)
-        session_id = self.authenticate(service)
+        # Another worker may have renewed the session already: use theirs rather than sign in again.
+        session_id = self.session_id(service)
         try:
             return self._send(service, operation, {session_parameter(operation): session_id, **params},
                               administration_id)
@@ -122,12 +126,17 @@ class YukiClient:
                 operation=operation) from exc
 
     def _send(self, service: Service, operation: str, params: dict, administration_id: str = ""):
-        client = service_client(self.base_url, service, self.wsdl_cache_dir)  # before counting: no call yet
         started = time.perf_counter()
-        outcome = "ok"
+        outcome = "not_sent"
         try:
+            # Before counting: reading the WSDL and building the envelope send nothing to Yuki.
+            client = service_client(self.base_url, service, self.wsdl_cache_dir)
+            address = service_url(self.base_url, service)
+            prepared = prepare(client, address, operation, params)
             self.budget.reserve(operation)
-            return invoke(self.http, client, service_url(self.base_url, service), operation, params, self.timeout)
+            result = invoke(self.http, client, address, operation, prepared, self.timeout)
+            outcome = "ok"
+            return result
         except SoapTransportError as exc:
             if exc.request_sent and operation in WRITE_OPERATIONS:
                 outcome = "ambiguous_write"
@@ -137,11 +146,23 @@ class YukiClient:
                     "it again.", operation=operation, cause=exc) from exc
             outcome = type(exc).__name__
             raise
-        except YukiError as exc:
+        except YukiDailyLimitReached as exc:
+            outcome = type(exc).__name__
+            self.budget.limit_reached(operation)  # no worker calls Yuki for this domain again today
+            raise
+        except Exception as exc:
             outcome = type(exc).__name__
             raise
         finally:
             self._log(service, operation, administration_id, time.perf_counter() - started, outcome)
+
+    def _require_declared(self, service: Service, operation: str) -> None:
+        try:
+            service_client(self.base_url, service, self.wsdl_cache_dir).service._binding.get(operation)
+        except ValueError as exc:
+            self._log(service, operation, "", 0.0, UnknownOperationError.__name__)
+            raise UnknownOperationError(f"The Yuki {service.value} service does not declare {operation}; "
+                                        "nothing was sent.", operation=operation) from exc
 
     def _log(self, service: Service, operation: str, administration_id: str, seconds: float, outcome: str):
         # Only these fields are logged: never the access key, password, session ID or document contents.

@@ -3,6 +3,7 @@ portal translates them for the bookkeeper.
 
 YukiError
 ├── YukiConfigurationError      bad region/URL or arguments (our side, before any call)
+│   └── UnknownOperationError   an operation (or parameter) the service does not declare: not sent
 ├── JournalError                a journal refused before any call (UnbalancedJournalError)
 ├── StatementError              a petty cash statement refused before any call
 ├── InvalidAccessKeyError       Yuki does not know the access key (or user name/password)
@@ -33,6 +34,11 @@ class YukiError(Exception):
 
 class YukiConfigurationError(YukiError):
     pass
+
+
+class UnknownOperationError(YukiConfigurationError):
+    """The service's WSDL does not declare the operation, or the parameters do not fit it: a bug on
+    our side, found before anything is counted or sent."""
 
 
 class JournalError(YukiError, ValueError):

@@ -29,6 +29,7 @@ from yuki_client.endpoints import Service, wsdl_url
 from yuki_client.errors import (
     InvalidAccessKeyError,
     SessionExpiredError,
+    UnknownOperationError,
     YukiConfigurationError,
     YukiDailyLimitReached,
     YukiError,
@@ -122,14 +123,28 @@ def shared_http() -> httpx.Client:
     return _HTTP
 
 
-def invoke(http: httpx.Client, client: zeep.Client, address: str, operation: str, params: dict,
-           timeout: float):
-    """Send one operation and return zeep's parsed result. Raises YukiFault (or the typed kind its
-    text stands for), SoapTimeout or SoapTransportError."""
+def prepare(client: zeep.Client, address: str, operation: str, params: dict) -> tuple[bytes, dict]:
+    """The envelope and headers of one call, built from the WSDL before anything is counted or sent.
+    An operation the service does not declare, or parameters that do not fit it, is our bug: zeep's
+    plain ValueError/TypeError becomes UnknownOperationError (never counted, never logged as ok)."""
     binding = client.service._binding
-    # zeep's own send() does exactly this, then posts with requests; we post with httpx instead.
-    envelope, headers = binding._create(operation, (), params, client=client, options={"address": address})
-    body = etree_to_string(envelope)
+    try:
+        binding.get(operation)
+        # zeep's own send() does exactly this, then posts with requests; we post with httpx instead.
+        envelope, headers = binding._create(operation, (), params, client=client, options={"address": address})
+    except (ValueError, TypeError, ZeepError) as exc:
+        raise UnknownOperationError(
+            f"The Yuki service at {address} does not declare {operation} with these parameters ({exc}); "
+            "nothing was sent.", operation=operation) from exc
+    return etree_to_string(envelope), headers
+
+
+def invoke(http: httpx.Client, client: zeep.Client, address: str, operation: str, prepared: tuple[bytes, dict],
+           timeout: float):
+    """Send one prepared operation and return zeep's parsed result. Raises YukiFault (or the typed
+    kind its text stands for), SoapTimeout or SoapTransportError."""
+    binding = client.service._binding
+    body, headers = prepared
     try:
         response = http.post(address, content=body, headers=headers, timeout=timeout)
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:

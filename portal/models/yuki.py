@@ -9,6 +9,8 @@ class YukiCallCount(models.Model):
     domain_id = models.CharField(max_length=64)
     day = models.DateField()
     count = models.PositiveIntegerField(default=0)
+    # Yuki itself answered "daily limit reached" that day (other apps count too): no more calls until tomorrow.
+    limit_reached = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["domain_id", "day"], name="one_call_count_per_domain_day")]

@@ -103,3 +103,32 @@ def test_redis_counting_is_atomic_across_processes(redis_store):
 
     assert granted == 250  # 400 attempts, budget 250: never one more
     assert redis_store.calls_on("dom", DAY) == 250
+
+
+def test_the_first_stored_session_wins_and_every_caller_gets_it(any_store):
+    assert any_store.add_session("fp", "session-a", 3600) == "session-a"
+    assert any_store.add_session("fp", "session-b", 3600) == "session-a"
+    assert any_store.get_session("fp") == "session-a"
+
+    any_store.drop_session("fp", "session-a")  # expired at Yuki: the next sign-in stores its own
+    assert any_store.add_session("fp", "session-c", 3600) == "session-c"
+
+
+def test_an_expired_session_is_replaced_by_the_next_sign_in():
+    now = [1000.0]
+    store = MemoryStore(clock=lambda: now[0])
+    store.add_session("fp", "old", 10)
+    now[0] += 11
+    assert store.add_session("fp", "new", 10) == "new"
+
+
+def test_yukis_daily_limit_refuses_every_call_of_that_domain_on_that_day(any_store):
+    any_store.reserve_call("dom", DAY, 800)
+    any_store.mark_limit_reached("dom", DAY)
+
+    assert any_store.limit_reached("dom", DAY)
+    assert any_store.reserve_call("dom", DAY, 800) is None
+    assert any_store.calls_on("dom", DAY) == 1
+    assert not any_store.limit_reached("other", DAY)
+    assert any_store.reserve_call("other", DAY, 800) == 1
+    assert any_store.reserve_call("dom", date(2026, 12, 1), 800) == 1
