@@ -47,6 +47,11 @@ class YukiSandbox:
             return [b""]
         body = _buffer_body(environ)
         try:
+            soap.check_protocol(environ.get("CONTENT_TYPE", ""), body)
+        except soap.ProtocolError as refused:
+            start_response(refused.status, [("Content-Type", refused.content_type)])
+            return [refused.body]
+        try:
             operation, params = soap.read_request(service, body, environ.get("HTTP_SOAPACTION", ""))
             injected = self.faults.take(VENDOR, operation.name)
             if injected is not None and injected.action == "malformed":

@@ -22,7 +22,9 @@ from sandbox.yuki.state import (
     SoapFault,
 )
 
-# Archive folders (FACTS.md "Folders"); 6 is not documented and so not offered.
+# Archive folders as documented (docs/vendors/yuki.md): 1-5, 7 and 8; 6 is not documented. Uploads may
+# go to any of them (the Archive WSDL types `folder` as a plain s:int and documents no restriction), and
+# the sandbox refuses only a folder its own DocumentFolders does not list, as Yuki would an unknown one.
 ARCHIVE_FOLDERS = {
     1: "Inkoop", 2: "Verkoop", 3: "Bank", 4: "Personeel", 5: "Belasting",
     7: "Nog te sorteren door Yuki", 8: "Overig financieel",

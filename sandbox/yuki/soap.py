@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -29,6 +30,60 @@ from sandbox.yuki.operations import (
 from sandbox.yuki.state import SoapFault
 
 SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12_ENV = "http://www.w3.org/2003/05/soap-envelope"
+SOAP11_MEDIA = "text/xml"
+SOAP12_MEDIA = "application/soap+xml"
+
+
+class ProtocolError(Exception):
+    """A request ASMX does not even read as SOAP 1.1: answered with `status`, `content_type` and `body`
+    as they are, not as a SOAP 1.1 fault."""
+
+    def __init__(self, status: str, content_type: str, body: bytes):
+        super().__init__(status)
+        self.status, self.content_type, self.body = status, content_type, body
+
+
+def check_protocol(content_type: str, body: bytes) -> None:
+    """ASMX picks the protocol from the Content-Type before it reads anything: text/xml is SOAP 1.1,
+    application/soap+xml SOAP 1.2, anything else (or none) is no SOAP request at all. The sandbox
+    serves SOAP 1.1, as the client does (docs/vendors/yuki.md, Contract evidence).
+
+    - no or another media type: ASMX's "Request format is invalid" (HTTP 500, not a SOAP fault);
+    - SOAP 1.2 media type with a SOAP 1.1 envelope: the SOAP 1.2 reader's VersionMismatch fault;
+    - SOAP 1.2 media type with a SOAP 1.2 envelope: Yuki would serve it (its WSDL has a SOAP 1.2
+      binding); the sandbox does not simulate SOAP 1.2 and says so, rather than answer in 1.1."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media == SOAP11_MEDIA:
+        return
+    if media != SOAP12_MEDIA:
+        raise ProtocolError("500 Internal Server Error", "text/plain; charset=utf-8",
+                            f"System.InvalidOperationException: Request format is invalid: {content_type}."
+                            .encode())
+    try:
+        namespace = etree.QName(etree.fromstring(body, _PARSER)).namespace
+    except (etree.XMLSyntaxError, ValueError):
+        namespace = None
+    if namespace == SOAP12_ENV:
+        message = "The Yuki sandbox simulates SOAP 1.1 only; send text/xml with a SOAP 1.1 envelope."
+        code = "soap:Receiver"
+    else:
+        message = (f"Possible SOAP version mismatch: Envelope namespace {namespace} was unexpected. "
+                   f"Expecting {SOAP12_ENV}.")
+        code = "soap:VersionMismatch"
+    raise ProtocolError("500 Internal Server Error", f"{SOAP12_MEDIA}; charset=utf-8", fault12(message, code))
+
+
+def fault12(message: str, code: str) -> bytes:
+    """A SOAP 1.2 fault as ASMX writes it."""
+    envelope = etree.Element(f"{{{SOAP12_ENV}}}Envelope", nsmap={"soap": SOAP12_ENV})
+    soap_fault = etree.SubElement(etree.SubElement(envelope, f"{{{SOAP12_ENV}}}Body"), f"{{{SOAP12_ENV}}}Fault")
+    etree.SubElement(etree.SubElement(soap_fault, f"{{{SOAP12_ENV}}}Code"), f"{{{SOAP12_ENV}}}Value").text = code
+    reason = etree.SubElement(soap_fault, f"{{{SOAP12_ENV}}}Reason")
+    text = etree.SubElement(reason, f"{{{SOAP12_ENV}}}Text")
+    text.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
+    text.text = message
+    return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
@@ -95,6 +150,18 @@ def _read_params(operation: Operation, request) -> dict:
     return values
 
 
+# What .NET's XmlSerializer accepts for the WSDL's simple types (XmlConvert): surrounding XML white
+# space, an optional sign and ASCII digits for s:int; a point but no exponent, no thousands separator,
+# no NaN/Infinity for s:decimal; the xsd lexical forms for s:dateTime. Python's int(), Decimal() and
+# fromisoformat() accept more ("0_4", "1e3", "20261130"), which ASMX refuses before Yuki sees the call.
+_XML_SPACE = " \t\n\r"
+_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+_DATETIME = re.compile(r"-?[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?)?"
+                       r"(Z|[+-][0-9]{2}:[0-9]{2})?", re.ASCII)
+INT32 = range(-2**31, 2**31)
+
+
 def _convert(element, xsd_type, name: str):
     if xsd_type == XML:
         return element
@@ -106,18 +173,25 @@ def _convert(element, xsd_type, name: str):
                             f"Instance validation error: '{text}' is not a valid value for {xsd_type.name}.",
                             "soap:Client")
         return text.strip()
+    value = text.strip(_XML_SPACE)
     try:
         if xsd_type == INT:
-            return int(text.strip())
+            if not _INT.fullmatch(value) or int(value) not in INT32:
+                raise ValueError(value)
+            return int(value)
         if xsd_type == DECIMAL:
-            return Decimal(text.strip())
+            if not _DECIMAL.fullmatch(value):
+                raise ValueError(value)
+            return Decimal(value)
         if xsd_type == DATETIME:
-            return datetime.fromisoformat(text.strip())
+            if not _DATETIME.fullmatch(value):
+                raise ValueError(value)
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
         if xsd_type == BASE64:
             return base64.b64decode(text.strip(), validate=True)
     except (ValueError, InvalidOperation, binascii.Error) as exc:
-        raise SoapFault(f"Server was unable to read request. ---> Input string for {name} was not in a "
-                        f"correct format.", "soap:Client") from exc
+        raise SoapFault(f"Server was unable to read request. ---> There is an error in XML document. ---> "
+                        f"Input string for {name} was not in a correct format.", "soap:Client") from exc
     return text
 
 
