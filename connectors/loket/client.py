@@ -96,6 +96,10 @@ class LoketClient:
             raise LoketMalformedResponse(f"Loket's answer for {path} has no 'content' object.", path=path)
         return content
 
+    def get_body(self, path: str, *, version: str = endpoints.DEFAULT_VERSION) -> dict:
+        """A whole JSON answer, for resources whose `content` is not one item (metadata)."""
+        return self._json(path, {}, version)
+
     def get_page(self, path: str, *, page_number: int = 1, filter: str | None = None,  # noqa: A002
                  order_by: str | None = None, params: dict | None = None,
                  version: str = endpoints.DEFAULT_VERSION) -> Page:

@@ -1,26 +1,34 @@
 """Every Loket path the connector calls, and the choice of endpoint per document kind.
 
 Paths are relative to the API base (which ends in /v2), written as in Loket's spec
-(/work/shared/reference/loket/endpoints-all.tsv). Change an endpoint choice here and nowhere else.
+(docs/vendors/loket.md says where each fact comes from). Change an endpoint choice here and nowhere else.
+Query parameters: only those the resource declares (paging on lists, filter/orderBy where the resource
+lists them, consolidate on journal run results).
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-# Accept header: mandatory, carries the resource version (FACTS.md). Most resources are 2018-01-01.
+# Accept header: mandatory, carries the resource version. Most resources are 2018-01-01; employments
+# are 2019-12-16 in Loket's own Postman collection (docs/vendors/loket.md).
 DEFAULT_VERSION = "2018-01-01"
+EMPLOYMENTS_VERSION = "2019-12-16"
 
 # Lookups
 ADMINISTRATIONS = "/providers/employers/administrations"
 PAYROLL_PERIODS = "/providers/employers/payrolladministrations/{administration_id}/payrollperiods"
 EMPLOYMENTS = "/providers/employers/{employer_id}/employees/employments"
+# .../payrollperiods declares no filter (only paging): the period is picked in code.
 
 # Payslips. Loket has three PDF routes; the per-run ones (…/payslips/{payrollrunId} per employment and
 # …/payrollruns/{payrollrunId}/payslips) are marked "for the Loket.nl application only" in one spec copy
 # (NOTES-fields-and-flows.md), so we list an employment's payslips and download the cumulative payslip
-# of the period, which carries no such restriction. One PDF per employee per period.
+# of the period, which carries no such restriction. One PDF per employee per period. Its
+# {payrollPeriodId} comes from the download's own metadata resource, as the spec says, never from
+# .../payrollperiods (a different resource, whose ids need not be the same).
 PAYSLIP_LIST = "/providers/employers/employees/employments/{employment_id}/payslips"
+PAYSLIP_SUMMARY_METADATA = "/providers/employers/employees/employments/{employment_id}/payslips/summary/metadata"
 PAYSLIP_PDF = "/providers/employers/employees/employments/{employment_id}/payslips/summary/{payroll_period_id}"
 
 # Journal runs: the consolidated results per ledger account/cost centre are the journal lines.
@@ -51,9 +59,8 @@ def path(template: str, **ids) -> str:
 def accept_header(media: str = MEDIA_JSON, version: str = DEFAULT_VERSION) -> str:
     """The Accept header for a call.
 
-    JSON calls send `application/json;version=<date>` as Loket requires. File downloads ask for the
-    file type first and still name the JSON version, so Loket's error answers (JSON `messages`)
-    stay versioned too. Whether Loket wants the file type in Accept is not confirmed: change it here.
+    JSON calls send `application/json;version=<date>` as Loket requires (resource versioning is for
+    JSON resources). File downloads send the file's media type alone, as Loket's own request examples
+    do (docs/vendors/loket.md).
     """
-    json_accept = f"{MEDIA_JSON};version={version}"
-    return json_accept if media == MEDIA_JSON else f"{media}, {json_accept}"
+    return f"{MEDIA_JSON};version={version}" if media == MEDIA_JSON else media

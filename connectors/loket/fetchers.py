@@ -63,14 +63,15 @@ class LoketSource:
     # --- payslips ----------------------------------------------------------------------------------
 
     def payroll_period(self, admin: LoketAdministration, period: Period) -> dict | None:
-        """Loket's payroll period (with its id) for `period`, or None if the administration has none."""
-        items = self.client.iter_list(endpoints.path(endpoints.PAYROLL_PERIODS, administration_id=admin.id),
-                                      filter=_period_filter("", period))
+        """Loket's payroll period (with its id) for `period`, or None if the administration has none.
+        The resource declares no filter, so the list is read whole and the period picked here."""
+        items = self.client.iter_list(endpoints.path(endpoints.PAYROLL_PERIODS, administration_id=admin.id))
         return next((item for item in items if mapping.matches_period(item, period)), None)
 
     def employments(self, admin: LoketAdministration, period: Period) -> list[dict]:
         """The employer's employments in this payroll administration that overlap the period."""
-        items = self.client.iter_list(endpoints.path(endpoints.EMPLOYMENTS, employer_id=admin.employer_id))
+        items = self.client.iter_list(endpoints.path(endpoints.EMPLOYMENTS, employer_id=admin.employer_id),
+                                      version=endpoints.EMPLOYMENTS_VERSION)
         mine = []
         for item in items:
             administration_id = (item.get("payrollAdministration") or {}).get("id")
@@ -94,10 +95,18 @@ class LoketSource:
                     if mapping.matches_period(item.get("payrollPeriod"), period)]
             if not runs:
                 continue
+            summary_id = self.payslip_summary_id(employment, period)
             pdf = self.client.get_file(endpoints.path(endpoints.PAYSLIP_PDF, employment_id=employment["id"],
-                                                      payroll_period_id=loket_period["id"]), endpoints.MEDIA_PDF)
-            documents.append(mapping.payslip_document(admin, employment, loket_period["id"], period, pdf, runs))
+                                                      payroll_period_id=summary_id), endpoints.MEDIA_PDF)
+            documents.append(mapping.payslip_document(admin, employment, loket_period["id"], period, pdf, runs,
+                                                      summary_period_id=summary_id))
         return documents
+
+    def payslip_summary_id(self, employment: dict, period: Period) -> str:
+        """The {payrollPeriodId} of the period's cumulative payslip, from the download's metadata."""
+        body = self.client.get_body(endpoints.path(endpoints.PAYSLIP_SUMMARY_METADATA,
+                                                   employment_id=employment["id"]))
+        return mapping.summary_period_id(body, period, str(employment["id"]))
 
     # --- journals ----------------------------------------------------------------------------------
 

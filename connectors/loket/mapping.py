@@ -62,8 +62,30 @@ def _base_metadata(admin: LoketAdministration) -> dict:
             "client_number": admin.client_number, "wage_tax_number": admin.wage_tax_number}
 
 
+def summary_period_id(body: dict, period: Period, employment_id: str) -> str:
+    """The cumulative payslip's {payrollPeriodId} for `period`, read from .../payslips/summary/metadata.
+
+    The spec says the ids come from there but shows no answer. Read with Loket's metadata convention
+    (docs/vendors/loket.md): options with a `key` (the id) under `content.<field>`, or a list of
+    {field, options}; the option's period as {year, periodNumber} on the option or inside a
+    `payrollPeriod`/`period` object. Which fields carry the period is our guess: if none can be read,
+    this says so rather than skip the payslip."""
+    content = body.get("content", body)
+    groups = list(content.values()) if isinstance(content, dict) else \
+        [group.get("options") for group in content if isinstance(group, dict)] if isinstance(content, list) else []
+    options = [option for group in groups if isinstance(group, list) for option in group if isinstance(option, dict)]
+    for option in options:
+        refs = [option, option.get("payrollPeriod"), option.get("period")]
+        if option.get("key") not in (None, "") and any(matches_period(ref, period) for ref in refs):
+            return str(option["key"])
+    raise LoketDataError(
+        f"Loket lists {len(options)} payslip period(s) for employment {employment_id}, none recognisable as "
+        f"{period.key}: the payslip of that period cannot be downloaded. Report this to the portal's maintainers "
+        "(the shape of Loket's payslip period list differs from what the portal expects).")
+
+
 def payslip_document(admin: LoketAdministration, employment: dict, payroll_period_id, period: Period,
-                     pdf: LoketFile, payroll_run_ids: list[str]) -> SourceDocument:
+                     pdf: LoketFile, payroll_run_ids: list[str], *, summary_period_id: str = "") -> SourceDocument:
     employee = employment.get("employee") or {}
     number = str(employee.get("employeeNumber") or "")
     name = str(employee.get("formattedName") or " ".join(
@@ -76,6 +98,7 @@ def payslip_document(admin: LoketAdministration, employment: dict, payroll_perio
         file_name=f"loonstrook-{period.key}-{number or employment['id']}.pdf", content=pdf.content,
         metadata={**_base_metadata(admin), "employment_id": str(employment["id"]), "employee_number": number,
                   "employee_name": name, "payroll_period_id": str(payroll_period_id),
+                  "summary_period_id": str(summary_period_id),
                   "payroll_run_ids": list(payroll_run_ids)})
 
 

@@ -17,6 +17,8 @@ from sandbox.loket.state import LoketState
 from sandbox.loket.web import Response, query
 
 _ACCEPT_VERSION = re.compile(r"application/json;\s*version=\d{4}-\d{2}-\d{2}")
+# Downloads: Loket's own request examples ask for the file's media type (docs/vendors/loket.md).
+_FILE_MEDIA = {"pdf": "application/pdf", "xml": "application/xml"}
 _P = "/api/v2/providers/employers"
 
 
@@ -108,7 +110,7 @@ def payroll_periods(call: Call, administration_id: str) -> Response:
     a = call.administration(administration_id)
     if a is None or not a.is_payroll:
         return error(404, "Payroll administration not found", "NotFound")
-    items = [data.period_json(y, m, data.is_processed(y, m, call.today), data.is_processed(y, m, call.today))
+    items = [data.period_json(a, y, m, data.is_processed(y, m, call.today), data.is_processed(y, m, call.today))
              for y, m in data.calendar_months(a, call.today)]
     return listing(items, call.params)
 
@@ -131,11 +133,29 @@ def payslips(call: Call, employment_id: str) -> Response:
     return listing(items, call.params)
 
 
+def _summary_months(call: Call, a: data.Administration, e: data.Employee) -> list[tuple[int, int]]:
+    return [(y, m) for y, m in data.calendar_months(a, call.today)
+            if data.is_processed(y, m, call.today) and e.employed_in(y, m, call.today)]
+
+
+def payslip_summary_metadata(call: Call, employment_id: str) -> Response:
+    """The periods a cumulative payslip can be downloaded for. The option shape follows Loket's metadata
+    convention (key + value, extra attributes beside them); its exact fields are our guess
+    (docs/vendors/loket.md)."""
+    a, e = _find_employment(call, employment_id)
+    if a is None:
+        return error(404, "Employment not found", "NotFound")
+    options = [{"key": data.payslip_summary_id(employment_id, y, m), "value": f"{y} periode {m:02d}",
+                **data.period_ref(y, m)} for y, m in _summary_months(call, a, e)]
+    return detail({"payrollPeriod": options})
+
+
 def payslip_pdf(call: Call, employment_id: str, payroll_period_id: str) -> Response:
     a, e = _find_employment(call, employment_id)
     if a is None:
         return error(404, "Employment not found", "NotFound")
-    year, month = divmod(int(payroll_period_id), 100) if payroll_period_id.isdigit() else (0, 0)
+    year, month = next(((y, m) for y, m in _summary_months(call, a, e)
+                        if str(data.payslip_summary_id(employment_id, y, m)) == payroll_period_id), (0, 0))
     slip = next((p for emp, p in data.payslips_of(a, year, month, call.today) if emp == e), None) \
         if 1 <= month <= 12 else None
     if slip is None:
@@ -213,33 +233,53 @@ def _file(content: bytes, media: str, file_name: str) -> Response:
                                    ("Content-Disposition", f'attachment; filename="{file_name}"')])
 
 
-# (method, path pattern, handler, right needed or None, media returned)
+# The query parameters each resource declares in Loket's spec (docs/vendors/loket.md): paging on every
+# list (the spec's introduction), filter/orderBy where the resource lists them, consolidate on journal
+# run results (the Kiota client generated from Loket's spec). Requests are recorded for tests to check.
+PAGING = frozenset({"pageNumber", "pageSize"})
+LISTING = PAGING | {"filter", "orderBy"}
+NONE: frozenset = frozenset()
+
+# (path pattern, handler, right needed or None, media returned, declared query parameters)
 ROUTES = [
-    (rf"{_P}/administrations", administrations, None, "json"),
-    (rf"{_P}/payrolladministrations/([^/]+)/payrollperiods", payroll_periods, data.RIGHT_PAYROLL_OUTPUT, "json"),
-    (rf"{_P}/employees/employments/([^/]+)/payslips", payslips, data.RIGHT_PAYROLL_OUTPUT, "json"),
+    (rf"{_P}/administrations", administrations, None, "json", LISTING),
+    (rf"{_P}/payrolladministrations/([^/]+)/payrollperiods", payroll_periods, data.RIGHT_PAYROLL_OUTPUT, "json",
+     PAGING),
+    (rf"{_P}/employees/employments/([^/]+)/payslips", payslips, data.RIGHT_PAYROLL_OUTPUT, "json", LISTING),
+    (rf"{_P}/employees/employments/([^/]+)/payslips/summary/metadata", payslip_summary_metadata,
+     data.RIGHT_PAYROLL_OUTPUT, "json", NONE),
     (rf"{_P}/employees/employments/([^/]+)/payslips/summary/([^/]+)", payslip_pdf, data.RIGHT_PAYROLL_OUTPUT,
-     "pdf"),
+     "pdf", NONE),
     (rf"{_P}/payrolladministrations/journalruns/([^/]+)/results", journal_run_results,
-     data.RIGHT_EXPORT_JOURNAL_RUN, "json"),
-    (rf"{_P}/payrolladministrations/([^/]+)/journalruns", journal_runs, data.RIGHT_JOURNALISE, "json"),
-    (rf"{_P}/payrolladministrations/([^/]+)/payrolltaxreturns", tax_returns, data.RIGHT_TAX_RETURNS, "json"),
-    (rf"{_P}/payrolladministrations/payrolltaxreturns/([^/]+)", tax_return, data.RIGHT_TAX_RETURNS, "json"),
+     data.RIGHT_EXPORT_JOURNAL_RUN, "json", PAGING | {"consolidate"}),
+    (rf"{_P}/payrolladministrations/([^/]+)/journalruns", journal_runs, data.RIGHT_JOURNALISE, "json", LISTING),
+    (rf"{_P}/payrolladministrations/([^/]+)/payrolltaxreturns", tax_returns, data.RIGHT_TAX_RETURNS, "json",
+     LISTING),
+    (rf"{_P}/payrolladministrations/payrolltaxreturns/([^/]+)", tax_return, data.RIGHT_TAX_RETURNS, "json", NONE),
     (rf"{_P}/payrolladministrations/payrolltaxreturns/([^/]+)/(message)", tax_return, data.RIGHT_TAX_RETURNS,
-     "xml"),
+     "xml", NONE),
     (rf"{_P}/payrolladministrations/payrolltaxreturns/([^/]+)/(report|overview)", tax_return,
-     data.RIGHT_TAX_RETURNS, "pdf"),
-    (rf"{_P}/([^/]+)/employees/employments", employments, data.RIGHT_EMPLOYMENTS, "json"),
+     data.RIGHT_TAX_RETURNS, "pdf", NONE),
+    (rf"{_P}/([^/]+)/employees/employments", employments, data.RIGHT_EMPLOYMENTS, "json", LISTING),
 ]
-ROUTES = [(re.compile(pattern), handler, right, media) for pattern, handler, right, media in ROUTES]
+ROUTES = [(re.compile(pattern), handler, right, media, declared)
+          for pattern, handler, right, media, declared in ROUTES]
 
 
 def match(path: str):
-    for pattern, handler, right, media in ROUTES:
+    for pattern, handler, right, media, _declared in ROUTES:
         found = pattern.fullmatch(path)
         if found:
             return handler, found.groups(), right, media
     return None
+
+
+def declared_parameters(path: str) -> frozenset:
+    """The query parameters the resource at `path` declares (for tests on what the client sends)."""
+    for pattern, _handler, _right, _media, declared in ROUTES:
+        if pattern.fullmatch(path):
+            return declared
+    return NONE
 
 
 def handle(environ, state: LoketState, path: str, malformed: bool) -> Response:
@@ -255,8 +295,11 @@ def handle(environ, state: LoketState, path: str, malformed: bool) -> Response:
     username = state.user_of(authorization[7:]) if authorization.lower().startswith("bearer ") else None
     if username is None:
         return error(401, "The access token is missing, invalid or expired.")
-    if not _ACCEPT_VERSION.search(environ.get("HTTP_ACCEPT", "")):
+    accept = environ.get("HTTP_ACCEPT", "")
+    if media == "json" and not _ACCEPT_VERSION.search(accept):
         return error(406, "The Accept header must name a version, e.g. application/json;version=2018-01-01.")
+    if media != "json" and _FILE_MEDIA[media] not in accept.lower():
+        return error(406, f"This resource is a file: send Accept: {_FILE_MEDIA[media]}.")
     if right is not None and right not in state.users[username].rights:
         return error(403, "The user is not authorized to perform this operation.", "Exception")
     if malformed:

@@ -150,11 +150,30 @@ def _month_end(year: int, month: int) -> date:
 
 
 def period_id(year: int, month: int) -> int:
-    return year * 100 + month  # Loket documents payroll periods as YYYYPP (cumulative journal results)
+    """The sandbox's own key for a month (its test switches); never an id Loket shows."""
+    return year * 100 + month
 
 
-def period_json(year: int, month: int, approved: bool, journalised: bool) -> dict:
-    return {"id": period_id(year, month), "year": year, "periodNumber": month,
+def _opaque_number(*parts) -> int:
+    """An integer id with no meaning, like Loket's: payroll period ids are integers (NOTES of the
+    Kiota client), their values are Loket's business. Different per resource, so that our client
+    passing one resource's id where another's is wanted fails in our own tests."""
+    return 10_000_000 + uuid.uuid5(_NS, ":".join(str(p) for p in parts)).int % 90_000_000
+
+
+def payroll_period_id(administration: Administration, year: int, month: int) -> int:
+    """The `id` of a period in .../payrollperiods."""
+    return _opaque_number("payrollperiod", administration.id, year, month)
+
+
+def payslip_summary_id(employment_id: str, year: int, month: int) -> int:
+    """The `payrollPeriodId` the cumulative payslip download takes: only from .../payslips/summary/metadata
+    (the spec's note on GetPayrollPeriodSummaryByEmploymentIdAndPayrollPeriodId)."""
+    return _opaque_number("payslipsummary", employment_id, year, month)
+
+
+def period_json(administration: Administration, year: int, month: int, approved: bool, journalised: bool) -> dict:
+    return {"id": payroll_period_id(administration, year, month), "year": year, "periodNumber": month,
             "startDate": date(year, month, 1).isoformat(), "endDate": _month_end(year, month).isoformat(),
             "testYear": False, "payrollPeriodType": {"key": 1, "value": "Maand"},
             "hasApprovedPayrollRun": approved, "hasSuccessfulJournalRun": journalised}

@@ -28,16 +28,19 @@ def _employments_path(admin):
     return endpoints.path(endpoints.EMPLOYMENTS, employer_id=admin.employer_id)
 
 
+def _summary_pdf_path(admin, month):
+    employment = admin.employees[0].employment_id(admin.id)
+    return endpoints.path(endpoints.PAYSLIP_PDF, employment_id=employment,
+                          payroll_period_id=data.payslip_summary_id(employment, month.year, month.number))
+
+
 def test_every_call_sends_the_versioned_accept_header_and_the_bearer_token(client, provider, app, korenschoof,
                                                                            this_month):
     client.get_page(endpoints.ADMINISTRATIONS)
-    client.get_file(endpoints.path(endpoints.PAYSLIP_PDF,
-                                   employment_id=korenschoof.employees[0].employment_id(korenschoof.id),
-                                   payroll_period_id=this_month.year * 100 + this_month.number),
-                    endpoints.MEDIA_PDF)
+    client.get_file(_summary_pdf_path(korenschoof, this_month), endpoints.MEDIA_PDF)
     json_call, pdf_call = app.state.requests[-2:]
     assert json_call["accept"] == "application/json;version=2018-01-01"
-    assert pdf_call["accept"] == "application/pdf, application/json;version=2018-01-01"
+    assert pdf_call["accept"] == "application/pdf", "a download asks for its file type, as Loket's examples do"
     assert {json_call["authorization"], pdf_call["authorization"]} == {f"Bearer {provider.tokens.access_token}"}
 
 
@@ -111,9 +114,7 @@ def test_malformed_json_is_retried_then_reported(client, app):
 
 
 def test_a_broken_pdf_is_reported_not_returned(client, app, korenschoof, this_month):
-    employment = korenschoof.employees[0].employment_id(korenschoof.id)
-    pdf_path = endpoints.path(endpoints.PAYSLIP_PDF, employment_id=employment,
-                              payroll_period_id=this_month.year * 100 + this_month.number)
+    pdf_path = _summary_pdf_path(korenschoof, this_month)
     app.faults.add("malformed", vendor="loket", operation="GET /api/v2" + pdf_path, times=0)
     with pytest.raises(LoketMalformedResponse, match="application/pdf"):
         client.get_file(pdf_path, endpoints.MEDIA_PDF)

@@ -39,7 +39,7 @@ def test_payslips_one_pdf_per_employee_employed_in_the_period(source, this_month
         assert doc.file_name == f"loonstrook-{this_month.key}-{doc.metadata['employee_number']}.pdf"
     first = docs[0]
     assert first.source_id == (f"loket:payslip:{korenschoof.employees[0].employment_id(korenschoof.id)}:"
-                               f"{this_month.year * 100 + this_month.number}")
+                               f"{data.payroll_period_id(korenschoof, this_month.year, this_month.number)}")
     assert first.title == f"Loonstrook {this_month.key} Sanne de Vries (1001)"
 
 
@@ -63,7 +63,8 @@ def test_a_corrected_payslip_keeps_its_id_and_gets_a_new_hash(source, app, this_
     after = {d.source_id: d.content_hash for d in source.documents(*KORENSCHOOF, this_month, [DocumentKind.PAYSLIP])}
     assert before.keys() == after.keys()
     changed = [sid for sid in before if before[sid] != after[sid]]
-    assert changed == [f"loket:payslip:{employment}:{this_month.year * 100 + this_month.number}"]
+    assert changed == [f"loket:payslip:{employment}:"
+                       f"{data.payroll_period_id(korenschoof, this_month.year, this_month.number)}"]
 
 
 def test_the_journal_of_a_period_balances_and_matches_loket_results(source, this_month, korenschoof, today):
@@ -150,3 +151,67 @@ def test_all_kinds_of_every_employer_for_the_demo(source, this_month):
         assert kinds.count(DocumentKind.JOURNAL) == 1 and kinds.count(DocumentKind.WAGE_TAX_RETURN) == 0
         accepted = source.documents(*numbers, _previous(this_month), kinds={DocumentKind.WAGE_TAX_RETURN})
         assert len(accepted) == 2, "last month's accepted return: report and message"
+
+
+def test_payslip_pdfs_use_the_period_ids_of_the_downloads_own_metadata(source, app, this_month, korenschoof):
+    docs = source.documents(*KORENSCHOOF, this_month, kinds={DocumentKind.PAYSLIP})
+
+    downloads = [call["path"] for call in api_calls(app, "/payslips/summary/") if "/metadata" not in call["path"]]
+    expected = []
+    for employee in korenschoof.employees[:3]:
+        employment = employee.employment_id(korenschoof.id)
+        summary_id = data.payslip_summary_id(employment, this_month.year, this_month.number)
+        assert summary_id != data.payroll_period_id(korenschoof, this_month.year, this_month.number)
+        expected.append(f"/api/v2/providers/employers/employees/employments/{employment}/payslips/summary/{summary_id}")
+    assert downloads == expected
+    assert [d.metadata["summary_period_id"] for d in docs] == [e.rsplit("/", 1)[1] for e in expected]
+    assert len(api_calls(app, "/payslips/summary/metadata")) == 3
+
+
+def test_the_payroll_periods_id_is_not_a_payslip_period_id(client, korenschoof, this_month):
+    from connectors.loket import endpoints
+    from connectors.loket.errors import LoketNotFound
+
+    employment = korenschoof.employees[0].employment_id(korenschoof.id)
+    wrong = endpoints.path(endpoints.PAYSLIP_PDF, employment_id=employment,
+                           payroll_period_id=data.payroll_period_id(korenschoof, this_month.year, this_month.number))
+    with pytest.raises(LoketNotFound):
+        client.get_file(wrong, endpoints.MEDIA_PDF)
+
+
+def test_an_unreadable_payslip_period_list_is_reported_not_skipped(source, app, this_month, monkeypatch):
+    from connectors.loket.errors import LoketDataError
+    from sandbox.loket import api
+    from sandbox.loket.envelope import detail
+
+    index = next(i for i, route in enumerate(api.ROUTES) if route[1] is api.payslip_summary_metadata)
+    pattern, _handler, *rest = api.ROUTES[index]
+    unreadable = lambda call, employment_id: detail({"payrollPeriod": [{"key": 7, "value": "november"}]})  # noqa: E731
+    monkeypatch.setattr(api, "ROUTES", [*api.ROUTES[:index], (pattern, unreadable, *rest), *api.ROUTES[index + 1:]])
+    with pytest.raises(LoketDataError, match="none recognisable as"):
+        source.documents(*KORENSCHOOF, this_month, kinds={DocumentKind.PAYSLIP})
+
+
+def test_every_request_of_a_full_fetch_uses_only_declared_query_parameters(source, app, this_month):
+    from urllib.parse import parse_qs
+
+    from sandbox.loket.api import declared_parameters
+
+    source.documents(*KORENSCHOOF, this_month)
+    source.documents(*KORENSCHOOF, _previous(this_month))
+    assert app.state.requests
+    for call in app.state.requests:
+        path = call["path"].removeprefix("/api/v2")
+        sent = set(parse_qs(call["query"]))
+        assert sent <= declared_parameters("/api/v2" + path), (path, sent)
+
+
+def test_downloads_ask_for_their_file_type_and_employments_for_their_resource_version(source, app, this_month):
+    source.documents(*KORENSCHOOF, _previous(this_month))
+    accepts = {(call["path"].rsplit("/", 1)[-1] if "summary" not in call["path"] else "summary"): call["accept"]
+               for call in app.state.requests}
+    assert accepts["summary"] == "application/pdf"
+    assert accepts["report"] == "application/pdf"
+    assert accepts["message"] == "application/xml"
+    assert accepts["employments"] == "application/json;version=2019-12-16"
+    assert accepts["payrollperiods"] == "application/json;version=2018-01-01"

@@ -69,8 +69,8 @@ def test_filter_supports_nested_fields_and_or_and_like():
 def test_periods_run_to_the_current_month_and_only_past_ones_are_approved(client, korenschoof, today):
     periods = client.list_all(endpoints.path(endpoints.PAYROLL_PERIODS, administration_id=korenschoof.id))
     assert len(periods) == 24 and periods[0]["year"] == today.year - 1
-    approved = [p["id"] for p in periods if p["hasApprovedPayrollRun"]]
-    assert approved[-1] == today.year * 100 + today.month
+    approved = [p for p in periods if p["hasApprovedPayrollRun"]]
+    assert (approved[-1]["year"], approved[-1]["periodNumber"]) == (today.year, today.month)
     assert len(approved) == 12 + today.month
 
 
@@ -130,3 +130,14 @@ def test_faults_can_be_controlled_over_http():
     json.loads(b"".join(app(environ, lambda *a: None)))
     status, _ = _wsgi_get(app, ADMINS)
     assert status.startswith("500")
+
+
+def test_a_download_asked_for_as_json_is_refused(client, korenschoof, today):
+    from connectors.loket.errors import LoketRequestError
+
+    employment = korenschoof.employees[0].employment_id(korenschoof.id)
+    pdf = endpoints.path(endpoints.PAYSLIP_PDF, employment_id=employment,
+                         payroll_period_id=data.payslip_summary_id(employment, today.year, today.month))
+    with pytest.raises(LoketRequestError):
+        client.get_file(pdf, endpoints.MEDIA_JSON)
+    assert client.get_file(pdf, endpoints.MEDIA_PDF).content.startswith(b"%PDF")
