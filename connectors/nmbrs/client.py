@@ -6,7 +6,9 @@
 - Every call carries `AuthHeaderWithDomain` (Username = login e-mail, Token = API token,
   Domain = tenant key), FACTS.md (Nmbrs).
 - Faults become typed errors via `errors.parse_fault` (the one place that reads fault texts);
-  fault 1006 (a transient login failure) is retried a bounded number of times.
+  fault 1006 (a transient login failure) and any fault code Nmbrs does not document (or 9999, its
+  "unknown error") are tried a bounded number of times within the call; an unknown code that
+  persists is then permanent (errors.UnknownNmbrsError), never retried forever.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from connectors.nmbrs.errors import (
     NmbrsBadResponse,
     NmbrsError,
     NmbrsUnavailable,
+    UnknownNmbrsError,
     parse_fault,
 )
 from connectors.nmbrs.records import Company, Debtor, Run, WageTaxReturn
@@ -44,7 +47,7 @@ from connectors.nmbrs.records import Company, Debtor, Run, WageTaxReturn
 HEADER = "AuthHeaderWithDomain"
 WSDL_TIMEOUT = 30.0
 OPERATION_TIMEOUT = 120.0  # all payslips of a run come back as one (large) base64 PDF
-ATTEMPTS_ON_1006 = 3
+ATTEMPTS_ON_1006 = 3  # also the bound for unknown fault codes
 RETRY_DELAY = 1.0
 _ZEEP_FAILURES = (Fault, TransportError, requests.RequestException, XMLSyntaxError, XMLParseError,
                   etree.XMLSyntaxError, ZeepValidationError)
@@ -163,7 +166,7 @@ class NmbrsClient:
                     return getattr(parsed.proxy, operation)(**params, _soapheaders=[header])
             except _ZEEP_FAILURES as exc:
                 error = self._translate(exc, service, operation)
-            if isinstance(error, LoginTemporarilyFailed) and attempt < self.attempts_on_1006:
+            if isinstance(error, (LoginTemporarilyFailed, UnknownNmbrsError)) and attempt < self.attempts_on_1006:
                 self._sleep(self.retry_delay * attempt)
                 continue
             raise error

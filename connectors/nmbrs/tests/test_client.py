@@ -189,10 +189,25 @@ def test_malformed_xml_is_a_bad_response(client, nmbrs_app):
 
 
 def test_an_unknown_fault_keeps_the_vendor_text(client, nmbrs_app):
-    nmbrs_app.faults.add("soap_fault", vendor="nmbrs", operation="WageTax_GetList", message="9999: Unknown error")
+    nmbrs_app.faults.add("soap_fault", vendor="nmbrs", operation="WageTax_GetList", message="9999: Unknown error",
+                         times=0)
     with pytest.raises(UnknownNmbrsError) as info:
         client.wage_tax_returns(50001, 2025)
     assert info.value.code == 9999 and "9999: Unknown error" in info.value.message
+
+
+def test_an_unknown_code_is_tried_a_bounded_number_of_times_then_permanent(client, nmbrs_app):
+    nmbrs_app.faults.add("soap_fault", vendor="nmbrs", operation="WageTax_GetList", message="7777: New failure",
+                         times=0)
+    with pytest.raises(UnknownNmbrsError) as info:
+        client.wage_tax_returns(50001, 2025)
+    assert not info.value.transient
+    assert nmbrs_app.faults.calls["nmbrs:WageTax_GetList"] == client.attempts_on_1006 == 3
+
+
+def test_an_unknown_code_that_clears_up_on_retry_is_not_an_error(client, nmbrs_app):
+    nmbrs_app.faults.add("soap_fault", vendor="nmbrs", operation="WageTax_GetList", message="7777: Hiccup")
+    assert client.wage_tax_returns(50001, 2025)
 
 
 def test_a_dead_host_is_unavailable():

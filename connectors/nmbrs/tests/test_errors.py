@@ -3,6 +3,8 @@
 import pytest
 
 from connectors.nmbrs.errors import (
+    FAULT_CODES,
+    DocumentedNmbrsError,
     InvalidCredentials,
     LoginTemporarilyFailed,
     MissingApiRights,
@@ -23,7 +25,7 @@ ASMX = "Server was unable to process request. ---> "
     (ASMX + "1006: Login failed, please try again", LoginTemporarilyFailed, True),
     (ASMX + "2043: Invalid domain 'x'", UnknownTenant, False),
     (ASMX + "2046: Run not found", NotFound, False),
-    (ASMX + "9999: Unknown error", UnknownNmbrsError, True),
+    (ASMX + "9999: Unknown error", UnknownNmbrsError, False),
     ("System.Web.Services.Protocols.SoapException: Server was unable to process request. --->1001:Invalid", InvalidCredentials, False),
 ])
 def test_each_nmbrs_code_becomes_its_own_error(text, cls, transient):
@@ -98,3 +100,48 @@ def test_unknown_codes_keep_the_code_and_text_without_a_code_is_unknown():
     bare = parse_fault("Object reference not set to an instance of an object.", "WageTax_GetXML")
     assert isinstance(bare, UnknownNmbrsError) and bare.code is None
     assert "WageTax_GetXML" in bare.message
+
+
+# Every code the public Nmbrs SDK and help pages document (docs/vendors/nmbrs.md), and how we treat it.
+DOCUMENTED = {1000: False, 1001: False, 1002: False, 1003: False, 1004: False, 1006: True, 2001: False,
+              2002: False, 2003: False, 2004: False, 2006: False, 2009: False, 2011: False, 2012: False,
+              2013: False, 2014: False, 2015: False, 2016: False, 2017: False, 2018: False, 2019: True,
+              2020: True, 2021: False, 2022: False, 2028: False, 2029: False, 2030: False, 2032: False,
+              2033: False, 2034: False, 2035: False, 2036: False, 2037: False, 2038: False, 2039: False,
+              2040: False, 2041: False, 2042: False, 2043: False, 2044: False, 2045: False, 2046: False,
+              2047: False}
+
+
+@pytest.mark.parametrize(("code", "transient"), sorted(DOCUMENTED.items()))
+def test_every_documented_code_is_known_with_its_kind_and_a_dutch_explanation(code, transient):
+    error = parse_fault(f"{ASMX}{code}: Nmbrs text", "Run_GetList", "CompanyService")
+    assert not isinstance(error, UnknownNmbrsError)
+    assert error.code == code and error.vendor_code == code
+    assert error.transient is transient
+    assert error.user_message_nl and error.user_message_nl != UnknownNmbrsError.user_message_nl
+    assert f"{code}: Nmbrs text" in error.message
+
+
+def test_the_table_holds_exactly_the_documented_codes():
+    assert set(FAULT_CODES) == set(DOCUMENTED)
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    (1004, "geen geldig abonnement"), (2004, "geen rechten op dit bedrijf"), (2006, "periodetype"),
+    (2009, "geen rechten op deze debiteur"), (2013, "proefversie"), (2042, "meerdere Nmbrs-omgevingen")])
+def test_codes_a_sync_can_meet_explain_themselves_in_dutch(code, words):
+    error = parse_fault(f"{ASMX}{code}: x")
+    assert isinstance(error, DocumentedNmbrsError)
+    assert words in error.user_message_nl and not error.transient
+
+
+def test_a_1001_may_also_mean_a_wrong_tenant_key_so_the_dutch_text_names_all_three_fields():
+    error = parse_fault(ASMX + "1001: Invalid Authentication")
+    assert all(field in error.user_message_nl for field in ("Client ID", "Client Secret", "Tenant Key"))
+    assert "Tenant Key" in error.message
+
+
+@pytest.mark.parametrize("text", [ASMX + "7777: Something new", ASMX + "9999: Unknown error", "no code at all"])
+def test_an_unknown_code_is_permanent(text):
+    error = parse_fault(text)
+    assert isinstance(error, UnknownNmbrsError) and not error.transient
