@@ -7,18 +7,21 @@ zijn", fetched by a bulk action for many companies at once).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from connectors.documents import DocumentKind, Period, SourceDocument
-from connectors.nmbrs import mapping, operations
+from connectors.nmbrs import mapping, operations, wage_tax_statuses
 from connectors.nmbrs.client import NmbrsClient
 from connectors.nmbrs.errors import NmbrsError, NotFound
 from connectors.nmbrs.records import Run
 
 DEFAULT_WAGE_TAX_STATUS = "locked"  # seed 002: "standaard alle aangiftes met de status 'locked'"
 ALL_STATUSES = None
+
+log = logging.getLogger(__name__)
 
 
 def default_payment_date(period: Period) -> date:
@@ -85,7 +88,12 @@ class NmbrsSource:
         for wage_tax in self.client.wage_tax_returns(company_id, period.year):
             if wage_tax.period != period.number:
                 continue
-            if wanted is not None and not any(wage_tax.has_status(s) for s in wanted):
+            if wanted is not None and not any(wage_tax_statuses.taken(wage_tax.status, s) for s in wanted):
+                if wage_tax_statuses.unknown(wage_tax.status):
+                    # Not a text we know: say so, naming it, rather than skip it without a word.
+                    log.warning("Nmbrs wage tax return %s of company %s (%s) has status %r, which the portal does "
+                                "not know; it is not fetched. Add the text to connectors/nmbrs/wage_tax_statuses.py.",
+                                wage_tax.id, company_id, period.key, wage_tax.status)
                 continue
             xml = operations.fetch_wage_tax_xml(self.client, company_id, wage_tax.id)
             out.append(mapping.wage_tax_document(company_id, period, wage_tax, xml))

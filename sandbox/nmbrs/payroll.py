@@ -121,13 +121,18 @@ def pay_lines(company: Company, run: Run, adjustments: dict[int, Decimal]) -> li
     return lines
 
 
+# Status texts in Dutch, as the one public example is ("Verzonden", the REST API's wage tax return);
+# the other two words are our guesses (docs/vendors/nmbrs.md, connectors/nmbrs/wage_tax_statuses.py).
+PREPARING, LOCKED, SENT = "Aangemaakt", "Vergrendeld", "Verzonden"
+
+
 def wage_tax_status(year: int, month: int, today: date) -> str:
     age = (today.year - year) * 12 + today.month - month
     if age <= 0:
-        return "Initial"  # the current period: still being prepared
+        return PREPARING  # the current period: still being prepared
     if age == 1:
-        return "Locked"  # last period: locked, ready to send
-    return "Sent" if month % 3 == 0 else "Locked"
+        return LOCKED  # last period: locked, ready to send
+    return SENT if month % 3 == 0 else LOCKED
 
 
 def wage_tax_returns(company: Company, year: int, today: date, totals: dict[int, Decimal]) -> list[WageTaxReturn]:
@@ -139,7 +144,7 @@ def wage_tax_returns(company: Company, year: int, today: date, totals: dict[int,
     for month in range(1, last_month + 1):
         status = wage_tax_status(year, month, today)
         end_day = calendar.monthrange(year, month)[1]
-        sent_at = datetime(year, month, end_day, 9, 30) if status == "Sent" else UNSET_DATETIME
+        sent_at = datetime(year, month, end_day, 9, 30) if status == SENT else UNSET_DATETIME
         reference = f"{int(company.wage_tax_number[:9]) % 10**7:07d}{year % 100:02d}{month:02d}{company.id % 10**5:05d}"
         out.append(WageTaxReturn(
             wage_tax_id(company.id, year, month), company.id, 1, reference[:16],

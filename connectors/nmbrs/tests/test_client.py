@@ -52,9 +52,9 @@ def test_runs_of_a_year_reach_the_current_month(client, today):
 def test_wage_tax_returns_come_unfiltered_with_their_statuses(client, today):
     returns = client.wage_tax_returns(50001, today.year - 1)
     assert [w.period for w in returns] == list(range(1, 13))
-    assert {w.status for w in returns} >= {"Locked", "Sent"}
-    sent = next(w for w in returns if w.status == "Sent")
-    unsent = next(w for w in returns if w.status == "Locked")
+    assert {w.status for w in returns} >= {"Vergrendeld", "Verzonden"}
+    sent = next(w for w in returns if w.status == "Verzonden")
+    unsent = next(w for w in returns if w.status == "Vergrendeld")
     assert sent.sent_at is not None and unsent.sent_at is None  # .NET's 0001-01-01 means "not set"
 
 

@@ -108,7 +108,8 @@ def test_the_demo_data_has_locked_and_not_locked_returns_and_users_with_limited_
     state = create_app().state
     today = state.today()
     statuses = {w.status for w in state.wage_tax_returns(state.companies[0], today.year)}
-    assert "Locked" in statuses and statuses - {"Locked"}
+    assert "Vergrendeld" in statuses and statuses - {"Vergrendeld"}
+    assert statuses <= {"Aangemaakt", "Vergrendeld", "Verzonden"}, "Dutch texts, as the REST API's example"
     no_annual = state.user(data.NO_ANNUAL_RIGHTS_USERNAME, data.NO_ANNUAL_RIGHTS_TOKEN, data.DEMO_DOMAIN)
     assert not no_annual.may_call("SalaryDocuments_AnnualDocument_AnualStatement")
     assert no_annual.may_call("SalaryDocuments_GetAllPayslipsPDFByRunCompany_v2")

@@ -65,9 +65,9 @@ def test_sepa_pays_the_net_wages_on_the_period_end(source, today):
 def test_only_locked_wage_tax_returns_by_default(source, today, nmbrs_app):
     locked_month = month(today, back=1)  # last period is locked in the sandbox
     (wage_tax,) = source.documents(50002, locked_month, [DocumentKind.WAGE_TAX_RETURN])
-    assert wage_tax.metadata["status"] == "Locked"
+    assert wage_tax.metadata["status"] == "Vergrendeld"
     assert b"<LhNr>812345679L01</LhNr>" in wage_tax.content
-    assert source.documents(50002, month(today), [DocumentKind.WAGE_TAX_RETURN]) == []  # still "Initial"
+    assert source.documents(50002, month(today), [DocumentKind.WAGE_TAX_RETURN]) == []  # still "Aangemaakt"
     assert [c.operation for c in nmbrs_app.state.calls].count("WageTax_GetXML") == 1
 
 
@@ -75,9 +75,9 @@ def test_wage_tax_status_is_selectable_or_all(source, today):
     year_ago = [Period.month(today.year - 1, m) for m in range(1, 13)]
     sent = [d for p in year_ago for d in source.documents(50001, p, [DocumentKind.WAGE_TAX_RETURN],
                                                            wage_tax_status="sent")]
-    assert sent and {d.metadata["status"] for d in sent} == {"Sent"}
+    assert sent and {d.metadata["status"] for d in sent} == {"Verzonden"}
     every = source.documents(50001, month(today), [DocumentKind.WAGE_TAX_RETURN], wage_tax_status=None)
-    assert [d.metadata["status"] for d in every] == ["Initial"]
+    assert [d.metadata["status"] for d in every] == ["Aangemaakt"]
     both = source.documents(50001, year_ago[2], [DocumentKind.WAGE_TAX_RETURN], wage_tax_status=["locked", "sent"])
     assert len(both) == 1
 
@@ -115,3 +115,20 @@ def test_missing_rights_on_a_document_operation_stops_with_the_typed_error(make_
     with pytest.raises(MissingApiRights) as info:
         limited.documents(50001, month(today), [DocumentKind.PAYSLIP])
     assert info.value.operation == "Run_GetList"
+
+
+def test_the_default_filter_locked_also_takes_returns_already_sent(source, today):
+    year_ago = [Period.month(today.year - 1, m) for m in range(1, 13)]
+    taken = [d for p in year_ago for d in source.documents(50001, p, [DocumentKind.WAGE_TAX_RETURN])]
+    assert len(taken) == 12, "a sent return was locked first: 'locked' means ready, not 'locked and not sent'"
+    assert {d.metadata["status"] for d in taken} == {"Vergrendeld", "Verzonden"}
+
+
+def test_a_status_text_we_do_not_know_is_not_taken_and_is_named_in_the_log(source, today, nmbrs_app, monkeypatch,
+                                                                             caplog):
+    from sandbox.nmbrs import payroll
+
+    monkeypatch.setattr(payroll, "wage_tax_status", lambda year, month_, today_: "Klaargezet voor verzending")
+    with caplog.at_level("WARNING", logger="connectors.nmbrs.source"):
+        assert source.documents(50002, month(today, back=1), [DocumentKind.WAGE_TAX_RETURN]) == []
+    assert "'Klaargezet voor verzending'" in caplog.text and "does not know" in caplog.text

@@ -1,0 +1,24 @@
+"""Status texts -> stages, and which stage a filter takes (the one table, connectors/nmbrs/wage_tax_statuses.py)."""
+
+import pytest
+
+from connectors.nmbrs.wage_tax_statuses import taken, unknown
+
+
+@pytest.mark.parametrize(("status", "wanted", "expected"), [
+    ("Verzonden", "locked", True), ("Verzonden", "sent", True), ("Verzonden", "accepted", False),
+    ("Vergrendeld", "locked", True), ("Vergrendeld", "sent", False), ("Locked", "LOCKED", True),
+    ("Geaccepteerd", "sent", True), ("Aangemaakt", "locked", False), ("  verzonden ", "sent", True),
+    ("Sent_External", "sent", True),
+])
+def test_a_filter_takes_its_stage_and_later(status, wanted, expected):
+    assert taken(status, wanted) is expected
+
+
+def test_an_unknown_text_is_never_taken_by_a_stage_filter_and_is_flagged():
+    assert not taken("Klaargezet", "locked") and unknown("Klaargezet")
+    assert not unknown("Verzonden")
+
+
+def test_a_filter_that_is_no_stage_matches_the_text_literally():
+    assert taken("Klaargezet", "klaargezet") and not taken("Verzonden", "klaargezet")

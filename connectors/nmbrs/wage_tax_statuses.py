@@ -1,0 +1,48 @@
+"""Which wage tax returns a status filter takes: Nmbrs's status texts as stages, in one table.
+
+`WageTax_GetList` gives every return with a free-text `Status` and cannot filter (FACTS in
+docs/vendors/nmbrs.md). The only status text the public material shows is the Dutch "Verzonden"
+(the REST API's example for wage tax returns); the others below are our guesses, Dutch and English,
+until a real account shows its texts. A filter takes a return at that stage or later: a return that
+was locked stays final once it is sent or accepted (seed 002's default "locked" means "ready").
+A text not in the table is never taken and is reported by the caller (`unknown`), so a real
+account's own words show up on the first import instead of silently fetching nothing.
+"""
+
+from __future__ import annotations
+
+PREPARING, LOCKED, SENT, ACCEPTED = 0, 1, 2, 3
+
+STAGES: dict[str, int] = {
+    # still being prepared (guesses)
+    "initial": PREPARING, "aangemaakt": PREPARING, "concept": PREPARING, "open": PREPARING,
+    # locked, ready to send (guesses; seed 002 names the filter 'locked')
+    "locked": LOCKED, "vergrendeld": LOCKED, "gereed": LOCKED, "definitief": LOCKED,
+    # sent: "Verzonden" is the REST API's example; "sent externally" has its own SOAP operation
+    # (WageTax_SetSentExternal) whose status text is not public
+    "verzonden": SENT, "sent": SENT, "sent external": SENT, "sent as external": SENT, "extern verzonden": SENT,
+    # accepted by the tax authority (guesses)
+    "accepted": ACCEPTED, "geaccepteerd": ACCEPTED, "ontvangen": ACCEPTED,
+}
+
+# The portal's filter values (seed 002: fetch by status, default 'locked') -> the first stage taken.
+FILTERS: dict[str, int] = {"locked": LOCKED, "sent": SENT, "accepted": ACCEPTED}
+
+
+def stage(status: str) -> int | None:
+    """The stage of a status text, or None when the text is not in the table."""
+    return STAGES.get(" ".join((status or "").replace("_", " ").split()).lower())
+
+
+def taken(status: str, wanted: str) -> bool:
+    """Whether a return with `status` is taken by the filter `wanted` (a FILTERS key, or a status text
+    to match literally)."""
+    first = FILTERS.get(wanted.strip().lower())
+    if first is None:
+        return " ".join(status.split()).lower() == " ".join(wanted.split()).lower()
+    current = stage(status)
+    return current is not None and current >= first
+
+
+def unknown(status: str) -> bool:
+    return stage(status) is None
