@@ -242,7 +242,7 @@ def _message_for(code: int, vendor_text: str, operation: str) -> tuple[type[Nmbr
             f"The Nmbrs user lacks API rights for {operation or 'this call'}. In Nmbrs go to Settings > User "
             f"templates, select the template of this user, click the gears in the API column and, in "
             f'"Webservices Right Edit", {what}. {said}')
-    if code == 1003:
+    if code in (1003, 2004, 2009):
         return NoCompanyAccess, (
             f"The Nmbrs user has no access to this company or debtor. Grant access in Nmbrs or link "
             f"another company. {said}")
@@ -272,6 +272,8 @@ def parse_fault(fault_text: str, operation: str = "", service: str = "") -> Nmbr
     error.vendor_code = code  # what Nmbrs said; `code` is what we understood (a 1001 naming the domain -> 2043)
     if cls is UnknownNmbrsError:
         error.code = code
+    if cls is NoCompanyAccess and code != NoCompanyAccess.code:
+        error.code, error.user_message_nl = code, FAULT_CODES[code].dutch  # 2004/2009: their own words
     return error
 
 

@@ -21,9 +21,15 @@ class NmbrsFault(Exception):
         self.message = message
 
 
+# The public SDK's texts (docs/vendors/nmbrs.md): 2004/2009 "no rights to the company/debtor you use
+# the method for, make sure you have the correct ID"; 1003 "no rights for the debtor or company,
+# review access rights by tags/filters". So: an ID that is no company/debtor of the environment is
+# 2004/2009, one that exists but is hidden from the user is 1003.
 def _company(state: NmbrsState, user: data.ApiUser, company_id: int) -> data.Company:
     company = state.company(company_id)
-    if company is None or company not in state.visible_companies(user):
+    if company is None:
+        raise NmbrsFault(2004, f"Unauthorized access: company {company_id}")
+    if company not in state.visible_companies(user):
         raise NmbrsFault(1003, f"Authorization data: no access to company {company_id}")
     return company
 
@@ -50,6 +56,8 @@ def companies_list_all(state, user, params):
 
 def companies_by_debtor(state, user, params):
     debtor_id = params["DebtorId"]
+    if not any(d.id == debtor_id for d in state.debtors):
+        raise NmbrsFault(2009, f"Unauthorized access: debtor {debtor_id}")
     if not any(d.id == debtor_id for d in state.visible_debtors(user)):
         raise NmbrsFault(1003, f"Authorization data: no access to debtor {debtor_id}")
     return [_company_row(c) for c in state.visible_companies(user) if c.debtor_id == debtor_id]

@@ -131,7 +131,7 @@ def test_the_table_holds_exactly_the_documented_codes():
     (2009, "geen rechten op deze debiteur"), (2013, "proefversie"), (2042, "meerdere Nmbrs-omgevingen")])
 def test_codes_a_sync_can_meet_explain_themselves_in_dutch(code, words):
     error = parse_fault(f"{ASMX}{code}: x")
-    assert isinstance(error, DocumentedNmbrsError)
+    assert isinstance(error, DocumentedNmbrsError | NoCompanyAccess)
     assert words in error.user_message_nl and not error.transient
 
 
@@ -145,3 +145,13 @@ def test_a_1001_may_also_mean_a_wrong_tenant_key_so_the_dutch_text_names_all_thr
 def test_an_unknown_code_is_permanent(text):
     error = parse_fault(text)
     assert isinstance(error, UnknownNmbrsError) and not error.transient
+
+
+def test_the_sandbox_answers_an_unknown_company_or_debtor_with_2004_or_2009(client):
+    with pytest.raises(NoCompanyAccess) as company:
+        client.runs(99999, 2025)
+    with pytest.raises(NoCompanyAccess) as debtor:
+        client.companies(99999)
+    assert (company.value.vendor_code, debtor.value.vendor_code) == (2004, 2009)
+    assert "geen rechten op dit bedrijf" in company.value.user_message_nl
+    assert "geen rechten op deze debiteur" in debtor.value.user_message_nl
