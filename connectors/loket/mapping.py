@@ -147,7 +147,7 @@ def journal_document(admin: LoketAdministration, run: dict, results: list[dict],
 
 # A wage tax return is booked once it is accepted: before that its report (which prints the status)
 # still changes, and each change would be booked again as a new version. The status keys and names
-# are not in our reference files: this is the one place to adjust them to a real account.
+# are not in our reference files (docs/vendors/loket.md): this is the one place to adjust them to a real account.
 FINAL_TAX_RETURN_STATUS_KEYS = {4}
 FINAL_TAX_RETURN_STATUS_NAMES = {"geaccepteerd", "accepted"}
 
