@@ -3,8 +3,9 @@
 `WageTax_GetList` gives every return with a free-text `Status` and cannot filter (FACTS in
 docs/vendors/nmbrs.md). The only status text the public material shows is the Dutch "Verzonden"
 (the REST API's example for wage tax returns); the others below are our guesses, Dutch and English,
-until a real account shows its texts. A filter takes a return at that stage or later: a return that
-was locked stays final once it is sent or accepted (seed 002's default "locked" means "ready").
+until a real account shows its texts. A filter takes the returns whose status is that stage, in any
+of its spellings, and no other: the Nmbrs guide says only returns "with the status 'locked'" are
+fetched by default (docs/vendors/nmbrs.md), so a later stage is not taken on its own.
 A text not in the table is never taken and is reported by the caller (`unknown`), so a real
 account's own words show up on the first import instead of silently fetching nothing.
 """
@@ -25,7 +26,7 @@ STAGES: dict[str, int] = {
     "accepted": ACCEPTED, "geaccepteerd": ACCEPTED, "ontvangen": ACCEPTED,
 }
 
-# The portal's filter values (seed 002: fetch by status, default 'locked') -> the first stage taken.
+# The portal's filter values (fetch by status, default 'locked'; docs/vendors/nmbrs.md) -> the stage taken.
 FILTERS: dict[str, int] = {"locked": LOCKED, "sent": SENT, "accepted": ACCEPTED}
 
 
@@ -37,11 +38,10 @@ def stage(status: str) -> int | None:
 def taken(status: str, wanted: str) -> bool:
     """Whether a return with `status` is taken by the filter `wanted` (a FILTERS key, or a status text
     to match literally)."""
-    first = FILTERS.get(wanted.strip().lower())
-    if first is None:
+    wanted_stage = FILTERS.get(wanted.strip().lower())
+    if wanted_stage is None:
         return " ".join(status.split()).lower() == " ".join(wanted.split()).lower()
-    current = stage(status)
-    return current is not None and current >= first
+    return stage(status) == wanted_stage
 
 
 def unknown(status: str) -> bool:

@@ -6,12 +6,12 @@ from connectors.nmbrs.wage_tax_statuses import taken, unknown
 
 
 @pytest.mark.parametrize(("status", "wanted", "expected"), [
-    ("Verzonden", "locked", True), ("Verzonden", "sent", True), ("Verzonden", "accepted", False),
+    ("Verzonden", "locked", False), ("Verzonden", "sent", True), ("Verzonden", "accepted", False),
     ("Vergrendeld", "locked", True), ("Vergrendeld", "sent", False), ("Locked", "LOCKED", True),
-    ("Geaccepteerd", "sent", True), ("Aangemaakt", "locked", False), ("  verzonden ", "sent", True),
+    ("Geaccepteerd", "sent", False), ("Aangemaakt", "locked", False), ("  verzonden ", "sent", True),
     ("Sent_External", "sent", True),
 ])
-def test_a_filter_takes_its_stage_and_later(status, wanted, expected):
+def test_a_filter_takes_exactly_its_status_in_any_spelling(status, wanted, expected):
     assert taken(status, wanted) is expected
 
 
