@@ -78,9 +78,9 @@ def generated_employers(count: int, employees: int):
 
 def connect_loket(loket_server) -> None:
     """The portal's Loket connection, through the real OAuth flow against the sandbox."""
-    from connectors.loket.tests.conftest import log_in_at_loket
-    from portal.loket_access import oauth, redirect_uri, store_authorisation
+    from integrations.loket.access import oauth, redirect_uri, store_authorisation
     from portal.models import PortalSettings
+    from sandbox.loket.login import log_in_at_loket
 
     client = oauth()
     url, _state = client.authorization_url()

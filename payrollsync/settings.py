@@ -61,8 +61,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "portal",
-    "connectors.loket",
-    "connectors.nmbrs",
+    "integrations.loket",
+    "integrations.nmbrs",
 ]
 
 MIDDLEWARE = [

@@ -9,8 +9,8 @@ urlpatterns = [
     path("", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
-    path("loket/", include("connectors.loket.urls")),
-    path("nmbrs/", include("connectors.nmbrs.urls")),
+    path("loket/", include("integrations.loket.urls")),
+    path("nmbrs/", include("integrations.nmbrs.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -48,7 +48,7 @@ def _loket(effective):
 
     if effective.loket_connection is None or not effective.loket_connection.is_authorised:
         return [("Loket", False, "not authorised")]
-    from portal.loket_access import loket_client_for
+    from integrations.loket.access import loket_client_for
 
     administration = effective.administration
     try:

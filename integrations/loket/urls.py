@@ -1,6 +1,6 @@
 from django.urls import path
 
-from connectors.loket import views
+from integrations.loket import views
 
 app_name = "loket"
 

@@ -32,7 +32,8 @@ from connectors.loket.errors import (
     StateMismatch,
 )
 from connectors.loket.oauth import parse_callback
-from portal import auditing, loket_access, permissions
+from integrations.loket import access as loket_access
+from portal import auditing, permissions
 from portal.effective import effective_settings
 from portal.models import Administration, LoketConnection, PayrollSource, PortalSettings
 from portal.models.audit import AuditAction

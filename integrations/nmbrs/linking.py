@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from connectors.nmbrs.client import NmbrsClient, NmbrsCredentials
 from connectors.nmbrs.companies import match_companies
-from connectors.nmbrs.forms import mismatch_reason
+from integrations.nmbrs.forms import mismatch_reason
 from portal import auditing
 from portal.effective import EffectiveSettings
 from portal.vendors import nmbrs_base_url

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from connectors.nmbrs import views
+from integrations.nmbrs import views
 
 app_name = "nmbrs"
 

@@ -28,8 +28,8 @@ from connectors.nmbrs.client import NmbrsClient
 from connectors.nmbrs.client import NmbrsCredentials as ClientCredentials
 from connectors.nmbrs.companies import match_companies, normalize_number
 from connectors.nmbrs.errors import NmbrsError, NoCompanyAccess
-from connectors.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text, mismatch_reason
 from connectors.nmbrs.records import Company
+from integrations.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text, mismatch_reason
 from portal import auditing, permissions
 from portal.effective import effective_settings
 from portal.models import Administration, NmbrsCredentials, PayrollSource, PortalSettings

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from connectors.nmbrs.client import NmbrsClient
 from connectors.nmbrs.credentials import InvalidTenantKey, normalize_tenant_key, validate_credentials
 from connectors.nmbrs.errors import MissingApiRights, NmbrsError, NoCompanyAccess, UnknownTenant
-from connectors.nmbrs.forms import error_text
+from integrations.nmbrs.forms import error_text
 from portal.forms.secrets import SecretFieldsMixin
 from portal.models import (
     Administration,

@@ -167,8 +167,8 @@ def execute(run_id: int) -> None:
 
 def _link_by_number(effective) -> str:
     from connectors.nmbrs.errors import NmbrsError
+    from integrations.nmbrs.linking import link_by_number
     from portal.imports.sources import user_message
-    from portal.nmbrs_linking import link_by_number
 
     try:
         return link_by_number(effective)

@@ -95,7 +95,7 @@ def _fail(fetched: Fetched, exc, period: Period, kinds, source: str) -> None:
 def _loket(effective, plan):
     from connectors.loket.errors import LoketError
     from connectors.loket.fetchers import LoketSource
-    from portal.loket_access import loket_client_for
+    from integrations.loket.access import loket_client_for
 
     administration = effective.administration
     if DocumentKind.ANNUAL_DOCUMENT in plan:

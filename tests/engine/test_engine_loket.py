@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from connectors.documents import DocumentKind, Period
 from connectors.loket.errors import RIGHT_PAYROLL_OUTPUT
-from connectors.loket.tests.conftest import log_in_at_loket
 from portal.imports import runs
 from portal.models import (
     Administration,
@@ -19,6 +18,7 @@ from portal.models import (
     RunTrigger,
 )
 from sandbox.loket import create_app as create_loket
+from sandbox.loket.login import log_in_at_loket
 from sandbox.server import SandboxServer
 from sandbox.yuki import data as yuki_data
 from tests.engine.conftest import booked_in_yuki
@@ -46,8 +46,8 @@ def loket(settings):
 @pytest.fixture
 def korenschoof(transactional_db, yuki, loket, eager_celery):
     """The demo's Loket administration, with the portal's Loket connection authorised at the sandbox."""
+    from integrations.loket.access import oauth, redirect_uri, store_authorisation
     from portal.demo import seed_demo_data
-    from portal.loket_access import oauth, redirect_uri, store_authorisation
 
     seed_demo_data()
     client = oauth()

@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 from sandbox.yuki import data
-from tests.yuki_client import soap_requests
 from yuki_client import EntryLine, Journal, Service, UnbalancedJournalError, YukiFault
+from yuki_client.tests import soap_requests
 
 NOV30 = date(2026, 11, 30)
 

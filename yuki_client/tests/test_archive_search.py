@@ -7,7 +7,6 @@ from lxml import etree
 
 from sandbox.yuki import data, fault_texts, handlers
 from sandbox.yuki.state import AMSTERDAM
-from tests.yuki_client import soap_requests
 from yuki_client import (
     ALL_YEARS,
     AmbiguousWriteError,
@@ -18,6 +17,7 @@ from yuki_client import (
     YukiTransportError,
 )
 from yuki_client.results import read_documents
+from yuki_client.tests import soap_requests
 
 PDF = b"%PDF-1.7\n% loonstrook\n%%EOF\n"
 ADMINISTRATION = data.DEMO_ADMINISTRATION_ID

@@ -8,7 +8,7 @@ import zeep
 from lxml import etree
 
 from sandbox.yuki import data
-from tests.yuki_client import soap_requests
+from yuki_client.tests import soap_requests
 
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
 

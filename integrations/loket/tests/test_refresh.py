@@ -134,7 +134,7 @@ def test_a_code_exchange_without_a_refresh_token_is_still_refused():
 
 
 def test_the_portals_connection_keeps_its_refresh_token_when_loket_sends_none(portal_connection):
-    from portal.loket_access import ConnectionTokenProvider, loket_environment
+    from integrations.loket.access import ConnectionTokenProvider, loket_environment
     from portal.models import LoketConnection
 
     stored_refresh = portal_connection.refresh_token

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection as db
 from django.urls import reverse
 
-from connectors.loket.tests.conftest import (
+from integrations.loket.tests.conftest import (
     connect_through_portal,
     log_in_at_loket,
     nl,
@@ -13,7 +13,7 @@ from connectors.loket.tests.conftest import (
     portal_redirect_uri,
     start_connect,
 )
-from connectors.loket.views import SESSION_KEY
+from integrations.loket.views import SESSION_KEY
 from portal.models import AuditLogEntry, LoketConnection, Notice, PortalSettings
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus

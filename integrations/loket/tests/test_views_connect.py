@@ -5,8 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from connectors.loket.tests.conftest import nl, page_text, portal_redirect_uri, start_connect
-from connectors.loket.views import SESSION_KEY
+from integrations.loket.tests.conftest import nl, page_text, portal_redirect_uri, start_connect
+from integrations.loket.views import SESSION_KEY
 from sandbox.loket import data
 from tests.conftest import acme, acme_admin, bakkerij, users
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from connectors.loket.tests.conftest import connect_through_portal, nl, page_text
+from integrations.loket.tests.conftest import connect_through_portal, nl, page_text
 from portal.models import AuditLogEntry, LoketConnection, Notice, PortalSettings
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from connectors.loket.errors import RIGHT_EXPORT_JOURNAL_RUN, RIGHT_TAX_RETURNS
-from connectors.loket.tests.conftest import connect_through_portal, nl, page_text
+from integrations.loket.tests.conftest import connect_through_portal, nl, page_text
 from portal.models import Notice, PortalSettings
 from sandbox.loket import data
 from tests.conftest import acme, acme_admin, bakkerij, users

@@ -1,4 +1,4 @@
-"""portal.loket_access: stored tokens for the import engine, refreshed under a row lock, rotation-safe.
+"""integrations.loket.access: stored tokens for the import engine, refreshed under a row lock, rotation-safe.
 
 FACTS.md (Loket OAuth): refresh tokens are single-use. These tests run against the sandbox, whose
 refresh tokens really die after one use, so a lost or doubled refresh shows up as invalid_grant.
@@ -15,8 +15,8 @@ from django.utils import timezone
 from connectors.loket import endpoints
 from connectors.loket.errors import ConnectionBroken, InvalidGrant, LoketError
 from connectors.loket.oauth import LoketOAuth
-from connectors.loket.tests.conftest import connect_through_portal, nl
-from portal import loket_access
+from integrations.loket import access as loket_access
+from integrations.loket.tests.conftest import connect_through_portal, nl
 from portal.effective import effective_settings
 from portal.models import LoketConnection, Notice
 from portal.models.connections import ConnectionStatus
