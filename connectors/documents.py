@@ -1,7 +1,7 @@
-"""The one document type both payroll sources deliver to the import engine.
+"""The one document type every payroll source delivers to the import engine.
 
-Loket and Nmbrs differ in everything but this: the engine records, books and reports
-`SourceDocument`s and never looks at where they came from beyond `source`.
+Sources differ in everything but this: the engine records, books and reports `SourceDocument`s and
+never looks at where they came from beyond `source` (the key the source is registered under).
 """
 
 from __future__ import annotations
@@ -15,11 +15,6 @@ from decimal import Decimal
 from enum import StrEnum
 
 CENT = Decimal("0.01")
-
-
-class Source(StrEnum):
-    LOKET = "loket"
-    NMBRS = "nmbrs"
 
 
 class DocumentKind(StrEnum):
@@ -119,7 +114,7 @@ class SourceDocument:
     the source corrects the document.
     """
 
-    source: Source
+    source: str  # the source's registry key, e.g. the folder name under integrations/
     kind: DocumentKind
     source_id: str
     period: Period

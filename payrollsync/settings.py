@@ -6,6 +6,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal.sources.registry import source_apps
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -61,8 +63,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "portal",
-    "integrations.loket",
-    "integrations.nmbrs",
+    *source_apps(),  # each payroll source's folder (integrations/<source>/): its templates and pages
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,12 @@ PRODUCTION = LoketEnvironment("production", "https://oauth.loket.nl", "https://a
 ACCEPTANCE = LoketEnvironment("acceptance", "https://oauth.loket-acc.nl", "https://api.loket-acc.nl/v2")
 
 
+# The OAuth client our sandbox knows (public, fake): the portal uses it in sandbox mode when no
+# LOKET_CLIENT_ID is set, and the sandbox (sandbox/loket/data.py) accepts it.
+SANDBOX_CLIENT_ID = "payrollsync-sandbox"
+SANDBOX_CLIENT_SECRET = "payrollsync-sandbox-secret"
+
+
 def sandbox(prefix: str) -> LoketEnvironment:
     """Our sandbox mounted at `prefix` (e.g. 'http://127.0.0.1:8000/sandbox/loket')."""
     prefix = prefix.rstrip("/")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from connectors.errors import SourceError
+
 # The rights the dedicated Loket user needs (seed 000, step 1), as Loket names them in its UI.
 RIGHT_EMPLOYMENTS = "Raadplegen dienstverbanden"
 RIGHT_JOURNALISE = "940 journaliseren"
@@ -64,7 +66,7 @@ def messages_from_body(body) -> tuple[LoketMessage, ...]:
     return tuple(LoketMessage.from_json(item) for item in items if isinstance(item, dict))
 
 
-class LoketError(Exception):
+class LoketError(SourceError):
     """Base of every Loket connector error.
 
     `message` is English and detailed (logs, the English UI); `user_message_nl` is what the Dutch
@@ -77,13 +79,9 @@ class LoketError(Exception):
     def __init__(self, message: str, *, status: int | None = None, path: str = "",
                  messages: tuple[LoketMessage, ...] = ()):
         super().__init__(message)
-        self.message = message
         self.status = status
         self.path = path
         self.messages = messages
-
-    def __str__(self) -> str:
-        return self.message
 
 
 # --- REST API -------------------------------------------------------------------------------------

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 
+from connectors.errors import SourceError
+
 ANNUAL_DOCUMENT_RIGHTS_PREFIX = "SalaryDocuments_AnnualDocument"
 _FAULT = re.compile(r"--->\s*(?P<code>\d{3,5})\s*:\s*(?P<message>.*)", re.DOTALL)
 _MENTIONS_DOMAIN = re.compile(r"\bdomain\b|\bdomein\b|\btenant\b", re.IGNORECASE)
 
 
-class NmbrsError(Exception):
+class NmbrsError(SourceError):
     """Base of every Nmbrs failure. `transient` errors may succeed when retried later."""
 
     code: int | None = None
@@ -27,12 +29,8 @@ class NmbrsError(Exception):
 
     def __init__(self, message: str, *, fault_text: str = "", operation: str = ""):
         super().__init__(message)
-        self.message = message
         self.fault_text = fault_text
         self.operation = operation
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class InvalidCredentials(NmbrsError):

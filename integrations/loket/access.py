@@ -22,16 +22,37 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from connectors.loket.client import LoketClient
+from connectors.loket.environments import (
+    SANDBOX_CLIENT_ID,
+    SANDBOX_CLIENT_SECRET,
+    LoketEnvironment,
+    environment,
+)
 from connectors.loket.errors import ConnectionBroken
 from connectors.loket.oauth import LoketOAuth, TokenSet
 from connectors.loket.tokens import refresh_rotating
 from portal import notifications
 from portal.models import Administration, LoketConnection, PortalSettings
 from portal.models.connections import ConnectionStatus
-from portal.vendors import loket_client_credentials, loket_environment
+from portal.vendors import sandbox_url
 
 # Refresh an access token this many seconds before Loket says it expires (a call takes time).
 LEEWAY_SECONDS = 60
+
+
+def loket_environment() -> LoketEnvironment:
+    """LOKET_ENVIRONMENT: production, acceptance, or sandbox (ours, at LOKET_SANDBOX_URL or mounted)."""
+    name = settings.LOKET_ENVIRONMENT
+    if name == "sandbox":
+        return environment("sandbox", sandbox_prefix=settings.LOKET_SANDBOX_URL or sandbox_url("loket"))
+    return environment(name)
+
+
+def loket_client_credentials() -> tuple[str, str]:
+    """The portal's Loket API client; in sandbox mode the sandbox's own client when none is set."""
+    if settings.LOKET_CLIENT_ID or settings.LOKET_ENVIRONMENT != "sandbox":
+        return settings.LOKET_CLIENT_ID, settings.LOKET_CLIENT_SECRET
+    return SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET
 
 
 def redirect_uri() -> str:

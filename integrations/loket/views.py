@@ -8,16 +8,13 @@ administration) wait in the user's session until Loket sends the user back to `c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
-from django.template.backends.django import DjangoTemplates
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
@@ -31,14 +28,14 @@ from connectors.loket.errors import (
     OAuthTransientError,
     StateMismatch,
 )
+from connectors.loket.mapping import SOURCE
 from connectors.loket.oauth import parse_callback
 from integrations.loket import access as loket_access
 from portal import auditing, permissions
 from portal.effective import effective_settings
-from portal.models import Administration, LoketConnection, PayrollSource, PortalSettings
+from portal.models import Administration, LoketConnection, PortalSettings
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
-from portal.vendors import loket_client_credentials
 from portal.views.access import administration_for, portal_view
 
 SESSION_KEY = "loket_oauth"
@@ -110,14 +107,14 @@ def _fallback_url(request) -> str:
 def connect(request):
     target = _target(request, request.POST.get("administration"))
     administration = target.administration
-    if administration is not None and administration.source != PayrollSource.LOKET:
+    if administration is not None and administration.source != SOURCE:
         messages.error(request, _("%(name)s does not use Loket as its payroll source.") % {"name": administration.name})
         return redirect(target.url)
     if administration is not None and administration.use_portal_loket_access:
         messages.error(request, _("%(name)s uses the portal's Loket access. Switch off \"use the portal's Loket "
                                   "access\" to connect it to another Loket account.") % {"name": administration.name})
         return redirect(target.url)
-    client_id, client_secret = loket_client_credentials()
+    client_id, client_secret = loket_access.loket_client_credentials()
     if not client_id or not client_secret:
         messages.error(request, _("The portal has no Loket client ID and secret yet. Set LOKET_CLIENT_ID and "
                                   "LOKET_CLIENT_SECRET and register the redirect URL at Loket."))
@@ -213,7 +210,7 @@ def test_connection(request):
         except ValueError:
             raise Http404 from None
         administration = administration_for(request.user, pk, edit=False)
-        if administration.source != PayrollSource.LOKET:
+        if administration.source != SOURCE:
             raise Http404
         effective = effective_settings(administration)
         connection, origin = effective.loket_connection, str(effective.loket_connection_origin)
@@ -239,7 +236,7 @@ def test_connection(request):
                    "missing_right": check.missing_right} for check in results]
         connection.refresh_from_db()  # a rejected refresh token marks it broken meanwhile
     failed = [check for check in checks if not check["ok"]]
-    return _render(request, "loket/test_connection.html", {
+    return render(request, "loket/test_connection.html", {
         "administration": administration,
         "connection": connection,
         "origin": origin,
@@ -249,21 +246,3 @@ def test_connection(request):
         "back_url": back_url,
         "can_test": testable and connection.status == ConnectionStatus.AUTHORISED,
     })
-
-
-# --- templates -------------------------------------------------------------------------------------
-
-@cache
-def _engine() -> DjangoTemplates:
-    """The project's template engine plus this folder's templates/ (connectors.loket is not an app)."""
-    base = settings.TEMPLATES[0]
-    return DjangoTemplates({
-        "NAME": "loket",
-        "DIRS": [Path(__file__).resolve().parent / "templates", *base.get("DIRS", [])],
-        "APP_DIRS": base.get("APP_DIRS", False),
-        "OPTIONS": dict(base.get("OPTIONS", {})),
-    })
-
-
-def _render(request, template_name: str, context: dict) -> HttpResponse:
-    return HttpResponse(_engine().get_template(template_name).render(context, request))

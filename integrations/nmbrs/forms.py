@@ -8,17 +8,15 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from portal.sources.messages import user_message
 
 
 def error_text(error) -> str:
     """Nmbrs errors carry an English `message` and a Dutch `user_message_nl` (connectors.nmbrs.errors):
     the one for the language the user sees the portal in (Dutch by default)."""
-    if (translation.get_language() or settings.LANGUAGE_CODE).lower().startswith("nl"):
-        return error.user_message_nl
-    return getattr(error, "message", "") or str(error)
+    return user_message(error)
 
 
 # The reasons connectors.nmbrs.companies.match_companies gives (English, with the numbers in them).

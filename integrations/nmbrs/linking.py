@@ -9,21 +9,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from connectors.nmbrs.client import NmbrsClient, NmbrsCredentials
 from connectors.nmbrs.companies import match_companies
+from integrations.nmbrs.access import nmbrs_client_for
 from integrations.nmbrs.forms import mismatch_reason
 from portal import auditing
 from portal.effective import EffectiveSettings
-from portal.vendors import nmbrs_base_url
 
 
 def link_by_number(effective: EffectiveSettings) -> str:
     """'' when the administration is linked to the company with its number; else why not, in words.
     Raises the connector's NmbrsError when Nmbrs cannot be asked."""
     administration, credentials = effective.administration, effective.nmbrs_credentials
-    client = NmbrsClient(NmbrsCredentials(credentials.login_email, credentials.api_token, credentials.tenant_key),
-                         nmbrs_base_url())
-    result = match_companies(client.companies(), {administration.pk: administration.loket_client_number})
+    result = match_companies(nmbrs_client_for(credentials).companies(), {administration.pk: administration.loket_client_number})
     if not result.matches:
         reason = mismatch_reason(result.mismatches[0].reason) if result.mismatches else ""
         return _("No Nmbrs company matches the Relatiecode %(number)s of %(name)s: %(reason)s. Correct the "

@@ -12,60 +12,36 @@ Viewing needs `can_view_domain`, linking `can_edit_domain` (portal.views.access)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
-from django.apps import apps
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.backends.django import DjangoTemplates
 from django.utils.translation import gettext as _
 
-from connectors.nmbrs.client import NmbrsClient
-from connectors.nmbrs.client import NmbrsCredentials as ClientCredentials
 from connectors.nmbrs.companies import match_companies, normalize_number
 from connectors.nmbrs.errors import NmbrsError, NoCompanyAccess
+from connectors.nmbrs.mapping import SOURCE
 from connectors.nmbrs.records import Company
+from integrations.nmbrs.access import nmbrs_client_for
 from integrations.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text, mismatch_reason
 from portal import auditing, permissions
 from portal.effective import effective_settings
-from portal.models import Administration, NmbrsCredentials, PayrollSource, PortalSettings
-from portal.vendors import nmbrs_base_url
+from portal.models import Administration, NmbrsCredentials, PortalSettings
 from portal.views.access import administration_for, domain_for, portal_view
 
 # Listing companies happens while a person waits for the page.
 LIST_TIMEOUT = 30.0
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-
-
-@cache
-def _connector_templates() -> DjangoTemplates:
-    """The portal's template engine with this connector's templates/ added, for as long as
-    connectors.nmbrs is not an installed app (whose templates/ Django would then find by itself)."""
-    config = next(t for t in settings.TEMPLATES if t["BACKEND"].endswith("DjangoTemplates"))
-    return DjangoTemplates({"NAME": "nmbrs", "DIRS": [TEMPLATES_DIR, *config.get("DIRS", [])],
-                            "APP_DIRS": config.get("APP_DIRS", False), "OPTIONS": dict(config.get("OPTIONS", {}))})
-
-
-def _render(request, template_name: str, context: dict) -> HttpResponse:
-    if apps.is_installed("connectors.nmbrs"):
-        return render(request, template_name, context)
-    return HttpResponse(_connector_templates().get_template(template_name).render(context, request))
 
 
 def list_companies(credentials: NmbrsCredentials) -> list[Company]:
     """One CompanyService.List_GetAll call with the stored credentials. Raises the typed NmbrsError."""
-    client = NmbrsClient(ClientCredentials(credentials.login_email, credentials.api_token, credentials.tenant_key),
-                         nmbrs_base_url(), timeout=LIST_TIMEOUT)
-    return sorted(client.companies(), key=lambda c: (c.number, c.name))
+    return sorted(nmbrs_client_for(credentials, timeout=LIST_TIMEOUT).companies(), key=lambda c: (c.number, c.name))
 
 
 def _nmbrs_administration(user, pk: int, *, edit: bool) -> Administration:
     administration = administration_for(user, pk, edit=edit)
-    if administration.source != PayrollSource.NMBRS:
+    if administration.source != SOURCE:
         raise Http404("This administration does not get its payroll documents from Nmbrs.")
     return administration
 
@@ -119,7 +95,7 @@ def companies(request, pk):
     rows = [{"company": c, "linked": c.id == administration.nmbrs_company_id,
              "number_matches": bool(relatiecode) and normalize_number(c.number) == relatiecode} for c in listed]
     linked_is_visible = any(row["linked"] for row in rows)
-    return _render(request, "nmbrs/companies.html", {
+    return render(request, "nmbrs/companies.html", {
         "administration": administration,
         "domain": administration.domain,
         "effective": effective,
@@ -163,7 +139,7 @@ class _Group:
 def _match_domain(domain) -> list[_Group]:
     portal = PortalSettings.load()
     groups: dict[int | None, _Group] = {}
-    for administration in domain.administrations.filter(source=PayrollSource.NMBRS).order_by("name"):
+    for administration in domain.administrations.filter(source=SOURCE).order_by("name"):
         credentials = effective_settings(administration, portal).nmbrs_credentials
         key = credentials.pk if credentials is not None else None
         groups.setdefault(key, _Group(credentials)).rows.append(_Row(administration))
@@ -209,7 +185,7 @@ def link_by_number(request, pk):
                         linked.append(row.administration.name)
         messages.success(request, _("Linked by number: %(names)s.") % {"names": ", ".join(linked)})
         return redirect("nmbrs:link-by-number", pk=domain.pk)
-    return _render(request, "nmbrs/link_by_number.html", {
+    return render(request, "nmbrs/link_by_number.html", {
         "domain": domain,
         "groups": groups,
         "matches": sum(1 for row in rows if row.company is not None),

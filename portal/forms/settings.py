@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from connectors.nmbrs.client import NmbrsClient
 from connectors.nmbrs.credentials import InvalidTenantKey, normalize_tenant_key, validate_credentials
 from connectors.nmbrs.errors import MissingApiRights, NmbrsError, NoCompanyAccess, UnknownTenant
+from connectors.nmbrs.mapping import SOURCE as NMBRS
+from integrations.nmbrs.access import nmbrs_base_url
 from integrations.nmbrs.forms import error_text
 from portal.forms.secrets import SecretFieldsMixin
 from portal.models import (
@@ -13,12 +15,10 @@ from portal.models import (
     Domain,
     ImportSettings,
     NmbrsCredentials,
-    PayrollSource,
     PortalSettings,
 )
 from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number
-from portal.vendors import nmbrs_base_url
 
 
 class ImportSettingsForm(forms.ModelForm):
@@ -151,7 +151,7 @@ class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):
 
     def _linked_administrations(self) -> list[Administration]:
         """Nmbrs administrations linked to a company that use (or are about to use) these credentials."""
-        linked = Administration.objects.filter(source=PayrollSource.NMBRS, nmbrs_company_id__isnull=False)
+        linked = Administration.objects.filter(source=NMBRS, nmbrs_company_id__isnull=False)
         if self.instance.pk is None:
             wanted = self.administration
             return [wanted] if wanted is not None and wanted.nmbrs_company_id else []

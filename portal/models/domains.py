@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.fields import EncryptedTextField
+from portal.sources import registry
 
 WAGE_TAX_NUMBER_RE = re.compile(r"^\d{9}L\d{2}$")
 
@@ -21,11 +22,6 @@ def validate_wage_tax_number(value: str) -> None:
               "for example 123456789L01."),
             code="wage_tax_number",
         )
-
-
-class PayrollSource(models.TextChoices):
-    LOKET = "loket", "Loket.nl"
-    NMBRS = "nmbrs", "Nmbrs"
 
 
 class Domain(models.Model):
@@ -52,8 +48,9 @@ class Administration(models.Model):
     name = models.CharField(_("name"), max_length=200)
     yuki_administration_id = models.CharField(_("Yuki administration ID"), max_length=64)
     yuki_access_key = EncryptedTextField(_("Yuki access key (API key)"))
-    source = models.CharField(_("payroll source"), max_length=10, choices=PayrollSource.choices,
-                              default=PayrollSource.LOKET)
+    # The registry's keys (portal/sources/registry.py): a new source needs no migration.
+    source = models.CharField(_("payroll source"), max_length=10, choices=registry.source_choices,
+                              default="loket")
 
     # Seed 000 step 4: Loket's client number is stored in Yuki's field "Relatiecode". For Nmbrs the same
     # relation code is the number a company is linked by (seed 002, "nummer moet overeenkomen").
@@ -96,11 +93,6 @@ class Administration(models.Model):
         super().clean()
         self.wage_tax_number = normalize_wage_tax_number(self.wage_tax_number)
         validate_wage_tax_number(self.wage_tax_number)
-        if self.source == PayrollSource.LOKET:
-            missing = {}
-            if not self.loket_client_number:
-                missing["loket_client_number"] = _("Loket needs the client number to find this employer.")
-            if not self.wage_tax_number:
-                missing["wage_tax_number"] = _("Loket needs the wage tax number to find this employer.")
-            if missing:
+        if self.source in registry.SOURCES:
+            if missing := registry.get(self.source).validate_administration(self):
                 raise ValidationError(missing)

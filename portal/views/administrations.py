@@ -3,6 +3,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from connectors.nmbrs.mapping import SOURCE as NMBRS
 from portal import auditing, permissions
 from portal.effective import effective_settings
 from portal.forms.settings import AdministrationForm, ImportSettingsForm, NmbrsCredentialsForm
@@ -11,7 +12,6 @@ from portal.models import (
     EntryState,
     ImportSettings,
     NmbrsCredentials,
-    PayrollSource,
     PortalSettings,
 )
 from portal.status import connection_state
@@ -70,7 +70,7 @@ def _edit(request, administration: Administration):
 
     if data is not None and form.is_valid():
         wants_own_import = not form.cleaned_data["use_portal_import_settings"]
-        wants_own_nmbrs = (form.cleaned_data["source"] == PayrollSource.NMBRS
+        wants_own_nmbrs = (form.cleaned_data["source"] == NMBRS
                            and not form.cleaned_data["use_portal_nmbrs_credentials"])
         sub_forms_ok = (not wants_own_import or import_form.is_valid()) and \
                        (not wants_own_nmbrs or nmbrs_form.is_valid())

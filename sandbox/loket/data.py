@@ -12,10 +12,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from connectors.loket import environments
+
 DEMO_USERNAME = "koppeling@demo-accountants.nl"
 DEMO_PASSWORD = "Loket-Demo-2026"
-CLIENT_ID = "payrollsync-sandbox"
-CLIENT_SECRET = "payrollsync-sandbox-secret"
+CLIENT_ID, CLIENT_SECRET = environments.SANDBOX_CLIENT_ID, environments.SANDBOX_CLIENT_SECRET
 
 # The rights seed 000 requires of the dedicated Loket user.
 RIGHT_EMPLOYMENTS = "Raadplegen dienstverbanden"

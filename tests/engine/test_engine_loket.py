@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from connectors.documents import DocumentKind, Period
 from connectors.loket.errors import RIGHT_PAYROLL_OUTPUT
+from portal import tasks
 from portal.imports import runs
 from portal.models import (
     Administration,
@@ -61,7 +62,7 @@ def korenschoof(transactional_db, yuki, loket, eager_celery):
 
 def import_now(administration):
     run = runs.create_run(administration, trigger=RunTrigger.MANUAL, plan=PLAN)
-    runs.enqueue(run)
+    tasks.enqueue(run)
     run.refresh_from_db()
     return run
 

@@ -13,6 +13,7 @@ from sandbox.loket.login import log_in_at_loket
 # The connector's sandbox fixtures, shared with its own tests (this folder does not see that conftest).
 _shared_server = _connector._shared_server
 app = _connector.app
+client = _connector.client  # the Loket API client, as in the connector's tests (Django's is `web` here)
 env = _connector.env
 korenschoof = _connector.korenschoof
 oauth = _connector.oauth
