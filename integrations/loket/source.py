@@ -19,7 +19,7 @@ from connectors.loket.checks import check_connection
 from connectors.loket.errors import LoketError
 from connectors.loket.fetchers import LoketSource
 from connectors.loket.mapping import SOURCE
-from integrations.loket.access import loket_client_for
+from integrations.loket.access import loket_client_for, redirect_uri
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import at_local, local_zone, nightly_time
 from portal.sources.base import CheckLine, Slot, SourceUnavailable
@@ -69,6 +69,7 @@ class LoketPayrollSource:
     name = "Loket"
     document_kinds = (DocumentKind.PAYSLIP, DocumentKind.JOURNAL, DocumentKind.WAGE_TAX_RETURN)
     on_request_kinds = ()
+    administration_fields_template = "loket/_administration_fields.html"
     administration_template = "loket/_administration.html"
     portal_settings_template = "loket/_portal_settings.html"
     domain_actions_template = ""
@@ -134,3 +135,15 @@ class LoketPayrollSource:
             raise SourceUnavailable(_("Loket: %(message)s") % {"message": user_message(exc)},
                                     transient=exc.transient) from exc
         return LoketSession(client, employer)
+
+    # --- the portal settings page: the portal's connection --------------------------------------------
+
+    def portal_settings_context(self, portal) -> dict:
+        return {"loket": portal.loket_connection, "loket_redirect_url": redirect_uri(),
+                "loket_environment": settings.LOKET_ENVIRONMENT}
+
+    def portal_settings_form(self, portal, data):
+        return None  # connected through Loket's login (views.connect), not a form
+
+    def save_portal_settings(self, user, portal, form) -> str:
+        raise NotImplementedError("Loket has no settings form")

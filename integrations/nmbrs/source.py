@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +21,9 @@ from connectors.nmbrs.mapping import SOURCE
 from connectors.nmbrs.source import NmbrsSource
 from integrations.nmbrs.access import nmbrs_base_url, nmbrs_client_for
 from integrations.nmbrs.linking import link_by_number
+from portal import auditing
+from portal.forms.settings import NmbrsCredentialsForm
+from portal.models import NmbrsCredentials
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import local_zone
 from portal.sources.base import CheckLine, Fetched, Slot, SourceUnavailable
@@ -63,8 +67,9 @@ class NmbrsPayrollSource:
     name = "Nmbrs"
     document_kinds = (DocumentKind.PAYSLIP, DocumentKind.JOURNAL, DocumentKind.WAGE_TAX_RETURN, DocumentKind.SEPA)
     on_request_kinds = (DocumentKind.ANNUAL_DOCUMENT,)
+    administration_fields_template = "nmbrs/_administration_fields.html"
     administration_template = ""
-    portal_settings_template = ""
+    portal_settings_template = "nmbrs/_portal_settings.html"
     domain_actions_template = "nmbrs/_domain_actions.html"
     administration_relations = ("own_nmbrs_credentials",)
     urls = "integrations.nmbrs.urls"
@@ -127,3 +132,23 @@ class NmbrsPayrollSource:
         status = effective.import_settings.wage_tax_return_status
         return NmbrsSession(NmbrsSource(nmbrs_client_for(credentials)), effective.administration.nmbrs_company_id,
                             None if status == "any" else status)
+
+    # --- the portal settings page: the default credentials -------------------------------------------
+
+    def portal_settings_context(self, portal) -> dict:
+        return {}
+
+    def portal_settings_form(self, portal, data) -> NmbrsCredentialsForm:
+        credentials = portal.nmbrs_credentials or NmbrsCredentials()
+        form = NmbrsCredentialsForm(data, instance=credentials, prefix="nmbrs")
+        # Before validation: a ModelForm's is_valid() already writes the input onto the instance.
+        form.before = auditing.snapshot(credentials) if credentials.pk else None
+        return form
+
+    def save_portal_settings(self, user, portal, form) -> str:
+        with transaction.atomic():
+            auditing.save_audited(user, form.instance, form.before, label=_("Portal Nmbrs credentials"))
+            if portal.nmbrs_credentials_id != form.instance.pk:
+                portal.nmbrs_credentials = form.instance
+                portal.save(update_fields=["nmbrs_credentials", "updated_at"])
+        return _("The portal's Nmbrs credentials are saved.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 from connectors.documents import DocumentKind, Period, SourceDocument
 from connectors.errors import SourceError
@@ -79,6 +79,7 @@ class PayrollSource(Protocol):
     # Kinds only fetched when a person asks for them (a bulk action), never by the schedule.
     on_request_kinds: tuple[DocumentKind, ...]
     # Optional screens (templates found through the source's app): '' when there is none.
+    administration_fields_template: str  # rows in the administration page's summary (<dt>/<dd>)
     administration_template: str  # a card on the administration page
     portal_settings_template: str  # a card on the portal settings page
     domain_actions_template: str  # buttons on a domain's page, shown when it has such administrations
@@ -106,3 +107,13 @@ class PayrollSource(Protocol):
 
     def open(self, effective: EffectiveSettings, plan: Plan) -> FetchSession:
         """A session to fetch the plan with. Raises SourceUnavailable when the source cannot be used."""
+
+    # The portal settings page (only asked when portal_settings_template is set).
+    def portal_settings_context(self, portal) -> dict:
+        """Variables its card reads (named after the source, they share the page's context)."""
+
+    def portal_settings_form(self, portal, data) -> Any:
+        """Its settings form, bound to `data` when its card was submitted (section=<key>); or None."""
+
+    def save_portal_settings(self, user, portal, form) -> str:
+        """Save a valid form (audited); the message to show."""

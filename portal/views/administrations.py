@@ -14,6 +14,7 @@ from portal.models import (
     NmbrsCredentials,
     PortalSettings,
 )
+from portal.sources import source_of
 from portal.status import connection_state
 from portal.views.access import administration_for, domain_for, portal_view
 
@@ -28,6 +29,7 @@ def administration_detail(request, pk):
         "administration": administration,
         "effective": effective,
         "connection": connection_state(effective),
+        "payroll_source": source_of(administration),
         "can_edit": permissions.can_edit_domain(request.user, administration.domain),
         "import_form": ImportForm(),
         "recent_runs": administration.runs.all()[:10],
