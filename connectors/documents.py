@@ -27,7 +27,7 @@ class DocumentKind(StrEnum):
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """A payroll period. Monthly for almost everyone; Loket also knows 4-weekly periods (number 1-13)."""
+    """A payroll period. Monthly for almost everyone; some sources also know 4-weekly periods (number 1-13)."""
 
     year: int
     number: int

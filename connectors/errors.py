@@ -1,7 +1,7 @@
 """One error base for every payroll source (as healthchecks' TransportError).
 
 Each vendor keeps its own subclasses and its own table from status codes or fault codes to them
-(connectors/loket/errors.py, connectors/nmbrs/errors.py); the import engine only needs what is here:
+(connectors/<source>/errors.py); the import engine only needs what is here:
 `message` (English, detailed: logs and the English screens), `user_message_nl` (what the Dutch portal
 shows a bookkeeper: what happened and what to do) and whether trying again later can help.
 """

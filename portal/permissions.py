@@ -19,7 +19,7 @@ def is_portal_administrator(user) -> bool:
 
 
 def can_manage_portal_settings(user) -> bool:
-    """Portaalbeheerder and Portaal backoffice: portal settings and the portal's Loket connection."""
+    """Portaalbeheerder and Portaal backoffice: portal settings and the payroll sources' portal-wide connections."""
     return portal_role(user) in (PortalRole.ADMINISTRATOR, PortalRole.BACKOFFICE)
 
 

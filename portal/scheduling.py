@@ -5,11 +5,11 @@ effective settings); `due_imports(now)` applies it to every administration. The 
 every few minutes; the slot key of what it returns makes each slot run once (ImportRun's unique
 constraint), so a slot that was missed while the scheduler was down is simply still due later.
 
-- Each payroll source says when it is due (`PayrollSource.slot`: Loket nightly inside the import
-  window, Nmbrs hourly by day; see integrations/<source>/source.py) and what blocks it (a connection).
+- Each payroll source says when it is due (`PayrollSource.slot`, in integrations/<source>/source.py)
+  and what blocks it (its connection).
 - The plan is the same for every source: payslips and journal entries of the current month, wage
   tax returns of the previous and the current month, SEPA files of the current month, each when the
-  import settings select it and the source delivers it (docs/vendors/loket.md, docs/vendors/nmbrs.md).
+  import settings select it and the source delivers it (docs/vendors/).
 - Never for a domain without the payroll link feature, without automatic import, or with a broken
   connection: those return a skip (at most one a day), so the run log says why.
 """
@@ -108,8 +108,8 @@ def due_import(effective: EffectiveSettings, now: datetime) -> DueImport | None:
 
 def due_imports(now: datetime) -> list[DueImport]:
     portal = PortalSettings.load()
-    related = {field for source in registry.all_sources() for field in source.administration_relations}
-    administrations = Administration.objects.select_related("domain", "own_import_settings", *sorted(related))
+    administrations = Administration.objects.select_related("domain", "own_import_settings",
+                                                            *registry.administration_relations())
     due = []
     for administration in administrations:
         item = due_import(effective_settings(administration, portal), now)

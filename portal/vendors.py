@@ -5,7 +5,9 @@ The payroll sources find their own endpoints (integrations/<source>/access.py) w
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import F
 
+from portal.models import ImportRun
 from portal.yuki_store import CountingStore, DatabaseYukiStore
 from yuki_client import YukiClient
 
@@ -37,10 +39,6 @@ def yuki_client(administration) -> YukiClient:
 
 def charge_yuki_calls(run, client: YukiClient) -> int:
     """Add the Yuki calls `client` made (its CountingStore) to the run's count, shown in the run log."""
-    from django.db.models import F
-
-    from portal.models import ImportRun
-
     calls = client.store.reserved
     if run is not None and calls:
         ImportRun.objects.filter(pk=run.pk).update(yuki_calls=F("yuki_calls") + calls)

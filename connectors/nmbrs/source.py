@@ -126,10 +126,6 @@ class NmbrsSource:
                 result.failed[company_id] = error
         return result
 
-    def final_run(self, company_id: int, year: int) -> Run | None:
-        """The year's latest run (not necessarily the end of the year: see `why_year_not_finished`)."""
-        return final_run_of(self.client.runs(company_id, year))
-
 
 def final_run_of(runs: Iterable[Run]) -> Run | None:
     runs = list(runs)

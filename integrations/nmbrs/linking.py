@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from connectors.nmbrs.companies import match_companies
+from connectors.nmbrs.records import Company
 from integrations.nmbrs.access import nmbrs_client_for
 from integrations.nmbrs.forms import mismatch_reason
 from portal import auditing
@@ -27,11 +28,17 @@ def link_by_number(effective: EffectiveSettings) -> str:
                  "Relatiecode or the company number in Nmbrs, or switch off 'the company number must match' and "
                  "link the company by hand.") % {"number": administration.loket_client_number or "–",
                                                  "name": administration.name, "reason": reason}
-    company = result.matches[0].company
-    if administration.nmbrs_company_id != company.id:
-        before = auditing.snapshot(administration)
-        administration.nmbrs_company_id = company.id
-        administration.nmbrs_company_number = str(company.number)
-        administration.nmbrs_company_name = company.name
-        auditing.save_audited(None, administration, before, label=administration.name)
+    link_company(None, administration, result.matches[0].company, label=administration.name)
     return ""
+
+
+def link_company(user, administration, company: Company, *, label: str = "") -> bool:
+    """Link the administration to the company (audited). False when it was linked to exactly it already."""
+    before = auditing.snapshot(administration)
+    administration.nmbrs_company_id = company.id
+    administration.nmbrs_company_number = str(company.number)
+    administration.nmbrs_company_name = company.name
+    if auditing.snapshot(administration) == before:
+        return False
+    auditing.save_audited(user, administration, before, label=label)
+    return True

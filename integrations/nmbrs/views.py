@@ -25,7 +25,8 @@ from connectors.nmbrs.mapping import SOURCE
 from connectors.nmbrs.records import Company
 from integrations.nmbrs.access import nmbrs_client_for
 from integrations.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text, mismatch_reason
-from portal import auditing, permissions
+from integrations.nmbrs.linking import link_company
+from portal import permissions
 from portal.effective import effective_settings
 from portal.models import Administration, NmbrsCredentials, PortalSettings
 from portal.views.access import administration_for, domain_for, portal_view
@@ -44,18 +45,6 @@ def _nmbrs_administration(user, pk: int, *, edit: bool) -> Administration:
     if administration.source != SOURCE:
         raise Http404("This administration does not get its payroll documents from Nmbrs.")
     return administration
-
-
-def _link(user, administration: Administration, company: Company) -> bool:
-    """Store the link (audited). False when it was already linked to exactly this company."""
-    before = auditing.snapshot(administration)
-    administration.nmbrs_company_id = company.id
-    administration.nmbrs_company_number = str(company.number)
-    administration.nmbrs_company_name = company.name
-    if auditing.snapshot(administration) == before:
-        return False
-    auditing.save_audited(user, administration, before)
-    return True
 
 
 @portal_view()
@@ -82,7 +71,7 @@ def companies(request, pk):
                 f"{form.cleaned_data['company_id']}. Grant access in Nmbrs or link another company.")))
         else:
             with transaction.atomic():
-                changed = _link(request.user, administration, company)
+                changed = link_company(request.user, administration, company)
             if changed:
                 messages.success(request, _("%(administration)s is linked to the Nmbrs company %(company)s.")
                                  % {"administration": administration.name, "company": company.name})
@@ -181,7 +170,7 @@ def link_by_number(request, pk):
         with transaction.atomic():
             for row in rows:
                 if row.to_link and (row.administration.pk, row.company.id) in chosen:
-                    if _link(request.user, row.administration, row.company):
+                    if link_company(request.user, row.administration, row.company):
                         linked.append(row.administration.name)
         messages.success(request, _("Linked by number: %(names)s.") % {"names": ", ".join(linked)})
         return redirect("nmbrs:link-by-number", pk=domain.pk)

@@ -58,8 +58,3 @@ class NmbrsCredentials(models.Model):
 
     def __str__(self):
         return f"Nmbrs {self.login_email} @ {self.tenant_key}"
-
-    @property
-    def is_usable(self) -> bool:
-        return bool(self.login_email and self.api_token and self.tenant_key) and \
-            self.status != ConnectionStatus.BROKEN

@@ -68,6 +68,11 @@ def keys_offering(kind: DocumentKind) -> list[str]:
     return [s.key for s in all_sources() if kind in s.document_kinds or kind in s.on_request_kinds]
 
 
+def administration_relations() -> list[str]:
+    """The Administration relations the sources' settings live in, for select_related."""
+    return sorted({field for source in all_sources() for field in source.administration_relations})
+
+
 def source_apps() -> list[str]:
     """The Django apps of the registered sources (their templates, translations): the folder of each."""
     return [path.rsplit(".", 2)[0] for path in SOURCES.values()]

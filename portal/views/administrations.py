@@ -17,14 +17,13 @@ from portal.models import (
 from portal.sources import source_of
 from portal.status import connection_state
 from portal.views.access import administration_for, domain_for, portal_view
+from portal.views.runs import ImportForm
 
 
 @portal_view()
 def administration_detail(request, pk):
     administration = administration_for(request.user, pk, edit=False)
     effective = effective_settings(administration)
-    from portal.views.runs import ImportForm
-
     return render(request, "portal/administration_detail.html", {
         "administration": administration,
         "effective": effective,

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from connectors.documents import DocumentKind, Period
 from portal import permissions, tasks
 from portal.effective import effective_settings
-from portal.imports import reconcile, runs
+from portal.imports import ledger, reconcile, runs
 from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
+from portal.months import FutureMonth, parse_month
 from portal.scheduling import import_plan
 from portal.sources.registry import keys_offering, source_choices
 from portal.views.access import administration_for, domain_for, portal_view
@@ -107,8 +108,6 @@ def document_answer(request, pk):
     if not entry.check_by_person:
         messages.warning(request, _("This document is still being checked automatically; answer only when asked."))
     elif reconcile.answer(entry.pk, in_yuki=in_yuki, user=request.user):
-        from portal.imports import ledger
-
         if not in_yuki or ledger.take_up_pending(entry.pk, None):
             with transaction.atomic():
                 tasks.retry_failed(entry.administration, user=request.user, states=(EntryState.NEW,))
@@ -132,13 +131,11 @@ class ImportForm(forms.Form):
         if not value:
             return None
         try:
-            year, month = (int(part) for part in value.split("-"))
-            chosen = date(year, month, 1)
+            return parse_month(value)
+        except FutureMonth as exc:
+            raise forms.ValidationError(_("A future month has no payroll documents yet.")) from exc
         except ValueError as exc:
             raise forms.ValidationError(_("Choose a month as YYYY-MM.")) from exc
-        if chosen > timezone.localdate().replace(day=1):
-            raise forms.ValidationError(_("A future month has no payroll documents yet."))
-        return chosen
 
 
 def plan_for(administration: Administration, month: date | None):
@@ -231,7 +228,7 @@ class AnnualDocumentsForm(forms.Form):
 
 @portal_view()
 def annual_documents(request):
-    """The bulk action for annual documents (docs/vendors/nmbrs.md, "Annual documents"): select the
+    """The bulk action for annual documents (a source that offers them says so): select the
     administrations whose source offers them and fetch their annual documents for a year."""
     editable = list(Administration.objects.filter(
         source__in=keys_offering(DocumentKind.ANNUAL_DOCUMENT),
@@ -242,9 +239,7 @@ def annual_documents(request):
         if not chosen:
             messages.error(request, _("Select at least one administration."))
         else:
-            from portal.imports.runs import year_period
-
-            plan = {DocumentKind.ANNUAL_DOCUMENT: (year_period(form.cleaned_data["year"]),)}
+            plan = {DocumentKind.ANNUAL_DOCUMENT: (runs.year_period(form.cleaned_data["year"]),)}
             with transaction.atomic():
                 for administration in chosen:
                     run = runs.create_run(administration, trigger=RunTrigger.MANUAL, plan=plan, user=request.user,

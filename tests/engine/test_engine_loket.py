@@ -48,7 +48,7 @@ def loket(settings):
 def korenschoof(transactional_db, yuki, loket, eager_celery):
     """The demo's Loket administration, with the portal's Loket connection authorised at the sandbox."""
     from integrations.loket.access import oauth, redirect_uri, store_authorisation
-    from portal.demo import seed_demo_data
+    from sandbox.demo import seed_demo_data
 
     seed_demo_data()
     client = oauth()

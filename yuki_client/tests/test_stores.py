@@ -1,41 +1,17 @@
-"""Session IDs and call counts shared between workers: MemoryStore and RedisStore (atomic)."""
+"""Session IDs and call counts shared between the clients of a process: MemoryStore."""
 
-import multiprocessing
-import uuid
 from datetime import date
 
 import pytest
 
-from yuki_client import MemoryStore, RedisStore
-from yuki_client.store import fingerprint
+from yuki_client import MemoryStore
 
 DAY = date(2026, 11, 30)
 
 
-def redis_or_skip():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis(host="127.0.0.1", port=6379)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    return client
-
-
 @pytest.fixture
-def redis_store():
-    client = redis_or_skip()
-    prefix = f"test-yuki-{uuid.uuid4().hex}:"
-    yield RedisStore(client, prefix=prefix)
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
-
-
-@pytest.fixture(params=["memory", "redis"])
-def any_store(request):
-    if request.param == "memory":
-        return MemoryStore()
-    return request.getfixturevalue("redis_store")
+def any_store():
+    return MemoryStore()  # the portal's database store passes the same tests (tests/test_yuki_store.py)
 
 
 def test_calls_are_counted_up_to_the_budget_and_then_refused(any_store):
@@ -71,35 +47,3 @@ def test_memory_sessions_expire_after_their_ttl():
     assert store.get_session("fp") == "s"
     now[0] += 2
     assert store.get_session("fp") is None
-
-
-def test_redis_sessions_carry_a_ttl_and_keys_hold_no_secret(redis_store):
-    key_fingerprint = fingerprint("https://api.yukiworks.nl/ws/", "accessKey", "secret-access-key")
-    redis_store.set_session(key_fingerprint, "s", 120)
-
-    keys = [k.decode() for k in redis_store.redis.scan_iter(f"{redis_store.prefix}*")]
-    assert keys == [f"{redis_store.prefix}session:{key_fingerprint}"]
-    assert "secret-access-key" not in keys[0]
-    assert 0 < redis_store.redis.ttl(keys[0]) <= 120
-
-
-def _reserve_many(prefix: str, attempts: int, results) -> None:
-    import redis
-
-    store = RedisStore(redis.Redis(host="127.0.0.1", port=6379), prefix=prefix)
-    results.put(sum(store.reserve_call("dom", DAY, 250) is not None for _ in range(attempts)))
-
-
-def test_redis_counting_is_atomic_across_processes(redis_store):
-    results = multiprocessing.get_context("spawn").Queue()
-    workers = [multiprocessing.get_context("spawn").Process(target=_reserve_many,
-                                                             args=(redis_store.prefix, 100, results))
-               for _ in range(4)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-    granted = sum(results.get(timeout=5) for _ in workers)
-
-    assert granted == 250  # 400 attempts, budget 250: never one more
-    assert redis_store.calls_on("dom", DAY) == 250
