@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from yuki_client.journal import imbalance
+
 CENT = Decimal("0.01")
 
 
@@ -92,17 +94,15 @@ class UnbalancedJournal(ValueError):
 
 
 def check_balanced(lines: tuple[JournalLine, ...] | list[JournalLine]) -> None:
-    """Yuki rejects a journal unless it sums to zero in total and per entry date (FACTS.md)."""
-    total = sum((line.amount for line in lines), Decimal("0.00"))
-    if total != 0:
-        raise UnbalancedJournal(f"journal lines sum to {total}, not 0.00")
-    per_date: dict[date, Decimal] = {}
-    for line in lines:
-        per_date[line.entry_date] = per_date.get(line.entry_date, Decimal("0.00")) + line.amount
-    off = {d: s for d, s in per_date.items() if s != 0}
-    if off:
-        first = min(off)
-        raise UnbalancedJournal(f"journal lines dated {first.isoformat()} sum to {off[first]}, not 0.00")
+    """A source's journal must be one Yuki accepts (the rule is yuki_client.journal.imbalance): checked
+    when the document is made, so an unbalanced journal never reaches the ledger."""
+    off = imbalance(lines)
+    if off is None:
+        return
+    day, amount = off
+    if day is None:
+        raise UnbalancedJournal(f"journal lines sum to {amount}, not 0.00")
+    raise UnbalancedJournal(f"journal lines dated {day.isoformat()} sum to {amount}, not 0.00")
 
 
 @dataclass(frozen=True)
