@@ -172,7 +172,7 @@ def main():
         today = timezone.localdate()
         period = Period.month(today.year, today.month)
         last = today.replace(day=1) - timedelta(days=1)
-        # As the schedule does (seed 000): payslips and journals of this month, returns of last and this month.
+        # As the schedule does (docs/vendors/loket.md): payslips and journals of this month, returns of last and this month.
         plan = {DocumentKind.PAYSLIP: (period,), DocumentKind.JOURNAL: (period,),
                 DocumentKind.WAGE_TAX_RETURN: (Period.month(last.year, last.month), period)}
         portal = PortalSettings.load()

@@ -1,4 +1,4 @@
-"""Who may see and change what (seed 000's roles). Views call these; they never test roles themselves."""
+"""Who may see and change what (the roles in docs/vendors/loket.md, "Authorisation"). Views call these; they never test roles themselves."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def can_view_domain(user, domain: Domain) -> bool:
 
 
 def can_edit_domain(user, domain: Domain) -> bool:
-    """Seed 000 step 4: only a Portaalbeheerder or a Backoffice of the domain sets up its administrations.
+    """docs/vendors/loket.md, "Per administration": only a Portaalbeheerder or a Backoffice of the domain sets up its administrations.
 
     A portal backoffice sees every domain but changes only those where it is backoffice too.
     """

@@ -45,7 +45,7 @@ from yuki_client.store import MemoryStore, YukiStore, fingerprint
 
 logger = logging.getLogger("yuki_client")
 
-# Yuki sessions reportedly last about 24 hours (FACTS.md); renew well before that.
+# Yuki sessions reportedly last about 24 hours (docs/vendors/yuki.md); renew well before that.
 SESSION_TTL_SECONDS = 20 * 3600
 DEFAULT_TIMEOUT_SECONDS = 60.0
 

@@ -1,5 +1,5 @@
 """The ProcessJournal xmlDoc, built from typed lines and refused before any call when Yuki would
-refuse it (FACTS.md, "Journal entries"; example: Yuki support article 80000787232).
+refuse it (docs/vendors/yuki.md, "Journals"; example: Yuki support article 80000787232).
 
 Lines may be `connectors.documents.JournalLine` objects or this module's `EntryLine`: anything with
 entry_date, gl_account, amount (Decimal, debit positive) and description, optionally contact_name

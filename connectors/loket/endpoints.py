@@ -1,14 +1,14 @@
 """Every Loket path the connector calls, and the choice of endpoint per document kind.
 
 Paths are relative to the API base (which ends in /v2), written as in Loket's spec
-(/work/shared/reference/loket/endpoints-all.tsv). Change an endpoint choice here and nowhere else.
+(docs/vendors/loket.md, "The API"). Change an endpoint choice here and nowhere else.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-# Accept header: mandatory, carries the resource version (FACTS.md). Most resources are 2018-01-01.
+# Accept header: mandatory, carries the resource version (docs/vendors/loket.md). Most resources are 2018-01-01.
 DEFAULT_VERSION = "2018-01-01"
 
 # Lookups

@@ -20,7 +20,7 @@ class LoketEnvironment:
         return f"{self.oauth_base}/token"
 
 
-# FACTS.md (Loket): oauth.loket.nl / api.loket.nl/v2, acceptance on loket-acc.nl.
+# docs/vendors/loket.md: oauth.loket.nl / api.loket.nl/v2, acceptance on loket-acc.nl.
 PRODUCTION = LoketEnvironment("production", "https://oauth.loket.nl", "https://api.loket.nl/v2")
 ACCEPTANCE = LoketEnvironment("acceptance", "https://oauth.loket-acc.nl", "https://api.loket-acc.nl/v2")
 

@@ -1,9 +1,9 @@
 """Typed Nmbrs errors, and the one place where Nmbrs fault texts are read.
 
-Nmbrs reports errors as SOAP faults whose faultstring ends in `---> <code>: <message>` (FACTS.md,
+Nmbrs reports errors as SOAP faults whose faultstring ends in `---> <code>: <message>` (docs/vendors/nmbrs.md,
 Nmbrs): 1001 invalid authentication, 1002 no API rights, 1003 no access to the debtor/company,
 1006 transient login failure, 2043 invalid domain, 2046 not found, 9999 unknown.
-Seed 002 gives the words the user must see ("Tenant Key niet gevonden", the user template and
+docs/vendors/nmbrs.md gives the words the user must see ("Tenant Key niet gevonden", the user template and
 "Webservices Right Edit" rights, "SalaryDocuments_AnnualDocument"). Every error carries an English
 `message` (what failed, what to do) and the Dutch `user_message_nl` for the portal.
 """

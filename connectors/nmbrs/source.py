@@ -1,6 +1,6 @@
 """The fetcher the import engine calls: Nmbrs documents of a company as `SourceDocument`s.
 
-Seed 002: the product fetches wage tax returns (by status, default "locked"), payslips and SEPA
+docs/vendors/nmbrs.md: the product fetches wage tax returns (by status, default "locked"), payslips and SEPA
 files (plus journals for booking), and annual documents on demand ("Jaarstukken: als ze locked
 zijn", fetched by a bulk action for many companies at once).
 """
@@ -17,7 +17,7 @@ from connectors.nmbrs.client import NmbrsClient
 from connectors.nmbrs.errors import NmbrsError, NotFound
 from connectors.nmbrs.records import Run
 
-DEFAULT_WAGE_TAX_STATUS = "locked"  # seed 002: "standaard alle aangiftes met de status 'locked'"
+DEFAULT_WAGE_TAX_STATUS = "locked"  # docs/vendors/nmbrs.md: "standaard alle aangiftes met de status 'locked'"
 ALL_STATUSES = None
 
 
@@ -95,7 +95,7 @@ class NmbrsSource:
                          documents: Iterable[operations.AnnualDocument] = operations.ANNUAL_DOCUMENTS
                          ) -> AnnualDocumentsResult:
         """Annual documents of `year` for each company, only once the year is finished: its final run
-        covers the last period of the year and is locked (seed 002). Per company: documents, or why it
+        covers the last period of the year and is locked (docs/vendors/nmbrs.md). Per company: documents, or why it
         was skipped, or the error that stopped it."""
         documents = list(documents)
         result = AnnualDocumentsResult(year)

@@ -1,6 +1,6 @@
 """The portal's side of Loket's OAuth: the client for our settings, and stored, rotating tokens.
 
-FACTS.md (Loket OAuth): refresh tokens are single-use. So a refresh happens under a row lock on the
+(docs/vendors/loket.md, "Authorisation"): refresh tokens are single-use. So a refresh happens under a row lock on the
 connection (one per connection), the new pair is stored in the same transaction, and after
 `invalid_grant` the stored token is re-read once (`connectors.loket.tokens.refresh_rotating`) before
 the connection is declared broken. A broken connection is marked, notified once, and never retried:

@@ -1,4 +1,4 @@
-"""Connect, disconnect and test Loket: the portal's connection (seed 000 step 2) or an administration's own
+"""Connect, disconnect and test Loket: the portal's connection (docs/vendors/loket.md, "Authorisation") or an administration's own
 (step 4, when "use the portal's Loket access" is off).
 
 "Verbind met Loket" starts the authorization-code flow; the `state` and the target (portal or one

@@ -1,4 +1,4 @@
-"""Seed 002 step 5, "het nummer moet overeenkomen": link an Nmbrs administration to its company by number.
+"""docs/vendors/nmbrs.md, "Linking administrations to companies", "het nummer moet overeenkomen": link an Nmbrs administration to its company by number.
 
 With the setting on, every import first links the administration to the company whose number equals
 its Relatiecode (audited when it changes), and reports the administration when none does, so an

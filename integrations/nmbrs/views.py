@@ -1,4 +1,4 @@
-"""Linking administrations to Nmbrs companies (seed 002, step 4 "Koppel de relaties" and step 5 "Bepaal of
+"""Linking administrations to Nmbrs companies (docs/vendors/nmbrs.md, "Linking administrations to companies" "Koppel de relaties" and step 5 "Bepaal of
 het nummer moet overeenkomen").
 
 - `companies`: the companies an administration's effective credentials see; link one (by hand).

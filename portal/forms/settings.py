@@ -79,7 +79,7 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
 
 
 class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):
-    """Seed 002, step 2. Saving checks the credentials with one call to Nmbrs (CompanyService.List_GetAll)
+    """docs/vendors/nmbrs.md, "Credentials". Saving checks the credentials with one call to Nmbrs (CompanyService.List_GetAll)
     and explains a refusal in the user's words; only credentials Nmbrs accepted are saved, as "authorised".
 
     The companies linked to administrations that would use these credentials must stay visible to
@@ -101,7 +101,7 @@ class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):
         self.companies = []  # what a successful check saw: the companies these credentials may link
 
     def clean_tenant_key(self):
-        # Seed 002: "uit kantoor.nmbrs.nl haal je kantoor"; people paste the whole address.
+        # docs/vendors/nmbrs.md: "uit kantoor.nmbrs.nl haal je kantoor"; people paste the whole address.
         try:
             return normalize_tenant_key(self.cleaned_data.get("tenant_key") or "")
         except InvalidTenantKey as error:

@@ -39,7 +39,7 @@ class LoketConnection(models.Model):
 
 
 class NmbrsCredentials(models.Model):
-    """Seed 002: Client ID (login e-mail), Client Secret (API token), Tenant Key, Tenant Name."""
+    """docs/vendors/nmbrs.md: Client ID (login e-mail), Client Secret (API token), Tenant Key, Tenant Name."""
 
     login_email = models.EmailField(_("Client ID (Nmbrs login e-mail)"))
     api_token = EncryptedTextField(_("Client Secret (Nmbrs API token)"))

@@ -29,7 +29,7 @@ class Domain(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     yuki_domain_id = models.CharField(_("Yuki domain ID"), max_length=64, unique=True)
-    # Seed 000 step 3: without the payroll link feature ("contract") a domain is never imported.
+    # docs/vendors/loket.md, "The payroll link feature (contract)": without the payroll link feature ("contract") a domain is never imported.
     payroll_link_active = models.BooleanField(_("payroll link feature active"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -52,8 +52,8 @@ class Administration(models.Model):
     source = models.CharField(_("payroll source"), max_length=10, choices=registry.source_choices,
                               default="loket")
 
-    # Seed 000 step 4: Loket's client number is stored in Yuki's field "Relatiecode". For Nmbrs the same
-    # relation code is the number a company is linked by (seed 002, "nummer moet overeenkomen").
+    # docs/vendors/loket.md, "Per administration": Loket's client number is stored in Yuki's field "Relatiecode". For Nmbrs the same
+    # relation code is the number a company is linked by (docs/vendors/nmbrs.md, "nummer moet overeenkomen").
     loket_client_number = models.CharField(_("client number (Relatiecode)"), max_length=20, blank=True)
     wage_tax_number = models.CharField(_("wage tax number (loonheffingennummer)"), max_length=12, blank=True,
                                        validators=[validate_wage_tax_number])
@@ -62,7 +62,7 @@ class Administration(models.Model):
         "portal.LoketConnection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    # Nmbrs (seed 002)
+    # Nmbrs (docs/vendors/nmbrs.md)
     use_portal_nmbrs_credentials = models.BooleanField(_("use the portal's Nmbrs credentials"), default=False)
     own_nmbrs_credentials = models.OneToOneField(
         "portal.NmbrsCredentials", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -102,7 +102,7 @@ class EventKind(models.TextChoices):
 
 
 class LedgerEvent(models.Model):
-    """The history of every attempt on a document (seed 001's per-document history)."""
+    """The history of every attempt on a document (docs/vendors/yuki.md, "What users expect of an integration")."""
 
     entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="events")
     run = models.ForeignKey("portal.ImportRun", null=True, blank=True, on_delete=models.SET_NULL,

@@ -1,4 +1,4 @@
-"""How the sandbox checks a ProcessJournal xmlDoc, the way Yuki does (FACTS.md, Journal section).
+"""How the sandbox checks a ProcessJournal xmlDoc, the way Yuki does (docs/vendors/yuki.md, "Journals").
 
 Independent of yuki_client's builder on purpose: the sandbox must catch the builder's mistakes.
 """

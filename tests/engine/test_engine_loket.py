@@ -28,7 +28,7 @@ TODAY = timezone.localdate()
 THIS_MONTH = Period.month(TODAY.year, TODAY.month)
 _LAST = TODAY.replace(day=1) - timedelta(days=1)
 LAST_MONTH = Period.month(_LAST.year, _LAST.month)
-# As the schedule does (seed 000): payslips and journals of this month, returns of last and this month.
+# As the schedule does (docs/vendors/loket.md): payslips and journals of this month, returns of last and this month.
 PLAN = {DocumentKind.PAYSLIP: (THIS_MONTH,), DocumentKind.JOURNAL: (THIS_MONTH,),
         DocumentKind.WAGE_TAX_RETURN: (LAST_MONTH, THIS_MONTH)}
 

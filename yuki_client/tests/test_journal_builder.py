@@ -1,4 +1,4 @@
-"""The ProcessJournal xmlDoc: Yuki's namespace, element order and balance rules (FACTS.md)."""
+"""The ProcessJournal xmlDoc: Yuki's namespace, element order and balance rules (docs/vendors/yuki.md)."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""PettyCash imports end to end, and the sandbox enforcing every CSV rule of seed 004 itself."""
+"""PettyCash imports end to end, and the sandbox enforcing every CSV rule of docs/vendors/yuki.md itself."""
 
 from datetime import date
 from decimal import Decimal
@@ -66,7 +66,7 @@ def row(description="Koffie", amount="-12,50", balance="", day="02-11-2026", cod
     (HEADER + "\n" + row(day="03-11-2026", balance="10,00") + "\n" + row(day="02-11-2026", balance="5,00"),
      "chronological order"),
     (HEADER + "\n" + row(day="03-11-2026", balance="10,00") + "\n" + row(day="02-11-2026"),
-     "chronological order"),  # a missing balance counts as 0,00 (seed 004)
+     "chronological order"),  # a missing balance counts as 0,00 (docs/vendors/yuki.md)
 ])
 def test_the_sandbox_refuses_every_broken_csv_rule(client, sandbox, text, message):
     with pytest.raises(YukiFault, match=message):

@@ -1,4 +1,4 @@
-"""The Yuki CSV format for ImportStatement, rule by rule from seed 004."""
+"""The Yuki CSV format for ImportStatement, rule by rule from docs/vendors/yuki.md."""
 
 from datetime import date
 from decimal import Decimal

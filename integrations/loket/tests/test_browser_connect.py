@@ -1,5 +1,5 @@
 """Done-when of the issue: in headless Chromium, log in to the portal, click "Verbind met Loket", log in at
-the Loket sandbox, click "Toestaan" and see "Loket geautoriseerd" with the green tick (seed 000, step 2)."""
+the Loket sandbox, click "Toestaan" and see "Loket geautoriseerd" with the green tick (docs/vendors/loket.md, "Authorisation")."""
 
 import pytest
 from django.db import connections

@@ -69,7 +69,7 @@ def test_connect_is_a_post(web, users, loket_portal):
 def test_an_administration_without_the_portals_access_connects_its_own(web, users, acme_admin, loket_portal):
     acme_admin.use_portal_loket_access = False
     acme_admin.save()
-    web.force_login(users["carol"])  # backoffice of Acme (seed 000, step 4)
+    web.force_login(users["carol"])  # backoffice of Acme (docs/vendors/loket.md, "Per administration")
     response = start_connect(web, acme_admin)
     assert response.status_code == 302
     assert query_of(response["Location"])["scope"] == "all"

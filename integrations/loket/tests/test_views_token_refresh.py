@@ -1,6 +1,6 @@
 """integrations.loket.access: stored tokens for the import engine, refreshed under a row lock, rotation-safe.
 
-FACTS.md (Loket OAuth): refresh tokens are single-use. These tests run against the sandbox, whose
+(docs/vendors/loket.md, "Authorisation"): refresh tokens are single-use. These tests run against the sandbox, whose
 refresh tokens really die after one use, so a lost or doubled refresh shows up as invalid_grant.
 """
 

@@ -1,4 +1,4 @@
-"""Linking administrations to Nmbrs companies through the portal (seed 002, steps 4 and 5), against the
+"""Linking administrations to Nmbrs companies through the portal (docs/vendors/nmbrs.md, "Linking administrations to companies"), against the
 Nmbrs sandbox over HTTP: by hand from the companies the credentials see, and by number for a domain."""
 
 import html

@@ -1,4 +1,4 @@
-"""Saving Nmbrs credentials through the portal's pages, against the Nmbrs sandbox over HTTP (seed 002,
+"""Saving Nmbrs credentials through the portal's pages, against the Nmbrs sandbox over HTTP (docs/vendors/nmbrs.md,
 step 2): valid credentials are saved as authorised; every refusal is shown to the user in their words
 and nothing is saved."""
 
