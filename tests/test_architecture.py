@@ -149,3 +149,17 @@ def test_the_portals_code_never_imports_the_simulator():
                        if not name.startswith("sandbox") and name not in sandbox_mode_only
                        and any(target.startswith("sandbox") for target in targets))
     assert importers == []
+
+
+def test_the_connectors_and_the_yuki_client_are_plain_libraries():
+    """No Django and no portal in connectors/ and yuki_client/: each vendor's Django side is its folder
+    under integrations/."""
+    offenders = []
+    for top in ("connectors", "yuki_client"):
+        for path in (ROOT / top).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+            imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+            if any(name.split(".")[0] in ("django", "portal", "integrations", "payrollsync") for name in imported):
+                offenders.append(path.relative_to(ROOT).as_posix())
+    assert sorted(offenders) == []
