@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from portal.effective import effective_settings
 from portal.scheduling import blocking_reason
-from portal.sources import source_of
+from portal.sources.registry import source_of
 from portal.vendors import yuki_client
 from portal.yuki_store import DatabaseYukiStore
 from yuki_client import YukiError, amsterdam_day

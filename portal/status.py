@@ -1,7 +1,7 @@
 """The connection state of an administration's payroll source, in words for the screens."""
 
 from portal.effective import EffectiveSettings
-from portal.sources import source_of
+from portal.sources.registry import source_of
 
 
 def connection_state(effective: EffectiveSettings) -> dict:

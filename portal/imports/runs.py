@@ -29,7 +29,7 @@ from portal.models import (
     RunTrigger,
 )
 from portal.scheduling import blocking_reason
-from portal.sources import source_of
+from portal.sources.registry import source_of
 from portal.vendors import charge_yuki_calls, yuki_client
 from yuki_client import YukiError
 

@@ -14,8 +14,9 @@ from connectors.documents import DocumentKind, Period
 from connectors.errors import SourceError
 from portal.effective import EffectiveSettings
 from portal.models.ledger import kind_label
-from portal.sources import Fetched, Plan, SourceUnavailable, source_of
+from portal.sources.base import Fetched, Plan, SourceUnavailable
 from portal.sources.messages import user_message
+from portal.sources.registry import source_of
 
 __all__ = ["Fetched", "SourceUnavailable", "by_period", "fetch_documents", "user_message"]
 

@@ -1,7 +1,5 @@
-"""Payroll sources: the protocol the engine talks to (base.py) and the registry of sources (registry.py)."""
+"""Payroll sources: the protocol the engine talks to (base.py) and the registry of sources (registry.py).
 
-from portal.sources.base import CheckLine, Fetched, FetchSession, PayrollSource, Plan, Slot, SourceUnavailable
-from portal.sources.registry import all_sources, get, source_choices, source_of
-
-__all__ = ["CheckLine", "FetchSession", "Fetched", "PayrollSource", "Plan", "Slot", "SourceUnavailable",
-           "all_sources", "get", "source_choices", "source_of"]
+Nothing is imported here: the settings read the registry for the sources' apps, and that must not pull
+in the engine's dependencies.
+"""

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from connectors.documents import DocumentKind
+if TYPE_CHECKING:  # the settings import this module: it imports nothing of the engine
+    from connectors.documents import DocumentKind
 
 SOURCES: dict[str, str] = {
     "loket": "integrations.loket.source.LoketPayrollSource",

@@ -14,7 +14,7 @@ from portal.models import (
     NmbrsCredentials,
     PortalSettings,
 )
-from portal.sources import source_of
+from portal.sources.registry import source_of
 from portal.status import connection_state
 from portal.views.access import administration_for, domain_for, portal_view
 from portal.views.runs import ImportForm
