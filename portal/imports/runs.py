@@ -19,7 +19,7 @@ from portal import notifications
 from portal.effective import effective_settings
 from portal.imports import booking, ledger
 from portal.imports.ledger import Change
-from portal.imports.sources import SourceUnavailable, fetch_documents
+from portal.imports.sources import fetch_documents
 from portal.models import (
     Administration,
     EntryState,
@@ -29,6 +29,7 @@ from portal.models import (
     RunTrigger,
 )
 from portal.scheduling import blocking_reason
+from portal.sources.base import SourceUnavailable
 from portal.sources.registry import source_of
 from portal.vendors import charge_yuki_calls, yuki_client
 from yuki_client import YukiError

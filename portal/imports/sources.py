@@ -18,8 +18,6 @@ from portal.sources.base import Fetched, Plan, SourceUnavailable
 from portal.sources.messages import user_message
 from portal.sources.registry import source_of
 
-__all__ = ["Fetched", "SourceUnavailable", "by_period", "fetch_documents", "user_message"]
-
 
 def by_period(plan: Plan) -> dict[Period, list[DocumentKind]]:
     grouped: dict[Period, list[DocumentKind]] = defaultdict(list)
