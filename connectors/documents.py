@@ -41,6 +41,11 @@ class Period:
         last = calendar.monthrange(year, month)[1]
         return cls(year, month, date(year, month, 1), date(year, month, last))
 
+    @classmethod
+    def whole_year(cls, year: int) -> Period:
+        """The whole year (number 0, key 'YYYY-P00'): annual documents and the like."""
+        return cls(year, 0, date(year, 1, 1), date(year, 12, 31))
+
     @property
     def key(self) -> str:
         """Stable text form used in ledger keys: '2026-11' (or '2026-P13' for non-monthly numbers)."""

@@ -34,7 +34,7 @@ def four_weekly_period(year: int, number: int) -> Period:
 
 def year_period(year: int) -> Period:
     """The whole year, for annual documents (key 'YYYY-P00')."""
-    return Period(year, 0, date(year, 1, 1), date(year, 12, 31))
+    return Period.whole_year(year)
 
 
 def run_source_id(company_id: int, run: Run, kind: DocumentKind) -> str:

@@ -4,7 +4,7 @@ finished with totals and a result in words, and a notice when it failed."""
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -51,11 +51,7 @@ def plan_from_json(data: dict) -> Plan:
 
 def _period(year: int, number: int) -> Period:
     # Number 0 is a whole year: annual documents (jaaropgaven and the like).
-    return year_period(year) if number == 0 else Period.month(year, number)
-
-
-def year_period(year: int) -> Period:
-    return Period(year, 0, date(year, 1, 1), date(year, 12, 31))
+    return Period.whole_year(year) if number == 0 else Period.month(year, number)
 
 
 def create_run(administration: Administration, *, trigger: str, plan: Plan, slot: str = "", user=None,

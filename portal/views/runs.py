@@ -239,7 +239,7 @@ def annual_documents(request):
         if not chosen:
             messages.error(request, _("Select at least one administration."))
         else:
-            plan = {DocumentKind.ANNUAL_DOCUMENT: (runs.year_period(form.cleaned_data["year"]),)}
+            plan = {DocumentKind.ANNUAL_DOCUMENT: (Period.whole_year(form.cleaned_data["year"]),)}
             with transaction.atomic():
                 for administration in chosen:
                     run = runs.create_run(administration, trigger=RunTrigger.MANUAL, plan=plan, user=request.user,
