@@ -20,23 +20,15 @@ from portal.effective import effective_settings
 from portal.imports import booking, ledger
 from portal.imports.ledger import Change
 from portal.imports.sources import fetch_documents
-from portal.models import (
-    Administration,
-    EntryState,
-    ImportRun,
-    LedgerEntry,
-    RunStatus,
-    RunTrigger,
-)
+from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
 from portal.scheduling import blocking_reason
-from portal.sources.base import SourceUnavailable
+from portal.sources.base import Plan, SourceUnavailable
 from portal.sources.registry import source_of
 from portal.vendors import charge_yuki_calls, yuki_client
 from yuki_client import YukiError
 
 log = logging.getLogger(__name__)
 
-Plan = dict[DocumentKind, tuple[Period, ...]]
 KIND_VALUES = {kind.value for kind in DocumentKind}
 
 
