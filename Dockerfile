@@ -5,6 +5,7 @@ COPY pyproject.toml README.md ./
 COPY payrollsync payrollsync
 COPY portal portal
 COPY connectors connectors
+COPY integrations integrations
 COPY yuki_client yuki_client
 COPY sandbox sandbox
 COPY templates templates

@@ -78,9 +78,9 @@ def generated_employers(count: int, employees: int):
 
 def connect_loket(loket_server) -> None:
     """The portal's Loket connection, through the real OAuth flow against the sandbox."""
-    from connectors.loket.tests.conftest import log_in_at_loket
-    from portal.loket_access import oauth, redirect_uri, store_authorisation
+    from integrations.loket.access import oauth, redirect_uri, store_authorisation
     from portal.models import PortalSettings
+    from sandbox.loket.login import log_in_at_loket
 
     client = oauth()
     url, _state = client.authorization_url()
@@ -172,7 +172,7 @@ def main():
         today = timezone.localdate()
         period = Period.month(today.year, today.month)
         last = today.replace(day=1) - timedelta(days=1)
-        # As the schedule does (seed 000): payslips and journals of this month, returns of last and this month.
+        # As the schedule does (docs/vendors/loket.md): payslips and journals of this month, returns of last and this month.
         plan = {DocumentKind.PAYSLIP: (period,), DocumentKind.JOURNAL: (period,),
                 DocumentKind.WAGE_TAX_RETURN: (Period.month(last.year, last.month), period)}
         portal = PortalSettings.load()

@@ -1,7 +1,7 @@
-"""The one document type both payroll sources deliver to the import engine.
+"""The one document type every payroll source delivers to the import engine.
 
-Loket and Nmbrs differ in everything but this: the engine records, books and reports
-`SourceDocument`s and never looks at where they came from beyond `source`.
+Sources differ in everything but this: the engine records, books and reports `SourceDocument`s and
+never looks at where they came from beyond `source` (the key the source is registered under).
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from yuki_client.journal import imbalance
+
 CENT = Decimal("0.01")
-
-
-class Source(StrEnum):
-    LOKET = "loket"
-    NMBRS = "nmbrs"
 
 
 class DocumentKind(StrEnum):
@@ -32,7 +29,7 @@ class DocumentKind(StrEnum):
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """A payroll period. Monthly for almost everyone; Loket also knows 4-weekly periods (number 1-13)."""
+    """A payroll period. Monthly for almost everyone; some sources also know 4-weekly periods (number 1-13)."""
 
     year: int
     number: int
@@ -43,6 +40,11 @@ class Period:
     def month(cls, year: int, month: int) -> Period:
         last = calendar.monthrange(year, month)[1]
         return cls(year, month, date(year, month, 1), date(year, month, last))
+
+    @classmethod
+    def whole_year(cls, year: int) -> Period:
+        """The whole year (number 0, key 'YYYY-P00'): annual documents and the like."""
+        return cls(year, 0, date(year, 1, 1), date(year, 12, 31))
 
     @property
     def key(self) -> str:
@@ -97,17 +99,15 @@ class UnbalancedJournal(ValueError):
 
 
 def check_balanced(lines: tuple[JournalLine, ...] | list[JournalLine]) -> None:
-    """Yuki rejects a journal unless it sums to zero in total and per entry date (FACTS.md)."""
-    total = sum((line.amount for line in lines), Decimal("0.00"))
-    if total != 0:
-        raise UnbalancedJournal(f"journal lines sum to {total}, not 0.00")
-    per_date: dict[date, Decimal] = {}
-    for line in lines:
-        per_date[line.entry_date] = per_date.get(line.entry_date, Decimal("0.00")) + line.amount
-    off = {d: s for d, s in per_date.items() if s != 0}
-    if off:
-        first = min(off)
-        raise UnbalancedJournal(f"journal lines dated {first.isoformat()} sum to {off[first]}, not 0.00")
+    """A source's journal must be one Yuki accepts (the rule is yuki_client.journal.imbalance): checked
+    when the document is made, so an unbalanced journal never reaches the ledger."""
+    off = imbalance(lines)
+    if off is None:
+        return
+    day, amount = off
+    if day is None:
+        raise UnbalancedJournal(f"journal lines sum to {amount}, not 0.00")
+    raise UnbalancedJournal(f"journal lines dated {day.isoformat()} sum to {amount}, not 0.00")
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class SourceDocument:
     the source corrects the document.
     """
 
-    source: Source
+    source: str  # the source's registry key, e.g. the folder name under integrations/
     kind: DocumentKind
     source_id: str
     period: Period

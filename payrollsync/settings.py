@@ -6,6 +6,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal.sources.registry import source_apps
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -61,8 +63,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "portal",
-    "connectors.loket",
-    "connectors.nmbrs",
+    *source_apps(),  # each payroll source's folder (integrations/<source>/): its templates and pages
 ]
 
 MIDDLEWARE = [
@@ -157,7 +158,7 @@ LOKET_CLIENT_SECRET = env.str("LOKET_CLIENT_SECRET", default="")
 LOKET_SANDBOX_URL = env.str("LOKET_SANDBOX_URL", default="")
 
 # --- Imports ---------------------------------------------------------------------------------
-# Loket's nightly import (seed 000), local time; a missed night is caught up within this many hours.
+# Loket's nightly import (docs/vendors/loket.md), local time; a missed night is caught up within this many hours.
 IMPORT_NIGHTLY_TIME = env.str("IMPORT_NIGHTLY_TIME", default="02:30")
 IMPORT_CATCH_UP_HOURS = env.int("IMPORT_CATCH_UP_HOURS", default=30)
 # A push holds its document this long; a longer silence means its worker died (then: a check, no resend).

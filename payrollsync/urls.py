@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.sources import registry
 from portal.views.auth import ThrottledLoginView
 
 urlpatterns = [
@@ -9,8 +10,8 @@ urlpatterns = [
     path("", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
-    path("loket/", include("connectors.loket.urls")),
-    path("nmbrs/", include("connectors.nmbrs.urls")),
+    # Each payroll source's own pages (connect, link, test), under /<key>/.
+    *[path(f"{source.key}/", include(source.urls)) for source in registry.all_sources() if source.urls],
     path("", include("portal.urls")),
 ]
 

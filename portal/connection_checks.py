@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from portal.effective import effective_settings
-from portal.models import PayrollSource
 from portal.scheduling import blocking_reason
+from portal.sources.registry import source_of
 from portal.vendors import yuki_client
 from portal.yuki_store import DatabaseYukiStore
 from yuki_client import YukiError, amsterdam_day
@@ -27,10 +27,7 @@ def check_administration(administration, *, call_yuki: bool = True) -> CheckResu
     effective = effective_settings(administration)
     reason = blocking_reason(effective, manual=True)
     result.lines.append(("settings", not reason, reason or "complete"))
-    if administration.source == PayrollSource.LOKET:
-        result.lines += _loket(effective)
-    else:
-        result.lines += _nmbrs(effective)
+    result.lines += source_of(administration).check_connection(effective)
     if call_yuki and administration.yuki_access_key:
         try:
             client = yuki_client(administration)
@@ -40,36 +37,3 @@ def check_administration(administration, *, call_yuki: bool = True) -> CheckResu
             result.lines.append(("Yuki", False, getattr(exc, "message", str(exc))))
     result.yuki_calls_today = DatabaseYukiStore().calls_on(administration.domain.yuki_domain_id, amsterdam_day())
     return result
-
-
-def _loket(effective):
-    from connectors.loket.checks import check_connection
-    from connectors.loket.errors import LoketError
-
-    if effective.loket_connection is None or not effective.loket_connection.is_authorised:
-        return [("Loket", False, "not authorised")]
-    from portal.loket_access import loket_client_for
-
-    administration = effective.administration
-    try:
-        with loket_client_for(effective.loket_connection) as client:
-            checks = check_connection(client, administration.loket_client_number, administration.wage_tax_number)
-    except LoketError as exc:
-        return [("Loket", False, exc.message)]
-    return [(f"Loket {c.name}", c.ok, c.message) for c in checks]
-
-
-def _nmbrs(effective):
-    from connectors.nmbrs.credentials import validate_credentials
-    from connectors.nmbrs.errors import NmbrsError
-    from portal.vendors import nmbrs_base_url
-
-    credentials = effective.nmbrs_credentials
-    if credentials is None:
-        return [("Nmbrs", False, "credentials missing")]
-    try:
-        validate_credentials(credentials.login_email, credentials.api_token, credentials.tenant_key,
-                             base_url=nmbrs_base_url(), company_id=effective.administration.nmbrs_company_id)
-    except NmbrsError as exc:
-        return [("Nmbrs", False, exc.message)]
-    return [("Nmbrs", True, "credentials accepted, company visible")]

@@ -1,4 +1,4 @@
-"""Who may see and change what (seed 000's roles). Views call these; they never test roles themselves."""
+"""Who may see and change what (the roles in docs/vendors/loket.md, "Authorisation"). Views call these; they never test roles themselves."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def is_portal_administrator(user) -> bool:
 
 
 def can_manage_portal_settings(user) -> bool:
-    """Portaalbeheerder and Portaal backoffice: portal settings and the portal's Loket connection."""
+    """Portaalbeheerder and Portaal backoffice: portal settings and the payroll sources' portal-wide connections."""
     return portal_role(user) in (PortalRole.ADMINISTRATOR, PortalRole.BACKOFFICE)
 
 
@@ -65,7 +65,7 @@ def can_view_domain(user, domain: Domain) -> bool:
 
 
 def can_edit_domain(user, domain: Domain) -> bool:
-    """Seed 000 step 4: only a Portaalbeheerder or a Backoffice of the domain sets up its administrations.
+    """docs/vendors/loket.md, "Per administration": only a Portaalbeheerder or a Backoffice of the domain sets up its administrations.
 
     A portal backoffice sees every domain but changes only those where it is backoffice too.
     """

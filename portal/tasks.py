@@ -1,4 +1,8 @@
-"""Celery tasks: short ones, one per administration run and one per document push (paperless-style)."""
+"""Celery tasks: short ones, one per administration run and one per document push (paperless-style).
+
+This module is the only one that sends tasks (`.delay`): views, commands and the beat call the helpers
+here; the engine (portal.imports) returns what is to be sent and never imports this module.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,37 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.models import EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger, ServiceHeartbeat
+from portal.effective import effective_settings
+from portal.imports import ledger, runs
+from portal.imports.pushing import Outcome, push
+from portal.imports.reconcile import Resolution, reconcile
+from portal.models import (
+    Administration,
+    EntryState,
+    ImportRun,
+    LedgerEntry,
+    RunStatus,
+    RunTrigger,
+    ServiceHeartbeat,
+)
+from portal.scheduling import blocking_reason, due_imports
+from yuki_client import amsterdam_day
 
 log = logging.getLogger(__name__)
+
+
+def enqueue(run: ImportRun) -> None:
+    """Send the run to a worker once the transaction that created it commits."""
+    transaction.on_commit(lambda: run_import.delay(run.pk))
+
+
+def retry_failed(administration: Administration, user=None, *, states=(EntryState.FAILED, EntryState.WAITING_BUDGET),
+                 slot: str = "") -> ImportRun | None:
+    """Queue a run that pushes the failed (and budget-waiting) documents again, without fetching."""
+    run = runs.create_retry_run(administration, user, states=states, slot=slot)
+    if run is not None:
+        enqueue(run)
+    return run
 
 
 @shared_task(name="portal.tasks.heartbeat")
@@ -28,9 +60,6 @@ def heartbeat(source: str = "worker") -> str:
 @shared_task(name="portal.tasks.enqueue_due_imports")
 def enqueue_due_imports() -> int:
     """The one periodic entry: whatever is due now gets a run (once per slot, by the unique slot)."""
-    from portal.imports import runs
-    from portal.scheduling import due_imports
-
     created = 0
     for due in due_imports(timezone.now()):
         try:
@@ -40,7 +69,7 @@ def enqueue_due_imports() -> int:
                 else:
                     run = runs.create_run(due.administration, trigger=RunTrigger.SCHEDULED, plan=due.plan,
                                           slot=due.slot)
-                    runs.enqueue(run)
+                    enqueue(run)
                 created += 1
         except IntegrityError:
             continue  # this slot already has its run
@@ -50,12 +79,6 @@ def enqueue_due_imports() -> int:
 def _send_waiting_documents() -> int:
     """Documents that waited for Yuki's budget go out the next day, whatever the import window says,
     once a day per administration (slot 'budget:<day>'); the budget itself decides how far they get."""
-    from portal.effective import effective_settings
-    from portal.imports import runs
-    from portal.models import Administration
-    from portal.scheduling import blocking_reason
-    from yuki_client import amsterdam_day
-
     slot = f"budget:{amsterdam_day().isoformat()}"
     sent = 0
     for administration in Administration.objects.filter(ledger_entries__state=EntryState.WAITING_BUDGET).distinct():
@@ -63,7 +86,7 @@ def _send_waiting_documents() -> int:
             continue  # the contract or automatic import was switched off meanwhile: they wait for a person
         try:
             with transaction.atomic():
-                if runs.retry_failed(administration, states=(EntryState.WAITING_BUDGET,), slot=slot):
+                if retry_failed(administration, states=(EntryState.WAITING_BUDGET,), slot=slot):
                     sent += 1
         except IntegrityError:
             continue  # today's run for the waiting documents exists
@@ -73,14 +96,14 @@ def _send_waiting_documents() -> int:
 @shared_task(name="portal.tasks.run_import", bind=True, acks_late=True, reject_on_worker_lost=True,
              max_retries=60)
 def run_import(self, run_id: int) -> None:
-    from portal.imports import runs
-
     try:
-        runs.execute(run_id)
+        to_push = runs.execute(run_id)
     except runs.AdministrationBusy as exc:
         # Another import of this administration is running: wait for it (the sweeper re-sends a run
         # that is still queued after these retries).
         raise self.retry(countdown=settings.IMPORT_BUSY_RETRY_SECONDS) from exc
+    for entry_id in to_push:
+        push_document.delay(entry_id, run_id)
 
 
 # Well below the push lease (IMPORT_PUSH_LEASE_SECONDS), so a live push is never taken for a dead one.
@@ -90,9 +113,6 @@ PUSH_TIME_LIMIT = 300
 @shared_task(name="portal.tasks.push_document", bind=True, acks_late=True, reject_on_worker_lost=True,
              max_retries=3, soft_time_limit=PUSH_TIME_LIMIT - 30, time_limit=PUSH_TIME_LIMIT)
 def push_document(self, entry_id: int, run_id: int | None) -> str:
-    from portal.imports import ledger, runs
-    from portal.imports.pushing import Outcome, push
-
     run = ImportRun.objects.filter(pk=run_id).first() if run_id else None
     result = push(entry_id, run, final_attempt=self.request.retries >= self.max_retries)
     if result.outcome == Outcome.RETRY:
@@ -110,9 +130,6 @@ def push_document(self, entry_id: int, run_id: int | None) -> str:
 @shared_task(name="portal.tasks.reconcile_document", acks_late=True, soft_time_limit=PUSH_TIME_LIMIT - 30,
              time_limit=PUSH_TIME_LIMIT)
 def reconcile_document(entry_id: int, run_id: int | None = None) -> str:
-    from portal.imports import ledger, runs
-    from portal.imports.reconcile import Resolution, reconcile
-
     run = ImportRun.objects.filter(pk=run_id).first() if run_id else None
     resolution = reconcile(entry_id, run)
     if resolution == Resolution.ABSENT or (resolution == Resolution.FOUND and ledger.take_up_pending(entry_id, run)):
@@ -127,8 +144,6 @@ def sweep() -> dict:
     """Recover from crashes: expired push leases go to a check (never a resend), pushes of running runs
     that were lost are dispatched again (claims are conditional, so a duplicate does nothing), and
     runs with nothing left to do are finished."""
-    from portal.imports import ledger, runs
-
     expired = ledger.expire_stale_leases()
     for entry_id in expired:
         entry = LedgerEntry.objects.get(pk=entry_id)

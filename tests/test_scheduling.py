@@ -182,9 +182,9 @@ class TestTheBeatEntryUnderTimeMachine:
 
     @pytest.fixture(autouse=True)
     def no_execution(self, monkeypatch):
-        from portal.imports import runs
+        from portal import tasks
 
-        monkeypatch.setattr(runs, "enqueue", lambda run: None)  # only what is enqueued matters here
+        monkeypatch.setattr(tasks, "enqueue", lambda run: None)  # only what is enqueued matters here
 
     def slots(self):
         from portal.models import ImportRun

@@ -1,4 +1,4 @@
-"""The portal settings page (seed 000, step 2): the button "Verbind met Loket" while no valid token is
+"""The portal settings page (docs/vendors/loket.md, "Authorisation"): the button "Verbind met Loket" while no valid token is
 stored, the green tick "Loket geautoriseerd" once one is."""
 
 import pytest

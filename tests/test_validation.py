@@ -99,9 +99,10 @@ def test_saving_a_short_window_shows_the_advice_as_a_warning(users, login):
 
 def test_every_document_kind_has_a_label():
     from connectors.documents import DocumentKind
-    from portal.models.ledger import DocumentKindLabel
+    from portal.models.ledger import KIND_LABELS, kind_label
 
-    assert {kind.value for kind in DocumentKind} == set(DocumentKindLabel.values)
+    assert set(KIND_LABELS) == set(DocumentKind)
+    assert all(kind_label(kind.value) for kind in DocumentKind)
 
 
 @pytest.mark.django_db

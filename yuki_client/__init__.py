@@ -1,8 +1,8 @@
 """Yuki (Nmbrs Accounting) SOAP client: sessions, journals, archive uploads, petty cash, a shared
 daily call budget and typed errors. A plain library: no Django.
 
-    from yuki_client import YukiClient, RedisStore, Journal, EntryLine, ArchiveFolder
-    client = YukiClient("NL", access_key, domain_id=domain_id, store=RedisStore.from_url(url))
+    from yuki_client import YukiClient, MemoryStore, Journal, EntryLine, ArchiveFolder
+    client = YukiClient("NL", access_key, domain_id=domain_id, store=MemoryStore())
     guid = client.process_journal(administration_id, Journal("Loonjournaal 2026-11", lines))
 """
 
@@ -29,7 +29,6 @@ from yuki_client.errors import (
 )
 from yuki_client.journal import EntryLine, Journal, JournalType
 from yuki_client.pettycash import PettyCashStatement, SingleStatementLine, StatementLine
-from yuki_client.redis_store import RedisStore
 from yuki_client.results import Administration, ArchiveDocument, DocumentFolder, Domain, ImportResult
 from yuki_client.soap import clear_client_cache, wsdl_parse_count
 from yuki_client.store import MemoryStore, YukiStore
@@ -38,7 +37,7 @@ __all__ = [
     "ALL_FOLDERS", "ALL_TABS", "ALL_YEARS",
     "Administration", "AmbiguousWriteError", "ArchiveDocument", "ArchiveFolder", "CallBudgetExhausted", "DEFAULT_DAILY_BUDGET",
     "DailyLimitError", "DocumentFolder", "Domain", "EntryLine", "ImportResult", "InvalidAccessKeyError",
-    "Journal", "JournalError", "JournalType", "MemoryStore", "PettyCashStatement", "REGIONS", "RedisStore",
+    "Journal", "JournalError", "JournalType", "MemoryStore", "PettyCashStatement", "REGIONS",
     "Service", "SessionExpiredError", "SingleStatementLine", "StatementError", "StatementLine",
     "UnbalancedJournalError", "UnknownOperationError", "WRITE_OPERATIONS", "YUKI_DAILY_LIMIT", "YukiClient", "YukiConfigurationError",
     "YukiDailyLimitReached", "YukiError", "YukiFault", "YukiStore", "YukiTimeout", "YukiTransportError",

@@ -1,4 +1,4 @@
-"""Archive folders (FACTS.md "Folders"). Payslips belong in Personnel, wage tax returns in Tax.
+"""Archive folders (docs/vendors/yuki.md, "Archive folders"). Payslips belong in Personnel, wage tax returns in Tax.
 
 Also the fixed values of the Archive's upload and search operations."""
 

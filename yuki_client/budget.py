@@ -1,7 +1,6 @@
 """The daily call budget: every SOAP call counted per Yuki domain per Amsterdam calendar day.
 
-Yuki allows 1000 calls per day per domain, summed over every application linked to it (seed 003,
-FACTS.md). We stop ourselves at a lower budget (default 800) so the firm's other apps keep room,
+Yuki allows 1000 calls per day per domain, summed over every application linked to it (docs/vendors/yuki.md). We stop ourselves at a lower budget (default 800) so the firm's other apps keep room,
 and check it before sending: a refused call is never sent. Once Yuki itself answers that the domain's
 daily limit is reached (other applications count too), that is remembered in the shared store for the
 rest of the Amsterdam day: no worker sends another call for the domain until tomorrow.

@@ -46,7 +46,7 @@ from yuki_client.store import MemoryStore, YukiStore, fingerprint
 
 logger = logging.getLogger("yuki_client")
 
-# Yuki sessions reportedly last about 24 hours (FACTS.md); renew well before that.
+# Yuki sessions reportedly last about 24 hours (docs/vendors/yuki.md); renew well before that.
 SESSION_TTL_SECONDS = 20 * 3600
 DEFAULT_TIMEOUT_SECONDS = 60.0
 
@@ -59,7 +59,7 @@ class YukiClient:
                  wsdl_cache_dir: str | Path | None = None, http: httpx.Client | None = None, clock=None):
         """`endpoint`: 'NL', 'BE' or a base URL (the sandbox). Authenticate with `access_key`, or with
         `user_name` + `password` (AuthenticateByUserName). `domain_id`: the Yuki domain whose daily call
-        count this client's calls go to. `store`: shared sessions and counts (RedisStore across workers)."""
+        count this client's calls go to. `store`: shared sessions and counts (the portal's database store across workers)."""
         self.base_url = base_url(endpoint)
         if access_key:
             self._credential = ("Authenticate", {"accessKey": access_key})

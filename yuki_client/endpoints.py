@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from yuki_client.errors import YukiConfigurationError
 
-# FACTS.md: NL and BE hosts; the services keep these hosts under the Nmbrs Accounting name.
+# docs/vendors/yuki.md: NL and BE hosts; the services keep these hosts under the Nmbrs Accounting name.
 REGIONS = {
     "NL": "https://api.yukiworks.nl/ws/",
     "BE": "https://api.yukiworks.be/ws/",
@@ -20,7 +20,7 @@ class Service(StrEnum):
 
     @property
     def file_name(self) -> str:
-        # The real file name is Pettycash.asmx, lower-case c (seed 004, FACTS.md).
+        # The real file name is Pettycash.asmx, lower-case c (docs/vendors/yuki.md).
         return {"Accounting": "Accounting.asmx", "Archive": "Archive.asmx",
                 "PettyCash": "Pettycash.asmx"}[self.value]
 
@@ -31,7 +31,7 @@ WRITE_OPERATIONS = frozenset({
     "ImportSingleStatementLine", "ImportSingleStatementProjectLine",
 })
 
-# FACTS.md: `sessionID` almost everywhere, `sessionId` on the PettyCash single-line imports.
+# docs/vendors/yuki.md: `sessionID` almost everywhere, `sessionId` on the PettyCash single-line imports.
 _SESSION_PARAMETER = {"ImportSingleStatementLine": "sessionId", "ImportSingleStatementProjectLine": "sessionId"}
 
 

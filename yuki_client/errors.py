@@ -50,7 +50,7 @@ class UnbalancedJournalError(JournalError):
 
 
 class StatementError(YukiError, ValueError):
-    """A petty cash statement line breaks a rule of the Yuki CSV format (seed 004)."""
+    """A petty cash statement line breaks a rule of the Yuki CSV format (docs/vendors/yuki.md)."""
 
     def __init__(self, message: str, *, line: int | None = None, field: str = ""):
         prefix = f"Statement line {line}: " if line is not None else ""

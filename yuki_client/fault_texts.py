@@ -2,8 +2,8 @@
 
 Yuki answers faults as HTTP 500 soap:Fault; ASMX wraps the message ("Server was unable to process
 request. ---> <message>"), so we search, case-insensitively, anywhere in the faultstring.
-"Invalid access key" is Yuki's known text (FACTS.md). The expired-session and daily-limit texts are
-NOT public (FACTS.md): the patterns below are deliberately broad guesses, kept in step with the
+"Invalid access key" is Yuki's known text (docs/vendors/yuki.md). The expired-session and daily-limit texts are
+NOT public (docs/vendors/yuki.md): the patterns below are deliberately broad guesses, kept in step with the
 sandbox's texts (sandbox/yuki/fault_texts.py). Change them here once a real account shows the truth.
 """
 

@@ -1,5 +1,5 @@
 """The ProcessJournal xmlDoc, built from typed lines and refused before any call when Yuki would
-refuse it (FACTS.md, "Journal entries"; example: Yuki support article 80000787232).
+refuse it (docs/vendors/yuki.md, "Journals"; example: Yuki support article 80000787232).
 
 Lines may be `connectors.documents.JournalLine` objects or this module's `EntryLine`: anything with
 entry_date, gl_account, amount (Decimal, debit positive) and description, optionally contact_name
@@ -126,19 +126,31 @@ def _check_line(subject: str, number: int, line) -> None:
         raise JournalError(f"{where}: the amount {amount} has more than 2 decimals; Yuki books cents.")
 
 
-def _check_balanced(subject: str, lines: tuple) -> None:
-    """All lines must sum to 0.00, and so must the lines of each date, or Yuki rejects the whole
-    journal (FACTS.md)."""
+def imbalance(lines) -> tuple[date | None, Decimal] | None:
+    """The balanced-journal rule, in one place: all lines must sum to 0.00, and so must the lines of
+    each date, or Yuki rejects the whole journal (docs/vendors/yuki.md, "Journals"). None when they do;
+    else (None, total) when the total is off, or (date, sum) for the first date that is off."""
     total = sum((line.amount for line in lines), Decimal("0.00"))
     if total != 0:
-        raise UnbalancedJournalError(
-            f"Journal '{subject}' is not balanced: its lines sum to {total:f} instead of 0.00, so Yuki would "
-            "reject it. Check the source journal and the GL account mapping; nothing was sent.")
+        return None, total
     per_date: dict[date, Decimal] = {}
     for line in lines:
         per_date[line.entry_date] = per_date.get(line.entry_date, Decimal("0.00")) + line.amount
     for day in sorted(per_date):
         if per_date[day] != 0:
-            raise UnbalancedJournalError(
-                f"Journal '{subject}' is not balanced on {day.isoformat()}: the lines of that date sum to "
-                f"{per_date[day]:f}. Yuki requires every date to balance; nothing was sent.")
+            return day, per_date[day]
+    return None
+
+
+def _check_balanced(subject: str, lines: tuple) -> None:
+    off = imbalance(lines)
+    if off is None:
+        return
+    day, amount = off
+    if day is None:
+        raise UnbalancedJournalError(
+            f"Journal '{subject}' is not balanced: its lines sum to {amount:f} instead of 0.00, so Yuki would "
+            "reject it. Check the source journal and the GL account mapping; nothing was sent.")
+    raise UnbalancedJournalError(
+        f"Journal '{subject}' is not balanced on {day.isoformat()}: the lines of that date sum to "
+        f"{amount:f}. Yuki requires every date to balance; nothing was sent.")

@@ -1,6 +1,6 @@
-"""Petty cash statements in the Yuki CSV format, and single statement lines (seed 004, to the letter).
+"""Petty cash statements in the Yuki CSV format, and single statement lines (docs/vendors/yuki.md, to the letter).
 
-Every rule of the seed is checked when a statement or line is created, so a bad one never reaches
+Every documented rule is checked when a statement or line is created, so a bad one never reaches
 Yuki: identical column headers, a 100XX petty cash account with its description, transaction code
 <= 10 characters, name <= 34, description <= 1024 without ';', dates dd-mm-yyyy, amounts without
 thousands separators, chronological order when balances are given.
@@ -16,13 +16,13 @@ from decimal import Decimal
 
 from yuki_client.errors import StatementError
 
-# "De kolomkoppen moeten identiek zijn." (seed 004), in the seed's order.
+# "De kolomkoppen moeten identiek zijn." (docs/vendors/yuki.md), in the documented order.
 HEADERS = ("Ledger account Petty Cash", "Petty cash description", "Transaction code", "Suspense account",
            "Name suspense account", "Date transaction", "Description", "Amount", "Balance petty cash",
            "Project code", "Project name")
 SEPARATOR = ";"
 # Decimal comma: the file is the Dutch ';'-separated CSV flavour (the seed writes amounts as 0,00).
-# Uncertain (the seed's CSV attachment is not available): one constant to change.
+# Uncertain (the CSV attachment of Yuki's page is not available): one constant to change.
 DECIMAL_SEPARATOR = ","
 DATE_FORMAT = "%d-%m-%Y"  # "in formaat dd-mm-jjjj"
 PETTY_CASH_ACCOUNT = re.compile(r"^100\d\d$")  # "Dit is een 100XX grootboekrekening."
@@ -33,7 +33,7 @@ CENT = Decimal("0.01")
 
 
 def format_amount(amount: Decimal) -> str:
-    """-1234.5 -> '-1234,50': never a thousands separator (seed 004)."""
+    """-1234.5 -> '-1234,50': never a thousands separator (docs/vendors/yuki.md)."""
     return f"{amount.quantize(CENT):f}".replace(".", DECIMAL_SEPARATOR)
 
 
@@ -47,7 +47,7 @@ def check_text(value: str, what: str, maximum: int | None, line: int | None) -> 
     if not isinstance(value, str):
         raise StatementError(f"{what} must be text, got {value!r}.", line=line, field=what)
     if SEPARATOR in value:
-        # The seed forbids ';' in the description; in any other field it would split the row too.
+        # The format forbids ';' in the description; in any other field it would split the row too.
         raise StatementError(f"{what} may not contain ';' (it separates the CSV fields).", line=line, field=what)
     if "\n" in value or "\r" in value:
         raise StatementError(f"{what} may not contain a line break.", line=line, field=what)
@@ -120,14 +120,14 @@ class PettyCashStatement:
             line.check(number)
         with_balance = [line.balance is not None for line in self.lines]
         if any(with_balance) and not all(with_balance):
-            # Yuki would read the missing balances as 0,00 (seed 004): never what the user means.
+            # Yuki would read the missing balances as 0,00 (docs/vendors/yuki.md): never what the user means.
             raise StatementError("give the balance on every line or on none: Yuki reads a missing balance "
                                  "as 0,00.", field="balance")
         if all(with_balance):
             for number, (earlier, later) in enumerate(zip(self.lines, self.lines[1:], strict=False), start=2):
                 if later.transaction_date < earlier.transaction_date:
                     raise StatementError("with balances given, lines must be in chronological order, oldest "
-                                         "first (seed 004).", line=number, field="transaction_date")
+                                         "first (docs/vendors/yuki.md).", line=number, field="transaction_date")
 
     def to_csv(self) -> str:
         rows = [SEPARATOR.join(HEADERS)]
@@ -144,7 +144,7 @@ class PettyCashStatement:
 @dataclass(frozen=True)
 class SingleStatementLine:
     """One line for ImportSingleStatementLine (no administration ID: the access key's administration).
-    Same field rules as the CSV; `amount`: costs negative, revenue positive (seed 004)."""
+    Same field rules as the CSV; `amount`: costs negative, revenue positive (docs/vendors/yuki.md)."""
 
     account_gl_code: str
     transaction_date: date

@@ -1,7 +1,7 @@
 """Typed views of Yuki's XmlNode results (Domains, Administrations, DocumentFolders, SearchDocuments,
 imports).
 
-Their exact layout is not public (FACTS.md: only the Archive WSDL is, and it says `s:any`), so the
+Their exact layout is not public (docs/vendors/yuki.md: only the Archive WSDL is, and it says `s:any`), so the
 readers are lenient: an ID may be an attribute or a child element, a name may be Name or Description.
 """
 
@@ -166,7 +166,7 @@ def read_documents(result) -> list[ArchiveDocument]:
 
 
 def read_import_result(result) -> tuple[ImportResult, str]:
-    """(result, error text). Yuki "returns an error message" when an import fails (seed 004); a
+    """(result, error text). Yuki "returns an error message" when an import fails (docs/vendors/yuki.md); a
     result holding an Error/ErrorMessage element is read as such a failure."""
     root = as_element(result)
     if root is None:

@@ -1,7 +1,7 @@
 """Shared storage for session IDs and call counts: a tiny protocol and an in-process implementation.
 
-Workers share sessions and counts through a store: `RedisStore` (redis_store.py) across processes,
-`MemoryStore` within one process; the portal adds a database-backed one. Keys are never raw
+Clients share sessions and counts through a store: `MemoryStore` within one process; the portal's
+database-backed one (portal/yuki_store.py) across its workers. Keys are never raw
 secrets: sessions are stored under `fingerprint(...)` of the credentials.
 """
 

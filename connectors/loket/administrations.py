@@ -1,8 +1,8 @@
 """Find the Loket payroll administration of one of our administrations.
 
-Seed 000: an administration is linked by its Loket client number (stored as "Relatiecode") and its
+docs/vendors/loket.md: an administration is linked by its Loket client number (stored as "Relatiecode") and its
 wage tax number (loonheffingennummer). `GET /providers/employers/administrations` lists every
-administration the Loket user sees with both (FACTS.md), so one call maps them to Loket's ids.
+administration the Loket user sees with both (docs/vendors/loket.md), so one call maps them to Loket's ids.
 """
 
 from __future__ import annotations

@@ -20,9 +20,15 @@ class LoketEnvironment:
         return f"{self.oauth_base}/token"
 
 
-# FACTS.md (Loket): oauth.loket.nl / api.loket.nl/v2, acceptance on loket-acc.nl.
+# docs/vendors/loket.md: oauth.loket.nl / api.loket.nl/v2, acceptance on loket-acc.nl.
 PRODUCTION = LoketEnvironment("production", "https://oauth.loket.nl", "https://api.loket.nl/v2")
 ACCEPTANCE = LoketEnvironment("acceptance", "https://oauth.loket-acc.nl", "https://api.loket-acc.nl/v2")
+
+
+# The OAuth client our sandbox knows (public, fake): the portal uses it in sandbox mode when no
+# LOKET_CLIENT_ID is set, and the sandbox (sandbox/loket/data.py) accepts it.
+SANDBOX_CLIENT_ID = "payrollsync-sandbox"
+SANDBOX_CLIENT_SECRET = "payrollsync-sandbox-secret"
 
 
 def sandbox(prefix: str) -> LoketEnvironment:

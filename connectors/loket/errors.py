@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# The rights the dedicated Loket user needs (seed 000, step 1), as Loket names them in its UI.
+from connectors.errors import SourceError
+
+# The rights the dedicated Loket user needs (docs/vendors/loket.md, "The dedicated user and its rights"), as Loket names them in its UI.
 RIGHT_EMPLOYMENTS = "Raadplegen dienstverbanden"
 RIGHT_JOURNALISE = "940 journaliseren"
 RIGHT_EXPORT_JOURNAL_RUN = "Exporteren journaalrun"
@@ -19,9 +21,9 @@ RIGHT_PAYROLL_OUTPUT = "Raadplegen loonoutput"
 REQUIRED_RIGHTS = (RIGHT_EMPLOYMENTS, RIGHT_JOURNALISE, RIGHT_EXPORT_JOURNAL_RUN, RIGHT_TAX_RETURNS,
                    RIGHT_PAYROLL_OUTPUT)
 
-# Which right a 403 on a path most likely means. Loket's 403 body does not name the right (FACTS.md:
+# Which right a 403 on a path most likely means. Loket's 403 body does not name the right (docs/vendors/loket.md:
 # "403 operation not granted"), so we infer it from the path; first match wins. The split of the two
-# journal rights (listing runs vs. reading their results) is our best reading of seed 000, not
+# journal rights (listing runs vs. reading their results) is our best reading of the rights list, not
 # confirmed by Loket.
 _RIGHT_BY_PATH = (
     (re.compile(r"/journalruns/[^/]+/(results|runoverview|report|download)"), RIGHT_EXPORT_JOURNAL_RUN),
@@ -64,7 +66,7 @@ def messages_from_body(body) -> tuple[LoketMessage, ...]:
     return tuple(LoketMessage.from_json(item) for item in items if isinstance(item, dict))
 
 
-class LoketError(Exception):
+class LoketError(SourceError):
     """Base of every Loket connector error.
 
     `message` is English and detailed (logs, the English UI); `user_message_nl` is what the Dutch
@@ -77,13 +79,9 @@ class LoketError(Exception):
     def __init__(self, message: str, *, status: int | None = None, path: str = "",
                  messages: tuple[LoketMessage, ...] = ()):
         super().__init__(message)
-        self.message = message
         self.status = status
         self.path = path
         self.messages = messages
-
-    def __str__(self) -> str:
-        return self.message
 
 
 # --- REST API -------------------------------------------------------------------------------------
@@ -183,7 +181,7 @@ class InvalidGrant(OAuthError):
     """The code or refresh token is not (or no longer) valid: used, expired, or revoked.
 
     After a refresh this is expected when another worker already rotated the token: re-read the
-    stored token once before declaring the connection broken (FACTS.md, Loket OAuth).
+    stored token once before declaring the connection broken (docs/vendors/loket.md, "Authorisation").
     """
 
 

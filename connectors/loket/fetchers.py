@@ -4,7 +4,7 @@
     docs = source.documents("40123", "812345678L01", Period.month(2026, 11),
                             kinds={DocumentKind.PAYSLIP, DocumentKind.JOURNAL})
 
-Which periods to ask for is the engine's rule (seed 000: payslips and journals of the current month,
+Which periods to ask for is the engine's rule (docs/vendors/loket.md: payslips and journals of the current month,
 wage tax returns of the previous and current month); this module fetches whatever period it is given.
 """
 

@@ -17,13 +17,15 @@ from connectors.documents import (
     DocumentKind,
     JournalLine,
     Period,
-    Source,
     SourceDocument,
     UnbalancedJournal,
 )
 from connectors.loket.administrations import LoketAdministration
 from connectors.loket.client import LoketFile
 from connectors.loket.errors import LoketDataError
+
+# The key the portal registers this source under; every document carries it (ledger keys use it).
+SOURCE = "loket"
 
 ZERO = Decimal("0.00")
 
@@ -92,7 +94,7 @@ def payslip_document(admin: LoketAdministration, employment: dict, payroll_perio
         part for part in (employee.get("firstName"), employee.get("lastName")) if part) or number)
     label = f"{name} ({number})" if number and number != name else name
     return SourceDocument(
-        source=Source.LOKET, kind=DocumentKind.PAYSLIP,
+        source=SOURCE, kind=DocumentKind.PAYSLIP,
         source_id=f"loket:payslip:{employment['id']}:{payroll_period_id}",
         period=period, title=f"Loonstrook {period.key} {label}",
         file_name=f"loonstrook-{period.key}-{number or employment['id']}.pdf", content=pdf.content,
@@ -133,7 +135,7 @@ def journal_document(admin: LoketAdministration, run: dict, results: list[dict],
     status = run.get("journalRunStatus") or {}
     try:
         return SourceDocument(
-            source=Source.LOKET, kind=DocumentKind.JOURNAL, source_id=f"loket:journal:{run['id']}",
+            source=SOURCE, kind=DocumentKind.JOURNAL, source_id=f"loket:journal:{run['id']}",
             period=period, title=f"Salarisjournaal {period.key}" + (f" (run {sequence})" if sequence else ""),
             journal_lines=tuple(lines),
             metadata={**_base_metadata(admin), "journal_run_id": str(run["id"]),
@@ -172,12 +174,12 @@ def tax_return_documents(admin: LoketAdministration, tax_return: dict, period: P
     base = f"loket:wage_tax_return:{tax_return['id']}"
     name = f"loonaangifte-{period.key}-{admin.wage_tax_number}"
     documents = [SourceDocument(
-        source=Source.LOKET, kind=DocumentKind.WAGE_TAX_RETURN, source_id=f"{base}:report", period=period,
+        source=SOURCE, kind=DocumentKind.WAGE_TAX_RETURN, source_id=f"{base}:report", period=period,
         title=f"Loonaangifte {period.key}", file_name=f"{name}.pdf", content=report.content,
         metadata={**metadata, "part": "report"})]
     if message is not None:
         documents.append(SourceDocument(
-            source=Source.LOKET, kind=DocumentKind.WAGE_TAX_RETURN, source_id=f"{base}:message", period=period,
+            source=SOURCE, kind=DocumentKind.WAGE_TAX_RETURN, source_id=f"{base}:message", period=period,
             title=f"Loonaangiftebericht {period.key}", file_name=f"{name}.xml", content=message.content,
             metadata={**metadata, "part": "message"}))
     return documents

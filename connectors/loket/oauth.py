@@ -1,6 +1,6 @@
 """Loket OAuth2 (authorization code, rotating refresh tokens) on top of authlib's httpx client.
 
-FACTS.md (Loket): authorize with response_type=code&scope=all&state=...; the token endpoint takes
+docs/vendors/loket.md: authorize with response_type=code&scope=all&state=...; the token endpoint takes
 client_id/client_secret in the form body; answers carry access_token, refresh_token, expires_in (3599 s).
 No PKCE, no discovery document. Refresh tokens are single-use: a refresh is never retried here
 (the first try may have rotated the token already); the caller holds the per-connection lock and

@@ -1,7 +1,7 @@
 """Rotating refresh tokens: the rule, and an in-memory token provider for scripts and tests.
 
 The portal's provider does the same under a database row lock (one per connection) and stores the
-new pair in the same transaction as the refresh (FACTS.md, Loket OAuth). `refresh_rotating` is the
+new pair in the same transaction as the refresh (docs/vendors/loket.md, "Authorisation"). `refresh_rotating` is the
 part both share, so the lead's locked code is: lock row, read token, `refresh_rotating(...)`, save.
 """
 

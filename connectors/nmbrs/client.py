@@ -4,7 +4,7 @@
   WSDL is the same for every tenant, so credentials and the operation timeout travel per call,
   never in the cached client.
 - Every call carries `AuthHeaderWithDomain` (Username = login e-mail, Token = API token,
-  Domain = tenant key), FACTS.md (Nmbrs).
+  Domain = tenant key), docs/vendors/nmbrs.md.
 - Faults become typed errors via `errors.parse_fault` (the one place that reads fault texts);
   fault 1006 (a transient login failure) and any fault code Nmbrs does not document (or 9999, its
   "unknown error") are tried a bounded number of times within the call; an unknown code that
@@ -55,7 +55,7 @@ _ZEEP_FAILURES = (Fault, TransportError, requests.RequestException, XMLSyntaxErr
 
 @dataclass(frozen=True)
 class NmbrsCredentials:
-    username: str  # the login e-mail ("Client ID", seed 002)
+    username: str  # the login e-mail ("Client ID", docs/vendors/nmbrs.md)
     token: str = field(repr=False)  # the API token ("Client Secret"): never logged or shown
     tenant_key: str = ""  # the subdomain ("Tenant Key"); see credentials.normalize_tenant_key
 
@@ -212,7 +212,7 @@ class NmbrsClient:
         return [Run.from_soap(r) for r in _items(result, "RunInfo")]
 
     def wage_tax_returns(self, company_id: int, year: int) -> list[WageTaxReturn]:
-        """All returns of a year: Nmbrs has no status filter here, callers filter (FACTS.md)."""
+        """All returns of a year: Nmbrs has no status filter here, callers filter (docs/vendors/nmbrs.md)."""
         result = self.call(COMPANY_SERVICE, "WageTax_GetList", CompanyId=company_id, intYear=year)
         return [WageTaxReturn.from_soap(w) for w in _items(result, "WageTax")]
 

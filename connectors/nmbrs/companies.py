@@ -1,4 +1,4 @@
-"""Linking administrations to Nmbrs companies by number (seed 002, step 5: "Bepaal of het nummer
+"""Linking administrations to Nmbrs companies by number (docs/vendors/nmbrs.md, "Linking administrations to companies": "Bepaal of het nummer
 moet overeenkomen"). Pure: the caller lists the companies and stores the links."""
 
 from __future__ import annotations

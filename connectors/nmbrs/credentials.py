@@ -1,4 +1,4 @@
-"""The Nmbrs connection fields (seed 002, step 2) and the one-call credential check.
+"""The Nmbrs connection fields (docs/vendors/nmbrs.md, "Credentials") and the one-call credential check.
 
 - Client ID: the login e-mail; Client Secret: the API token; Tenant Key: the subdomain
   ("uit kantoor.nmbrs.nl haal je kantoor"); a pasted URL is reduced to the key.

@@ -1,6 +1,6 @@
 """Where the Nmbrs SOAP services live: Nmbrs live, Nmbrs' own sandbox, or any base URL (ours).
 
-FACTS.md (Nmbrs): `https://api.nmbrs.nl/soap/v3/<Service>.asmx`, sandbox host `api-sandbox.nmbrs.nl`.
+docs/vendors/nmbrs.md: `https://api.nmbrs.nl/soap/v3/<Service>.asmx`, sandbox host `api-sandbox.nmbrs.nl`.
 The XML namespace is always the api.nmbrs.nl one, whatever host serves the service.
 """
 

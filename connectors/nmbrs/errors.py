@@ -5,7 +5,7 @@ Nmbrs documents is in FAULT_CODES below, as permanent or transient, with what it
 and in Dutch (the sources are in docs/vendors/nmbrs.md). A code not in the table (or 9999, Nmbrs's
 own "unknown error") is an UnknownNmbrsError: the client tries the call a bounded number of times,
 then it is permanent, never retried forever.
-Seed 002 gives the words the user must see ("Tenant Key niet gevonden", the user template and
+docs/vendors/nmbrs.md gives the words the user must see ("Tenant Key niet gevonden", the user template and
 "Webservices Right Edit" rights, "SalaryDocuments_AnnualDocument"). Every error carries an English
 `message` (what failed, what to do) and the Dutch `user_message_nl` for the portal.
 """
@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from connectors.errors import SourceError
+
 ANNUAL_DOCUMENT_RIGHTS_PREFIX = "SalaryDocuments_AnnualDocument"
 _FAULT = re.compile(r"--->\s*(?P<code>\d{3,5})\s*:\s*(?P<message>.*)", re.DOTALL)
 _MENTIONS_DOMAIN = re.compile(r"\bdomain\b|\bdomein\b|\btenant\b", re.IGNORECASE)
 
 
-class NmbrsError(Exception):
+class NmbrsError(SourceError):
     """Base of every Nmbrs failure. `transient` errors may succeed when retried later."""
 
     code: int | None = None
@@ -30,12 +32,8 @@ class NmbrsError(Exception):
 
     def __init__(self, message: str, *, fault_text: str = "", operation: str = ""):
         super().__init__(message)
-        self.message = message
         self.fault_text = fault_text
         self.operation = operation
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class InvalidCredentials(NmbrsError):

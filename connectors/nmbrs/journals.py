@@ -1,6 +1,6 @@
 """Nmbrs journal XML (`Journals_GetByRunCompany_v2`) -> balanced `JournalLine`s.
 
-The layout of this XML is not publicly documented (FACTS.md lists the operation, not the format).
+The layout of this XML is not publicly documented (docs/vendors/nmbrs.md lists the operation, not the format).
 So the element names we accept are in one table below: a real account that shows other names
 changes only `TAGS`. Amounts are read with either decimal separator.
 """

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from connectors.documents import DocumentKind, Period, Source, SourceDocument
+from connectors.documents import DocumentKind, Period, SourceDocument
 from connectors.nmbrs.journals import parse_journal
 from connectors.nmbrs.operations import AnnualDocument
 from connectors.nmbrs.records import Run, WageTaxReturn
+
+# The key the portal registers this source under; every document carries it (ledger keys use it).
+SOURCE = "nmbrs"
 
 RUN_KIND_TITLES = {
     DocumentKind.PAYSLIP: "Loonstroken",
@@ -31,7 +34,7 @@ def four_weekly_period(year: int, number: int) -> Period:
 
 def year_period(year: int) -> Period:
     """The whole year, for annual documents (key 'YYYY-P00')."""
-    return Period(year, 0, date(year, 1, 1), date(year, 12, 31))
+    return Period.whole_year(year)
 
 
 def run_source_id(company_id: int, run: Run, kind: DocumentKind) -> str:
@@ -55,7 +58,7 @@ def _run_metadata(company_id: int, run: Run) -> dict:
 def run_file_document(company_id: int, period: Period, run: Run, kind: DocumentKind, content: bytes) -> SourceDocument:
     stem, extension = RUN_KIND_FILES[kind]
     return SourceDocument(
-        source=Source.NMBRS, kind=kind, source_id=run_source_id(company_id, run, kind), period=period,
+        source=SOURCE, kind=kind, source_id=run_source_id(company_id, run, kind), period=period,
         title=f"{RUN_KIND_TITLES[kind]} {period.key} ({run.description or f'run {run.number}'})",
         file_name=f"{stem}_{company_id}_{period.key}_run{run.number}.{extension}", content=content,
         metadata=_run_metadata(company_id, run),
@@ -65,7 +68,7 @@ def run_file_document(company_id: int, period: Period, run: Run, kind: DocumentK
 def journal_document(company_id: int, period: Period, run: Run, xml: bytes) -> SourceDocument:
     lines = parse_journal(xml, default_date=period.end)
     return SourceDocument(
-        source=Source.NMBRS, kind=DocumentKind.JOURNAL,
+        source=SOURCE, kind=DocumentKind.JOURNAL,
         source_id=run_source_id(company_id, run, DocumentKind.JOURNAL), period=period,
         title=f"{RUN_KIND_TITLES[DocumentKind.JOURNAL]} {period.key} ({run.description or f'run {run.number}'})",
         journal_lines=lines, metadata=_run_metadata(company_id, run),
@@ -74,7 +77,7 @@ def journal_document(company_id: int, period: Period, run: Run, xml: bytes) -> S
 
 def wage_tax_document(company_id: int, period: Period, wage_tax: WageTaxReturn, xml: bytes) -> SourceDocument:
     return SourceDocument(
-        source=Source.NMBRS, kind=DocumentKind.WAGE_TAX_RETURN, source_id=wage_tax_source_id(company_id, wage_tax),
+        source=SOURCE, kind=DocumentKind.WAGE_TAX_RETURN, source_id=wage_tax_source_id(company_id, wage_tax),
         period=period, title=f"Loonaangifte {period.key}",
         file_name=f"loonaangifte_{company_id}_{period.key}_{wage_tax.id}.xml", content=xml,
         metadata={"company_id": company_id, "wage_tax_id": wage_tax.id, "status": wage_tax.status,
@@ -86,7 +89,7 @@ def wage_tax_document(company_id: int, period: Period, wage_tax: WageTaxReturn, 
 def annual_document_source(company_id: int, year: int, final_run: Run, document: AnnualDocument,
                            content: bytes) -> SourceDocument:
     return SourceDocument(
-        source=Source.NMBRS, kind=DocumentKind.ANNUAL_DOCUMENT,
+        source=SOURCE, kind=DocumentKind.ANNUAL_DOCUMENT,
         source_id=annual_source_id(company_id, year, document), period=year_period(year),
         title=f"{document.title} {year}", file_name=f"jaarwerk_{document.slug}_{company_id}_{year}.pdf",
         content=content,

@@ -1,7 +1,7 @@
 """Which Nmbrs SOAP operation delivers which document kind: the one place to change for a move
-to Nmbrs' REST API (FACTS.md: SOAP is expected to close "in the long run").
+to Nmbrs' REST API (docs/vendors/nmbrs.md: SOAP is expected to close "in the long run").
 
-Operation and parameter names follow FACTS.md and the v2.1 WSDL, including the vendor's
+Operation and parameter names follow docs/vendors/nmbrs.md and the v2.1 WSDL, including the vendor's
 inconsistent casing (`RunID` for payslips and SEPA, `RunId` for journals and annual documents;
 `intYear` vs `Year`) and its misspellings in annual document names.
 """

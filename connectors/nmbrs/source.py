@@ -1,6 +1,6 @@
 """The fetcher the import engine calls: Nmbrs documents of a company as `SourceDocument`s.
 
-Seed 002: the product fetches wage tax returns (by status, default "locked"), payslips and SEPA
+docs/vendors/nmbrs.md: the product fetches wage tax returns (by status, default "locked"), payslips and SEPA
 files (plus journals for booking), and annual documents on demand ("Jaarstukken: als ze locked
 zijn", fetched by a bulk action for many companies at once).
 """
@@ -18,7 +18,7 @@ from connectors.nmbrs.client import NmbrsClient
 from connectors.nmbrs.errors import NmbrsError, NotFound
 from connectors.nmbrs.records import Run
 
-DEFAULT_WAGE_TAX_STATUS = "locked"  # seed 002: "standaard alle aangiftes met de status 'locked'"
+DEFAULT_WAGE_TAX_STATUS = "locked"  # docs/vendors/nmbrs.md: "standaard alle aangiftes met de status 'locked'"
 ALL_STATUSES = None
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class NmbrsSource:
                          documents: Iterable[operations.AnnualDocument] = operations.ANNUAL_DOCUMENTS
                          ) -> AnnualDocumentsResult:
         """Annual documents of `year` for each company, only once the year is finished: its final run
-        covers the last period of the year and is locked (seed 002). Per company: documents, or why it
+        covers the last period of the year and is locked (docs/vendors/nmbrs.md). Per company: documents, or why it
         was skipped, or the error that stopped it."""
         documents = list(documents)
         result = AnnualDocumentsResult(year)
@@ -133,10 +133,6 @@ class NmbrsSource:
             except NmbrsError as error:
                 result.failed[company_id] = error
         return result
-
-    def final_run(self, company_id: int, year: int) -> Run | None:
-        """The year's latest run (not necessarily the end of the year: see `why_year_not_finished`)."""
-        return final_run_of(self.client.runs(company_id, year))
 
 
 def final_run_of(runs: Iterable[Run]) -> Run | None:

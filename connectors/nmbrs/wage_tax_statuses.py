@@ -1,6 +1,6 @@
 """Which wage tax returns a status filter takes: Nmbrs's status texts as stages, in one table.
 
-`WageTax_GetList` gives every return with a free-text `Status` and cannot filter (FACTS in
+`WageTax_GetList` gives every return with a free-text `Status` and cannot filter (see
 docs/vendors/nmbrs.md). The only status text the public material shows is the Dutch "Verzonden"
 (the REST API's example for wage tax returns); the others below are our guesses, Dutch and English,
 until a real account shows its texts. A filter takes the returns whose status is that stage, in any
@@ -17,7 +17,7 @@ PREPARING, LOCKED, SENT, ACCEPTED = 0, 1, 2, 3
 STAGES: dict[str, int] = {
     # still being prepared (guesses)
     "initial": PREPARING, "aangemaakt": PREPARING, "concept": PREPARING, "open": PREPARING,
-    # locked, ready to send (guesses; seed 002 names the filter 'locked')
+    # locked, ready to send (guesses; the Nmbrs guide names the filter "locked", docs/vendors/nmbrs.md)
     "locked": LOCKED, "vergrendeld": LOCKED, "gereed": LOCKED, "definitief": LOCKED,
     # sent: "Verzonden" is the REST API's example; "sent externally" has its own SOAP operation
     # (WageTax_SetSentExternal) whose status text is not public

@@ -6,19 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from connectors.nmbrs.client import NmbrsClient
 from connectors.nmbrs.credentials import InvalidTenantKey, normalize_tenant_key, validate_credentials
 from connectors.nmbrs.errors import MissingApiRights, NmbrsError, NoCompanyAccess, UnknownTenant
-from connectors.nmbrs.forms import error_text
+from connectors.nmbrs.mapping import SOURCE as NMBRS
+from integrations.nmbrs.access import nmbrs_base_url
+from integrations.nmbrs.forms import error_text
 from portal.forms.secrets import SecretFieldsMixin
 from portal.models import (
     Administration,
     Domain,
     ImportSettings,
     NmbrsCredentials,
-    PayrollSource,
     PortalSettings,
 )
 from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number
-from portal.vendors import nmbrs_base_url
 
 
 class ImportSettingsForm(forms.ModelForm):
@@ -79,7 +79,7 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
 
 
 class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):
-    """Seed 002, step 2. Saving checks the credentials with one call to Nmbrs (CompanyService.List_GetAll)
+    """docs/vendors/nmbrs.md, "Credentials". Saving checks the credentials with one call to Nmbrs (CompanyService.List_GetAll)
     and explains a refusal in the user's words; only credentials Nmbrs accepted are saved, as "authorised".
 
     The companies linked to administrations that would use these credentials must stay visible to
@@ -101,7 +101,7 @@ class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):
         self.companies = []  # what a successful check saw: the companies these credentials may link
 
     def clean_tenant_key(self):
-        # Seed 002: "uit kantoor.nmbrs.nl haal je kantoor"; people paste the whole address.
+        # docs/vendors/nmbrs.md: "uit kantoor.nmbrs.nl haal je kantoor"; people paste the whole address.
         try:
             return normalize_tenant_key(self.cleaned_data.get("tenant_key") or "")
         except InvalidTenantKey as error:
@@ -151,7 +151,7 @@ class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):
 
     def _linked_administrations(self) -> list[Administration]:
         """Nmbrs administrations linked to a company that use (or are about to use) these credentials."""
-        linked = Administration.objects.filter(source=PayrollSource.NMBRS, nmbrs_company_id__isnull=False)
+        linked = Administration.objects.filter(source=NMBRS, nmbrs_company_id__isnull=False)
         if self.instance.pk is None:
             wanted = self.administration
             return [wanted] if wanted is not None and wanted.nmbrs_company_id else []

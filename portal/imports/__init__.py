@@ -1,6 +1,6 @@
 """The import engine: fetch from the payroll source, record in the ledger, book in Yuki, report.
 
-sources.py  fetch a plan's documents from Loket or Nmbrs (SourceDocuments)
+sources.py  fetch a plan's documents from the administration's payroll source (SourceDocuments)
 ledger.py   record each document once; claim, lease and settle its booking
 booking.py  what a ledger entry becomes in Yuki (journal or archive upload), in one place
 pushing.py  one push: claim, call Yuki, settle; the error policy

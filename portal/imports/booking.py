@@ -15,7 +15,7 @@ from connectors.documents import DocumentKind, JournalLine
 from portal.models import LedgerEntry
 from yuki_client import ArchiveFolder, Journal
 
-# FACTS.md: payslips belong in the personnel folder (4), wage tax returns in the tax folder (5).
+# docs/vendors/yuki.md: payslips belong in the personnel folder (4), wage tax returns in the tax folder (5).
 FOLDER_FOR_KIND = {
     DocumentKind.PAYSLIP: ArchiveFolder.PERSONNEL,
     DocumentKind.WAGE_TAX_RETURN: ArchiveFolder.TAX,

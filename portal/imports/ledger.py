@@ -66,7 +66,7 @@ def _jsonable(value):
 
 
 def record(administration: Administration, document: SourceDocument, run: ImportRun | None) -> Recorded:
-    key = {"administration": administration, "source": document.source.value, "kind": document.kind.value,
+    key = {"administration": administration, "source": document.source, "kind": document.kind.value,
            "source_id": document.source_id, "period": document.period.key}
     payload = payload_of(document)
     for _attempt in range(2):

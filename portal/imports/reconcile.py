@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from portal.imports import booking, ledger
 from portal.models import EntryState, EventKind, LedgerEntry
 from portal.vendors import charge_yuki_calls, yuki_client
-from yuki_client import YukiError
+from yuki_client import DailyLimitError, YukiError
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,6 @@ def reconcile(entry_id: int, run=None) -> Resolution:
 
 
 def _passing(exc: YukiError) -> bool:
-    from yuki_client import DailyLimitError
-
     return isinstance(exc, DailyLimitError) or bool(getattr(exc, "retryable", False))
 
 

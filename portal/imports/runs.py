@@ -4,7 +4,7 @@ finished with totals and a result in words, and a notice when it failed."""
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,21 +19,16 @@ from portal import notifications
 from portal.effective import effective_settings
 from portal.imports import booking, ledger
 from portal.imports.ledger import Change
-from portal.imports.sources import SourceUnavailable, fetch_documents
-from portal.models import (
-    Administration,
-    EntryState,
-    ImportRun,
-    LedgerEntry,
-    PayrollSource,
-    RunStatus,
-    RunTrigger,
-)
+from portal.imports.sources import fetch_documents
+from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
 from portal.scheduling import blocking_reason
+from portal.sources.base import Plan, SourceUnavailable
+from portal.sources.registry import source_of
+from portal.vendors import charge_yuki_calls, yuki_client
+from yuki_client import YukiError
 
 log = logging.getLogger(__name__)
 
-Plan = dict[DocumentKind, tuple[Period, ...]]
 KIND_VALUES = {kind.value for kind in DocumentKind}
 
 
@@ -48,11 +43,7 @@ def plan_from_json(data: dict) -> Plan:
 
 def _period(year: int, number: int) -> Period:
     # Number 0 is a whole year: annual documents (jaaropgaven and the like).
-    return year_period(year) if number == 0 else Period.month(year, number)
-
-
-def year_period(year: int) -> Period:
-    return Period(year, 0, date(year, 1, 1), date(year, 12, 31))
+    return Period.whole_year(year) if number == 0 else Period.month(year, number)
 
 
 def create_run(administration: Administration, *, trigger: str, plan: Plan, slot: str = "", user=None,
@@ -68,12 +59,6 @@ def record_skip(administration: Administration, slot: str, reason: str) -> Impor
     return ImportRun.objects.create(administration=administration, source=administration.source,
                                     trigger=RunTrigger.SCHEDULED, slot=slot, status=RunStatus.SKIPPED,
                                     result=reason, started_at=now, finished_at=now)
-
-
-def enqueue(run: ImportRun) -> None:
-    from portal.tasks import run_import
-
-    transaction.on_commit(lambda: run_import.delay(run.pk))
 
 
 class AdministrationBusy(Exception):
@@ -110,41 +95,40 @@ def _start(run_id: int) -> ImportRun | None:
     return run if took else None
 
 
-def execute(run_id: int) -> None:
-    """The body of the run_import task. Safe to run again for the same run (a redelivered task)."""
+def execute(run_id: int) -> list[int]:
+    """The body of the run_import task: the ledger entries it hands to push tasks (portal.tasks sends
+    them). Safe to run again for the same run (a redelivered task): then nothing."""
     run = _start(run_id)
     if run is None:
-        return
+        return []
     administration = run.administration
     if run.trigger == RunTrigger.RETRY:
-        _dispatch_retry(run)
-        return
+        return _dispatch_retry(run)
     effective = effective_settings(administration)
     reason = blocking_reason(effective, manual=run.trigger != RunTrigger.SCHEDULED)
     if reason:
         _finish(run, RunStatus.SKIPPED if run.trigger == RunTrigger.SCHEDULED else RunStatus.FAILED, reason)
-        return
-    if administration.source == PayrollSource.NMBRS and effective.import_settings.nmbrs_number_must_match:
-        if problem := _link_by_number(effective):
-            _finish(run, RunStatus.FAILED, problem)
-            return
+        return []
+    if problem := source_of(administration).prepare(effective):
+        _finish(run, RunStatus.FAILED, problem)
+        return []
     try:
         fetched = fetch_documents(effective, plan_from_json(run.plan))
         documents = fetched.documents
     except SourceUnavailable as exc:
         _finish(run, RunStatus.FAILED, _("Fetching from the payroll source failed: %(error)s") % {
             "error": exc.message})
-        return
+        return []
     except Exception as exc:  # noqa: BLE001 - one administration's failure never stops the others
         log.exception("fetching for run %s failed", run_id)
         _finish(run, RunStatus.FAILED, _("Fetching from the payroll source failed unexpectedly (%(error)s).") % {
             "error": type(exc).__name__})
-        return
+        return []
 
     if run.dry_run:
         ImportRun.objects.filter(pk=run.pk).update(problems=fetched.problems)
         _dry_run(run, documents)
-        return
+        return []
 
     to_push, unchanged = [], 0
     retry_failed_too = run.trigger in (RunTrigger.MANUAL, RunTrigger.RETRY)
@@ -162,45 +146,31 @@ def execute(run_id: int) -> None:
     ImportRun.objects.filter(pk=run.pk).update(fetched=len(documents), unchanged=unchanged, problems=fetched.problems)
     if to_push:
         _open_yuki_session(run)
-    dispatch(run, to_push)
+    return dispatch(run, to_push)
 
 
-def _link_by_number(effective) -> str:
-    from connectors.nmbrs.errors import NmbrsError
-    from portal.imports.sources import user_message
-    from portal.nmbrs_linking import link_by_number
-
-    try:
-        return link_by_number(effective)
-    except NmbrsError as exc:
-        return _("Nmbrs: %(message)s") % {"message": user_message(exc)}
-
-
-def retry_failed(administration: Administration, user=None, *, states=(EntryState.FAILED, EntryState.WAITING_BUDGET),
-                 slot: str = "") -> ImportRun | None:
-    """Queue a run that pushes the failed (and budget-waiting) documents again, without fetching."""
+def create_retry_run(administration: Administration, user=None, *,
+                     states=(EntryState.FAILED, EntryState.WAITING_BUDGET), slot: str = "") -> ImportRun | None:
+    """A run that pushes the failed (and budget-waiting) documents again, without fetching (None when
+    there are none). portal.tasks.retry_failed queues it."""
     if not administration.ledger_entries.filter(state__in=states).exists():
         return None
     run = create_run(administration, trigger=RunTrigger.RETRY, plan={}, user=user, slot=slot)
     ImportRun.objects.filter(pk=run.pk).update(plan={"states": [str(state) for state in states]})
-    enqueue(run)
     return run
 
 
-def _dispatch_retry(run: ImportRun) -> None:
+def _dispatch_retry(run: ImportRun) -> list[int]:
     states = run.plan.get("states") or [EntryState.FAILED, EntryState.WAITING_BUDGET]
     entries = list(run.administration.ledger_entries.filter(state__in=states).values_list("pk", flat=True))
     if entries:
         _open_yuki_session(run)
-    dispatch(run, entries)
+    return dispatch(run, entries)
 
 
 def _open_yuki_session(run: ImportRun) -> None:
     """Authenticate once before the pushes start in parallel: they all reuse this session, instead of
     several workers finding no session at the same moment and each spending a call on Authenticate."""
-    from portal.vendors import charge_yuki_calls, yuki_client
-    from yuki_client import YukiError
-
     client = yuki_client(run.administration)
     try:
         client.session_id()
@@ -209,20 +179,18 @@ def _open_yuki_session(run: ImportRun) -> None:
     charge_yuki_calls(run, client)
 
 
-def dispatch(run: ImportRun, entry_ids: list[int]) -> None:
-    """Hand the documents to push tasks. They become 'new' (to be booked) and this run's responsibility,
-    so the run ends only when each of them is settled, also ones that waited or failed before."""
-    from portal.tasks import push_document
-
+def dispatch(run: ImportRun, entry_ids: list[int]) -> list[int]:
+    """Make the documents this run's to push: they become 'new' (to be booked) and this run's
+    responsibility, so the run ends only when each of them is settled, also ones that waited or failed
+    before. Returns the ones for push tasks (none when nothing was taken: then the run is finished)."""
     now = timezone.now()
     taken = LedgerEntry.objects.filter(pk__in=entry_ids, state__in=ledger.CLAIMABLE).update(
         last_run=run, state=EntryState.NEW, updated_at=now) if entry_ids else 0
     ImportRun.objects.filter(pk=run.pk).update(dispatched_at=now)
     if not taken:
         finish_if_done(run.pk)
-        return
-    for entry_id in entry_ids:
-        push_document.delay(entry_id, run.pk)
+        return []
+    return list(entry_ids)
 
 
 def progress(run: ImportRun) -> dict:
@@ -302,14 +270,14 @@ def _dry_run(run: ImportRun, documents) -> None:
     preview, unchanged = [], 0
     for document in documents:
         existing = LedgerEntry.objects.filter(
-            administration=run.administration, source=document.source.value, kind=document.kind.value,
+            administration=run.administration, source=document.source, kind=document.kind.value,
             source_id=document.source_id, period=document.period.key).first()
         if existing and existing.content_hash == document.content_hash and existing.state == EntryState.BOOKED:
             unchanged += 1
             continue
         if existing and existing.state in (EntryState.PUSHING, EntryState.NEEDS_CHECK):
             continue  # being booked or checked right now: not something this import would send
-        candidate = LedgerEntry(administration=run.administration, source=document.source.value,
+        candidate = LedgerEntry(administration=run.administration, source=document.source,
                                 kind=document.kind.value, source_id=document.source_id, period=document.period.key,
                                 **ledger.payload_of(document))
         if existing and existing.state == EntryState.BOOKED:

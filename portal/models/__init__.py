@@ -1,6 +1,6 @@
 from portal.models.audit import AuditLogEntry
 from portal.models.connections import LoketConnection, NmbrsCredentials
-from portal.models.domains import Administration, Domain, PayrollSource
+from portal.models.domains import Administration, Domain
 from portal.models.heartbeat import ServiceHeartbeat
 from portal.models.imports import ImportRun, RunStatus, RunTrigger
 from portal.models.ledger import EntryState, EventKind, LedgerEntry, LedgerEvent
@@ -26,7 +26,6 @@ __all__ = [
     "ImportSettings",
     "LoketConnection",
     "NmbrsCredentials",
-    "PayrollSource",
     "PortalMembership",
     "PortalRole",
     "PortalSettings",

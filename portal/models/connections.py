@@ -39,7 +39,7 @@ class LoketConnection(models.Model):
 
 
 class NmbrsCredentials(models.Model):
-    """Seed 002: Client ID (login e-mail), Client Secret (API token), Tenant Key, Tenant Name."""
+    """docs/vendors/nmbrs.md: Client ID (login e-mail), Client Secret (API token), Tenant Key, Tenant Name."""
 
     login_email = models.EmailField(_("Client ID (Nmbrs login e-mail)"))
     api_token = EncryptedTextField(_("Client Secret (Nmbrs API token)"))
@@ -58,8 +58,3 @@ class NmbrsCredentials(models.Model):
 
     def __str__(self):
         return f"Nmbrs {self.login_email} @ {self.tenant_key}"
-
-    @property
-    def is_usable(self) -> bool:
-        return bool(self.login_email and self.api_token and self.tenant_key) and \
-            self.status != ConnectionStatus.BROKEN

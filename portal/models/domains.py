@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.fields import EncryptedTextField
+from portal.sources import registry
 
 WAGE_TAX_NUMBER_RE = re.compile(r"^\d{9}L\d{2}$")
 
@@ -23,17 +24,12 @@ def validate_wage_tax_number(value: str) -> None:
         )
 
 
-class PayrollSource(models.TextChoices):
-    LOKET = "loket", "Loket.nl"
-    NMBRS = "nmbrs", "Nmbrs"
-
-
 class Domain(models.Model):
     """A Yuki domain (a client file). It may hold several administrations."""
 
     name = models.CharField(_("name"), max_length=200)
     yuki_domain_id = models.CharField(_("Yuki domain ID"), max_length=64, unique=True)
-    # Seed 000 step 3: without the payroll link feature ("contract") a domain is never imported.
+    # docs/vendors/loket.md, "The payroll link feature (contract)": without the payroll link feature ("contract") a domain is never imported.
     payroll_link_active = models.BooleanField(_("payroll link feature active"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -52,11 +48,12 @@ class Administration(models.Model):
     name = models.CharField(_("name"), max_length=200)
     yuki_administration_id = models.CharField(_("Yuki administration ID"), max_length=64)
     yuki_access_key = EncryptedTextField(_("Yuki access key (API key)"))
-    source = models.CharField(_("payroll source"), max_length=10, choices=PayrollSource.choices,
-                              default=PayrollSource.LOKET)
+    # The registry's keys (portal/sources/registry.py): a new source needs no migration.
+    source = models.CharField(_("payroll source"), max_length=10, choices=registry.source_choices,
+                              default="loket")
 
-    # Seed 000 step 4: Loket's client number is stored in Yuki's field "Relatiecode". For Nmbrs the same
-    # relation code is the number a company is linked by (seed 002, "nummer moet overeenkomen").
+    # docs/vendors/loket.md, "Per administration": Loket's client number is stored in Yuki's field "Relatiecode". For Nmbrs the same
+    # relation code is the number a company is linked by (docs/vendors/nmbrs.md, "nummer moet overeenkomen").
     loket_client_number = models.CharField(_("client number (Relatiecode)"), max_length=20, blank=True)
     wage_tax_number = models.CharField(_("wage tax number (loonheffingennummer)"), max_length=12, blank=True,
                                        validators=[validate_wage_tax_number])
@@ -65,7 +62,7 @@ class Administration(models.Model):
         "portal.LoketConnection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    # Nmbrs (seed 002)
+    # Nmbrs (docs/vendors/nmbrs.md)
     use_portal_nmbrs_credentials = models.BooleanField(_("use the portal's Nmbrs credentials"), default=False)
     own_nmbrs_credentials = models.OneToOneField(
         "portal.NmbrsCredentials", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -96,11 +93,6 @@ class Administration(models.Model):
         super().clean()
         self.wage_tax_number = normalize_wage_tax_number(self.wage_tax_number)
         validate_wage_tax_number(self.wage_tax_number)
-        if self.source == PayrollSource.LOKET:
-            missing = {}
-            if not self.loket_client_number:
-                missing["loket_client_number"] = _("Loket needs the client number to find this employer.")
-            if not self.wage_tax_number:
-                missing["wage_tax_number"] = _("Loket needs the wage tax number to find this employer.")
-            if missing:
+        if self.source in registry.SOURCES:
+            if missing := registry.get(self.source).validate_administration(self):
                 raise ValidationError(missing)

@@ -25,7 +25,7 @@ class RunCategory(models.TextChoices):
 
 
 class ImportRun(models.Model):
-    """One import of one administration: the run log's row (like Yoobi's Yuki log, seed 001)."""
+    """One import of one administration: the run log's row (like Yoobi's Yuki log: docs/vendors/yuki.md, "What users expect of an integration")."""
 
     administration = models.ForeignKey("portal.Administration", on_delete=models.CASCADE, related_name="runs")
     category = models.CharField(max_length=20, choices=RunCategory.choices, default=RunCategory.PAYROLL)

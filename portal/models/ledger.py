@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from connectors.documents import DocumentKind
+
 
 class EntryState(models.TextChoices):
     NEW = "new", _("To be booked")
@@ -12,14 +14,19 @@ class EntryState(models.TextChoices):
     WAITING_BUDGET = "waiting_budget", _("Waiting for Yuki budget")
 
 
-class DocumentKindLabel(models.TextChoices):
-    """Labels for connectors.documents.DocumentKind (same values), for the screens."""
+# The screens' names of connectors.documents.DocumentKind (the one kind enum).
+KIND_LABELS = {
+    DocumentKind.PAYSLIP: _("Payslip"),
+    DocumentKind.JOURNAL: _("Journal entry"),
+    DocumentKind.WAGE_TAX_RETURN: _("Wage tax return"),
+    DocumentKind.SEPA: _("SEPA file"),
+    DocumentKind.ANNUAL_DOCUMENT: _("Annual document"),
+}
+KIND_CHOICES = [(kind.value, KIND_LABELS[kind]) for kind in DocumentKind]
 
-    PAYSLIP = "payslip", _("Payslip")
-    JOURNAL = "journal", _("Journal entry")
-    WAGE_TAX_RETURN = "wage_tax_return", _("Wage tax return")
-    SEPA = "sepa", _("SEPA file")
-    ANNUAL_DOCUMENT = "annual_document", _("Annual document")
+
+def kind_label(kind) -> str:
+    return KIND_LABELS[DocumentKind(kind)]
 
 
 class LedgerEntry(models.Model):
@@ -31,7 +38,7 @@ class LedgerEntry(models.Model):
     administration = models.ForeignKey("portal.Administration", on_delete=models.CASCADE,
                                        related_name="ledger_entries")
     source = models.CharField(max_length=10)
-    kind = models.CharField(max_length=20, choices=DocumentKindLabel.choices)
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     source_id = models.CharField(max_length=200)
     period = models.CharField(max_length=10)
     title = models.CharField(max_length=300)
@@ -95,7 +102,7 @@ class EventKind(models.TextChoices):
 
 
 class LedgerEvent(models.Model):
-    """The history of every attempt on a document (seed 001's per-document history)."""
+    """The history of every attempt on a document (docs/vendors/yuki.md, "What users expect of an integration")."""
 
     entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="events")
     run = models.ForeignKey("portal.ImportRun", null=True, blank=True, on_delete=models.SET_NULL,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortalRole(models.TextChoices):
-    """Seed 000: 'Portaalbeheerder' and 'Portaal backoffice' may change the portal settings."""
+    """docs/vendors/loket.md: 'Portaalbeheerder' and 'Portaal backoffice' may change the portal settings."""
 
     ADMINISTRATOR = "administrator", _("Portal administrator")
     BACKOFFICE = "backoffice", _("Portal backoffice")
@@ -23,7 +23,7 @@ class PortalMembership(models.Model):
 
 
 class DomainMembership(models.Model):
-    """Seed 000: a 'Backoffice' role in a domain may set up that domain's administrations."""
+    """docs/vendors/loket.md: a 'Backoffice' role in a domain may set up that domain's administrations."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="domain_memberships")

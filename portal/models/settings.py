@@ -4,12 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 DAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(31)]
-# Seed 000: Yuki advises at least seven days between the first and the last import day.
+# docs/vendors/loket.md: Yuki advises at least seven days between the first and the last import day.
 ADVISED_WINDOW_DAYS = 7
 
 
 class WageTaxReturnStatus(models.TextChoices):
-    """Nmbrs wage tax return statuses to fetch (seed 002: default 'locked')."""
+    """Nmbrs wage tax return statuses to fetch (docs/vendors/nmbrs.md: default 'locked')."""
 
     LOCKED = "locked", _("Locked")
     SENT = "sent", _("Sent")
@@ -18,7 +18,7 @@ class WageTaxReturnStatus(models.TextChoices):
 
 
 class ImportSettings(models.Model):
-    """What is imported automatically and on which days (seed 000 for Loket, seed 002 for Nmbrs).
+    """What is imported automatically and on which days (docs/vendors/loket.md and docs/vendors/nmbrs.md, "Schedule").
 
     Owned either by the portal (PortalSettings.import_settings) or by one administration that does
     not use the portal's settings (Administration.own_import_settings). Which one applies is decided
@@ -36,7 +36,7 @@ class ImportSettings(models.Model):
         choices=WageTaxReturnStatus.choices,
         default=WageTaxReturnStatus.LOCKED,
     )
-    # Seed 002 step 5 ("Bepaal of het nummer moet overeenkomen"): link each Nmbrs administration to the
+    # docs/vendors/nmbrs.md, "Linking administrations to companies" ("Bepaal of het nummer moet overeenkomen"): link each Nmbrs administration to the
     # company whose number equals its Relatiecode, automatically, and report those that do not match.
     nmbrs_number_must_match = models.BooleanField(
         _("Nmbrs: the company number must match the Relatiecode (link automatically)"), default=False)
@@ -73,7 +73,7 @@ class ImportSettings(models.Model):
             )
 
     def window_warning(self) -> str:
-        """The seed's advice, shown as a warning (a shorter window is allowed)."""
+        """Yuki's advice (docs/vendors/loket.md, "Schedule"), shown as a warning (a shorter window is allowed)."""
         if self.first_day and self.last_day and self.last_day - self.first_day < ADVISED_WINDOW_DAYS:
             return _(
                 "Yuki advises leaving at least seven days between the first and the last import day."

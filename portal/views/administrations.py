@@ -3,6 +3,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from connectors.nmbrs.mapping import SOURCE as NMBRS
 from portal import auditing, permissions
 from portal.effective import effective_settings
 from portal.forms.settings import AdministrationForm, ImportSettingsForm, NmbrsCredentialsForm
@@ -11,23 +12,23 @@ from portal.models import (
     EntryState,
     ImportSettings,
     NmbrsCredentials,
-    PayrollSource,
     PortalSettings,
 )
+from portal.sources.registry import source_of
 from portal.status import connection_state
 from portal.views.access import administration_for, domain_for, portal_view
+from portal.views.runs import ImportForm
 
 
 @portal_view()
 def administration_detail(request, pk):
     administration = administration_for(request.user, pk, edit=False)
     effective = effective_settings(administration)
-    from portal.views.runs import ImportForm
-
     return render(request, "portal/administration_detail.html", {
         "administration": administration,
         "effective": effective,
         "connection": connection_state(effective),
+        "payroll_source": source_of(administration),
         "can_edit": permissions.can_edit_domain(request.user, administration.domain),
         "import_form": ImportForm(),
         "recent_runs": administration.runs.all()[:10],
@@ -70,7 +71,7 @@ def _edit(request, administration: Administration):
 
     if data is not None and form.is_valid():
         wants_own_import = not form.cleaned_data["use_portal_import_settings"]
-        wants_own_nmbrs = (form.cleaned_data["source"] == PayrollSource.NMBRS
+        wants_own_nmbrs = (form.cleaned_data["source"] == NMBRS
                            and not form.cleaned_data["use_portal_nmbrs_credentials"])
         sub_forms_ok = (not wants_own_import or import_form.is_valid()) and \
                        (not wants_own_nmbrs or nmbrs_form.is_valid())

@@ -9,6 +9,7 @@ from django.utils import timezone
 from portal import permissions
 from portal.effective import effective_settings
 from portal.models import Administration, ImportRun, Notice, PortalSettings, ServiceHeartbeat, YukiCallCount
+from portal.sources import registry
 from portal.status import connection_state
 from portal.views.access import portal_view
 from yuki_client import amsterdam_day
@@ -23,7 +24,7 @@ def dashboard(request):
     visible = list(permissions.visible_domains(request.user))
     # A fixed number of queries however many domains: administrations, call counts and rights at once.
     administrations = Administration.objects.filter(domain__in=visible).select_related(
-        "domain", "own_import_settings", "own_loket_connection", "own_nmbrs_credentials").annotate(
+        "domain", "own_import_settings", *registry.administration_relations()).annotate(
         last_run_id=Subquery(latest.values("pk")[:1]),
         last_run_status=Subquery(latest.values("status")[:1]),
         last_run_at=Subquery(latest.values("created_at")[:1]),

@@ -7,6 +7,7 @@ from portal import auditing, permissions
 from portal.effective import effective_settings
 from portal.forms.settings import DomainForm
 from portal.models import Domain, PortalSettings
+from portal.sources import registry
 from portal.status import connection_state
 from portal.views.access import domain_for, portal_view
 from portal.views.runs import ImportForm
@@ -48,6 +49,10 @@ def domain_detail(request, pk):
     return render(request, "portal/domain_detail.html", {
         "domain": domain,
         "rows": rows,
+        # Buttons of the sources these administrations use (e.g. linking companies by number).
+        "source_actions": [source.domain_actions_template for source in registry.all_sources()
+                           if source.domain_actions_template
+                           and any(row["administration"].source == source.key for row in rows)],
         "can_edit": permissions.can_edit_domain(request.user, domain),
         "can_manage_domains": permissions.can_manage_domains(request.user),
         "import_form": ImportForm(),

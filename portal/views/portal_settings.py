@@ -1,36 +1,23 @@
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from portal import auditing, permissions
-from portal.forms.settings import ImportSettingsForm, NmbrsCredentialsForm
-from portal.models import NmbrsCredentials, PortalSettings
+from portal.forms.settings import ImportSettingsForm
+from portal.models import PortalSettings
+from portal.sources import registry
 from portal.views.access import portal_view
-
-
-def loket_redirect_url() -> str:
-    """The redirect URL to register at Loket (shown on the settings page, README explains)."""
-    try:
-        return settings.PORTAL_BASE_URL + reverse("loket:callback")
-    except NoReverseMatch:
-        return ""
 
 
 @portal_view(permissions.can_manage_portal_settings)
 def portal_settings(request):
     portal = PortalSettings.load()
-    credentials = portal.nmbrs_credentials or NmbrsCredentials()
     section = request.POST.get("section") if request.method == "POST" else None
     # Snapshots before validation: a ModelForm's is_valid() already writes the input onto the instance.
     import_before = auditing.snapshot(portal.import_settings)
-    nmbrs_before = auditing.snapshot(credentials) if credentials.pk else None
     import_form = ImportSettingsForm(request.POST if section == "import" else None,
                                      instance=portal.import_settings, prefix="import")
-    nmbrs_form = NmbrsCredentialsForm(request.POST if section == "nmbrs" else None,
-                                      instance=credentials, prefix="nmbrs")
 
     if section == "import" and import_form.is_valid():
         with transaction.atomic():
@@ -40,21 +27,15 @@ def portal_settings(request):
         if warning := import_form.instance.window_warning():
             messages.warning(request, warning)
         return redirect("portal:settings")
-    if section == "nmbrs" and nmbrs_form.is_valid():
-        with transaction.atomic():
-            auditing.save_audited(request.user, nmbrs_form.instance, nmbrs_before,
-                                  label=_("Portal Nmbrs credentials"))
-            if portal.nmbrs_credentials_id != nmbrs_form.instance.pk:
-                portal.nmbrs_credentials = nmbrs_form.instance
-                portal.save(update_fields=["nmbrs_credentials", "updated_at"])
-        messages.success(request, _("The portal's Nmbrs credentials are saved."))
-        return redirect("portal:settings")
 
-    return render(request, "portal/portal_settings.html", {
-        "portal": portal,
-        "loket": portal.loket_connection,
-        "loket_redirect_url": loket_redirect_url(),
-        "loket_environment": settings.LOKET_ENVIRONMENT,
-        "import_form": import_form,
-        "nmbrs_form": nmbrs_form,
-    })
+    context = {"portal": portal, "import_form": import_form, "source_cards": []}
+    for source in registry.all_sources():  # each source's own card: a connection, default credentials
+        if not source.portal_settings_template:
+            continue
+        form = source.portal_settings_form(portal, request.POST if section == source.key else None)
+        if section == source.key and form is not None and form.is_valid():
+            messages.success(request, source.save_portal_settings(request.user, portal, form))
+            return redirect("portal:settings")
+        context["source_cards"].append({"template": source.portal_settings_template, "form": form})
+        context.update(source.portal_settings_context(portal), **{f"{source.key}_form": form})
+    return render(request, "portal/portal_settings.html", context)

@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from connectors.documents import DocumentKind, Period
-from portal import permissions
+from portal import permissions, tasks
 from portal.effective import effective_settings
-from portal.imports import reconcile, runs
+from portal.imports import ledger, reconcile, runs
 from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
+from portal.months import FutureMonth, parse_month
 from portal.scheduling import import_plan
+from portal.sources.registry import keys_offering, source_choices
 from portal.views.access import administration_for, domain_for, portal_view
 
 
@@ -32,8 +34,7 @@ def visible_runs(user):
 class RunFilter(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", gettext_lazy("All statuses"))] + RunStatus.choices)
     trigger = forms.ChoiceField(required=False, choices=[("", gettext_lazy("All triggers"))] + RunTrigger.choices)
-    source = forms.ChoiceField(required=False, choices=[("", gettext_lazy("All sources")), ("loket", "Loket.nl"),
-                                                        ("nmbrs", "Nmbrs")])
+    source = forms.ChoiceField(required=False, choices=lambda: [("", gettext_lazy("All sources")), *source_choices()])
     q = forms.CharField(required=False, label=gettext_lazy("Administration"))
 
 
@@ -107,11 +108,9 @@ def document_answer(request, pk):
     if not entry.check_by_person:
         messages.warning(request, _("This document is still being checked automatically; answer only when asked."))
     elif reconcile.answer(entry.pk, in_yuki=in_yuki, user=request.user):
-        from portal.imports import ledger
-
         if not in_yuki or ledger.take_up_pending(entry.pk, None):
             with transaction.atomic():
-                runs.retry_failed(entry.administration, user=request.user, states=(EntryState.NEW,))
+                tasks.retry_failed(entry.administration, user=request.user, states=(EntryState.NEW,))
         messages.success(request, _("Thank you: %(title)s is %(what)s.") % {
             "title": entry.title, "what": _("marked as booked") if in_yuki else _("being booked again")})
     else:
@@ -132,13 +131,11 @@ class ImportForm(forms.Form):
         if not value:
             return None
         try:
-            year, month = (int(part) for part in value.split("-"))
-            chosen = date(year, month, 1)
+            return parse_month(value)
+        except FutureMonth as exc:
+            raise forms.ValidationError(_("A future month has no payroll documents yet.")) from exc
         except ValueError as exc:
             raise forms.ValidationError(_("Choose a month as YYYY-MM.")) from exc
-        if chosen > timezone.localdate().replace(day=1):
-            raise forms.ValidationError(_("A future month has no payroll documents yet."))
-        return chosen
 
 
 def plan_for(administration: Administration, month: date | None):
@@ -155,7 +152,7 @@ def start_import(administration: Administration, user, month: date | None, dry_r
     trigger = RunTrigger.BACKFILL if month else RunTrigger.MANUAL
     run = runs.create_run(administration, trigger=trigger, plan=plan_for(administration, month), user=user,
                           dry_run=dry_run)
-    runs.enqueue(run)
+    tasks.enqueue(run)
     return run
 
 
@@ -212,7 +209,7 @@ def retry_failed(request, pk):
     if busy := _already_running(request, administration):
         return busy
     with transaction.atomic():
-        run = runs.retry_failed(administration, user=request.user)
+        run = tasks.retry_failed(administration, user=request.user)
     if run is None:
         messages.info(request, _("There are no failed documents to retry."))
         return redirect("portal:administration", pk=pk)
@@ -231,23 +228,23 @@ class AnnualDocumentsForm(forms.Form):
 
 @portal_view()
 def annual_documents(request):
-    """Seed 002's bulk action: select Nmbrs administrations and fetch their annual documents for a year."""
-    editable = list(Administration.objects.filter(source="nmbrs", domain__in=permissions.editable_domains(
-        request.user)).select_related("domain"))
+    """The bulk action for annual documents (a source that offers them says so): select the
+    administrations whose source offers them and fetch their annual documents for a year."""
+    editable = list(Administration.objects.filter(
+        source__in=keys_offering(DocumentKind.ANNUAL_DOCUMENT),
+        domain__in=permissions.editable_domains(request.user)).select_related("domain"))
     form = AnnualDocumentsForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
         chosen = [a for a in editable if str(a.pk) in request.POST.getlist("administration")]
         if not chosen:
             messages.error(request, _("Select at least one administration."))
         else:
-            from portal.imports.runs import year_period
-
-            plan = {DocumentKind.ANNUAL_DOCUMENT: (year_period(form.cleaned_data["year"]),)}
+            plan = {DocumentKind.ANNUAL_DOCUMENT: (Period.whole_year(form.cleaned_data["year"]),)}
             with transaction.atomic():
                 for administration in chosen:
                     run = runs.create_run(administration, trigger=RunTrigger.MANUAL, plan=plan, user=request.user,
                                           category="annual")
-                    runs.enqueue(run)
+                    tasks.enqueue(run)
             messages.success(request, _("Fetching the annual documents of %(year)s for %(n)s administrations.") % {
                 "year": form.cleaned_data["year"], "n": len(chosen)})
             return redirect("portal:runs")

@@ -12,12 +12,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from connectors.loket import environments
+
 DEMO_USERNAME = "koppeling@demo-accountants.nl"
 DEMO_PASSWORD = "Loket-Demo-2026"
-CLIENT_ID = "payrollsync-sandbox"
-CLIENT_SECRET = "payrollsync-sandbox-secret"
+CLIENT_ID, CLIENT_SECRET = environments.SANDBOX_CLIENT_ID, environments.SANDBOX_CLIENT_SECRET
 
-# The rights seed 000 requires of the dedicated Loket user.
+# The rights docs/vendors/loket.md requires of the dedicated Loket user.
 RIGHT_EMPLOYMENTS = "Raadplegen dienstverbanden"
 RIGHT_JOURNALISE = "940 journaliseren"
 RIGHT_EXPORT_JOURNAL_RUN = "Exporteren journaalrun"
@@ -192,7 +193,7 @@ def calendar_months(administration: Administration, today: date) -> list[tuple[i
 
 
 def is_processed(year: int, month: int, today: date) -> bool:
-    """Payroll runs are approved up to and including the current month ("current month" imports, seed 000)."""
+    """Payroll runs are approved up to and including the current month ("current month" imports, docs/vendors/loket.md)."""
     return (year, month) <= (today.year, today.month)
 
 

@@ -1,7 +1,7 @@
 """The sandbox's oauth.loket.nl: login form, consent ("Toestaan"/"Weigeren"), token endpoint.
 
 Codes are single-use and expire (`state.code_ttl`); access tokens expire (`state.access_token_ttl`);
-refresh tokens rotate: each works once, then `invalid_grant` (FACTS.md, Loket OAuth).
+refresh tokens rotate: each works once, then `invalid_grant` (docs/vendors/loket.md, "Authorisation").
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ class Grant:
 
 @dataclass
 class LoketState:
-    access_token_ttl: int = 3599  # FACTS.md: expires_in 3599
+    access_token_ttl: int = 3599  # docs/vendors/loket.md: expires_in 3599
     code_ttl: int = 60
     clock: object = time.time  # seconds; tests may replace it
     today: object = date.today  # "now" for the generated periods; tests may pin it

@@ -1,6 +1,6 @@
 """Seed data of the Nmbrs sandbox: API users, debtors, companies and their employees.
 
-Fictional but shaped like a real accountancy's Nmbrs tenant: one tenant (the "domain", FACTS.md),
+Fictional but shaped like a real accountancy's Nmbrs tenant: one tenant (the "domain", docs/vendors/nmbrs.md),
 a few debtors (the accountancy's clients), companies under them with a company number, employees
 with salaries, IBANs and cost centres. Runs and wage tax returns are derived from this per month
 in `payroll.py`, so the data always reaches the current month.
@@ -16,7 +16,7 @@ DEMO_TOKEN = "7b1f0c2e9d8a4f6b8e3c5a1d2f4e6a8b"
 DEMO_DOMAIN = "demokantoor"
 DEMO_TENANT_NAME = "Demo Administratiekantoor"
 
-# An API user whose user template lacks the "SalaryDocuments_AnnualDocument" rights (seed 002, step 3).
+# An API user whose user template lacks the "SalaryDocuments_AnnualDocument" rights (docs/vendors/nmbrs.md, "Rights for annual documents").
 NO_ANNUAL_RIGHTS_USERNAME = "salaris@demokantoor.nl"
 NO_ANNUAL_RIGHTS_TOKEN = "c0ffee00c0ffee00c0ffee00c0ffee00"
 # An API user whose template grants no webservice rights at all.

@@ -3,7 +3,7 @@
 Every company has one run per month from January of last year up to the current month (so there
 are always current-month documents), plus one correction run for the first company. Past runs are
 locked; the current month's run is still open. Each month has a wage tax return whose status
-depends on its age, so "locked" and not-locked returns both exist (seed 002: fetch by status,
+depends on its age, so "locked" and not-locked returns both exist (docs/vendors/nmbrs.md: fetch by status,
 default "locked").
 """
 

@@ -2,7 +2,7 @@
 
 One table, read by both the WSDL writer and the response serializer, so what the WSDL promises
 is what the sandbox answers. Names and parameter casing follow the v2.1 CompanyService WSDL and
-FACTS.md (Nmbrs section), including the vendor's own inconsistencies (`RunID` vs `RunId`,
+docs/vendors/nmbrs.md, including the vendor's own inconsistencies (`RunID` vs `RunId`,
 `intYear` vs `Year`) and misspellings (`AnualStatement`, `JournalEntriesCompanyrCumulative`).
 """
 

@@ -1,7 +1,7 @@
 """SOAP 1.1 envelopes of the Nmbrs sandbox: reading requests, writing results and faults.
 
 Faults look like the ones an ASMX service sends when the code throws: HTTP 500, `soap:Fault`,
-faultstring "Server was unable to process request. ---> <code>: <message>" (FACTS.md, Nmbrs).
+faultstring "Server was unable to process request. ---> <code>: <message>" (docs/vendors/nmbrs.md).
 """
 
 from __future__ import annotations

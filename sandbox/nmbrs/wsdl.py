@@ -1,7 +1,7 @@
 """Writes the WSDL of a sandbox service from `schema.py`, shaped like the ASMX WSDLs Nmbrs serves.
 
 Document/literal, SOAP 1.1, every operation's input carrying the `AuthHeaderWithDomain` header
-(FACTS.md: "Every call carries a SOAP header AuthHeaderWithDomain"). The address is the URL the
+(docs/vendors/nmbrs.md: "Every call carries a SOAP header AuthHeaderWithDomain"). The address is the URL the
 WSDL was requested from, so the sandbox works under any mount prefix (sandbox/README.md).
 """
 

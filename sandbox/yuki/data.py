@@ -1,7 +1,7 @@
 """Seed data of the Yuki sandbox: two domains (a Dutch bookkeeping firm's clients), their
 administrations and access keys. Tests, the benchmark and the portal's demo use these names.
 
-An access key is created inside one administration and reaches what it was created for (FACTS.md),
+An access key is created inside one administration and reaches what it was created for (docs/vendors/yuki.md),
 so each key lists its domain and the administrations it may book into.
 """
 
@@ -17,7 +17,7 @@ class SandboxAdministration:
     domain_id: str
     coc_number: str = ""
     # GL accounts with their descriptions; the petty cash ones (100XX) matter for ImportStatement,
-    # whose "Petty cash description" must equal the account's description (seed 004).
+    # whose "Petty cash description" must equal the account's description (docs/vendors/yuki.md).
     gl_accounts: dict[str, str] = field(default_factory=dict)
 
 

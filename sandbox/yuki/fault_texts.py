@@ -1,6 +1,6 @@
 """The fault texts the sandbox answers with (the messages inside Yuki's faultstring).
 
-"Invalid access key" is Yuki's known text (FACTS.md). The texts of the expired-session and
+"Invalid access key" is Yuki's known text (docs/vendors/yuki.md). The texts of the expired-session and
 daily-limit faults are not public: these are our guesses, and `yuki_client.fault_texts` is the one
 place that recognises them, so both change together once a real account shows the truth.
 ASMX wraps every exception as "Server was unable to process request. ---> <message>".

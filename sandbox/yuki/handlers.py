@@ -1,4 +1,4 @@
-"""What each sandbox operation does: Yuki's behaviour as far as FACTS.md and the seeds describe it.
+"""What each sandbox operation does: Yuki's behaviour as far as docs/vendors/yuki.md describes it.
 
 Every handler takes (state, session, params) and returns the result: a string, an lxml element
 (for XmlNode results) or None (void). Session checks and call counting happen before, in app.py.
@@ -186,7 +186,7 @@ def import_statement(state: SandboxState, session: Session, params: dict):
 
 
 def import_single_line(state: SandboxState, session: Session, params: dict, operation: str):
-    # No administration ID in these operations (FACTS.md): the key's own administration is meant.
+    # No administration ID in these operations (docs/vendors/yuki.md): the key's own administration is meant.
     administration = state.administration(session, session.administration_ids[0])
     line = statement_rules.single_line(params, administration)
     document_id = str(uuid.uuid4())

@@ -1,4 +1,4 @@
-"""How the sandbox checks a ProcessJournal xmlDoc, the way Yuki does (docs/vendors/yuki.md).
+"""How the sandbox checks a ProcessJournal xmlDoc, the way Yuki does (docs/vendors/yuki.md, "Journals").
 
 Independent of yuki_client's builder on purpose: the sandbox must catch the builder's mistakes.
 Yuki's Journal.xsd is not public; what is public is its support article with an example journal and

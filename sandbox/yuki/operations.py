@@ -1,8 +1,8 @@
 """The operations the Yuki sandbox serves, with Yuki's parameter names, order and types.
 
-Written from FACTS.md and the operations catalogue (shared/reference/yuki): every service repeats
+Written from docs/vendors/yuki.md: every service repeats
 the session operations; parameter casing differs per operation (`sessionID` on most, `sessionId`
-on the PettyCash single-line imports, FACTS.md "Parameter casing differs"). The WSDL (wsdl.py) and
+on the PettyCash single-line imports, docs/vendors/yuki.md, "Sessions"). The WSDL (wsdl.py) and
 the request parser (soap.py) are both generated from this one table, so they cannot disagree.
 """
 
@@ -37,7 +37,7 @@ def is_value_type(xsd_type) -> bool:
     return isinstance(xsd_type, Enumeration) or xsd_type in VALUE_TYPES
 
 
-# The Archive WSDL's enums (shared/reference/yuki/Archive.asmx.wsdl.xml), values in WSDL order.
+# The Archive WSDL's enums (docs/vendors/yuki.md), values in WSDL order.
 SEARCH_OPTION = Enumeration("SearchOption", ("All", "Creator", "Contact", "Subject", "Tag", "Type"))
 DOCUMENT_SORT_ORDER = Enumeration("DocumentSortOrder", (
     "CreatedDesc", "CreatedAsc", "ModifiedDesc", "ModifiedAsc", "DocumentDateDesc", "DocumentDateAsc",

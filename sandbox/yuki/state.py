@@ -17,8 +17,8 @@ from sandbox.yuki import fault_texts
 from sandbox.yuki.data import SandboxAccessKey, SandboxAdministration, SandboxDomain, SandboxUser
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-YUKI_DAILY_LIMIT = 1000  # API calls per day per domain, over all linked applications (seed 003)
-SESSION_LIFETIME = timedelta(hours=24)  # "reported to stay valid for about 24 hours" (FACTS.md)
+YUKI_DAILY_LIMIT = 1000  # API calls per day per domain, over all linked applications (docs/vendors/yuki.md)
+SESSION_LIFETIME = timedelta(hours=24)  # "reported to stay valid for about 24 hours" (docs/vendors/yuki.md)
 
 
 class SoapFault(Exception):

@@ -1,7 +1,7 @@
-"""How the sandbox checks a petty cash statement in the Yuki CSV format (seed 004, to the letter).
+"""How the sandbox checks a petty cash statement in the Yuki CSV format (docs/vendors/yuki.md, to the letter).
 
 Independent of yuki_client.pettycash on purpose, so the sandbox catches the builder's mistakes.
-Separator ';' (the seed forbids ';' in a description, which only matters if it separates fields).
+Separator ';' (the format forbids ';' in a description, which only matters if it separates fields).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sandbox.yuki.state import SandboxAdministration, SoapFault
 
-# "De kolomkoppen moeten identiek zijn." (seed 004)
+# "De kolomkoppen moeten identiek zijn." (docs/vendors/yuki.md)
 HEADERS = ("Ledger account Petty Cash", "Petty cash description", "Transaction code", "Suspense account",
            "Name suspense account", "Date transaction", "Description", "Amount", "Balance petty cash",
            "Project code", "Project name")
@@ -63,7 +63,7 @@ def read_statement(text: str, administration: SandboxAdministration) -> list[dic
     if not lines:
         raise SoapFault("The statement has no transactions.")
     if any(line["balance"] is not None for line in lines):
-        # Balances given: transactions must be oldest first. Lines without one count as 0.00 (seed 004).
+        # Balances given: transactions must be oldest first. Lines without one count as 0.00 (docs/vendors/yuki.md).
         for line in lines:
             if line["balance"] is None:
                 line["balance"] = Decimal("0.00")

@@ -1,6 +1,6 @@
 """WSDL documents for the sandbox services, generated from operations.py the way ASMX renders them.
 
-Same shape as Yuki's real Archive WSDL (shared/reference/yuki/Archive.asmx.wsdl.xml): one qualified
+Same shape as Yuki's real Archive WSDL (docs/vendors/yuki.md, "Sources"): one qualified
 schema in the target namespace, `<Op>SoapIn/SoapOut` messages with a `parameters` part, a
 `<Service>Soap` port type, SOAP 1.1 and 1.2 bindings (document/literal, SOAPAction
 `http://www.theyukicompany.com/<Op>`) and a service whose addresses come from the request URL.

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.db import connections
 
-from portal.demo import seed_demo_data
 from portal.models import Administration, EntryState, LedgerEntry, PortalRole
+from sandbox.demo import seed_demo_data
 from sandbox.loket import create_app as create_loket
 from sandbox.loket import data as loket_data
 from sandbox.nmbrs import create_app as create_nmbrs

@@ -1,4 +1,4 @@
-"""Seed 002's bulk action: annual documents for selected Nmbrs administrations, booked once."""
+"""docs/vendors/nmbrs.md bulk action: annual documents for selected Nmbrs administrations, booked once."""
 
 from django.urls import reverse
 from django.utils import timezone

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from portal.imports import runs
+from portal import tasks
 from portal.models import EntryState, EventKind, LedgerEntry, Notice, RunStatus
 from portal.tasks import sweep
 from tests.engine.conftest import booked_in_yuki
@@ -51,14 +51,14 @@ def test_a_refusal_is_explained_notified_once_per_run_and_retried_on_request(bak
     assert len(mail.outbox) == 1, "one e-mail for the run, not one per document"
     assert mail.outbox[0].to == ["alice@example.nl"] and "Bakkerij Jansen" in mail.outbox[0].subject
 
-    retry = runs.retry_failed(bakkerij_nmbrs)  # fails again (times=2): a second failure in a row
+    retry = tasks.retry_failed(bakkerij_nmbrs)  # fails again (times=2): a second failure in a row
     retry.refresh_from_db()
     assert retry.status == RunStatus.FAILED
     notice.refresh_from_db()
     assert notice.repeats == 2
     assert len(mail.outbox) == 2 and "2" in mail.outbox[1].subject, "the second failure in a row says so"
 
-    retry = runs.retry_failed(bakkerij_nmbrs)
+    retry = tasks.retry_failed(bakkerij_nmbrs)
     retry.refresh_from_db()
     assert retry.status == RunStatus.SUCCEEDED, retry.result
     journal.refresh_from_db()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from connectors.documents import DocumentKind, Period
 from connectors.loket.errors import RIGHT_PAYROLL_OUTPUT
-from connectors.loket.tests.conftest import log_in_at_loket
+from portal import tasks
 from portal.imports import runs
 from portal.models import (
     Administration,
@@ -19,6 +19,7 @@ from portal.models import (
     RunTrigger,
 )
 from sandbox.loket import create_app as create_loket
+from sandbox.loket.login import log_in_at_loket
 from sandbox.server import SandboxServer
 from sandbox.yuki import data as yuki_data
 from tests.engine.conftest import booked_in_yuki
@@ -27,7 +28,7 @@ TODAY = timezone.localdate()
 THIS_MONTH = Period.month(TODAY.year, TODAY.month)
 _LAST = TODAY.replace(day=1) - timedelta(days=1)
 LAST_MONTH = Period.month(_LAST.year, _LAST.month)
-# As the schedule does (seed 000): payslips and journals of this month, returns of last and this month.
+# As the schedule does (docs/vendors/loket.md): payslips and journals of this month, returns of last and this month.
 PLAN = {DocumentKind.PAYSLIP: (THIS_MONTH,), DocumentKind.JOURNAL: (THIS_MONTH,),
         DocumentKind.WAGE_TAX_RETURN: (LAST_MONTH, THIS_MONTH)}
 
@@ -46,8 +47,8 @@ def loket(settings):
 @pytest.fixture
 def korenschoof(transactional_db, yuki, loket, eager_celery):
     """The demo's Loket administration, with the portal's Loket connection authorised at the sandbox."""
-    from portal.demo import seed_demo_data
-    from portal.loket_access import oauth, redirect_uri, store_authorisation
+    from integrations.loket.access import oauth, redirect_uri, store_authorisation
+    from sandbox.demo import seed_demo_data
 
     seed_demo_data()
     client = oauth()
@@ -61,7 +62,7 @@ def korenschoof(transactional_db, yuki, loket, eager_celery):
 
 def import_now(administration):
     run = runs.create_run(administration, trigger=RunTrigger.MANUAL, plan=PLAN)
-    runs.enqueue(run)
+    tasks.enqueue(run)
     run.refresh_from_db()
     return run
 

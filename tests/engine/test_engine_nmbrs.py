@@ -5,6 +5,7 @@ from datetime import date
 from django.utils import timezone
 
 from connectors.documents import DocumentKind, Period
+from portal import tasks
 from portal.imports import runs
 from portal.models import EntryState, EventKind, ImportRun, LedgerEntry, RunStatus, RunTrigger
 from tests.engine.conftest import booked_in_yuki
@@ -17,7 +18,7 @@ PLAN = {DocumentKind.PAYSLIP: (THIS_MONTH,), DocumentKind.JOURNAL: (THIS_MONTH,)
 
 def import_now(administration, trigger=RunTrigger.MANUAL, plan=PLAN, dry_run=False) -> ImportRun:
     run = runs.create_run(administration, trigger=trigger, plan=plan, dry_run=dry_run)
-    runs.enqueue(run)  # eager Celery: runs right here, with its pushes
+    tasks.enqueue(run)  # eager Celery: runs right here, with its pushes
     run.refresh_from_db()
     return run
 

@@ -1,4 +1,4 @@
-"""Seed 002 step 5: with "the company number must match" on, the company is linked by number, automatically."""
+"""docs/vendors/nmbrs.md, "Linking administrations to companies": with "the company number must match" on, the company is linked by number, automatically."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo

@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from portal import tasks
 from portal.imports import runs
 from portal.models import EntryState, LedgerEntry, RunStatus, RunTrigger
 from portal.tasks import sweep
@@ -55,7 +56,7 @@ def history(administration) -> str:
 
 def start_import(administration):
     run = runs.create_run(administration, trigger=RunTrigger.MANUAL, plan=PLAN)
-    runs.enqueue(run)  # autocommit: sent at once
+    tasks.enqueue(run)  # autocommit: sent at once
     return run
 
 

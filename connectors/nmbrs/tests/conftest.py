@@ -65,33 +65,3 @@ def source(client) -> NmbrsSource:
 @pytest.fixture
 def today(nmbrs_app):
     return nmbrs_app.state.today()
-
-
-# --- The portal's views against the sandbox (test_views_*.py) --------------------------------------
-# The portal's named users and domains (tests/conftest.py), imported because connectors/ does not see
-# that conftest. Its `login` fixture is not: here `client` is the Nmbrs client, so `login` is ours.
-from tests.conftest import acme, acme_admin, bakkerij, bakkerij_admin, users  # noqa: E402, F401
-
-
-@pytest.fixture
-def login(db):
-    """login(user) -> a Django test client logged in as `user` (one per call: several users per test)."""
-    from django.test import Client
-
-    def as_user(user, language=None):
-        web = Client()
-        web.force_login(user)
-        if language:
-            from django.conf import settings as django_settings
-
-            web.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
-        return web
-
-    return as_user
-
-
-@pytest.fixture
-def portal_nmbrs(settings, base_url):
-    """The portal talks to the sandbox served over HTTP."""
-    settings.NMBRS_ENVIRONMENT = base_url
-    return base_url

@@ -1,4 +1,4 @@
-"""Bulk fetch of annual documents for a list of companies (seed 002: "Jaarstukken: als ze locked zijn")."""
+"""Bulk fetch of annual documents for a list of companies (docs/vendors/nmbrs.md: "Jaarstukken: als ze locked zijn")."""
 
 from datetime import date, datetime, timedelta
 

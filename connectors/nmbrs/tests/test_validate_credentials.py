@@ -1,4 +1,4 @@
-"""Saving a connection: one call against the sandbox, failures explained (seed 002)."""
+"""Saving a connection: one call against the sandbox, failures explained (docs/vendors/nmbrs.md)."""
 
 import pytest
 

@@ -6,7 +6,7 @@ from portal.models import Administration
 
 
 class Command(BaseCommand):
-    help = "Each administration's Loket/Nmbrs and Yuki state, and today's Yuki call count per domain."
+    help = "Each administration's payroll source and Yuki state, and today's Yuki call count per domain."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-yuki", action="store_true",

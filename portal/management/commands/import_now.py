@@ -1,11 +1,10 @@
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
-from django.utils import timezone
 
 from payrollsync.celery import app as celery_app
 from portal.models import Administration
+from portal.months import FutureMonth, parse_month
 from portal.views.runs import start_import
 
 
@@ -53,10 +52,8 @@ class Command(BaseCommand):
         if not value:
             return None
         try:
-            year, month = (int(part) for part in value.split("-"))
-            chosen = date(year, month, 1)
+            return parse_month(value)
+        except FutureMonth as exc:
+            raise CommandError(f"{value} is in the future: there are no payroll documents for it yet.") from exc
         except ValueError as exc:
             raise CommandError("--month takes YYYY-MM, e.g. 2026-10") from exc
-        if chosen > timezone.localdate().replace(day=1):
-            raise CommandError(f"{value} is in the future: there are no payroll documents for it yet.")
-        return chosen

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal.demo import seed_demo_data
 from portal.models import PortalMembership, PortalRole
+from sandbox.demo import seed_demo_data
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "sandbox-demo"

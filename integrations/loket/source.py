@@ -1,0 +1,149 @@
+"""Loket.nl as a payroll source of the engine (portal.sources.base.PayrollSource).
+
+The schedule (docs/vendors/loket.md, "Schedule"): on days inside the import window, once a night at
+IMPORT_NIGHTLY_TIME; a night missed while the scheduler was down is caught up within
+IMPORT_CATCH_UP_HOURS. Documents: payslips, journal entries and wage tax returns; Loket has no annual
+documents or SEPA files for us.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from connectors.documents import DocumentKind, Period, SourceDocument
+from connectors.loket.checks import check_connection
+from connectors.loket.errors import LoketError
+from connectors.loket.fetchers import LoketSource
+from connectors.loket.mapping import SOURCE
+from integrations.loket.access import loket_client_for, redirect_uri
+from portal.models.connections import ConnectionStatus
+from portal.scheduling import at_local, local_zone, nightly_time
+from portal.sources.base import CheckLine, Slot, SourceUnavailable
+from portal.sources.messages import user_message
+
+
+def in_window(day: date, import_settings) -> bool:
+    """The first/last day of the month imports run on; a last day past the month's end means its end."""
+    return import_settings.first_day <= day.day <= import_settings.last_day
+
+
+def slot_date(import_settings, now: datetime) -> date | None:
+    """The latest night inside the window whose import time has passed, if recent enough."""
+    local_now = now.astimezone(local_zone())
+    earliest = now - timedelta(hours=settings.IMPORT_CATCH_UP_HOURS)
+    day = local_now.date()
+    for _offset in range(settings.IMPORT_CATCH_UP_HOURS // 24 + 2):
+        due = at_local(day, nightly_time())
+        if due <= now and in_window(day, import_settings):
+            return day if due >= earliest else None
+        if due < earliest:
+            return None
+        day -= timedelta(days=1)
+    return None
+
+
+class LoketSession:
+    """One Loket client for a plan; the employer is looked up once (it is a call to Loket each time)."""
+
+    def __init__(self, client, employer):
+        self.client = client
+        source = LoketSource(client)
+        self.employer = employer
+        self.fetchers = {DocumentKind.PAYSLIP: source.payslips, DocumentKind.JOURNAL: source.journals,
+                         DocumentKind.WAGE_TAX_RETURN: source.wage_tax_returns}
+
+    def fetch(self, period: Period, kinds) -> list[SourceDocument]:
+        return [document for kind in kinds for document in self.fetchers[kind](self.employer, period)]
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class LoketPayrollSource:
+    key = SOURCE
+    label = "Loket.nl"
+    name = "Loket"
+    document_kinds = (DocumentKind.PAYSLIP, DocumentKind.JOURNAL, DocumentKind.WAGE_TAX_RETURN)
+    on_request_kinds = ()
+    administration_fields_template = "loket/_administration_fields.html"
+    administration_template = "loket/_administration.html"
+    portal_settings_template = "loket/_portal_settings.html"
+    domain_actions_template = ""
+    administration_relations = ("own_loket_connection",)
+    urls = "integrations.loket.urls"
+
+    def slot(self, import_settings, now: datetime) -> Slot | None:
+        day = slot_date(import_settings, now)
+        return None if day is None else Slot(f"{SOURCE}:{day.isoformat()}", day)
+
+    def blocking_reason(self, effective) -> str:
+        connection = effective.loket_connection
+        if connection is None or connection.status == ConnectionStatus.NOT_CONNECTED:
+            return _("Loket is not connected: click 'Connect to Loket' in the settings.")
+        if connection.status == ConnectionStatus.BROKEN:
+            return _("Loket needs to be authorised again (%(reason)s): click 'Connect to Loket'.") % {
+                "reason": connection.status_reason or _("the authorisation was revoked or expired")}
+        return ""
+
+    def connection_state(self, effective) -> dict:
+        connection, origin = effective.loket_connection, effective.loket_connection_origin
+        if connection is None or connection.status == ConnectionStatus.NOT_CONNECTED:
+            return {"ok": False, "label": gettext_lazy("Loket not connected"), "origin": origin}
+        if connection.status == ConnectionStatus.BROKEN:
+            return {"ok": False, "label": gettext_lazy("Loket: re-authorisation needed"), "origin": origin}
+        return {"ok": True, "label": gettext_lazy("Loket authorised"), "origin": origin}
+
+    def check_connection(self, effective) -> list[CheckLine]:
+        if effective.loket_connection is None or not effective.loket_connection.is_authorised:
+            return [CheckLine("Loket", False, "not authorised")]
+        administration = effective.administration
+        try:
+            with loket_client_for(effective.loket_connection) as client:
+                checks = check_connection(client, administration.loket_client_number,
+                                          administration.wage_tax_number)
+        except LoketError as exc:
+            return [CheckLine("Loket", False, exc.message)]
+        return [CheckLine(f"Loket {c.name}", c.ok, c.message) for c in checks]
+
+    def validate_administration(self, administration) -> dict[str, str]:
+        missing = {}
+        if not administration.loket_client_number:
+            missing["loket_client_number"] = _("Loket needs the client number to find this employer.")
+        if not administration.wage_tax_number:
+            missing["wage_tax_number"] = _("Loket needs the wage tax number to find this employer.")
+        return missing
+
+    def prepare(self, effective) -> str:
+        return ""
+
+    def open(self, effective, plan) -> LoketSession:
+        administration = effective.administration
+        if DocumentKind.ANNUAL_DOCUMENT in plan:
+            raise SourceUnavailable(_("Annual documents are fetched from Nmbrs only; Loket is not supported."))
+        if effective.loket_connection is None:
+            raise SourceUnavailable(_("Loket is not connected for this administration."))
+        client = loket_client_for(effective.loket_connection)
+        try:
+            employer = LoketSource(client).find_administration(administration.loket_client_number,
+                                                               administration.wage_tax_number)
+        except LoketError as exc:
+            client.close()
+            raise SourceUnavailable(_("Loket: %(message)s") % {"message": user_message(exc)},
+                                    transient=exc.transient) from exc
+        return LoketSession(client, employer)
+
+    # --- the portal settings page: the portal's connection --------------------------------------------
+
+    def portal_settings_context(self, portal) -> dict:
+        return {"loket": portal.loket_connection, "loket_redirect_url": redirect_uri(),
+                "loket_environment": settings.LOKET_ENVIRONMENT}
+
+    def portal_settings_form(self, portal, data):
+        return None  # connected through Loket's login (views.connect), not a form
+
+    def save_portal_settings(self, user, portal, form) -> str:
+        raise NotImplementedError("Loket has no settings form")

@@ -1,0 +1,248 @@
+"""Connect, disconnect and test Loket: the portal's connection (docs/vendors/loket.md, "Authorisation") or an administration's own
+(step 4, when "use the portal's Loket access" is off).
+
+"Verbind met Loket" starts the authorization-code flow; the `state` and the target (portal or one
+administration) wait in the user's session until Loket sends the user back to `callback`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from connectors.loket.checks import check_connection
+from connectors.loket.errors import (
+    ConsentDenied,
+    InvalidGrant,
+    OAuthError,
+    OAuthTransientError,
+    StateMismatch,
+)
+from connectors.loket.mapping import SOURCE
+from connectors.loket.oauth import parse_callback
+from integrations.loket import access as loket_access
+from portal import auditing, permissions
+from portal.effective import effective_settings
+from portal.models import Administration, LoketConnection, PortalSettings
+from portal.models.audit import AuditAction
+from portal.models.connections import ConnectionStatus
+from portal.views.access import administration_for, portal_view
+
+SESSION_KEY = "loket_oauth"
+
+# The names connectors.loket.checks gives its checks, marked here for translation.
+CHECK_NAMES = (gettext_noop("Loket authorisation"), gettext_noop("Payroll administration"),
+               gettext_noop("Payroll periods"), gettext_noop("Employments"), gettext_noop("Payslips"),
+               gettext_noop("Journal runs"), gettext_noop("Journal run results"), gettext_noop("Wage tax returns"))
+
+
+@dataclass
+class Target:
+    """Whose Loket connection a request is about: the portal's (administration None) or one administration's."""
+
+    administration: Administration | None
+
+    @property
+    def connection(self) -> LoketConnection | None:
+        if self.administration is None:
+            return PortalSettings.load().loket_connection
+        return self.administration.own_loket_connection
+
+    @property
+    def url(self) -> str:
+        if self.administration is None:
+            return reverse("portal:settings") + "#loket"
+        return reverse("portal:administration", args=[self.administration.pk]) + "#loket"
+
+    @property
+    def label(self) -> str:
+        if self.administration is None:
+            return _("Portal Loket connection")
+        return _("Loket connection of %(name)s") % {"name": self.administration.name}
+
+    def attach(self, connection: LoketConnection) -> None:
+        if self.administration is None:
+            portal = PortalSettings.load()
+            if portal.loket_connection_id != connection.pk:
+                portal.loket_connection = connection
+                portal.save(update_fields=["loket_connection", "updated_at"])
+        elif self.administration.own_loket_connection_id != connection.pk:
+            self.administration.own_loket_connection = connection
+            self.administration.save(update_fields=["own_loket_connection"])
+
+
+def _target(request, administration_pk) -> Target:
+    """Portal level needs can_manage_portal_settings; an administration's own connection can_edit_domain."""
+    if administration_pk in (None, ""):
+        if not permissions.can_manage_portal_settings(request.user):
+            raise PermissionDenied
+        return Target(None)
+    try:
+        pk = int(administration_pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return Target(administration_for(request.user, pk, edit=True))
+
+
+def _fallback_url(request) -> str:
+    if permissions.can_manage_portal_settings(request.user):
+        return reverse("portal:settings") + "#loket"
+    return reverse("portal:dashboard")
+
+
+# --- connect ---------------------------------------------------------------------------------------
+
+@require_POST
+@portal_view()
+def connect(request):
+    target = _target(request, request.POST.get("administration"))
+    administration = target.administration
+    if administration is not None and administration.source != SOURCE:
+        messages.error(request, _("%(name)s does not use Loket as its payroll source.") % {"name": administration.name})
+        return redirect(target.url)
+    if administration is not None and administration.use_portal_loket_access:
+        messages.error(request, _("%(name)s uses the portal's Loket access. Switch off \"use the portal's Loket "
+                                  "access\" to connect it to another Loket account.") % {"name": administration.name})
+        return redirect(target.url)
+    client_id, client_secret = loket_access.loket_client_credentials()
+    if not client_id or not client_secret:
+        messages.error(request, _("The portal has no Loket client ID and secret yet. Set LOKET_CLIENT_ID and "
+                                  "LOKET_CLIENT_SECRET and register the redirect URL at Loket."))
+        return redirect(target.url)
+    try:
+        url, state = loket_access.oauth().authorization_url()
+    except ValueError as exc:  # LOKET_ENVIRONMENT names no environment we know
+        messages.error(request, _("The Loket environment is not configured correctly: %(error)s") % {"error": exc})
+        return redirect(target.url)
+    request.session[SESSION_KEY] = {"state": state, "administration": administration.pk if administration else None}
+    return redirect(url)
+
+
+# --- callback --------------------------------------------------------------------------------------
+
+def _message_for(exc: OAuthError) -> str:
+    """What went wrong at Loket, in the bookkeeper's words, and what to do."""
+    if isinstance(exc, StateMismatch):
+        return _("The answer from Loket does not belong to this login attempt (it was started in another tab, "
+                 "or has already been used). Loket is not connected. Click \"Connect to Loket\" again.")
+    if isinstance(exc, ConsentDenied):
+        return _("Access was not granted at Loket (\"Deny\" was clicked), so Loket is not connected. Click "
+                 "\"Connect to Loket\" and choose \"Allow\" to connect.")
+    if isinstance(exc, InvalidGrant):
+        return _("The authorisation code from Loket has expired or was already used, so Loket is not connected. "
+                 "Click \"Connect to Loket\" again and finish the login at Loket within a minute.")
+    if isinstance(exc, OAuthTransientError):
+        return _("Loket's login service is unavailable or did not answer (%(error)s), so Loket is not connected. "
+                 "Try again in a few minutes.") % {"error": exc.error or exc.status or "?"}
+    if exc.error == "invalid_client":
+        return _("Loket does not recognise the portal's client ID or secret (invalid_client). Check "
+                 "LOKET_CLIENT_ID and LOKET_CLIENT_SECRET.")
+    detail = f"{exc.error}: {exc.description}" if exc.description else (exc.error or "?")
+    return _("Loket refused the authorisation (%(error)s), so Loket is not connected. Click \"Connect to "
+             "Loket\" to try again; if it keeps happening, contact Loket support.") % {"error": detail}
+
+
+@require_GET
+@portal_view()
+def callback(request):
+    pending = request.session.pop(SESSION_KEY, None)  # one answer per attempt, whatever it says
+    target = None
+    try:
+        if not isinstance(pending, dict):
+            raise StateMismatch("no Loket login attempt in this session", error="state_mismatch")
+        target = _target(request, pending.get("administration"))
+        code = parse_callback(request.GET, pending.get("state"))
+        tokens = loket_access.oauth().exchange_code(code)
+    except OAuthError as exc:
+        messages.error(request, _message_for(exc))
+        return redirect(target.url if target else _fallback_url(request))
+
+    with transaction.atomic():
+        connection = loket_access.store_authorisation(target.connection, tokens, request.user)
+        target.attach(connection)
+        auditing.record(request.user, AuditAction.CONNECTED, connection, label=target.label)
+    messages.success(request, _("Loket authorised: the portal may now fetch payroll documents from Loket."))
+    return redirect(target.url)
+
+
+# --- disconnect ------------------------------------------------------------------------------------
+
+@require_POST
+@portal_view()
+def disconnect(request):
+    target = _target(request, request.POST.get("administration"))
+    connection = target.connection
+    if connection is None or (not connection.refresh_token and connection.status != ConnectionStatus.BROKEN):
+        messages.info(request, _("Loket was not connected."))
+        return redirect(target.url)
+    with transaction.atomic():
+        loket_access.remove_authorisation(connection)
+        auditing.record(request.user, AuditAction.DISCONNECTED, connection, label=target.label)
+    messages.success(request, _("Loket is disconnected: the stored authorisation is removed."))
+    return redirect(target.url)
+
+
+# --- test connection -------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@portal_view()
+def test_connection(request):
+    """Try every call the imports need (connectors.loket.checks) and list which work and which fail.
+
+    Testing may refresh (and so rotate) the stored tokens, mark the connection broken and notify: a
+    POST (the "Test connection" buttons). A GET only shows the page with that button."""
+    data = request.POST if request.method == "POST" else request.GET
+    administration = None
+    origin = "portal"
+    if data.get("administration"):
+        try:
+            pk = int(data["administration"])
+        except ValueError:
+            raise Http404 from None
+        administration = administration_for(request.user, pk, edit=False)
+        if administration.source != SOURCE:
+            raise Http404
+        effective = effective_settings(administration)
+        connection, origin = effective.loket_connection, str(effective.loket_connection_origin)
+        back_url = reverse("portal:administration", args=[administration.pk]) + "#loket"
+    else:
+        if not permissions.can_manage_portal_settings(request.user):
+            raise PermissionDenied
+        connection = PortalSettings.load().loket_connection
+        back_url = reverse("portal:settings") + "#loket"
+
+    checks = []
+    testable = connection is not None and connection.status == ConnectionStatus.AUTHORISED
+    if testable and request.method == "POST":
+        # Interactive: a few seconds at most, not the import's patient retries.
+        with loket_access.loket_client_for(connection, timeout=15.0, max_attempts=2, max_retry_after=5.0) as client:
+            if administration is None:
+                results = check_connection(client)
+            else:
+                results = check_connection(client, administration.loket_client_number,
+                                           administration.wage_tax_number)
+        language = get_language() or settings.LANGUAGE_CODE
+        checks = [{"name": _(check.name), "ok": check.ok, "message": check.message_in(language),
+                   "missing_right": check.missing_right} for check in results]
+        connection.refresh_from_db()  # a rejected refresh token marks it broken meanwhile
+    failed = [check for check in checks if not check["ok"]]
+    return render(request, "loket/test_connection.html", {
+        "administration": administration,
+        "connection": connection,
+        "origin": origin,
+        "checks": checks,
+        "failed": failed,
+        "missing_rights": sorted({c["missing_right"] for c in failed if c["missing_right"]}),
+        "back_url": back_url,
+        "can_test": testable and connection.status == ConnectionStatus.AUTHORISED,
+    })

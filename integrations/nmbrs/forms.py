@@ -1,0 +1,73 @@
+"""Forms of the Nmbrs company linking pages, and Nmbrs' explanations in the user's language.
+
+The credentials form itself is the portal's (portal.forms.settings.NmbrsCredentialsForm).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.sources.messages import user_message
+
+
+def error_text(error) -> str:
+    """Nmbrs errors carry an English `message` and a Dutch `user_message_nl` (connectors.nmbrs.errors):
+    the one for the language the user sees the portal in (Dutch by default)."""
+    return user_message(error)
+
+
+# The reasons connectors.nmbrs.companies.match_companies gives (English, with the numbers in them).
+_REASONS = (
+    (re.compile(r"^the administration has no number to match on$"),
+     lambda m: _("the administration has no Relatiecode to match on")),
+    (re.compile(r"^several administrations have number (?P<number>.+); give each a unique number$"),
+     lambda m: _("several administrations have Relatiecode %(number)s; give each a unique one")
+     % {"number": m["number"]}),
+    (re.compile(r"^no Nmbrs company has number (?P<number>.+)$"),
+     lambda m: _("no Nmbrs company has number %(number)s") % {"number": m["number"]}),
+    (re.compile(r"^several Nmbrs companies have number (?P<number>.+?) \((?P<names>.*)\); link one by hand$"),
+     lambda m: _("several Nmbrs companies have number %(number)s (%(names)s); link one by hand")
+     % {"number": m["number"], "names": m["names"]}),
+)
+
+
+def mismatch_reason(reason: str) -> str:
+    """A match_companies reason in the user's language (unknown reasons are shown as they are)."""
+    for pattern, translate in _REASONS:
+        if match := pattern.match(reason):
+            return str(translate(match))
+    return reason
+
+
+class LinkCompanyForm(forms.Form):
+    """Link one administration to one of the companies its credentials see (checked again on saving)."""
+
+    company_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class ConfirmMatchesForm(forms.Form):
+    """The matches found by number, to confirm. Each choice is 'administration pk:company id'; a choice that
+    is no longer a match when the form is posted (Nmbrs or the Relatiecodes changed) is refused."""
+
+    links = forms.MultipleChoiceField(
+        label=_("Link these administrations"), widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Select at least one administration to link."),
+            "invalid_choice": _("The matches changed since the page was shown. Check them again and confirm."),
+        },
+    )
+
+    def __init__(self, *args, pairs: list[tuple[int, int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["links"].choices = [(self.value(*pair), self.value(*pair)) for pair in pairs]
+        self.fields["links"].initial = [self.value(*pair) for pair in pairs]
+
+    @staticmethod
+    def value(administration_pk: int, company_id: int) -> str:
+        return f"{administration_pk}:{company_id}"
+
+    def chosen(self) -> set[tuple[int, int]]:
+        return {tuple(int(part) for part in value.split(":")) for value in self.cleaned_data["links"]}

@@ -1,0 +1,154 @@
+"""Nmbrs as a payroll source of the engine (portal.sources.base.PayrollSource).
+
+The schedule (docs/vendors/nmbrs.md, "Schedule"): every hour from 07:00 to 20:00 local time; a missed
+hour is not caught up (the next one covers it). Documents: payslips, journal entries, wage tax
+returns and SEPA files; annual documents only on request (the bulk action), once the year's final
+run is locked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from connectors.documents import DocumentKind, Period
+from connectors.nmbrs.credentials import validate_credentials
+from connectors.nmbrs.errors import NmbrsError
+from connectors.nmbrs.mapping import SOURCE
+from connectors.nmbrs.source import NmbrsSource
+from integrations.nmbrs.access import nmbrs_base_url, nmbrs_client_for
+from integrations.nmbrs.linking import link_by_number
+from portal import auditing
+from portal.forms.settings import NmbrsCredentialsForm
+from portal.models import NmbrsCredentials
+from portal.models.connections import ConnectionStatus
+from portal.scheduling import local_zone
+from portal.sources.base import CheckLine, Fetched, Slot, SourceUnavailable
+from portal.sources.messages import user_message
+
+FIRST_HOUR, LAST_HOUR = 7, 20
+
+
+class NmbrsSession:
+    def __init__(self, source: NmbrsSource, company_id: int, wage_tax_status: str | None):
+        self.source = source
+        self.company_id = company_id
+        self.wage_tax_status = wage_tax_status
+
+    def fetch(self, period: Period, kinds):
+        if DocumentKind.ANNUAL_DOCUMENT in kinds:
+            return self._annual(period.year)
+        return self.source.documents(self.company_id, period, kinds, wage_tax_status=self.wage_tax_status)
+
+    def _annual(self, year: int) -> Fetched:
+        """Annual documents once the year's final run is locked (docs/vendors/nmbrs.md, "Annual documents")."""
+        company_id = self.company_id
+        result = self.source.annual_documents([company_id], year)
+        if company_id in result.failed:
+            raise result.failed[company_id]
+        if company_id in result.skipped:
+            raise SourceUnavailable(_("No annual documents for %(year)s yet: %(reason)s.") % {
+                "year": year, "reason": result.skipped[company_id]})
+        missing = [slug for company, slug in result.missing if company == company_id]
+        problems = [_("Nmbrs has no %(documents)s for %(year)s.") % {"documents": ", ".join(missing),
+                                                                      "year": year}] if missing else []
+        return Fetched(result.documents_of(company_id), problems)
+
+    def close(self) -> None:
+        pass  # each SOAP call is its own request
+
+
+class NmbrsPayrollSource:
+    key = SOURCE
+    label = "Nmbrs"
+    name = "Nmbrs"
+    document_kinds = (DocumentKind.PAYSLIP, DocumentKind.JOURNAL, DocumentKind.WAGE_TAX_RETURN, DocumentKind.SEPA)
+    on_request_kinds = (DocumentKind.ANNUAL_DOCUMENT,)
+    administration_fields_template = "nmbrs/_administration_fields.html"
+    administration_template = ""
+    portal_settings_template = "nmbrs/_portal_settings.html"
+    domain_actions_template = "nmbrs/_domain_actions.html"
+    administration_relations = ("own_nmbrs_credentials",)
+    urls = "integrations.nmbrs.urls"
+
+    def slot(self, import_settings, now: datetime) -> Slot | None:
+        local_now = now.astimezone(local_zone())
+        if not FIRST_HOUR <= local_now.hour <= LAST_HOUR:
+            return None
+        hour = local_now.replace(minute=0, second=0, microsecond=0)
+        return Slot(f"{SOURCE}:{hour:%Y-%m-%dT%H}", hour.date())
+
+    def blocking_reason(self, effective) -> str:
+        credentials = effective.nmbrs_credentials
+        if credentials is None:
+            return _("The Nmbrs credentials are missing: enter them on the administration page.")
+        if credentials.status == ConnectionStatus.BROKEN:
+            return _("Nmbrs refused the credentials (%(reason)s): check them on the administration page.") % {
+                "reason": credentials.status_reason or _("unknown reason")}
+        if not effective.administration.nmbrs_company_id and not effective.import_settings.nmbrs_number_must_match:
+            return _("No Nmbrs company is linked to this administration yet.")
+        return ""
+
+    def connection_state(self, effective) -> dict:
+        credentials, origin = effective.nmbrs_credentials, effective.nmbrs_credentials_origin
+        if credentials is None:
+            return {"ok": False, "label": gettext_lazy("Nmbrs credentials missing"), "origin": origin}
+        if credentials.status == ConnectionStatus.BROKEN:
+            return {"ok": False, "label": gettext_lazy("Nmbrs credentials rejected"), "origin": origin}
+        if credentials.status == ConnectionStatus.NOT_CONNECTED:
+            return {"ok": False, "label": gettext_lazy("Nmbrs credentials not yet checked"), "origin": origin}
+        return {"ok": True, "label": gettext_lazy("Nmbrs connected"), "origin": origin}
+
+    def check_connection(self, effective) -> list[CheckLine]:
+        credentials = effective.nmbrs_credentials
+        if credentials is None:
+            return [CheckLine("Nmbrs", False, "credentials missing")]
+        try:
+            validate_credentials(credentials.login_email, credentials.api_token, credentials.tenant_key,
+                                 base_url=nmbrs_base_url(), company_id=effective.administration.nmbrs_company_id)
+        except NmbrsError as exc:
+            return [CheckLine("Nmbrs", False, exc.message)]
+        return [CheckLine("Nmbrs", True, "credentials accepted, company visible")]
+
+    def validate_administration(self, administration) -> dict[str, str]:
+        return {}  # the company is linked later, by hand or by number
+
+    def prepare(self, effective) -> str:
+        """With 'the company number must match' on, link the company by number before every import."""
+        if not effective.import_settings.nmbrs_number_must_match:
+            return ""
+        try:
+            return link_by_number(effective)
+        except NmbrsError as exc:
+            return _("Nmbrs: %(message)s") % {"message": user_message(exc)}
+
+    def open(self, effective, plan) -> NmbrsSession:
+        credentials = effective.nmbrs_credentials
+        if credentials is None:
+            raise SourceUnavailable(_("The Nmbrs credentials are missing."))
+        status = effective.import_settings.wage_tax_return_status
+        return NmbrsSession(NmbrsSource(nmbrs_client_for(credentials)), effective.administration.nmbrs_company_id,
+                            None if status == "any" else status)
+
+    # --- the portal settings page: the default credentials -------------------------------------------
+
+    def portal_settings_context(self, portal) -> dict:
+        return {}
+
+    def portal_settings_form(self, portal, data) -> NmbrsCredentialsForm:
+        credentials = portal.nmbrs_credentials or NmbrsCredentials()
+        form = NmbrsCredentialsForm(data, instance=credentials, prefix="nmbrs")
+        # Before validation: a ModelForm's is_valid() already writes the input onto the instance.
+        form.before = auditing.snapshot(credentials) if credentials.pk else None
+        return form
+
+    def save_portal_settings(self, user, portal, form) -> str:
+        with transaction.atomic():
+            auditing.save_audited(user, form.instance, form.before, label=_("Portal Nmbrs credentials"))
+            if portal.nmbrs_credentials_id != form.instance.pk:
+                portal.nmbrs_credentials = form.instance
+                portal.save(update_fields=["nmbrs_credentials", "updated_at"])
+        return _("The portal's Nmbrs credentials are saved.")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from integrations.nmbrs import views
+
+app_name = "nmbrs"
+
+urlpatterns = [
+    path("administrations/<int:pk>/companies/", views.companies, name="companies"),
+    path("domains/<int:pk>/link-by-number/", views.link_by_number, name="link-by-number"),
+]

@@ -1,0 +1,185 @@
+"""Linking administrations to Nmbrs companies (docs/vendors/nmbrs.md, "Linking administrations to companies" "Koppel de relaties" and step 5 "Bepaal of
+het nummer moet overeenkomen").
+
+- `companies`: the companies an administration's effective credentials see; link one (by hand).
+- `link_by_number`: for a domain's Nmbrs administrations, match the Relatiecode (the client's relation
+  code in Yuki, `Administration.loket_client_number`) to the company number, show matches and
+  mismatches with reasons, and save the confirmed matches.
+
+Viewing needs `can_view_domain`, linking `can_edit_domain` (portal.views.access). Every link is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from connectors.nmbrs.companies import match_companies, normalize_number
+from connectors.nmbrs.errors import NmbrsError, NoCompanyAccess
+from connectors.nmbrs.mapping import SOURCE
+from connectors.nmbrs.records import Company
+from integrations.nmbrs.access import nmbrs_client_for
+from integrations.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text, mismatch_reason
+from integrations.nmbrs.linking import link_company
+from portal import permissions
+from portal.effective import effective_settings
+from portal.models import Administration, NmbrsCredentials, PortalSettings
+from portal.views.access import administration_for, domain_for, portal_view
+
+# Listing companies happens while a person waits for the page.
+LIST_TIMEOUT = 30.0
+
+
+def list_companies(credentials: NmbrsCredentials) -> list[Company]:
+    """One CompanyService.List_GetAll call with the stored credentials. Raises the typed NmbrsError."""
+    return sorted(nmbrs_client_for(credentials, timeout=LIST_TIMEOUT).companies(), key=lambda c: (c.number, c.name))
+
+
+def _nmbrs_administration(user, pk: int, *, edit: bool) -> Administration:
+    administration = administration_for(user, pk, edit=edit)
+    if administration.source != SOURCE:
+        raise Http404("This administration does not get its payroll documents from Nmbrs.")
+    return administration
+
+
+@portal_view()
+def companies(request, pk):
+    administration = _nmbrs_administration(request.user, pk, edit=request.method == "POST")
+    effective = effective_settings(administration)
+    credentials = effective.nmbrs_credentials
+    form = LinkCompanyForm(request.POST or None)
+    error = ""
+    listed: list[Company] = []
+    if credentials is not None:
+        try:
+            listed = list_companies(credentials)
+        except NmbrsError as exc:
+            error = error_text(exc)
+
+    if request.method == "POST" and form.is_valid() and not error:
+        company = next((c for c in listed if c.id == form.cleaned_data["company_id"]), None)
+        if credentials is None:
+            form.add_error(None, _("There are no Nmbrs credentials to check the company with."))
+        elif company is None:
+            form.add_error(None, error_text(NoCompanyAccess(
+                f"The Nmbrs user {credentials.login_email} has no access to company "
+                f"{form.cleaned_data['company_id']}. Grant access in Nmbrs or link another company.")))
+        else:
+            with transaction.atomic():
+                changed = link_company(request.user, administration, company)
+            if changed:
+                messages.success(request, _("%(administration)s is linked to the Nmbrs company %(company)s.")
+                                 % {"administration": administration.name, "company": company.name})
+            else:
+                messages.info(request, _("%(administration)s was already linked to %(company)s.")
+                              % {"administration": administration.name, "company": company.name})
+            return redirect("portal:administration", pk=administration.pk)
+
+    relatiecode = normalize_number(administration.loket_client_number)
+    rows = [{"company": c, "linked": c.id == administration.nmbrs_company_id,
+             "number_matches": bool(relatiecode) and normalize_number(c.number) == relatiecode} for c in listed]
+    linked_is_visible = any(row["linked"] for row in rows)
+    return render(request, "nmbrs/companies.html", {
+        "administration": administration,
+        "domain": administration.domain,
+        "effective": effective,
+        "credentials": credentials,
+        "rows": rows,
+        "error": error,
+        "form": form,
+        "linked_not_visible": bool(listed) and administration.nmbrs_company_id and not linked_is_visible,
+        "no_access_text": error_text(NoCompanyAccess("The Nmbrs user has no access to the linked company. Grant "
+                                                     "access in Nmbrs or link another company.")),
+        "can_edit": permissions.can_edit_domain(request.user, administration.domain),
+    })
+
+
+@dataclass
+class _Row:
+    administration: Administration
+    company: Company | None = None  # the match
+    reason: str = ""  # why there is no match, in the user's language
+    already_linked: bool = False
+
+    @property
+    def to_link(self) -> bool:
+        return self.company is not None and not self.already_linked
+
+    @property
+    def choice(self) -> str:
+        return ConfirmMatchesForm.value(self.administration.pk, self.company.id) if self.company else ""
+
+
+@dataclass
+class _Group:
+    """The administrations that share one set of effective credentials, matched against its companies."""
+
+    credentials: NmbrsCredentials | None
+    rows: list[_Row] = field(default_factory=list)
+    error: str = ""
+    unmatched_companies: list[Company] = field(default_factory=list)
+
+
+def _match_domain(domain) -> list[_Group]:
+    portal = PortalSettings.load()
+    groups: dict[int | None, _Group] = {}
+    for administration in domain.administrations.filter(source=SOURCE).order_by("name"):
+        credentials = effective_settings(administration, portal).nmbrs_credentials
+        key = credentials.pk if credentials is not None else None
+        groups.setdefault(key, _Group(credentials)).rows.append(_Row(administration))
+    for group in groups.values():
+        if group.credentials is None:
+            for row in group.rows:
+                row.reason = _("no Nmbrs credentials: set them on the administration or in the portal settings")
+            continue
+        try:
+            listed = list_companies(group.credentials)
+        except NmbrsError as exc:
+            group.error = error_text(exc)
+            for row in group.rows:
+                row.reason = _("the companies could not be listed (see above)")
+            continue
+        result = match_companies(listed, {row.administration.pk: row.administration.loket_client_number
+                                          for row in group.rows})
+        by_pk = {row.administration.pk: row for row in group.rows}
+        for match in result.matches:
+            row = by_pk[match.administration]
+            row.company = match.company
+            row.already_linked = row.administration.nmbrs_company_id == match.company.id
+        for mismatch in result.mismatches:
+            by_pk[mismatch.administration].reason = mismatch_reason(mismatch.reason)
+        group.unmatched_companies = result.unmatched_companies
+    return list(groups.values())
+
+
+@portal_view()
+def link_by_number(request, pk):
+    domain = domain_for(request.user, pk, edit=request.method == "POST")
+    groups = _match_domain(domain)
+    rows = [row for group in groups for row in group.rows]
+    pairs = [(row.administration.pk, row.company.id) for row in rows if row.to_link]
+    form = ConfirmMatchesForm(request.POST or None, pairs=pairs)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen()
+        linked = []
+        with transaction.atomic():
+            for row in rows:
+                if row.to_link and (row.administration.pk, row.company.id) in chosen:
+                    if link_company(request.user, row.administration, row.company):
+                        linked.append(row.administration.name)
+        messages.success(request, _("Linked by number: %(names)s.") % {"names": ", ".join(linked)})
+        return redirect("nmbrs:link-by-number", pk=domain.pk)
+    return render(request, "nmbrs/link_by_number.html", {
+        "domain": domain,
+        "groups": groups,
+        "matches": sum(1 for row in rows if row.company is not None),
+        "mismatches": sum(1 for row in rows if row.company is None),
+        "to_link": len(pairs),
+        "form": form,
+        "can_edit": permissions.can_edit_domain(request.user, domain),
+    })

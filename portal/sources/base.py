@@ -1,0 +1,119 @@
+"""What the engine asks of a payroll source: the PayrollSource protocol (as paperless' ParserProtocol).
+
+A source is one folder under integrations/ with a class implementing this protocol, registered in
+portal/sources/registry.py. The engine (portal/imports), the scheduler (portal/scheduling.py), the
+screens and the management commands only talk to sources through it; none of them names a vendor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
+
+from connectors.documents import DocumentKind, Period, SourceDocument
+from connectors.errors import SourceError
+
+if TYPE_CHECKING:  # the models import the registry (choices); this module needs them for types only
+    from portal.effective import EffectiveSettings
+    from portal.models import Administration, ImportSettings
+
+Plan = dict[DocumentKind, tuple[Period, ...]]
+
+
+class SourceUnavailable(SourceError):
+    """The source could not deliver at all (not connected, rights, outage). The message is for the
+    bookkeeper, already in the user's language."""
+
+    def __init__(self, message: str, *, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
+
+    @property
+    def user_message_nl(self) -> str:
+        return self.message
+
+
+@dataclass
+class Fetched:
+    """What a fetch delivered, and what it could not (in words, for the run's result)."""
+
+    documents: list[SourceDocument] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """When a scheduled import is due: `key` makes the slot run once per administration (ImportRun's
+    unique constraint), `day` is the day whose documents it imports."""
+
+    key: str
+    day: date
+
+
+class CheckLine(NamedTuple):
+    """One line of check_connections: what was checked, whether it works, and why not."""
+
+    name: str
+    ok: bool
+    message: str
+
+
+@runtime_checkable
+class FetchSession(Protocol):
+    """An open connection to a source for one plan (a client, a looked-up employer), closed after it."""
+
+    def fetch(self, period: Period, kinds: list[DocumentKind]) -> list[SourceDocument] | Fetched:
+        """The documents of these kinds in this period. Raises SourceError (or SourceUnavailable)."""
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class PayrollSource(Protocol):
+    key: str  # stored in Administration.source, ImportRun.source and LedgerEntry.source: never change it
+    label: str  # the choice's label, e.g. the product's name
+    name: str  # short, in messages: "<name>, payslips 2026-11: ..."
+    # The kinds it delivers; scheduled imports take the ones the import settings select.
+    document_kinds: tuple[DocumentKind, ...]
+    # Kinds only fetched when a person asks for them (a bulk action), never by the schedule.
+    on_request_kinds: tuple[DocumentKind, ...]
+    # Optional screens (templates found through the source's app): '' when there is none.
+    administration_fields_template: str  # rows in the administration page's summary (<dt>/<dd>)
+    administration_template: str  # a card on the administration page
+    portal_settings_template: str  # a card on the portal settings page
+    domain_actions_template: str  # buttons on a domain's page, shown when it has such administrations
+    urls: str  # the module with the source's URLconf ('' for none), mounted under /<key>/
+    # The Administration relations its settings live in, loaded with the administrations (select_related).
+    administration_relations: tuple[str, ...]
+
+    def slot(self, import_settings: ImportSettings, now: datetime) -> Slot | None:
+        """The scheduling rule: the slot due at `now`, or None when nothing is due."""
+
+    def blocking_reason(self, effective: EffectiveSettings) -> str:
+        """Why this administration's source cannot be used now, in words ('' when it can)."""
+
+    def connection_state(self, effective: EffectiveSettings) -> dict:
+        """{'ok': bool, 'label': text, 'origin': 'portal'|'administration'} for the dashboard."""
+
+    def check_connection(self, effective: EffectiveSettings) -> list[CheckLine]:
+        """Try the connection for check_connections (calls the source)."""
+
+    def validate_administration(self, administration: Administration) -> dict[str, str]:
+        """Fields this source needs on an administration that are missing: {field: message}."""
+
+    def prepare(self, effective: EffectiveSettings) -> str:
+        """Called before each import's fetch (e.g. to link a company by number): '' or why it cannot go on."""
+
+    def open(self, effective: EffectiveSettings, plan: Plan) -> FetchSession:
+        """A session to fetch the plan with. Raises SourceUnavailable when the source cannot be used."""
+
+    # The portal settings page (only asked when portal_settings_template is set).
+    def portal_settings_context(self, portal) -> dict:
+        """Variables its card reads (named after the source, they share the page's context)."""
+
+    def portal_settings_form(self, portal, data) -> Any:
+        """Its settings form, bound to `data` when its card was submitted (section=<key>); or None."""
+
+    def save_portal_settings(self, user, portal, form) -> str:
+        """Save a valid form (audited); the message to show."""

@@ -1,0 +1,88 @@
+"""The registry is the only way in: a third, test-only payroll source (tests/engine/third_source/: a
+folder) is added with one registry entry and imports its documents end to end into the Yuki sandbox,
+scheduled and by hand, and the screens show it, without an edit anywhere else."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from portal import tasks
+from portal.models import (
+    Administration,
+    Domain,
+    ImportRun,
+    ImportSettings,
+    LedgerEntry,
+    PortalRole,
+    RunStatus,
+)
+from portal.scheduling import due_imports
+from portal.sources import registry
+from sandbox.yuki import data as yuki_data
+from tests.conftest import make_user
+from tests.engine.conftest import booked_in_yuki
+from tests.engine.third_source import vendor
+
+
+@pytest.fixture
+def paperclip(transactional_db, yuki, eager_celery):
+    registry.register("paperclip", "tests.engine.third_source.source.PaperclipPayrollSource")
+    vendor.OFFICE.open, vendor.OFFICE.calls = True, []
+    domain = Domain.objects.create(name="Paperclip Groep", yuki_domain_id=yuki_data.DEMO_DOMAIN_ID,
+                                   payroll_link_active=True)
+    administration = Administration(
+        domain=domain, name="Kantoor Paperclip B.V.", yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID,
+        yuki_access_key=yuki_data.DEMO_ACCESS_KEY, source="paperclip", loket_client_number="PC-7",
+        use_portal_import_settings=False, own_import_settings=ImportSettings.objects.create(auto_import=True))
+    administration.full_clean()  # the registry's choices accept the new key; its own rule is asked
+    administration.save()
+    yield administration
+    registry.unregister("paperclip")
+
+
+def test_the_registry_alone_brings_a_third_source_to_yuki(paperclip, yuki):
+    noon = datetime(2026, 11, 30, 12, 5, tzinfo=UTC)
+    (due,) = [item for item in due_imports(noon) if item.administration.pk == paperclip.pk]
+    assert due.slot == "paperclip:2026-11-30" and not due.skip_reason
+    assert set(due.plan) == {"payslip", "journal"}, "only the kinds this source offers, as the settings select"
+
+    assert tasks.enqueue_due_imports() >= 0  # the beat entry, at the real time: whatever is due
+    run = ImportRun.objects.create(administration=paperclip, source="paperclip", trigger="manual",
+                                   plan={"payslip": [[2026, 11]], "journal": [[2026, 11]]})
+    tasks.enqueue(run)  # eager Celery: the fetch and every push happen right here
+    run.refresh_from_db()
+
+    assert run.status == RunStatus.SUCCEEDED, run.result
+    assert run.fetched == run.booked == 3
+    assert ("payslips", "PC-7") in vendor.OFFICE.calls and ("journal", "PC-7") in vendor.OFFICE.calls
+    booked = booked_in_yuki(yuki)
+    assert len(booked) == 3 and any("Loonjournaal 2026-11" in name for name in booked)
+    assert set(LedgerEntry.objects.filter(administration=paperclip).values_list("source", flat=True)) == {"paperclip"}
+
+    again = ImportRun.objects.create(administration=paperclip, source="paperclip", trigger="manual",
+                                     plan={"payslip": [[2026, 11]], "journal": [[2026, 11]]})
+    tasks.enqueue(again)
+    again.refresh_from_db()
+    assert (again.booked, again.unchanged) == (0, 3) and len(booked_in_yuki(yuki)) == 3, "nothing twice"
+
+
+def test_a_source_that_cannot_deliver_fails_the_run_in_its_own_words(paperclip, yuki):
+    vendor.OFFICE.open = False
+    run = ImportRun.objects.create(administration=paperclip, source="paperclip", trigger="manual",
+                                   plan={"payslip": [[2026, 11]]})
+    tasks.enqueue(run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "Paperclip is closed today." in run.result
+    assert booked_in_yuki(yuki) == []
+
+
+def test_the_screens_show_the_third_source(paperclip, client):
+    client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
+    dashboard = client.get(reverse("portal:dashboard")).content.decode()
+    assert "Paperclip open" in dashboard and "Paperclip Payroll" in dashboard
+    detail = client.get(reverse("portal:administration", args=[paperclip.pk])).content.decode()
+    assert "Paperclip Payroll" in detail
+    main = detail.split("<main", 1)[1]
+    assert "Nmbrs" not in main and "Loket" not in main, "no other vendor's card or fields"
+    assert client.get(reverse("portal:runs"), {"source": "paperclip"}).status_code == 200

@@ -1,0 +1,165 @@
+"""The shape of the code, as the README's architecture section describes it: a vendor is named only in
+its own folders and the registry, the modules import each other without a circle, only portal.tasks
+sends tasks, and the portal's code never imports the simulator."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST_PARTY = ("payrollsync", "portal", "integrations", "connectors", "yuki_client", "sandbox")
+VENDOR = re.compile(r"loket|nmbrs", re.IGNORECASE)
+# Yuki's new name ("Nmbrs Accounting") is the booking target, not the payroll source; citing a vendor's
+# page in docs/vendors/ is how comments say where a rule comes from.
+NOT_THE_SOURCE = re.compile(r"Nmbrs Accounting|docs/vendors/\w+\.md", re.IGNORECASE)
+
+# Where a vendor may be named: its folders, the registry, the translations, and the models with their
+# migrations (they stay in portal/ so installed portals never move tables between apps; README).
+VENDOR_HOMES = ("integrations/", "connectors/loket/", "connectors/nmbrs/", "sandbox/", "locale/",
+                "portal/sources/registry.py", "portal/models/", "portal/migrations/")
+# Still naming a vendor, each for a reason; this list may only shrink.
+KNOWN = {
+    "payrollsync/settings.py": "each vendor's environment variables (README table)",
+    "portal/effective.py": "resolves the vendor-named settings rows of the models",
+    "portal/forms/settings.py": "the administration form's vendor fields and the Nmbrs credentials form",
+    "portal/views/administrations.py": "the administration form's Nmbrs credentials sub-form",
+    "portal/templates/portal/administration_form.html": "the Nmbrs sections of the administration form",
+    "static/portal/portal.js": "shows the administration form's fields per source",
+    "portal/templates/portal/annual_documents.html": "its Dutch title and column name the one source with annual documents",
+    "templates/base.html": "the sandbox banner names the simulated vendors",
+}
+
+
+def production_files(*suffixes):
+    for top in ("payrollsync", "portal", "integrations", "connectors", "yuki_client", "static", "templates"):
+        for path in sorted((ROOT / top).rglob("*")):
+            relative = path.relative_to(ROOT).as_posix()
+            if path.suffix in suffixes and "/tests/" not in f"/{relative}" and not relative.startswith("static/portal/htmx"):
+                yield relative, path
+
+
+def test_no_vendor_is_named_outside_its_folders_and_the_registry():
+    offenders = sorted(
+        relative for relative, path in production_files(".py", ".html", ".js", ".css")
+        if not relative.startswith(VENDOR_HOMES) and relative not in KNOWN
+        and VENDOR.search(NOT_THE_SOURCE.sub("", path.read_text(encoding="utf-8"))))
+    assert offenders == [], "name the source through portal.sources, or move the code to its folder"
+    still_named = {relative for relative, path in production_files(".py", ".html", ".js")
+                   if VENDOR.search(NOT_THE_SOURCE.sub("", path.read_text(encoding="utf-8")))}
+    assert set(KNOWN) <= still_named, f"no longer naming a vendor, remove from KNOWN: {set(KNOWN) - still_named}"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(path): path for top in FIRST_PARTY for path in (ROOT / top).rglob("*.py")
+            if "/tests/" not in path.as_posix() and "/migrations/" not in path.as_posix()}
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def _imports(tree: ast.Module, modules, *, top_level_only: bool):
+    """The first-party modules a module imports (at import time only, or anywhere). `from package import
+    submodule` needs only the submodule: a package being initialised hands out its submodules."""
+    pending = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            continue
+        if top_level_only and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                yield submodule if submodule in modules else node.module
+
+
+def _graph(*, top_level_only: bool) -> dict[str, set[str]]:
+    modules = _modules()
+    graph = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        graph[name] = {target for target in _imports(tree, modules, top_level_only=top_level_only)
+                       if target in modules and target != name}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index, low, stack, on_stack, found, counter = {}, {}, [], set(), [], [0]
+
+    def visit(node):
+        index[node] = low[node] = counter[0]
+        counter[0] += 1
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycle_not_even_through_imports_inside_functions():
+    assert _cycles(_graph(top_level_only=True)) == [], "a circle at import time"
+    assert _cycles(_graph(top_level_only=False)) == [], "a circle hidden by an import inside a function"
+
+
+def test_the_engine_never_imports_the_tasks_and_only_the_tasks_send_them():
+    graph = _graph(top_level_only=False)  # also imports inside functions
+    engine = [name for name in graph if name.startswith(("portal.imports", "portal.sources", "portal.scheduling"))]
+    assert engine and [name for name in engine if "portal.tasks" in graph[name]] == []
+    senders = sorted(relative for relative, path in production_files(".py")
+                     if re.search(r"\.(delay|apply_async)\(", path.read_text(encoding="utf-8")))
+    assert senders == ["portal/tasks.py"]
+
+
+def test_the_portals_code_never_imports_the_simulator():
+    sandbox_mode_only = {"portal.management.commands.seed_demo"}  # refuses to run without SANDBOX_ENABLED
+    graph = _graph(top_level_only=False)
+    importers = sorted(name for name, targets in graph.items()
+                       if not name.startswith("sandbox") and name not in sandbox_mode_only
+                       and any(target.startswith("sandbox") for target in targets))
+    assert importers == []
+
+
+def test_the_connectors_and_the_yuki_client_are_plain_libraries():
+    """No Django and no portal in connectors/ and yuki_client/: each vendor's Django side is its folder
+    under integrations/."""
+    offenders = []
+    for top in ("connectors", "yuki_client"):
+        for path in (ROOT / top).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+            imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+            if any(name.split(".")[0] in ("django", "portal", "integrations", "payrollsync") for name in imported):
+                offenders.append(path.relative_to(ROOT).as_posix())
+    assert sorted(offenders) == []
