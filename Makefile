@@ -4,6 +4,8 @@ PY := $(VENV)/bin/python
 # Exact versions with hashes, generated from pyproject.toml by `make lock` (README: "Dependencies").
 APP_LOCK := requirements/app.txt
 TEST_LOCK := requirements/test.txt
+# pip itself, pinned too: a new venv's pip is whatever that Python shipped (and older ones are slower).
+PIP_LOCK := requirements/pip.txt
 # The lock tool (uv) lives in its own venv, installed from its own hashed lock.
 LOCK_VENV := .venv-lock
 UV := $(LOCK_VENV)/bin/uv
@@ -24,10 +26,11 @@ QUIETLY = quietly() { log=$$(mktemp); if "$$@" >"$$log" 2>&1; then rm -f "$$log"
 
 # The venv holds exactly the test lock (a superset of the app lock, same versions): it is made anew
 # whenever the lock or pyproject.toml changes, so nothing left over from an earlier install stays.
-$(VENV)/.installed: $(TEST_LOCK) pyproject.toml
+$(VENV)/.installed: $(PIP_LOCK) $(TEST_LOCK) pyproject.toml
 	@echo "Installing the locked versions from $(TEST_LOCK) into $(VENV) ..."
 	@rm -rf $(VENV)
 	@$(QUIETLY) python3 -m venv $(VENV)
+	@$(QUIETLY) $(VENV)/bin/pip install --require-hashes -r $(PIP_LOCK)
 	@$(QUIETLY) $(VENV)/bin/pip install --require-hashes -r $(TEST_LOCK)
 	@$(QUIETLY) $(VENV)/bin/pip install --no-deps --no-build-isolation -e .
 	@$(VENV)/bin/pip check >/dev/null 2>&1 || { $(VENV)/bin/pip check; \
@@ -40,6 +43,7 @@ $(UV): $(LOCK_TOOLS)
 	@echo "Installing the lock tool (uv) into $(LOCK_VENV) ..."
 	@rm -rf $(LOCK_VENV)
 	@$(QUIETLY) python3 -m venv $(LOCK_VENV)
+	@$(QUIETLY) $(LOCK_VENV)/bin/pip install --require-hashes -r $(PIP_LOCK)
 	@$(QUIETLY) $(LOCK_VENV)/bin/pip install --require-hashes -r $(LOCK_TOOLS)
 	@touch $@
 
@@ -47,13 +51,14 @@ $(UV): $(LOCK_TOOLS)
 # the same versions), then installs them and runs the suite. Existing pins are kept unless UPGRADE=1;
 # a lock left with merge-conflict markers is resolved afresh.
 lock: $(UV)
-	@for lock in $(APP_LOCK) $(TEST_LOCK) $(LOCK_TOOLS); do \
+	@for lock in $(APP_LOCK) $(TEST_LOCK) $(PIP_LOCK) $(LOCK_TOOLS); do \
 	  if grep -qE '^(<<<<<<<|>>>>>>>)' $$lock 2>/dev/null; then \
 	    echo "$$lock has merge-conflict markers: resolving it afresh."; rm $$lock; fi; done
 	@python3 -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' \
 	  > $(LOCK_VENV)/build-system.in
 	$(UV_COMPILE) -o $(APP_LOCK) pyproject.toml $(LOCK_VENV)/build-system.in
 	$(UV_COMPILE) -o $(TEST_LOCK) --extra test --constraint $(APP_LOCK) pyproject.toml $(LOCK_VENV)/build-system.in
+	$(UV_COMPILE) -o $(PIP_LOCK) requirements/pip.in
 	$(UV_COMPILE) -o $(LOCK_TOOLS) requirements/lock-tools.in
 	@$(MAKE) --no-print-directory install
 	@$(MAKE) --no-print-directory test
