@@ -15,8 +15,10 @@ LOCK_TOOLS := requirements/lock-tools.txt
 UV_COMPILE = $(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes \
              --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 # The local run: SQLite, an embedded (filesystem) broker, simulated vendors. No Redis or PostgreSQL needed.
-LOCAL_ENV := DEBUG=on SANDBOX_ENABLED=on CELERY_BROKER_URL=filesystem:// \
-             DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 PORTAL_BASE_URL=http://localhost:8000
+# (The broker URL names a host only so that kombu does not warn that it assumes one.)
+PORT ?= 8000
+LOCAL_ENV := DEBUG=on SANDBOX_ENABLED=on CELERY_BROKER_URL=filesystem://localhost/ \
+             DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 PORTAL_BASE_URL=http://localhost:$(PORT)
 # Runs a command silently; its output (pip's progress, a machine's pip configuration warnings) is shown
 # only when it fails.
 QUIETLY = quietly() { log=$$(mktemp); if "$$@" >"$$log" 2>&1; then rm -f "$$log"; \
@@ -65,9 +67,9 @@ lock: $(UV)
 
 run: install
 	@echo "Preparing the local database (SQLite, db.sqlite3) and the demo data ..."
-	@$(LOCAL_ENV) $(QUIETLY) $(PY) manage.py migrate --noinput
-	@$(LOCAL_ENV) $(PY) manage.py seed_demo --quiet
-	@$(LOCAL_ENV) $(PY) manage.py run_sandbox --address 127.0.0.1:8000
+	@$(QUIETLY) env $(LOCAL_ENV) $(PY) manage.py migrate --noinput
+	@$(QUIETLY) env $(LOCAL_ENV) $(PY) manage.py seed_demo
+	@$(LOCAL_ENV) $(PY) manage.py run_sandbox --address 127.0.0.1:$(PORT)
 
 # Tests use the real PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and Redis.
 test: install

@@ -50,6 +50,6 @@ def test_sigterm_stops_web_worker_and_beat(tmp_path):
     finally:
         if launcher.poll() is None:
             launcher.kill()
-    assert "Stopped web server, worker and scheduler." in output
+    assert "Webserver, worker en planner gestopt." in output, "Dutch, the portal language"
     for pid in started:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()

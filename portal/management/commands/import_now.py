@@ -1,15 +1,17 @@
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from payrollsync.celery import app as celery_app
+from portal.management.base import PortalCommand
 from portal.models import Administration
 from portal.views.runs import start_import
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = ("Import payroll documents now for all or some administrations, like the 'Import now' button. "
             "Runs here and waits, unless --queue hands the work to the Celery workers.")
 
@@ -29,13 +31,12 @@ class Command(BaseCommand):
             run = start_import(item, None, month_start, dry_run)
             run.refresh_from_db()
             if queue:
-                self.stdout.write(f"{item}: queued (run {run.pk})")
+                self.stdout.write(_("%(administration)s: queued (run %(run)s)") % {"administration": item, "run": run.pk})
                 continue
             style = self.style.SUCCESS if run.status == "succeeded" else self.style.WARNING
             self.stdout.write(style(f"{item}: {run.get_status_display()} – {run.result}"))
             for preview in run.dry_run_preview:
-                self.stdout.write(f"  would book {preview['kind']} {preview['period']}: {preview['name']}"
-                                  f" -> {preview['target']}")
+                self.stdout.write("  " + _("would book %(kind)s %(period)s: %(name)s -> %(target)s") % preview)
 
     def _administrations(self, wanted):
         qs = Administration.objects.select_related("domain")
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         for value in wanted:
             match = qs.filter(Q(pk=int(value)) if value.isdigit() else Q(name__icontains=value))
             if not match:
-                raise CommandError(f"No administration matches {value!r}.")
+                raise CommandError(_("No administration matches '%(value)s'.") % {"value": value})
             found += [m for m in match if m not in found]
         return found
 
@@ -56,7 +57,8 @@ class Command(BaseCommand):
             year, month = (int(part) for part in value.split("-"))
             chosen = date(year, month, 1)
         except ValueError as exc:
-            raise CommandError("--month takes YYYY-MM, e.g. 2026-10") from exc
+            raise CommandError(_("--month takes YYYY-MM, e.g. 2026-10")) from exc
         if chosen > timezone.localdate().replace(day=1):
-            raise CommandError(f"{value} is in the future: there are no payroll documents for it yet.")
+            raise CommandError(_("%(month)s is in the future: there are no payroll documents for it yet.") % {
+                "month": value})
         return chosen

@@ -1,0 +1,13 @@
+"""The portal's version, as installed: one place for the footer, the commands' --version and the health
+answer. pyproject.toml holds the number (and CHANGELOG.md what changed)."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+DISTRIBUTION = "payrollsync"
+
+
+def portal_version() -> str:
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
