@@ -15,7 +15,7 @@ COPY sandbox sandbox
 COPY templates templates
 COPY static static
 COPY locale locale
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 # The portal itself, without resolving anything again: its dependencies and setuptools come from the lock.
 RUN pip install --no-cache-dir --no-deps --no-build-isolation . && \
     SECRET_KEY=build-only-key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx SANDBOX_ENABLED=on \
