@@ -24,7 +24,7 @@ LOCAL_ENV := DEBUG=on SANDBOX_ENABLED=on CELERY_BROKER_URL=filesystem://localhos
 QUIETLY = quietly() { log=$$(mktemp); if "$$@" >"$$log" 2>&1; then rm -f "$$log"; \
           else status=$$?; cat "$$log" >&2; rm -f "$$log"; echo "Failed: $$*" >&2; return $$status; fi; }; quietly
 
-.PHONY: run test install lock lint clean
+.PHONY: run test install lock lock-files lint clean
 
 # The venv holds exactly the test lock (a superset of the app lock, same versions): it is made anew
 # whenever the lock or pyproject.toml changes, so nothing left over from an earlier install stays.
@@ -49,12 +49,16 @@ $(UV): $(LOCK_TOOLS)
 	@$(QUIETLY) $(LOCK_VENV)/bin/pip install --require-hashes -r $(LOCK_TOOLS)
 	@touch $@
 
-# Regenerates both locks from pyproject.toml (the app's dependencies first; the tests' lock is held to
+# Regenerates the locks from pyproject.toml (the app's dependencies first; the tests' lock is held to
 # the same versions), then installs them and runs the suite. Existing pins are kept unless UPGRADE=1;
-# a lock left with merge-conflict markers is resolved afresh.
-lock: $(UV)
+# a lock left with merge-conflict markers is resolved afresh. `make lock-files` only rewrites the files.
+lock: lock-files
+	@$(MAKE) --no-print-directory install
+	@$(MAKE) --no-print-directory test
+
+lock-files: $(UV)
 	@for lock in $(APP_LOCK) $(TEST_LOCK) $(PIP_LOCK) $(LOCK_TOOLS); do \
-	  if grep -qE '^(<<<<<<<|>>>>>>>)' $$lock 2>/dev/null; then \
+	  if grep -qE '^(<<<<<<<|=======|>>>>>>>)' $$lock 2>/dev/null; then \
 	    echo "$$lock has merge-conflict markers: resolving it afresh."; rm $$lock; fi; done
 	@python3 -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' \
 	  > $(LOCK_VENV)/build-system.in
@@ -62,8 +66,6 @@ lock: $(UV)
 	$(UV_COMPILE) -o $(TEST_LOCK) --extra test --constraint $(APP_LOCK) pyproject.toml $(LOCK_VENV)/build-system.in
 	$(UV_COMPILE) -o $(PIP_LOCK) requirements/pip.in
 	$(UV_COMPILE) -o $(LOCK_TOOLS) requirements/lock-tools.in
-	@$(MAKE) --no-print-directory install
-	@$(MAKE) --no-print-directory test
 
 run: install
 	@echo "Preparing the local database (SQLite, db.sqlite3) and the demo data ..."
