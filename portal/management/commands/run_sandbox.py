@@ -35,6 +35,12 @@ class Command(PortalCommand):
         # request log and errors (stderr) stay. Django's "development server" warning is hidden: this is
         # the local sandbox run, and production runs gunicorn (docker-compose.yml).
         env = {**os.environ, "DJANGO_RUNSERVER_HIDE_WARNING": "true"}
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            # Started as root (a container, a CI machine): Celery would print its SecurityWarning about a
+            # superuser worker. This worker only handles the simulated vendors' data; the production
+            # image runs as nobody (Dockerfile), where the warning does not apply.
+            env["PYTHONWARNINGS"] = ",".join(filter(None, [
+                env.get("PYTHONWARNINGS", ""), "ignore:You're running the worker with superuser privileges"]))
         children = [
             subprocess.Popen([sys.executable, "-m", "celery", "--quiet", "-A", "payrollsync", "worker", "--beat",
                               "--loglevel=warning", "--concurrency=2", "--schedule=var/celerybeat-schedule"],
