@@ -104,6 +104,15 @@ def test_import_now_refusals(unlinked_loket):
     assert_dutch(failure("import_now", "--month", "oktober"))
 
 
+@pytest.mark.django_db(transaction=True)  # a run is handed to the worker on commit, as in production
+def test_import_now_reports_each_run(unlinked_loket):
+    dutch = run("import_now", "--dry-run")
+    english = run("import_now", "--dry-run", language="en")
+    assert "Mislukt" in dutch and "Failed" in english, "the runs ended (Loket is not connected)"
+    assert_dutch(dutch)
+    assert_english(english)
+
+
 def test_rotate_secrets(db):
     assert_dutch(run("rotate_secrets"))
     assert_english(run("rotate_secrets", language="en"))
