@@ -4,6 +4,14 @@ import sys
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "payrollsync.settings")
+    if sys.argv[1:] == ["--version"]:
+        # The portal's version (Django's own would say nothing about what is installed here).
+        import django
+
+        from portal.version import portal_version
+
+        print(f"payrollsync {portal_version()} (Django {django.get_version()})")
+        sys.exit(0)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -240,5 +240,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"zeep": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    "loggers": {"zeep": {"level": "WARNING"}, "httpx2": {"level": "WARNING"}},
 }

@@ -1,15 +1,20 @@
-"""Check an administration's connections: its payroll source and Yuki (for check_connections)."""
+"""Check an administration's connections: its payroll source and Yuki (for check_connections).
+
+Every name and message is in the active language (the command's --language), vendors' errors included.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
 
 from portal.effective import effective_settings
 from portal.scheduling import blocking_reason
 from portal.sources.registry import source_of
 from portal.vendors import yuki_client
 from portal.yuki_store import DatabaseYukiStore
-from yuki_client import YukiError, amsterdam_day
+from yuki_client import InvalidAccessKeyError, YukiError, amsterdam_day
 
 
 @dataclass
@@ -26,14 +31,18 @@ def check_administration(administration, *, call_yuki: bool = True) -> CheckResu
     result = CheckResult()
     effective = effective_settings(administration)
     reason = blocking_reason(effective, manual=True)
-    result.lines.append(("settings", not reason, reason or "complete"))
+    result.lines.append((_("Settings"), not reason, reason or _("complete")))
     result.lines += source_of(administration).check_connection(effective)
     if call_yuki and administration.yuki_access_key:
         try:
             client = yuki_client(administration)
             client.session_id()
-            result.lines.append(("Yuki", True, "access key accepted"))
+            result.lines.append(("Yuki", True, _("access key accepted")))
+        except InvalidAccessKeyError:
+            result.lines.append(("Yuki", False, _("Yuki does not accept the access key: enter the right API key "
+                                                  "on the administration page.")))
         except YukiError as exc:
-            result.lines.append(("Yuki", False, getattr(exc, "message", str(exc))))
+            result.lines.append(("Yuki", False, _("Yuki could not be reached or refused the call: %(error)s") % {
+                "error": getattr(exc, "message", str(exc))}))
     result.yuki_calls_today = DatabaseYukiStore().calls_on(administration.domain.yuki_domain_id, amsterdam_day())
     return result

@@ -1,12 +1,14 @@
 from django.conf import settings
 
 from portal import permissions
+from portal.version import portal_version
 
 
 def portal(request):
     user = request.user
     return {
         "sandbox_enabled": settings.SANDBOX_ENABLED,
+        "portal_version": portal_version(),
         "nav": {
             "portal_settings": permissions.can_manage_portal_settings(user),
             "users": permissions.can_manage_users(user),

@@ -6,11 +6,17 @@ demo user connects Loket in the browser ("Verbind met Loket", log in at the sand
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils.translation import gettext
+
 from portal.models import Administration, Domain, NmbrsCredentials, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.loket import data as loket
 from sandbox.nmbrs import data as nmbrs
 from sandbox.yuki import data as yuki
+
+DEMO_ADMIN_USERNAME = "admin"
+DEMO_ADMIN_PASSWORD = "sandbox-demo"
 
 
 def seed_demo_data() -> list[str]:
@@ -38,11 +44,22 @@ def seed_demo_data() -> list[str]:
             tenant_name=nmbrs.DEMO_TENANT_NAME, status=ConnectionStatus.AUTHORISED)
         holding.save()
 
-    lines = [f"Domain '{d.name}': {', '.join(a.name for a in d.administrations.all())}"
-             for d in (korenschoof, vandijk)]
-    lines.append(f"Loket sandbox login (after 'Verbind met Loket'): {loket.DEMO_USERNAME} / {loket.DEMO_PASSWORD}")
-    lines.append("What was booked: http://localhost:8000/sandbox/yuki/ (the Yuki sandbox's view)")
-    return lines
+    return [gettext("Domain '%(domain)s': %(administrations)s") % {
+                "domain": d.name, "administrations": ", ".join(a.name for a in d.administrations.all())}
+            for d in (korenschoof, vandijk)]
+
+
+def demo_logins() -> list[str]:
+    """What `make run` and seed_demo print after the address: the demo logins, one line each.
+    A sandbox with a login of its own adds its line here."""
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    return [
+        gettext("Portal administrator: %(username)s / %(password)s") % {
+            "username": DEMO_ADMIN_USERNAME, "password": DEMO_ADMIN_PASSWORD},
+        gettext("Loket sandbox (after 'Connect to Loket'): %(username)s / %(password)s") % {
+            "username": loket.DEMO_USERNAME, "password": loket.DEMO_PASSWORD},
+        gettext("What Yuki received: %(url)s") % {"url": f"{base}/sandbox/yuki/"},
+    ]
 
 
 def _administration(domain, name, yuki_id, key, **fields) -> Administration:

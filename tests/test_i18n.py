@@ -33,7 +33,8 @@ def test_every_string_has_a_dutch_translation():
 
 
 def test_the_compiled_catalog_matches_the_po_file():
-    catalog = gettext.GNUTranslations(MO.open("rb"))
+    with MO.open("rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)
     for msgid, translations, _ in entries():
         if "\\" in msgid or len(translations) > 1:
             continue  # escapes and plurals: covered by the check above

@@ -1,6 +1,6 @@
 """`YukiClient`: one access key (or user name) at one Yuki host, for one Yuki domain.
 
-Every call goes through `_send`: call budget first (refused calls are never sent), then zeep + httpx,
+Every call goes through `_send`: call budget first (refused calls are never sent), then zeep + httpx2,
 typed errors, one log line. Session-bearing calls go through `call`, which reuses the stored session
 ID and re-authenticates once on an expired-session fault (safe for writes: a fault means Yuki did
 not process the request).
@@ -15,7 +15,7 @@ from datetime import time as dtime
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
+import httpx2
 
 from yuki_client import results
 from yuki_client.archive import (
@@ -56,7 +56,7 @@ class YukiClient:
                  store: YukiStore | None = None, daily_budget: int = DEFAULT_DAILY_BUDGET,
                  timeout: float = DEFAULT_TIMEOUT_SECONDS, session_ttl: int = SESSION_TTL_SECONDS,
                  user_name: str | None = None, password: str | None = None,
-                 wsdl_cache_dir: str | Path | None = None, http: httpx.Client | None = None, clock=None):
+                 wsdl_cache_dir: str | Path | None = None, http: httpx2.Client | None = None, clock=None):
         """`endpoint`: 'NL', 'BE' or a base URL (the sandbox). Authenticate with `access_key`, or with
         `user_name` + `password` (AuthenticateByUserName). `domain_id`: the Yuki domain whose daily call
         count this client's calls go to. `store`: shared sessions and counts (the portal's database store across workers)."""

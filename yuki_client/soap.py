@@ -1,6 +1,6 @@
-"""SOAP plumbing: zeep clients parsed once per process, envelopes sent with httpx.
+"""SOAP plumbing: zeep clients parsed once per process, envelopes sent with httpx2.
 
-zeep builds each envelope from the WSDL and parses each answer; httpx sends it, so that we know
+zeep builds each envelope from the WSDL and parses each answer; httpx2 sends it, so that we know
 exactly how a call failed: not sent at all (connect error: safe to retry) or sent and then lost
 (read timeout, dropped connection, garbage answer: a write may have been booked).
 
@@ -14,7 +14,7 @@ import os
 import threading
 from pathlib import Path
 
-import httpx
+import httpx2
 import requests
 import zeep
 from lxml import etree
@@ -44,7 +44,7 @@ WSDL_DOWNLOAD_TIMEOUT = 30
 _CLIENTS: dict[tuple[str, Service], zeep.Client] = {}
 _CLIENTS_LOCK = threading.Lock()
 _wsdl_parses = 0
-_HTTP: httpx.Client | None = None
+_HTTP: httpx2.Client | None = None
 
 
 class SoapTransportError(YukiTransportError):
@@ -113,13 +113,13 @@ def service_client(base: str, service: Service, cache_dir: Path | str | None = N
     return client
 
 
-def shared_http() -> httpx.Client:
+def shared_http() -> httpx2.Client:
     """One connection pool per process for all SOAP posts."""
     global _HTTP
     if _HTTP is None:
         with _CLIENTS_LOCK:
             if _HTTP is None:
-                _HTTP = httpx.Client(http2=False, follow_redirects=False)
+                _HTTP = httpx2.Client(http2=False, follow_redirects=False)
     return _HTTP
 
 
@@ -130,7 +130,7 @@ def prepare(client: zeep.Client, address: str, operation: str, params: dict) -> 
     binding = client.service._binding
     try:
         binding.get(operation)
-        # zeep's own send() does exactly this, then posts with requests; we post with httpx instead.
+        # zeep's own send() does exactly this, then posts with requests; we post with httpx2 instead.
         envelope, headers = binding._create(operation, (), params, client=client, options={"address": address})
     except (ValueError, TypeError, ZeepError) as exc:
         raise UnknownOperationError(
@@ -139,7 +139,7 @@ def prepare(client: zeep.Client, address: str, operation: str, params: dict) -> 
     return etree_to_string(envelope), headers
 
 
-def invoke(http: httpx.Client, client: zeep.Client, address: str, operation: str, prepared: tuple[bytes, dict],
+def invoke(http: httpx2.Client, client: zeep.Client, address: str, operation: str, prepared: tuple[bytes, dict],
            timeout: float):
     """Send one prepared operation and return zeep's parsed result. Raises YukiFault (or the typed
     kind its text stands for), SoapTimeout or SoapTransportError."""
@@ -147,13 +147,13 @@ def invoke(http: httpx.Client, client: zeep.Client, address: str, operation: str
     body, headers = prepared
     try:
         response = http.post(address, content=body, headers=headers, timeout=timeout)
-    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+    except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout) as exc:
         raise SoapTransportError(f"Could not connect to Yuki for {operation}: {exc or type(exc).__name__}.",
                                  operation=operation, request_sent=False) from exc
-    except httpx.TimeoutException as exc:
+    except httpx2.TimeoutException as exc:
         raise SoapTimeout(f"Yuki did not answer {operation} within {timeout:g} seconds.",
                           operation=operation) from exc
-    except httpx.TransportError as exc:
+    except httpx2.TransportError as exc:
         raise SoapTransportError(f"The connection to Yuki was lost during {operation}: "
                                  f"{exc or type(exc).__name__}.", operation=operation) from exc
     try:

@@ -1,4 +1,4 @@
-"""The Loket REST client (httpx): auth, Accept versioning, paging, retries, typed errors.
+"""The Loket REST client (httpx2): auth, Accept versioning, paging, retries, typed errors.
 
 It knows nothing of payslips or journals (see fetchers.py); it turns HTTP into JSON, files and
 `connectors.loket.errors`. All calls are GETs, so retrying them is safe.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-import httpx
+import httpx2
 
 from connectors.loket import endpoints
 from connectors.loket.errors import (
@@ -64,7 +64,7 @@ class LoketClient:
     def __init__(self, api_base: str, token_provider: TokenProvider, *, timeout: float = 30.0,
                  max_attempts: int = 4, backoff: float = 0.5, max_backoff: float = 8.0,
                  max_retry_after: float = 30.0, page_size: int | None = None,
-                 sleep: Callable[[float], None] = time.sleep, transport: httpx.BaseTransport | None = None):
+                 sleep: Callable[[float], None] = time.sleep, transport: httpx2.BaseTransport | None = None):
         self.api_base = api_base.rstrip("/")
         self.token_provider = token_provider
         self.max_attempts = max(1, max_attempts)
@@ -74,7 +74,7 @@ class LoketClient:
         self.page_size = page_size
         self.sleep = sleep
         kwargs = {"transport": transport} if transport is not None else {}
-        self.http = httpx.Client(timeout=timeout, **kwargs)
+        self.http = httpx2.Client(timeout=timeout, **kwargs)
 
     def close(self) -> None:
         self.http.close()
@@ -137,7 +137,7 @@ class LoketClient:
                  version: str = endpoints.DEFAULT_VERSION) -> LoketFile:
         """A download (PDF, XML). Checks the bytes look like what was asked for."""
 
-        def parse(response: httpx.Response) -> LoketFile:
+        def parse(response: httpx2.Response) -> LoketFile:
             content = response.content
             if not _looks_like(media, content):
                 raise LoketMalformedResponse(f"Loket sent something other than {media} for {path}.", path=path,
@@ -151,7 +151,7 @@ class LoketClient:
     # --- plumbing ----------------------------------------------------------------------------------
 
     def _json(self, path: str, params: dict, version: str) -> dict:
-        def parse(response: httpx.Response) -> dict:
+        def parse(response: httpx2.Response) -> dict:
             try:
                 body = response.json()
             except ValueError as exc:
@@ -174,13 +174,13 @@ class LoketClient:
             try:
                 response = self.http.get(url, params=params,
                                          headers={"Authorization": f"Bearer {token}", "Accept": accept})
-            except httpx.TimeoutException as exc:
+            except httpx2.TimeoutException as exc:
                 if last:
                     raise LoketTransientError(f"Loket did not answer in time ({path}) after {attempt} tries. "
                                               "Try again later.", path=path) from exc
                 self._wait(attempt)
                 continue
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 if last:
                     raise LoketTransientError(f"Could not reach Loket ({path}): {exc}. Check the network and "
                                               "try again later.", path=path) from exc
@@ -216,7 +216,7 @@ class LoketClient:
                     raise
                 self._wait(attempt)
 
-    def _client_error(self, response: httpx.Response, path: str) -> LoketError:
+    def _client_error(self, response: httpx2.Response, path: str) -> LoketError:
         status = response.status_code
         messages = _messages(response)
         said = "; ".join(m.description for m in messages if m.description)
@@ -245,7 +245,7 @@ class LoketClient:
         self.sleep(self._backoff(attempt))
 
 
-def _messages(response: httpx.Response):
+def _messages(response: httpx2.Response):
     try:
         return messages_from_body(response.json())
     except ValueError:

@@ -1,4 +1,4 @@
-"""Loket OAuth2 (authorization code, rotating refresh tokens) on top of authlib's httpx client.
+"""Loket OAuth2 (authorization code, rotating refresh tokens) on top of authlib's httpx_client integration (which runs on httpx2).
 
 docs/vendors/loket.md: authorize with response_type=code&scope=all&state=...; the token endpoint takes
 client_id/client_secret in the form body; answers carry access_token, refresh_token, expires_in (3599 s).
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import httpx
+import httpx2
 from authlib.integrations.base_client.errors import OAuthError as AuthlibOAuthError
 from authlib.integrations.httpx_client import OAuth2Client
 
@@ -72,7 +72,7 @@ class LoketOAuth:
 
     def __init__(self, environment: LoketEnvironment, client_id: str, client_secret: str,
                  redirect_uri: str, *, timeout: float = DEFAULT_TIMEOUT,
-                 transport: httpx.BaseTransport | None = None):
+                 transport: httpx2.BaseTransport | None = None):
         self.environment = environment
         self.client_id = client_id
         self.client_secret = client_secret
@@ -111,10 +111,10 @@ class LoketOAuth:
                 token = call(client)
         except AuthlibOAuthError as exc:
             raise _oauth_error(what, exc.error or "", exc.description or "") from exc
-        except httpx.TimeoutException as exc:
+        except httpx2.TimeoutException as exc:
             raise OAuthTransientError(f"Loket's login service did not answer in time ({what}). "
                                       "Try again in a few minutes.", error="timeout") from exc
-        except httpx.HTTPStatusError as exc:
+        except httpx2.HTTPStatusError as exc:
             status = exc.response.status_code
             if status == 429 or status >= 500:
                 raise OAuthTransientError(f"Loket's login service is unavailable (HTTP {status}, {what}). "
@@ -122,7 +122,7 @@ class LoketOAuth:
                                           status=status) from exc
             raise OAuthError(f"Loket's login service refused the {what} with HTTP {status}.",
                              error="http_error", status=status) from exc
-        except httpx.TransportError as exc:
+        except httpx2.TransportError as exc:
             raise OAuthTransientError(f"Could not reach Loket's login service ({what}): {exc}. "
                                       "Check the network and try again.", error="network") from exc
         except ValueError as exc:  # authlib: body is not a JSON object

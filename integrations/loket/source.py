@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from connectors.documents import DocumentKind, Period, SourceDocument
 from connectors.loket.checks import check_connection
@@ -99,15 +99,15 @@ class LoketPayrollSource:
 
     def check_connection(self, effective) -> list[CheckLine]:
         if effective.loket_connection is None or not effective.loket_connection.is_authorised:
-            return [CheckLine("Loket", False, "not authorised")]
+            return [CheckLine("Loket", False, _("not authorised: click 'Connect to Loket' in the settings."))]
         administration = effective.administration
         try:
             with loket_client_for(effective.loket_connection) as client:
                 checks = check_connection(client, administration.loket_client_number,
                                           administration.wage_tax_number)
         except LoketError as exc:
-            return [CheckLine("Loket", False, exc.message)]
-        return [CheckLine(f"Loket {c.name}", c.ok, c.message) for c in checks]
+            return [CheckLine("Loket", False, user_message(exc))]
+        return [CheckLine(f"Loket: {_(c.name)}", c.ok, c.message_in(get_language())) for c in checks]
 
     def validate_administration(self, administration) -> dict[str, str]:
         missing = {}

@@ -105,13 +105,13 @@ class NmbrsPayrollSource:
     def check_connection(self, effective) -> list[CheckLine]:
         credentials = effective.nmbrs_credentials
         if credentials is None:
-            return [CheckLine("Nmbrs", False, "credentials missing")]
+            return [CheckLine("Nmbrs", False, _("no API credentials: enter them in the settings."))]
         try:
             validate_credentials(credentials.login_email, credentials.api_token, credentials.tenant_key,
                                  base_url=nmbrs_base_url(), company_id=effective.administration.nmbrs_company_id)
         except NmbrsError as exc:
-            return [CheckLine("Nmbrs", False, exc.message)]
-        return [CheckLine("Nmbrs", True, "credentials accepted, company visible")]
+            return [CheckLine("Nmbrs", False, user_message(exc))]
+        return [CheckLine("Nmbrs", True, _("credentials accepted, company visible"))]
 
     def validate_administration(self, administration) -> dict[str, str]:
         return {}  # the company is linked later, by hand or by number

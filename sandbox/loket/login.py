@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
+import httpx2
 
 from sandbox.loket import data
 
@@ -18,7 +18,7 @@ def log_in_at_loket(authorize_url: str, *, username=data.DEMO_USERNAME, password
                     decision="allow", redirect_uri: str) -> dict[str, str]:
     """What a user's browser does: open the login form, log in, click Toestaan/Weigeren.
     Returns the query parameters of the redirect back to the portal (at `redirect_uri`)."""
-    with httpx.Client(follow_redirects=False, timeout=5) as browser:
+    with httpx2.Client(follow_redirects=False, timeout=5) as browser:
         page = browser.get(authorize_url)
         assert page.status_code == 200 and 'name="password"' in page.text
         consent = browser.post(authorize_url, data={"step": "login", "username": username, "password": password})

@@ -172,7 +172,7 @@ def test_import_now_command_books_and_refuses_a_future_month(bakkerij_nmbrs, yuk
     assert len(booked_in_yuki(yuki)) == LedgerEntry.objects.count() > 0
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="future"):
+    with pytest.raises(CommandError, match="ligt in de toekomst"):
         call_command("import_now", "--month", f"{TODAY.year + 1}-01")
 
 
@@ -180,5 +180,5 @@ def test_check_connections_command_reports_each_administration(bakkerij_nmbrs, y
     call_command("check_connections")
     out = capsys.readouterr().out
     assert "Bakkerij Jansen B.V." in out and "Nmbrs" in out and "Yuki" in out
-    assert "FAIL" not in out, out
-    assert "Yuki calls today for this domain: 1" in out
+    assert "FOUT" not in out, out
+    assert "Yuki-aanroepen vandaag voor dit domein: 1" in out, "Dutch, the portal language"

@@ -59,9 +59,9 @@ def _element(wsdl: etree._Element, name: str):
 
 @pytest.mark.skipif(not REAL_ARCHIVE_WSDL.exists(), reason="the real Archive WSDL is not available")
 def test_our_archive_wsdl_declares_operations_exactly_as_yukis_real_one(sandbox):
-    import httpx
+    import httpx2
 
-    ours = etree.fromstring(httpx.get(sandbox.base_url + "Archive.asmx?WSDL").content)
+    ours = etree.fromstring(httpx2.get(sandbox.base_url + "Archive.asmx?WSDL").content)
     real = etree.parse(str(REAL_ARCHIVE_WSDL)).getroot()
     for name in ("UploadDocument", "UploadDocumentWithData", "DocumentFolders", "SearchDocuments", "Authenticate",
                  "AuthenticateByUserName", "Domains", "SetCurrentDomain", "GetCurrentDomain", "Administrations",

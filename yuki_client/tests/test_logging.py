@@ -33,7 +33,7 @@ def test_failures_are_logged_as_warnings(make_client, caplog):
 
 
 def test_no_secret_reaches_any_log(make_client, sandbox, caplog):
-    caplog.set_level(logging.DEBUG)  # every logger, zeep and httpx included
+    caplog.set_level(logging.DEBUG)  # every logger, zeep and httpx2 included
     client = make_client(access_key=None, user_name=data.DEMO_USER_NAME, password=data.DEMO_PASSWORD)
     client.domains()
     keyed = make_client()

@@ -2,7 +2,7 @@
 
 import json
 
-import httpx
+import httpx2
 import pytest
 import zeep
 from lxml import etree
@@ -17,7 +17,7 @@ WSDL = "http://schemas.xmlsoap.org/wsdl/"
                                                ("Pettycash.asmx", "PettyCash")])
 def test_wsdls_point_at_the_address_they_were_fetched_from(sandbox, path, service):
     url = f"{sandbox.url}/sandbox/yuki/ws/{path}"
-    wsdl = etree.fromstring(httpx.get(url + "?wsdl").content)
+    wsdl = etree.fromstring(httpx2.get(url + "?wsdl").content)
 
     assert wsdl.get("targetNamespace") == "http://www.theyukicompany.com/"
     assert wsdl.find(f"{{{WSDL}}}service").get("name") == service
@@ -59,16 +59,16 @@ def test_faults_are_http_500_soap_faults_with_the_asmx_wrapper(sandbox):
 
 def test_faults_can_be_injected_over_http(sandbox):
     control = sandbox.url + "/_faults"
-    httpx.post(control, content=json.dumps({"action": "http_error", "vendor": "yuki", "operation": "Authenticate",
+    httpx2.post(control, content=json.dumps({"action": "http_error", "vendor": "yuki", "operation": "Authenticate",
                                             "status": 503}))
     response = soap_requests.post(sandbox.base_url + "Archive.asmx", "Authenticate",
                                   f"<accessKey>{data.DEMO_ACCESS_KEY}</accessKey>")
     assert response.status_code == 503
-    assert httpx.get(control).json()["calls"] == {"yuki:Authenticate": 1}
+    assert httpx2.get(control).json()["calls"] == {"yuki:Authenticate": 1}
 
 
 def test_unknown_services_are_404(sandbox):
-    assert httpx.get(sandbox.base_url + "Sales.asmx?WSDL").status_code == 404
+    assert httpx2.get(sandbox.base_url + "Sales.asmx?WSDL").status_code == 404
 
 
 def test_sessions_expire_on_demand(sandbox):

@@ -2,7 +2,7 @@
 
 Each test sends a shape our client never sends, by hand, and expects what Yuki would answer."""
 
-import httpx
+import httpx2
 import pytest
 from lxml import etree
 
@@ -23,11 +23,11 @@ def _envelope(operation: str, inner_xml: str, soap_ns: str = SOAP11) -> bytes:
 @pytest.fixture
 def post(sandbox):
     def send(service: str, operation: str, inner_xml: str, *, content_type: str | None = "text/xml; charset=utf-8",
-             soap_ns: str = SOAP11) -> httpx.Response:
+             soap_ns: str = SOAP11) -> httpx2.Response:
         headers = {"SOAPAction": f'"{NS}{operation}"'}
         if content_type is not None:
             headers["Content-Type"] = content_type
-        return httpx.post(sandbox.base_url + service, content=_envelope(operation, inner_xml, soap_ns),
+        return httpx2.post(sandbox.base_url + service, content=_envelope(operation, inner_xml, soap_ns),
                           headers=headers, timeout=5)
     return send
 
@@ -65,7 +65,7 @@ def _session(post) -> str:
     return etree.fromstring(response.content).findtext(f".//{{{NS}}}AuthenticateResult")
 
 
-def _upload(post, session: str, folder: str) -> httpx.Response:
+def _upload(post, session: str, folder: str) -> httpx2.Response:
     return post("Archive.asmx", "UploadDocument",
                 f"<sessionID>{session}</sessionID><fileName>a.pdf</fileName><data>JVBERg==</data>"
                 f"<folder>{folder}</folder><administrationID>{data.DEMO_ADMINISTRATION_ID}</administrationID>")
@@ -85,7 +85,7 @@ def test_a_folder_that_is_no_xsd_int_is_refused(post, sandbox, folder):
     assert [f.folder for f in sandbox.app.state.archive] == [4, 5, 7, 1, 8]
 
 
-def _journal(post, session: str, journal_xml: str) -> httpx.Response:
+def _journal(post, session: str, journal_xml: str) -> httpx2.Response:
     return post("Accounting.asmx", "ProcessJournal",
                 f"<sessionID>{session}</sessionID><administrationID>{data.DEMO_ADMINISTRATION_ID}"
                 f"</administrationID><xmlDoc>{journal_xml}</xmlDoc>")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
-import respx
 
 from connectors.loket.administrations import find_administration, normalise_wage_tax_number
 from connectors.loket.client import LoketClient
@@ -53,14 +52,18 @@ def test_input_errors_are_caught_before_calling_loket(client, app):
     assert app.state.requests == []
 
 
-@respx.mock
 def test_two_active_matches_are_ambiguous_never_a_guess():
     twin = {"clientNumber": 7, "wageTaxNumber": "111111111L01", "isPayrollAdministration": True,
             "employerId": "e", "endDate": None}
-    respx.get("https://loket.test/v2/providers/employers/administrations").mock(return_value=httpx.Response(
-        200, json={"totalSize": 2, "pageSize": 250, "totalPages": 1, "currentPage": 1, "messages": [],
-                   "_embedded": [{**twin, "id": "a", "description": "Vestiging Noord"},
-                                 {**twin, "id": "b", "description": "Vestiging Zuid"}]}))
-    with LoketClient("https://loket.test/v2", lambda force_refresh=False: "token") as client:
+    page = {"totalSize": 2, "pageSize": 250, "totalPages": 1, "currentPage": 1, "messages": [],
+            "_embedded": [{**twin, "id": "a", "description": "Vestiging Noord"},
+                          {**twin, "id": "b", "description": "Vestiging Zuid"}]}
+
+    def loket(request: httpx2.Request) -> httpx2.Response:
+        assert request.url.path == "/v2/providers/employers/administrations"
+        return httpx2.Response(200, json=page)
+
+    with LoketClient("https://loket.test/v2", lambda force_refresh=False: "token",
+                     transport=httpx2.MockTransport(loket)) as client:
         with pytest.raises(AmbiguousAdministration, match="'Vestiging Noord', 'Vestiging Zuid'"):
             find_administration(client, "7", "111111111L01")

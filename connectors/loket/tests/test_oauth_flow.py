@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
+import httpx2
 import pytest
 
 from connectors.loket.errors import (
@@ -44,7 +44,7 @@ def test_login_toestaan_and_callback_give_tokens_that_expire_in_about_an_hour(oa
 
 def test_wrong_password_shows_the_login_form_again_with_an_error(oauth):
     url, _ = oauth.authorization_url()
-    with httpx.Client() as browser:
+    with httpx2.Client() as browser:
         answer = browser.post(url, data={"step": "login", "username": data.DEMO_USERNAME, "password": "nope"})
     assert answer.status_code == 200
     assert "Onjuiste gebruikersnaam of wachtwoord" in answer.text and "Toestaan" not in answer.text

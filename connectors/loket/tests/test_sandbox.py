@@ -6,7 +6,7 @@ import io
 import json
 import re
 
-import httpx
+import httpx2
 import pytest
 
 from connectors.loket import endpoints
@@ -32,18 +32,18 @@ def test_generated_pdfs_are_structurally_valid():
 
 
 def test_the_api_wants_a_bearer_token(server):
-    answer = httpx.get(server.url + ADMINS, headers={"Accept": "application/json;version=2018-01-01"})
+    answer = httpx2.get(server.url + ADMINS, headers={"Accept": "application/json;version=2018-01-01"})
     assert answer.status_code == 401 and answer.json()["messages"][0]["type"] == "Exception"
 
 
 def test_the_api_wants_a_versioned_accept_header(server, tokens):
-    answer = httpx.get(server.url + ADMINS, headers={"Authorization": f"Bearer {tokens.access_token}",
+    answer = httpx2.get(server.url + ADMINS, headers={"Authorization": f"Bearer {tokens.access_token}",
                                                      "Accept": "application/json"})
     assert answer.status_code == 406 and "version" in answer.json()["messages"][0]["description"]
 
 
 def test_lists_come_in_loket_envelopes(server, tokens):
-    answer = httpx.get(server.url + ADMINS, params={"pageSize": 2, "pageNumber": 3},
+    answer = httpx2.get(server.url + ADMINS, params={"pageSize": 2, "pageNumber": 3},
                        headers={"Authorization": f"Bearer {tokens.access_token}",
                                 "Accept": "application/json;version=2018-01-01"}).json()
     assert {k: answer[k] for k in ("totalSize", "pageSize", "totalPages", "currentPage")} == {
@@ -76,7 +76,7 @@ def test_periods_run_to_the_current_month_and_only_past_ones_are_approved(client
 
 def test_the_token_endpoint_rotates_and_rejects_old_refresh_tokens_over_plain_http(server, tokens):
     def refresh(token, **auth):
-        return httpx.post(server.url + "/oauth/token", data={"grant_type": "refresh_token", "refresh_token": token,
+        return httpx2.post(server.url + "/oauth/token", data={"grant_type": "refresh_token", "refresh_token": token,
                                                              **auth})
 
     first = refresh(tokens.refresh_token, client_id=data.CLIENT_ID, client_secret=data.CLIENT_SECRET)
@@ -84,10 +84,10 @@ def test_the_token_endpoint_rotates_and_rejects_old_refresh_tokens_over_plain_ht
     assert first.headers["Cache-Control"] == "no-store"
     again = refresh(tokens.refresh_token, client_id=data.CLIENT_ID, client_secret=data.CLIENT_SECRET)
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
-    basic = httpx.post(server.url + "/oauth/token", auth=(data.CLIENT_ID, data.CLIENT_SECRET),
+    basic = httpx2.post(server.url + "/oauth/token", auth=(data.CLIENT_ID, data.CLIENT_SECRET),
                        data={"grant_type": "refresh_token", "refresh_token": first.json()["refresh_token"]})
     assert basic.status_code == 200
-    odd = httpx.post(server.url + "/oauth/token", auth=(data.CLIENT_ID, data.CLIENT_SECRET),
+    odd = httpx2.post(server.url + "/oauth/token", auth=(data.CLIENT_ID, data.CLIENT_SECRET),
                      data={"grant_type": "password"})
     assert odd.json()["error"] == "unsupported_grant_type"
 
@@ -95,13 +95,13 @@ def test_the_token_endpoint_rotates_and_rejects_old_refresh_tokens_over_plain_ht
 def test_access_tokens_expire_after_the_configured_lifetime(app, server, oauth, tokens):
     app.state.access_token_ttl = 0
     short = oauth.refresh(tokens.refresh_token)
-    answer = httpx.get(server.url + ADMINS, headers={"Authorization": f"Bearer {short.access_token}",
+    answer = httpx2.get(server.url + ADMINS, headers={"Authorization": f"Bearer {short.access_token}",
                                                      "Accept": "application/json;version=2018-01-01"})
     assert answer.status_code == 401
 
 
 def test_an_unknown_client_gets_an_error_page_not_a_redirect(server):
-    answer = httpx.get(server.url + "/oauth/authorize", params={
+    answer = httpx2.get(server.url + "/oauth/authorize", params={
         "client_id": "someone-else", "redirect_uri": "http://evil.test/", "response_type": "code", "scope": "all"})
     assert answer.status_code == 400 and "Location" not in answer.headers
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
+import httpx2
 import pytest
-import respx
 
 from connectors.loket import endpoints, environments
 from connectors.loket.client import LoketClient
@@ -98,49 +99,61 @@ def _answer(**refresh_token):
     return {"access_token": "issued-access", "token_type": "bearer", "expires_in": 3599, **refresh_token}
 
 
-@respx.mock
+class TokenEndpoint(httpx2.MockTransport):
+    """A token endpoint that answers every POST with `answer` and keeps the requests it got."""
+
+    def __init__(self, url: str, answer: dict):
+        self.requests: list[httpx2.Request] = []
+
+        def handle(request: httpx2.Request) -> httpx2.Response:
+            assert (request.method, str(request.url)) == ("POST", url), "only the token endpoint is called"
+            self.requests.append(request)
+            return httpx2.Response(200, json=answer)
+
+        super().__init__(handle)
+
+
 @pytest.mark.parametrize("refresh_token", [{}, {"refresh_token": None}, {"refresh_token": ""}],
                          ids=["absent", "null", "empty"])
 def test_a_refresh_answer_without_a_refresh_token_keeps_the_stored_one(refresh_token):
-    route = respx.post(MOCK_LOKET.token_url).respond(200, json=_answer(**refresh_token))
-    oauth = LoketOAuth(MOCK_LOKET, "client", "secret", REDIRECT_URI)
+    endpoint = TokenEndpoint(MOCK_LOKET.token_url, _answer(**refresh_token))
+    oauth = LoketOAuth(MOCK_LOKET, "client", "secret", REDIRECT_URI, transport=endpoint)
     fresh = oauth.refresh("stored-refresh")
     assert fresh.access_token == "issued-access", "the access token Loket issued is used"
     assert fresh.refresh_token == "stored-refresh"
     assert not fresh.is_expired()
-    assert "refresh_token=stored-refresh" in route.calls.last.request.content.decode()
+    assert "refresh_token=stored-refresh" in endpoint.requests[-1].content.decode()
 
 
-@respx.mock
 def test_the_provider_uses_the_kept_refresh_token_for_the_next_refresh():
-    route = respx.post(MOCK_LOKET.token_url).respond(200, json=_answer(refresh_token=None))
-    oauth = LoketOAuth(MOCK_LOKET, "client", "secret", REDIRECT_URI)
+    endpoint = TokenEndpoint(MOCK_LOKET.token_url, _answer(refresh_token=None))
+    oauth = LoketOAuth(MOCK_LOKET, "client", "secret", REDIRECT_URI, transport=endpoint)
     expired = TokenSet("old-access", "stored-refresh", datetime.now(UTC) - timedelta(seconds=1))
     saved = []
     provider = MemoryTokenProvider(oauth, expired, on_refresh=saved.append)
     assert provider() == "issued-access"
     assert provider(force_refresh=True) == "issued-access"
     assert [t.refresh_token for t in saved] == ["stored-refresh", "stored-refresh"]
-    assert all("refresh_token=stored-refresh" in call.request.content.decode() for call in route.calls)
-    assert route.call_count == 2
+    assert all("refresh_token=stored-refresh" in request.content.decode() for request in endpoint.requests)
+    assert len(endpoint.requests) == 2
 
 
-@respx.mock
 def test_a_code_exchange_without_a_refresh_token_is_still_refused():
-    respx.post(MOCK_LOKET.token_url).respond(200, json=_answer(refresh_token=None))
-    oauth = LoketOAuth(MOCK_LOKET, "client", "secret", REDIRECT_URI)
+    endpoint = TokenEndpoint(MOCK_LOKET.token_url, _answer(refresh_token=None))
+    oauth = LoketOAuth(MOCK_LOKET, "client", "secret", REDIRECT_URI, transport=endpoint)
     with pytest.raises(OAuthError, match="no refresh_token"):
         oauth.exchange_code("a-code")
 
 
-def test_the_portals_connection_keeps_its_refresh_token_when_loket_sends_none(portal_connection):
-    from integrations.loket.access import ConnectionTokenProvider, loket_environment
+def test_the_portals_connection_keeps_its_refresh_token_when_loket_sends_none(portal_connection, monkeypatch):
+    from integrations.loket import access as loket_access
     from portal.models import LoketConnection
 
     stored_refresh = portal_connection.refresh_token
-    with respx.mock:
-        respx.post(loket_environment().token_url).respond(200, json=_answer(refresh_token=None))
-        assert ConnectionTokenProvider(portal_connection.pk)(force_refresh=True) == "issued-access"
+    endpoint = TokenEndpoint(loket_access.loket_environment().token_url, _answer(refresh_token=None))
+    monkeypatch.setattr(loket_access, "LoketOAuth", partial(LoketOAuth, transport=endpoint))
+    assert loket_access.ConnectionTokenProvider(portal_connection.pk)(force_refresh=True) == "issued-access"
+    assert len(endpoint.requests) == 1
     connection = LoketConnection.objects.get(pk=portal_connection.pk)
     assert connection.status == "authorised"
     assert (connection.access_token, connection.refresh_token) == ("issued-access", stored_refresh)

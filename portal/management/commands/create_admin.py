@@ -1,13 +1,15 @@
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from portal.management.base import PortalCommand
 from portal.models import PortalMembership, PortalRole
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = "Create (or reset) a portal administrator, the first user of a new installation."
 
     def add_arguments(self, parser):
@@ -22,11 +24,13 @@ class Command(BaseCommand):
         password = password or secrets.token_urlsafe(12)
         user = User.objects.filter(username=username).first()
         if user and not reset:
-            raise CommandError(f"User {username!r} exists; use --reset to set a new password.")
+            raise CommandError(_("User '%(username)s' exists; use --reset to set a new password.") % {
+                "username": username})
         if user is None:
             user = User(username=username, email=email)
         user.is_active = True
         user.set_password(password)
         user.save()
         PortalMembership.objects.update_or_create(user=user, defaults={"role": PortalRole.ADMINISTRATOR})
-        self.stdout.write(self.style.SUCCESS(f"Portal administrator {username!r}, password: {password}"))
+        self.stdout.write(self.style.SUCCESS(_("Portal administrator '%(username)s', password: %(password)s") % {
+            "username": username, "password": password}))

@@ -1,14 +1,17 @@
+import logging
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from payrollsync.celery import app as celery_app
+from portal.management.base import PortalCommand
 from portal.models import Administration
 from portal.months import FutureMonth, parse_month
 from portal.views.runs import start_import
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = ("Import payroll documents now for all or some administrations, like the 'Import now' button. "
             "Runs here and waits, unless --queue hands the work to the Celery workers.")
 
@@ -22,19 +25,28 @@ class Command(BaseCommand):
     def handle(self, administration, month, dry_run, queue, **options):
         chosen = self._administrations(administration)
         month_start = self._month(month)
+        tracer = logging.getLogger("celery.app.trace")
+        level = tracer.level
         if not queue:
             celery_app.conf.task_always_eager = True
-        for item in chosen:
-            run = start_import(item, None, month_start, dry_run)
-            run.refresh_from_db()
-            if queue:
-                self.stdout.write(f"{item}: queued (run {run.pk})")
-                continue
-            style = self.style.SUCCESS if run.status == "succeeded" else self.style.WARNING
-            self.stdout.write(style(f"{item}: {run.get_status_display()} – {run.result}"))
-            for preview in run.dry_run_preview:
-                self.stdout.write(f"  would book {preview['kind']} {preview['period']}: {preview['name']}"
-                                  f" -> {preview['target']}")
+            # Run here, the task tracer's "Task ... succeeded" log lines are plumbing: the result follows.
+            tracer.setLevel(logging.WARNING)
+        try:
+            for item in chosen:
+                self._import(item, month_start, dry_run, queue)
+        finally:
+            tracer.setLevel(level)
+
+    def _import(self, item, month_start, dry_run, queue):
+        run = start_import(item, None, month_start, dry_run)
+        run.refresh_from_db()
+        if queue:
+            self.stdout.write(_("%(administration)s: queued (run %(run)s)") % {"administration": item, "run": run.pk})
+            return
+        style = self.style.SUCCESS if run.status == "succeeded" else self.style.WARNING
+        self.stdout.write(style(f"{item}: {run.get_status_display()} – {run.result}"))
+        for preview in run.dry_run_preview:
+            self.stdout.write("  " + _("would book %(kind)s %(period)s: %(name)s -> %(target)s") % preview)
 
     def _administrations(self, wanted):
         qs = Administration.objects.select_related("domain")
@@ -44,7 +56,7 @@ class Command(BaseCommand):
         for value in wanted:
             match = qs.filter(Q(pk=int(value)) if value.isdigit() else Q(name__icontains=value))
             if not match:
-                raise CommandError(f"No administration matches {value!r}.")
+                raise CommandError(_("No administration matches '%(value)s'.") % {"value": value})
             found += [m for m in match if m not in found]
         return found
 
@@ -54,6 +66,7 @@ class Command(BaseCommand):
         try:
             return parse_month(value)
         except FutureMonth as exc:
-            raise CommandError(f"{value} is in the future: there are no payroll documents for it yet.") from exc
+            raise CommandError(_("%(month)s is in the future: there are no payroll documents for it yet.") % {
+                "month": value}) from exc
         except ValueError as exc:
-            raise CommandError("--month takes YYYY-MM, e.g. 2026-10") from exc
+            raise CommandError(_("--month takes YYYY-MM, e.g. 2026-10")) from exc

@@ -1,12 +1,13 @@
 from django.apps import apps
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from portal import crypto
 from portal.fields import EncryptedTextField
+from portal.management.base import PortalCommand
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = "Re-encrypt every stored secret with the newest key of SECRET_ENCRYPTION_KEYS."
 
     @transaction.atomic
@@ -29,4 +30,5 @@ class Command(BaseCommand):
                         cursor.execute(f"UPDATE {table} SET {sets} WHERE {pk_column} = %s",
                                        [*updates.values(), pk])
                         total += len(updates)
-        self.stdout.write(self.style.SUCCESS(f"Re-encrypted {total} secrets with the newest key."))
+        self.stdout.write(self.style.SUCCESS(_("Re-encrypted %(count)s secrets with the newest key.") % {
+            "count": total}))

@@ -1,0 +1,45 @@
+"""The installed portal version is in the page footer for people who are logged in, in their language,
+and not shown to anonymous visitors."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connections
+
+from portal.models import PortalRole
+from portal.version import portal_version
+from tests.conftest import PASSWORD, make_user
+from tests.support import chromium_page
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(monkeypatch):
+    with chromium_page(monkeypatch) as page:
+        yield page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_footer_shows_the_installed_version(live_server, page):
+    from django.core.cache import cache
+
+    cache.clear()
+    make_user("alice", PortalRole.ADMINISTRATOR)
+    version = portal_version()
+    assert version and version != "0+unknown", "the portal is installed (pip install -e .)"
+    connections.close_all()
+
+    page.goto(f"{live_server.url}/")
+    assert page.get_by_test_id("portal-version").count() == 0, "no version for anonymous visitors"
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    footer = page.get_by_test_id("portal-version")
+    footer.wait_for()
+    assert footer.inner_text().strip() == f"Versie {version}"
+
+    page.get_by_label("Taal").select_option("en")
+    page.wait_for_load_state()
+    assert page.get_by_test_id("portal-version").inner_text().strip() == f"Version {version}"
+    page.screenshot(path="/tmp/d16-footer.png", full_page=True)

@@ -1,0 +1,155 @@
+"""Every management command speaks one language: the portal's (Dutch by default), English with --language en.
+
+A line of Dutch output must hold none of the English words below, and a line of English output none of
+the Dutch ones. The words are chosen to occur in only one of the two languages; names from the data
+(domains, administrations, logins) are written so that they hold none of them.
+"""
+
+import io
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils import translation
+
+from portal.models import Administration, Domain
+from portal.version import portal_version
+
+ENGLISH = {"the", "not", "and", "of", "for", "with", "could", "yet", "calls", "today", "accepted", "queued",
+           "password", "ready", "exists", "use", "newest", "secrets", "matches", "future", "there", "stays",
+           "changed", "received", "after", "administrator", "only", "creates", "known", "missing", "domain",
+           "complete", "credentials", "settings", "click", "connect", "starting", "stopped", "runs"}
+DUTCH = {"de", "het", "een", "niet", "van", "voor", "met", "nog", "geen", "vandaag", "aanroepen", "wachtwoord",
+         "gebruiker", "gekoppeld", "staan", "klaar", "wachtrij", "toekomst", "ligt", "na", "ontving", "bestaat",
+         "opnieuw", "versleuteld", "sleutel", "alleen", "werkt", "blijft", "domein", "compleet", "instellingen",
+         "klik", "verbind", "starten", "gestopt", "draaien", "goed", "fout", "portaalbeheerder", "geheimen",
+         "verwacht", "bijvoorbeeld"}
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text))  # lower-case words only: names start with a capital
+
+
+def assert_dutch(text: str):
+    assert text.strip(), "the command printed something"
+    assert not words(text) & ENGLISH, f"English in Dutch output: {sorted(words(text) & ENGLISH)}\n{text}"
+    assert words(text) & DUTCH, f"no Dutch at all:\n{text}"
+
+
+def assert_english(text: str):
+    assert text.strip(), "the command printed something"
+    assert not words(text) & DUTCH, f"Dutch in English output: {sorted(words(text) & DUTCH)}\n{text}"
+    assert words(text) & ENGLISH, f"no English at all:\n{text}"
+
+
+def run(*args, **options) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=out, no_color=True, **options)
+    return out.getvalue()
+
+
+def failure(*args, **options) -> str:
+    with pytest.raises(CommandError) as raised:
+        run(*args, **options)
+    return str(raised.value)
+
+
+@pytest.fixture(autouse=True)
+def dutch_portal():
+    """The test runner's own language must not leak in: the portal language is the command's default."""
+    with translation.override("en"), override_settings(LANGUAGE_CODE="nl"):
+        yield
+
+
+@pytest.fixture
+def unlinked_loket(db):
+    domain = Domain.objects.create(name="Kaasmakerij Zuidwolde", yuki_domain_id="dom-kz", payroll_link_active=True)
+    return Administration.objects.create(domain=domain, name="Kaasmakerij Zuidwolde B.V.",
+                                         yuki_administration_id="adm-kz", yuki_access_key="kz-key",
+                                         loket_client_number="3003", wage_tax_number="111222333L01")
+
+
+@pytest.fixture
+def nmbrs_without_credentials(db):
+    domain = Domain.objects.create(name="Zuivel Oosterend", yuki_domain_id="dom-zo", payroll_link_active=True)
+    return Administration.objects.create(domain=domain, name="Zuivel Oosterend B.V.", source="nmbrs",
+                                         yuki_administration_id="adm-zo", yuki_access_key="zo-key",
+                                         nmbrs_company_id=7, use_portal_nmbrs_credentials=True)
+
+
+def test_check_connections(unlinked_loket, nmbrs_without_credentials):
+    assert_dutch(run("check_connections", "--no-yuki"))
+    assert_english(run("check_connections", "--no-yuki", language="en"))
+    assert "Loket" in run("check_connections", "--no-yuki", language="en")
+
+
+def test_check_connections_follows_the_language_setting(unlinked_loket):
+    with override_settings(LANGUAGE_CODE="en"), translation.override("nl"):
+        assert_english(run("check_connections", "--no-yuki"))
+
+
+def test_create_admin(db):
+    assert_dutch(run("create_admin", "beheer"))
+    assert_dutch(failure("create_admin", "beheer"))
+    assert_english(run("create_admin", "manager", language="en"))
+    assert_english(failure("create_admin", "manager", language="en"))
+
+
+def test_import_now_refusals(unlinked_loket):
+    assert_dutch(failure("import_now", "--month", "2099-01"))
+    assert_english(failure("import_now", "--month", "2099-01", language="en"))
+    assert_dutch(failure("import_now", "--administration", "Onbekend"))
+    assert_english(failure("import_now", "--administration", "Unheard", language="en"))
+    assert_dutch(failure("import_now", "--month", "oktober"))
+
+
+@pytest.mark.django_db(transaction=True)  # a run is handed to the worker on commit, as in production
+def test_import_now_reports_each_run(unlinked_loket):
+    dutch = run("import_now", "--dry-run")
+    english = run("import_now", "--dry-run", language="en")
+    assert "Mislukt" in dutch and "Failed" in english, "the runs ended (Loket is not connected)"
+    assert_dutch(dutch)
+    assert_english(english)
+
+
+def test_rotate_secrets(db):
+    assert_dutch(run("rotate_secrets"))
+    assert_english(run("rotate_secrets", language="en"))
+
+
+def test_seed_demo(db):
+    assert_dutch(run("seed_demo"))
+    assert_english(run("seed_demo", language="en"))
+
+
+@override_settings(SANDBOX_ENABLED=False)
+def test_sandbox_commands_refuse_in_the_portal_language(db):
+    assert_dutch(failure("seed_demo"))
+    assert_english(failure("seed_demo", language="en"))
+    assert_dutch(failure("run_sandbox"))
+    assert_english(failure("run_sandbox", language="en"))
+
+
+@pytest.mark.parametrize("command", ["check_connections", "create_admin", "import_now", "rotate_secrets",
+                                     "run_sandbox", "seed_demo"])
+def test_every_command_prints_the_portal_version(command, capsys):
+    from django.core.management import ManagementUtility
+
+    with pytest.raises(SystemExit):
+        ManagementUtility(["manage.py", command, "--version"]).execute()
+    assert capsys.readouterr().out.strip() == f"payrollsync {portal_version()}"
+
+
+def test_manage_py_version_names_the_portal():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import django
+
+    root = Path(__file__).resolve().parent.parent
+    answer = subprocess.run([sys.executable, "manage.py", "--version"], cwd=root, capture_output=True, text=True,
+                            check=True)
+    assert answer.stdout.strip() == f"payrollsync {portal_version()} (Django {django.get_version()})"
+    assert answer.stderr == ""
