@@ -11,7 +11,6 @@ from portal.models import (
     EntryState,
     ImportSettings,
     NmbrsCredentials,
-    PayrollSource,
     PortalSettings,
 )
 from portal.status import connection_state
@@ -69,9 +68,8 @@ def _edit(request, administration: Administration):
                                       administration=None if is_new else administration)
 
     if data is not None and form.is_valid():
-        wants_own_import = not form.cleaned_data["use_portal_import_settings"]
-        wants_own_nmbrs = (form.cleaned_data["source"] == PayrollSource.NMBRS
-                           and not form.cleaned_data["use_portal_nmbrs_credentials"])
+        wants_own_import = form.section_applies("own_import")
+        wants_own_nmbrs = form.section_applies("own_nmbrs")
         sub_forms_ok = (not wants_own_import or import_form.is_valid()) and \
                        (not wants_own_nmbrs or nmbrs_form.is_valid())
         if sub_forms_ok:
@@ -97,5 +95,6 @@ def _edit(request, administration: Administration):
         "form": form,
         "import_form": import_form,
         "nmbrs_form": nmbrs_form,
+        "sections": form.section_states(),
         "portal_import": PortalSettings.load().import_settings,
     })

@@ -1,5 +1,7 @@
 // Show a section only while its switch is in the stated position ("use the portal's ..." switches),
-// and Nmbrs-only / Loket-only parts only for that payroll source. Without JavaScript all stay visible.
+// and Nmbrs-only / Loket-only parts only for that payroll source. A hidden section's controls are
+// disabled: the browser then neither requires nor sends them (the server ignores that section too,
+// by the same rule: portal.forms.settings.FormSection). The server renders the starting state.
 (function () {
   function sourceValue() {
     var select = document.getElementById("id_source");
@@ -13,6 +15,7 @@
       var source = el.getAttribute("data-source");
       if (source && sourceValue() && sourceValue() !== source) visible = false;
       el.hidden = !visible;
+      el.querySelectorAll("fieldset.section").forEach(function (set) { set.disabled = !visible; });
     });
     var src = sourceValue();
     if (src) {
