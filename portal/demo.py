@@ -40,9 +40,21 @@ def seed_demo_data() -> list[str]:
 
     lines = [f"Domain '{d.name}': {', '.join(a.name for a in d.administrations.all())}"
              for d in (korenschoof, vandijk)]
-    lines.append(f"Loket sandbox login (after 'Verbind met Loket'): {loket.DEMO_USERNAME} / {loket.DEMO_PASSWORD}")
-    lines.append("What was booked: http://localhost:8000/sandbox/yuki/ (the Yuki sandbox's view)")
-    return lines
+    return lines + demo_logins()
+
+
+def demo_logins() -> list[str]:
+    """The simulated vendors' logins, printed by `make run` (seed_demo) and listed in the README's tour, so
+    nobody has to read code to find them."""
+    return [
+        f"Loket sandbox login (after 'Verbind met Loket'): {loket.DEMO_USERNAME} / {loket.DEMO_PASSWORD}",
+        f"Nmbrs sandbox credentials: login e-mail {nmbrs.DEMO_USERNAME}, API token {nmbrs.DEMO_TOKEN}, "
+        f"tenant key (kantoor) {nmbrs.DEMO_DOMAIN}",
+        f"Yuki sandbox: access key (API key) {yuki.DEMO_ACCESS_KEY}, administration IDs "
+        f"{yuki.DEMO_ADMINISTRATION_ID} and {yuki.DEMO_SECOND_ADMINISTRATION_ID} (domain {yuki.DEMO_DOMAIN_ID}); "
+        f"other demo domain: access key {yuki.OTHER_ACCESS_KEY}, administration {yuki.OTHER_ADMINISTRATION_ID}",
+        "What was booked: http://localhost:8000/sandbox/yuki/ (the Yuki sandbox's view)",
+    ]
 
 
 def _administration(domain, name, yuki_id, key, **fields) -> Administration:

@@ -20,6 +20,7 @@ from portal.models import (
 )
 from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number
+from portal.models.settings import ADVISED_WINDOW_DAYS
 from portal.vendors import nmbrs_base_url
 
 
@@ -37,6 +38,12 @@ class ImportSettingsForm(forms.ModelForm):
         if self.is_bound and not self.is_valid():
             return ""
         return self.instance.window_warning()
+
+    def window_advice(self) -> dict:
+        """Seed 000's advice, on the form next to the window before saving: the page shows it while the
+        typed window is shorter than advised (static/portal/portal.js, with `days` from here)."""
+        return {"text": ImportSettings(first_day=1, last_day=1).window_warning(), "days": ADVISED_WINDOW_DAYS,
+                "shown": bool(self.window_warning())}
 
 
 class DomainForm(forms.ModelForm):

@@ -23,6 +23,12 @@ class Command(BaseCommand):
     def handle(self, address, **options):
         if not settings.SANDBOX_ENABLED:
             raise CommandError("run_sandbox is for the local sandbox run; production runs separate services.")
+        from portal.demo import demo_logins
+
+        self.stdout.write("Demo logins of the simulated vendors (the README's tour lists them too):")
+        for line in demo_logins():
+            self.stdout.write(f"  {line}")
+        self.stdout.flush()
         children = [
             subprocess.Popen([sys.executable, "-m", "celery", "-A", "payrollsync", "worker", "--beat",
                               "--loglevel=info", "--concurrency=2", "--schedule=var/celerybeat-schedule"]),
