@@ -53,11 +53,11 @@ class SecretFieldsMixin:
                 help_text=_("A value is stored. Leave empty to keep it, or type a new one to replace it.")
                 if stored else _("Not set yet."),
             )
-            fields[f"{name}_kept"] = forms.CharField(required=False, widget=forms.HiddenInput)
             self.initial[name] = ""
-            if stored:
+            if stored:  # right after the secret it clears
                 fields[f"{name}_clear"] = forms.BooleanField(
-                    label=_("Remove the stored %(field)s") % {"field": field.label}, required=False)
+                    label=_("Remove the stored value of “%(field)s”") % {"field": field.label}, required=False)
+            fields[f"{name}_kept"] = forms.CharField(required=False, widget=forms.HiddenInput)
         self.fields = fields
         if self.is_bound:
             self._keep_typed_secrets()
