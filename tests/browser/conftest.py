@@ -178,8 +178,11 @@ def vendors(settings, tmp_path):
 
 @pytest.fixture
 def worker(live_server, vendors, settings):
-    """A real Celery worker on a private queue, talking to the same sandboxes as the portal."""
+    """A real Celery worker on a private queue, talking to the same sandboxes as the portal. Retries and the
+    automatic check of an uncertain upload come after a second, not minutes, so a journey sees them."""
+    settings.IMPORT_RECONCILE_DELAY_SECONDS = settings.IMPORT_RETRY_SECONDS = 1
     with celery_worker(settings, concurrency=2, YUKI_BASE_URL=settings.YUKI_BASE_URL,
+                       IMPORT_RECONCILE_DELAY_SECONDS=1, IMPORT_RETRY_SECONDS=1,
                        YUKI_WSDL_CACHE_DIR=settings.YUKI_WSDL_CACHE_DIR, LOKET_ENVIRONMENT="sandbox",
                        LOKET_SANDBOX_URL=settings.LOKET_SANDBOX_URL, NMBRS_ENVIRONMENT=settings.NMBRS_ENVIRONMENT,
                        PORTAL_BASE_URL=live_server.url) as process:

@@ -16,14 +16,12 @@ from portal.demo import seed_demo_data
 from portal.models import (
     Administration,
     AuditLogEntry,
-    Domain,
     EntryState,
     ImportRun,
     LedgerEntry,
     Notice,
     PortalRole,
     PortalSettings,
-    RunStatus,
 )
 from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
@@ -116,3 +114,185 @@ def test_portal_settings(journey, vendors):
     clear = nmbrs.locator('[data-field="nmbrs-api_token"] + [data-field="nmbrs-api_token_clear"]')
     assert clear.is_visible() and "API" in clear.inner_text()
     assert PortalSettings.load().nmbrs_credentials.api_token == nmbrs_data.DEMO_TOKEN
+
+
+FINISHED = "^(Afgerond|Deels mislukt|Mislukt)$"
+
+
+def totals_on_run_page(page) -> str:
+    return " / ".join(page.get_by_test_id(f"run-{name}").inner_text().strip()
+                      for name in ("fetched", "booked", "unchanged", "failed"))
+
+
+def import_now(journey, administration, *, dry_run=False, month=""):
+    page = journey.page
+    journey.goto(f"/administrations/{administration.pk}/")
+    if month:
+        page.fill("#id_month", month)
+    page.locator("#id_dry_run").set_checked(dry_run)
+    page.get_by_test_id("import-now").click()
+    page.wait_for_url("**/runs/*/")
+    return ImportRun.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
+
+
+@pytest.fixture
+def demo(journey, worker):
+    alice = make_user("alice", PortalRole.ADMINISTRATOR)
+    seed_demo_data()
+    journey.login(alice)
+    connect_loket(journey)
+    return Administration.objects.get(yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID)
+
+
+def test_imports_run_log_and_history(journey, vendors, demo):
+    page, yuki = journey.page, vendors["yuki"].app
+
+    # Proefimport: "Wat zou worden geboekt" appears on the live run page when the dry run ends, no reload.
+    run = import_now(journey, demo, dry_run=True)
+    page.evaluate("window.stillTheSamePage = true")
+    preview = page.get_by_test_id("dry-run-preview")
+    preview.wait_for(timeout=60_000)
+    assert "Wat zou worden geboekt" in preview.inner_text() and "Grootboekrekening" in preview.inner_text()
+    assert page.evaluate("window.stillTheSamePage") is True, "no reload"
+    assert not yuki.state.journals and not yuki.state.archive, "a dry run books nothing"
+
+    # Import now: the run page follows the import by itself; the run log shows the same totals.
+    run = import_now(journey, demo)
+    wait_for_text(page, "run-status", "^Afgerond$")
+    totals = totals_on_run_page(page)
+    assert int(page.get_by_test_id("run-booked").inner_text()) > 0
+    journey.goto("/runs/")
+    assert page.get_by_test_id("run-totals").first.inner_text().strip() == totals
+    explained = page.get_by_test_id("totals-explained").inner_text()
+    assert "opgehaald" in explained and "geboekt" in explained and "ongewijzigd" in explained
+
+    # A document's history, from the run page.
+    journey.goto(f"/runs/{run.pk}/")
+    page.locator("#run-progress table a").first.click()
+    page.wait_for_url("**/documents/*/")
+    assert "Geboekt" in page.locator("table").last.inner_text()
+
+    # Backfill a month of last year.
+    month = f"{date.today().year - 1}-06"
+    backfill = import_now(journey, demo, month=month)
+    wait_for_text(page, "run-status", "^Afgerond$")
+    backfill.refresh_from_db()
+    assert backfill.trigger == "backfill" and backfill.periods == [month]
+
+    # Bulk import of a domain: both administrations; the run log refreshes itself until they are done.
+    journey.goto(f"/domains/{demo.domain_id}/")
+    for box in page.locator('input[name="administration"]').all():
+        box.check()
+    page.get_by_role("button", name="Geselecteerde administraties nu importeren").click()
+    page.wait_for_url("**/runs/")
+    assert "gestart" in page.locator(".messages").inner_text()
+    page.evaluate("window.stillTheSamePage = true")
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=run-log-status]')]
+        .every(el => !['In de wachtrij', 'Bezig'].includes(el.innerText.trim()))""", timeout=90_000)
+    assert page.evaluate("window.stillTheSamePage") is True, "the run log refreshed itself, no reload"
+    assert ImportRun.objects.filter(administration__domain=demo.domain).count() == 5
+
+    # Every filter, by its label.
+    def rows():
+        return [row.inner_text() for row in page.locator("table.runs tbody tr").all()]
+
+    journey.goto("/runs/")
+    page.get_by_label("Status").select_option(label="Afgerond")
+    page.get_by_role("button", name="Filteren").click()
+    assert rows() and all("Afgerond" in row for row in rows())
+    journey.goto("/runs/")
+    page.get_by_label("Aanleiding").select_option("backfill")
+    page.get_by_role("button", name="Filteren").click()
+    assert len(rows()) == 1
+    journey.goto("/runs/")
+    page.get_by_label("Bron").select_option("nmbrs")
+    page.get_by_role("button", name="Filteren").click()
+    assert rows() and all("Nmbrs" in row for row in rows())
+    journey.goto("/runs/")
+    page.get_by_label("Administratie").fill("Holding")
+    page.get_by_role("button", name="Filteren").click()
+    assert len(rows()) == 1 and "Holding" in rows()[0]
+
+
+def test_failures_retry_checks_notices_and_resend(journey, vendors, demo):
+    page, yuki = journey.page, vendors["yuki"].app
+    # Yuki refuses every upload, and the connection breaks right after the journal entry was sent.
+    yuki.faults.add("soap_fault", vendor="yuki", operation="UploadDocument", times=0, message="Archief niet bereikbaar")
+    yuki.faults.add("drop_after", vendor="yuki", operation="ProcessJournal", times=1)
+    run = import_now(journey, demo)
+    wait_for_text(page, "run-status", "^(Deels mislukt|Mislukt)$", timeout=90_000)
+    journal = LedgerEntry.objects.get(last_run=run, state=EntryState.NEEDS_CHECK)
+    failed = LedgerEntry.objects.filter(last_run=run, state=EntryState.FAILED).count()
+    assert failed > 0 and page.get_by_test_id("run-failed").inner_text() == str(failed + 1)
+
+    # The notice on the dashboard, dismissed.
+    journey.goto("/")
+    notice = page.get_by_test_id("notice").filter(has_text=demo.name)
+    assert notice.count() == 1
+    notice.get_by_role("button", name="Wegklikken").click()
+    assert "weggeklikt" in page.locator(".messages").inner_text()
+    page.reload()
+    assert page.get_by_test_id("notice").filter(has_text=demo.name).count() == 0
+    assert not Notice.objects.filter(administration=demo, resolved_at__isnull=True).exists()
+    assert AuditLogEntry.objects.filter(object_type="notice", username="alice").exists()
+
+    # Retry the failed documents once Yuki accepts uploads again.
+    yuki.faults.clear()
+    journey.goto(f"/administrations/{demo.pk}/")
+    page.get_by_role("button", name=re.compile("mislukte? documente?n? opnieuw proberen")).click()
+    page.wait_for_url("**/runs/*/")
+    wait_for_text(page, "run-status", "^Afgerond$")
+    assert page.get_by_test_id("run-booked").inner_text() == str(failed)
+
+    # The journal entry needs a check: run page, document page and 'Te controleren' say the same.
+    journey.goto(f"/runs/{run.pk}/")
+    note = page.locator("#run-progress").get_by_test_id("check-note").inner_text()
+    assert "Wacht op uw antwoord" in note
+    journey.goto("/checks/")
+    assert journal.title in page.locator("main").inner_text()
+    page.get_by_role("link", name=journal.title).click()
+    assert page.get_by_test_id("check-note").inner_text() == note
+    # Answer: it is in Yuki (it is: the connection broke after Yuki booked it). The run follows.
+    page.get_by_role("button", name="Het staat in Yuki").click()
+    assert "geboekt" in page.locator(".messages").inner_text()
+    journey.goto(f"/runs/{run.pk}/")
+    assert page.get_by_test_id("run-status").inner_text() == "Afgerond"
+    assert page.get_by_test_id("run-failed").inner_text() == "0"
+    journey.goto("/checks/")
+    assert journal.title not in page.locator("main").inner_text()
+    assert len(yuki.state.journals) == 1, "confirmed, not booked again"
+
+    # The other answer: the connection broke before Yuki got it, so 'not in Yuki: book it'.
+    yuki.faults.add("drop_before", vendor="yuki", operation="ProcessJournal", times=1)
+    earlier = import_now(journey, demo, month=f"{date.today().year - 1}-03")
+    wait_for_text(page, "run-status", FINISHED, timeout=90_000)
+    second = LedgerEntry.objects.get(last_run=earlier, state=EntryState.NEEDS_CHECK)
+    journey.goto(f"/documents/{second.pk}/")
+    page.get_by_role("button", name="Het staat niet in Yuki: boek het").click()
+    page.wait_for_function("() => true")
+    for _ in range(60):
+        second.refresh_from_db()
+        if second.state == EntryState.BOOKED:
+            break
+        page.wait_for_timeout(500)
+    assert second.state == EntryState.BOOKED and len(yuki.state.journals) == 2
+    journey.goto(f"/runs/{earlier.pk}/")
+    assert page.get_by_test_id("run-status").inner_text() == "Afgerond"
+
+    # One document sent again from its own page, by the ledger's rules.
+    yuki.faults.add("soap_fault", vendor="yuki", operation="UploadDocument", times=0, message="Archief vol")
+    third = import_now(journey, demo, month=f"{date.today().year - 1}-04")
+    wait_for_text(page, "run-status", FINISHED, timeout=90_000)
+    yuki.faults.clear()
+    payslip = LedgerEntry.objects.filter(last_run=third, state=EntryState.FAILED).first()
+    journey.goto(f"/documents/{payslip.pk}/")
+    page.get_by_test_id("resend").click()
+    page.wait_for_url("**/runs/*/")
+    wait_for_text(page, "run-status", "^Afgerond$")
+    assert page.get_by_test_id("run-booked").inner_text() == "1"
+    payslip.refresh_from_db()
+    assert payslip.state == EntryState.BOOKED
+    journey.goto(f"/documents/{payslip.pk}/")
+    assert page.get_by_test_id("resend").count() == 0, "a booked document is never sent twice"
+    names = [item.file_name for item in yuki.state.archive]
+    assert len(names) == len(set(names))
