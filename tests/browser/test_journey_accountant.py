@@ -16,6 +16,7 @@ from portal.demo import seed_demo_data
 from portal.models import (
     Administration,
     AuditLogEntry,
+    Domain,
     EntryState,
     ImportRun,
     LedgerEntry,
@@ -296,3 +297,71 @@ def test_failures_retry_checks_notices_and_resend(journey, vendors, demo):
     assert page.get_by_test_id("resend").count() == 0, "a booked document is never sent twice"
     names = [item.file_name for item in yuki.state.archive]
     assert len(names) == len(set(names))
+
+
+def test_domains_users_and_audit_log(journey):
+    from django.contrib.auth import get_user_model
+
+    journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
+    page = journey.page
+    User = get_user_model()
+
+    # A domain: added, then edited (the payroll link feature switched on).
+    journey.goto("/")
+    page.get_by_role("link", name="Domein toevoegen").click()
+    page.fill("#id_name", "Slagerij Verhoeven")
+    page.fill("#id_yuki_domain_id", "dom-verhoeven")
+    page.get_by_role("button", name="Bewaren").click()
+    page.wait_for_url("**/domains/*/")
+    domain = Domain.objects.get(yuki_domain_id="dom-verhoeven")
+    assert not domain.payroll_link_active
+    page.get_by_role("link", name="Domein bewerken").click()
+    page.locator("#id_payroll_link_active").check()
+    page.get_by_role("button", name="Bewaren").click()
+    page.wait_for_url(f"**/domains/{domain.pk}/")
+    page.reload()
+    domain.refresh_from_db()
+    assert domain.payroll_link_active and page.locator("main .badge.ok").is_visible()
+
+    # Users of each role; a weak password is refused next to the field, with the summary and focus.
+    roles = [("bea", "administrator", None), ("bram", "backoffice", None), ("dirk", "", "Slagerij Verhoeven")]
+    for username, role, domain_name in roles:
+        journey.goto("/users/new/")
+        page.fill("#id_username", username)
+        page.fill("#id_email", f"{username}@kantoor.nl")
+        page.select_option("#id_portal_role", role)
+        if domain_name:
+            page.get_by_label(domain_name).check()
+        page.fill("#id_password", "kort")
+        page.get_by_role("button", name="Bewaren").click()
+        assert page.get_by_test_id("error-summary").is_visible()
+        assert page.evaluate("document.activeElement.id") == "id_password"
+        page.fill("#id_password", "lang-en-sterk-wachtwoord-2026")
+        page.get_by_role("button", name="Bewaren").click()
+        page.wait_for_url("**/users/")
+        row = page.locator("tr", has_text=username)
+        assert row.count() == 1
+    assert User.objects.get(username="bea").portal_membership.role == "administrator"
+    assert User.objects.get(username="bram").portal_membership.role == "backoffice"
+    assert list(User.objects.get(username="dirk").domain_memberships.values_list("domain__name", flat=True)) == [
+        "Slagerij Verhoeven"]
+
+    # Deactivate one.
+    page.get_by_role("link", name="bram").click()
+    page.locator("#id_is_active").uncheck()
+    page.get_by_role("button", name="Bewaren").click()
+    page.wait_for_url("**/users/")
+    page.reload()
+    assert page.locator("tr", has_text="bram").inner_text().endswith("nee")
+    assert not User.objects.get(username="bram").is_active
+
+    # The audit log shows all of it, and its search finds one user.
+    journey.goto("/audit/")
+    log = page.locator("main").inner_text()
+    for text in ("Slagerij Verhoeven", "bea", "bram", "dirk"):
+        assert text in log
+    page.get_by_placeholder("Zoeken").fill("dirk")
+    page.get_by_placeholder("Zoeken").press("Enter")
+    page.wait_for_url("**/audit/?q=dirk")
+    rows = page.locator("tbody tr").all()
+    assert rows and all("dirk" in row.inner_text() for row in rows)
