@@ -96,10 +96,11 @@ class Journey:
     def _on_response(self, response) -> None:
         if response.status < 400:
             return
-        for status, part in self.expected:
-            if response.status == status and part in response.url:
-                self.seen_expected.add((status, part))
-                return
+        matching = [(status, part) for status, part in self.expected
+                    if response.status == status and part in response.url]
+        if matching:  # the most specific declaration ("/a/2/edit/" rather than "/a/2/")
+            self.seen_expected.add(max(matching, key=lambda item: len(item[1])))
+            return
         self.problems.append(f"{response.status} for {response.request.method} {response.url}")
 
     def _on_request_failed(self, request) -> None:
