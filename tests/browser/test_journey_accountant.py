@@ -27,7 +27,7 @@ from portal.models import (
 from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
-from tests.browser.steps import wait_for_text
+from tests.browser.steps import post_form, wait_for_text
 from tests.conftest import PASSWORD, make_user
 
 
@@ -295,6 +295,9 @@ def test_failures_retry_checks_notices_and_resend(journey, vendors, demo):
     assert payslip.state == EntryState.BOOKED
     journey.goto(f"/documents/{payslip.pk}/")
     assert page.get_by_test_id("resend").count() == 0, "a booked document is never sent twice"
+    runs_before = ImportRun.objects.count()
+    assert post_form(journey, f"/documents/{payslip.pk}/resend/").status == 302, "refused with a message"
+    assert ImportRun.objects.count() == runs_before
     names = [item.file_name for item in yuki.state.archive]
     assert len(names) == len(set(names))
 

@@ -26,7 +26,7 @@ def test_portal_backoffice_sees_everything_and_changes_nothing(journey, vendors)
     for item in ("Gebruikers", "Auditlog"):
         assert page.locator("header nav").get_by_role("link", name=item).count() == 0
 
-    for name, data in made.items():
+    for data in made.values():
         administration, run = data["administration"], data["run"]
         journey.goto(f"/domains/{administration.domain_id}/")
         assert administration.name in page.locator("main").inner_text()
