@@ -13,7 +13,9 @@ The checks run after the test body (hook below), so a journey that otherwise pas
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
 import pytest
 from django.core.cache import cache
@@ -48,6 +50,27 @@ _FORM_WATCH = r"""
   document.addEventListener('htmx:afterSwap', () => setTimeout(scan, 0));
 })();
 """
+
+
+# Which URL patterns the journeys reached (by route), written to $JOURNEY_URL_REPORT after the session.
+REACHED: dict[str, set[str]] = {}
+
+
+def reached(url: str, method: str, status: int) -> None:
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(urlparse(url).path)
+    except Resolver404:
+        return
+    REACHED.setdefault(match.route, set()).add(f"{method} {status}")
+
+
+def pytest_sessionfinish(session):
+    if (path := os.environ.get("JOURNEY_URL_REPORT")) and REACHED:
+        with open(path, "w") as report:
+            for route, seen in sorted(REACHED.items()):
+                report.write(f"{route}\t{', '.join(sorted(seen))}\n")
 
 
 @dataclass
@@ -94,6 +117,8 @@ class Journey:
         self.problems.append(f"console error on {self.page.url}: {text}")
 
     def _on_response(self, response) -> None:
+        if response.url.startswith(self.base_url):
+            reached(response.url, response.request.method, response.status)
         if response.status < 400:
             return
         matching = [(status, part) for status, part in self.expected

@@ -20,8 +20,12 @@ def post_form(journey, path: str, data: dict | None = None):
     For actions whose button a user does not see: the server must refuse them too."""
     page = journey.page
     token = next((c["value"] for c in page.context.cookies() if c["name"] == "csrftoken"), "")
-    return page.request.post(journey.url(path), form={"csrfmiddlewaretoken": token, **(data or {})},
-                             max_redirects=0, headers={"X-CSRFToken": token})
+    from tests.browser.conftest import reached
+
+    response = page.request.post(journey.url(path), form={"csrfmiddlewaretoken": token, **(data or {})},
+                                 max_redirects=0, headers={"X-CSRFToken": token})
+    reached(response.url, "POST", response.status)
+    return response
 
 
 def refused_page(journey, path: str) -> None:

@@ -92,6 +92,11 @@ def test_portal_settings(journey, vendors):
     # Loket: connect through the sandbox's OAuth pages, then disconnect.
     connect_loket(journey)
     assert "alice" in page.get_by_test_id("loket-authorised-by").inner_text()
+    page.locator("#loket").get_by_role("button", name="Verbinding testen").click()
+    page.wait_for_url("**/loket/test/")
+    page.get_by_test_id("loket-test-summary").wait_for()
+    assert page.locator('[data-testid=loket-checks] tr[data-ok="true"]').count() > 0
+    journey.goto("/settings/")
     page.locator("#loket").get_by_role("button", name="Ontkoppelen").click()
     page.get_by_test_id("loket-not-connected").wait_for()
 
@@ -368,3 +373,36 @@ def test_domains_users_and_audit_log(journey):
     page.wait_for_url("**/audit/?q=dirk")
     rows = page.locator("tbody tr").all()
     assert rows and all("dirk" in row.inner_text() for row in rows)
+
+
+def test_own_loket_login_of_an_administration_and_logging_out(journey, vendors):
+    """'Gebruik toegangscodes van portaal' off: the administration connects its own Loket user."""
+    seed_demo_data()
+    journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
+    page = journey.page
+    administration = Administration.objects.get(yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID)
+    journey.goto(f"/administrations/{administration.pk}/edit/")
+    page.locator("#id_use_portal_loket_access").uncheck()
+    page.get_by_role("button", name="Bewaren").click()
+    page.wait_for_url(f"**/administrations/{administration.pk}/")
+    page.get_by_test_id("loket-not-connected").wait_for()
+    page.locator("#loket").get_by_role("button", name="Verbind met Loket").click()
+    page.get_by_label("Gebruikersnaam").fill(loket_data.DEMO_USERNAME)
+    page.get_by_label("Wachtwoord").fill(loket_data.DEMO_PASSWORD)
+    page.get_by_role("button", name="Login").click()
+    page.get_by_role("button", name="Toestaan").click()
+    page.wait_for_url(f"**/administrations/{administration.pk}/#loket")
+    page.get_by_test_id("loket-authorised").wait_for()
+    administration.refresh_from_db()
+    assert administration.own_loket_connection.is_authorised
+    assert PortalSettings.load().loket_connection is None, "the portal's own link is untouched"
+    page.locator("#loket").get_by_role("button", name="Verbinding testen").click()
+    page.wait_for_url("**/loket/test/")
+    page.get_by_test_id("loket-test-summary").wait_for()
+    journey.goto(f"/administrations/{administration.pk}/")
+    page.locator("#loket").get_by_role("button", name="Ontkoppelen").click()
+    page.get_by_test_id("loket-not-connected").wait_for()
+
+    page.get_by_role("button", name="Uitloggen").click()
+    journey.goto("/settings/")
+    page.wait_for_url("**/login/?next=/settings/")
