@@ -85,7 +85,7 @@ class LedgerEntry(models.Model):
         if self.state != EntryState.NEEDS_CHECK:
             return ""
         if self.check_by_person:
-            return _("Waiting for your answer: check in Yuki, then answer on this document's page.")
+            return str(_("Waiting for your answer: check in Yuki, then answer on this document's page."))
         from datetime import timedelta
 
         from django.conf import settings

@@ -52,3 +52,16 @@ def test_a_control_the_browser_refuses_is_a_problem_unless_allowed(journey):
     journey.page.goto("data:text/html," + form)
     journey.page.click("button")
     journey.check()
+
+
+def test_the_hook_fails_the_test_after_its_body(journey):
+    """What the person ran into fails the test even when its own asserts passed (conftest's hook)."""
+    from types import SimpleNamespace
+
+    from tests.browser import conftest
+
+    journey.page.goto("data:text/html,<script>console.error('stuk')</script>")
+    hook = conftest.pytest_runtest_call(SimpleNamespace(funcargs={"journey": journey}))
+    next(hook)
+    with pytest.raises(AssertionError, match="stuk"):
+        hook.send(None)

@@ -89,6 +89,12 @@ def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, w
 
     # The annual documents bulk action, for last year.
     journey.goto("/annual-documents/")
+    page.fill("#id_year", str(date.today().year + 1))
+    page.get_by_label(holding.name).check()
+    page.get_by_role("button", name="Jaarwerk ophalen").click()
+    assert page.locator('[data-field="year"] .error').is_visible()
+    assert page.get_by_test_id("error-summary").is_visible()
+    assert page.evaluate("document.activeElement.id") == "id_year"
     page.fill("#id_year", str(date.today().year - 1))
     page.get_by_label(holding.name).check()
     page.get_by_role("button", name="Jaarwerk ophalen").click()
