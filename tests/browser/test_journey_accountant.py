@@ -120,6 +120,14 @@ def test_portal_settings(journey, vendors):
     clear = nmbrs.locator('[data-field="nmbrs-api_token"] + [data-field="nmbrs-api_token_clear"]')
     assert clear.is_visible() and "API" in clear.inner_text()
     assert PortalSettings.load().nmbrs_credentials.api_token == nmbrs_data.DEMO_TOKEN
+    # Another field's error leaves the stored token stored (and says so); nothing changes.
+    page.fill("#id_nmbrs-tenant_key", "ander-kantoor")
+    nmbrs.get_by_role("button", name="Bewaren").click()
+    assert page.get_by_test_id("error-summary").is_visible()
+    assert "opgeslagen" in nmbrs.locator('[data-field="nmbrs-api_token"] .help').inner_text().lower()
+    assert nmbrs.locator('[data-field="nmbrs-api_token_clear"]').is_visible()
+    stored = PortalSettings.load().nmbrs_credentials
+    assert (stored.api_token, stored.tenant_key) == (nmbrs_data.DEMO_TOKEN, nmbrs_data.DEMO_DOMAIN)
 
 
 FINISHED = "^(Afgerond|Deels mislukt|Mislukt)$"
@@ -177,6 +185,15 @@ def test_imports_run_log_and_history(journey, vendors, demo):
     page.locator("#run-progress table a").first.click()
     page.wait_for_url("**/documents/*/")
     assert "Geboekt" in page.locator("table").last.inner_text()
+
+    # A future month is refused with a message; nothing starts.
+    runs_before = ImportRun.objects.count()
+    journey.goto(f"/administrations/{demo.pk}/")
+    page.fill("#id_month", f"{date.today().year + 1}-01")
+    page.get_by_test_id("import-now").click()
+    page.wait_for_url(f"**/administrations/{demo.pk}/")
+    assert "toekomstige maand" in page.locator(".messages").inner_text().lower()
+    assert ImportRun.objects.count() == runs_before
 
     # Backfill a month of last year.
     month = f"{date.today().year - 1}-06"
@@ -322,6 +339,13 @@ def test_domains_users_and_audit_log(journey):
     page.get_by_role("button", name="Bewaren").click()
     page.wait_for_url("**/domains/*/")
     domain = Domain.objects.get(yuki_domain_id="dom-verhoeven")
+    journey.goto("/domains/new/")
+    page.fill("#id_name", "Nog eens Verhoeven")
+    page.fill("#id_yuki_domain_id", "dom-verhoeven")
+    page.get_by_role("button", name="Bewaren").click()
+    assert page.locator('[data-field="yuki_domain_id"] .error').is_visible(), "one Yuki domain, one portal domain"
+    assert page.evaluate("document.activeElement.id") == "id_yuki_domain_id"
+    journey.goto(f"/domains/{domain.pk}/")
     assert not domain.payroll_link_active
     page.get_by_role("link", name="Domein bewerken").click()
     page.locator("#id_payroll_link_active").check()

@@ -154,3 +154,26 @@ def test_nmbrs_administration_every_combination(journey, domain, vendors, portal
             read_back(journey, edited, switch_box="#id_use_portal_nmbrs_credentials", switch_on=portal_credentials,
                       portal_import=portal_import, first_day=first_day, number=number + "9")
         administration = created
+
+
+def test_a_wrong_wage_tax_number_is_refused_and_nothing_typed_is_lost(journey, domain, vendors):
+    journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
+    page = journey.page
+    journey.goto(f"/domains/{domain.pk}/administrations/new/")
+    page.fill("#id_yuki_administration_id", "adm-fout")
+    page.fill("#id_yuki_access_key", "sleutel-123")
+    fill_loket(page, name="Fout B.V.", number="40777", portal_access=True, portal_import=False, first_day=4)
+    page.fill("#id_wage_tax_number", "12345")
+    page.get_by_role("button", name="Bewaren").click()
+    assert page.locator('[data-field="wage_tax_number"] .error').is_visible()
+    summary = page.get_by_test_id("error-summary")
+    assert summary.is_visible() and "loonheffingennummer" in summary.inner_text().lower()
+    assert page.evaluate("document.activeElement.id") == "id_wage_tax_number"
+    # What was typed is still there; the access key is kept (not shown) and says so.
+    assert page.locator("#id_name").input_value() == "Fout B.V."
+    assert page.locator("#id_own-first_day").input_value() == "4"
+    assert page.locator("#id_yuki_access_key").input_value() == "" and "sleutel-123" not in page.content()
+    assert "onthouden" in page.locator('[data-field="yuki_access_key"] .help').inner_text()
+    page.fill("#id_wage_tax_number", "812345678L01")
+    created = save(journey)
+    assert created.yuki_access_key == "sleutel-123" and created.own_import_settings.first_day == 4
