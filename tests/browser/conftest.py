@@ -26,10 +26,8 @@ from sandbox.loket import create_app as create_loket
 from sandbox.nmbrs import create_app as create_nmbrs
 from sandbox.server import SandboxServer
 from sandbox.yuki import create_app as create_yuki
-from tests.support import celery_worker
+from tests.support import CHROMIUM_ARGS, celery_worker
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 # Runs in every page before its own scripts. Reports, as console errors the journey collects:
 # an `invalid` event (the browser refused a submit because of that control), and a required control
