@@ -28,7 +28,6 @@ from sandbox.server import SandboxServer
 from sandbox.yuki import create_app as create_yuki
 from tests.support import CHROMIUM_ARGS, celery_worker
 
-
 # Runs in every page before its own scripts. Reports, as console errors the journey collects:
 # an `invalid` event (the browser refused a submit because of that control), and a required control
 # that is not rendered (hidden section): the browser would refuse the submit and the person sees nothing.
