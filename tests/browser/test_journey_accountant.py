@@ -430,3 +430,29 @@ def test_own_loket_login_of_an_administration_and_logging_out(journey, vendors):
     page.get_by_role("button", name="Uitloggen").click()
     journey.goto("/settings/")
     page.wait_for_url("**/login/?next=/settings/")
+
+
+def test_changing_the_own_password(journey):
+    make_user("alice", PortalRole.ADMINISTRATOR)
+    login_with_the_form(journey, "alice")
+    page = journey.page
+    page.locator("header").get_by_role("link", name="alice").click()
+    page.wait_for_url("**/password_change/")
+    page.fill("#id_old_password", "niet-mijn-wachtwoord")
+    page.fill("#id_new_password1", "een-nieuw-lang-wachtwoord-2026")
+    page.fill("#id_new_password2", "een-nieuw-lang-wachtwoord-2026")
+    page.get_by_role("button", name="Wachtwoord wijzigen").click()
+    assert page.get_by_test_id("error-summary").is_visible()
+    assert page.evaluate("document.activeElement.id") == "id_old_password"
+    page.fill("#id_old_password", PASSWORD)
+    page.fill("#id_new_password1", "een-nieuw-lang-wachtwoord-2026")
+    page.fill("#id_new_password2", "een-nieuw-lang-wachtwoord-2026")
+    page.get_by_role("button", name="Wachtwoord wijzigen").click()
+    page.get_by_test_id("password-changed").wait_for()
+    page.get_by_role("button", name="Uitloggen").click()
+    journey.goto("/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "een-nieuw-lang-wachtwoord-2026")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(journey.url("/"))
+    assert page.locator("header").get_by_role("link", name="alice").is_visible()
