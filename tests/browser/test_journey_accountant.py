@@ -436,6 +436,10 @@ def test_changing_the_own_password(journey):
     make_user("alice", PortalRole.ADMINISTRATOR)
     login_with_the_form(journey, "alice")
     page = journey.page
+    # The README's tour also sends people to the Yuki sandbox's own view (sandbox mode only).
+    assert journey.goto("/sandbox/yuki/").status == 200
+    assert "Bakkerij De Korenschoof" in page.locator("body").inner_text()
+    journey.goto("/")
     page.locator("header").get_by_role("link", name="alice").click()
     page.wait_for_url("**/password_change/")
     page.fill("#id_old_password", "niet-mijn-wachtwoord")
