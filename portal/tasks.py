@@ -48,6 +48,14 @@ def retry_failed(administration: Administration, user=None, *, states=(EntryStat
     return run
 
 
+def resend_document(entry: LedgerEntry, user=None) -> ImportRun | None:
+    """Queue a run that sends this one document again (see runs.create_resend_run for which may go)."""
+    run = runs.create_resend_run(entry, user)
+    if run is not None:
+        enqueue(run)
+    return run
+
+
 @shared_task(name="portal.tasks.heartbeat")
 def heartbeat(source: str = "worker") -> str:
     """Beat sends this every minute and a worker runs it: a fresh row proves both are alive."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import administrations, audit, dashboard, domains, portal_settings, runs, users
+from portal.views import administrations, audit, dashboard, domains, notices, portal_settings, runs, users
 
 app_name = "portal"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("runs/<int:pk>/", runs.run_detail, name="run"),
     path("documents/<int:pk>/", runs.document_detail, name="document"),
     path("documents/<int:pk>/answer/", runs.document_answer, name="document-answer"),
+    path("documents/<int:pk>/resend/", runs.document_resend, name="document-resend"),
+    path("notices/<int:pk>/dismiss/", notices.dismiss, name="notice-dismiss"),
     path("checks/", runs.needs_check, name="needs-check"),
     path("annual-documents/", runs.annual_documents, name="annual-documents"),
     path("audit/", audit.audit_log, name="audit"),

@@ -58,6 +58,13 @@ def demo_logins() -> list[str]:
             "username": DEMO_ADMIN_USERNAME, "password": DEMO_ADMIN_PASSWORD},
         gettext("Loket sandbox (after 'Connect to Loket'): %(username)s / %(password)s") % {
             "username": loket.DEMO_USERNAME, "password": loket.DEMO_PASSWORD},
+        gettext("Nmbrs sandbox credentials: login e-mail %(email)s, API token %(token)s, tenant key %(tenant)s") % {
+            "email": nmbrs.DEMO_USERNAME, "token": nmbrs.DEMO_TOKEN, "tenant": nmbrs.DEMO_DOMAIN},
+        gettext("Yuki sandbox: access key (API key) %(key)s, administration IDs %(first)s and %(second)s "
+                "(domain %(domain)s); other demo domain: access key %(other_key)s, administration %(other)s") % {
+            "key": yuki.DEMO_ACCESS_KEY, "first": yuki.DEMO_ADMINISTRATION_ID,
+            "second": yuki.DEMO_SECOND_ADMINISTRATION_ID, "domain": yuki.DEMO_DOMAIN_ID,
+            "other_key": yuki.OTHER_ACCESS_KEY, "other": yuki.OTHER_ADMINISTRATION_ID},
         gettext("What Yuki received: %(url)s") % {"url": f"{base}/sandbox/yuki/"},
     ]
 

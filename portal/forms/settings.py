@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +21,7 @@ from portal.models import (
 )
 from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number
+from portal.models.settings import ADVISED_WINDOW_DAYS
 
 
 class ImportSettingsForm(forms.ModelForm):
@@ -36,6 +39,12 @@ class ImportSettingsForm(forms.ModelForm):
             return ""
         return self.instance.window_warning()
 
+    def window_advice(self) -> dict:
+        """Seed 000's advice, on the form next to the window before saving: the page shows it while the
+        typed window is shorter than advised (static/portal/portal.js, with `days` from here)."""
+        return {"text": ImportSettings(first_day=1, last_day=1).window_warning(), "days": ADVISED_WINDOW_DAYS,
+                "shown": bool(self.window_warning())}
+
 
 class DomainForm(forms.ModelForm):
     class Meta:
@@ -43,8 +52,37 @@ class DomainForm(forms.ModelForm):
         fields = ["name", "yuki_domain_id", "payroll_link_active"]
 
 
+@dataclass(frozen=True)
+class FormSection:
+    """A part of the administration form that only counts for one position of a switch and/or one source.
+
+    The one rule for "does this part count": the view validates and saves a section's sub-form only when
+    it applies, and the page renders a section that does not apply hidden with its controls disabled
+    (a disabled control is never `required` for the browser and is not sent). static/portal/portal.js
+    applies the same rule, read from `show_when` and `source`, while the person flips the switches.
+    """
+
+    switch: str = ""  # a BooleanField of AdministrationForm
+    when: bool = False  # the switch position in which the section counts
+    source: str = ""  # only for this payroll source ("" = every source)
+
+    def applies(self, form) -> bool:
+        if self.source and form["source"].value() != self.source:
+            return False
+        return not self.switch or bool(form[self.switch].value()) == self.when
+
+    @property
+    def show_when(self) -> str:
+        return f"id_{self.switch}:{'on' if self.when else 'off'}" if self.switch else ""
+
+
 class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
     secret_fields = ("yuki_access_key",)
+    sections = {
+        "own_import": FormSection("use_portal_import_settings", when=False),
+        "nmbrs_direction": FormSection(source=NMBRS),
+        "own_nmbrs": FormSection("use_portal_nmbrs_credentials", when=False, source=NMBRS),
+    }
 
     class Meta:
         model = Administration
@@ -59,6 +97,14 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
         self.fields["wage_tax_number"].widget.attrs["maxlength"] = 20
         self.fields["wage_tax_number"].validators = [
             v for v in self.fields["wage_tax_number"].validators if type(v).__name__ != "MaxLengthValidator"]
+
+    def section_applies(self, name: str) -> bool:
+        return self.sections[name].applies(self)
+
+    def section_states(self) -> dict[str, dict]:
+        """For the template: per section whether it applies now and the switch the script watches."""
+        return {name: {"applies": section.applies(self), "show_when": section.show_when, "source": section.source}
+                for name, section in self.sections.items()}
 
     def clean_wage_tax_number(self):
         return normalize_wage_tax_number(self.cleaned_data.get("wage_tax_number", ""))

@@ -162,7 +162,10 @@ def create_retry_run(administration: Administration, user=None, *,
 
 def _dispatch_retry(run: ImportRun) -> list[int]:
     states = run.plan.get("states") or [EntryState.FAILED, EntryState.WAITING_BUDGET]
-    entries = list(run.administration.ledger_entries.filter(state__in=states).values_list("pk", flat=True))
+    chosen = run.administration.ledger_entries.filter(state__in=states)
+    if run.plan.get("entries"):  # one document resent from its page
+        chosen = chosen.filter(pk__in=run.plan["entries"])
+    entries = list(chosen.values_list("pk", flat=True))
     if entries:
         _open_yuki_session(run)
     return dispatch(run, entries)
@@ -206,6 +209,13 @@ def finish_if_done(run_id: int) -> bool:
     awaiting_check = Q(state=EntryState.NEEDS_CHECK, check_by_person=False)
     if entries.filter(Q(state__in=[EntryState.NEW, EntryState.PUSHING]) | awaiting_check).exists():
         return False  # pushes or automatic checks still to come
+    status, checks = _count(run)
+    run.refresh_from_db()
+    return _finish(run, status, summary(run, checks=checks))
+
+
+def _count(run: ImportRun) -> tuple[str, int]:
+    """Store the run's totals from its documents' states; return the status they mean and the checks."""
     by_state = progress(run)
     booked = by_state.get(EntryState.BOOKED, 0)  # pushed, or found in Yuki by the check
     failed = by_state.get(EntryState.FAILED, 0)
@@ -218,8 +228,40 @@ def finish_if_done(run_id: int) -> bool:
     else:
         status = RunStatus.FAILED
     ImportRun.objects.filter(pk=run.pk).update(booked=booked, failed=failed + checks, waiting=waiting)
+    return status, checks
+
+
+FINISHED_WITH_DOCUMENTS = (RunStatus.SUCCEEDED, RunStatus.PARTLY_FAILED, RunStatus.FAILED)
+
+
+def recount(run_id: int | None) -> None:
+    """A person answered for one of a finished run's documents: the run's totals, status and result follow
+    (a run is no longer "partly failed" once its last uncertain document was confirmed in Yuki)."""
+    run = ImportRun.objects.select_related("administration__domain").filter(pk=run_id).first()
+    if run is None or run.dry_run or run.dispatched_at is None or run.status not in FINISHED_WITH_DOCUMENTS:
+        return
+    status, checks = _count(run)
     run.refresh_from_db()
-    return _finish(run, status, summary(run, checks=checks))
+    changed = status != run.status
+    ImportRun.objects.filter(pk=run.pk).update(status=status, result=summary(run, checks=checks))
+    run.refresh_from_db()
+    if changed:
+        _notify(run)
+
+
+RESENDABLE = (EntryState.FAILED, EntryState.WAITING_BUDGET)
+
+
+def create_resend_run(entry: LedgerEntry, user=None) -> ImportRun | None:
+    """A run that sends one document again, by the rules of "retry failed": only a document that failed or
+    waits for Yuki's budget; never a booked one (nothing twice) nor one whose booking is uncertain (that
+    needs a check). The caller enqueues it."""
+    if entry.state not in RESENDABLE:
+        return None
+    run = create_run(entry.administration, trigger=RunTrigger.RETRY, plan={}, user=user)
+    ImportRun.objects.filter(pk=run.pk).update(plan={"states": [str(state) for state in RESENDABLE],
+                                                     "entries": [entry.pk]})
+    return run
 
 
 def summary(run: ImportRun, checks: int = 0) -> str:

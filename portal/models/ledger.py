@@ -86,6 +86,27 @@ class LedgerEntry(models.Model):
     def __str__(self):
         return f"{self.title} ({self.period}, v{self.version}): {self.state}"
 
+    def check_note(self) -> str:
+        """For a document whose booking is uncertain: who checks it and when. The run page, the document
+        page and "To check" all show this one text, so they never disagree."""
+        if self.state != EntryState.NEEDS_CHECK:
+            return ""
+        if self.check_by_person:
+            return str(_("Waiting for your answer: check in Yuki, then answer on this document's page."))
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.utils import formats, timezone
+
+        since = self.attempted_at or self.updated_at or timezone.now()
+        when = timezone.localtime(since + timedelta(seconds=settings.IMPORT_RECONCILE_DELAY_SECONDS))
+        if self.journal_lines is not None:
+            return _("Yuki cannot look up journal entries: from %(when)s it is listed under 'To check' for a "
+                     "person to answer.") % {"when": formats.date_format(when, "SHORT_DATETIME_FORMAT")}
+        return _("Checked automatically in Yuki's archive at %(when)s (and every two minutes after that if Yuki "
+                 "cannot be reached); nothing to do for you yet.") % {
+            "when": formats.date_format(when, "SHORT_DATETIME_FORMAT")}
+
 
 class EventKind(models.TextChoices):
     FETCHED = "fetched", _("Fetched")

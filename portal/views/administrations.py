@@ -3,7 +3,6 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from connectors.nmbrs.mapping import SOURCE as NMBRS
 from portal import auditing, permissions
 from portal.effective import effective_settings
 from portal.forms.settings import AdministrationForm, ImportSettingsForm, NmbrsCredentialsForm
@@ -65,16 +64,19 @@ def _edit(request, administration: Administration):
     import_before = auditing.snapshot(own_import) if own_import.pk else None
     nmbrs_before = auditing.snapshot(credentials) if credentials.pk else None
     admin_before = None if is_new else auditing.snapshot(administration)
-    import_form = ImportSettingsForm(data, instance=own_import, prefix="own")
-    nmbrs_form = NmbrsCredentialsForm(data, instance=credentials, prefix="nmbrs",
+    # A section that does not count (FormSection) is neither validated nor shown with errors: its form
+    # stays unbound. The rest is validated together, so every error shows at once; Nmbrs is asked only
+    # once everything else is right.
+    wants_own_import = form.section_applies("own_import")
+    wants_own_nmbrs = form.section_applies("own_nmbrs")
+    import_form = ImportSettingsForm(data if wants_own_import else None, instance=own_import, prefix="own")
+    nmbrs_form = NmbrsCredentialsForm(data if wants_own_nmbrs else None, instance=credentials, prefix="nmbrs",
                                       administration=None if is_new else administration)
 
-    if data is not None and form.is_valid():
-        wants_own_import = not form.cleaned_data["use_portal_import_settings"]
-        wants_own_nmbrs = (form.cleaned_data["source"] == NMBRS
-                           and not form.cleaned_data["use_portal_nmbrs_credentials"])
-        sub_forms_ok = (not wants_own_import or import_form.is_valid()) and \
-                       (not wants_own_nmbrs or nmbrs_form.is_valid())
+    if data is not None:
+        main_ok = form.is_valid()
+        import_ok = not wants_own_import or import_form.is_valid()
+        sub_forms_ok = main_ok and import_ok and (not wants_own_nmbrs or nmbrs_form.is_valid())
         if sub_forms_ok:
             with transaction.atomic():
                 if wants_own_import:
@@ -98,5 +100,6 @@ def _edit(request, administration: Administration):
         "form": form,
         "import_form": import_form,
         "nmbrs_form": nmbrs_form,
+        "sections": form.section_states(),
         "portal_import": PortalSettings.load().import_settings,
     })

@@ -44,7 +44,10 @@ def dashboard(request):
     scheduler = services.get("beat")
     notices = Notice.objects.filter(resolved_at__isnull=True).filter(
         Q(domain__in=visible) | (Q(domain__isnull=True) if permissions.can_manage_portal_settings(request.user)
-                                 else Q(pk__in=[])))[:20]
+                                 else Q(pk__in=[]))).select_related("domain")[:20]
+    from portal.views.notices import can_dismiss
+
+    notices = [{"notice": notice, "can_dismiss": can_dismiss(request.user, notice)} for notice in notices]
     return render(request, "portal/dashboard.html", {
         "domains": domains,
         "notices": notices,

@@ -32,9 +32,12 @@ def visible_runs(user):
 
 
 class RunFilter(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", gettext_lazy("All statuses"))] + RunStatus.choices)
-    trigger = forms.ChoiceField(required=False, choices=[("", gettext_lazy("All triggers"))] + RunTrigger.choices)
-    source = forms.ChoiceField(required=False, choices=lambda: [("", gettext_lazy("All sources")), *source_choices()])
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
+                               choices=[("", gettext_lazy("All statuses"))] + RunStatus.choices)
+    trigger = forms.ChoiceField(label=gettext_lazy("Trigger"), required=False,
+                                choices=[("", gettext_lazy("All triggers"))] + RunTrigger.choices)
+    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False,
+                               choices=lambda: [("", gettext_lazy("All sources")), *source_choices()])
     q = forms.CharField(required=False, label=gettext_lazy("Administration"))
 
 
@@ -55,9 +58,18 @@ def run_log(request):
     if (administration_pk := request.GET.get("administration", "")).isdigit():
         qs = qs.filter(administration_id=administration_pk)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    busy = False
+    for run in page:
+        # A running run's totals come from its documents, as on the run page, so both show the same numbers.
+        if run.status == RunStatus.RUNNING and not run.dry_run:
+            live = runs.progress(run)
+            run.booked = live.get(EntryState.BOOKED, 0)
+            run.failed = live.get(EntryState.FAILED, 0) + live.get(EntryState.NEEDS_CHECK, 0)
+        busy = busy or not run.is_finished
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "portal/run_log.html", {"page": page, "form": form, "query": query.urlencode()})
+    template = "portal/_run_log_table.html" if request.headers.get("HX-Request") else "portal/run_log.html"
+    return render(request, template, {"page": page, "form": form, "query": query.urlencode(), "busy": busy})
 
 
 @portal_view()
@@ -72,6 +84,7 @@ def run_detail(request, pk):
     live = runs.progress(run) if run.status == RunStatus.RUNNING else {}
     if live:
         live["pending"] = live.get(EntryState.NEW, 0) + live.get(EntryState.PUSHING, 0)
+        live["failed"] = live.get(EntryState.FAILED, 0) + live.get(EntryState.NEEDS_CHECK, 0)  # as the run log
     return render(request, template, {
         "run": run, "entries": entries, "live": live,
         "can_edit": permissions.can_edit_domain(request.user, run.administration.domain),
@@ -84,18 +97,21 @@ def document_detail(request, pk):
     if not permissions.can_view_domain(request.user, entry.administration.domain):
         raise PermissionDenied
     return render(request, "portal/document_detail.html", {
-        "entry": entry, "events": entry.events.select_related("run"),
+        "entry": entry, "events": entry.events.select_related("run"), "resendable": runs.RESENDABLE,
         "can_edit": permissions.can_edit_domain(request.user, entry.administration.domain),
     })
 
 
 @portal_view()
 def needs_check(request):
-    entries = LedgerEntry.objects.filter(
-        state=EntryState.NEEDS_CHECK, check_by_person=True,
-        administration__domain__in=permissions.visible_domains(request.user)
-    ).select_related("administration__domain")
-    return render(request, "portal/needs_check.html", {"entries": entries})
+    uncertain = LedgerEntry.objects.filter(
+        state=EntryState.NEEDS_CHECK, administration__domain__in=permissions.visible_domains(request.user)
+    ).select_related("administration__domain").defer("content", "pending_content")
+    return render(request, "portal/needs_check.html", {
+        "entries": uncertain.filter(check_by_person=True),
+        # Also listed: the ones still being checked automatically, so this page agrees with the run page.
+        "automatic": uncertain.filter(check_by_person=False),
+    })
 
 
 @require_POST
@@ -105,17 +121,38 @@ def document_answer(request, pk):
     if not permissions.can_edit_domain(request.user, entry.administration.domain):
         raise PermissionDenied
     in_yuki = request.POST.get("answer") == "in_yuki"
+    answered_run = entry.last_run_id
     if not entry.check_by_person:
         messages.warning(request, _("This document is still being checked automatically; answer only when asked."))
     elif reconcile.answer(entry.pk, in_yuki=in_yuki, user=request.user):
         if not in_yuki or ledger.take_up_pending(entry.pk, None):
             with transaction.atomic():
                 tasks.retry_failed(entry.administration, user=request.user, states=(EntryState.NEW,))
+        runs.recount(answered_run)
         messages.success(request, _("Thank you: %(title)s is %(what)s.") % {
             "title": entry.title, "what": _("marked as booked") if in_yuki else _("being booked again")})
     else:
         messages.warning(request, _("This document no longer needs a check."))
     return redirect("portal:document", pk=entry.pk)
+
+
+@require_POST
+@portal_view()
+def document_resend(request, pk):
+    """Send one failed (or budget-waiting) document again, from its own page."""
+    entry = get_object_or_404(LedgerEntry.objects.select_related("administration__domain"), pk=pk)
+    if not permissions.can_edit_domain(request.user, entry.administration.domain):
+        raise PermissionDenied
+    if busy := _already_running(request, entry.administration):
+        return busy
+    with transaction.atomic():
+        run = tasks.resend_document(entry, user=request.user)
+    if run is None:
+        messages.warning(request, _("Only a document that failed or waits for Yuki's budget is sent again; "
+                                    "this one is %(state)s.") % {"state": entry.get_state_display().lower()})
+        return redirect("portal:document", pk=entry.pk)
+    messages.success(request, _("%(title)s is sent again.") % {"title": entry.title})
+    return redirect("portal:run", pk=run.pk)
 
 
 class ImportForm(forms.Form):

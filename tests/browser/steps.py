@@ -1,0 +1,61 @@
+"""Small steps the journeys share."""
+
+from __future__ import annotations
+
+
+def wait_for_text(page, testid: str, pattern: str, timeout: int = 60_000) -> None:
+    """Wait, without reloading, until the element with data-testid `testid` matches `pattern` (a regex)."""
+    page.wait_for_function(
+        "([id, source]) => { const el = document.querySelector(`[data-testid=\"${id}\"]`);"
+        " return el && new RegExp(source).test(el.innerText); }", arg=[testid, pattern], timeout=timeout)
+
+
+def field_value(page, selector: str) -> str:
+    return page.locator(selector).input_value()
+
+
+
+def post_form(journey, path: str, data: dict | None = None):
+    """POST like a form of the page would (the session and CSRF cookies of the browser); returns the response.
+    For actions whose button a user does not see: the server must refuse them too."""
+    page = journey.page
+    token = next((c["value"] for c in page.context.cookies() if c["name"] == "csrftoken"), "")
+    from tests.browser.conftest import reached
+
+    response = page.request.post(journey.url(path), form={"csrfmiddlewaretoken": token, **(data or {})},
+                                 max_redirects=0, headers={"X-CSRFToken": token})
+    reached(response.url, "POST", response.status)
+    return response
+
+
+def refused_page(journey, path: str) -> None:
+    """Open `path` in the browser and see the refusal page (403, declared as provoked)."""
+    journey.expect_status(403, path)
+    response = journey.goto(path)
+    assert response.status == 403, f"{path} answered {response.status}"
+
+
+def seed_two_domains_with_documents():
+    """The demo's two domains, each with a run, a failed document, one awaiting an answer, and a notice."""
+    from portal.demo import seed_demo_data
+
+    from portal.models import Administration, EntryState, ImportRun, LedgerEntry, Notice
+
+    seed_demo_data()
+    made = {}
+    for administration in Administration.objects.filter(source="loket"):
+        run = ImportRun.objects.create(administration=administration, source="loket", trigger="manual",
+                                       status="partly_failed", result="1 mislukt")
+        failed = LedgerEntry.objects.create(
+            administration=administration, source="loket", kind="payslip", source_id=f"ps-{administration.pk}",
+            period="2026-10", title=f"Loonstrook {administration.name}", file_name="ls.pdf", content_hash="x",
+            content=b"%PDF", state=EntryState.FAILED, last_run=run)
+        check = LedgerEntry.objects.create(
+            administration=administration, source="loket", kind="journal", source_id=f"jr-{administration.pk}",
+            period="2026-10", title=f"Journaal {administration.name}", content_hash="y", journal_lines=[],
+            state=EntryState.NEEDS_CHECK, check_by_person=True, last_run=run)
+        notice = Notice.objects.create(title=f"Import van {administration.name} mislukt", message="1 mislukt",
+                                       domain=administration.domain, administration=administration, run=run)
+        made[administration.domain.name] = {"administration": administration, "run": run, "failed": failed,
+                                            "check": check, "notice": notice}
+    return made

@@ -1,0 +1,108 @@
+"""Nmbrs in Chromium (seed 002): credentials refused for a wrong tenant key and a wrong token, then accepted;
+companies linked by number and by choice; SEPA files in a run; the annual documents bulk action. Imports run
+on a real worker against the Nmbrs and Yuki sandboxes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from portal.demo import seed_demo_data
+
+from portal.imports import booking
+from portal.models import Administration, LedgerEntry, PortalRole
+from sandbox.nmbrs import data as nmbrs_data
+from sandbox.yuki import data as yuki_data
+from tests.browser.steps import wait_for_text
+from tests.conftest import make_user
+
+
+def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, worker):
+    seed_demo_data()
+    journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
+    page, yuki = journey.page, vendors["yuki"].app
+    holding = Administration.objects.get(yuki_administration_id=yuki_data.DEMO_SECOND_ADMINISTRATION_ID)
+    domain = holding.domain
+
+    # A new Nmbrs administration with its own credentials: a wrong tenant key, then a wrong token, then right.
+    journey.goto(f"/domains/{domain.pk}/administrations/new/")
+    page.fill("#id_name", "Jansen Vastgoed B.V.")
+    page.fill("#id_yuki_administration_id", "adm-vastgoed")
+    page.fill("#id_yuki_access_key", yuki_data.DEMO_ACCESS_KEY)
+    page.select_option("#id_source", "nmbrs")
+    page.fill("#id_loket_client_number", "102")
+    page.locator("#id_use_portal_nmbrs_credentials").uncheck()
+    page.fill("#id_nmbrs-login_email", nmbrs_data.DEMO_USERNAME)
+    page.fill("#id_nmbrs-api_token", nmbrs_data.DEMO_TOKEN)
+    page.fill("#id_nmbrs-tenant_key", "geenkantoor")
+    page.get_by_role("button", name="Bewaren").click()
+    tenant = page.locator('[data-field="nmbrs-tenant_key"]')
+    assert tenant.locator(".error").is_visible() and "Tenant Key niet gevonden" in tenant.locator(".error").inner_text()
+    assert page.get_by_test_id("error-summary").is_visible()
+    assert page.evaluate("document.activeElement.id") == "id_nmbrs-tenant_key"
+    assert "onthouden" in page.locator('[data-field="nmbrs-api_token"] .help').inner_text()
+    assert page.locator("#id_name").input_value() == "Jansen Vastgoed B.V."
+
+    page.fill("#id_nmbrs-tenant_key", nmbrs_data.DEMO_DOMAIN)
+    page.fill("#id_nmbrs-api_token", "0" * 32)
+    page.get_by_role("button", name="Bewaren").click()
+    summary = page.get_by_test_id("error-summary")
+    assert summary.is_visible() and "token" in summary.inner_text().lower()
+    assert not Administration.objects.filter(name="Jansen Vastgoed B.V.").exists()
+
+    page.fill("#id_nmbrs-api_token", nmbrs_data.DEMO_TOKEN)
+    page.get_by_role("button", name="Bewaren").click()
+    page.wait_for_url("**/administrations/*/")
+    vastgoed = Administration.objects.get(name="Jansen Vastgoed B.V.")
+    assert vastgoed.own_nmbrs_credentials.api_token == nmbrs_data.DEMO_TOKEN
+
+    # Linked by number: its Relatiecode 102 is the company number of Jansen Vastgoed B.V.
+    journey.goto(f"/domains/{domain.pk}/")
+    page.get_by_role("link", name="Nmbrs-bedrijven koppelen op nummer").click()
+    row = page.locator(f'tr[data-administration="{vastgoed.pk}"]')
+    assert "Jansen Vastgoed B.V. (102)" in row.inner_text()
+    page.get_by_role("button", name="Bevestigen en de overeenkomsten koppelen").click()
+    assert "Jansen Vastgoed B.V." in page.locator(".messages").inner_text()
+    vastgoed.refresh_from_db()
+    assert vastgoed.nmbrs_company_id == 50002
+
+    # Linked by choice: another company, picked from the list the credentials see.
+    journey.goto(f"/administrations/{vastgoed.pk}/")
+    page.get_by_role("link", name="Nmbrs-bedrijf kiezen").click()
+    page.locator('tr[data-company="50003"]').get_by_role("button", name="Koppelen").click()
+    page.wait_for_url(f"**/administrations/{vastgoed.pk}/")
+    assert "De Vries Fietsen" in page.locator("main").inner_text()
+    vastgoed.refresh_from_db()
+    assert vastgoed.nmbrs_company_id == 50003
+
+    # SEPA files in a run: the holding's own import settings switch them on.
+    journey.goto(f"/administrations/{holding.pk}/edit/")
+    page.locator("#id_use_portal_import_settings").uncheck()
+    page.locator("#id_own-import_sepa_files").check()
+    page.get_by_role("button", name="Bewaren").click()
+    page.wait_for_url(f"**/administrations/{holding.pk}/")
+    page.get_by_test_id("import-now").click()
+    page.wait_for_url("**/runs/*/")
+    wait_for_text(page, "run-status", "^Afgerond$", timeout=90_000)
+    assert "SEPA-bestand" in page.locator("#run-progress table").inner_text()
+    sepa = LedgerEntry.objects.filter(administration=holding, kind="sepa", state="booked")
+    in_yuki = {f.file_name for f in yuki.state.archive}
+    assert sepa.exists() and all(booking.yuki_file_name(entry) in in_yuki for entry in sepa)
+
+    # The annual documents bulk action, for last year.
+    journey.goto("/annual-documents/")
+    page.fill("#id_year", str(date.today().year + 1))
+    page.get_by_label(holding.name).check()
+    page.get_by_role("button", name="Jaarwerk ophalen").click()
+    assert page.locator('[data-field="year"] .error').is_visible()
+    assert page.get_by_test_id("error-summary").is_visible()
+    assert page.evaluate("document.activeElement.id") == "id_year"
+    page.fill("#id_year", str(date.today().year - 1))
+    page.get_by_label(holding.name).check()
+    page.get_by_role("button", name="Jaarwerk ophalen").click()
+    page.wait_for_url("**/runs/")
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=run-log-status]')]
+        .every(el => !['In de wachtrij', 'Bezig'].includes(el.innerText.trim()))""", timeout=90_000)
+    annual = LedgerEntry.objects.filter(administration=holding, kind="annual_document")
+    assert annual.exists() and set(annual.values_list("state", flat=True)) == {"booked"}
+    page.locator("[data-testid=run-log-status]").first.click()
+    assert "Jaarwerk" in page.locator("#run-progress table").inner_text()
