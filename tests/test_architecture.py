@@ -143,7 +143,8 @@ def test_the_engine_never_imports_the_tasks_and_only_the_tasks_send_them():
 
 
 def test_the_portals_code_never_imports_the_simulator():
-    sandbox_mode_only = {"portal.management.commands.seed_demo"}  # refuses to run without SANDBOX_ENABLED
+    # both refuse to run without SANDBOX_ENABLED
+    sandbox_mode_only = {"portal.management.commands.seed_demo", "portal.management.commands.run_sandbox"}
     graph = _graph(top_level_only=False)
     importers = sorted(name for name, targets in graph.items()
                        if not name.startswith("sandbox") and name not in sandbox_mode_only

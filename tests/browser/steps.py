@@ -37,9 +37,8 @@ def refused_page(journey, path: str) -> None:
 
 def seed_two_domains_with_documents():
     """The demo's two domains, each with a run, a failed document, one awaiting an answer, and a notice."""
-    from portal.demo import seed_demo_data
-
     from portal.models import Administration, EntryState, ImportRun, LedgerEntry, Notice
+    from sandbox.demo import seed_demo_data
 
     seed_demo_data()
     made = {}

@@ -11,7 +11,6 @@ import re
 from datetime import date
 
 import pytest
-from portal.demo import seed_demo_data
 
 from portal.models import (
     Administration,
@@ -24,6 +23,7 @@ from portal.models import (
     PortalRole,
     PortalSettings,
 )
+from sandbox.demo import seed_demo_data
 from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal.demo import seed_demo_data
-
 from portal.imports import booking
 from portal.models import Administration, LedgerEntry, PortalRole
+from sandbox.demo import seed_demo_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import wait_for_text
