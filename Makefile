@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 LOCAL_ENV := DEBUG=on SANDBOX_ENABLED=on CELERY_BROKER_URL=filesystem:// \
              DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 PORTAL_BASE_URL=http://localhost:8000
 
-.PHONY: run test install lint clean
+.PHONY: run test test-machine install lint clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,9 +21,14 @@ run: install
 	@echo "Portal on http://localhost:8000  (Ctrl+C stops web, worker and scheduler)"
 	$(LOCAL_ENV) $(PY) manage.py run_sandbox
 
-# Tests use the real PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and Redis.
-test: install
+# Tests use the real PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and Redis
+# (CELERY_BROKER_URL/CACHE_URL, default DBs 14/15). test-machine installs and starts what is missing;
+# pytest-randomly runs the tests in a new random order each time (it prints the seed to repeat one).
+test: test-machine install
 	$(PY) -m pytest
+
+test-machine:
+	@bash scripts/test-machine.sh
 
 lint: install
 	$(VENV)/bin/ruff check .
