@@ -99,8 +99,15 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # The one-command run shares the file between web and worker: wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The one-command run shares one file between the web server and the worker's processes. WAL lets
+    # readers go on while one writes; IMMEDIATE takes the write lock when a transaction begins, so a
+    # transaction that read first never fails on upgrading its lock ("database is locked" without
+    # waiting); the timeout is how long a writer waits for the lock (Django 5.1+, docs/ref/databases).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=30),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -177,7 +184,7 @@ NMBRS_ENVIRONMENT = env.str("NMBRS_ENVIRONMENT", default="sandbox" if SANDBOX_EN
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The one-command run: an embedded broker in a folder, no Redis needed.
-    _broker_dir = BASE_DIR / "var" / "broker"
+    _broker_dir = Path(env.str("CELERY_BROKER_FOLDER", default=str(BASE_DIR / "var" / "broker")))
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
