@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
+    "health_check",
     "django.contrib.staticfiles",
     "portal",
     "connectors.loket",
@@ -227,10 +228,16 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Health and metrics (README: "Health and metrics") --------------------------------------------
+# Bearer token that shows every health check (GET /health/); without it only up/down.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
+
 # --- Production hardening (manage.py check --deploy is clean with DEBUG off) ---------------------
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not SANDBOX_ENABLED)
+    # Load balancers and docker-compose probe /health/ over plain HTTP from inside.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not SANDBOX_ENABLED)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if SANDBOX_ENABLED else 31536000)

@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal.views.auth import ThrottledLoginView
+from portal.views.health import health
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 from datetime import timedelta
 
 from celery import shared_task
@@ -11,7 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.models import EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger, ServiceHeartbeat
+from portal.models import EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
 
 log = logging.getLogger(__name__)
 
@@ -19,10 +18,10 @@ log = logging.getLogger(__name__)
 @shared_task(name="portal.tasks.heartbeat")
 def heartbeat(source: str = "worker") -> str:
     """Beat sends this every minute and a worker runs it: a fresh row proves both are alive."""
-    now = timezone.now()
-    ServiceHeartbeat.objects.update_or_create(name=source, defaults={"seen_at": now,
-                                                                       "hostname": socket.gethostname()})
-    return now.isoformat()
+    from portal.health import record_heartbeat
+
+    record_heartbeat(source)
+    return source
 
 
 @shared_task(name="portal.tasks.enqueue_due_imports")
