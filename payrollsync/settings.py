@@ -231,6 +231,15 @@ CELERY_BEAT_SCHEDULE = {
 # --- Health and metrics (README: "Health and metrics") --------------------------------------------
 # Bearer token that shows every health check (GET /health/); without it only up/down.
 HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
+# Prometheus metrics at /metrics/ (portal/metrics.py), for callers sending `Authorization: Bearer METRICS_TOKEN`.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_ENABLED:
+    if len(METRICS_TOKEN) < 20:
+        raise ImproperlyConfigured("METRICS_ENABLED needs METRICS_TOKEN: a random value of at least 20 characters.")
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
+                  "django_prometheus.middleware.PrometheusAfterMiddleware"]
 
 # --- Production hardening (manage.py check --deploy is clean with DEBUG off) ---------------------
 if not DEBUG:
@@ -251,7 +260,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"zeep": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "level": env.str("LOG_LEVEL", default="INFO")},
+        # Every vendor call's record (also the DEBUG ones of connectors/) feeds the metrics.
+        "vendor_metrics": {"class": "portal.metrics.VendorCallMetrics"},
+    },
+    "root": {"handlers": ["console", "vendor_metrics"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"zeep": {"level": "WARNING"}, "httpx": {"level": "WARNING"},
+                "connectors": {"level": "DEBUG"}, "yuki_client": {"level": "DEBUG"}},
 }
