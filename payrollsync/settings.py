@@ -134,7 +134,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -207,6 +207,8 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
 CELERY_TASK_IGNORE_RESULT = True
+# Workers and beat keep LOGGING below (LOG_LEVEL, and the handler that feeds the vendor call metrics).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Every entry expires before its next send, so a backed-up queue never runs stale copies.
@@ -267,5 +269,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console", "vendor_metrics"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"zeep": {"level": "WARNING"}, "httpx": {"level": "WARNING"},
-                "connectors": {"level": "DEBUG"}, "yuki_client": {"level": "DEBUG"}},
+                "connectors": {"level": "DEBUG"}, "yuki_client": {"level": "DEBUG"},
+                # A failing check is in /health/'s answer; its traceback on every probe is noise.
+                "health_check": {"level": "ERROR"}},
 }

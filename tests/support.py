@@ -15,6 +15,13 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+def outside_env(**env) -> dict:
+    """The environment for a portal process configured only by `env`: none of the test settings'
+    variables (payrollsync/settings_test.py fills os.environ) leak into it."""
+    return {**{key: os.environ[key] for key in ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "CHROMIUM")
+               if key in os.environ}, "PAYROLLSYNC_IGNORE_DOTENV": "on", **env}
+
+
 def database_url(settings) -> str:
     db = settings.DATABASES["default"]
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

@@ -30,7 +30,7 @@ from sandbox.nmbrs import data as nmbrs_data
 from sandbox.server import SandboxServer
 from sandbox.yuki import create_app as create_yuki
 from sandbox.yuki.data import STANDARD_GL_ACCOUNTS, SandboxAdministration, SandboxDomain
-from tests.support import ROOT
+from tests.support import ROOT, outside_env
 
 pytestmark = pytest.mark.celery_worker
 
@@ -79,12 +79,10 @@ def vendors():
 @pytest.fixture
 def embedded_env(tmp_path, vendors):
     """The environment `make run` sets, with the database file and broker folder in tmp_path."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("DATABASE_", "CELERY_", "CACHE_", "TEST_"))}
-    return {**env, **vendors, "DJANGO_SETTINGS_MODULE": "payrollsync.settings", "PAYROLLSYNC_IGNORE_DOTENV": "on",
-            "DEBUG": "on", "SANDBOX_ENABLED": "on", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    return outside_env(**vendors, **{
+            "DJANGO_SETTINGS_MODULE": "payrollsync.settings", "DEBUG": "on", "SANDBOX_ENABLED": "on", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_FOLDER": str(tmp_path / "broker"),
-            "YUKI_WSDL_CACHE_DIR": str(tmp_path / "wsdl"), "YUKI_DAILY_BUDGET": "100000", "LOG_LEVEL": "WARNING"}
+            "YUKI_WSDL_CACHE_DIR": str(tmp_path / "wsdl"), "YUKI_DAILY_BUDGET": "100000", "LOG_LEVEL": "WARNING"})
 
 
 def manage(env, *args, **kwargs):
