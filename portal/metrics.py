@@ -89,8 +89,8 @@ def metrics(request):
 
     if not settings.METRICS_ENABLED:
         raise Http404
-    header = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(header.encode(), f"Bearer {settings.METRICS_TOKEN}".encode()):
+    header, token = request.headers.get("Authorization", ""), settings.METRICS_TOKEN
+    if not token or not hmac.compare_digest(header.encode(), f"Bearer {token}".encode()):
         return HttpResponse("Unauthorized\n", status=401, content_type="text/plain",
                             headers={"WWW-Authenticate": "Bearer"})
     registry = CollectorRegistry()

@@ -27,6 +27,8 @@ def sample(text: str, name: str, **labels) -> float:
 def test_metrics_need_the_setting_and_the_token(client, settings, metrics_on):
     assert client.get("/metrics/").status_code == 401
     assert client.get("/metrics/", HTTP_AUTHORIZATION="Bearer not-the-token").status_code == 401
+    settings.METRICS_TOKEN = ""
+    assert client.get("/metrics/", HTTP_AUTHORIZATION="Bearer ").status_code == 401, "no token: nobody"
     settings.METRICS_ENABLED = False
     assert client.get("/metrics/", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 404
 
