@@ -65,10 +65,12 @@ if [ ${#packages[@]} -gt 0 ]; then
   if is_root; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+    apt-get install -y -qq "${packages[@]}" >/dev/null
     [[ " ${packages[*]} " == *" postgresql "* ]] && fresh_postgresql=yes
   else
-    as_root apt-get install -y --no-install-recommends "${packages[@]}"
+    say "cannot install without root; run as root (or with sudo), then make test again:"
+    printf '    sudo apt-get update && sudo apt-get install -y %s\n' "${packages[*]}" >&2
+    exit 1
   fi
 fi
 
