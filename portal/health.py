@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import socket
 import tempfile
 from pathlib import Path
 
@@ -102,10 +103,4 @@ def record_heartbeat(service: str) -> None:
     from portal.models import ServiceHeartbeat
 
     ServiceHeartbeat.objects.update_or_create(name=service, defaults={"seen_at": timezone.now(),
-                                                                      "hostname": _hostname()})
-
-
-def _hostname() -> str:
-    import socket
-
-    return socket.gethostname()
+                                                                      "hostname": socket.gethostname()})

@@ -13,7 +13,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,11 +25,10 @@ import pytest
 
 from bench.bench_import import generated_companies
 from sandbox.nmbrs import create_app as create_nmbrs
-from sandbox.nmbrs import data as nmbrs_data
 from sandbox.server import SandboxServer
 from sandbox.yuki import create_app as create_yuki
 from sandbox.yuki.data import STANDARD_GL_ACCOUNTS, SandboxAdministration, SandboxDomain
-from tests.support import ROOT, outside_env
+from tests.support import ROOT, free_port, nmbrs_seed, outside_env
 
 pytestmark = pytest.mark.celery_worker
 
@@ -39,27 +37,14 @@ PASSWORD = "embedded-run-password-1"
 
 SEED = f"""
 from django.contrib.auth import get_user_model
-from portal.models import Administration, Domain, NmbrsCredentials, PortalMembership, PortalRole
-from portal.models.connections import ConnectionStatus
+from portal.models import PortalMembership, PortalRole
 
 user = get_user_model().objects.create_user("beheer", password={PASSWORD!r})
 PortalMembership.objects.create(user=user, role=PortalRole.ADMINISTRATOR)
-domain = Domain.objects.create(name="Embedded", yuki_domain_id="embedded-domain", payroll_link_active=True)
-for index in range({ADMINISTRATIONS}):
-    Administration.objects.create(
-        domain=domain, name=f"Embedded {{index}}", yuki_administration_id=f"embedded-admin-{{index}}",
-        yuki_access_key="embedded-key", source="nmbrs", nmbrs_company_id=60000 + index,
-        nmbrs_company_number=str(1000 + index), use_portal_nmbrs_credentials=False,
-        own_nmbrs_credentials=NmbrsCredentials.objects.create(
-            login_email={nmbrs_data.DEMO_USERNAME!r}, api_token={nmbrs_data.DEMO_TOKEN!r},
-            tenant_key={nmbrs_data.DEMO_DOMAIN!r}, status=ConnectionStatus.AUTHORISED))
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+""" + nmbrs_seed("Embedded", "embedded-domain", [
+    {"name": f"Embedded {index}", "yuki_administration_id": f"embedded-admin-{index}",
+     "yuki_access_key": "embedded-key", "nmbrs_company_id": 60000 + index, "nmbrs_company_number": str(1000 + index)}
+    for index in range(ADMINISTRATIONS)])
 
 
 @pytest.fixture

@@ -25,9 +25,8 @@ import pytest
 import yaml
 from cryptography.fernet import Fernet
 
-from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
-from tests.support import ROOT, outside_env
+from tests.support import ROOT, free_port, nmbrs_seed, outside_env
 
 pytestmark = [pytest.mark.production_profile, pytest.mark.celery_worker]
 
@@ -35,29 +34,9 @@ HOST = "payroll.example.test"
 HEALTH_TOKEN = secrets.token_urlsafe(24)
 METRICS_TOKEN = secrets.token_urlsafe(24)
 
-SEED = f"""
-from portal.models import Administration, Domain, ImportSettings, NmbrsCredentials
-from portal.models.connections import ConnectionStatus
-
-domain = Domain.objects.create(name="Jansen Groep", yuki_domain_id={yuki_data.DEMO_DOMAIN_ID!r},
-                               payroll_link_active=True)
-Administration.objects.create(
-    domain=domain, name="Bakkerij Jansen B.V.", yuki_administration_id={yuki_data.DEMO_ADMINISTRATION_ID!r},
-    yuki_access_key={yuki_data.DEMO_ACCESS_KEY!r}, source="nmbrs", nmbrs_company_id=50001,
-    nmbrs_company_number="101", use_portal_import_settings=False,
-    own_import_settings=ImportSettings.objects.create(auto_import=True, import_sepa_files=True),
-    own_nmbrs_credentials=NmbrsCredentials.objects.create(
-        login_email={nmbrs_data.DEMO_USERNAME!r}, api_token={nmbrs_data.DEMO_TOKEN!r},
-        tenant_key={nmbrs_data.DEMO_DOMAIN!r}, status=ConnectionStatus.AUTHORISED))
-"""
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+SEED = nmbrs_seed("Jansen Groep", yuki_data.DEMO_DOMAIN_ID, [
+    {"name": "Bakkerij Jansen B.V.", "yuki_administration_id": yuki_data.DEMO_ADMINISTRATION_ID,
+     "yuki_access_key": yuki_data.DEMO_ACCESS_KEY, "nmbrs_company_id": 50001, "nmbrs_company_number": "101"}])
 
 
 @pytest.fixture
