@@ -24,7 +24,7 @@ LOCAL_ENV := DEBUG=on SANDBOX_ENABLED=on CELERY_BROKER_URL=filesystem://localhos
 QUIETLY = quietly() { log=$$(mktemp); if "$$@" >"$$log" 2>&1; then rm -f "$$log"; \
           else status=$$?; cat "$$log" >&2; rm -f "$$log"; echo "Failed: $$*" >&2; return $$status; fi; }; quietly
 
-.PHONY: run test install lock lock-files lint clean
+.PHONY: run test test-machine install lock lock-files lint clean
 
 # The venv holds exactly the test lock (a superset of the app lock, same versions): it is made anew
 # whenever the lock or pyproject.toml changes, so nothing left over from an earlier install stays.
@@ -73,9 +73,14 @@ run: install
 	@$(QUIETLY) env $(LOCAL_ENV) $(PY) manage.py seed_demo
 	@$(LOCAL_ENV) $(PY) manage.py run_sandbox --address 127.0.0.1:$(PORT)
 
-# Tests use the real PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and Redis.
-test: install
+# Tests use the real PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and Redis
+# (CELERY_BROKER_URL/CACHE_URL, default DBs 14/15). test-machine installs and starts what is missing;
+# pytest-randomly runs the tests in a new random order each time (it prints the seed to repeat one).
+test: test-machine install
 	$(PY) -m pytest
+
+test-machine:
+	@bash scripts/test-machine.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
+    "health_check",
     "django.contrib.staticfiles",
     "portal",
     *source_apps(),  # each payroll source's folder (integrations/<source>/): its templates and pages
@@ -100,8 +101,15 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # The one-command run shares the file between web and worker: wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The one-command run shares one file between the web server and the worker's processes. WAL lets
+    # readers go on while one writes; IMMEDIATE takes the write lock when a transaction begins, so a
+    # transaction that read first never fails on upgrading its lock ("database is locked" without
+    # waiting); the timeout is how long a writer waits for the lock (Django 5.1+, docs/ref/databases).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=30),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -127,7 +135,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -178,7 +186,7 @@ NMBRS_ENVIRONMENT = env.str("NMBRS_ENVIRONMENT", default="sandbox" if SANDBOX_EN
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The one-command run: an embedded broker in a folder, no Redis needed.
-    _broker_dir = BASE_DIR / "var" / "broker"
+    _broker_dir = Path(env.str("CELERY_BROKER_FOLDER", default=str(BASE_DIR / "var" / "broker")))
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -200,6 +208,8 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
 CELERY_TASK_IGNORE_RESULT = True
+# Workers and beat keep LOGGING below (LOG_LEVEL, and the handler that feeds the vendor call metrics).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Every entry expires before its next send, so a backed-up queue never runs stale copies.
@@ -221,10 +231,25 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Health and metrics (README: "Health and metrics") --------------------------------------------
+# Bearer token that shows every health check (GET /health/); without it only up/down.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
+# Prometheus metrics at /metrics/ (portal/metrics.py), for callers sending `Authorization: Bearer METRICS_TOKEN`.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_ENABLED:
+    if len(METRICS_TOKEN) < 20:
+        raise ImproperlyConfigured("METRICS_ENABLED needs METRICS_TOKEN: a random value of at least 20 characters.")
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
+                  "django_prometheus.middleware.PrometheusAfterMiddleware"]
+
 # --- Production hardening (manage.py check --deploy is clean with DEBUG off) ---------------------
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not SANDBOX_ENABLED)
+    # Load balancers and docker-compose probe /health/ over plain HTTP from inside.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not SANDBOX_ENABLED)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if SANDBOX_ENABLED else 31536000)
@@ -238,7 +263,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"zeep": {"level": "WARNING"}, "httpx2": {"level": "WARNING"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "level": env.str("LOG_LEVEL", default="INFO")},
+        # Every vendor call's record (also the DEBUG ones of connectors/) feeds the metrics.
+        "vendor_metrics": {"class": "portal.metrics.VendorCallMetrics"},
+    },
+    "root": {"handlers": ["console", "vendor_metrics"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"zeep": {"level": "WARNING"}, "httpx2": {"level": "WARNING"},
+                "connectors": {"level": "DEBUG"}, "yuki_client": {"level": "DEBUG"},
+                # A failing check is in /health/'s answer; its traceback on every probe is noise.
+                "health_check": {"level": "ERROR"}},
 }

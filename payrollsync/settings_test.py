@@ -3,8 +3,9 @@
 import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
-os.environ.setdefault("CACHE_URL", "rediscache://127.0.0.1:6379/1")
+# Redis DBs of their own (not 0/1, which a local portal uses): the suite empties them between tests.
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
+os.environ.setdefault("CACHE_URL", "rediscache://127.0.0.1:6379/15")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 50)
 os.environ.setdefault("SECRET_ENCRYPTION_KEYS", "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy1vayE=")
 os.environ.setdefault("SANDBOX_ENABLED", "on")

@@ -2,10 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.metrics import metrics
 from portal.sources import registry
 from portal.views.auth import ThrottledLoginView
+from portal.views.health import health
 
 urlpatterns = [
+    path("health/", health, name="health"),
+    path("metrics/", metrics, name="metrics"),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,7 +7,6 @@ here; the engine (portal.imports) returns what is to be sent and never imports t
 from __future__ import annotations
 
 import logging
-import socket
 from datetime import timedelta
 
 from celery import shared_task
@@ -26,7 +25,6 @@ from portal.models import (
     LedgerEntry,
     RunStatus,
     RunTrigger,
-    ServiceHeartbeat,
 )
 from portal.scheduling import blocking_reason, due_imports
 from yuki_client import amsterdam_day
@@ -59,10 +57,10 @@ def resend_document(entry: LedgerEntry, user=None) -> ImportRun | None:
 @shared_task(name="portal.tasks.heartbeat")
 def heartbeat(source: str = "worker") -> str:
     """Beat sends this every minute and a worker runs it: a fresh row proves both are alive."""
-    now = timezone.now()
-    ServiceHeartbeat.objects.update_or_create(name=source, defaults={"seen_at": now,
-                                                                       "hostname": socket.gethostname()})
-    return now.isoformat()
+    from portal.health import record_heartbeat
+
+    record_heartbeat(source)
+    return source
 
 
 @shared_task(name="portal.tasks.enqueue_due_imports")

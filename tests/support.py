@@ -4,14 +4,49 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Debian's chromium by default; CHROMIUM points elsewhere (scripts/test-machine.sh reads the same variable).
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
+
+
+def outside_env(**env) -> dict:
+    """The environment for a portal process configured only by `env`: none of the test settings'
+    variables (payrollsync/settings_test.py fills os.environ) leak into it."""
+    return {**{key: os.environ[key] for key in ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "CHROMIUM")
+               if key in os.environ}, "PAYROLLSYNC_IGNORE_DOTENV": "on", **env}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def nmbrs_seed(domain_name: str, yuki_domain_id: str, administrations: list[dict]) -> str:
+    """Code for `manage.py shell -c` in a portal process of its own: a domain with Nmbrs administrations
+    (dicts of Administration fields) read with the Nmbrs sandbox's demo API user."""
+    from sandbox.nmbrs import data
+
+    return f"""
+from portal.models import Administration, Domain, NmbrsCredentials
+from portal.models.connections import ConnectionStatus
+
+domain = Domain.objects.create(name={domain_name!r}, yuki_domain_id={yuki_domain_id!r}, payroll_link_active=True)
+for fields in {administrations!r}:
+    Administration.objects.create(
+        domain=domain, source="nmbrs", use_portal_nmbrs_credentials=False, **fields,
+        own_nmbrs_credentials=NmbrsCredentials.objects.create(
+            login_email={data.DEMO_USERNAME!r}, api_token={data.DEMO_TOKEN!r}, tenant_key={data.DEMO_DOMAIN!r},
+            status=ConnectionStatus.AUTHORISED))
+"""
 
 
 def database_url(settings) -> str:
@@ -65,7 +100,7 @@ def chromium_page(monkeypatch, *, timeout_ms: int = 15_000):
     sync_api = pytest.importorskip("playwright.sync_api")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(locale="nl-NL")
             page.set_default_timeout(timeout_ms)

@@ -171,7 +171,8 @@ class YukiClient:
                    service.value, operation, administration_id or "-", self.domain_id, seconds * 1000,
                    outcome, extra={"yuki_service": service.value, "yuki_operation": operation,
                                    "yuki_administration": administration_id, "yuki_outcome": outcome,
-                                   "yuki_duration_ms": round(seconds * 1000, 1)})
+                                   "yuki_duration_ms": round(seconds * 1000, 1),
+                                   "vendor_call": ("yuki", f"{service.value}.{operation}", seconds, outcome)})
 
     # --- session operations ------------------------------------------------------------------
     def domains(self) -> list[results.Domain]:

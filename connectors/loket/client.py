@@ -7,6 +7,7 @@ It knows nothing of payslips or journals (see fetchers.py); it turns HTTP into J
 from __future__ import annotations
 
 import email.utils
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +30,8 @@ from connectors.loket.errors import (
     messages_from_body,
     missing_right_for,
 )
+
+log = logging.getLogger(__name__)
 
 MAX_PAGES = 1000  # a runaway totalPages must not keep a worker busy forever
 
@@ -171,16 +174,19 @@ class LoketClient:
             attempt += 1
             last = attempt >= self.max_attempts
             token = fresh_token or self.token_provider()
+            started = time.perf_counter()
             try:
                 response = self.http.get(url, params=params,
                                          headers={"Authorization": f"Bearer {token}", "Accept": accept})
             except httpx2.TimeoutException as exc:
+                _log_call(path, started, "timeout")
                 if last:
                     raise LoketTransientError(f"Loket did not answer in time ({path}) after {attempt} tries. "
                                               "Try again later.", path=path) from exc
                 self._wait(attempt)
                 continue
             except httpx2.TransportError as exc:
+                _log_call(path, started, type(exc).__name__)
                 if last:
                     raise LoketTransientError(f"Could not reach Loket ({path}): {exc}. Check the network and "
                                               "try again later.", path=path) from exc
@@ -188,6 +194,7 @@ class LoketClient:
                 continue
 
             status = response.status_code
+            _log_call(path, started, "ok" if status < 400 else f"http_{status}")
             if status == 401 and fresh_token is None:
                 # The access token may have expired early or been revoked: one fresh token, one more try.
                 fresh_token = self.token_provider(force_refresh=True)
@@ -289,3 +296,10 @@ def _looks_like(media: str, content: bytes) -> bool:
 def _file_name(disposition: str) -> str:
     match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition, re.IGNORECASE)
     return match.group(1) if match else ""
+
+
+def _log_call(path: str, started: float, outcome: str) -> None:
+    # One record per HTTP call, for the portal's metrics (`vendor_call`); never tokens or answers.
+    seconds = time.perf_counter() - started
+    log.debug("loket GET %s duration_ms=%.1f outcome=%s", path, seconds * 1000, outcome,
+              extra={"vendor_call": ("loket", path, seconds, outcome)})

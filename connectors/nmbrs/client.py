@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from contextlib import contextmanager
@@ -43,6 +44,8 @@ from connectors.nmbrs.errors import (
     parse_fault,
 )
 from connectors.nmbrs.records import Company, Debtor, Run, WageTaxReturn
+
+log = logging.getLogger(__name__)
 
 HEADER = "AuthHeaderWithDomain"
 WSDL_TIMEOUT = 30.0
@@ -161,11 +164,17 @@ class NmbrsClient:
         header = parsed.header(Username=self.credentials.username, Token=self.credentials.token,
                                Domain=self.credentials.tenant_key)
         for attempt in range(1, self.attempts_on_1006 + 1):
+            started, outcome = time.perf_counter(), "unexpected"
             try:
                 with operation_timeout(self.timeout):
-                    return getattr(parsed.proxy, operation)(**params, _soapheaders=[header])
+                    result = getattr(parsed.proxy, operation)(**params, _soapheaders=[header])
+                outcome = "ok"
+                return result
             except _ZEEP_FAILURES as exc:
                 error = self._translate(exc, service, operation)
+                outcome = type(error).__name__
+            finally:
+                _log_call(f"{service}.{operation}", time.perf_counter() - started, outcome)
             if isinstance(error, (LoginTemporarilyFailed, UnknownNmbrsError)) and attempt < self.attempts_on_1006:
                 self._sleep(self.retry_delay * attempt)
                 continue
@@ -246,3 +255,9 @@ def text_bytes(result, operation: str) -> bytes:
     if not result or not str(result).strip():
         raise NmbrsBadResponse(f"Nmbrs answered {operation} with an empty document.", operation=operation)
     return str(result).encode("utf-8")
+
+
+def _log_call(operation: str, seconds: float, outcome: str) -> None:
+    # One record per call, for the portal's metrics (`vendor_call`); never parameters or answers.
+    log.debug("nmbrs %s duration_ms=%.1f outcome=%s", operation, seconds * 1000, outcome,
+              extra={"vendor_call": ("nmbrs", operation, seconds, outcome)})

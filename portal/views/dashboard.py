@@ -1,5 +1,4 @@
 from collections import defaultdict
-from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
@@ -8,13 +7,12 @@ from django.utils import timezone
 
 from portal import permissions
 from portal.effective import effective_settings
+from portal.health import HEARTBEAT_STALE_AFTER
 from portal.models import Administration, ImportRun, Notice, PortalSettings, ServiceHeartbeat, YukiCallCount
 from portal.sources import registry
 from portal.status import connection_state
 from portal.views.access import portal_view
 from yuki_client import amsterdam_day
-
-HEARTBEAT_STALE_AFTER = timedelta(minutes=3)
 
 
 @portal_view()

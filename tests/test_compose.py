@@ -1,0 +1,73 @@
+"""docker-compose.yml, validated by a compose CLI that needs no Docker engine (`docker-compose config`,
+Debian's docker-compose package, installed by `make test`), and every service's command and
+healthcheck checked against what the portal offers. tests/test_production_profile.py runs the same
+commands and healthchecks as processes."""
+
+import shlex
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from portal.health import checks
+from tests.support import ROOT
+
+APP_SERVICES = {"web", "worker", "beat"}
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory):
+    compose = shutil.which("docker-compose")
+    assert compose, "the docker-compose CLI is missing: `make test` installs it (scripts/test-machine.sh)"
+    folder = tmp_path_factory.mktemp("compose")
+    shutil.copy(ROOT / "docker-compose.yml", folder / "docker-compose.yml")
+    shutil.copy(ROOT / ".env.example", folder / ".env")  # what the README tells the operator to start from
+    result = subprocess.run([compose, "config"], cwd=folder, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)["services"]
+
+
+def command_of(service) -> str:
+    command = service["command"]
+    return command if isinstance(command, str) else shlex.join(command)
+
+
+def test_the_services_and_their_restart_policy(services):
+    assert set(services) == {"db", "redis"} | APP_SERVICES
+    assert {name: service["restart"] for name, service in services.items()} == dict.fromkeys(services, "unless-stopped")
+
+
+def test_every_service_has_a_healthcheck(services):
+    for name, service in services.items():
+        test = service.get("healthcheck", {}).get("test")
+        assert test and test[0] == "CMD", f"{name} has no healthcheck"
+    assert services["db"]["healthcheck"]["test"][1] == "pg_isready"
+    assert services["redis"]["healthcheck"]["test"][1:] == ["redis-cli", "ping"]
+
+
+def test_app_healthchecks_name_checks_the_portal_has(services):
+    known = set(checks())
+    for name in APP_SERVICES:
+        test = services[name]["healthcheck"]["test"]
+        assert test[1:4] == ["python", "manage.py", "healthcheck"], name
+        named = [arg for arg in test[4:] if not arg.startswith("--") and ":" not in arg]
+        assert set(named) <= known, f"{name} names unknown checks {set(named) - known}"
+    assert set(services["worker"]["healthcheck"]["test"][4:]) >= {"worker", "broker"}
+    assert services["beat"]["healthcheck"]["test"][4:] == ["beat"]
+    # The web healthcheck asks gunicorn on the port it binds.
+    assert "--bind 0.0.0.0:8000" in command_of(services["web"])
+    assert services["web"]["healthcheck"]["test"][4:] == ["--http", "127.0.0.1:8000"]
+
+
+def test_app_commands(services):
+    web, worker, beat = (command_of(services[name]) for name in ("web", "worker", "beat"))
+    assert "python manage.py migrate --noinput" in web and "exec gunicorn payrollsync.wsgi" in web
+    assert "exec celery -A payrollsync worker" in worker and "--beat" not in worker
+    assert "exec celery -A payrollsync beat" in beat
+    assert services["beat"]["deploy"]["replicas"] == 1, "exactly one beat"
+    for name in APP_SERVICES:
+        assert services[name]["depends_on"] == {"db": {"condition": "service_healthy"},
+                                                "redis": {"condition": "service_healthy"}}
+        assert services[name]["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/app/var/metrics"
+        assert services[name]["environment"]["SANDBOX_ENABLED"] == "off"
