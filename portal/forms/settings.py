@@ -18,6 +18,7 @@ from portal.models import (
 )
 from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number
+from portal.validators import clean_client_number, normalize_guid, validate_guid
 from portal.vendors import nmbrs_base_url
 
 
@@ -42,6 +43,19 @@ class DomainForm(forms.ModelForm):
         model = Domain
         fields = ["name", "yuki_domain_id", "payroll_link_active"]
 
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Domain.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("There is already a domain called %(name)s.") % {"name": name})
+        return name
+
+    def clean_yuki_domain_id(self):
+        value = normalize_guid(self.cleaned_data["yuki_domain_id"])
+        validate_guid(value)
+        if Domain.objects.filter(yuki_domain_id__iexact=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another domain already has this Yuki domain ID."))
+        return value
+
 
 class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
     secret_fields = ("yuki_access_key",)
@@ -63,9 +77,22 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
     def clean_wage_tax_number(self):
         return normalize_wage_tax_number(self.cleaned_data.get("wage_tax_number", ""))
 
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Administration.objects.filter(domain_id=self.instance.domain_id, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This domain already has an administration called %(name)s.")
+                                        % {"name": name})
+        return name
+
+    def clean_loket_client_number(self):
+        return clean_client_number(self.cleaned_data.get("loket_client_number", ""))
+
     def clean_yuki_administration_id(self):
-        value = (self.cleaned_data.get("yuki_administration_id") or "").strip()
-        taken = Administration.objects.filter(domain_id=self.instance.domain_id, yuki_administration_id=value)
+        value = normalize_guid(self.cleaned_data.get("yuki_administration_id"))
+        validate_guid(value)
+        taken = Administration.objects.filter(domain_id=self.instance.domain_id,
+                                              yuki_administration_id__iexact=value)
         if value and taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another administration in this domain already has this Yuki "
                                           "administration ID."))

@@ -1,11 +1,9 @@
-from datetime import date
-
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
-from django.utils import timezone
 
 from payrollsync.celery import app as celery_app
 from portal.models import Administration
+from portal.validators import parse_id, parse_month
 from portal.views.runs import start_import
 
 
@@ -43,20 +41,22 @@ class Command(BaseCommand):
             return list(qs)
         found = []
         for value in wanted:
-            match = qs.filter(Q(pk=int(value)) if value.isdigit() else Q(name__icontains=value))
+            value = value.strip()
+            if "\x00" in value:
+                raise CommandError("--administration: null characters are not allowed.")
+            try:
+                match = qs.filter(pk=parse_id(value))
+            except ValidationError:  # not an id: a (part of the) name
+                match = qs.filter(name__icontains=value) if value else qs.none()
             if not match:
                 raise CommandError(f"No administration matches {value!r}.")
             found += [m for m in match if m not in found]
         return found
 
     def _month(self, value):
-        if not value:
+        if value is None:
             return None
         try:
-            year, month = (int(part) for part in value.split("-"))
-            chosen = date(year, month, 1)
-        except ValueError as exc:
-            raise CommandError("--month takes YYYY-MM, e.g. 2026-10") from exc
-        if chosen > timezone.localdate().replace(day=1):
-            raise CommandError(f"{value} is in the future: there are no payroll documents for it yet.")
-        return chosen
+            return parse_month(value)
+        except ValidationError as exc:
+            raise CommandError(f"--month {value}: {' '.join(exc.messages)}") from exc
