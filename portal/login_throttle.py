@@ -15,8 +15,13 @@ import unicodedata
 from django.conf import settings
 
 
+# No account name is longer (Django's username field), and axes stores the key in 255 characters: a
+# longer input can log in as nobody, and is counted under its first 150 characters.
+USERNAME_KEY_LENGTH = 150
+
+
 def normalized_username(value) -> str:
-    return unicodedata.normalize("NFKC", str(value or "")).strip().casefold()
+    return unicodedata.normalize("NFKC", str(value or "")).strip().casefold()[:USERNAME_KEY_LENGTH]
 
 
 def username_key(request, credentials: dict | None = None) -> str:

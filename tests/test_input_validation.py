@@ -132,3 +132,10 @@ def test_annual_documents_before_the_retention_period_are_refused(users, login):
     response = login(users["alice"]).post(reverse("portal:annual-documents"), {"year": "1"})
     assert response.status_code == 200
     assert "bewaard" in response.content.decode()
+
+
+def test_the_audit_search_refuses_a_nul_character(users, login):
+    """Found by tests/test_fuzz_inputs.py: PostgreSQL cannot search for NUL, the query crashed."""
+    response = login(users["alice"]).get(reverse("portal:audit"), {"q": "a\x00b"})
+    assert response.status_code == 200
+    assert "Null" in " ".join(messages_of(response)) or "null" in " ".join(messages_of(response)).lower()

@@ -146,3 +146,10 @@ def test_a_user_without_a_role_cannot_change_a_password(users, client):
 def test_the_ui_is_dutch_by_default_and_english_on_request(client):
     assert "Inloggen" in client.get(reverse("login")).content.decode()
     assert "Log in" in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_very_long_username_is_refused_not_a_crash(users, client):
+    """Found by tests/test_fuzz_inputs.py: axes stores the name in 255 characters."""
+    response = client.post(reverse("login"), {"username": "ａ" * 5000, "password": "x"})
+    assert response.status_code == 200
