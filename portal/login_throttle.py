@@ -14,7 +14,6 @@ import unicodedata
 
 from django.conf import settings
 
-
 # No account name is longer (Django's username field), and axes stores the key in 255 characters: a
 # longer input can log in as nobody, and is counted under its first 150 characters.
 USERNAME_KEY_LENGTH = 150
