@@ -139,3 +139,13 @@ def test_the_audit_search_refuses_a_nul_character(users, login):
     response = login(users["alice"]).get(reverse("portal:audit"), {"q": "a\x00b"})
     assert response.status_code == 200
     assert "Null" in " ".join(messages_of(response)) or "null" in " ".join(messages_of(response)).lower()
+
+
+@pytest.mark.parametrize("args", [["a\x00b"], ["x" * 200], ["ok-name", "--email", "not-an-address"],
+                                  ["ok-name", "--password", "123"]])
+def test_create_admin_arguments_give_an_error_not_a_traceback(args):
+    with pytest.raises(CommandError):
+        call_command("create_admin", *args)
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.exists()
