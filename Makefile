@@ -19,7 +19,7 @@ run: install
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 	$(LOCAL_ENV) $(PY) manage.py seed_demo
 	@echo "Portal on http://localhost:8000  (Ctrl+C stops web, worker and scheduler)"
-	$(LOCAL_ENV) $(PY) manage.py run_sandbox
+	$(LOCAL_ENV) $(PY) manage.py run_sandbox --address $(or $(ADDRESS),127.0.0.1:8000)
 
 # Tests use the real PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and Redis.
 test: install
