@@ -92,8 +92,12 @@ def test_a_restore_with_other_keys_fails_loudly(secrets, tmp_path, settings):
 
 @pytest.mark.django_db
 def test_typed_secrets_are_still_taken_as_typed(acme_admin):
-    acme_admin.yuki_access_key = "fernet-looking but typed"
-    acme_admin.full_clean()
+    from django.core.exceptions import ValidationError
+
+    field = Administration._meta.get_field("yuki_access_key")
+    acme_admin.yuki_access_key = field.clean("fernet-looking but typed", acme_admin)
     acme_admin.save()
     acme_admin.refresh_from_db()
     assert acme_admin.yuki_access_key == "fernet-looking but typed"
+    with pytest.raises(ValidationError):  # a ciphertext our keys cannot open: a form error, not a crash
+        field.clean("fernet:gAAAA-not-ours", acme_admin)

@@ -108,8 +108,8 @@ class Administration(models.Model):
 
     def clean(self):
         super().clean()
+        # The field's validator has checked it already (clean_fields runs first): only normalise here.
         self.wage_tax_number = normalize_wage_tax_number(self.wage_tax_number)
-        validate_wage_tax_number(self.wage_tax_number)
         if self.source == PayrollSource.LOKET:
             missing = {}
             if not self.loket_client_number:
