@@ -149,3 +149,9 @@ def test_create_admin_arguments_give_an_error_not_a_traceback(args):
     from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.exists()
+
+
+def test_a_refused_client_number_gets_one_message_not_two(users, acme, login):
+    response = admin_post(login(users["carol"]), acme, loket_client_number="-1")
+    errors = response.context["form"].errors["loket_client_number"]
+    assert len(errors) == 1 and "positief geheel getal" in errors[0]

@@ -77,6 +77,16 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
     def clean_wage_tax_number(self):
         return normalize_wage_tax_number(self.cleaned_data.get("wage_tax_number", ""))
 
+    def _update_errors(self, errors):
+        # The model's "Loket needs the client number" only repeats, wrongly, what the form already said
+        # about a value it refused (a refused value never reaches the model): keep the form's message.
+        if hasattr(errors, "error_dict"):
+            for field in [f for f in errors.error_dict if f in self._errors]:
+                del errors.error_dict[field]
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         taken = Administration.objects.filter(domain_id=self.instance.domain_id, name__iexact=name)
