@@ -18,8 +18,10 @@ COPY static static
 COPY locale locale
 COPY manage.py gunicorn.conf.py ./
 # The portal itself, without resolving anything again: its dependencies and setuptools come from the lock.
+# collectstatic loads the settings, which refuse to start without real keys: throw-away ones, build only.
 RUN pip install --no-cache-dir --no-deps --no-build-isolation . && \
-    SECRET_KEY=build-only-key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx SANDBOX_ENABLED=on \
+    SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    SECRET_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
     python manage.py collectstatic --noinput && pip check
 # The portal writes its WSDL cache (and the local broker, if used) under var/: owned by the run user.
 RUN mkdir -p /app/var && chown -R nobody /app/var

@@ -17,6 +17,8 @@ UV_COMPILE = $(UV) pip compile --quiet --universal --python-version 3.11 --gener
 # The local run: SQLite, an embedded (filesystem) broker, simulated vendors. No Redis or PostgreSQL needed.
 # (The broker URL names a host only so that kombu does not warn that it assumes one.)
 PORT ?= 8000
+# Loopback only unless told otherwise (make run ADDRESS=0.0.0.0:8000): DEBUG on, a demo password, open sandbox pages.
+ADDRESS ?= 127.0.0.1:$(PORT)
 LOCAL_ENV := DEBUG=on SANDBOX_ENABLED=on CELERY_BROKER_URL=filesystem://localhost/ \
              DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 PORTAL_BASE_URL=http://localhost:$(PORT)
 # Runs a command silently; its output (pip's progress, a machine's pip configuration warnings) is shown
@@ -71,7 +73,7 @@ run: install
 	@echo "Preparing the local database (SQLite, db.sqlite3) and the demo data ..."
 	@$(QUIETLY) env $(LOCAL_ENV) $(PY) manage.py migrate --noinput
 	@$(QUIETLY) env $(LOCAL_ENV) $(PY) manage.py seed_demo
-	@$(LOCAL_ENV) $(PY) manage.py run_sandbox --address 127.0.0.1:$(PORT)
+	@$(LOCAL_ENV) $(PY) manage.py run_sandbox --address $(ADDRESS)
 
 # Tests use the real PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and Redis
 # (CELERY_BROKER_URL/CACHE_URL, default DBs 14/15). test-machine installs and starts what is missing;

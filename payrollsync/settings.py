@@ -1,5 +1,6 @@
 """Settings, all from the environment (django-environ). The README has a table of every variable."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -24,7 +25,9 @@ SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY)
 SECRET_ENCRYPTION_KEYS = env.list("SECRET_ENCRYPTION_KEYS", default=[])
 _DEV_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1wcm9kdWN0aW9uISE="
 
-if DEBUG or SANDBOX_ENABLED:
+if DEBUG:
+    # Only a development run (DEBUG on) may use the built-in keys. The sandbox switch alone does not:
+    # a sandbox reachable by others with DEBUG off is a deployment, and gets the production checks.
     SECRET_ENCRYPTION_KEYS = SECRET_ENCRYPTION_KEYS or [_DEV_ENCRYPTION_KEY]
 else:
     if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50:
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "health_check",
     "django.contrib.staticfiles",
+    "axes",
     "portal",
     *source_apps(),  # each payroll source's folder (integrations/<source>/): its templates and pages
 ]
@@ -77,6 +81,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "payrollsync.urls"
@@ -123,9 +131,26 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins per (username, address) before the login is refused for LOGIN_LOCKOUT_SECONDS.
-LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
-LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+# The login is signed out after this long (default: one working day), and on closing the browser.
+SESSION_COOKIE_AGE = env.int("SESSION_LIFETIME_SECONDS", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+
+# --- Login throttling: django-axes (portal/login_throttle.py says what it counts by) ---------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked login before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins per (username, client address) before that pair is refused for LOGIN_LOCKOUT_SECONDS.
+AXES_FAILURE_LIMIT = env.int("LOGIN_MAX_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOGIN_LOCKOUT_SECONDS", default=900))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "portal.login_throttle.username_key"
+AXES_CLIENT_IP_CALLABLE = "portal.login_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.views.auth.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept: the failures are what the lock needs
+# How many reverse proxies in front of the portal append to X-Forwarded-For (0: clients connect directly).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -256,6 +281,23 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
     SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp): only our own scripts, styles and images; no inline script or
+# style (portal.js holds every handler), no plugins, no framing. No form-action: "Verbind met Loket"
+# posts to us and is redirected on to Loket's login page. The simulated vendors under /sandbox/ serve
+# their own pages (sandbox mode only).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/sandbox/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 

@@ -1,17 +1,21 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from portal.metrics import metrics
 from portal.sources import registry
-from portal.views.auth import ThrottledLoginView
+from portal.views import auth
 from portal.views.health import health
 
 urlpatterns = [
     path("health/", health, name="health"),
     path("metrics/", metrics, name="metrics"),
-    path("login/", ThrottledLoginView.as_view(), name="login"),
-    path("", include("django.contrib.auth.urls")),
+    # Only these of django.contrib.auth.urls: no password reset by e-mail (portal/views/auth.py says why).
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/done/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     # Each payroll source's own pages (connect, link, test), under /<key>/.

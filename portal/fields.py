@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portal import crypto
 
@@ -8,6 +10,10 @@ class EncryptedTextField(models.TextField):
 
     Empty means "not set" and is stored as "" (nothing to hide). Never put one in a form as is:
     use portal.forms.secrets.SecretFormField, which does not render the value back.
+
+    Exports stay encrypted too: `manage.py dumpdata` (every format) writes the ciphertext, and
+    `loaddata` with the same SECRET_ENCRYPTION_KEYS turns it back into the working secret (README,
+    "Backup and restore").
     """
 
     def __init__(self, *args, **kwargs):
@@ -25,3 +31,24 @@ class EncryptedTextField(models.TextField):
         if not value:
             return ""
         return crypto.encrypt(value)
+
+    def value_to_string(self, obj):
+        """What serializers write: the ciphertext (with the newest key), never the secret."""
+        plain = self.value_from_object(obj)
+        return crypto.encrypt(plain) if plain else ""
+
+    def to_python(self, value):
+        """A serialized ciphertext (loaddata) becomes the secret again; plain text stays as it is.
+
+        Only our own keys open a ciphertext, so a typed value is never mistaken for one; a ciphertext
+        our keys cannot open is refused rather than stored as if it were the secret.
+        """
+        value = super().to_python(value)
+        if isinstance(value, str) and value.startswith(crypto.PREFIX):
+            try:
+                return crypto.decrypt(value)
+            except ValueError as exc:
+                raise ValidationError(
+                    _("This encrypted value cannot be opened with the keys in SECRET_ENCRYPTION_KEYS."),
+                    code="undecryptable") from exc
+        return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from portal.models import Domain, PortalRole
+from portal.models import Domain, PortalMembership, PortalRole
 
 
 def portal_role(user) -> str | None:
@@ -74,3 +74,16 @@ def can_edit_domain(user, domain: Domain) -> bool:
     if not user.is_authenticated:
         return False
     return domain.memberships.filter(user=user).exists()
+
+
+def would_leave_no_administrator(user, *, role: str | None, is_active: bool) -> bool:
+    """True when giving `user` this role and active state leaves the portal without an active administrator.
+
+    The portal always keeps one: without it nobody can manage users, domains or the audit log again.
+    """
+    if role == PortalRole.ADMINISTRATOR and is_active:
+        return False
+    others = PortalMembership.objects.filter(role=PortalRole.ADMINISTRATOR, user__is_active=True)
+    if user.pk is not None:
+        others = others.exclude(user_id=user.pk)
+    return not others.exists()

@@ -33,7 +33,7 @@ def seed_demo_data() -> list[str]:
     _administration(korenschoof, "Bakkerij De Korenschoof B.V.", yuki.DEMO_ADMINISTRATION_ID, yuki.DEMO_ACCESS_KEY,
                     source="loket", loket_client_number="40123", wage_tax_number="812345678L01")
     _administration(vandijk, "Installatiebedrijf Van Dijk B.V.", yuki.OTHER_ADMINISTRATION_ID, yuki.OTHER_ACCESS_KEY,
-                    source="loket", loket_client_number="40124", wage_tax_number="823456789L01")
+                    source="loket", loket_client_number="40124", wage_tax_number="823456705L01")
     holding = _administration(korenschoof, "Korenschoof Holding B.V.", yuki.DEMO_SECOND_ADMINISTRATION_ID,
                               yuki.DEMO_ACCESS_KEY, source="nmbrs", loket_client_number="101",
                               nmbrs_company_id=50001, nmbrs_company_number="101",

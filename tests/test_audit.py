@@ -1,15 +1,22 @@
 import pytest
 from django.urls import reverse
 
-from portal.models import AuditLogEntry
+from portal.models import Administration, AuditLogEntry
+
+
+@pytest.fixture(autouse=True)
+def valid_numbers(db, acme_admin):
+    """The form checks Yuki IDs (GUIDs) and the wage tax number's 11-test: start from values that pass."""
+    Administration.objects.filter(pk=acme_admin.pk).update(
+        yuki_administration_id="00000000-0000-4000-8000-000000000021", wage_tax_number="812345678L01")
 
 
 @pytest.mark.django_db
 def test_changing_an_administration_is_logged_with_fields_and_masked_secrets(users, acme_admin, login):
     client = login(users["carol"])
     response = client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
-        "name": "Acme Holding B.V.", "yuki_administration_id": "adm-acme", "yuki_access_key": "BRAND-NEW-KEY",
-        "source": "loket", "loket_client_number": "1001", "wage_tax_number": "123456789L01",
+        "name": "Acme Holding B.V.", "yuki_administration_id": "00000000-0000-4000-8000-000000000021", "yuki_access_key": "BRAND-NEW-KEY",
+        "source": "loket", "loket_client_number": "1001", "wage_tax_number": "812345678L01",
         "use_portal_loket_access": "on", "use_portal_import_settings": "on"})
     assert response.status_code == 302
     entry = AuditLogEntry.objects.get(object_id=str(acme_admin.pk), action="changed")
@@ -26,8 +33,8 @@ def test_changing_an_administration_is_logged_with_fields_and_masked_secrets(use
 def test_own_import_settings_are_logged_and_the_page_lists_entries(users, acme_admin, login):
     client = login(users["alice"])
     client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
-        "name": "Acme B.V.", "yuki_administration_id": "adm-acme", "yuki_access_key": "", "source": "loket",
-        "loket_client_number": "1001", "wage_tax_number": "123456789L01", "use_portal_loket_access": "on",
+        "name": "Acme B.V.", "yuki_administration_id": "00000000-0000-4000-8000-000000000022", "yuki_access_key": "", "source": "loket",
+        "loket_client_number": "1001", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
         "own-auto_import": "on", "own-first_day": "2", "own-last_day": "15",
         "own-wage_tax_return_status": "locked"})
     acme_admin.refresh_from_db()

@@ -42,9 +42,9 @@ ROLES = ["alice", "bob", "carol", "dave", "erin"]
 
 def admin_post_data(administration, **changes):
     data = {
-        "name": administration.name, "yuki_administration_id": administration.yuki_administration_id,
+        "name": administration.name, "yuki_administration_id": "00000000-0000-4000-8000-000000000011",
         "yuki_access_key": "", "source": "loket", "loket_client_number": administration.loket_client_number,
-        "wage_tax_number": administration.wage_tax_number, "use_portal_loket_access": "on",
+        "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
         "use_portal_import_settings": "on",
     }
     data.update(changes)
@@ -59,18 +59,18 @@ def request_for(action, acme, acme_admin):
             "section": "import", "import-auto_import": "on", "import-import_payslips": "on",
             "import-wage_tax_return_status": "locked", "import-first_day": "3", "import-last_day": "20"}),
         "add domain page": ("get", reverse("portal:domain-create"), None),
-        "add domain": ("post", reverse("portal:domain-create"), {"name": "New", "yuki_domain_id": "dom-new"}),
+        "add domain": ("post", reverse("portal:domain-create"), {"name": "New", "yuki_domain_id": "00000000-0000-4000-8000-000000000012"}),
         "view Acme": ("get", reverse("portal:domain", args=[acme.pk]), None),
         "edit Acme page": ("get", reverse("portal:domain-edit", args=[acme.pk]), None),
         "switch Acme contract off": ("post", reverse("portal:domain-edit", args=[acme.pk]),
-                                     {"name": "Acme", "yuki_domain_id": "dom-acme"}),
+                                     {"name": "Acme", "yuki_domain_id": "00000000-0000-4000-8000-000000000013"}),
         "view Acme administration": ("get", reverse("portal:administration", args=[acme_admin.pk]), None),
         "edit Acme administration page": ("get", reverse("portal:administration-edit", args=[acme_admin.pk]), None),
         "save Acme administration": ("post", reverse("portal:administration-edit", args=[acme_admin.pk]),
                                      admin_post_data(acme_admin, name="Acme Renamed B.V.")),
         "add administration to Acme page": ("get", reverse("portal:administration-create", args=[acme.pk]), None),
         "add administration to Acme": ("post", reverse("portal:administration-create", args=[acme.pk]), {
-            "name": "Acme Two", "yuki_administration_id": "adm-two", "yuki_access_key": "k2", "source": "loket",
+            "name": "Acme Two", "yuki_administration_id": "00000000-0000-4000-8000-000000000014", "yuki_access_key": "k2", "source": "loket",
             "loket_client_number": "1003", "wage_tax_number": "111222333L01", "use_portal_loket_access": "on",
             "use_portal_import_settings": "on"}),
         "run log": ("get", reverse("portal:runs"), None),

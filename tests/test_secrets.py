@@ -75,8 +75,8 @@ def test_an_empty_secret_input_keeps_the_stored_value_and_clear_removes_it(store
     client = login(users["alice"])
     administration = Administration.objects.get(name="Secretive")
     url = reverse("portal:administration-edit", args=[administration.pk])
-    data = {"name": "Secretive", "yuki_administration_id": "adm-s", "yuki_access_key": "", "source": "loket",
-            "loket_client_number": "1", "wage_tax_number": "123456789L01", "use_portal_loket_access": "on",
+    data = {"name": "Secretive", "yuki_administration_id": "00000000-0000-4000-8000-000000000031", "yuki_access_key": "", "source": "loket",
+            "loket_client_number": "1", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
             "use_portal_import_settings": "on"}
     assert client.post(url, data).status_code == 302
     administration.refresh_from_db()

@@ -8,13 +8,15 @@ from portal.models import ImportSettings, PortalSettings
 from portal.models.domains import normalize_wage_tax_number, validate_wage_tax_number
 
 
-@pytest.mark.parametrize("value", ["123456789L01", "000000000L99"])
+@pytest.mark.parametrize("value", ["812345678L01", "823456705L99", "000000000L99"])
 def test_valid_wage_tax_numbers(value):
     validate_wage_tax_number(value)
 
 
 @pytest.mark.parametrize("value", ["12345678L01", "1234567890L01", "123456789B01", "123456789L1",
-                                   "123456789L012", "ABCDEFGHIL01", "123456789-L01"])
+                                   "123456789L012", "ABCDEFGHIL01", "123456789-L01",
+                                   # the 11-test, subnumber 00, digits of other scripts
+                                   "123456789L01", "812345678L00", "８１２３４５６７８L01", "٨١٢٣٤٥٦٧٨L01"])
 def test_invalid_wage_tax_numbers(value):
     with pytest.raises(ValidationError):
         validate_wage_tax_number(value)
@@ -26,8 +28,8 @@ def test_wage_tax_number_is_normalised_as_people_type_it():
 
 
 def form_data(**changes):
-    data = {"name": "X", "yuki_administration_id": "adm-x", "yuki_access_key": "key", "source": "loket",
-            "loket_client_number": "1", "wage_tax_number": "123456789l01", "use_portal_loket_access": "on",
+    data = {"name": "X", "yuki_administration_id": "00000000-0000-4000-8000-000000000001", "yuki_access_key": "key", "source": "loket",
+            "loket_client_number": "1", "wage_tax_number": "812345678l01", "use_portal_loket_access": "on",
             "use_portal_import_settings": "on"}
     data.update(changes)
     return data
@@ -39,7 +41,7 @@ def test_administration_form_normalises_and_validates_the_wage_tax_number(acme):
 
     form = AdministrationForm(form_data(), instance=Administration(domain=acme))
     assert form.is_valid(), form.errors
-    assert form.cleaned_data["wage_tax_number"] == "123456789L01"
+    assert form.cleaned_data["wage_tax_number"] == "812345678L01"
     form = AdministrationForm(form_data(wage_tax_number="12345L01"), instance=Administration(domain=acme))
     assert not form.is_valid()
     assert "9 cijfers" in str(form.errors["wage_tax_number"])
@@ -109,7 +111,7 @@ def test_every_document_kind_has_a_label():
 def test_a_formatted_wage_tax_number_is_accepted_and_stored_normalised(users, acme_admin, login):
     client = login(users["carol"])
     response = client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
-        **form_data(name="Acme B.V.", yuki_administration_id="adm-acme", yuki_access_key=""),
+        **form_data(name="Acme B.V.", yuki_administration_id="00000000-0000-4000-8000-000000000002", yuki_access_key=""),
         "wage_tax_number": "8123.45.678.L.01"})
     assert response.status_code == 302, response.content.decode()[:300]
     acme_admin.refresh_from_db()
@@ -118,8 +120,10 @@ def test_a_formatted_wage_tax_number_is_accepted_and_stored_normalised(users, ac
 
 @pytest.mark.django_db
 def test_a_duplicate_yuki_administration_id_is_a_form_error_not_a_crash(users, acme_admin, login):
+    acme_admin.yuki_administration_id = "2b8c4c41-5a0e-4d7c-9d0c-0f3a7d1e00aa"
+    acme_admin.save()
     client = login(users["carol"])
     response = client.post(reverse("portal:administration-create", args=[acme_admin.domain.pk]),
-                           form_data(name="Acme Twee", yuki_administration_id="adm-acme"))
+                           form_data(name="Acme Twee", yuki_administration_id="2B8C4C41-5A0E-4D7C-9D0C-0F3A7D1E00AA"))
     assert response.status_code == 200
     assert "al deze Yuki administratie-ID" in response.content.decode()

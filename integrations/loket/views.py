@@ -209,7 +209,8 @@ def test_connection(request):
             pk = int(data["administration"])
         except ValueError:
             raise Http404 from None
-        administration = administration_for(request.user, pk, edit=False)
+        # Testing may rotate tokens or mark the connection broken: a write, for those who may edit it.
+        administration = administration_for(request.user, pk, edit=request.method == "POST")
         if administration.source != SOURCE:
             raise Http404
         effective = effective_settings(administration)

@@ -22,6 +22,7 @@ from portal.models import (
 from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number
 from portal.models.settings import ADVISED_WINDOW_DAYS
+from portal.validators import clean_client_number, normalize_guid, validate_guid
 
 
 class ImportSettingsForm(forms.ModelForm):
@@ -50,6 +51,19 @@ class DomainForm(forms.ModelForm):
     class Meta:
         model = Domain
         fields = ["name", "yuki_domain_id", "payroll_link_active"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Domain.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("There is already a domain called %(name)s.") % {"name": name})
+        return name
+
+    def clean_yuki_domain_id(self):
+        value = normalize_guid(self.cleaned_data["yuki_domain_id"])
+        validate_guid(value)
+        if Domain.objects.filter(yuki_domain_id__iexact=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another domain already has this Yuki domain ID."))
+        return value
 
 
 @dataclass(frozen=True)
@@ -109,9 +123,32 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
     def clean_wage_tax_number(self):
         return normalize_wage_tax_number(self.cleaned_data.get("wage_tax_number", ""))
 
+    def _update_errors(self, errors):
+        # The model's "Loket needs the client number" only repeats, wrongly, what the form already said
+        # about a value it refused (a refused value never reaches the model): keep the form's message.
+        if hasattr(errors, "error_dict"):
+            for field in [f for f in errors.error_dict if f in self._errors]:
+                del errors.error_dict[field]
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Administration.objects.filter(domain_id=self.instance.domain_id, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This domain already has an administration called %(name)s.")
+                                        % {"name": name})
+        return name
+
+    def clean_loket_client_number(self):
+        return clean_client_number(self.cleaned_data.get("loket_client_number", ""))
+
     def clean_yuki_administration_id(self):
-        value = (self.cleaned_data.get("yuki_administration_id") or "").strip()
-        taken = Administration.objects.filter(domain_id=self.instance.domain_id, yuki_administration_id=value)
+        value = normalize_guid(self.cleaned_data.get("yuki_administration_id"))
+        validate_guid(value)
+        taken = Administration.objects.filter(domain_id=self.instance.domain_id,
+                                              yuki_administration_id__iexact=value)
         if value and taken.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another administration in this domain already has this Yuki "
                                           "administration ID."))

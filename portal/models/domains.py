@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.fields import EncryptedTextField
 from portal.sources import registry
 
-WAGE_TAX_NUMBER_RE = re.compile(r"^\d{9}L\d{2}$")
+# 9 digits (the employer's RSIN or BSN), the letter L and a 2-digit subnumber 01-99; ASCII digits only
+# (Python's \d would also take other scripts' digits).
+WAGE_TAX_NUMBER_RE = re.compile(r"([0-9]{9})L(0[1-9]|[1-9][0-9])\Z")
 
 
 def normalize_wage_tax_number(value: str) -> str:
@@ -15,11 +17,23 @@ def normalize_wage_tax_number(value: str) -> str:
     return re.sub(r"[\s.]", "", value or "").upper()
 
 
+def passes_eleven_test(digits: str) -> bool:
+    """The 11-test of a Dutch RSIN/BSN: 9×d1 + 8×d2 + … + 2×d8 − 1×d9 is divisible by 11."""
+    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+    return len(digits) == 9 and sum(w * int(d) for w, d in zip(weights, digits, strict=True)) % 11 == 0
+
+
 def validate_wage_tax_number(value: str) -> None:
-    if value and not WAGE_TAX_NUMBER_RE.match(value):
+    match = WAGE_TAX_NUMBER_RE.match(value or "")
+    if value and match and not passes_eleven_test(match.group(1)):
         raise ValidationError(
-            _("A wage tax number (loonheffingennummer) is 9 digits, the letter L and 2 digits, "
-              "for example 123456789L01."),
+            _("This wage tax number (loonheffingennummer) does not exist: its first 9 digits do not pass "
+              "the 11-test. Check it against the letter from the Belastingdienst."),
+            code="wage_tax_number_check")
+    if value and not match:
+        raise ValidationError(
+            _("A wage tax number (loonheffingennummer) is 9 digits, the letter L and 2 digits (01-99), "
+              "for example 812345678L01."),
             code="wage_tax_number",
         )
 
@@ -91,8 +105,8 @@ class Administration(models.Model):
 
     def clean(self):
         super().clean()
+        # The field's validator has checked it already (clean_fields runs first): only normalise here.
         self.wage_tax_number = normalize_wage_tax_number(self.wage_tax_number)
-        validate_wage_tax_number(self.wage_tax_number)
         if self.source in registry.SOURCES:
             if missing := registry.get(self.source).validate_administration(self):
                 raise ValidationError(missing)

@@ -1,46 +1,43 @@
-"""Login with throttling of repeated failures per (username, address)."""
+"""Login (throttled by django-axes, see portal/login_throttle.py) and the own-password change.
 
-from django.conf import settings
+Product rule for forgotten passwords: a portal administrator sets a new one under Gebruikers (or
+`manage.py changepassword` for the last administrator). There is no self-service reset by e-mail:
+the portal's e-mail is for failure notices, and a reset link is a login for whoever reads that mailbox
+or, with the default console e-mail, the server log.
+"""
+
+from axes.helpers import get_cool_off
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+
+from portal.views.access import portal_view
 
 
-def _failure_key(username: str, address: str) -> str:
-    return f"login-failures:{(username or '').strip().lower()}:{address}"
-
-
-class ThrottledAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _("Too many failed login attempts. Wait %(minutes)s minutes and try again."),
-    }
-
-    def clean(self):
-        key = _failure_key(self.data.get("username", ""), _client_address(self.request))
-        if (cache.get(key) or 0) >= settings.LOGIN_MAX_FAILURES:
-            # Refuse without checking the password, so guessing gains nothing while locked.
-            raise ValidationError(self.error_messages["throttled"], code="throttled",
-                                  params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)})
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if cache.add(key, 1, settings.LOGIN_LOCKOUT_SECONDS) is False:
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    cache.set(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
-            raise
-        cache.delete(key)
-        return cleaned
-
-
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request else ""
-
-
-class ThrottledLoginView(LoginView):
-    form_class = ThrottledAuthenticationForm
+class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the login page again, saying why, with 429 Too Many Requests."""
+    cool_off = get_cool_off(request)
+    minutes = max(1, int(cool_off.total_seconds() // 60)) if cool_off else None
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username")
+                                                or request.POST.get("username", "")})
+    message = _("Too many failed login attempts. Wait %(minutes)s minutes and try again.") % {"minutes": minutes} \
+        if minutes else _("Too many failed login attempts. Ask a portal administrator to unlock your account.")
+    return render(request, "registration/login.html", {"form": form, "lockout_message": message,
+                                                       "next": request.POST.get("next", "")}, status=429)
+
+
+# A user without a portal or domain role may do nothing (README, Roles), not even change a password.
+@method_decorator(portal_view(), name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    pass
+
+
+@method_decorator(portal_view(), name="dispatch")
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    pass

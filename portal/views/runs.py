@@ -20,9 +20,9 @@ from portal import permissions, tasks
 from portal.effective import effective_settings
 from portal.imports import ledger, reconcile, runs
 from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
-from portal.months import FutureMonth, parse_month
 from portal.scheduling import import_plan
 from portal.sources.registry import keys_offering, source_choices
+from portal.validators import RETENTION_YEARS, IdField, earliest_month, parse_id, parse_month
 from portal.views.access import administration_for, domain_for, portal_view
 
 
@@ -38,7 +38,8 @@ class RunFilter(forms.Form):
                                 choices=[("", gettext_lazy("All triggers"))] + RunTrigger.choices)
     source = forms.ChoiceField(label=gettext_lazy("Source"), required=False,
                                choices=lambda: [("", gettext_lazy("All sources")), *source_choices()])
-    q = forms.CharField(required=False, label=gettext_lazy("Administration"))
+    q = forms.CharField(required=False, label=gettext_lazy("Administration"), max_length=200)
+    administration = IdField(required=False, widget=forms.HiddenInput)
 
 
 @portal_view()
@@ -55,8 +56,12 @@ def run_log(request):
             qs = qs.filter(source=data["source"])
         if data["q"]:
             qs = qs.filter(administration__name__icontains=data["q"])
-    if (administration_pk := request.GET.get("administration", "")).isdigit():
-        qs = qs.filter(administration_id=administration_pk)
+        if data["administration"]:
+            qs = qs.filter(administration_id=data["administration"])
+    elif form.is_bound:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     busy = False
     for run in page:
@@ -165,14 +170,25 @@ class ImportForm(forms.Form):
 
     def clean_month(self):
         value = self.cleaned_data["month"]
-        if not value:
-            return None
-        try:
-            return parse_month(value)
-        except FutureMonth as exc:
-            raise forms.ValidationError(_("A future month has no payroll documents yet.")) from exc
-        except ValueError as exc:
-            raise forms.ValidationError(_("Choose a month as YYYY-MM.")) from exc
+        return parse_month(value) if value else None
+
+
+class BulkImportForm(ImportForm):
+    """Import now for several administrations of one domain (the domain page's check boxes)."""
+
+    administration = forms.Field(required=True, widget=forms.MultipleHiddenInput,
+                                 error_messages={"required": gettext_lazy("Select at least one administration.")})
+
+    def __init__(self, *args, domain, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.domain = domain
+
+    def clean_administration(self):
+        ids = {parse_id(value) for value in self.cleaned_data["administration"]}
+        chosen = list(self.domain.administrations.filter(pk__in=ids))
+        if len(chosen) != len(ids):
+            raise forms.ValidationError(_("Select administrations of this domain only."))
+        return chosen
 
 
 def plan_for(administration: Administration, month: date | None):
@@ -222,12 +238,13 @@ def import_now(request, pk):
 @portal_view()
 def import_bulk(request, domain_pk):
     domain = domain_for(request.user, domain_pk, edit=True)
-    form = ImportForm(request.POST)
-    ids = request.POST.getlist("administration")
-    chosen = list(domain.administrations.filter(pk__in=ids))
-    if not chosen or not form.is_valid():
-        messages.error(request, _("Select at least one administration (and a valid month)."))
+    form = BulkImportForm(request.POST, domain=domain)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("portal:domain", pk=domain.pk)
+    chosen = form.cleaned_data["administration"]
     dry_run = form.cleaned_data["dry_run"]
     started = [a for a in chosen if dry_run or not runs.active_run(a)]
     with transaction.atomic():
@@ -254,10 +271,14 @@ def retry_failed(request, pk):
 
 
 class AnnualDocumentsForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000)
+    year = forms.IntegerField(label=gettext_lazy("Year"))
 
     def clean_year(self):
         year = self.cleaned_data["year"]
+        if year < earliest_month().year:
+            raise forms.ValidationError(_("Choose a year from %(earliest)s on: payroll documents are kept "
+                                          "%(years)s years.") % {"earliest": earliest_month().year,
+                                                                 "years": RETENTION_YEARS})
         if year >= timezone.localdate().year + 1:
             raise forms.ValidationError(_("Annual documents exist only for years that have ended or are running."))
         return year

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from portal import auditing, permissions
 from portal.forms.users import UserForm
-from portal.models import DomainMembership, PortalMembership
+from portal.models import DomainMembership, PortalMembership, PortalRole
 from portal.views.access import portal_view
 
 User = get_user_model()
@@ -35,8 +35,14 @@ def _edit(request, user):
     before = None if is_new else _role_snapshot(user)
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        if user.pk == request.user.pk and form.cleaned_data["portal_role"] != "administrator":
+        role, active = form.cleaned_data["portal_role"] or None, form.cleaned_data["is_active"]
+        if user.pk == request.user.pk and role != PortalRole.ADMINISTRATOR:
             form.add_error("portal_role", _("You cannot take away your own administrator role."))
+        elif user.pk == request.user.pk and not active:
+            form.add_error("is_active", _("You cannot deactivate your own account."))
+        elif not is_new and permissions.would_leave_no_administrator(user, role=role, is_active=active):
+            form.add_error(None, _("The portal needs at least one active portal administrator: make someone "
+                                   "else administrator first."))
         else:
             with transaction.atomic():
                 user = form.save(commit=False)

@@ -105,7 +105,7 @@ ADMINISTRATIONS: tuple[Administration, ...] = (
         )),
     Administration(
         key="vandijk", employer_name="Schildersbedrijf Van Dijk", client_number=40124,
-        wage_tax_number="823456789L01", description="Van Dijk personeel",
+        wage_tax_number="823456705L01", description="Van Dijk personeel",
         cost_centres=(("UITV", "Uitvoering"),),
         employees=(
             Employee(2001, "Kees", "van Dijk", "UITV", 412000, date(2012, 1, 1)),
@@ -115,11 +115,11 @@ ADMINISTRATIONS: tuple[Administration, ...] = (
     # The administration Van Dijk used before a reorganisation: same numbers, ended long ago.
     Administration(
         key="vandijk-oud", employer_name="Schildersbedrijf Van Dijk", client_number=40124,
-        wage_tax_number="823456789L01", description="Van Dijk personeel (tot 2020)",
+        wage_tax_number="823456705L01", description="Van Dijk personeel (tot 2020)",
         start=date(2012, 1, 1), end=date(2020, 12, 31)),
     Administration(
         key="hetanker", employer_name="Zorggroep Het Anker", client_number=40125,
-        wage_tax_number="834567890L02", description="Het Anker zorgpersoneel",
+        wage_tax_number="834567891L02", description="Het Anker zorgpersoneel",
         cost_centres=(("ZORG", "Zorg"), ("STAF", "Staf")),
         employees=(
             Employee(3001, "Annemiek", "Smit", "ZORG", 318000, date(2017, 5, 1)),
@@ -131,7 +131,7 @@ ADMINISTRATIONS: tuple[Administration, ...] = (
     # Not a payroll administration (isPayrollAdministration false) but with the same numbers.
     Administration(
         key="hetanker-declaraties", employer_name="Zorggroep Het Anker", client_number=40125,
-        wage_tax_number="834567890L02", description="Het Anker declaraties", is_payroll=False),
+        wage_tax_number="834567891L02", description="Het Anker declaraties", is_payroll=False),
 )
 
 

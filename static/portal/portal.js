@@ -106,3 +106,10 @@
   });
   document.addEventListener("DOMContentLoaded", all);
 })();
+
+// A select marked data-submit-on-change submits its form (the language switch). Here and not in an
+// onchange attribute: the Content-Security-Policy allows no inline script.
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target.matches && target.matches("select[data-submit-on-change]") && target.form) target.form.submit();
+});

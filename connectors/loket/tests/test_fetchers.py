@@ -144,7 +144,7 @@ def test_a_period_loket_does_not_have_yields_nothing(source):
 
 
 def test_all_kinds_of_every_employer_for_the_demo(source, this_month):
-    for numbers, employees in ((KORENSCHOOF, 3), (("40124", "823456789L01"), 3), (("40125", "834567890L02"), 5)):
+    for numbers, employees in ((KORENSCHOOF, 3), (("40124", "823456705L01"), 3), (("40125", "834567891L02"), 5)):
         docs = source.documents(*numbers, this_month)
         kinds = [d.kind for d in docs]
         assert kinds.count(DocumentKind.PAYSLIP) == employees

@@ -208,6 +208,9 @@ def admin_post(web, administration, username=data.DEMO_USERNAME, token="", tenan
 @pytest.fixture
 def nmbrs_admin(acme_admin):
     acme_admin.source = "nmbrs"
+    # Values the administration form accepts (a GUID, a wage tax number passing the 11-test).
+    acme_admin.yuki_administration_id = "00000000-0000-4000-8000-000000000041"
+    acme_admin.wage_tax_number = "812345678L01"
     acme_admin.own_nmbrs_credentials = NmbrsCredentials.objects.create(
         login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN)
     acme_admin.save()

@@ -1,7 +1,10 @@
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,6 +24,16 @@ class Command(PortalCommand):
     @transaction.atomic
     def handle(self, username, email, password, reset, **options):
         User = get_user_model()
+        try:
+            # The same rules as the user form: Django's username rules, a valid e-mail address.
+            username = User.normalize_username(username)
+            User._meta.get_field("username").clean(username, None)
+            if email:
+                validate_email(email)
+            if password:
+                validate_password(password)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         password = password or secrets.token_urlsafe(12)
         user = User.objects.filter(username=username).first()
         if user and not reset:

@@ -1,13 +1,13 @@
 import logging
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from payrollsync.celery import app as celery_app
 from portal.management.base import PortalCommand
 from portal.models import Administration
-from portal.months import FutureMonth, parse_month
+from portal.validators import parse_id, parse_month
 from portal.views.runs import start_import
 
 
@@ -54,19 +54,22 @@ class Command(PortalCommand):
             return list(qs)
         found = []
         for value in wanted:
-            match = qs.filter(Q(pk=int(value)) if value.isdigit() else Q(name__icontains=value))
+            value = value.strip()
+            if "\x00" in value:
+                raise CommandError("--administration: null characters are not allowed.")
+            try:
+                match = qs.filter(pk=parse_id(value))
+            except ValidationError:  # not an id: a (part of the) name
+                match = qs.filter(name__icontains=value) if value else qs.none()
             if not match:
                 raise CommandError(_("No administration matches '%(value)s'.") % {"value": value})
             found += [m for m in match if m not in found]
         return found
 
     def _month(self, value):
-        if not value:
+        if value is None:
             return None
         try:
             return parse_month(value)
-        except FutureMonth as exc:
-            raise CommandError(_("%(month)s is in the future: there are no payroll documents for it yet.") % {
-                "month": value}) from exc
-        except ValueError as exc:
-            raise CommandError(_("--month takes YYYY-MM, e.g. 2026-10")) from exc
+        except ValidationError as exc:
+            raise CommandError(f"--month {value}: {' '.join(exc.messages)}") from exc

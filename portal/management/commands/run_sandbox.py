@@ -24,7 +24,9 @@ class Command(PortalCommand):
     help = "Run the portal locally: web server, Celery worker and beat (sandbox mode)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--address", default="0.0.0.0:8000")
+        # Loopback only unless told otherwise (`make run ADDRESS=0.0.0.0:8000`): this run has DEBUG on, a
+        # known demo password and the open sandbox pages.
+        parser.add_argument("--address", default="127.0.0.1:8000")
 
     def handle(self, address, **options):
         if not settings.SANDBOX_ENABLED:
