@@ -20,7 +20,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
+import httpx2
 import pytest
 
 from bench.bench_import import generated_companies
@@ -77,7 +77,7 @@ def manage(env, *args, **kwargs):
 
 @contextlib.contextmanager
 def logged_in(base_url: str):
-    with httpx.Client(base_url=base_url, timeout=30, follow_redirects=False) as client:
+    with httpx2.Client(base_url=base_url, timeout=30, follow_redirects=False) as client:
         client.get("/login/")
         response = client.post("/login/", data={"username": "beheer", "password": PASSWORD,
                                                 "csrfmiddlewaretoken": client.cookies["csrftoken"]})
@@ -100,9 +100,9 @@ def test_concurrent_imports_and_page_views_hold_on_sqlite_and_the_filesystem_bro
         deadline = time.monotonic() + 60
         while True:
             try:
-                httpx.get(base_url + "/login/", timeout=2)
+                httpx2.get(base_url + "/login/", timeout=2)
                 break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 assert time.monotonic() < deadline, log_path.read_text()[-3000:]
                 time.sleep(0.3)
 

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 import psycopg
 import pytest
 import yaml
@@ -89,7 +89,7 @@ def wait_until(what: str, condition, timeout: float = 90, logs=lambda: ""):
     while True:
         try:
             value = condition()
-        except (httpx.TransportError, psycopg.OperationalError):
+        except (httpx2.TransportError, psycopg.OperationalError):
             value = None
         if value:
             return value
@@ -135,7 +135,7 @@ def test_the_production_profile_serves_imports_reports_health_and_stops_cleanly(
         processes.start("beat", sys.executable, "-m", "celery", "-A", "payrollsync", "beat", "--loglevel",
                         "WARNING", "--schedule", str(tmp_path / "celerybeat-schedule"))
         all_logs = lambda: "\n".join(f"--- {n}\n{processes.log(n)[-2000:]}" for n in processes.running)  # noqa: E731
-        web = httpx.Client(base_url=f"http://127.0.0.1:{web_port}", timeout=15,
+        web = httpx2.Client(base_url=f"http://127.0.0.1:{web_port}", timeout=15,
                            headers={"Host": HOST, "X-Forwarded-Proto": "https"})
 
         # Health: green once the worker and beat have reported; details only with the token.
@@ -154,7 +154,7 @@ def test_the_production_profile_serves_imports_reports_health_and_stops_cleanly(
             assert result.returncode == 0, (name, result.stdout, result.stderr)
 
         # DEBUG off: HTTPS enforced, no debug pages, no sandbox mounted in the portal.
-        assert httpx.get(f"http://127.0.0.1:{web_port}/login/", headers={"Host": HOST}).status_code == 301
+        assert httpx2.get(f"http://127.0.0.1:{web_port}/login/", headers={"Host": HOST}).status_code == 301
         missing = web.get("/does-not-exist/")
         assert missing.status_code == 404 and "Traceback" not in missing.text and "URLconf" not in missing.text
         assert web.get("/sandbox/yuki/").status_code == 404
