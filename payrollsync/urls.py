@@ -7,7 +7,6 @@ from portal.views.auth import ThrottledLoginView
 urlpatterns = [
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("loket/", include("connectors.loket.urls")),
     path("nmbrs/", include("connectors.nmbrs.urls")),

@@ -1,7 +1,9 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
+from portal.languages import choose_language
 from tests.conftest import PASSWORD
 
 
@@ -45,6 +47,15 @@ def test_a_success_resets_the_failure_count(users, client, settings):
     assert client.post(reverse("login"), {"username": "alice", "password": PASSWORD}).status_code == 302
 
 
-def test_the_ui_is_dutch_by_default_and_english_on_request(client):
+@pytest.mark.django_db
+def test_the_ui_is_dutch_whatever_the_browser_asks_and_english_on_the_persons_request(users, client):
     assert "Inloggen" in client.get(reverse("login")).content.decode()
-    assert "Log in" in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Inloggen" in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"  # Django's own language cookie is not a way in either
+    assert "Inloggen" in client.get(reverse("login")).content.decode()
+    client.force_login(users["alice"])
+    assert "Uitloggen" in client.get(reverse("portal:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    choose_language(users["alice"], "en")
+    page = client.get(reverse("portal:dashboard")).content.decode()
+    assert "Log out" in page and "Uitloggen" not in page
+    assert "Inloggen" in Client().get(reverse("login")).content.decode(), "another visitor: still Dutch"

@@ -4,13 +4,13 @@ naming the Loket right that is missing."""
 import re
 
 import pytest
-from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from connectors.loket.errors import RIGHT_EXPORT_JOURNAL_RUN, RIGHT_TAX_RETURNS
 from connectors.loket.tests.conftest import connect_through_portal, nl, page_text
+from portal.languages import choose_language
 from portal.models import Notice, PortalSettings
 from sandbox.loket import data
 from tests.conftest import acme, acme_admin, bakkerij, users
@@ -198,8 +198,15 @@ def _keep_the_language():
 
 
 def english(web):
-    web.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    """The logged-in person chooses English on their profile (the portal ignores the browser's)."""
+    choose_language(get_user(web), "en")
     return web
+
+
+def get_user(web):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=web.session["_auth_user_id"])
 
 
 def test_results_are_dutch_in_the_dutch_portal(web, users, loket_portal, app, today):
@@ -239,6 +246,6 @@ def test_a_failed_authorisation_is_told_in_the_users_language(web, users, loket_
     connect_through_portal(web)
     app.state.expire_access_tokens()
     app.state.revoke_refresh_tokens()
-    web.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    choose_language(users["alice"], language)
     [check] = rows(page_text(web.post(reverse("loket:test"))))
     assert expected in check
