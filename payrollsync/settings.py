@@ -123,6 +123,9 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates and amounts as Dutch bookkeepers write them (30-11-2026, 1.234,56): payrollsync/formats/.
+# No USE_THOUSAND_SEPARATOR: it would also group years and IDs ("2.025"); amounts ask for it (floatformat:"2g").
+FORMAT_MODULE_PATH = ["payrollsync.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Amsterdam")
 USE_TZ = True
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from connectors.nmbrs.client import NmbrsClient, NmbrsCredentials
 from connectors.nmbrs.companies import match_companies
-from connectors.nmbrs.forms import mismatch_reason
 from portal import auditing
 from portal.effective import EffectiveSettings
 from portal.vendors import nmbrs_base_url
@@ -25,7 +24,7 @@ def link_by_number(effective: EffectiveSettings) -> str:
                          nmbrs_base_url())
     result = match_companies(client.companies(), {administration.pk: administration.loket_client_number})
     if not result.matches:
-        reason = mismatch_reason(result.mismatches[0].reason) if result.mismatches else ""
+        reason = result.mismatches[0].reason if result.mismatches else ""
         return _("No Nmbrs company matches the Relatiecode %(number)s of %(name)s: %(reason)s. Correct the "
                  "Relatiecode or the company number in Nmbrs, or switch off 'the company number must match' and "
                  "link the company by hand.") % {"number": administration.loket_client_number or "–",

@@ -79,7 +79,7 @@ def test_a_window_under_seven_days_is_allowed_with_the_seeds_advice(first, last,
     from django.utils import translation
 
     with translation.override("en"):
-        warning = ImportSettings(first_day=first, last_day=last).window_warning()
+        warning = str(ImportSettings(first_day=first, last_day=last).window_warning())
     assert bool(warning) is warned
     if warned:
         assert "seven days" in warning

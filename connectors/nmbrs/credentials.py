@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext_lazy as _
+
 from connectors.nmbrs.client import NmbrsClient, NmbrsCredentials
 from connectors.nmbrs.environments import LIVE
 from connectors.nmbrs.errors import InvalidCredentials, NoCompanyAccess
@@ -23,8 +25,8 @@ _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 class InvalidTenantKey(ValueError):
-    user_message_nl = ("Tenant Key niet gevonden. Vul het gedeelte vóór .nmbrs.nl in de URL van je Nmbrs-account "
-                       "in (uit kantoor.nmbrs.nl haal je kantoor).")
+    user_message = _("Tenant Key not found. Enter the part before .nmbrs.nl in the URL of your Nmbrs account "
+                     "(from kantoor.nmbrs.nl you take kantoor).")
 
 
 def normalize_tenant_key(text: str) -> str:

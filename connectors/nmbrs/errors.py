@@ -5,12 +5,16 @@ Nmbrs): 1001 invalid authentication, 1002 no API rights, 1003 no access to the d
 1006 transient login failure, 2043 invalid domain, 2046 not found, 9999 unknown.
 Seed 002 gives the words the user must see ("Tenant Key niet gevonden", the user template and
 "Webservices Right Edit" rights, "SalaryDocuments_AnnualDocument"). Every error carries an English
-`message` (what failed, what to do) and the Dutch `user_message_nl` for the portal.
+`message` (logs: what failed, what to do) and a `user_message` for the bookkeeper, through gettext like
+every other text of the portal (English msgid, Dutch in locale/nl).
 """
 
 from __future__ import annotations
 
 import re
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 ANNUAL_DOCUMENT_RIGHTS_PREFIX = "SalaryDocuments_AnnualDocument"
 _FAULT = re.compile(r"--->\s*(?P<code>\d{3,5})\s*:\s*(?P<message>.*)", re.DOTALL)
@@ -23,7 +27,7 @@ class NmbrsError(Exception):
     code: int | None = None
     vendor_code: int | None = None
     transient = False
-    user_message_nl = "Nmbrs gaf een onbekende fout. Probeer het later opnieuw; blijft het misgaan, neem dan contact op met de beheerder."
+    user_message = _("Nmbrs returned an unknown error. Try again later; if it keeps failing, contact the administrator.")
 
     def __init__(self, message: str, *, fault_text: str = "", operation: str = ""):
         super().__init__(message)
@@ -37,15 +41,15 @@ class NmbrsError(Exception):
 
 class InvalidCredentials(NmbrsError):
     code = 1001
-    user_message_nl = ("Nmbrs herkent de combinatie van Client ID en Client Secret niet. Controleer het "
-                       "e-mailadres waarmee je inlogt in Nmbrs en de API-token (Gebruiker profiel > API token).")
+    user_message = _("Nmbrs does not recognise the combination of Client ID and Client Secret. Check the e-mail "
+                     "address you log in to Nmbrs with and the API token (User profile > API token).")
 
 
 class UnknownTenant(NmbrsError):
     code = 2043
-    user_message_nl = ("Tenant Key niet gevonden. Controleer of de Tenant Key correct is ingevuld: dit is het "
-                       "gedeelte vóór .nmbrs.nl in de URL van je Nmbrs-account (uit kantoor.nmbrs.nl haal je "
-                       "kantoor).")
+    user_message = _("Tenant Key not found. Check that the Tenant Key is filled in correctly: it is the part "
+                     "before .nmbrs.nl in the URL of your Nmbrs account (from kantoor.nmbrs.nl you take "
+                     "kantoor).")
 
 
 class MissingApiRights(NmbrsError):
@@ -63,19 +67,29 @@ class MissingApiRights(NmbrsError):
         return self.operation.startswith(ANNUAL_DOCUMENT_RIGHTS_PREFIX)
 
     @property
-    def user_message_nl(self) -> str:
-        where = ("Ga in Nmbrs naar Instellingen > User templates, selecteer het template van deze gebruiker, klik "
-                 "op de tandwieltjes in de kolom API en zet in het scherm \"Webservices Right Edit\"")
+    def user_message(self) -> str:
+        params = {"operation": self.operation, "prefix": ANNUAL_DOCUMENT_RIGHTS_PREFIX,
+                  "group": _RIGHTS_GROUP.get(self.service, "")}
         if self.needs_annual_document_rights:
-            return (f"De Nmbrs-gebruiker mag het jaarwerk niet ophalen (geweigerd: \"{self.operation}\"). {where} "
-                    f"onder Company services alle rechten die beginnen met \"{ANNUAL_DOCUMENT_RIGHTS_PREFIX}\" op "
-                    "Actief.")
+            return gettext(
+                'The Nmbrs user may not fetch the annual documents (refused: "%(operation)s"). In Nmbrs go to '
+                'Settings > User templates, select the template of this user, click the gears in the API '
+                'column and, in the screen "Webservices Right Edit", under Company services set every right '
+                'starting with "%(prefix)s" to Active.') % params
+        if self.operation and params["group"]:
+            return gettext(
+                'The Nmbrs user has no API right for "%(operation)s". In Nmbrs go to Settings > User '
+                'templates, select the template of this user, click the gears in the API column and, in the '
+                'screen "Webservices Right Edit", under %(group)s set the right "%(operation)s" to Active.') % params
         if self.operation:
-            group = _RIGHTS_GROUP.get(self.service, "")
-            under = f" onder {group}" if group else ""
-            return (f"De Nmbrs-gebruiker heeft geen API-recht voor \"{self.operation}\". {where}{under} het recht "
-                    f"\"{self.operation}\" op Actief.")
-        return f"De Nmbrs-gebruiker heeft onvoldoende API-rechten. {where} de benodigde rechten op Actief."
+            return gettext(
+                'The Nmbrs user has no API right for "%(operation)s". In Nmbrs go to Settings > User '
+                'templates, select the template of this user, click the gears in the API column and, in the '
+                'screen "Webservices Right Edit", set the right "%(operation)s" to Active.') % params
+        return gettext(
+            'The Nmbrs user has insufficient API rights. In Nmbrs go to Settings > User templates, select the '
+            'template of this user, click the gears in the API column and, in the screen "Webservices Right '
+            'Edit", set the rights needed to Active.')
 
 
 # How the "Webservices Right Edit" screen groups the rights, by the SOAP service of the operation.
@@ -85,19 +99,19 @@ _RIGHTS_GROUP = {"CompanyService": "Company services", "DebtorService": "Debtor 
 
 class NoCompanyAccess(NmbrsError):
     code = 1003
-    user_message_nl = ("De Nmbrs-gebruiker heeft geen toegang tot dit bedrijf of deze debiteur. Geef de "
-                       "gebruiker in Nmbrs toegang, of koppel een ander bedrijf.")
+    user_message = _("The Nmbrs user has no access to this company or debtor. Give the user access in Nmbrs, or "
+                     "link another company.")
 
 
 class LoginTemporarilyFailed(NmbrsError):
     code = 1006
     transient = True
-    user_message_nl = "Inloggen bij Nmbrs lukte tijdelijk niet. We proberen het automatisch opnieuw."
+    user_message = _("Logging in to Nmbrs failed for the moment. We will try again automatically.")
 
 
 class NotFound(NmbrsError):
     code = 2046
-    user_message_nl = "Nmbrs kan het gevraagde gegeven niet (meer) vinden. Controleer de koppeling van het bedrijf."
+    user_message = _("Nmbrs cannot find the requested data (any more). Check the link to the company.")
 
 
 class UnknownNmbrsError(NmbrsError):
@@ -110,14 +124,14 @@ class NmbrsUnavailable(NmbrsError):
     """No usable answer: connection refused or lost, timeout, HTTP 5xx/429 without a SOAP fault."""
 
     transient = True
-    user_message_nl = "Nmbrs is op dit moment niet bereikbaar. We proberen het later automatisch opnieuw."
+    user_message = _("Nmbrs cannot be reached at the moment. We will try again automatically later.")
 
 
 class NmbrsBadResponse(NmbrsError):
     """Nmbrs answered something that is not the XML it promised (malformed or unexpected content)."""
 
     transient = True
-    user_message_nl = "Nmbrs stuurde een onleesbaar antwoord. We proberen het later automatisch opnieuw."
+    user_message = _("Nmbrs sent an unreadable answer. We will try again automatically later.")
 
 
 def _message_for(code: int, vendor_text: str, operation: str) -> tuple[type[NmbrsError], str]:
@@ -176,5 +190,5 @@ class UnusableJournal(NmbrsError):
     """A journal Nmbrs delivered that cannot be booked as is (unbalanced, no lines, unreadable amounts).
     Not transient: the payroll administrator has to look at the run's journal settings in Nmbrs."""
 
-    user_message_nl = ("De journaalpost uit Nmbrs is niet te boeken (hij sluit niet of is leeg). Controleer de "
-                       "journaalpost van deze verloning in Nmbrs.")
+    user_message = _("The journal entry from Nmbrs cannot be booked (it does not balance or is empty). Check the "
+                     "journal entry of this payroll run in Nmbrs.")

@@ -11,6 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
 from connectors.documents import DocumentKind, Period, SourceDocument
 from connectors.nmbrs import mapping, operations
 from connectors.nmbrs.client import NmbrsClient
@@ -104,15 +107,15 @@ class NmbrsSource:
                 runs = self.client.runs(company_id, year)
                 final = final_run_of(runs)
                 if final is None:
-                    result.skipped[company_id] = f"no payroll runs in {year}"
+                    result.skipped[company_id] = gettext("no payroll runs in %(year)s") % {"year": year}
                     continue
                 unfinished = why_year_not_finished(year, runs)
                 if unfinished:
                     result.skipped[company_id] = unfinished
                     continue
                 if not final.is_locked:
-                    result.skipped[company_id] = (f"the final run of {year} ({final.description or final.number}) "
-                                                  f"is not locked yet")
+                    result.skipped[company_id] = gettext("the final run of %(year)s (%(run)s) is not locked yet") % {
+                        "year": year, "run": final.description or final.number}
                     continue
                 for document in documents:
                     try:
@@ -160,13 +163,15 @@ def why_year_not_finished(year: int, runs: Iterable[Run]) -> str | None:
     runs = list(runs)
     final = final_run_of(runs)
     if final is None:
-        return f"no payroll runs in {year}"
+        return gettext("no payroll runs in %(year)s") % {"year": year}
     last = last_period_of_year(year, runs)
     if final.period_end < last:
-        return (f"the payroll year {year} is not finished: the last run is period {final.period_end} "
-                f"({final.description or final.number}), the year ends with period {last}")
+        return gettext("the payroll year %(year)s is not finished: the last run is period %(period)s "
+                       "(%(run)s), the year ends with period %(last)s") % {
+            "year": year, "period": final.period_end, "run": final.description or final.number, "last": last}
     if final.run_at is not None and (final.run_at.year, final.run_at.month) < (year, YEAR_END_RUNS_FROM_MONTH):
-        return (f"the payroll year {year} is not finished: the last run (period {final.period_end}, "
-                f"{final.description or final.number}) was made on {final.run_at:%Y-%m-%d}, before the end "
-                f"of the year")
+        return gettext("the payroll year %(year)s is not finished: the last run (period %(period)s, %(run)s) was "
+                       "made on %(date)s, before the end of the year") % {
+            "year": year, "period": final.period_end, "run": final.description or final.number,
+            "date": date_format(final.run_at.date(), "SHORT_DATE_FORMAT")}
     return None

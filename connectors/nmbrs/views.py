@@ -28,7 +28,7 @@ from connectors.nmbrs.client import NmbrsClient
 from connectors.nmbrs.client import NmbrsCredentials as ClientCredentials
 from connectors.nmbrs.companies import match_companies, normalize_number
 from connectors.nmbrs.errors import NmbrsError, NoCompanyAccess
-from connectors.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text, mismatch_reason
+from connectors.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text
 from connectors.nmbrs.records import Company
 from portal import auditing, permissions
 from portal.effective import effective_settings
@@ -187,7 +187,7 @@ def _match_domain(domain) -> list[_Group]:
             row.company = match.company
             row.already_linked = row.administration.nmbrs_company_id == match.company.id
         for mismatch in result.mismatches:
-            by_pk[mismatch.administration].reason = mismatch_reason(mismatch.reason)
+            by_pk[mismatch.administration].reason = mismatch.reason
         group.unmatched_companies = result.unmatched_companies
     return list(groups.values())
 

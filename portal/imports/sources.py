@@ -159,9 +159,6 @@ def _annual(source, company_id: int, year: int) -> Fetched:
 
 
 def user_message(exc) -> str:
-    from django.utils import translation
-
-    dutch = getattr(exc, "user_message_nl", "")
-    if dutch and (translation.get_language() or "nl").startswith("nl"):
-        return dutch
-    return getattr(exc, "message", "") or str(exc)
+    """A vendor error in the bookkeeper's words: its `user_message`, translated (gettext) into the
+    language active now; the English `message` only for errors that have none."""
+    return str(getattr(exc, "user_message", "") or getattr(exc, "message", "") or exc)

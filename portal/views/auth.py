@@ -1,11 +1,14 @@
 """Login with throttling of repeated failures per (username, address)."""
 
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from portal.languages import language_of
 
 
 def _failure_key(username: str, address: str) -> str:
@@ -44,3 +47,15 @@ def _client_address(request) -> str:
 class ThrottledLoginView(LoginView):
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+
+class PersonalPasswordResetForm(PasswordResetForm):
+    """The reset e-mail in the language its reader chose (portal.languages), not the anonymous page's."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(language_of(context.get("user"))):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+class PersonalPasswordResetView(PasswordResetView):
+    form_class = PersonalPasswordResetForm
