@@ -28,6 +28,7 @@ from portal.models import (
     RunStatus,
     RunTrigger,
 )
+from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
 from tests.conftest import PASSWORD, make_user
 
@@ -48,6 +49,7 @@ class Portal:
     korenschoof: Administration  # Loket, booked
     vandijk: Administration  # Loket, failed: no payroll administration at that client number
     holding: Administration  # Nmbrs, booked, annual documents, a journal to check
+    dry_run: ImportRun
     booked_run: ImportRun
     failed_run: ImportRun
     annual_run: ImportRun
@@ -85,6 +87,11 @@ def _change_through_the_forms(admin, administration) -> None:
     data = _forms_on(web, reverse("portal:settings"))
     data.update({"section": "import", "import-last_day": "10", "import-import_sepa_files": "on"})
     assert web.post(reverse("portal:settings"), data).status_code == 302
+    # The portal's Nmbrs credentials, checked with the Nmbrs sandbox (status and check time change too).
+    response = web.post(reverse("portal:settings"), {
+        "section": "nmbrs", "nmbrs-login_email": nmbrs_data.DEMO_USERNAME, "nmbrs-api_token": nmbrs_data.DEMO_TOKEN,
+        "nmbrs-tenant_key": nmbrs_data.DEMO_DOMAIN, "nmbrs-tenant_name": nmbrs_data.DEMO_TENANT_NAME})
+    assert response.status_code == 302
     edit = reverse("portal:administration-edit", args=[administration.pk])
     data = _forms_on(web, edit)
     data.update({"wage_tax_number": "812345678L01", "loket_client_number": "40123"})
@@ -126,13 +133,14 @@ def build() -> Portal:
     domain_user = make_user("carol", domains=[korenschoof.domain])
     _authorise_loket()
 
+    # First a dry run (what would be booked: journal lines with amounts, files with their Yuki folder).
+    dry_run = _import(korenschoof, LOKET_PLAN, dry_run=True)
     booked_run = _import(korenschoof, LOKET_PLAN)
     assert booked_run.status == RunStatus.SUCCEEDED, booked_run.result
     # Zorggroep Het Anker's client number, with Van Dijk's wage tax number: Loket has no such payroll.
     Administration.objects.filter(pk=vandijk.pk).update(loket_client_number="40125")
     failed_run = _import(vandijk, LOKET_PLAN)
     assert failed_run.status == RunStatus.FAILED, failed_run.result
-    _import(korenschoof, LOKET_PLAN, dry_run=True)
 
     holding_run = _import(holding, NMBRS_PLAN)
     assert holding_run.status in (RunStatus.SUCCEEDED, RunStatus.PARTLY_FAILED), holding_run.result
@@ -147,7 +155,7 @@ def build() -> Portal:
     _change_through_the_forms(admin, korenschoof)
     return Portal(
         admin=admin, domain_user=domain_user, korenschoof=korenschoof, vandijk=vandijk, holding=holding,
-        booked_run=booked_run, failed_run=failed_run, annual_run=annual_run, empty_annual_run=empty_annual_run,
+        dry_run=dry_run, booked_run=booked_run, failed_run=failed_run, annual_run=annual_run, empty_annual_run=empty_annual_run,
         checked_entry=journal, document=LedgerEntry.objects.filter(administration=korenschoof, kind="payslip").first(),
         annual_document=LedgerEntry.objects.filter(kind="annual_document").first(), emails=list(mail.outbox))
 

@@ -15,6 +15,7 @@ from django.utils import formats, translation
 
 from portal.languages import choose_language
 from portal.models import EntryState, LedgerEntry
+from tests.i18n.realistic import log_in
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -33,13 +34,15 @@ def test_amounts_have_two_decimals_and_grouped_thousands(language, expected):
 
 
 @pytest.mark.parametrize(("language", "short", "with_time"), [
-    ("nl", "30-11-2026", "30-11-2026 14:05"), ("en", "2026-11-30", "2026-11-30 14:05")])
+    ("nl", "05-01-2026", "05-01-2026 14:05"), ("en", "2026-01-05", "2026-01-05 14:05")])
 def test_dates_in_the_readers_format(language, short, with_time):
-    moment = datetime(2026, 11, 30, 14, 5, tzinfo=AMSTERDAM)
+    """Django's own Dutch short format writes 5-1-2026 (and its English one 01/05/2026)."""
+    moment = datetime(2026, 1, 5, 14, 5, tzinfo=AMSTERDAM)
     with translation.override(language):
-        assert formats.date_format(date(2026, 11, 30), "SHORT_DATE_FORMAT") == short
+        assert formats.date_format(date(2026, 1, 5), "SHORT_DATE_FORMAT") == short
         assert formats.date_format(moment, "SHORT_DATETIME_FORMAT") == with_time
-    assert render("{{ d|day }}", language, d="2026-11-30") == short
+        assert formats.date_format(date(2026, 11, 30), "SHORT_DATE_FORMAT") in ("30-11-2026", "2026-11-30")
+    assert render("{{ d|day }}", language, d="2026-01-05") == short
 
 
 @pytest.mark.parametrize(("key", "nl", "en"), [
@@ -94,3 +97,14 @@ def test_counts_use_the_right_plural(users, acme, login, monkeypatch, language, 
 
     assert said([first.pk]).endswith(one)
     assert said([first.pk, second.pk]).endswith(two)
+
+
+def test_a_dry_run_shows_amounts_dates_and_folders_as_a_dutch_bookkeeper_writes_them(realistic_portal):
+    client = log_in(realistic_portal.admin)
+    text = page_text(client.get(reverse("portal:run", args=[realistic_portal.dry_run.pk])))
+    amounts = re.findall(r"-?\d{1,3}(?:\.\d{3})*,\d{2}\b", text)
+    assert amounts, "journal lines with amounts such as 1.234,56"
+    assert not re.search(r"\b\d+\.\d{2}\b", text), "no amounts with a decimal point"
+    assert re.search(r"\b\d{2}-\d{2}-\d{4}\b", text) and not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)
+    assert "Yuki-map Personeel" in text and "Yuki-map Belasting" in text, "folders by their names in Yuki"
+    assert "(tax)" not in text and "(personnel)" not in text
