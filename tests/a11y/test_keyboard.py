@@ -15,8 +15,12 @@ CONTROLS = ("main input:not([type=hidden]):not([disabled]), main select:not([dis
             "main textarea:not([disabled]), main button:not([disabled]), main a[href]")
 
 
+UNSEEN = "unseen"
+
+
 def tab_stops(page, limit: int = 200) -> list[str]:
-    """The elements inside <main> that Tab reaches, from the top of the page, as unique keys."""
+    """The elements inside <main> that Tab reaches, from the top of the page, as unique keys; a stop
+    without a visible focus indicator (no outline, no shadow) is reported as 'unseen:<key>'."""
     page.evaluate("document.querySelector('header a').focus()")  # start at the top, before <main>
     reached = []
     for _ in range(limit):
@@ -25,7 +29,10 @@ def tab_stops(page, limit: int = 200) -> list[str]:
             const el = document.activeElement;
             if (!el || el === document.body) return null;
             if (!el.closest('main')) return 'outside';
-            return el.dataset.a11yKey || null;
+            const style = getComputedStyle(el);
+            const seen = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+                || style.boxShadow !== 'none';
+            return (seen ? '' : 'unseen:') + (el.dataset.a11yKey || '');
         }""")
         if key and key != "outside" and key not in reached:
             reached.append(key)
@@ -62,7 +69,10 @@ def test_tab_reaches_every_control_of_every_form(page_as, acme_admin, bakkerij):
         page.goto(url)
         controls = visible_controls(page)
         assert controls, url
-        reached = tab_stops(page)
+        stops = tab_stops(page)
+        unseen = [stop for stop in stops if stop.startswith(UNSEEN)]
+        assert not unseen, f"{url}: focus is not visible on {unseen}"
+        reached = stops
         missing = [c for c in controls if c not in reached]
         if missing:
             unreachable[url] = missing
