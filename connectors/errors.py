@@ -2,8 +2,9 @@
 
 Each vendor keeps its own subclasses and its own table from status codes or fault codes to them
 (connectors/<source>/errors.py); the import engine only needs what is here:
-`message` (English, detailed: logs and the English screens), `user_message_nl` (what the Dutch portal
-shows a bookkeeper: what happened and what to do) and whether trying again later can help.
+`message` (English, detailed: logs), `user_message` (what the portal shows a bookkeeper: what
+happened and what to do, an English msgid translated through connectors/texts.py) and whether trying
+again later can help.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ class SourceError(Exception):
     otherwise it is permanent: stop and tell the user."""
 
     transient = False
-    user_message_nl = ""
+    user_message = ""
 
     def __init__(self, message: str):
         super().__init__(message)

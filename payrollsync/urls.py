@@ -16,7 +16,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("password_change/done/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     # Each payroll source's own pages (connect, link, test), under /<key>/.
     *[path(f"{source.key}/", include(source.urls)) for source in registry.all_sources() if source.urls],

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Payroll sync portal")
+
+    def ready(self):
+        # connectors/ stay Django-free: their texts for people go through the portal's catalog.
+        from django.utils.formats import date_format
+        from django.utils.translation import gettext, ngettext
+
+        from connectors import texts
+        from portal import task_language  # noqa: F401 - connects the Celery signals
+
+        texts.install(gettext, ngettext, lambda value: date_format(value, "SHORT_DATE_FORMAT"))

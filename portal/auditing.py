@@ -1,33 +1,72 @@
-"""Recording settings changes in the audit log, with secret values masked."""
+"""Recording settings changes in the audit log, with secret values masked.
+
+An entry is read later, by anyone, in their own language. So it stores the texts that need words in
+their source form (English gettext msgids: field labels, choice labels, the secret markers, with
+`"translate": true` on such values) and the values as values (yes/no as booleans, dates as ISO,
+a related object by its name, never its database ID). The audit page translates and formats them
+(portal.templatetags.portal_format.audit_value).
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from portal.fields import EncryptedTextField
 from portal.models import AuditLogEntry
 from portal.models.audit import AuditAction
 
-SECRET_SET = "•••• (set)"
-SECRET_CLEARED = "(cleared)"
+SECRET_SET = gettext_noop("•••• (set)")
+SECRET_CLEARED = gettext_noop("(cleared)")
 
 
 def snapshot(instance: models.Model) -> dict:
     return {f.name: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
-def _display(field: models.Field, value):
+def _source(text) -> str:
+    """A (lazy) translatable text in its source language: the msgid the reader's language translates."""
+    with translation.override("en"):
+        return str(text)
+
+
+def _display(field: models.Field, value) -> dict:
+    """{"value": ..., "translate": bool} for one side of a change."""
     if value is None or value == "":
-        return ""
+        return {"value": ""}
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    return value if isinstance(value, (bool, int, float)) else str(value)
+        label = dict(field.flatchoices).get(value)
+        return {"value": _source(label), "translate": True} if label is not None else {"value": str(value)}
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return {"value": str(related) if related is not None else str(value)}
+    if isinstance(value, (date, datetime)):
+        return {"value": value.isoformat()}
+    return {"value": value if isinstance(value, (bool, int, float)) else str(value)}
+
+
+def _is_sub_settings(field: models.Field) -> bool:
+    """A link to an administration's own import settings, Loket connection or Nmbrs credentials: those
+    are logged as entries of their own (with their fields), and the switch that uses them is logged here."""
+    from portal.models import ImportSettings, LoketConnection, NmbrsCredentials
+
+    return field.is_relation and field.related_model in (ImportSettings, LoketConnection, NmbrsCredentials)
+
+
+def change(old: dict, new: dict) -> dict:
+    entry = {"old": old["value"], "new": new["value"]}
+    if old.get("translate") or new.get("translate"):
+        entry["translate"] = True
+    return entry
 
 
 def diff(instance: models.Model, before: dict | None) -> dict:
     changes = {}
     for field in instance._meta.concrete_fields:
-        if field.primary_key or field.name in ("created_at", "updated_at"):
+        if field.primary_key or field.name in ("created_at", "updated_at") or _is_sub_settings(field):
             continue
         old = (before or {}).get(field.name)
         new = getattr(instance, field.attname)
@@ -35,11 +74,12 @@ def diff(instance: models.Model, before: dict | None) -> dict:
             continue
         if before is None and new in (None, "", False):
             continue
-        label = str(field.verbose_name)
+        label = _source(field.verbose_name)
         if isinstance(field, EncryptedTextField):
-            changes[label] = {"old": SECRET_SET if old else "", "new": SECRET_SET if new else SECRET_CLEARED}
+            changes[label] = {"old": SECRET_SET if old else "", "new": SECRET_SET if new else SECRET_CLEARED,
+                              "translate": True}
         else:
-            changes[label] = {"old": _display(field, old), "new": _display(field, new)}
+            changes[label] = change(_display(field, old), _display(field, new))
     return changes
 
 
@@ -50,7 +90,7 @@ def record(user, action: str, instance: models.Model, changes: dict | None = Non
         user=user if getattr(user, "is_authenticated", False) else None,
         username=getattr(user, "username", "") or "system",
         action=action,
-        object_type=str(instance._meta.verbose_name),
+        object_type=_source(instance._meta.verbose_name),
         object_id=str(instance.pk or ""),
         object_repr=(label or str(instance))[:300],
         changes=changes or {},

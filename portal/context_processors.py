@@ -9,6 +9,9 @@ def portal(request):
     return {
         "sandbox_enabled": settings.SANDBOX_ENABLED,
         "portal_version": portal_version(),
+        # Stored texts (run results, document histories, notices) are written in the portal's language
+        # by the worker; pages mark them with it (lang=...), whatever language the reader chose.
+        "data_language": settings.LANGUAGE_CODE,
         "nav": {
             "portal_settings": permissions.can_manage_portal_settings(user),
             "users": permissions.can_manage_users(user),

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.languages import language_of
 from portal.models import Notice, NoticeLevel, PortalRole
 
 log = logging.getLogger(__name__)
@@ -18,11 +19,23 @@ log = logging.getLogger(__name__)
 
 def recipients(domain=None) -> list[str]:
     """Portal administrators and portal backoffice, plus the domain's backoffice users."""
+    return sorted({u.email for u in _recipient_users(domain)})
+
+
+def _recipient_users(domain=None):
     User = get_user_model()
     who = Q(portal_membership__role__in=[PortalRole.ADMINISTRATOR, PortalRole.BACKOFFICE])
     if domain is not None:
         who |= Q(domain_memberships__domain=domain)
-    return sorted({u.email for u in User.objects.filter(who, is_active=True).exclude(email="")})
+    return User.objects.filter(who, is_active=True).exclude(email="").select_related("profile").distinct()
+
+
+def _recipients_by_language(domain=None) -> dict[str, list[str]]:
+    """The addresses per language their owners read the portal in (portal.languages)."""
+    by_language: dict[str, set[str]] = {}
+    for user in _recipient_users(domain):
+        by_language.setdefault(language_of(user), set()).add(user.email)
+    return {language: sorted(addresses) for language, addresses in sorted(by_language.items())}
 
 
 def notify(*, title: str, message: str, key: str = "", level: str = NoticeLevel.ERROR, administration=None,
@@ -48,16 +61,18 @@ def resolve(key: str) -> int:
 
 
 def _send(notice: Notice) -> None:
-    to = recipients(notice.domain)
-    if not to:
-        return
-    subject = notice.title
-    if notice.repeats > 1:
-        subject = _("%(title)s (failed %(count)s times in a row)") % {"title": notice.title, "count": notice.repeats}
-    body = notice.message
-    if notice.link:
-        body += "\n\n" + settings.PORTAL_BASE_URL + notice.link
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
-    except Exception:  # a mail outage must not break an import; the notice is in the portal anyway
-        log.exception("could not e-mail notice %s", notice.pk)
+    """One e-mail per language: its own words in the recipient's language; the notice's title and text
+    are what the import wrote, in the portal's language (like the run log)."""
+    for language, to in _recipients_by_language(notice.domain).items():
+        with translation.override(language):
+            subject = notice.title
+            if notice.repeats > 1:
+                subject = _("%(title)s (failed %(count)s times in a row)") % {"title": notice.title,
+                                                                            "count": notice.repeats}
+            body = notice.message
+            if notice.link:
+                body += "\n\n" + _("Details: %(address)s") % {"address": settings.PORTAL_BASE_URL + notice.link}
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+        except Exception:  # a mail outage must not break an import; the notice is in the portal anyway
+            log.exception("could not e-mail notice %s", notice.pk)

@@ -1,12 +1,23 @@
 from django.urls import path
 
-from portal.views import administrations, audit, dashboard, domains, notices, portal_settings, runs, users
+from portal.views import (
+    administrations,
+    audit,
+    dashboard,
+    domains,
+    notices,
+    portal_settings,
+    profile,
+    runs,
+    users,
+)
 
 app_name = "portal"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("settings/", portal_settings.portal_settings, name="settings"),
+    path("profile/", profile.profile, name="profile"),
     path("domains/new/", domains.domain_create, name="domain-create"),
     path("domains/<int:pk>/", domains.domain_detail, name="domain"),
     path("domains/<int:pk>/edit/", domains.domain_edit, name="domain-edit"),

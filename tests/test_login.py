@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.cache import cache
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from portal.languages import choose_language
 from portal.login_throttle import client_address, username_key
 from tests.conftest import PASSWORD
 
@@ -143,9 +144,17 @@ def test_a_user_without_a_role_cannot_change_a_password(users, client):
     assert client.get("/password_change/").status_code == 200
 
 
-def test_the_ui_is_dutch_by_default_and_english_on_request(client):
+def test_the_ui_is_dutch_whatever_the_browser_asks_and_english_on_the_persons_request(users, client):
     assert "Inloggen" in client.get(reverse("login")).content.decode()
-    assert "Log in" in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Inloggen" in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"  # Django's own language cookie is not a way in either
+    assert "Inloggen" in client.get(reverse("login")).content.decode()
+    client.force_login(users["alice"])
+    assert "Uitloggen" in client.get(reverse("portal:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    choose_language(users["alice"], "en")
+    page = client.get(reverse("portal:dashboard")).content.decode()
+    assert "Log out" in page and "Uitloggen" not in page
+    assert "Inloggen" in Client().get(reverse("login")).content.decode(), "another visitor: still Dutch"
 
 
 @pytest.mark.django_db

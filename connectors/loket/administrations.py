@@ -57,10 +57,12 @@ def find_administration(client: LoketClient, client_number: str, wage_tax_number
     wanted = normalise_wage_tax_number(wage_tax_number)
     if not number.isdigit():
         raise AdministrationNotFound(f"The Loket client number {client_number!r} is not a number. Enter the "
-                                     "client number from Loket.nl Classic (tab 'Adm') as the Relatiecode.")
+                                     "client number from Loket.nl Classic (tab 'Adm') as the Relatiecode.",
+                                     reason=AdministrationNotFound.NOT_A_NUMBER, client_number=str(client_number or ""))
     if not wanted:
         raise AdministrationNotFound("No wage tax number (loonheffingennummer) is set for this administration. "
-                                     "Enter it on the administration's tax tab.")
+                                     "Enter it on the administration's tax tab.",
+                                     reason=AdministrationNotFound.NO_WAGE_TAX_NUMBER, client_number=number)
     candidates = [item for item in client.iter_list(endpoints.ADMINISTRATIONS, filter=f"clientNumber eq {number}")
                   if str(item.get("clientNumber")) == number]
     payroll = [item for item in candidates if item.get("isPayrollAdministration", True)]
@@ -74,12 +76,16 @@ def find_administration(client: LoketClient, client_number: str, wage_tax_number
         names = ", ".join(f"'{item.get('description') or item.get('id')}'" for item in matches)
         raise AmbiguousAdministration(
             f"Loket has {len(matches)} payroll administrations with client number {number} and wage tax number "
-            f"{wanted} ({names}). Ask Loket which one to use, or make the Loket user see only that one.")
+            f"{wanted} ({names}). Ask Loket which one to use, or make the Loket user see only that one.",
+            count=len(matches), client_number=number, wage_tax_number=wanted, names=names)
     if payroll:
         others = ", ".join(sorted({str(item.get("wageTaxNumber")) for item in payroll}))
         raise AdministrationNotFound(
             f"Loket client number {number} has no payroll administration with wage tax number {wanted} "
-            f"(it has: {others}). Check the loonheffingennummer of this administration.")
+            f"(it has: {others}). Check the loonheffingennummer of this administration.",
+            reason=AdministrationNotFound.OTHER_WAGE_TAX_NUMBERS, client_number=number, wage_tax_number=wanted,
+            others=others)
     raise AdministrationNotFound(
         f"The Loket user sees no payroll administration with client number {number}. Check the client number "
-        "(Relatiecode) and that the Loket user has access to this employer.")
+        "(Relatiecode) and that the Loket user has access to this employer.",
+        reason=AdministrationNotFound.NOT_VISIBLE, client_number=number, wage_tax_number=wanted)

@@ -1,7 +1,8 @@
 """Typed errors of the Loket connector, and the one place that maps a refused call to a Loket right.
 
-Every error carries a message the portal can show as is (it translates them): what failed and what
-to do. `transient` tells the caller whether trying again later can help (network, 429, 5xx) or a
+Every error carries an English `message` (logs) and a `user_message` for the bookkeeper: what failed
+and what to do, through gettext like every other text of the portal (English msgid, Dutch in
+locale/nl), in the language active where it is shown. `transient` tells the caller whether trying again later can help (network, 429, 5xx) or a
 person has to act first (re-authorise, grant a right, fix a client number).
 """
 
@@ -11,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from connectors.errors import SourceError
+from connectors.texts import gettext
+from connectors.texts import gettext_lazy as _
 
 # The rights the dedicated Loket user needs (docs/vendors/loket.md, "The dedicated user and its rights"), as Loket names them in its UI.
 RIGHT_EMPLOYMENTS = "Raadplegen dienstverbanden"
@@ -69,12 +72,12 @@ def messages_from_body(body) -> tuple[LoketMessage, ...]:
 class LoketError(SourceError):
     """Base of every Loket connector error.
 
-    `message` is English and detailed (logs, the English UI); `user_message_nl` is what the Dutch
-    portal shows a bookkeeper: what happened and what to do.
+    `message` is English and detailed (logs); `user_message` is what the portal shows a bookkeeper:
+    what happened and what to do, translated (gettext) into the language of whoever reads it.
     """
 
     transient = False
-    user_message_nl = "Loket gaf een onverwachte fout. Probeer het later opnieuw; blijft het misgaan, neem contact op met de beheerder."
+    user_message = _("Loket returned an unexpected error. Try again later; if it keeps failing, contact the administrator.")
 
     def __init__(self, message: str, *, status: int | None = None, path: str = "",
                  messages: tuple[LoketMessage, ...] = ()):
@@ -89,13 +92,13 @@ class LoketError(SourceError):
 class LoketTransientError(LoketError):
     """Loket was unreachable, slow, rate limiting or failing (5xx): try again later."""
 
-    user_message_nl = "Loket is tijdelijk niet bereikbaar of gaf een storing. We proberen het later automatisch opnieuw."
+    user_message = _("Loket is temporarily unreachable or had a failure. We will try again automatically later.")
 
     transient = True
 
 
 class LoketRateLimited(LoketTransientError):
-    user_message_nl = "Loket vroeg om minder verzoeken tegelijk (te veel verzoeken). We proberen het later automatisch opnieuw."
+    user_message = _("Loket asked for fewer requests at a time (too many requests). We will try again automatically later.")
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs):
         super().__init__(message, **kwargs)
@@ -105,13 +108,13 @@ class LoketRateLimited(LoketTransientError):
 class LoketMalformedResponse(LoketTransientError):
     """Loket answered something we cannot read (broken JSON, a non-PDF where a PDF was asked)."""
 
-    user_message_nl = "Loket stuurde een onleesbaar antwoord. We proberen het later automatisch opnieuw."
+    user_message = _("Loket sent an unreadable answer. We will try again automatically later.")
 
 
 class LoketUnauthorized(LoketError):
     """Loket rejects the access token even after a refresh: the portal must be authorised again."""
 
-    user_message_nl = "Loket accepteert de autorisatie van het portaal niet meer. Klik op 'Verbind met Loket' en log opnieuw in."
+    user_message = _("Loket no longer accepts the portal's authorisation. Click 'Connect to Loket' and log in again.")
 
 
 class LoketForbidden(LoketError):
@@ -122,48 +125,82 @@ class LoketForbidden(LoketError):
         self.missing_right = missing_right
 
     @property
-    def user_message_nl(self) -> str:
+    def user_message(self) -> str:
         if self.missing_right:
-            return (f"De Loket-gebruiker van de koppeling mist het recht '{self.missing_right}'. Geef dit recht in "
-                    "Loket (individueel of via het team) en probeer het daarna opnieuw.")
-        return ("Loket weigert de toegang: de Loket-gebruiker heeft geen toegang tot deze werkgever of mist een recht "
-                "(raadplegen dienstverbanden, 940 journaliseren, exporteren journaalrun, raadplegen loonaangifte, "
-                "raadplegen loonoutput).")
+            return gettext("The Loket user of the link lacks the right '%(right)s'. Grant this right in Loket "
+                           "(individually or through the team) and try again.") % {"right": self.missing_right}
+        return gettext("Loket refuses access: the Loket user has no access to this employer or lacks a right "
+                       "(raadplegen dienstverbanden, 940 journaliseren, exporteren journaalrun, raadplegen "
+                       "loonaangifte, raadplegen loonoutput).")
 
 
 class LoketNotFound(LoketError):
-    user_message_nl = "Loket kan het gevraagde gegeven niet (meer) vinden. Controleer of de werkgever nog bestaat in Loket."
+    user_message = _("Loket cannot find the requested data (any more). Check that the employer still exists in Loket.")
 
 
 class LoketRequestError(LoketError):
     """Loket rejected the request (400/409/422 ...), usually a broken business rule in `messages`."""
 
     @property
-    def user_message_nl(self) -> str:
+    def user_message(self) -> str:
         detail = "; ".join(m.description for m in self.messages if getattr(m, "description", "")) or self.message
-        return f"Loket weigerde het verzoek: {detail}"
+        return gettext("Loket refused the request: %(detail)s") % {"detail": detail}
 
 
 class LoketDataError(LoketError):
     """Loket answered, but the data cannot be used as it is (e.g. a journal run that does not balance)."""
 
     @property
-    def user_message_nl(self) -> str:
-        return f"De gegevens uit Loket zijn zo niet te boeken ({self.message}). Controleer ze in Loket; de volgende import haalt de gecorrigeerde versie op."
+    def user_message(self) -> str:
+        return gettext("The data from Loket cannot be booked as it is (%(detail)s). Check it in Loket; the next "
+                       "import fetches the corrected version.") % {"detail": self.message}
 
 
 class AdministrationNotFound(LoketError):
+    """No (single) payroll administration for the client number and wage tax number. `reason` says
+    which of the cases below it is, with the numbers, so the bookkeeper reads it in their own words."""
+
+    NOT_A_NUMBER = "not_a_number"
+    NO_WAGE_TAX_NUMBER = "no_wage_tax_number"
+    OTHER_WAGE_TAX_NUMBERS = "other_wage_tax_numbers"
+    NOT_VISIBLE = "not_visible"
+
+    def __init__(self, message: str, *, reason: str = "", client_number: str = "", wage_tax_number: str = "",
+                 others: str = "", **kwargs):
+        super().__init__(message, **kwargs)
+        self.reason = reason
+        self.params = {"number": client_number, "wanted": wage_tax_number, "others": others}
+
     @property
-    def user_message_nl(self) -> str:
-        return ("Deze werkgever is niet gevonden in Loket. Controleer het clientnummer (Relatiecode) en het "
-                f"loonheffingennummer op de pagina van de administratie. ({self.message})")
+    def user_message(self) -> str:
+        if self.reason == self.NOT_A_NUMBER:
+            text = gettext("The Loket client number '%(number)s' is not a number. Enter the client number from "
+                           "Loket.nl Classic (tab 'Adm') as the Relatiecode.")
+        elif self.reason == self.NO_WAGE_TAX_NUMBER:
+            text = gettext("This administration has no wage tax number. Enter it on the administration's page.")
+        elif self.reason == self.OTHER_WAGE_TAX_NUMBERS:
+            text = gettext("Loket client number %(number)s has no payroll administration with wage tax number "
+                           "%(wanted)s (it has: %(others)s). Check the wage tax number of this administration.")
+        elif self.reason == self.NOT_VISIBLE:
+            text = gettext("The Loket user sees no payroll administration with client number %(number)s. Check "
+                           "the client number (Relatiecode) and that the Loket user has access to this employer.")
+        else:
+            text = gettext("This employer was not found in Loket. Check the client number (Relatiecode) and the "
+                           "wage tax number on the administration's page.")
+        return text % self.params
 
 
 class AmbiguousAdministration(LoketError):
+    def __init__(self, message: str, *, count: int = 0, client_number: str = "", wage_tax_number: str = "",
+                 names: str = "", **kwargs):
+        super().__init__(message, **kwargs)
+        self.params = {"count": count, "number": client_number, "wanted": wage_tax_number, "names": names}
+
     @property
-    def user_message_nl(self) -> str:
-        return ("Loket vindt meer dan één salarisadministratie bij dit clientnummer en loonheffingennummer. "
-                f"Controleer de gegevens in Loket. ({self.message})")
+    def user_message(self) -> str:
+        return gettext("Loket has %(count)s payroll administrations with client number %(number)s and wage tax "
+                       "number %(wanted)s (%(names)s). Ask Loket which one to use, or let the Loket user see only "
+                       "that one.") % self.params
 
 
 # --- OAuth ----------------------------------------------------------------------------------------
@@ -202,5 +239,5 @@ class StateMismatch(OAuthError):
 class ConnectionBroken(OAuthError):
     """The stored refresh token is rejected and no newer one exists: authorise Loket again."""
 
-    user_message_nl = ("Loket moet opnieuw worden geautoriseerd: de opgeslagen autorisatie is verlopen of ingetrokken. "
-                       "Klik op 'Verbind met Loket' en log opnieuw in.")
+    user_message = _("Loket needs to be authorised again: the stored authorisation has expired or was "
+                     "revoked. Click 'Connect to Loket' and log in again.")

@@ -5,5 +5,5 @@ Public entry points:
 - `companies.match_companies`
 - `client.NmbrsClient`, `client.NmbrsCredentials`, `environments.resolve_base_url`
 - `source.NmbrsSource(client).documents(...)` / `.annual_documents(...)`
-- `errors` (typed errors with `message` and `user_message_nl`)
+- `errors` (typed errors with `message` and a translatable `user_message`)
 """

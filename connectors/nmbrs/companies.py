@@ -8,6 +8,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from connectors.nmbrs.records import Company
+from connectors.texts import gettext
 
 
 def normalize_number(value) -> str:
@@ -27,7 +28,7 @@ class CompanyMatch:
 class CompanyMismatch:
     administration: Hashable
     number: str
-    reason: str  # English, specific; the portal translates
+    reason: str  # specific, in the language active when matching (gettext)
 
 
 @dataclass
@@ -55,14 +56,16 @@ def match_companies(companies: Iterable[Company], administration_numbers: Mappin
         shown = str(raw if raw is not None else "").strip()
         candidates = by_number.get(number, [])
         if not number:
-            reason = "the administration has no number to match on"
+            reason = gettext("the administration has no Relatiecode to match on")
         elif len(admins_by_number[number]) > 1:
-            reason = f"several administrations have number {shown}; give each a unique number"
+            reason = gettext("several administrations have Relatiecode %(number)s; give each a unique one") % {
+                "number": shown}
         elif not candidates:
-            reason = f"no Nmbrs company has number {shown}"
+            reason = gettext("no Nmbrs company has number %(number)s") % {"number": shown}
         elif len(candidates) > 1:
             names = ", ".join(c.name for c in candidates)
-            reason = f"several Nmbrs companies have number {shown} ({names}); link one by hand"
+            reason = gettext("several Nmbrs companies have number %(number)s (%(names)s); link one by hand") % {
+                "number": shown, "names": names}
         else:
             result.matches.append(CompanyMatch(admin, candidates[0]))
             taken.add(candidates[0].id)

@@ -15,6 +15,7 @@ from connectors.nmbrs.client import NmbrsClient, NmbrsCredentials
 from connectors.nmbrs.environments import LIVE
 from connectors.nmbrs.errors import InvalidCredentials, NoCompanyAccess
 from connectors.nmbrs.records import Company
+from connectors.texts import gettext_lazy as _
 
 NMBRS_HOST_SUFFIXES = (".nmbrs.nl", ".nmbrs.com")
 # Hosts of Nmbrs itself, never a tenant: someone pasted the API or marketing URL.
@@ -23,8 +24,8 @@ _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 class InvalidTenantKey(ValueError):
-    user_message_nl = ("Tenant Key niet gevonden. Vul het gedeelte vóór .nmbrs.nl in de URL van je Nmbrs-account "
-                       "in (uit kantoor.nmbrs.nl haal je kantoor).")
+    user_message = _("Tenant Key not found. Enter the part before .nmbrs.nl in the URL of your Nmbrs account "
+                     "(from kantoor.nmbrs.nl you take kantoor).")
 
 
 def normalize_tenant_key(text: str) -> str:

@@ -7,7 +7,8 @@ own "unknown error") is an UnknownNmbrsError: the client tries the call a bounde
 then it is permanent, never retried forever.
 docs/vendors/nmbrs.md gives the words the user must see ("Tenant Key niet gevonden", the user template and
 "Webservices Right Edit" rights, "SalaryDocuments_AnnualDocument"). Every error carries an English
-`message` (what failed, what to do) and the Dutch `user_message_nl` for the portal.
+`message` (logs: what failed, what to do) and a `user_message` for the bookkeeper, through gettext like
+every other text of the portal (English msgid, Dutch in locale/nl).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import re
 from dataclasses import dataclass
 
 from connectors.errors import SourceError
+from connectors.texts import gettext, gettext_noop
+from connectors.texts import gettext_lazy as _
 
 ANNUAL_DOCUMENT_RIGHTS_PREFIX = "SalaryDocuments_AnnualDocument"
 _FAULT = re.compile(r"--->\s*(?P<code>\d{3,5})\s*:\s*(?P<message>.*)", re.DOTALL)
@@ -28,7 +31,7 @@ class NmbrsError(SourceError):
     code: int | None = None
     vendor_code: int | None = None
     transient = False
-    user_message_nl = "Nmbrs gaf een onbekende fout. Probeer het later opnieuw; blijft het misgaan, neem dan contact op met de beheerder."
+    user_message = _("Nmbrs returned an unknown error. Try again later; if it keeps failing, contact the administrator.")
 
     def __init__(self, message: str, *, fault_text: str = "", operation: str = ""):
         super().__init__(message)
@@ -38,16 +41,16 @@ class NmbrsError(SourceError):
 
 class InvalidCredentials(NmbrsError):
     code = 1001
-    user_message_nl = ("Nmbrs herkent de combinatie van Client ID, Client Secret en Tenant Key niet. Controleer het "
-                       "e-mailadres waarmee je inlogt in Nmbrs, de API-token (Gebruiker profiel > API token) en de "
-                       "Tenant Key (het gedeelte vóór .nmbrs.nl in de URL).")
+    user_message = _("Nmbrs does not recognise the combination of Client ID, Client Secret and Tenant Key. Check "
+                     "the e-mail address you log in to Nmbrs with, the API token (User profile > API token) and "
+                     "the Tenant Key (the part before .nmbrs.nl in the URL).")
 
 
 class UnknownTenant(NmbrsError):
     code = 2043
-    user_message_nl = ("Tenant Key niet gevonden. Controleer of de Tenant Key correct is ingevuld: dit is het "
-                       "gedeelte vóór .nmbrs.nl in de URL van je Nmbrs-account (uit kantoor.nmbrs.nl haal je "
-                       "kantoor).")
+    user_message = _("Tenant Key not found. Check that the Tenant Key is filled in correctly: it is the part "
+                     "before .nmbrs.nl in the URL of your Nmbrs account (from kantoor.nmbrs.nl you take "
+                     "kantoor).")
 
 
 class MissingApiRights(NmbrsError):
@@ -65,19 +68,29 @@ class MissingApiRights(NmbrsError):
         return self.operation.startswith(ANNUAL_DOCUMENT_RIGHTS_PREFIX)
 
     @property
-    def user_message_nl(self) -> str:
-        where = ("Ga in Nmbrs naar Instellingen > User templates, selecteer het template van deze gebruiker, klik "
-                 "op de tandwieltjes in de kolom API en zet in het scherm \"Webservices Right Edit\"")
+    def user_message(self) -> str:
+        params = {"operation": self.operation, "prefix": ANNUAL_DOCUMENT_RIGHTS_PREFIX,
+                  "group": _RIGHTS_GROUP.get(self.service, "")}
         if self.needs_annual_document_rights:
-            return (f"De Nmbrs-gebruiker mag het jaarwerk niet ophalen (geweigerd: \"{self.operation}\"). {where} "
-                    f"onder Company services alle rechten die beginnen met \"{ANNUAL_DOCUMENT_RIGHTS_PREFIX}\" op "
-                    "Actief.")
+            return gettext(
+                'The Nmbrs user may not fetch the annual documents (refused: "%(operation)s"). In Nmbrs go to '
+                'Settings > User templates, select the template of this user, click the gears in the API '
+                'column and, in the screen "Webservices Right Edit", under Company services set every right '
+                'starting with "%(prefix)s" to Active.') % params
+        if self.operation and params["group"]:
+            return gettext(
+                'The Nmbrs user has no API right for "%(operation)s". In Nmbrs go to Settings > User '
+                'templates, select the template of this user, click the gears in the API column and, in the '
+                'screen "Webservices Right Edit", under %(group)s set the right "%(operation)s" to Active.') % params
         if self.operation:
-            group = _RIGHTS_GROUP.get(self.service, "")
-            under = f" onder {group}" if group else ""
-            return (f"De Nmbrs-gebruiker heeft geen API-recht voor \"{self.operation}\". {where}{under} het recht "
-                    f"\"{self.operation}\" op Actief.")
-        return f"De Nmbrs-gebruiker heeft onvoldoende API-rechten. {where} de benodigde rechten op Actief."
+            return gettext(
+                'The Nmbrs user has no API right for "%(operation)s". In Nmbrs go to Settings > User '
+                'templates, select the template of this user, click the gears in the API column and, in the '
+                'screen "Webservices Right Edit", set the right "%(operation)s" to Active.') % params
+        return gettext(
+            'The Nmbrs user has insufficient API rights. In Nmbrs go to Settings > User templates, select the '
+            'template of this user, click the gears in the API column and, in the screen "Webservices Right '
+            'Edit", set the rights needed to Active.')
 
 
 # How the "Webservices Right Edit" screen groups the rights, by the SOAP service of the operation.
@@ -87,19 +100,19 @@ _RIGHTS_GROUP = {"CompanyService": "Company services", "DebtorService": "Debtor 
 
 class NoCompanyAccess(NmbrsError):
     code = 1003
-    user_message_nl = ("De Nmbrs-gebruiker heeft geen toegang tot dit bedrijf of deze debiteur. Geef de "
-                       "gebruiker in Nmbrs toegang, of koppel een ander bedrijf.")
+    user_message = _("The Nmbrs user has no access to this company or debtor. Give the user access in Nmbrs, or "
+                     "link another company.")
 
 
 class LoginTemporarilyFailed(NmbrsError):
     code = 1006
     transient = True
-    user_message_nl = "Inloggen bij Nmbrs lukte tijdelijk niet. We proberen het automatisch opnieuw."
+    user_message = _("Logging in to Nmbrs failed for the moment. We will try again automatically.")
 
 
 class NotFound(NmbrsError):
     code = 2046
-    user_message_nl = "Nmbrs kan het gevraagde gegeven niet (meer) vinden. Controleer de koppeling van het bedrijf."
+    user_message = _("Nmbrs cannot find the requested data (any more). Check the link to the company.")
 
 
 class DocumentedNmbrsError(NmbrsError):
@@ -109,7 +122,12 @@ class DocumentedNmbrsError(NmbrsError):
         super().__init__(message, **kwargs)
         self.code = rule.code
         self.transient = rule.transient
-        self.user_message_nl = rule.dutch
+        self.rule = rule
+
+    @property
+    def user_message(self) -> str:
+        text = gettext(self.rule.text)
+        return f"{text} {_CHECK_INPUT}" if self.rule.fetching_never_causes else text
 
 
 class UnknownNmbrsError(NmbrsError):
@@ -117,102 +135,85 @@ class UnknownNmbrsError(NmbrsError):
     number of times (NmbrsClient.attempts_on_unknown) before this reaches anyone."""
 
     transient = False
-    user_message_nl = ("Nmbrs gaf een onbekende fout, ook na enkele pogingen. De documenten wachten; neem contact "
-                       "op met de beheerder als dit blijft gebeuren.")
+    user_message = _("Nmbrs gave an unknown error, even after several tries. The documents wait; contact the "
+                     "administrator if this keeps happening.")
 
 
 class NmbrsUnavailable(NmbrsError):
     """No usable answer: connection refused or lost, timeout, HTTP 5xx/429 without a SOAP fault."""
 
     transient = True
-    user_message_nl = "Nmbrs is op dit moment niet bereikbaar. We proberen het later automatisch opnieuw."
+    user_message = _("Nmbrs cannot be reached at the moment. We will try again automatically later.")
 
 
 class NmbrsBadResponse(NmbrsError):
     """Nmbrs answered something that is not the XML it promised (malformed or unexpected content)."""
 
     transient = True
-    user_message_nl = "Nmbrs stuurde een onleesbaar antwoord. We proberen het later automatisch opnieuw."
+    user_message = _("Nmbrs sent an unreadable answer. We will try again automatically later.")
 
 
 @dataclass(frozen=True)
 class FaultCode:
     code: int
     transient: bool
-    english: str  # what it means and what to do
-    dutch: str  # the same for the bookkeeper
+    text: str  # what it means, for the bookkeeper (English msgid; the Dutch is in locale/nl)
+    fetching_never_causes: bool = False  # a write-only code: if it ever shows, the administrator must look
 
 
-_CHECK_INPUT_NL = "Dit hoort niet te gebeuren bij ophalen; neem contact op met de beheerder."
+_CHECK_INPUT = _("This should not happen when fetching; contact the administrator.")
+N_ = gettext_noop  # the table's texts are translated when shown
 _P, _T = False, True  # permanent, transient
 
 # Every fault code the public Nmbrs material documents (docs/vendors/nmbrs.md). The 2xxx codes that
 # only write operations can cause are listed too, so that none of them is ever "unknown".
 FAULT_CODES: dict[int, FaultCode] = {rule.code: rule for rule in (
-    FaultCode(1000, _P, "Nmbrs rejected the e-mail/password combination.",
-              "Nmbrs herkent de combinatie van e-mailadres en wachtwoord niet."),
-    FaultCode(1001, _P, "Nmbrs rejected the authentication: the login e-mail, the API token or the domain "
-              "(Tenant Key) is not valid.", InvalidCredentials.user_message_nl),
-    FaultCode(1002, _P, "The Nmbrs user lacks the API right for this operation.", ""),
-    FaultCode(1003, _P, "The Nmbrs user has no access to this debtor or company (access by tags/filters).",
-              NoCompanyAccess.user_message_nl),
-    FaultCode(1004, _P, "The Nmbrs environment is disabled: it has no valid subscription.",
-              "De Nmbrs-omgeving is uitgeschakeld: er is geen geldig abonnement. Neem contact op met Nmbrs of "
-              "de beheerder van de omgeving."),
-    FaultCode(1006, _T, "Nmbrs reported a generic login security failure; retrying tends to solve it.",
-              LoginTemporarilyFailed.user_message_nl),
-    FaultCode(2001, _P, "Nmbrs refused an hour component number.", "Nmbrs weigerde een uurcode. " + _CHECK_INPUT_NL),
-    FaultCode(2002, _P, "Nmbrs refused a wage component number.", "Nmbrs weigerde een looncomponent. " + _CHECK_INPUT_NL),
-    FaultCode(2003, _P, "The Nmbrs user has no rights to this employee.",
-              "De Nmbrs-gebruiker heeft geen rechten op deze werknemer. Geef de gebruiker in Nmbrs toegang."),
-    FaultCode(2004, _P, "The Nmbrs user has no rights to this company; check the linked company.",
-              "De Nmbrs-gebruiker heeft geen rechten op dit bedrijf. Geef de gebruiker in Nmbrs toegang, of koppel "
-              "het juiste bedrijf."),
-    FaultCode(2006, _P, "The period does not fit the company's period type in Nmbrs (e.g. four-weekly "
-              "instead of monthly).",
-              "De periode past niet bij het periodetype van het bedrijf in Nmbrs (bijvoorbeeld vierwekelijks in "
-              "plaats van maandelijks). Controleer de verloningsperiode van het bedrijf in Nmbrs."),
-    FaultCode(2009, _P, "The Nmbrs user has no rights to this debtor.",
-              "De Nmbrs-gebruiker heeft geen rechten op deze debiteur. Geef de gebruiker in Nmbrs toegang."),
-    FaultCode(2011, _P, "Nmbrs refused a change in the past without unprotected mode.",
-              "Nmbrs weigerde een wijziging in het verleden (beveiligde modus). " + _CHECK_INPUT_NL),
-    FaultCode(2012, _P, "The wage tax return was already sent.", "De loonaangifte is al verzonden."),
-    FaultCode(2013, _P, "This operation is not available on a Nmbrs free trial.",
-              "Dit kan niet met een proefversie van Nmbrs. Zet de omgeving om naar een betaald abonnement."),
-    FaultCode(2014, _P, "Nmbrs refused an IBAN.", "Nmbrs weigerde een IBAN. " + _CHECK_INPUT_NL),
-    FaultCode(2015, _P, "Nmbrs refused a bank account number.", "Nmbrs weigerde een rekeningnummer. " + _CHECK_INPUT_NL),
-    FaultCode(2016, _P, "Nmbrs refused a bank account type.", "Nmbrs weigerde een rekeningsoort. " + _CHECK_INPUT_NL),
-    FaultCode(2017, _P, "Nmbrs refused a labour agreement ID.", "Nmbrs weigerde een cao-ID. " + _CHECK_INPUT_NL),
-    FaultCode(2018, _P, "Nmbrs refused a leave ID.", "Nmbrs weigerde een verlof-ID. " + _CHECK_INPUT_NL),
-    FaultCode(2019, _T, "Nmbrs has no status for the background task (yet).",
-              "Nmbrs heeft (nog) geen status voor de achtergrondtaak. We proberen het later opnieuw."),
-    FaultCode(2020, _T, "Nmbrs has no status for the background task (yet).",
-              "Nmbrs heeft (nog) geen status voor de achtergrondtaak. We proberen het later opnieuw."),
-    FaultCode(2021, _P, "Nmbrs's background task result is not valid.",
-              "Het resultaat van de achtergrondtaak in Nmbrs is ongeldig. " + _CHECK_INPUT_NL),
-    FaultCode(2022, _P, "Nmbrs refused a leave type.", "Nmbrs weigerde een verlofsoort. " + _CHECK_INPUT_NL),
-    FaultCode(2028, _P, "A start time lies after its end time.", "Een begintijd ligt na de eindtijd. " + _CHECK_INPUT_NL),
-    FaultCode(2029, _P, "Time slots overlap.", "Tijdvakken overlappen. " + _CHECK_INPUT_NL),
-    FaultCode(2030, _P, "Nmbrs refused the set of values.", "Nmbrs weigerde de ingevoerde waarden. " + _CHECK_INPUT_NL),
-    FaultCode(2032, _P, "An IBAN is required.", "Een IBAN is verplicht. " + _CHECK_INPUT_NL),
-    FaultCode(2033, _P, "A tax type is required.", "Een belastingsoort is verplicht. " + _CHECK_INPUT_NL),
-    FaultCode(2034, _P, "Nmbrs refused a tax type.", "Nmbrs weigerde een belastingsoort. " + _CHECK_INPUT_NL),
-    FaultCode(2035, _P, "A tax form is required.", "Een belastingformulier is verplicht. " + _CHECK_INPUT_NL),
-    FaultCode(2036, _P, "Nmbrs refused a tax form.", "Nmbrs weigerde een belastingformulier. " + _CHECK_INPUT_NL),
-    FaultCode(2037, _P, "Nmbrs refused a cost centre ID.", "Nmbrs weigerde een kostenplaats-ID. " + _CHECK_INPUT_NL),
-    FaultCode(2038, _P, "Nmbrs refused a cost centre code.", "Nmbrs weigerde een kostenplaatscode. " + _CHECK_INPUT_NL),
-    FaultCode(2039, _P, "A cost centre code is duplicated.", "Een kostenplaatscode komt dubbel voor. " + _CHECK_INPUT_NL),
-    FaultCode(2040, _P, "A file name needs an extension.", "Een bestandsnaam mist de extensie. " + _CHECK_INPUT_NL),
-    FaultCode(2041, _P, "The file is too large.", "Het bestand is te groot. " + _CHECK_INPUT_NL),
-    FaultCode(2042, _P, "This login e-mail belongs to several Nmbrs environments; Nmbrs needs the domain "
-              "(Tenant Key) to know which one.",
-              "Dit e-mailadres hoort bij meerdere Nmbrs-omgevingen. Vul de Tenant Key in van de omgeving die "
-              "gekoppeld moet worden (het gedeelte vóór .nmbrs.nl in de URL)."),
-    FaultCode(2043, _P, "Nmbrs does not know this domain (Tenant Key).", UnknownTenant.user_message_nl),
-    FaultCode(2044, _P, "Nmbrs refused the endpoint.", "Nmbrs weigerde het adres van de aanroep. " + _CHECK_INPUT_NL),
-    FaultCode(2045, _P, "Nmbrs refused a name.", "Nmbrs weigerde een naam. " + _CHECK_INPUT_NL),
-    FaultCode(2046, _P, "Nmbrs did not find what was asked for.", NotFound.user_message_nl),
-    FaultCode(2047, _P, "Nmbrs refused a document type.", "Nmbrs weigerde een documentsoort. " + _CHECK_INPUT_NL),
+    FaultCode(1000, _P, N_("Nmbrs rejected the e-mail/password combination.")),
+    FaultCode(1001, _P, N_("Nmbrs rejected the authentication: the login e-mail, the API token or the domain "
+              "(Tenant Key) is not valid.")),
+    FaultCode(1002, _P, N_("The Nmbrs user lacks the API right for this operation.")),
+    FaultCode(1003, _P, N_("The Nmbrs user has no access to this debtor or company (access by tags/filters).")),
+    FaultCode(1004, _P, N_("The Nmbrs environment is disabled: it has no valid subscription.")),
+    FaultCode(1006, _T, N_("Nmbrs reported a generic login security failure; retrying tends to solve it.")),
+    FaultCode(2001, _P, N_("Nmbrs refused an hour component number."), fetching_never_causes=True),
+    FaultCode(2002, _P, N_("Nmbrs refused a wage component number."), fetching_never_causes=True),
+    FaultCode(2003, _P, N_("The Nmbrs user has no rights to this employee.")),
+    FaultCode(2004, _P, N_("The Nmbrs user has no rights to this company; check the linked company.")),
+    FaultCode(2006, _P, N_("The period does not fit the company's period type in Nmbrs (e.g. four-weekly "
+              "instead of monthly).")),
+    FaultCode(2009, _P, N_("The Nmbrs user has no rights to this debtor.")),
+    FaultCode(2011, _P, N_("Nmbrs refused a change in the past without unprotected mode."), fetching_never_causes=True),
+    FaultCode(2012, _P, N_("The wage tax return was already sent.")),
+    FaultCode(2013, _P, N_("This operation is not available on a Nmbrs free trial.")),
+    FaultCode(2014, _P, N_("Nmbrs refused an IBAN."), fetching_never_causes=True),
+    FaultCode(2015, _P, N_("Nmbrs refused a bank account number."), fetching_never_causes=True),
+    FaultCode(2016, _P, N_("Nmbrs refused a bank account type."), fetching_never_causes=True),
+    FaultCode(2017, _P, N_("Nmbrs refused a labour agreement ID."), fetching_never_causes=True),
+    FaultCode(2018, _P, N_("Nmbrs refused a leave ID."), fetching_never_causes=True),
+    FaultCode(2019, _T, N_("Nmbrs has no status for the background task (yet).")),
+    FaultCode(2020, _T, N_("Nmbrs has no status for the background task (yet).")),
+    FaultCode(2021, _P, N_("Nmbrs's background task result is not valid."), fetching_never_causes=True),
+    FaultCode(2022, _P, N_("Nmbrs refused a leave type."), fetching_never_causes=True),
+    FaultCode(2028, _P, N_("A start time lies after its end time."), fetching_never_causes=True),
+    FaultCode(2029, _P, N_("Time slots overlap."), fetching_never_causes=True),
+    FaultCode(2030, _P, N_("Nmbrs refused the set of values."), fetching_never_causes=True),
+    FaultCode(2032, _P, N_("An IBAN is required."), fetching_never_causes=True),
+    FaultCode(2033, _P, N_("A tax type is required."), fetching_never_causes=True),
+    FaultCode(2034, _P, N_("Nmbrs refused a tax type."), fetching_never_causes=True),
+    FaultCode(2035, _P, N_("A tax form is required."), fetching_never_causes=True),
+    FaultCode(2036, _P, N_("Nmbrs refused a tax form."), fetching_never_causes=True),
+    FaultCode(2037, _P, N_("Nmbrs refused a cost centre ID."), fetching_never_causes=True),
+    FaultCode(2038, _P, N_("Nmbrs refused a cost centre code."), fetching_never_causes=True),
+    FaultCode(2039, _P, N_("A cost centre code is duplicated."), fetching_never_causes=True),
+    FaultCode(2040, _P, N_("A file name needs an extension."), fetching_never_causes=True),
+    FaultCode(2041, _P, N_("The file is too large."), fetching_never_causes=True),
+    FaultCode(2042, _P, N_("This login e-mail belongs to several Nmbrs environments; Nmbrs needs the domain "
+              "(Tenant Key) to know which one.")),
+    FaultCode(2043, _P, N_("Nmbrs does not know this domain (Tenant Key).")),
+    FaultCode(2044, _P, N_("Nmbrs refused the endpoint."), fetching_never_causes=True),
+    FaultCode(2045, _P, N_("Nmbrs refused a name."), fetching_never_causes=True),
+    FaultCode(2046, _P, N_("Nmbrs did not find what was asked for.")),
+    FaultCode(2047, _P, N_("Nmbrs refused a document type."), fetching_never_causes=True),
 )}
 UNKNOWN_CODE = 9999  # Nmbrs's own "unknown error": handled like any code we do not know
 
@@ -249,7 +250,7 @@ def _message_for(code: int, vendor_text: str, operation: str) -> tuple[type[Nmbr
     if code == 2046:
         return NotFound, f"Nmbrs did not find what {operation or 'the call'} asked for. {said}"
     if code in FAULT_CODES:
-        return DocumentedNmbrsError, f"{FAULT_CODES[code].english} ({operation or 'a call'}) {said}"
+        return DocumentedNmbrsError, f"{FAULT_CODES[code].text} ({operation or 'a call'}) {said}"
     return UnknownNmbrsError, f"Nmbrs failed with an unknown error during {operation or 'a call'}. {said}"
 
 
@@ -271,7 +272,7 @@ def parse_fault(fault_text: str, operation: str = "", service: str = "") -> Nmbr
     if cls is UnknownNmbrsError:
         error.code = code
     if cls is NoCompanyAccess and code != NoCompanyAccess.code:
-        error.code, error.user_message_nl = code, FAULT_CODES[code].dutch  # 2004/2009: their own words
+        error.code, error.user_message = code, _(FAULT_CODES[code].text)  # 2004/2009: their own words
     return error
 
 
@@ -279,5 +280,5 @@ class UnusableJournal(NmbrsError):
     """A journal Nmbrs delivered that cannot be booked as is (unbalanced, no lines, unreadable amounts).
     Not transient: the payroll administrator has to look at the run's journal settings in Nmbrs."""
 
-    user_message_nl = ("De journaalpost uit Nmbrs is niet te boeken (hij sluit niet of is leeg). Controleer de "
-                       "journaalpost van deze verloning in Nmbrs.")
+    user_message = _("The journal entry from Nmbrs cannot be booked (it does not balance or is empty). Check the "
+                     "journal entry of this payroll run in Nmbrs.")

@@ -17,6 +17,7 @@ from connectors.nmbrs import mapping, operations, wage_tax_statuses
 from connectors.nmbrs.client import NmbrsClient
 from connectors.nmbrs.errors import NmbrsError, NotFound
 from connectors.nmbrs.records import Run
+from connectors.texts import format_date, gettext
 
 DEFAULT_WAGE_TAX_STATUS = "locked"  # docs/vendors/nmbrs.md: "standaard alle aangiftes met de status 'locked'"
 ALL_STATUSES = None
@@ -112,15 +113,15 @@ class NmbrsSource:
                 runs = self.client.runs(company_id, year)
                 final = final_run_of(runs)
                 if final is None:
-                    result.skipped[company_id] = f"no payroll runs in {year}"
+                    result.skipped[company_id] = gettext("no payroll runs in %(year)s") % {"year": year}
                     continue
                 unfinished = why_year_not_finished(year, runs)
                 if unfinished:
                     result.skipped[company_id] = unfinished
                     continue
                 if not final.is_locked:
-                    result.skipped[company_id] = (f"the final run of {year} ({final.description or final.number}) "
-                                                  f"is not locked yet")
+                    result.skipped[company_id] = gettext("the final run of %(year)s (%(run)s) is not locked yet") % {
+                        "year": year, "run": final.description or final.number}
                     continue
                 for document in documents:
                     try:
@@ -164,13 +165,15 @@ def why_year_not_finished(year: int, runs: Iterable[Run]) -> str | None:
     runs = list(runs)
     final = final_run_of(runs)
     if final is None:
-        return f"no payroll runs in {year}"
+        return gettext("no payroll runs in %(year)s") % {"year": year}
     last = last_period_of_year(year, runs)
     if final.period_end < last:
-        return (f"the payroll year {year} is not finished: the last run is period {final.period_end} "
-                f"({final.description or final.number}), the year ends with period {last}")
+        return gettext("the payroll year %(year)s is not finished: the last run is period %(period)s "
+                       "(%(run)s), the year ends with period %(last)s") % {
+            "year": year, "period": final.period_end, "run": final.description or final.number, "last": last}
     if final.run_at is not None and (final.run_at.year, final.run_at.month) < (year, YEAR_END_RUNS_FROM_MONTH):
-        return (f"the payroll year {year} is not finished: the last run (period {final.period_end}, "
-                f"{final.description or final.number}) was made on {final.run_at:%Y-%m-%d}, before the end "
-                f"of the year")
+        return gettext("the payroll year %(year)s is not finished: the last run (period %(period)s, %(run)s) was "
+                       "made on %(date)s, before the end of the year") % {
+            "year": year, "period": final.period_end, "run": final.description or final.number,
+            "date": format_date(final.run_at.date())}
     return None

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from connectors.loket.checks import check_connection
@@ -232,8 +231,7 @@ def test_connection(request):
             else:
                 results = check_connection(client, administration.loket_client_number,
                                            administration.wage_tax_number)
-        language = get_language() or settings.LANGUAGE_CODE
-        checks = [{"name": _(check.name), "ok": check.ok, "message": check.message_in(language),
+        checks = [{"name": _(check.name), "ok": check.ok, "message": check.message,
                    "missing_right": check.missing_right} for check in results]
         connection.refresh_from_db()  # a rejected refresh token marks it broken meanwhile
     failed = [check for check in checks if not check["ok"]]

@@ -5,8 +5,6 @@ The credentials form itself is the portal's (portal.forms.settings.NmbrsCredenti
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,32 +12,9 @@ from portal.sources.messages import user_message
 
 
 def error_text(error) -> str:
-    """Nmbrs errors carry an English `message` and a Dutch `user_message_nl` (connectors.nmbrs.errors):
-    the one for the language the user sees the portal in (Dutch by default)."""
+    """What the bookkeeper reads about an Nmbrs error, in the language active now (the English `message`
+    is for the logs)."""
     return user_message(error)
-
-
-# The reasons connectors.nmbrs.companies.match_companies gives (English, with the numbers in them).
-_REASONS = (
-    (re.compile(r"^the administration has no number to match on$"),
-     lambda m: _("the administration has no Relatiecode to match on")),
-    (re.compile(r"^several administrations have number (?P<number>.+); give each a unique number$"),
-     lambda m: _("several administrations have Relatiecode %(number)s; give each a unique one")
-     % {"number": m["number"]}),
-    (re.compile(r"^no Nmbrs company has number (?P<number>.+)$"),
-     lambda m: _("no Nmbrs company has number %(number)s") % {"number": m["number"]}),
-    (re.compile(r"^several Nmbrs companies have number (?P<number>.+?) \((?P<names>.*)\); link one by hand$"),
-     lambda m: _("several Nmbrs companies have number %(number)s (%(names)s); link one by hand")
-     % {"number": m["number"], "names": m["names"]}),
-)
-
-
-def mismatch_reason(reason: str) -> str:
-    """A match_companies reason in the user's language (unknown reasons are shown as they are)."""
-    for pattern, translate in _REASONS:
-        if match := pattern.match(reason):
-            return str(translate(match))
-    return reason
 
 
 class LinkCompanyForm(forms.Form):

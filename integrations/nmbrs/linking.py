@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from connectors.nmbrs.companies import match_companies
 from connectors.nmbrs.records import Company
 from integrations.nmbrs.access import nmbrs_client_for
-from integrations.nmbrs.forms import mismatch_reason
 from portal import auditing
 from portal.effective import EffectiveSettings
 
@@ -23,7 +22,7 @@ def link_by_number(effective: EffectiveSettings) -> str:
     administration, credentials = effective.administration, effective.nmbrs_credentials
     result = match_companies(nmbrs_client_for(credentials).companies(), {administration.pk: administration.loket_client_number})
     if not result.matches:
-        reason = mismatch_reason(result.mismatches[0].reason) if result.mismatches else ""
+        reason = result.mismatches[0].reason if result.mismatches else ""
         return _("No Nmbrs company matches the Relatiecode %(number)s of %(name)s: %(reason)s. Correct the "
                  "Relatiecode or the company number in Nmbrs, or switch off 'the company number must match' and "
                  "link the company by hand.") % {"number": administration.loket_client_number or "–",

@@ -24,7 +24,7 @@ from connectors.nmbrs.errors import NmbrsError, NoCompanyAccess
 from connectors.nmbrs.mapping import SOURCE
 from connectors.nmbrs.records import Company
 from integrations.nmbrs.access import nmbrs_client_for
-from integrations.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text, mismatch_reason
+from integrations.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text
 from integrations.nmbrs.linking import link_company
 from portal import permissions
 from portal.effective import effective_settings
@@ -152,7 +152,7 @@ def _match_domain(domain) -> list[_Group]:
             row.company = match.company
             row.already_linked = row.administration.nmbrs_company_id == match.company.id
         for mismatch in result.mismatches:
-            by_pk[mismatch.administration].reason = mismatch_reason(mismatch.reason)
+            by_pk[mismatch.administration].reason = mismatch.reason
         group.unmatched_companies = result.unmatched_companies
     return list(groups.values())
 

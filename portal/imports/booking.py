@@ -11,6 +11,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from connectors.documents import DocumentKind, JournalLine
 from portal.models import LedgerEntry
 from yuki_client import ArchiveFolder, Journal
@@ -21,6 +23,12 @@ FOLDER_FOR_KIND = {
     DocumentKind.WAGE_TAX_RETURN: ArchiveFolder.TAX,
     DocumentKind.ANNUAL_DOCUMENT: ArchiveFolder.PERSONNEL,  # jaaropgaven and the like
     DocumentKind.SEPA: ArchiveFolder.BANK,  # the salary payment file
+}
+# The folders as a person sees them in Yuki ("Personeel", "Belasting"), in the reader's language.
+FOLDER_NAMES = {
+    ArchiveFolder.PURCHASE: _("Purchase"), ArchiveFolder.SALES: _("Sales"), ArchiveFolder.BANK: _("Bank"),
+    ArchiveFolder.PERSONNEL: _("Personnel"), ArchiveFolder.TAX: _("Tax"),
+    ArchiveFolder.TO_BE_SORTED: _("To be sorted"), ArchiveFolder.OTHER_FINANCIAL: _("Other financial"),
 }
 PREFIX = {DocumentKind.PAYSLIP: "ps", DocumentKind.JOURNAL: "jr", DocumentKind.WAGE_TAX_RETURN: "lh",
           DocumentKind.SEPA: "sp", DocumentKind.ANNUAL_DOCUMENT: "jw"}
@@ -35,6 +43,14 @@ def reference(entry: LedgerEntry) -> str:
 
 def folder(entry: LedgerEntry) -> ArchiveFolder:
     return FOLDER_FOR_KIND.get(DocumentKind(entry.kind), ArchiveFolder.TO_BE_SORTED)
+
+
+def folder_name(folder: ArchiveFolder | int) -> str:
+    """A Yuki archive folder by its name, in the language active now."""
+    try:
+        return str(FOLDER_NAMES[ArchiveFolder(int(folder))])
+    except (KeyError, ValueError):
+        return str(folder)
 
 
 def yuki_file_name(entry: LedgerEntry) -> str:

@@ -75,7 +75,7 @@ def _what(entry: LedgerEntry) -> str:
     if entry.journal_lines is not None:
         return _("journal entry '%(subject)s'") % {"subject": booking.journal_subject(entry)}
     return _("file '%(name)s' in folder %(folder)s") % {"name": booking.yuki_file_name(entry),
-                                                       "folder": booking.folder(entry).name.lower()}
+                                                       "folder": booking.folder_name(booking.folder(entry))}
 
 
 def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_attempt: bool) -> PushResult:

@@ -5,6 +5,7 @@ from portal.models.heartbeat import ServiceHeartbeat
 from portal.models.imports import ImportRun, RunStatus, RunTrigger
 from portal.models.ledger import EntryState, EventKind, LedgerEntry, LedgerEvent
 from portal.models.notices import Notice, NoticeLevel
+from portal.models.profiles import Language, UserProfile
 from portal.models.roles import DomainMembership, PortalMembership, PortalRole
 from portal.models.settings import ImportSettings, PortalSettings
 from portal.models.yuki import YukiCallCount, YukiSession
@@ -24,12 +25,14 @@ __all__ = [
     "RunTrigger",
     "DomainMembership",
     "ImportSettings",
+    "Language",
     "LoketConnection",
     "NmbrsCredentials",
     "PortalMembership",
     "PortalRole",
     "PortalSettings",
     "ServiceHeartbeat",
+    "UserProfile",
     "YukiCallCount",
     "YukiSession",
 ]

@@ -46,10 +46,11 @@ class NmbrsCredentials(models.Model):
     tenant_key = models.CharField(_("Tenant Key"), max_length=100,
                                   help_text=_("The part before .nmbrs.nl, e.g. 'kantoor' for kantoor.nmbrs.nl"))
     tenant_name = models.CharField(_("Tenant Name"), max_length=200, blank=True)
-    status = models.CharField(max_length=20, choices=ConnectionStatus.choices,
+    # Named for the audit log, which lists every field a save changed.
+    status = models.CharField(_("connection status"), max_length=20, choices=ConnectionStatus.choices,
                               default=ConnectionStatus.NOT_CONNECTED)
-    status_reason = models.TextField(blank=True)
-    validated_at = models.DateTimeField(null=True, blank=True)
+    status_reason = models.TextField(_("explanation of the status"), blank=True)
+    validated_at = models.DateTimeField(_("checked with Nmbrs at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -30,7 +30,7 @@ class SourceUnavailable(SourceError):
         self.transient = transient
 
     @property
-    def user_message_nl(self) -> str:
+    def user_message(self) -> str:
         return self.message
 
 

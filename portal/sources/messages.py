@@ -1,13 +1,9 @@
-"""A source's error in the user's language: the Dutch text when the portal speaks Dutch (the default)."""
+"""A source's error in the bookkeeper's words and language."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.utils import translation
-
 
 def user_message(exc) -> str:
-    dutch = getattr(exc, "user_message_nl", "")
-    if dutch and (translation.get_language() or settings.LANGUAGE_CODE).lower().startswith("nl"):
-        return dutch
-    return getattr(exc, "message", "") or str(exc)
+    """A source error's `user_message`, translated (gettext, through connectors/texts.py) into the
+    language active now; the English `message` only for errors that have none."""
+    return str(getattr(exc, "user_message", "") or getattr(exc, "message", "") or exc)

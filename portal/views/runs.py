@@ -12,7 +12,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from connectors.documents import DocumentKind, Period
@@ -250,9 +250,12 @@ def import_bulk(request, domain_pk):
     with transaction.atomic():
         for administration in started:
             start_import(administration, request.user, form.cleaned_data["month"], dry_run)
-    messages.success(request, _("Import started for %(n)s administrations.") % {"n": len(started)})
+    messages.success(request, ngettext("Import started for %(n)s administration.",
+                                       "Import started for %(n)s administrations.", len(started)) % {"n": len(started)})
     if len(started) < len(chosen):
-        messages.info(request, _("%(n)s were already being imported.") % {"n": len(chosen) - len(started)})
+        busy = len(chosen) - len(started)
+        messages.info(request, ngettext("%(n)s was already being imported.", "%(n)s were already being imported.",
+                                        busy) % {"n": busy})
     return redirect("portal:runs")
 
 
@@ -303,7 +306,9 @@ def annual_documents(request):
                     run = runs.create_run(administration, trigger=RunTrigger.MANUAL, plan=plan, user=request.user,
                                           category="annual")
                     tasks.enqueue(run)
-            messages.success(request, _("Fetching the annual documents of %(year)s for %(n)s administrations.") % {
+            messages.success(request, ngettext(
+                "Fetching the annual documents of %(year)s for %(n)s administration.",
+                "Fetching the annual documents of %(year)s for %(n)s administrations.", len(chosen)) % {
                 "year": form.cleaned_data["year"], "n": len(chosen)})
             return redirect("portal:runs")
     return render(request, "portal/annual_documents.html", {"form": form, "administrations": editable})

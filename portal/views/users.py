@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal import auditing, permissions
 from portal.forms.users import UserForm
@@ -61,8 +63,10 @@ def _edit(request, user):
                 after = _role_snapshot(user)
                 changes = {k: {"old": (before or {}).get(k, ""), "new": v} for k, v in after.items()
                            if (before or {}).get(k, "") != v}
+                if "portal role" in changes:  # a choice label: translated when read
+                    changes["portal role"]["translate"] = True
                 if form.cleaned_data["password"]:
-                    changes[_("password")] = {"old": "", "new": auditing.SECRET_SET}
+                    changes[gettext_noop("password")] = {"old": "", "new": auditing.SECRET_SET, "translate": True}
                 auditing.record(request.user, "created" if is_new else "changed", user, changes,
                                 label=user.username)
             messages.success(request, _("User %(name)s is saved.") % {"name": user.username})
@@ -71,12 +75,15 @@ def _edit(request, user):
 
 
 def _role_snapshot(user) -> dict:
+    """Keys are msgids (the audit page translates them); see portal.auditing."""
     membership = PortalMembership.objects.filter(user=user).first()
+    with translation.override("en"):
+        role = membership.get_role_display() if membership else ""
     return {
-        _("username"): user.username,
-        _("e-mail"): user.email,
-        _("active"): "yes" if user.is_active else "no",
-        _("portal role"): membership.get_role_display() if membership else "",
-        _("backoffice in domains"): ", ".join(
+        gettext_noop("username"): user.username,
+        gettext_noop("e-mail"): user.email,
+        gettext_noop("active"): user.is_active,
+        gettext_noop("portal role"): role,
+        gettext_noop("backoffice in domains"): ", ".join(
             sorted(DomainMembership.objects.filter(user=user).values_list("domain__name", flat=True))),
     }

@@ -1,3 +1,5 @@
+from django.utils import translation
+
 from connectors.nmbrs.companies import match_companies
 from connectors.nmbrs.records import Company
 
@@ -18,10 +20,17 @@ def test_leading_zeros_and_spaces_do_not_matter():
 
 
 def test_numbers_that_do_not_match_are_reported_with_the_reason():
-    result = match_companies(COMPANIES, {"a": "999", "b": "", "c": None, "d": "201", "e": "102", "f": "0102"})
+    with translation.override("en"):
+        result = match_companies(COMPANIES, {"a": "999", "b": "", "c": None, "d": "201", "e": "102", "f": "0102"})
     reasons = {m.administration: m.reason for m in result.mismatches}
     assert reasons["a"] == "no Nmbrs company has number 999"
-    assert reasons["b"] == reasons["c"] == "the administration has no number to match on"
+    assert reasons["b"] == reasons["c"] == "the administration has no Relatiecode to match on"
     assert "several Nmbrs companies have number 201" in reasons["d"] and "De Vries Verhuur" in reasons["d"]
-    assert "several administrations have number 102" in reasons["e"] and "e" in reasons and "f" in reasons
+    assert "several administrations have Relatiecode 102" in reasons["e"] and "e" in reasons and "f" in reasons
     assert result.matches == []
+
+
+def test_the_reasons_are_in_the_language_of_whoever_reads_them():
+    with translation.override("nl"):
+        result = match_companies(COMPANIES, {"a": "999"})
+    assert result.mismatches[0].reason == "geen Nmbrs-bedrijf heeft nummer 999"

@@ -27,4 +27,4 @@ def test_text_that_cannot_be_a_tenant_is_refused_with_guidance(text):
     with pytest.raises(InvalidTenantKey) as info:
         normalize_tenant_key(text)
     assert "before .nmbrs.nl" in str(info.value) or "Nmbrs' own address" in str(info.value)
-    assert "Tenant Key niet gevonden" in info.value.user_message_nl
+    assert "Tenant Key niet gevonden" in str(info.value.user_message)

@@ -42,7 +42,7 @@ def test_an_unknown_tenant_key_is_reported_as_tenant_key_not_found(base_url):
     with pytest.raises(UnknownTenant) as info:
         validate(base_url, tenant="kantor.nmbrs.nl")
     assert info.value.vendor_code == 2043
-    assert "Tenant Key niet gevonden" in info.value.user_message_nl
+    assert "Tenant Key niet gevonden" in str(info.value.user_message)
 
 
 def test_an_unknown_tenant_key_answered_as_1001_naming_the_domain_is_still_an_unknown_tenant(base_url, nmbrs_app):

@@ -31,9 +31,9 @@ def login(db):
         web = Client()
         web.force_login(user)
         if language:
-            from django.conf import settings as django_settings
+            from portal.languages import choose_language
 
-            web.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+            choose_language(user, language)  # the person's stored choice, as their profile page sets it
         return web
 
     return as_user

@@ -63,34 +63,34 @@ def test_valid_credentials_are_checked_with_one_call_and_saved_as_authorised(use
     calls = list(nmbrs_app.state.calls)
     assert [(c.service, c.operation) for c in calls] == [("CompanyService", "List_GetAll")]
     assert (calls[0].username, calls[0].domain, calls[0].token_given) == (data.DEMO_USERNAME, data.DEMO_DOMAIN, True)
-    entry = AuditLogEntry.objects.get(object_type="Nmbrs-inloggegevens")
+    entry = AuditLogEntry.objects.get(object_type="Nmbrs credentials")  # a msgid: the page translates it
     assert data.DEMO_TOKEN not in str(entry.changes), "the token is masked in the audit log"
-    assert entry.changes["status"]["new"] == "Geautoriseerd"
+    assert entry.changes["connection status"] == {"old": "", "new": "Authorised", "translate": True}
 
 
 def test_a_wrong_token_is_explained_and_not_saved(users, login, portal_nmbrs):
     response = portal_post(login(users["alice"]), token="not-the-token")
-    assert_shown(response, InvalidCredentials.user_message_nl)
+    assert_shown(response, str(InvalidCredentials.user_message))
     assert_nothing_saved()
 
 
 def test_a_wrong_email_is_explained_and_not_saved(users, login, portal_nmbrs):
     response = portal_post(login(users["alice"]), username="someone@else.nl")
-    assert_shown(response, InvalidCredentials.user_message_nl)
+    assert_shown(response, str(InvalidCredentials.user_message))
     assert_nothing_saved()
 
 
 def test_an_english_user_sees_the_english_explanation(users, login, portal_nmbrs):
     response = portal_post(login(users["alice"], language="en"), token="not-the-token")
     [error] = errors_of(response)
-    assert error.startswith("Nmbrs rejected the login e-mail (Client ID) or API token (Client Secret).")
-    assert '1001: Invalid Authentication' in error
+    assert error.startswith("Nmbrs does not recognise the combination of Client ID and Client Secret.")
+    assert "API token" in error and "Controleer" not in error, "the same explanation as in Dutch, in English"
     assert_nothing_saved()
 
 
 def test_an_unknown_tenant_key_2043_is_tenant_key_not_found(users, login, portal_nmbrs):
     response = portal_post(login(users["alice"]), tenant="kantor.nmbrs.nl")
-    assert_shown(response, UnknownTenant.user_message_nl)
+    assert_shown(response, str(UnknownTenant.user_message))
     assert "Tenant Key niet gevonden" in response.context["nmbrs_form"].errors["tenant_key"][0]
     assert_nothing_saved()
 
@@ -98,16 +98,16 @@ def test_an_unknown_tenant_key_2043_is_tenant_key_not_found(users, login, portal
 def test_a_1001_naming_the_domain_is_tenant_key_not_found_too(users, login, portal_nmbrs, nmbrs_app):
     nmbrs_app.state.unknown_domain_fault = "1001"
     response = portal_post(login(users["alice"]), tenant="kantor")
-    assert_shown(response, UnknownTenant.user_message_nl)
+    assert_shown(response, str(UnknownTenant.user_message))
     assert "vóór .nmbrs.nl" in response.context["nmbrs_form"].errors["tenant_key"][0]
-    assert InvalidCredentials.user_message_nl not in errors_of(response), "not told the token is wrong"
+    assert str(InvalidCredentials.user_message) not in errors_of(response), "not told the token is wrong"
     assert_nothing_saved()
 
 
 def test_missing_api_rights_name_the_user_template_and_the_rights(users, login, portal_nmbrs):
     response = portal_post(login(users["alice"]), username=data.NO_API_RIGHTS_USERNAME,
                            token=data.NO_API_RIGHTS_TOKEN)
-    assert_shown(response, MissingApiRights("", operation="List_GetAll", service="CompanyService").user_message_nl)
+    assert_shown(response, str(MissingApiRights("", operation="List_GetAll", service="CompanyService").user_message))
     shown = " ".join(errors_of(response))
     assert "User templates" in shown and '"Webservices Right Edit"' in shown and "List_GetAll" in shown
     assert_nothing_saved()
@@ -116,7 +116,7 @@ def test_missing_api_rights_name_the_user_template_and_the_rights(users, login, 
                           token=data.NO_API_RIGHTS_TOKEN)
     [error] = errors_of(english)
     assert "Settings > User templates" in error and '"Webservices Right Edit"' in error
-    assert "List_GetAll to Active" in error
+    assert 'set the right "List_GetAll" to Active' in error
 
 
 def test_no_access_to_a_linked_company_is_1003(users, login, portal_nmbrs, acme_admin):
@@ -131,7 +131,7 @@ def test_no_access_to_a_linked_company_is_1003(users, login, portal_nmbrs, acme_
     acme_admin.nmbrs_company_name = other_debtors.name
     acme_admin.save()
     response = portal_post(web, username=data.ONE_DEBTOR_USERNAME, token=data.ONE_DEBTOR_TOKEN)
-    assert_shown(response, NoCompanyAccess.user_message_nl)
+    assert_shown(response, str(NoCompanyAccess.user_message))
     assert any(other_debtors.name in e and acme_admin.name in e for e in errors_of(response))
     assert PortalSettings.load().nmbrs_credentials.login_email == data.DEMO_USERNAME, "not saved"
 
@@ -172,7 +172,7 @@ def test_nmbrs_unreachable_is_a_form_error_not_a_crash(users, login, settings):
         port = sock.getsockname()[1]
     settings.NMBRS_ENVIRONMENT = f"http://127.0.0.1:{port}/soap/v3/"
     response = portal_post(login(users["alice"]))
-    assert_shown(response, NmbrsUnavailable.user_message_nl)
+    assert_shown(response, str(NmbrsUnavailable.user_message))
     assert_nothing_saved()
 
 
@@ -188,7 +188,7 @@ def test_changed_credentials_that_nmbrs_refuses_keep_the_stored_ones(users, logi
     assert portal_post(web).status_code == 302
     stored = PortalSettings.load().nmbrs_credentials
     response = portal_post(web, token="a-new-but-wrong-token")
-    assert_shown(response, InvalidCredentials.user_message_nl)
+    assert_shown(response, str(InvalidCredentials.user_message))
     stored.refresh_from_db()
     assert stored.api_token == data.DEMO_TOKEN and stored.status == ConnectionStatus.AUTHORISED
 
@@ -231,7 +231,7 @@ def test_own_credentials_with_the_stored_token_kept_are_checked_with_the_stored_
 def test_a_stored_token_nmbrs_no_longer_accepts_is_explained(users, login, portal_nmbrs, nmbrs_admin):
     NmbrsCredentials.objects.filter(pk=nmbrs_admin.own_nmbrs_credentials_id).update(api_token="revoked-token")
     response = admin_post(login(users["carol"]), nmbrs_admin, token="")
-    assert_shown(response, InvalidCredentials.user_message_nl)
+    assert_shown(response, str(InvalidCredentials.user_message))
     assert NmbrsCredentials.objects.get(pk=nmbrs_admin.own_nmbrs_credentials_id).status != ConnectionStatus.AUTHORISED
 
 
@@ -241,14 +241,14 @@ def test_own_credentials_without_access_to_the_linked_company_are_1003(users, lo
     nmbrs_admin.save()
     response = admin_post(login(users["carol"]), nmbrs_admin, username=data.ONE_DEBTOR_USERNAME,
                           token=data.ONE_DEBTOR_TOKEN)
-    assert_shown(response, NoCompanyAccess.user_message_nl)
+    assert_shown(response, str(NoCompanyAccess.user_message))
     credentials = NmbrsCredentials.objects.get(pk=nmbrs_admin.own_nmbrs_credentials_id)
     assert (credentials.login_email, credentials.api_token) == (data.DEMO_USERNAME, data.DEMO_TOKEN)
 
 
 def test_unknown_tenant_on_the_administration_page(users, login, portal_nmbrs, nmbrs_admin):
     response = admin_post(login(users["carol"]), nmbrs_admin, tenant="kantor")
-    assert_shown(response, UnknownTenant.user_message_nl)
+    assert_shown(response, str(UnknownTenant.user_message))
     assert NmbrsCredentials.objects.get(pk=nmbrs_admin.own_nmbrs_credentials_id).tenant_key == data.DEMO_DOMAIN
 
 

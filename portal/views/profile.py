@@ -1,0 +1,33 @@
+"""A person's own profile: the language they read the portal in (stored on the user, so it follows
+them to every browser and survives logging out)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.models import UserProfile
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = UserProfile
+        fields = ["language"]
+        labels = {"language": gettext_lazy("Language of the portal")}
+        help_texts = {"language": gettext_lazy("Dutch is the default. Your choice applies to every page "
+                                               "you see, in any browser, until you change it.")}
+
+
+@login_required
+def profile(request):
+    instance, _created = UserProfile.objects.get_or_create(user=request.user)
+    form = ProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        with translation.override(instance.language):  # said in the language just chosen
+            messages.success(request, _("Your profile is saved."))
+        return redirect("portal:profile")
+    return render(request, "portal/profile.html", {"form": form})

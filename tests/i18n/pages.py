@@ -1,0 +1,96 @@
+"""Every page of the URLconf, with the addresses to read it at in a portal full of realistic data
+(tests/i18n/realistic.py): the language tests and the accessibility tests visit the same list, and
+both fail when a URL is added without being listed here."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from portal.models import Administration, Domain
+
+# URLs that render no page of their own (actions answer with a redirect), or are not ours to word.
+NOT_PAGES = {
+    "logout": "POST only, redirects to the login",
+    "loket:connect": "redirects to Loket's login",
+    "loket:callback": "Loket's redirect back: handles the code, redirects to the settings",
+    "loket:disconnect": "POST only, redirects to the settings",
+    "portal:import-now": "POST only, redirects to the run",
+    "portal:retry-failed": "POST only, redirects to the run",
+    "portal:import-bulk": "POST only, redirects to the run log",
+    "portal:document-answer": "POST only, redirects to the document",
+    "sandbox": "the simulated vendors' own screens (Loket's login, Yuki's view), not the portal's",
+}
+NOT_OURS = ("admin:",)  # Django's own admin: Django's words and translations, not part of the portal's UI
+
+
+def url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace and (f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace)
+                walk(pattern.url_patterns, inner or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            elif isinstance(pattern, URLPattern):
+                names.add(namespace or "")
+    walk(get_resolver().url_patterns, "")
+    return {n for n in names if not (n + ":").startswith(NOT_OURS)}
+
+
+def pages(portal) -> dict[str, list[tuple[str, dict]]]:
+    """URL name -> the addresses to read it at (GET, or POST with data that the form refuses)."""
+    domain = portal.korenschoof.domain
+    user = get_user_model().objects.get(username="frank")
+    uid = urlsafe_base64_encode(force_bytes(portal.admin.pk))
+    token = default_token_generator.make_token(portal.admin)
+    return {
+        "login": [(reverse("login"), {}), (reverse("login"), {"username": "alice", "password": "wrong"})],
+        "password_change": [(reverse("password_change"), {}),
+                            (reverse("password_change"), {"old_password": "x", "new_password1": "kort",
+                                                          "new_password2": "kort"})],
+        "password_change_done": [(reverse("password_change_done"), None)],
+        "password_reset": [(reverse("password_reset"), None)],
+        "password_reset_done": [(reverse("password_reset_done"), None)],
+        "password_reset_confirm": [(reverse("password_reset_confirm", args=[uid, token]), None),
+                                   (reverse("password_reset_confirm", args=[uid, "wrong-token"]), None)],
+        "password_reset_complete": [(reverse("password_reset_complete"), None)],
+        "loket:test": [(reverse("loket:test"), {})],
+        "nmbrs:companies": [(reverse("nmbrs:companies", args=[portal.holding.pk]), None)],
+        "nmbrs:link-by-number": [(reverse("nmbrs:link-by-number", args=[domain.pk]), None)],
+        "portal:dashboard": [(reverse("portal:dashboard"), None)],
+        "portal:settings": [(reverse("portal:settings"), None),
+                            (reverse("portal:settings"), {"section": "import", "import-first_day": "40"}),
+                            (reverse("portal:settings"), {"section": "nmbrs", "nmbrs-login_email": "geen-e-mail"})],
+        "portal:profile": [(reverse("portal:profile"), None)],
+        "portal:domain-create": [(reverse("portal:domain-create"), None), (reverse("portal:domain-create"), {})],
+        "portal:domain": [(reverse("portal:domain", args=[d.pk]), None) for d in Domain.objects.all()],
+        "portal:domain-edit": [(reverse("portal:domain-edit", args=[domain.pk]), None)],
+        "portal:administration-create": [
+            (reverse("portal:administration-create", args=[domain.pk]), None),
+            (reverse("portal:administration-create", args=[domain.pk]), {"source": "loket", "name": ""})],
+        "portal:administration": [(reverse("portal:administration", args=[a.pk]), None)
+                                  for a in Administration.objects.all()],
+        "portal:administration-edit": [(reverse("portal:administration-edit", args=[a.pk]), None)
+                                       for a in Administration.objects.all()],
+        "portal:runs": [(reverse("portal:runs"), None), (reverse("portal:runs") + "?status=failed", None)],
+        "portal:run": [(reverse("portal:run", args=[run.pk]), None) for run in
+                       (portal.booked_run, portal.failed_run, portal.annual_run, portal.empty_annual_run,
+                        *portal.korenschoof.runs.filter(dry_run=True))],
+        "portal:document": [(reverse("portal:document", args=[e.pk]), None) for e in
+                            (portal.document, portal.checked_entry, portal.annual_document)],
+        "portal:needs-check": [(reverse("portal:needs-check"), None)],
+        "portal:annual-documents": [(reverse("portal:annual-documents"), None),
+                                    (reverse("portal:annual-documents"), {"year": "1800"})],
+        "portal:audit": [(reverse("portal:audit"), None)],
+        "portal:users": [(reverse("portal:users"), None)],
+        "portal:user-create": [(reverse("portal:user-create"), None),
+                               (reverse("portal:user-create"), {"username": "gina", "password": "1234"}),
+                               (reverse("portal:user-create"), {"username": "hank", "password": "hank"})],
+        "portal:user-edit": [(reverse("portal:user-edit", args=[user.pk]), None)],
+    }

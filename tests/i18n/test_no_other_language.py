@@ -1,0 +1,89 @@
+"""Every page of the URLconf and every e-mail, in Dutch and in English, with realistic data (runs that
+booked and failed, annual documents, a document to check, notices, audit entries): no word of the
+other language. Stored run results are written in the portal's language and marked as such (`lang`),
+so the English pages may quote them; the Dutch pages may not contain English anywhere."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from portal.languages import choose_language
+from portal.models import Administration, Domain, LedgerEntry
+from tests.i18n.language_check import foreign_words, visible_text
+from tests.i18n.pages import NOT_PAGES, pages, url_names
+
+
+def data_names() -> list[str]:
+    """Names the data gives (companies, people, documents): in neither language, or in both."""
+    names = [*Domain.objects.values_list("name", flat=True), *Administration.objects.values_list("name", flat=True),
+             *Administration.objects.values_list("nmbrs_company_name", flat=True),
+             *LedgerEntry.objects.values_list("title", flat=True),
+             *LedgerEntry.objects.values_list("file_name", flat=True),
+             *get_user_model().objects.values_list("username", flat=True)]
+    return [n for n in names if n]
+
+
+def anonymous(url: str) -> bool:
+    return url.startswith(("/password_reset", "/reset/")) or url == reverse("login")
+
+
+def read(web: Client, url: str, data) -> str:
+    client = Client() if anonymous(url) else web
+    response = client.post(url, data, follow=True) if data is not None else client.get(url, follow=True)
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    assert response["Content-Type"].startswith("text/html")
+    return response.content.decode()
+
+
+def read_progress(web: Client, run) -> str:
+    return web.get(reverse("portal:run", args=[run.pk]), HTTP_HX_REQUEST="true").content.decode()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_page_and_no_email_speaks_the_other_language(realistic_portal, language):
+    portal = realistic_portal
+    choose_language(portal.admin, language)
+    web = Client()
+    web.force_login(portal.admin)
+    table = pages(portal)
+    assert set(table) | set(NOT_PAGES) == url_names(), "every URL of the URLconf is read here or said not to be a page"
+    names = data_names()
+    leaks = {}
+    for name, addresses in table.items():
+        for url, data in addresses:
+            html = read(web, url, data)
+            expected = settings.LANGUAGE_CODE if anonymous(url) else language  # no person: Dutch
+            assert re.search(rf'<html lang="{expected}"', html), f"{url} is not marked as {expected}"
+            found = foreign_words(visible_text(html, expected), expected, names)
+            if found:
+                leaks[f"{name} {url}{' (POST)' if data is not None else ''}"] = found
+    for run in (portal.booked_run, portal.failed_run):
+        found = foreign_words(visible_text(read_progress(web, run), language), language, names)
+        if found:
+            leaks[f"run progress {run.pk}"] = found
+    assert not leaks, "\n".join(f"{where}: {words[:6]}" for where, words in leaks.items())
+
+
+def test_the_emails_are_dutch(realistic_portal):
+    assert realistic_portal.emails, "the failed import told someone"
+    names = data_names()
+    leaks = [(m.subject, foreign_words(f"{m.subject}\n{m.body}", "nl", names)) for m in realistic_portal.emails]
+    assert not [leak for leak in leaks if leak[1]], leaks
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_password_reset_email_follows_the_persons_language(users, language, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    choose_language(users["alice"], language)
+    Client().post(reverse("password_reset"), {"email": users["alice"].email})
+    [message] = mail.outbox
+    assert "/reset/" in message.body and "alice" in message.body
+    assert not foreign_words(f"{message.subject}\n{message.body}", language, ["alice"]), message.body
