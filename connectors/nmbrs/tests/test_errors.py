@@ -102,6 +102,15 @@ def test_unknown_codes_keep_the_code_and_text_without_a_code_is_unknown():
     assert "WageTax_GetXML" in bare.message
 
 
+
+def dutch(error) -> str:
+    """What a Dutch reader sees (the portal's catalog, through connectors/texts.py)."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        return str(error.user_message)
+
+
 # Every code the public Nmbrs SDK and help pages document (docs/vendors/nmbrs.md), and how we treat it.
 DOCUMENTED = {1000: False, 1001: False, 1002: False, 1003: False, 1004: False, 1006: True, 2001: False,
               2002: False, 2003: False, 2004: False, 2006: False, 2009: False, 2011: False, 2012: False,
@@ -118,7 +127,7 @@ def test_every_documented_code_is_known_with_its_kind_and_a_dutch_explanation(co
     assert not isinstance(error, UnknownNmbrsError)
     assert error.code == code and error.vendor_code == code
     assert error.transient is transient
-    assert error.user_message_nl and error.user_message_nl != UnknownNmbrsError.user_message_nl
+    assert dutch(error) and dutch(error) != dutch(UnknownNmbrsError('x'))
     assert f"{code}: Nmbrs text" in error.message
 
 
@@ -132,12 +141,12 @@ def test_the_table_holds_exactly_the_documented_codes():
 def test_codes_a_sync_can_meet_explain_themselves_in_dutch(code, words):
     error = parse_fault(f"{ASMX}{code}: x")
     assert isinstance(error, DocumentedNmbrsError | NoCompanyAccess)
-    assert words in error.user_message_nl and not error.transient
+    assert words in dutch(error) and not error.transient
 
 
 def test_a_1001_may_also_mean_a_wrong_tenant_key_so_the_dutch_text_names_all_three_fields():
     error = parse_fault(ASMX + "1001: Invalid Authentication")
-    assert all(field in error.user_message_nl for field in ("Client ID", "Client Secret", "Tenant Key"))
+    assert all(field in dutch(error) for field in ("Client ID", "Client Secret", "Tenant Key"))
     assert "Tenant Key" in error.message
 
 
@@ -153,5 +162,5 @@ def test_the_sandbox_answers_an_unknown_company_or_debtor_with_2004_or_2009(clie
     with pytest.raises(NoCompanyAccess) as debtor:
         client.companies(99999)
     assert (company.value.vendor_code, debtor.value.vendor_code) == (2004, 2009)
-    assert "geen rechten op dit bedrijf" in company.value.user_message_nl
-    assert "geen rechten op deze debiteur" in debtor.value.user_message_nl
+    assert "geen rechten op dit bedrijf" in dutch(company.value)
+    assert "geen rechten op deze debiteur" in dutch(debtor.value)

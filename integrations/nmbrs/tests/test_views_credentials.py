@@ -83,7 +83,7 @@ def test_a_wrong_email_is_explained_and_not_saved(users, login, portal_nmbrs):
 def test_an_english_user_sees_the_english_explanation(users, login, portal_nmbrs):
     response = portal_post(login(users["alice"], language="en"), token="not-the-token")
     [error] = errors_of(response)
-    assert error.startswith("Nmbrs does not recognise the combination of Client ID and Client Secret.")
+    assert error.startswith("Nmbrs does not recognise the combination of Client ID, Client Secret and Tenant Key.")
     assert "API token" in error and "Controleer" not in error, "the same explanation as in Dutch, in English"
     assert_nothing_saved()
 
