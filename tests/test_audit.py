@@ -102,8 +102,8 @@ def test_settings_changes_read_as_words_not_database_values(users, acme_admin, l
     """Issue 9: 'validated at', 'True', '– → 2' (an ID): each change reads as words."""
     client = login(users["alice"])
     client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
-        "name": "Acme B.V.", "yuki_administration_id": "adm-acme", "yuki_access_key": "", "source": "loket",
-        "loket_client_number": "1001", "wage_tax_number": "123456789L01", "use_portal_loket_access": "on",
+        "name": "Acme B.V.", "yuki_administration_id": "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d5e6f", "yuki_access_key": "", "source": "loket",
+        "loket_client_number": "1001", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
         "own-auto_import": "on", "own-first_day": "2", "own-last_day": "15",
         "own-wage_tax_return_status": "locked"})
     rows = audit_rows(client)

@@ -102,9 +102,9 @@ def discover_fields(client, world) -> dict[str, set[str]]:
 
 @pytest.fixture
 def world(users, acme, bakkerij, acme_admin, bakkerij_admin, monkeypatch, settings):
-    from portal.imports import runs
+    from portal import tasks
 
-    monkeypatch.setattr(runs, "enqueue", lambda run: None)  # a valid import is created, not run
+    monkeypatch.setattr(tasks, "enqueue", lambda run: None)  # a valid import is created, not run
     settings.NMBRS_ENVIRONMENT = "http://127.0.0.1:9/soap/"  # a credentials check is refused at once
     settings.LOKET_CLIENT_ID = settings.LOKET_CLIENT_SECRET = ""
     return make_world(users, acme, bakkerij, acme_admin, bakkerij_admin)

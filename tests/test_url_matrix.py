@@ -70,9 +70,9 @@ def outcome(response) -> str:
 
 @pytest.fixture
 def world(users, acme, bakkerij, acme_admin, bakkerij_admin, monkeypatch):
-    from portal.imports import runs
+    from portal import tasks
 
-    monkeypatch.setattr(runs, "enqueue", lambda run: None)  # access is what is tested here, not importing
+    monkeypatch.setattr(tasks, "enqueue", lambda run: None)  # access is what is tested here, not importing
     return make_world(users, acme, bakkerij, acme_admin, bakkerij_admin)
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from connectors.documents import DocumentKind, Period
+from portal import tasks
 from portal.imports import runs
 from portal.models import (
     Administration,
@@ -62,15 +63,14 @@ class Portal:
 
 def _import(administration, plan, *, category="payroll", dry_run=False) -> ImportRun:
     run = runs.create_run(administration, trigger=RunTrigger.MANUAL, plan=plan, category=category, dry_run=dry_run)
-    runs.enqueue(run)  # eager Celery: runs right here, with its pushes
+    tasks.enqueue(run)  # eager Celery: runs right here, with its pushes
     run.refresh_from_db()
     return run
 
 
 def _authorise_loket() -> None:
-    from portal.loket_access import oauth, redirect_uri, store_authorisation
-
-    from connectors.loket.tests.conftest import log_in_at_loket
+    from integrations.loket.access import oauth, redirect_uri, store_authorisation
+    from sandbox.loket.login import log_in_at_loket
 
     client = oauth()
     url, _state = client.authorization_url()
@@ -122,7 +122,7 @@ def _forms_on(web, url) -> dict:
 
 
 def build() -> Portal:
-    from portal.demo import seed_demo_data
+    from sandbox.demo import seed_demo_data
 
     mail.outbox = []
     admin = make_user("alice", PortalRole.ADMINISTRATOR)
@@ -145,9 +145,9 @@ def build() -> Portal:
 
     holding_run = _import(holding, NMBRS_PLAN)
     assert holding_run.status in (RunStatus.SUCCEEDED, RunStatus.PARTLY_FAILED), holding_run.result
-    annual_run = _import(holding, {DocumentKind.ANNUAL_DOCUMENT: (runs.year_period(TODAY.year - 1),)},
+    annual_run = _import(holding, {DocumentKind.ANNUAL_DOCUMENT: (Period.whole_year(TODAY.year - 1),)},
                          category="annual")
-    empty_annual_run = _import(holding, {DocumentKind.ANNUAL_DOCUMENT: (runs.year_period(TODAY.year - 5),)},
+    empty_annual_run = _import(holding, {DocumentKind.ANNUAL_DOCUMENT: (Period.whole_year(TODAY.year - 5),)},
                                category="annual")
     # A journal whose outcome Yuki left unknown and that only a person can settle ("Te controleren").
     journal = LedgerEntry.objects.filter(administration=holding, kind="journal").first()

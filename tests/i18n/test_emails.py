@@ -4,7 +4,7 @@ itself (what the import wrote) is in the portal's language, as in the run log.""
 import pytest
 from django.core import mail
 
-from portal import notifications
+from portal import notifications, tasks
 from portal.languages import choose_language
 from portal.models import PortalRole
 from tests.conftest import make_user
@@ -47,7 +47,7 @@ def test_what_a_task_writes_is_in_the_portals_language_whoever_started_it(acme_a
     celery_app.conf.task_always_eager = True
     try:
         with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-            runs.enqueue(run)
+            tasks.enqueue(run)
             assert translation.get_language() == "en", "the request's language is back after the task"
     finally:
         celery_app.conf.task_always_eager = previous

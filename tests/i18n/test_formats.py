@@ -80,10 +80,10 @@ def test_an_annual_document_reads_its_year_and_dates_read_dutch(users, acme_admi
     ("en", "for 1 administration.", "for 2 administrations."),
 ])
 def test_counts_use_the_right_plural(users, acme, login, monkeypatch, language, one, two):
-    from portal.imports import runs
+    from portal import tasks
     from portal.models import Administration
 
-    monkeypatch.setattr(runs, "enqueue", lambda run: None)  # the message is what this test reads
+    monkeypatch.setattr(tasks, "enqueue", lambda run: None)  # the message is what this test reads
     first, second = (Administration.objects.create(domain=acme, name=f"Nmbrs {n} B.V.", source="nmbrs",
                                                    yuki_administration_id=f"adm-{n}", yuki_access_key="k")
                      for n in (1, 2))
