@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import administrations, audit, dashboard, domains, portal_settings, runs, users
+from portal.views import administrations, audit, dashboard, domains, employers, portal_settings, runs, users
 
 app_name = "portal"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("domains/new/", domains.domain_create, name="domain-create"),
     path("domains/<int:pk>/", domains.domain_detail, name="domain"),
     path("domains/<int:pk>/edit/", domains.domain_edit, name="domain-edit"),
+    path("domains/<int:pk>/employers/", employers.domain_employers, name="domain-employers"),
+    path("domains/<int:pk>/employers/<int:employer_pk>/remove/", employers.domain_employer_remove,
+         name="domain-employer-remove"),
     path("domains/<int:domain_pk>/administrations/new/", administrations.administration_create,
          name="administration-create"),
     path("administrations/<int:pk>/", administrations.administration_detail, name="administration"),
