@@ -99,6 +99,9 @@ def companies(request, pk):
         "no_access_text": error_text(NoCompanyAccess("The Nmbrs user has no access to the linked company. Grant "
                                                      "access in Nmbrs or link another company.")),
         "can_edit": permissions.can_edit_domain(request.user, administration.domain),
+        # Through the portal's credentials a domain user sees the domain's assigned companies only.
+        "limited_to_assigned": shared_access.uses_shared_access(administration)
+        and not permissions.is_portal_administrator(request.user),
     })
 
 
