@@ -36,7 +36,12 @@ from portal.sources.base import SourceUnavailable
 from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
 from tests.conftest import assign, make_user
-from tests.engine.test_engine_loket import PLAN, korenschoof, loket  # noqa: F401 (fixtures)
+from tests.engine import test_engine_loket
+from tests.engine.test_engine_loket import PLAN
+
+# The Loket engine tests' fixtures: the sandbox, and the demo data with the portal's Loket access authorised.
+loket = test_engine_loket.loket
+korenschoof = test_engine_loket.korenschoof
 
 KORENSCHOOF, VANDIJK, _OLD, HETANKER, _DECL = loket_data.ADMINISTRATIONS  # 40123 (domain B), 40124, 40125 (none)
 BAKKERIJ_JANSEN, JANSEN_VASTGOED, DE_VRIES, GROEN = nmbrs_data.COMPANIES
