@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +23,7 @@ from portal.models import (
 )
 from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number
-from portal.sources import registry
+from portal.sources import registry, shared_access
 from portal.sources.base import EmployerId
 
 
@@ -100,6 +102,8 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
         if not fields:
             return  # the source links its employer on a page of its own, from the assigned ones
         employer = cleaned.get("shared_employer")
+        if employer is None and self._typed_employer_is_assigned(source, cleaned, fields):
+            return  # typed (or kept from before) exactly as a portal administrator assigned it
         if employer is None or employer.source != source.key or employer.domain_id != self.instance.domain_id:
             self.add_error("shared_employer", _(
                 "With the portal's shared %(source)s access, pick the employer from the list of employers a portal "
@@ -108,6 +112,15 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
         for field, value in source.employer_fields(EmployerId(employer.number, employer.wage_tax_number)).items():
             cleaned[field] = value
             self.errors.pop(field, None)  # what was typed there is not used
+
+
+    def _typed_employer_is_assigned(self, source, cleaned, fields) -> bool:
+        if any(field in self.errors for field in fields):
+            return False
+        probe = copy.copy(self.instance)
+        for field in fields:
+            setattr(probe, field, cleaned.get(field) or "")
+        return shared_access.is_assigned(self.instance.domain, source.key, source.employer_of(probe))
 
 
 class SharedEmployerField(forms.ModelChoiceField):
