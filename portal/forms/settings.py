@@ -123,11 +123,18 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
         return shared_access.is_assigned(self.instance.domain, source.key, source.employer_of(probe))
 
 
+def picked_on_this_form() -> list[str]:
+    """The sources whose employer is set on the administration form (the others link it on a page of their own)."""
+    return [source.key for source in registry.all_sources()
+            if source.shared_access_switch and source.employer_fields(EmployerId("", ""))]
+
+
 class SharedEmployerField(forms.ModelChoiceField):
     def __init__(self, administration: Administration):
         domain_id = administration.domain_id
         super().__init__(
-            queryset=AssignedEmployer.objects.filter(domain_id=domain_id).order_by("source", "name"),
+            queryset=AssignedEmployer.objects.filter(domain_id=domain_id, source__in=picked_on_this_form())
+            .order_by("source", "name"),
             required=False, label=_("Employer (portal's shared access)"),
             empty_label=_("– pick an employer –"),
             help_text=_("With the portal's shared access you pick one of the employers a portal administrator "
