@@ -155,6 +155,9 @@ class LoketPayrollSource:
     def employer_fields(self, employer: EmployerId) -> dict:
         return {"loket_client_number": employer.number, "wage_tax_number": employer.wage_tax_number}
 
+    def shared_employers(self, portal) -> tuple[list, str]:
+        return [], ""  # typed by the portal administrator: client number + loonheffingennummer
+
     def prepare(self, effective) -> str:
         return ""
 

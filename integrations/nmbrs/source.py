@@ -133,6 +133,16 @@ class NmbrsPayrollSource:
     def employer_fields(self, employer: EmployerId) -> dict:
         return {}  # the company is linked on the company page (integrations/nmbrs/views.py), from the list
 
+    def shared_employers(self, portal) -> tuple[list[tuple[EmployerId, str]], str]:
+        """The companies the portal's Nmbrs credentials see (one CompanyService.List_GetAll call)."""
+        if portal.nmbrs_credentials is None:
+            return [], ""
+        try:
+            companies = nmbrs_client_for(portal.nmbrs_credentials, timeout=30.0).companies()
+        except NmbrsError as exc:
+            return [], _("Nmbrs: %(message)s") % {"message": user_message(exc)}
+        return [(company_employer(c.id), c.name) for c in sorted(companies, key=lambda c: c.name)], ""
+
     def prepare(self, effective) -> str:
         """With 'the company number must match' on, link the company by number before every import."""
         if not effective.import_settings.nmbrs_number_must_match:

@@ -124,6 +124,10 @@ class PayrollSource(Protocol):
         """The Administration fields that make it fetch for `employer` when a domain user picks it on the
         administration form ({}: the source links its employer on a page of its own)."""
 
+    def shared_employers(self, portal) -> tuple[list[tuple[EmployerId, str]], str]:
+        """The employers the portal's shared access sees, with their names, for the assignment screen
+        (calls the source); and why they could not be listed ('' when they could). ([], ''): not offered."""
+
     def prepare(self, effective: EffectiveSettings) -> str:
         """Called before each import's fetch (e.g. to link a company by number): '' or why it cannot go on."""
 

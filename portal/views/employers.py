@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import auditing, permissions
-from portal.forms.employers import AssignEmployerForm
-from portal.models import AssignedEmployer
+from portal.forms.employers import AssignEmployerForm, shared_sources
+from portal.models import AssignedEmployer, PortalSettings
 from portal.models.audit import AuditAction
 from portal.views.access import domain_for, portal_view
 
@@ -38,7 +38,23 @@ def domain_employers(request, pk):
     return render(request, "portal/domain_employers.html", {
         "domain": domain, "form": form,
         "employers": domain.assigned_employers.all(),
+        "listed": _listed(domain) if request.method == "GET" else [],
     })
+
+
+def _listed(domain) -> list[dict]:
+    """Per source that can list them: the employers its shared access sees, and where each is assigned."""
+    portal = PortalSettings.load()
+    listed = []
+    for source in shared_sources():
+        employers, error = source.shared_employers(portal)
+        if not employers and not error:
+            continue
+        where = {(e.number, e.wage_tax_number): e.domain for e in
+                 AssignedEmployer.objects.filter(source=source.key).select_related("domain")}
+        listed.append({"source": source, "error": error, "rows": [
+            {"employer": employer, "name": name, "domain": where.get(tuple(employer))} for employer, name in employers]})
+    return listed
 
 
 @require_POST

@@ -309,3 +309,24 @@ def test_a_portal_administrator_is_not_limited_and_assigns_by_linking(nmbrs_doma
     administration.refresh_from_db()
     assert administration.nmbrs_company_id == DE_VRIES.id
     assert AssignedEmployer.objects.get(source="nmbrs", number=str(DE_VRIES.id)).domain == domain_a
+
+
+def test_the_administrator_assigns_from_the_companies_the_portals_nmbrs_access_sees(nmbrs_domains):
+    domain_a, _domain_b = nmbrs_domains
+    web = as_user(make_user("alice", PortalRole.ADMINISTRATOR))
+    url = reverse("portal:domain-employers", args=[domain_a.pk])
+    page = web.get(url).content.decode()
+    listed = page.split('data-testid="listed-nmbrs"')[1].split("</section>")[0]
+    rows = {name: row for row in listed.split("<tr>")[1:] for name in [c.name for c in nmbrs_data.COMPANIES]
+            if name in row}
+    assert len(rows) == 4
+    assert "Toegewezen aan Jansen Groep" in rows[BAKKERIJ_JANSEN.name] and "<button" not in rows[BAKKERIJ_JANSEN.name]
+    assert "Toegewezen aan dit domein" in rows[GROEN.name]
+    assert "<button" in rows[DE_VRIES.name]
+    web.post(url, {"source": "nmbrs", "number": str(DE_VRIES.id), "wage_tax_number": "", "name": DE_VRIES.name})
+    assert AssignedEmployer.objects.get(source="nmbrs", number=str(DE_VRIES.id)).domain == domain_a
+    # Then domain A's user sees it in the company list.
+    administration = nmbrs_administration(domain_a)
+    response = as_user(make_user("carol", domains=[domain_a])).get(reverse("nmbrs:companies",
+                                                                           args=[administration.pk]))
+    assert {row["company"].id for row in response.context["rows"]} == {GROEN.id, DE_VRIES.id}

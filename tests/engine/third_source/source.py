@@ -64,6 +64,9 @@ class PaperclipPayrollSource:
     def employer_fields(self, employer) -> dict:
         return {"loket_client_number": employer.number}
 
+    def shared_employers(self, portal):
+        return [], ""
+
     def prepare(self, effective) -> str:
         return ""
 
