@@ -9,6 +9,7 @@ from django.db import connections
 
 from portal.models import Administration, AssignedEmployer, Domain, PortalRole
 from sandbox.loket import data as loket_data
+from sandbox.nmbrs import data as nmbrs_data
 from tests.conftest import PASSWORD, make_user
 from tests.support import chromium_page
 
@@ -119,3 +120,41 @@ def test_a_domain_user_adds_an_administration_by_picking_an_assigned_employer(li
     created = Administration.objects.get(name="Acme Zorg")
     assert (created.loket_client_number, created.wage_tax_number) == (str(HETANKER.client_number),
                                                                       HETANKER.wage_tax_number)
+
+
+@pytest.fixture
+def shared_nmbrs(settings):
+    """The portal's Nmbrs credentials, at an Nmbrs sandbox served over HTTP."""
+    from portal.models import NmbrsCredentials, PortalSettings
+    from portal.models.connections import ConnectionStatus
+    from sandbox.nmbrs import create_app as create_nmbrs
+    from sandbox.server import SandboxServer
+
+    app = create_nmbrs()
+    with SandboxServer(app) as server:
+        server.app = app
+        settings.NMBRS_ENVIRONMENT = server.url + "/soap/v3/"
+        portal = PortalSettings.load()
+        portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+            login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
+            status=ConnectionStatus.AUTHORISED)
+        portal.save()
+        yield server
+
+
+def test_the_administrator_assigns_a_company_the_portals_nmbrs_access_sees(live_server, domains, shared_nmbrs, page):
+    acme, other = domains
+    make_user("alice", PortalRole.ADMINISTRATOR)
+    jansen = nmbrs_data.COMPANIES[0]
+    groen = next(c for c in nmbrs_data.COMPANIES if c.name.startswith("Groen"))
+    AssignedEmployer.objects.create(domain=other, source="nmbrs", number=str(jansen.id), name=jansen.name)
+    connections.close_all()
+
+    log_in(page, live_server, "alice", f"/domains/{acme.pk}/employers/")
+    listed = page.get_by_test_id("listed-nmbrs")
+    assert "Toegewezen aan Jansen Groep" in listed.locator("tr", has_text=jansen.name).inner_text()
+    listed.get_by_role("button", name=f"{groen.name} toewijzen").click()
+    page.get_by_test_id("assigned-employers").locator("tr", has_text=groen.name).wait_for()
+    assert "Toegewezen aan dit domein" in page.get_by_test_id("listed-nmbrs").locator(
+        "tr", has_text=groen.name).inner_text()
+    assert AssignedEmployer.objects.get(number=str(groen.id)).domain == acme
