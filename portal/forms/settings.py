@@ -113,7 +113,6 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
             cleaned[field] = value
             self.errors.pop(field, None)  # what was typed there is not used
 
-
     def _typed_employer_is_assigned(self, source, cleaned, fields) -> bool:
         if any(field in self.errors for field in fields):
             return False
