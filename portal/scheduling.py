@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from connectors.documents import DocumentKind, Period
 from portal.effective import EffectiveSettings, effective_settings
 from portal.models import Administration, ImportSettings, PortalSettings
-from portal.sources import registry
+from portal.sources import registry, shared_access
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,8 @@ def blocking_reason(effective: EffectiveSettings, *, manual: bool = False) -> st
         return _("Automatic import is switched off for this administration.")
     if not administration.yuki_access_key or not administration.yuki_administration_id:
         return _("The Yuki access key or administration ID is missing: enter them on the administration page.")
+    if refused := shared_access.refusal(administration):
+        return refused
     return registry.source_of(administration).blocking_reason(effective)
 
 

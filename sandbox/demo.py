@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext
 
-from portal.models import Administration, Domain, NmbrsCredentials, PortalSettings
+from portal.models import Administration, AssignedEmployer, Domain, NmbrsCredentials, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.loket import data as loket
 from sandbox.nmbrs import data as nmbrs
@@ -34,6 +34,9 @@ def seed_demo_data() -> list[str]:
                     source="loket", loket_client_number="40123", wage_tax_number="812345678L01")
     _administration(vandijk, "Installatiebedrijf Van Dijk B.V.", yuki.OTHER_ADMINISTRATION_ID, yuki.OTHER_ACCESS_KEY,
                     source="loket", loket_client_number="40124", wage_tax_number="823456705L01")
+    # The portal's shared Loket access reaches each domain's own employer only (portal/sources/shared_access.py).
+    _assign(korenschoof, "loket", "40123", "812345678L01", "Bakkerij De Korenschoof B.V.")
+    _assign(vandijk, "loket", "40124", "823456705L01", "Schildersbedrijf Van Dijk")
     holding = _administration(korenschoof, "Korenschoof Holding B.V.", yuki.DEMO_SECOND_ADMINISTRATION_ID,
                               yuki.DEMO_ACCESS_KEY, source="nmbrs", loket_client_number="101",
                               nmbrs_company_id=50001, nmbrs_company_number="101",
@@ -67,6 +70,11 @@ def demo_logins() -> list[str]:
             "other_key": yuki.OTHER_ACCESS_KEY, "other": yuki.OTHER_ADMINISTRATION_ID},
         gettext("What Yuki received: %(url)s") % {"url": f"{base}/sandbox/yuki/"},
     ]
+
+
+def _assign(domain, source, number, wage_tax_number, name) -> None:
+    AssignedEmployer.objects.get_or_create(source=source, number=number, wage_tax_number=wage_tax_number,
+                                           defaults={"domain": domain, "name": name})
 
 
 def _administration(domain, name, yuki_id, key, **fields) -> Administration:

@@ -8,7 +8,14 @@ erin   a user without any role
 import pytest
 from django.contrib.auth import get_user_model
 
-from portal.models import Administration, Domain, DomainMembership, PortalMembership, PortalRole
+from portal.models import (
+    Administration,
+    AssignedEmployer,
+    Domain,
+    DomainMembership,
+    PortalMembership,
+    PortalRole,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -33,16 +40,24 @@ def bakkerij(db):
     return Domain.objects.create(name="Bakkerij", yuki_domain_id="dom-bakkerij", payroll_link_active=True)
 
 
+def assign(domain, source, number, wage_tax_number="", name=""):
+    """A portal administrator assigned this employer to the domain (the portal's shared access reaches it)."""
+    return AssignedEmployer.objects.create(domain=domain, source=source, number=number,
+                                           wage_tax_number=wage_tax_number, name=name or f"Employer {number}")
+
+
 @pytest.fixture
 def acme_admin(acme):
+    assign(acme, "loket", "1001", "812345678L01", "Acme B.V.")
     return Administration.objects.create(
         domain=acme, name="Acme B.V.", yuki_administration_id="adm-acme", yuki_access_key="acme-key-123",
-        loket_client_number="1001", wage_tax_number="123456789L01",
+        loket_client_number="1001", wage_tax_number="812345678L01",
     )
 
 
 @pytest.fixture
 def bakkerij_admin(bakkerij):
+    assign(bakkerij, "loket", "2002", "987654321L02", "Bakkerij B.V.")
     return Administration.objects.create(
         domain=bakkerij, name="Bakkerij B.V.", yuki_administration_id="adm-bakkerij",
         yuki_access_key="bakkerij-key-456", loket_client_number="2002", wage_tax_number="987654321L02",

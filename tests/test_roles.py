@@ -71,7 +71,7 @@ def request_for(action, acme, acme_admin):
         "add administration to Acme page": ("get", reverse("portal:administration-create", args=[acme.pk]), None),
         "add administration to Acme": ("post", reverse("portal:administration-create", args=[acme.pk]), {
             "name": "Acme Two", "yuki_administration_id": "00000000-0000-4000-8000-000000000014", "yuki_access_key": "k2", "source": "loket",
-            "loket_client_number": "1003", "wage_tax_number": "111222333L01", "use_portal_loket_access": "on",
+            "loket_client_number": "1001", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
             "use_portal_import_settings": "on"}),
         "run log": ("get", reverse("portal:runs"), None),
         "import Acme now": ("post", reverse("portal:import-now", args=[acme_admin.pk]), {"month": ""}),

@@ -6,6 +6,7 @@ from django.urls import reverse
 from portal.forms.settings import AdministrationForm, ImportSettingsForm
 from portal.models import ImportSettings, PortalSettings
 from portal.models.domains import normalize_wage_tax_number, validate_wage_tax_number
+from tests.conftest import assign
 
 
 @pytest.mark.parametrize("value", ["812345678L01", "823456705L99", "000000000L99"])
@@ -109,6 +110,7 @@ def test_every_document_kind_has_a_label():
 
 @pytest.mark.django_db
 def test_a_formatted_wage_tax_number_is_accepted_and_stored_normalised(users, acme_admin, login):
+    assign(acme_admin.domain, "loket", "1", "812345678L01")  # the shared access reaches assigned employers only
     client = login(users["carol"])
     response = client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
         **form_data(name="Acme B.V.", yuki_administration_id="00000000-0000-4000-8000-000000000002", yuki_access_key=""),

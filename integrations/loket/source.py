@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -21,9 +22,17 @@ from connectors.loket.fetchers import LoketSource
 from connectors.loket.mapping import SOURCE
 from integrations.loket.access import loket_client_for, redirect_uri
 from portal.models.connections import ConnectionStatus
+from portal.models.domains import normalize_wage_tax_number, validate_wage_tax_number
 from portal.scheduling import at_local, local_zone, nightly_time
-from portal.sources.base import CheckLine, Slot, SourceUnavailable
+from portal.sources.base import CheckLine, EmployerId, Slot, SourceUnavailable
 from portal.sources.messages import user_message
+from portal.sources.shared_access import refusal
+
+
+def normalize_client_number(value) -> str:
+    """Loket's client number as an assignment and a fetch compare it: digits without leading zeros."""
+    value = str(value or "").strip()
+    return str(int(value)) if value.isascii() and value.isdigit() else value
 
 
 def in_window(day: date, import_settings) -> bool:
@@ -75,6 +84,7 @@ class LoketPayrollSource:
     domain_actions_template = ""
     administration_relations = ("own_loket_connection",)
     urls = "integrations.loket.urls"
+    shared_access_switch = "use_portal_loket_access"
 
     def slot(self, import_settings, now: datetime) -> Slot | None:
         day = slot_date(import_settings, now)
@@ -101,6 +111,8 @@ class LoketPayrollSource:
         if effective.loket_connection is None or not effective.loket_connection.is_authorised:
             return [CheckLine("Loket", False, _("not authorised: click 'Connect to Loket' in the settings."))]
         administration = effective.administration
+        if refused := refusal(administration):
+            return [CheckLine("Loket", False, refused)]
         try:
             with loket_client_for(effective.loket_connection) as client:
                 checks = check_connection(client, administration.loket_client_number,
@@ -116,6 +128,35 @@ class LoketPayrollSource:
         if not administration.wage_tax_number:
             missing["wage_tax_number"] = _("Loket needs the wage tax number to find this employer.")
         return missing
+
+    # --- the employer: client number + loonheffingennummer (docs/vendors/loket.md, "Per administration") --
+
+    def employer_of(self, administration) -> EmployerId | None:
+        number = normalize_client_number(administration.loket_client_number)
+        wage_tax_number = normalize_wage_tax_number(administration.wage_tax_number)
+        return EmployerId(number, wage_tax_number) if number and wage_tax_number else None
+
+    def employer_id(self, number: str, wage_tax_number: str) -> EmployerId:
+        errors = {}
+        number = normalize_client_number(number)
+        if not (number.isascii() and number.isdigit() and int(number) > 0):
+            errors["number"] = _("Loket's client number is a whole number, for example 40123.")
+        wage_tax_number = normalize_wage_tax_number(wage_tax_number)
+        try:
+            validate_wage_tax_number(wage_tax_number)
+        except ValidationError as exc:
+            errors["wage_tax_number"] = exc.messages[0]
+        if not wage_tax_number:
+            errors["wage_tax_number"] = _("Loket needs the wage tax number to find this employer.")
+        if errors:
+            raise ValidationError(errors)
+        return EmployerId(number, wage_tax_number)
+
+    def employer_fields(self, employer: EmployerId) -> dict:
+        return {"loket_client_number": employer.number, "wage_tax_number": employer.wage_tax_number}
+
+    def shared_employers(self, portal) -> tuple[list, str]:
+        return [], ""  # typed by the portal administrator: client number + loonheffingennummer
 
     def prepare(self, effective) -> str:
         return ""

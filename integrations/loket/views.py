@@ -35,6 +35,7 @@ from portal.effective import effective_settings
 from portal.models import Administration, LoketConnection, PortalSettings
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
+from portal.sources import shared_access
 from portal.views.access import administration_for, portal_view
 
 SESSION_KEY = "loket_oauth"
@@ -222,17 +223,22 @@ def test_connection(request):
         back_url = reverse("portal:settings") + "#loket"
 
     checks = []
+    refused = ""
     testable = connection is not None and connection.status == ConnectionStatus.AUTHORISED
     if testable and request.method == "POST":
         # Interactive: a few seconds at most, not the import's patient retries.
         with loket_access.loket_client_for(connection, timeout=15.0, max_attempts=2, max_retry_after=5.0) as client:
             if administration is None:
                 results = check_connection(client)
+            elif refused := shared_access.refusal(administration):
+                results = check_connection(client)  # the connection itself, not the unassigned employer
             else:
                 results = check_connection(client, administration.loket_client_number,
                                            administration.wage_tax_number)
         checks = [{"name": _(check.name), "ok": check.ok, "message": check.message,
                    "missing_right": check.missing_right} for check in results]
+        if refused:
+            checks.append({"name": _("Employer"), "ok": False, "message": refused, "missing_right": ""})
         connection.refresh_from_db()  # a rejected refresh token marks it broken meanwhile
     failed = [check for check in checks if not check["ok"]]
     return render(request, "loket/test_connection.html", {

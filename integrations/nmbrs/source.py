@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,13 +21,13 @@ from connectors.nmbrs.errors import NmbrsError
 from connectors.nmbrs.mapping import SOURCE
 from connectors.nmbrs.source import NmbrsSource
 from integrations.nmbrs.access import nmbrs_base_url, nmbrs_client_for
-from integrations.nmbrs.linking import link_by_number
+from integrations.nmbrs.linking import company_employer, link_by_number
 from portal import auditing
 from portal.forms.settings import NmbrsCredentialsForm
 from portal.models import NmbrsCredentials
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import local_zone
-from portal.sources.base import CheckLine, Fetched, Slot, SourceUnavailable
+from portal.sources.base import CheckLine, EmployerId, Fetched, Slot, SourceUnavailable
 from portal.sources.messages import user_message
 
 FIRST_HOUR, LAST_HOUR = 7, 20
@@ -73,6 +74,7 @@ class NmbrsPayrollSource:
     domain_actions_template = "nmbrs/_domain_actions.html"
     administration_relations = ("own_nmbrs_credentials",)
     urls = "integrations.nmbrs.urls"
+    shared_access_switch = "use_portal_nmbrs_credentials"
 
     def slot(self, import_settings, now: datetime) -> Slot | None:
         local_now = now.astimezone(local_zone())
@@ -115,6 +117,31 @@ class NmbrsPayrollSource:
 
     def validate_administration(self, administration) -> dict[str, str]:
         return {}  # the company is linked later, by hand or by number
+
+    # --- the employer: the Nmbrs company, by its ID (docs/vendors/nmbrs.md, "Linking administrations") --
+
+    def employer_of(self, administration) -> EmployerId | None:
+        company_id = administration.nmbrs_company_id
+        return company_employer(company_id) if company_id else None
+
+    def employer_id(self, number: str, wage_tax_number: str) -> EmployerId:
+        number = str(number or "").strip()
+        if not (number.isascii() and number.isdigit() and 0 < int(number) < 2**63):
+            raise ValidationError({"number": _("An Nmbrs company ID is a whole number, for example 50001.")})
+        return company_employer(int(number))
+
+    def employer_fields(self, employer: EmployerId) -> dict:
+        return {}  # the company is linked on the company page (integrations/nmbrs/views.py), from the list
+
+    def shared_employers(self, portal) -> tuple[list[tuple[EmployerId, str]], str]:
+        """The companies the portal's Nmbrs credentials see (one CompanyService.List_GetAll call)."""
+        if portal.nmbrs_credentials is None:
+            return [], ""
+        try:
+            companies = nmbrs_client_for(portal.nmbrs_credentials, timeout=30.0).companies()
+        except NmbrsError as exc:
+            return [], _("Nmbrs: %(message)s") % {"message": user_message(exc)}
+        return [(company_employer(c.id), c.name) for c in sorted(companies, key=lambda c: c.name)], ""
 
     def prepare(self, effective) -> str:
         """With 'the company number must match' on, link the company by number before every import."""

@@ -25,10 +25,11 @@ from connectors.nmbrs.mapping import SOURCE
 from connectors.nmbrs.records import Company
 from integrations.nmbrs.access import nmbrs_client_for
 from integrations.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text
-from integrations.nmbrs.linking import link_company
+from integrations.nmbrs.linking import link_company, reachable
 from portal import permissions
 from portal.effective import effective_settings
 from portal.models import Administration, NmbrsCredentials, PortalSettings
+from portal.sources import shared_access
 from portal.views.access import administration_for, domain_for, portal_view
 
 # Listing companies happens while a person waits for the page.
@@ -57,7 +58,7 @@ def companies(request, pk):
     listed: list[Company] = []
     if credentials is not None:
         try:
-            listed = list_companies(credentials)
+            listed = reachable(administration, list_companies(credentials), request.user)
         except NmbrsError as exc:
             error = error_text(exc)
 
@@ -72,6 +73,8 @@ def companies(request, pk):
         else:
             with transaction.atomic():
                 changed = link_company(request.user, administration, company)
+                if note := shared_access.assign_for_administrator(request.user, administration, company.name):
+                    messages.info(request, note)
             if changed:
                 messages.success(request, _("%(administration)s is linked to the Nmbrs company %(company)s.")
                                  % {"administration": administration.name, "company": company.name})
@@ -96,6 +99,9 @@ def companies(request, pk):
         "no_access_text": error_text(NoCompanyAccess("The Nmbrs user has no access to the linked company. Grant "
                                                      "access in Nmbrs or link another company.")),
         "can_edit": permissions.can_edit_domain(request.user, administration.domain),
+        # Through the portal's credentials a domain user sees the domain's assigned companies only.
+        "limited_to_assigned": shared_access.uses_shared_access(administration)
+        and not permissions.is_portal_administrator(request.user),
     })
 
 
@@ -125,7 +131,7 @@ class _Group:
     unmatched_companies: list[Company] = field(default_factory=list)
 
 
-def _match_domain(domain) -> list[_Group]:
+def _match_domain(domain, user) -> list[_Group]:
     portal = PortalSettings.load()
     groups: dict[int | None, _Group] = {}
     for administration in domain.administrations.filter(source=SOURCE).order_by("name"):
@@ -138,7 +144,8 @@ def _match_domain(domain) -> list[_Group]:
                 row.reason = _("no Nmbrs credentials: set them on the administration or in the portal settings")
             continue
         try:
-            listed = list_companies(group.credentials)
+            # The administrations of a group share a domain and credentials: one filter for all.
+            listed = reachable(group.rows[0].administration, list_companies(group.credentials), user)
         except NmbrsError as exc:
             group.error = error_text(exc)
             for row in group.rows:
@@ -160,7 +167,7 @@ def _match_domain(domain) -> list[_Group]:
 @portal_view()
 def link_by_number(request, pk):
     domain = domain_for(request.user, pk, edit=request.method == "POST")
-    groups = _match_domain(domain)
+    groups = _match_domain(domain, request.user)
     rows = [row for group in groups for row in group.rows]
     pairs = [(row.administration.pk, row.company.id) for row in rows if row.to_link]
     form = ConfirmMatchesForm(request.POST or None, pairs=pairs)
@@ -172,6 +179,9 @@ def link_by_number(request, pk):
                 if row.to_link and (row.administration.pk, row.company.id) in chosen:
                     if link_company(request.user, row.administration, row.company):
                         linked.append(row.administration.name)
+                    if note := shared_access.assign_for_administrator(request.user, row.administration,
+                                                                      row.company.name):
+                        messages.info(request, note)
         messages.success(request, _("Linked by number: %(names)s.") % {"names": ", ".join(linked)})
         return redirect("nmbrs:link-by-number", pk=domain.pk)
     return render(request, "nmbrs/link_by_number.html", {

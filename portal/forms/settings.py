@@ -1,3 +1,4 @@
+import copy
 from dataclasses import dataclass
 
 from django import forms
@@ -11,9 +12,11 @@ from connectors.nmbrs.errors import MissingApiRights, NmbrsError, NoCompanyAcces
 from connectors.nmbrs.mapping import SOURCE as NMBRS
 from integrations.nmbrs.access import nmbrs_base_url
 from integrations.nmbrs.forms import error_text
+from portal import permissions
 from portal.forms.secrets import SecretFieldsMixin
 from portal.models import (
     Administration,
+    AssignedEmployer,
     Domain,
     ImportSettings,
     NmbrsCredentials,
@@ -22,6 +25,8 @@ from portal.models import (
 from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number
 from portal.models.settings import ADVISED_WINDOW_DAYS
+from portal.sources import registry, shared_access
+from portal.sources.base import EmployerId
 from portal.validators import clean_client_number, normalize_guid, validate_guid
 
 
@@ -104,13 +109,19 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
                   "loket_client_number", "wage_tax_number", "use_portal_loket_access",
                   "use_portal_nmbrs_credentials", "use_portal_import_settings"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         # People type it with dots and spaces ("8123.45.678.L.01"): allow that length, store it normalised.
         self.fields["wage_tax_number"].max_length = 20
         self.fields["wage_tax_number"].widget.attrs["maxlength"] = 20
         self.fields["wage_tax_number"].validators = [
             v for v in self.fields["wage_tax_number"].validators if type(v).__name__ != "MaxLengthValidator"]
+        # A domain user on the portal's shared access picks the employer (portal/sources/shared_access.py).
+        self.picks_employer = user is not None and not permissions.is_portal_administrator(user)
+        if self.picks_employer:
+            self.fields["shared_employer"] = SharedEmployerField(self.instance)
+            self.order_fields([*self._meta.fields[:self._meta.fields.index("wage_tax_number") + 1],
+                               "shared_employer"])
 
     def section_applies(self, name: str) -> bool:
         return self.sections[name].applies(self)
@@ -158,7 +169,65 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
         cleaned = super().clean()
         if not cleaned.get("yuki_access_key"):
             self.add_error("yuki_access_key", _("Yuki needs the access key (API key) of this administration."))
+        if self.picks_employer:
+            self._take_picked_employer(cleaned)
         return cleaned
+
+    def _take_picked_employer(self, cleaned) -> None:
+        """On the portal's shared access the picked employer's numbers replace what was typed."""
+        if cleaned.get("source") not in registry.SOURCES:
+            return
+        source = registry.get(cleaned["source"])
+        if not (source.shared_access_switch and cleaned.get(source.shared_access_switch)):
+            return  # their own login or credentials: the typed numbers are theirs to use
+        fields = source.employer_fields(EmployerId("", ""))
+        if not fields:
+            return  # the source links its employer on a page of its own, from the assigned ones
+        employer = cleaned.get("shared_employer")
+        if employer is None and self._typed_employer_is_assigned(source, cleaned, fields):
+            return  # typed (or kept from before) exactly as a portal administrator assigned it
+        if employer is None or employer.source != source.key or employer.domain_id != self.instance.domain_id:
+            self.add_error("shared_employer", _(
+                "With the portal's shared %(source)s access, pick the employer from the list of employers a portal "
+                "administrator assigned to this domain (or use your own %(source)s access).") % {"source": source.name})
+            return
+        for field, value in source.employer_fields(EmployerId(employer.number, employer.wage_tax_number)).items():
+            cleaned[field] = value
+            self.errors.pop(field, None)  # what was typed there is not used
+
+    def _typed_employer_is_assigned(self, source, cleaned, fields) -> bool:
+        if any(field in self.errors for field in fields):
+            return False
+        probe = copy.copy(self.instance)
+        for field in fields:
+            setattr(probe, field, cleaned.get(field) or "")
+        return shared_access.is_assigned(self.instance.domain, source.key, source.employer_of(probe))
+
+
+def picked_on_this_form() -> list[str]:
+    """The sources whose employer is set on the administration form (the others link it on a page of their own)."""
+    return [source.key for source in registry.all_sources()
+            if source.shared_access_switch and source.employer_fields(EmployerId("", ""))]
+
+
+class SharedEmployerField(forms.ModelChoiceField):
+    def __init__(self, administration: Administration):
+        domain_id = administration.domain_id
+        super().__init__(
+            queryset=AssignedEmployer.objects.filter(domain_id=domain_id, source__in=picked_on_this_form())
+            .order_by("source", "name"),
+            required=False, label=_("Employer (portal's shared access)"),
+            empty_label=_("– pick an employer –"),
+            help_text=_("With the portal's shared access you pick one of the employers a portal administrator "
+                        "assigned to this domain; its numbers are used instead of the ones typed above."))
+        current = registry.get(administration.source).employer_of(administration) \
+            if administration.pk and administration.source in registry.SOURCES else None
+        if current is not None:
+            self.initial = self.queryset.filter(source=administration.source, number=current.number,
+                                                wage_tax_number=current.wage_tax_number).first()
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} – {obj.get_source_display()}"
 
 
 class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):

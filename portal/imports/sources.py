@@ -17,6 +17,7 @@ from portal.models.ledger import kind_label
 from portal.sources.base import Fetched, Plan, SourceUnavailable
 from portal.sources.messages import user_message
 from portal.sources.registry import source_of
+from portal.sources.shared_access import refusal
 
 
 def by_period(plan: Plan) -> dict[Period, list[DocumentKind]]:
@@ -32,6 +33,8 @@ def fetch_documents(effective: EffectiveSettings, plan: Plan) -> Fetched:
     right) does not stop the others: that kind is reported and the rest is booked. A source that cannot
     be reached at all (or refuses everything) raises SourceUnavailable."""
     source = source_of(effective.administration)
+    if refused := refusal(effective.administration):  # the portal's shared access: assigned employers only
+        raise SourceUnavailable(refused, transient=False)
     session = source.open(effective, plan)
     try:
         fetched = _fetch_all(session, plan, source.name)

@@ -1,6 +1,7 @@
 from portal.models.audit import AuditLogEntry
 from portal.models.connections import LoketConnection, NmbrsCredentials
 from portal.models.domains import Administration, Domain
+from portal.models.employers import AssignedEmployer
 from portal.models.heartbeat import ServiceHeartbeat
 from portal.models.imports import ImportRun, RunStatus, RunTrigger
 from portal.models.ledger import EntryState, EventKind, LedgerEntry, LedgerEvent
@@ -12,6 +13,7 @@ from portal.models.yuki import YukiCallCount, YukiSession
 
 __all__ = [
     "Administration",
+    "AssignedEmployer",
     "AuditLogEntry",
     "Domain",
     "EntryState",

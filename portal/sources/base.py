@@ -51,6 +51,14 @@ class Slot:
     day: date
 
 
+class EmployerId(NamedTuple):
+    """How a source identifies an employer its access may reach (portal/sources/shared_access.py):
+    e.g. a client number and loonheffingennummer, or a company ID (no second part)."""
+
+    number: str
+    wage_tax_number: str = ""
+
+
 class CheckLine(NamedTuple):
     """One line of check_connections: what was checked, whether it works, and why not."""
 
@@ -86,6 +94,10 @@ class PayrollSource(Protocol):
     urls: str  # the module with the source's URLconf ('' for none), mounted under /<key>/
     # The Administration relations its settings live in, loaded with the administrations (select_related).
     administration_relations: tuple[str, ...]
+    # The Administration switch that makes it use the portal's shared access (which sees every employer
+    # of the firm, so portal/sources/shared_access.py limits it to the domain's assigned employers);
+    # '' when the source has no shared access.
+    shared_access_switch: str
 
     def slot(self, import_settings: ImportSettings, now: datetime) -> Slot | None:
         """The scheduling rule: the slot due at `now`, or None when nothing is due."""
@@ -101,6 +113,20 @@ class PayrollSource(Protocol):
 
     def validate_administration(self, administration: Administration) -> dict[str, str]:
         """Fields this source needs on an administration that are missing: {field: message}."""
+
+    def employer_of(self, administration: Administration) -> EmployerId | None:
+        """The employer this administration fetches for, as an assignment names it; None while none is set."""
+
+    def employer_id(self, number: str, wage_tax_number: str) -> EmployerId:
+        """An employer as a portal administrator typed it, normalised. Raises ValidationError({field: message})."""
+
+    def employer_fields(self, employer: EmployerId) -> dict[str, Any]:
+        """The Administration fields that make it fetch for `employer` when a domain user picks it on the
+        administration form ({}: the source links its employer on a page of its own)."""
+
+    def shared_employers(self, portal) -> tuple[list[tuple[EmployerId, str]], str]:
+        """The employers the portal's shared access sees, with their names, for the assignment screen
+        (calls the source); and why they could not be listed ('' when they could). ([], ''): not offered."""
 
     def prepare(self, effective: EffectiveSettings) -> str:
         """Called before each import's fetch (e.g. to link a company by number): '' or why it cannot go on."""

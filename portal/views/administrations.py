@@ -13,6 +13,7 @@ from portal.models import (
     NmbrsCredentials,
     PortalSettings,
 )
+from portal.sources import shared_access
 from portal.sources.registry import source_of
 from portal.status import connection_state
 from portal.views.access import administration_for, domain_for, portal_view
@@ -55,7 +56,7 @@ def _edit(request, administration: Administration):
     """
     is_new = administration.pk is None
     data = request.POST if request.method == "POST" else None
-    form = AdministrationForm(data, instance=administration)
+    form = AdministrationForm(data, instance=administration, user=request.user)
     own_import = administration.own_import_settings or ImportSettings(
         **{f: getattr(PortalSettings.load().import_settings, f) for f in ImportSettingsForm.Meta.fields}
     )
@@ -88,7 +89,10 @@ def _edit(request, administration: Administration):
                                           label=_("Nmbrs credentials of %(name)s") % {"name": form.instance.name})
                     form.instance.own_nmbrs_credentials = nmbrs_form.instance
                 auditing.save_audited(request.user, form.instance, admin_before)
+                note = shared_access.assign_for_administrator(request.user, form.instance, form.instance.name)
             messages.success(request, _("Administration %(name)s is saved.") % {"name": form.instance.name})
+            if note:
+                messages.info(request, note)
             if wants_own_import and (warning := import_form.instance.window_warning()):
                 messages.warning(request, warning)
             return redirect("portal:administration", pk=form.instance.pk)

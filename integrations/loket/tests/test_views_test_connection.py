@@ -13,7 +13,7 @@ from integrations.loket.tests.conftest import connect_through_portal, nl, page_t
 from portal.languages import choose_language
 from portal.models import Notice, PortalSettings
 from sandbox.loket import data
-from tests.conftest import acme, acme_admin, bakkerij, users
+from tests.conftest import acme, acme_admin, assign, bakkerij, users
 
 pytestmark = pytest.mark.django_db
 PORTAL_FIXTURES = (acme, acme_admin, bakkerij, users)  # the named users and domains of tests/conftest.py
@@ -57,6 +57,7 @@ def test_an_administration_is_tested_with_its_client_and_wage_tax_number(web, us
     acme_admin.loket_client_number = str(KORENSCHOOF.client_number)
     acme_admin.wage_tax_number = KORENSCHOOF.wage_tax_number
     acme_admin.save()
+    assign(acme_admin.domain, "loket", str(KORENSCHOOF.client_number), KORENSCHOOF.wage_tax_number)
     web.force_login(users["alice"])
     connect_through_portal(web)  # the portal's access, which Acme uses
     web.force_login(users["carol"])

@@ -9,10 +9,18 @@ from django.urls import reverse
 from connectors.nmbrs.errors import InvalidCredentials, NoCompanyAccess
 from portal.models import Administration, AuditLogEntry, NmbrsCredentials, PortalSettings
 from sandbox.nmbrs import data
+from tests.conftest import assign
 
 pytestmark = pytest.mark.django_db
 
 BAKKERIJ_JANSEN, JANSEN_VASTGOED, DE_VRIES, GROEN = data.COMPANIES  # numbers 101, 102, 201, 301
+
+
+@pytest.fixture(autouse=True)
+def companies_of_acme(acme):
+    """A portal administrator assigned the sandbox's companies to Acme (portal/sources/shared_access.py)."""
+    for company in data.COMPANIES:
+        assign(acme, "nmbrs", str(company.id), name=company.name)
 
 
 @pytest.fixture
@@ -210,6 +218,7 @@ def test_link_by_number_shows_matches_and_mismatches_with_reasons(users, login, 
 def test_two_nmbrs_companies_with_one_number_are_a_mismatch(users, login, portal_nmbrs, nmbrs_app, acme,
                                                            portal_credentials):
     nmbrs_app.state.companies.append(data.Company(50009, 101, "Bakkerij Jansen Filiaal", 7001, "", "", "", "", ""))
+    assign(acme, "nmbrs", "50009", name="Bakkerij Jansen Filiaal")
     nmbrs_administration(acme, "Bakkerij", "101")
     rows = rows_by_name(login(users["carol"], language="en").get(link_url(acme)))
     assert rows["Bakkerij"].reason == ("several Nmbrs companies have number 101 (Bakkerij Jansen B.V., Bakkerij "

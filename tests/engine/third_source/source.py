@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from connectors.documents import DocumentKind
-from portal.sources.base import CheckLine, Slot, SourceUnavailable
+from portal.sources.base import CheckLine, EmployerId, Slot, SourceUnavailable
 from tests.engine.third_source import vendor
 
 
@@ -34,6 +34,7 @@ class PaperclipPayrollSource:
     domain_actions_template = ""
     urls = ""
     administration_relations = ()
+    shared_access_switch = ""  # its access is each administration's own
 
     def slot(self, import_settings, now: datetime) -> Slot | None:
         """Due once a day from noon (UTC, to keep the test simple)."""
@@ -53,6 +54,18 @@ class PaperclipPayrollSource:
 
     def validate_administration(self, administration) -> dict[str, str]:
         return {} if administration.loket_client_number else {"loket_client_number": "Paperclip needs the code."}
+
+    def employer_of(self, administration):
+        return EmployerId(administration.loket_client_number) if administration.loket_client_number else None
+
+    def employer_id(self, number, wage_tax_number):
+        return EmployerId(number.strip())
+
+    def employer_fields(self, employer) -> dict:
+        return {"loket_client_number": employer.number}
+
+    def shared_employers(self, portal):
+        return [], ""
 
     def prepare(self, effective) -> str:
         return ""
