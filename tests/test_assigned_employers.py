@@ -12,8 +12,8 @@ from tests.conftest import assign
 
 pytestmark = pytest.mark.django_db
 
-with translation.override("nl"):
-    ASSIGNED = str(AssignedEmployer._meta.verbose_name)  # the audit log's object type, as recorded
+with translation.override("en"):
+    ASSIGNED = str(AssignedEmployer._meta.verbose_name)  # the audit log keeps the msgid (portal/auditing.py)
 KORENSCHOOF = ("40123", "812345678L01", "Bakkerij De Korenschoof B.V.")
 
 
@@ -22,7 +22,7 @@ def employers_url(domain):
 
 
 def new_administration(login, user, domain, **changes):
-    data = {"name": "Acme Twee", "yuki_administration_id": "adm-two", "yuki_access_key": "k2", "source": "loket",
+    data = {"name": "Acme Twee", "yuki_administration_id": "00000000-0000-4000-8000-000000000031", "yuki_access_key": "k2", "source": "loket",
             "loket_client_number": KORENSCHOOF[0], "wage_tax_number": KORENSCHOOF[1],
             "use_portal_loket_access": "on", "use_portal_import_settings": "on", **changes}
     return login(user).post(reverse("portal:administration-create", args=[domain.pk]), data)
@@ -81,7 +81,7 @@ def test_a_domain_user_cannot_follow_a_typed_number_on_the_shared_access(users, 
 
 
 def test_a_domain_user_picks_an_assigned_employer_and_its_numbers_are_used(users, login, acme, bakkerij):
-    ours = assign(acme, "loket", "40125", "834567890L02", "Zorggroep Het Anker")
+    ours = assign(acme, "loket", "40125", "834567891L02", "Zorggroep Het Anker")
     theirs = assign(bakkerij, "loket", KORENSCHOOF[0], KORENSCHOOF[1], KORENSCHOOF[2])
     page = login(users["carol"]).get(reverse("portal:administration-create", args=[acme.pk])).content.decode()
     assert "Zorggroep Het Anker" in page and KORENSCHOOF[2] not in page, "only the domain's own employers"
@@ -89,7 +89,7 @@ def test_a_domain_user_picks_an_assigned_employer_and_its_numbers_are_used(users
     assert refused.status_code == 200 and not Administration.objects.filter(name="Acme Twee").exists()
     assert new_administration(login, users["carol"], acme, shared_employer=ours.pk).status_code == 302
     created = Administration.objects.get(name="Acme Twee")
-    assert (created.loket_client_number, created.wage_tax_number) == ("40125", "834567890L02"), "typed ignored"
+    assert (created.loket_client_number, created.wage_tax_number) == ("40125", "834567891L02"), "typed ignored"
 
 
 def test_a_domain_users_own_loket_login_is_theirs_to_use(users, login, acme):

@@ -73,13 +73,13 @@ def test_the_administrator_assigns_an_employer_and_reads_it_back(live_server, do
     table = page.get_by_test_id("assigned-employers")
     row = table.locator("tbody tr", has_text=HETANKER.employer_name)
     row.wait_for()
-    assert "834567890L02" in row.inner_text() and str(HETANKER.client_number) in row.inner_text()
+    assert "834567891L02" in row.inner_text() and str(HETANKER.client_number) in row.inner_text()
     assert page.get_by_text("is toegewezen aan Acme Accountancy").is_visible()
     page.reload()
     assert table.locator("tbody tr", has_text=HETANKER.employer_name).count() == 1, "stored, not only shown"
 
     page.goto(f"{live_server.url}/audit/")
-    assert page.locator("body", has_text=f"{HETANKER.employer_name} ({HETANKER.client_number} / 834567890L02) "
+    assert page.locator("body", has_text=f"{HETANKER.employer_name} ({HETANKER.client_number} / 834567891L02) "
                                          "voor domein Acme Accountancy").count() == 1
     assert AssignedEmployer.objects.get().domain == acme
 
