@@ -47,3 +47,16 @@ def _empty_caches_and_broker():
 
         with redis.Redis.from_url(settings.CELERY_BROKER_URL) as client:
             client.flushdb()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_connection_outlives_the_suite(django_db_setup, django_db_blocker):
+    """A live server's or a worker thread's connection can outlive its test; the test database can only
+    be dropped at the end when nothing holds it. Ends those sessions after the last test: this fixture
+    depends on django_db_setup, so its teardown runs before pytest-django drops the database."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")

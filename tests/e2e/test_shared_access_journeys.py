@@ -66,7 +66,7 @@ def test_the_administrator_assigns_an_employer_and_reads_it_back(live_server, do
     page.get_by_test_id("domain-employers").click()
     page.get_by_label("Salarisbron").select_option("loket")
     page.get_by_label("Werkgeversnummer").fill(str(HETANKER.client_number))
-    page.get_by_label("Loonheffingennummer").fill("8345.67.890.L.02")
+    page.get_by_label("Loonheffingennummer").fill("8345.67.891.L.02")
     page.get_by_label("Naam van de werkgever").fill(HETANKER.employer_name)
     page.get_by_role("button", name="Toewijzen").click()
 
