@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from connectors.documents import DocumentKind, Period, SourceDocument
+from connectors.documents import DocumentKind, Period
 from connectors.loket.checks import check_connection
 from connectors.loket.errors import LoketError
 from connectors.loket.fetchers import LoketSource
@@ -22,7 +22,7 @@ from connectors.loket.mapping import SOURCE
 from integrations.loket.access import loket_client_for, redirect_uri
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import at_local, local_zone, nightly_time
-from portal.sources.base import CheckLine, Slot, SourceUnavailable
+from portal.sources.base import CheckLine, Fetched, Slot, SourceUnavailable
 from portal.sources.messages import user_message
 
 
@@ -51,13 +51,13 @@ class LoketSession:
 
     def __init__(self, client, employer):
         self.client = client
-        source = LoketSource(client)
+        self.source = LoketSource(client)
         self.employer = employer
-        self.fetchers = {DocumentKind.PAYSLIP: source.payslips, DocumentKind.JOURNAL: source.journals,
-                         DocumentKind.WAGE_TAX_RETURN: source.wage_tax_returns}
 
-    def fetch(self, period: Period, kinds) -> list[SourceDocument]:
-        return [document for kind in kinds for document in self.fetchers[kind](self.employer, period)]
+    def fetch(self, period: Period, kinds) -> Fetched:
+        waiting: list = []  # what Loket shows but is not final yet: recorded by the engine, not dropped
+        documents = self.source.documents_of(self.employer, period, kinds, waiting=waiting)
+        return Fetched(documents, waiting=waiting)
 
     def close(self) -> None:
         self.client.close()

@@ -41,7 +41,10 @@ class NmbrsSession:
     def fetch(self, period: Period, kinds):
         if DocumentKind.ANNUAL_DOCUMENT in kinds:
             return self._annual(period.year)
-        return self.source.documents(self.company_id, period, kinds, wage_tax_status=self.wage_tax_status)
+        waiting = []
+        documents = self.source.documents(self.company_id, period, kinds, wage_tax_status=self.wage_tax_status,
+                                          waiting=waiting)
+        return Fetched(documents, waiting=waiting)
 
     def _annual(self, year: int) -> Fetched:
         """Annual documents once the year's final run is locked (docs/vendors/nmbrs.md, "Annual documents")."""

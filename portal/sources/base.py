@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
-from connectors.documents import DocumentKind, Period, SourceDocument
+from connectors.documents import DocumentKind, Period, SourceDocument, WaitingDocument
 from connectors.errors import SourceError
 
 if TYPE_CHECKING:  # the models import the registry (choices); this module needs them for types only
@@ -36,10 +36,12 @@ class SourceUnavailable(SourceError):
 
 @dataclass
 class Fetched:
-    """What a fetch delivered, and what it could not (in words, for the run's result)."""
+    """What a fetch delivered; what it shows but is not bookable yet (`waiting`: the ledger records
+    them, with why and the vendor's status text); and what it could not fetch (in words)."""
 
     documents: list[SourceDocument] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    waiting: list[WaitingDocument] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,9 @@ class FetchSession(Protocol):
     """An open connection to a source for one plan (a client, a looked-up employer), closed after it."""
 
     def fetch(self, period: Period, kinds: list[DocumentKind]) -> list[SourceDocument] | Fetched:
-        """The documents of these kinds in this period. Raises SourceError (or SourceUnavailable)."""
+        """The documents of these kinds in this period. Raises SourceError (or SourceUnavailable).
+        Every document the source shows that is not bookable now (status not final or unknown, an
+        unreadable answer, not selected by the settings) goes in Fetched.waiting: never dropped."""
 
     def close(self) -> None: ...
 

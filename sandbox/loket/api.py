@@ -80,6 +80,7 @@ def _tax_return(a: data.Administration, year: int, month: int, today: date, stat
     tax_return_id = data.guid("payrolltaxreturn", a.id, year, month)
     current = (year, month) == (today.year, today.month)
     status = {"key": 2, "value": "Goedgekeurd"} if current else {"key": 4, "value": "Geaccepteerd"}
+    status = state.tax_return_status.get((a.id, data.period_id(year, month)), status)
     total = data.tax_return_amounts(a, year, month, today) / 100
     revision = state.tax_return_revisions.get(tax_return_id, 0)
     return {"id": tax_return_id, "wageTaxNumber": a.wage_tax_number, "period": data.period_ref(year, month),
