@@ -20,9 +20,10 @@ from connectors.loket.errors import LoketError
 from connectors.loket.fetchers import LoketSource
 from connectors.loket.mapping import SOURCE
 from integrations.loket.access import loket_client_for, redirect_uri
+from integrations.loket.deep_check import deep_check
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import at_local, local_zone, nightly_time
-from portal.sources.base import CheckLine, Fetched, Slot, SourceUnavailable
+from portal.sources.base import CheckLine, DeepReport, Fetched, Slot, SourceUnavailable
 from portal.sources.messages import user_message
 
 
@@ -108,6 +109,15 @@ class LoketPayrollSource:
         except LoketError as exc:
             return [CheckLine("Loket", False, exc.message)]
         return [CheckLine(f"Loket {c.name}", c.ok, c.message) for c in checks]
+
+    def deep_check(self, effective, period: Period) -> DeepReport:
+        if effective.loket_connection is None or not effective.loket_connection.is_authorised:
+            report = DeepReport()
+            report.add("error", "Loket", _("Loket is not connected for this administration."))
+            return report
+        administration = effective.administration
+        with loket_client_for(effective.loket_connection) as client:
+            return deep_check(client, administration.loket_client_number, administration.wage_tax_number, period)
 
     def validate_administration(self, administration) -> dict[str, str]:
         missing = {}

@@ -61,6 +61,30 @@ class CheckLine(NamedTuple):
     message: str
 
 
+class Finding(NamedTuple):
+    """One line of a deep check: `level` "ok", "warning" or "error"; `call` what was asked of the source
+    (a path or an operation); `message` in the user's language."""
+
+    level: str
+    call: str
+    message: str
+
+
+@dataclass
+class DeepReport:
+    """What a deep check found, and the redacted answers (file name -> bytes) for `--sample`."""
+
+    findings: list[Finding] = field(default_factory=list)
+    samples: dict[str, bytes] = field(default_factory=dict)
+
+    def add(self, level: str, call: str, message: str) -> None:
+        self.findings.append(Finding(level, call, message))
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.level == "error" for f in self.findings)
+
+
 @runtime_checkable
 class FetchSession(Protocol):
     """An open connection to a source for one plan (a client, a looked-up employer), closed after it."""
@@ -102,6 +126,11 @@ class PayrollSource(Protocol):
 
     def check_connection(self, effective: EffectiveSettings) -> list[CheckLine]:
         """Try the connection for check_connections (calls the source)."""
+
+    def deep_check(self, effective: EffectiveSettings, period: Period) -> DeepReport:
+        """check_connections --deep: every read call the import makes for `period`, each answer compared
+        with the shape the code expects (missing or unexpected fields, unknown statuses, empty lists,
+        ids that do not resolve). Books nothing, writes nothing at the source."""
 
     def validate_administration(self, administration: Administration) -> dict[str, str]:
         """Fields this source needs on an administration that are missing: {field: message}."""

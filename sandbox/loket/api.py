@@ -285,12 +285,13 @@ def declared_parameters(path: str) -> frozenset:
 
 def handle(environ, state: LoketState, path: str, malformed: bool) -> Response:
     if environ["REQUEST_METHOD"] != "GET":
+        state.record({"path": path, "method": environ["REQUEST_METHOD"]})  # a write: tests look for these
         return error(405, "The sandbox serves the read endpoints only.")
     routed = match(path)
     if routed is None:
         return error(404, f"No such resource: {path}", "NotFound")
     handler, args, right, media = routed
-    state.record({"path": path, "query": environ.get("QUERY_STRING", ""),
+    state.record({"path": path, "method": "GET", "query": environ.get("QUERY_STRING", ""),
                   "accept": environ.get("HTTP_ACCEPT", ""), "authorization": environ.get("HTTP_AUTHORIZATION", "")})
     authorization = environ.get("HTTP_AUTHORIZATION", "")
     username = state.user_of(authorization[7:]) if authorization.lower().startswith("bearer ") else None
