@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import administrations, audit, dashboard, domains, portal_settings, runs, users
+from portal.views import administrations, audit, dashboard, deep_check, domains, portal_settings, runs, users
 
 app_name = "portal"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("administrations/<int:pk>/edit/", administrations.administration_edit, name="administration-edit"),
     path("administrations/<int:pk>/import/", runs.import_now, name="import-now"),
     path("administrations/<int:pk>/retry/", runs.retry_failed, name="retry-failed"),
+    path("administrations/<int:pk>/deep-check/", deep_check.deep_check_view, name="deep-check"),
     path("domains/<int:domain_pk>/import/", runs.import_bulk, name="import-bulk"),
     path("runs/", runs.run_log, name="runs"),
     path("runs/<int:pk>/", runs.run_detail, name="run"),

@@ -91,3 +91,22 @@ def fetched_entries(**filters):
     from portal.models import EntryState, LedgerEntry
 
     return LedgerEntry.objects.filter(**filters).exclude(state=EntryState.WAITING_AT_SOURCE)
+
+
+@pytest.fixture
+def page(monkeypatch):
+    """Chromium (tests.support.chromium_page) that fails the test on any console error of the page."""
+    from tests.support import chromium_page
+
+    with chromium_page(monkeypatch) as page:
+        errors = []
+
+        def console(message):
+            # The browser's own favicon request is no error of this page (the portal has no favicon yet).
+            if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+                errors.append(f"{message.text} {message.location.get('url', '')}")
+
+        page.on("console", console)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        assert not errors, f"console errors: {errors}"

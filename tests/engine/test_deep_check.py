@@ -93,3 +93,26 @@ def test_deep_check_refuses_an_unknown_administration_or_period_in_dutch(bakkeri
         deep("--administration", str(bakkerij_nmbrs.pk), "--period", "11-2026")
     with pytest.raises(CommandError, match="--deep heeft --administration"):
         deep()
+
+
+def test_the_button_is_for_portal_administrators_only(bakkerij_nmbrs, nmbrs, client):
+    from django.urls import reverse
+
+    from portal.models import PortalRole
+    from tests.conftest import make_user
+
+    url = reverse("portal:deep-check", args=[bakkerij_nmbrs.pk])
+    page = reverse("portal:administration", args=[bakkerij_nmbrs.pk])
+    client.force_login(make_user("bob", PortalRole.BACKOFFICE))
+    assert 'data-testid="deep-check"' not in client.get(page).content.decode()
+    assert client.post(url).status_code == 403
+    client.force_login(make_user("carol", domains=[bakkerij_nmbrs.domain]))
+    assert client.post(url).status_code == 403
+    client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
+    assert 'data-testid="deep-check"' in client.get(page).content.decode()
+    assert client.get(url).status_code == 405, "calls the vendor: only on a POST"
+    wrong = client.post(url, {"period": "2026-13"})
+    assert wrong.status_code == 400 and "Een periode schrijf je als JJJJ-MM" in wrong.content.decode(), wrong.content.decode()[-2500:]
+    answer = client.post(url, {"period": ""}).content.decode()
+    assert "Diepe controle" in answer and "Er is niets geboekt" in answer
+    assert not LedgerEntry.objects.exists()

@@ -10,27 +10,10 @@ from portal import tasks
 from portal.imports import runs
 from portal.models import PortalRole, RunTrigger
 from tests.conftest import PASSWORD, make_user
-from tests.support import chromium_page
 
 TODAY = timezone.localdate()
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page(monkeypatch):
-    with chromium_page(monkeypatch) as page:
-        errors = []
-
-        def console(message):
-            # The browser's own favicon request is no error of this page (the portal has no favicon yet).
-            if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-                errors.append(f"{message.text} {message.location.get('url', '')}")
-
-        page.on("console", console)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page
-        assert not errors, f"console errors: {errors}"
 
 
 def test_the_run_page_names_what_waits_and_why(live_server, bakkerij_nmbrs, yuki, page):
