@@ -1,6 +1,7 @@
 """check_connections --deep against the sandboxes over real HTTP: every read call of the import, each
 answer compared with the expected shapes; nothing booked, nothing written at the source."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -116,3 +117,14 @@ def test_the_button_is_for_portal_administrators_only(bakkerij_nmbrs, nmbrs, cli
     answer = client.post(url, {"period": ""}).content.decode()
     assert "Diepe controle" in answer and "Er is niets geboekt" in answer
     assert not LedgerEntry.objects.exists()
+
+
+def test_loket_deep_check_reports_an_id_that_does_not_resolve_and_goes_on(korenschoof, yuki, loket):  # noqa: F811
+    body = json.dumps({"version": {}, "messages": [{"code": 404, "type": "NotFound",
+                                                    "description": "No such journal run"}]})
+    loket.app.faults.add("http_error", vendor="loket", operation="GET */journalruns/*/results", status=404,
+                         body=body, headers={"Content-Type": "application/json"}, times=0)
+    out = deep("--administration", str(korenschoof.pk))
+    assert "fout" in out and "Een id verwijst nergens naar" in out, out
+    assert "salarisstroken voor" in out and "loonaangiften voor" in out, "the other kinds are still checked"
+    assert "1 fout(en)" in out
