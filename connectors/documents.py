@@ -154,3 +154,35 @@ class SourceDocument:
             payload = json.dumps([line.as_dict() for line in self.journal_lines], sort_keys=True)
             digest.update(payload.encode())
         return digest.hexdigest()
+
+
+class WaitReason(StrEnum):
+    """Why a document the source shows is not booked (yet): recorded in the ledger, never dropped."""
+
+    NOT_FINAL = "not_final"  # a status we know, not final yet: booked by a later import once it is
+    UNKNOWN_STATUS = "unknown_status"  # a status text the portal does not know: a person must look
+    UNREADABLE = "unreadable"  # the answer has not the shape the code expects (a field missing, ...)
+    FILTERED = "filtered"  # the import settings do not select it (e.g. the wage tax return status filter)
+
+
+@dataclass(frozen=True)
+class WaitingDocument:
+    """A document the source shows us that is not booked now, with why and the vendor's own status text.
+
+    `source_id` and `period` are those the document will have once it can be booked (the ledger's
+    key), so the same ledger row is booked later, once.
+    """
+
+    source: str
+    kind: DocumentKind
+    source_id: str
+    period: Period
+    title: str
+    reason: WaitReason
+    status: str = ""  # the vendor's status text, as it gave it
+    detail: str = ""  # what was wrong with an unreadable answer (English, for the log and the history)
+
+    def __post_init__(self):
+        if not self.source_id:
+            raise ValueError("a WaitingDocument needs the source_id its document will have")
+        object.__setattr__(self, "reason", WaitReason(self.reason))

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable
 from datetime import date
 
-from connectors.documents import DocumentKind, Period, SourceDocument
+from connectors.documents import DocumentKind, Period, SourceDocument, WaitingDocument
 from connectors.loket import endpoints, mapping
 from connectors.loket.administrations import LoketAdministration, find_administration
 from connectors.loket.client import LoketClient, LoketFile
@@ -48,16 +48,22 @@ class LoketSource:
         return find_administration(self.client, client_number, wage_tax_number)
 
     def documents(self, client_number: str, wage_tax_number: str, period: Period,
-                  kinds: Iterable[DocumentKind] = KINDS) -> list[SourceDocument]:
-        admin = self.find_administration(client_number, wage_tax_number)
+                  kinds: Iterable[DocumentKind] = KINDS,
+                  waiting: list[WaitingDocument] | None = None) -> list[SourceDocument]:
+        """The period's documents; what Loket shows but is not final yet is added to `waiting`."""
+        return self.documents_of(self.find_administration(client_number, wage_tax_number), period, kinds, waiting)
+
+    def documents_of(self, admin: LoketAdministration, period: Period, kinds: Iterable[DocumentKind] = KINDS,
+                     waiting: list[WaitingDocument] | None = None) -> list[SourceDocument]:
+        """As documents(), for an administration already looked up."""
         wanted = set(kinds)
         documents: list[SourceDocument] = []
         if DocumentKind.PAYSLIP in wanted:
             documents += self.payslips(admin, period)
         if DocumentKind.JOURNAL in wanted:
-            documents += self.journals(admin, period)
+            documents += self.journals(admin, period, waiting)
         if DocumentKind.WAGE_TAX_RETURN in wanted:
-            documents += self.wage_tax_returns(admin, period)
+            documents += self.wage_tax_returns(admin, period, waiting)
         return documents
 
     # --- payslips ----------------------------------------------------------------------------------
@@ -110,8 +116,10 @@ class LoketSource:
 
     # --- journals ----------------------------------------------------------------------------------
 
-    def journals(self, admin: LoketAdministration, period: Period) -> list[SourceDocument]:
-        """One journal document per finished, not removed journal run of the period."""
+    def journals(self, admin: LoketAdministration, period: Period,
+                 waiting: list[WaitingDocument] | None = None) -> list[SourceDocument]:
+        """One journal document per finished, not removed journal run of the period; an unfinished
+        run is added to `waiting` (booked by a later import, once it has results)."""
         runs = self.client.iter_list(endpoints.path(endpoints.JOURNAL_RUNS, administration_id=admin.id),
                                      filter=_period_filter("payrollRun.payrollPeriod.", period))
         documents = []
@@ -123,6 +131,8 @@ class LoketSource:
             status = (run.get("journalRunStatus") or {}).get("key")
             if status in endpoints.JOURNAL_RUN_STATUSES_WITHOUT_RESULTS:
                 log.info("Loket journal run %s of %s is not finished (status %s)", run.get("id"), period, status)
+                if waiting is not None:
+                    waiting.append(mapping.waiting_journal(run, period))
                 continue
             results = self.client.list_all(
                 endpoints.path(endpoints.JOURNAL_RUN_RESULTS, journal_run_id=run["id"]),
@@ -132,7 +142,9 @@ class LoketSource:
 
     # --- wage tax returns --------------------------------------------------------------------------
 
-    def wage_tax_returns(self, admin: LoketAdministration, period: Period) -> list[SourceDocument]:
+    def wage_tax_returns(self, admin: LoketAdministration, period: Period,
+                         waiting: list[WaitingDocument] | None = None) -> list[SourceDocument]:
+        """The period's accepted returns; one not accepted yet is added to `waiting` with its status."""
         listed = self.client.iter_list(endpoints.path(endpoints.TAX_RETURNS, administration_id=admin.id),
                                        filter=_period_filter("period.", period))
         documents = []
@@ -140,9 +152,14 @@ class LoketSource:
             if not mapping.matches_period(item.get("period"), period) or item.get("removalTime"):
                 continue
             if item.get("payrollTaxReturnStatus") and not mapping.tax_return_is_final(item):
-                continue  # not accepted yet: booked by a later import, once final (saves three calls)
+                # Not accepted yet: booked by a later import, once final (not read now: saves three calls).
+                if waiting is not None:
+                    waiting.append(mapping.waiting_tax_return(admin, item, period))
+                continue
             tax_return = self.client.get_item(endpoints.path(endpoints.TAX_RETURN, tax_return_id=item["id"]))
             if not mapping.tax_return_is_final(tax_return):
+                if waiting is not None:
+                    waiting.append(mapping.waiting_tax_return(admin, tax_return, period))
                 continue
             report = self.tax_return_report(str(item["id"]))
             message = self.client.get_file(endpoints.path(endpoints.TAX_RETURN_MESSAGE, tax_return_id=item["id"]),

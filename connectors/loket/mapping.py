@@ -19,6 +19,8 @@ from connectors.documents import (
     Period,
     SourceDocument,
     UnbalancedJournal,
+    WaitingDocument,
+    WaitReason,
 )
 from connectors.loket.administrations import LoketAdministration
 from connectors.loket.client import LoketFile
@@ -158,6 +160,43 @@ def tax_return_is_final(tax_return: dict) -> bool:
     status = tax_return.get("payrollTaxReturnStatus") or {}
     return status.get("key") in FINAL_TAX_RETURN_STATUS_KEYS or \
         str(status.get("value") or "").strip().lower() in FINAL_TAX_RETURN_STATUS_NAMES
+
+
+# The stages before "accepted" (guess, as the sandbox has them: docs/vendors/loket.md): such a return
+# waits and is booked by a later import. Any other key is a status the portal does not know.
+NOT_FINAL_TAX_RETURN_STATUS_KEYS = {1, 2, 3}
+
+
+def status_text(status: dict | None) -> str:
+    """Loket's own words for a status ({"key": 2, "value": "Goedgekeurd"}): the value, else the key."""
+    status = status or {}
+    return str(status.get("value") or status.get("key") or "").strip()
+
+
+def waiting_tax_return(admin: LoketAdministration, tax_return: dict, period: Period) -> WaitingDocument:
+    """A return that is not final (or whose status cannot be read), under the key of the report it
+    will be booked as (tax_return_documents), so that ledger row is booked once it is final."""
+    status = tax_return.get("payrollTaxReturnStatus")
+    if not isinstance(status, dict) or (status.get("key") is None and not status.get("value")):
+        reason, detail = WaitReason.UNREADABLE, "payrollTaxReturnStatus missing or without key and value"
+    elif status.get("key") in NOT_FINAL_TAX_RETURN_STATUS_KEYS:
+        reason, detail = WaitReason.NOT_FINAL, ""
+    else:
+        reason, detail = WaitReason.UNKNOWN_STATUS, f"status key {status.get('key')!r}"
+    return WaitingDocument(
+        source=SOURCE, kind=DocumentKind.WAGE_TAX_RETURN,
+        source_id=f"loket:wage_tax_return:{tax_return['id']}:report", period=period,
+        title=f"Loonaangifte {period.key}", reason=reason,
+        status=status_text(status if isinstance(status, dict) else None), detail=detail)
+
+
+def waiting_journal(run: dict, period: Period) -> WaitingDocument:
+    """A journal run that has no results yet (requested, in progress, failed), under its document's key."""
+    sequence = run.get("sequenceNumber")
+    return WaitingDocument(
+        source=SOURCE, kind=DocumentKind.JOURNAL, source_id=f"loket:journal:{run['id']}", period=period,
+        title=f"Salarisjournaal {period.key}" + (f" (run {sequence})" if sequence else ""),
+        reason=WaitReason.NOT_FINAL, status=status_text(run.get("journalRunStatus")))
 
 
 def tax_return_documents(admin: LoketAdministration, tax_return: dict, period: Period,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from connectors.documents import DocumentKind, Period, SourceDocument
+from connectors.documents import DocumentKind, Period, SourceDocument, WaitingDocument, WaitReason
 from connectors.nmbrs.journals import parse_journal
 from connectors.nmbrs.operations import AnnualDocument
 from connectors.nmbrs.records import Run, WageTaxReturn
@@ -84,6 +84,13 @@ def wage_tax_document(company_id: int, period: Period, wage_tax: WageTaxReturn, 
                   "total_general": wage_tax.total_general, "payment_reference": wage_tax.payment_reference,
                   "sent_at": wage_tax.sent_at.isoformat() if wage_tax.sent_at else ""},
     )
+
+
+def waiting_wage_tax(company_id: int, period: Period, wage_tax: WageTaxReturn, reason: WaitReason) -> WaitingDocument:
+    """A return the status filter does not take now: under the key its document will have."""
+    return WaitingDocument(
+        source=SOURCE, kind=DocumentKind.WAGE_TAX_RETURN, source_id=wage_tax_source_id(company_id, wage_tax),
+        period=period, title=f"Loonaangifte {period.key}", reason=reason, status=wage_tax.status or "")
 
 
 def annual_document_source(company_id: int, year: int, final_run: Run, document: AnnualDocument,

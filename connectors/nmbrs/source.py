@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from connectors.documents import DocumentKind, Period, SourceDocument
+from connectors.documents import DocumentKind, Period, SourceDocument, WaitingDocument, WaitReason
 from connectors.nmbrs import mapping, operations, wage_tax_statuses
 from connectors.nmbrs.client import NmbrsClient
 from connectors.nmbrs.errors import NmbrsError, NotFound
@@ -51,9 +51,11 @@ class NmbrsSource:
         self.payment_date = payment_date
 
     def documents(self, company_id: int, period: Period, kinds: Iterable[DocumentKind],
-                  wage_tax_status: str | Iterable[str] | None = DEFAULT_WAGE_TAX_STATUS) -> list[SourceDocument]:
+                  wage_tax_status: str | Iterable[str] | None = DEFAULT_WAGE_TAX_STATUS,
+                  waiting: list[WaitingDocument] | None = None) -> list[SourceDocument]:
         """Documents of one company for one period. `wage_tax_status`: one status, several, or
-        None for every status (Nmbrs cannot filter; we do, case-insensitively)."""
+        None for every status (Nmbrs cannot filter; we do, case-insensitively). The returns the filter
+        does not take are added to `waiting` (with why and their status text), never dropped."""
         kinds = list(dict.fromkeys(kinds))
         if DocumentKind.ANNUAL_DOCUMENT in kinds:
             raise ValueError("annual documents are fetched per year: use NmbrsSource.annual_documents")
@@ -63,7 +65,7 @@ class NmbrsSource:
             for run in self.runs_in(company_id, period):
                 out.extend(self._run_documents(company_id, period, run, run_kinds))
         if DocumentKind.WAGE_TAX_RETURN in kinds:
-            out.extend(self.wage_tax_returns(company_id, period, wage_tax_status))
+            out.extend(self.wage_tax_returns(company_id, period, wage_tax_status, waiting))
         return out
 
     def runs_in(self, company_id: int, period: Period) -> list[Run]:
@@ -83,18 +85,21 @@ class NmbrsSource:
                 yield mapping.journal_document(company_id, period, run, xml)
 
     def wage_tax_returns(self, company_id: int, period: Period,
-                         status: str | Iterable[str] | None = DEFAULT_WAGE_TAX_STATUS) -> list[SourceDocument]:
+                         status: str | Iterable[str] | None = DEFAULT_WAGE_TAX_STATUS,
+                         waiting: list[WaitingDocument] | None = None) -> list[SourceDocument]:
         wanted = None if status is None else ({status} if isinstance(status, str) else set(status))
         out = []
         for wage_tax in self.client.wage_tax_returns(company_id, period.year):
             if wage_tax.period != period.number:
                 continue
             if wanted is not None and not any(wage_tax_statuses.taken(wage_tax.status, s) for s in wanted):
-                if wage_tax_statuses.unknown(wage_tax.status):
-                    # Not a text we know: say so, naming it, rather than skip it without a word.
+                reason = wage_tax_statuses.why_not_taken(wage_tax.status, wanted)
+                if reason is WaitReason.UNKNOWN_STATUS:
                     log.warning("Nmbrs wage tax return %s of company %s (%s) has status %r, which the portal does "
-                                "not know; it is not fetched. Add the text to connectors/nmbrs/wage_tax_statuses.py.",
+                                "not know; it waits. Add the text to connectors/nmbrs/wage_tax_statuses.py.",
                                 wage_tax.id, company_id, period.key, wage_tax.status)
+                if waiting is not None:  # not taken, but never dropped: the ledger records it as waiting
+                    waiting.append(mapping.waiting_wage_tax(company_id, period, wage_tax, reason))
                 continue
             xml = operations.fetch_wage_tax_xml(self.client, company_id, wage_tax.id)
             out.append(mapping.wage_tax_document(company_id, period, wage_tax, xml))

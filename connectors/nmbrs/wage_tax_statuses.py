@@ -12,6 +12,10 @@ account's own words show up on the first import instead of silently fetching not
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from connectors.documents import WaitReason
+
 PREPARING, LOCKED, SENT, ACCEPTED = 0, 1, 2, 3
 
 STAGES: dict[str, int] = {
@@ -46,3 +50,15 @@ def taken(status: str, wanted: str) -> bool:
 
 def unknown(status: str) -> bool:
     return stage(status) is None
+
+
+def why_not_taken(status: str, wanted: Iterable[str]) -> WaitReason:
+    """Why a return with `status` is not taken by the filters `wanted`: an unknown text; a stage before
+    the one wanted (it may still get there: booked by a later import); or a stage the settings do
+    not select (past it, or a filter that names another text)."""
+    if unknown(status):
+        return WaitReason.UNKNOWN_STATUS
+    stages = [FILTERS.get(w.strip().lower()) for w in wanted]
+    if stages and None not in stages and stage(status) < min(stages):
+        return WaitReason.NOT_FINAL
+    return WaitReason.FILTERED

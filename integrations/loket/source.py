@@ -15,16 +15,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from connectors.documents import DocumentKind, Period, SourceDocument
+from connectors.documents import DocumentKind, Period
 from connectors.loket.checks import check_connection
 from connectors.loket.errors import LoketError
 from connectors.loket.fetchers import LoketSource
 from connectors.loket.mapping import SOURCE
 from integrations.loket.access import loket_client_for, redirect_uri
+from integrations.loket.deep_check import deep_check
 from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number, validate_wage_tax_number
 from portal.scheduling import at_local, local_zone, nightly_time
-from portal.sources.base import CheckLine, EmployerId, Slot, SourceUnavailable
+from portal.sources.base import CheckLine, DeepReport, EmployerId, Fetched, Slot, SourceUnavailable
 from portal.sources.messages import user_message
 from portal.sources.shared_access import refusal
 
@@ -60,13 +61,13 @@ class LoketSession:
 
     def __init__(self, client, employer):
         self.client = client
-        source = LoketSource(client)
+        self.source = LoketSource(client)
         self.employer = employer
-        self.fetchers = {DocumentKind.PAYSLIP: source.payslips, DocumentKind.JOURNAL: source.journals,
-                         DocumentKind.WAGE_TAX_RETURN: source.wage_tax_returns}
 
-    def fetch(self, period: Period, kinds) -> list[SourceDocument]:
-        return [document for kind in kinds for document in self.fetchers[kind](self.employer, period)]
+    def fetch(self, period: Period, kinds) -> Fetched:
+        waiting: list = []  # what Loket shows but is not final yet: recorded by the engine, not dropped
+        documents = self.source.documents_of(self.employer, period, kinds, waiting=waiting)
+        return Fetched(documents, waiting=waiting)
 
     def close(self) -> None:
         self.client.close()
@@ -120,6 +121,15 @@ class LoketPayrollSource:
         except LoketError as exc:
             return [CheckLine("Loket", False, user_message(exc))]
         return [CheckLine(f"Loket: {_(c.name)}", c.ok, c.message_in(get_language())) for c in checks]
+
+    def deep_check(self, effective, period: Period) -> DeepReport:
+        if effective.loket_connection is None or not effective.loket_connection.is_authorised:
+            report = DeepReport()
+            report.add("error", "Loket", _("Loket is not connected for this administration."))
+            return report
+        administration = effective.administration
+        with loket_client_for(effective.loket_connection) as client:
+            return deep_check(client, administration.loket_client_number, administration.wage_tax_number, period)
 
     def validate_administration(self, administration) -> dict[str, str]:
         missing = {}

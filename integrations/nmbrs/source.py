@@ -21,13 +21,14 @@ from connectors.nmbrs.errors import NmbrsError
 from connectors.nmbrs.mapping import SOURCE
 from connectors.nmbrs.source import NmbrsSource
 from integrations.nmbrs.access import nmbrs_base_url, nmbrs_client_for
+from integrations.nmbrs.deep_check import deep_check
 from integrations.nmbrs.linking import company_employer, link_by_number
 from portal import auditing
 from portal.forms.settings import NmbrsCredentialsForm
 from portal.models import NmbrsCredentials
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import local_zone
-from portal.sources.base import CheckLine, EmployerId, Fetched, Slot, SourceUnavailable
+from portal.sources.base import CheckLine, DeepReport, EmployerId, Fetched, Slot, SourceUnavailable
 from portal.sources.messages import user_message
 
 FIRST_HOUR, LAST_HOUR = 7, 20
@@ -42,7 +43,10 @@ class NmbrsSession:
     def fetch(self, period: Period, kinds):
         if DocumentKind.ANNUAL_DOCUMENT in kinds:
             return self._annual(period.year)
-        return self.source.documents(self.company_id, period, kinds, wage_tax_status=self.wage_tax_status)
+        waiting = []
+        documents = self.source.documents(self.company_id, period, kinds, wage_tax_status=self.wage_tax_status,
+                                          waiting=waiting)
+        return Fetched(documents, waiting=waiting)
 
     def _annual(self, year: int) -> Fetched:
         """Annual documents once the year's final run is locked (docs/vendors/nmbrs.md, "Annual documents")."""
@@ -114,6 +118,16 @@ class NmbrsPayrollSource:
         except NmbrsError as exc:
             return [CheckLine("Nmbrs", False, user_message(exc))]
         return [CheckLine("Nmbrs", True, _("credentials accepted, company visible"))]
+
+    def deep_check(self, effective, period: Period) -> DeepReport:
+        credentials = effective.nmbrs_credentials
+        if credentials is None:
+            report = DeepReport()
+            report.add("error", "Nmbrs", _("The Nmbrs credentials are missing."))
+            return report
+        status = effective.import_settings.wage_tax_return_status
+        return deep_check(nmbrs_client_for(credentials), effective.administration.nmbrs_company_id,
+                          None if status == "any" else status, period)
 
     def validate_administration(self, administration) -> dict[str, str]:
         return {}  # the company is linked later, by hand or by number

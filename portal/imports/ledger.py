@@ -86,6 +86,14 @@ def record(administration: Administration, document: SourceDocument, run: Import
 def _update(entry: LedgerEntry, payload: dict, run) -> Change:
     # Whoever pushes an entry takes it on (dispatch sets last_run); merely seeing it again does not,
     # so a run never reports an old failure it did not attempt.
+    if entry.state == EntryState.WAITING_AT_SOURCE:
+        # It waited at the source (portal.imports.waiting) and is delivered now: this row is booked.
+        for name, value in payload.items():
+            setattr(entry, name, value)
+        entry.state, entry.wait_reason, entry.source_status, entry.last_run = EntryState.NEW, "", "", run
+        entry.save()
+        add_event(entry, EventKind.FETCHED, run, _("Delivered by the payroll source now; it waited there before."))
+        return Change.NEW
     if entry.content_hash == payload["content_hash"]:
         if entry.state == EntryState.BOOKED:
             return Change.UNCHANGED

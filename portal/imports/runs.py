@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from connectors.documents import DocumentKind, Period
 from portal import notifications
 from portal.effective import effective_settings
-from portal.imports import booking, ledger
+from portal.imports import booking, ledger, waiting
 from portal.imports.ledger import Change
 from portal.imports.sources import fetch_documents
 from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
@@ -125,6 +125,7 @@ def execute(run_id: int) -> list[int]:
             "error": type(exc).__name__})
         return []
 
+    waiting.take_in(run, fetched.waiting, dry_run=run.dry_run)
     if run.dry_run:
         ImportRun.objects.filter(pk=run.pk).update(problems=fetched.problems)
         _dry_run(run, documents)
@@ -275,6 +276,9 @@ def summary(run: ImportRun, checks: int = 0) -> str:
     if run.waiting:
         parts.append(ngettext("%(n)s waits for tomorrow's Yuki budget", "%(n)s wait for tomorrow's Yuki budget",
                               run.waiting) % {"n": run.waiting})
+    if run.waiting_at_source:
+        parts.append(ngettext("%(n)s waits at the payroll source", "%(n)s wait at the payroll source",
+                              run.waiting_at_source) % {"n": run.waiting_at_source})
     text = ", ".join(parts) + "."
     if run.problems:
         text += " " + _("Not fetched: %(problems)s") % {"problems": " ".join(run.problems)}
@@ -332,6 +336,9 @@ def _dry_run(run: ImportRun, documents) -> None:
         "Dry run: %(n)s document would be booked, %(u)s unchanged; nothing was sent to Yuki.",
         "Dry run: %(n)s documents would be booked, %(u)s unchanged; nothing was sent to Yuki.",
         len(preview)) % {"n": len(preview), "u": unchanged}
+    if run.waiting_at_source:
+        text += " " + ngettext("%(n)s waits at the payroll source.", "%(n)s wait at the payroll source.",
+                               run.waiting_at_source) % {"n": run.waiting_at_source}
     if run.problems:
         text += " " + _("Not fetched: %(problems)s") % {"problems": " ".join(run.problems)}
     _finish(run, RunStatus.PARTLY_FAILED if run.problems else RunStatus.SUCCEEDED, text)

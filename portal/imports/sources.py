@@ -40,7 +40,7 @@ def fetch_documents(effective: EffectiveSettings, plan: Plan) -> Fetched:
         fetched = _fetch_all(session, plan, source.name)
     finally:
         session.close()
-    if fetched.problems and not fetched.documents:
+    if fetched.problems and not fetched.documents and not fetched.waiting:
         raise SourceUnavailable(" ".join(fetched.problems), transient=False)
     return fetched
 
@@ -66,6 +66,7 @@ def _add(fetched: Fetched, result) -> None:
     if isinstance(result, Fetched):
         fetched.documents += result.documents
         fetched.problems += result.problems
+        fetched.waiting += result.waiting
     else:
         fetched.documents += result
 

@@ -52,6 +52,10 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     waiting = models.PositiveIntegerField(default=0)
+    # Documents the source showed that are not bookable yet (portal.imports.waiting): how many, and
+    # grouped as [{"kind", "reason", "status", "n"}] for the run page's lines.
+    waiting_at_source = models.PositiveIntegerField(default=0)
+    source_waiting = models.JSONField(default=list, blank=True)
     yuki_calls = models.PositiveIntegerField(default=0)
     dry_run_preview = models.JSONField(default=list, blank=True)
     # What the source could not deliver (one kind failing does not stop the others), in words.

@@ -12,6 +12,9 @@ class EntryState(models.TextChoices):
     # The outcome of a Yuki call is unknown (timeout, crash after sending): never retried blindly.
     NEEDS_CHECK = "needs_check", _("Needs a check")
     WAITING_BUDGET = "waiting_budget", _("Waiting for Yuki budget")
+    # Shown by the source but not bookable yet (status not final, unknown, unreadable, not selected):
+    # booked by a later import once the source delivers it (portal.imports.waiting).
+    WAITING_AT_SOURCE = "waiting_at_source", _("Waiting at the payroll source")
 
 
 # The screens' names of connectors.documents.DocumentKind (the one kind enum).
@@ -68,6 +71,9 @@ class LedgerEntry(models.Model):
     # up to a person (a journal, or Yuki could not be searched), as listed on the "To check" page.
     check_by_person = models.BooleanField(default=False)
     attempts = models.PositiveIntegerField(default=0)
+    # waiting_at_source: why (connectors.documents.WaitReason) and the vendor's own status text.
+    wait_reason = models.CharField(max_length=20, blank=True)
+    source_status = models.CharField(max_length=100, blank=True)
     last_error = models.TextField(blank=True)
     last_run = models.ForeignKey("portal.ImportRun", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
@@ -118,6 +124,7 @@ class EventKind(models.TextChoices):
     NEEDS_CHECK = "needs_check", _("Outcome unknown: needs a check")
     RECONCILED = "reconciled", _("Checked in Yuki")
     WAITING_BUDGET = "waiting_budget", _("Waiting for Yuki budget")
+    WAITING_AT_SOURCE = "waiting_at_source", _("Waiting at the payroll source")
     REQUEUED = "requeued", _("Released after an interrupted attempt")
     DRY_RUN = "dry_run", _("Dry run: would be booked")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
-from connectors.documents import DocumentKind, Period, SourceDocument
+from connectors.documents import DocumentKind, Period, SourceDocument, WaitingDocument
 from connectors.errors import SourceError
 
 if TYPE_CHECKING:  # the models import the registry (choices); this module needs them for types only
@@ -36,10 +36,12 @@ class SourceUnavailable(SourceError):
 
 @dataclass
 class Fetched:
-    """What a fetch delivered, and what it could not (in words, for the run's result)."""
+    """What a fetch delivered; what it shows but is not bookable yet (`waiting`: the ledger records
+    them, with why and the vendor's status text); and what it could not fetch (in words)."""
 
     documents: list[SourceDocument] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    waiting: list[WaitingDocument] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,38 @@ class CheckLine(NamedTuple):
     message: str
 
 
+class Finding(NamedTuple):
+    """One line of a deep check: `level` "ok", "warning" or "error"; `call` what was asked of the source
+    (a path or an operation); `message` in the user's language."""
+
+    level: str
+    call: str
+    message: str
+
+
+@dataclass
+class DeepReport:
+    """What a deep check found, and the redacted answers (file name -> bytes) for `--sample`."""
+
+    findings: list[Finding] = field(default_factory=list)
+    samples: dict[str, bytes] = field(default_factory=dict)
+
+    def add(self, level: str, call: str, message: str) -> None:
+        self.findings.append(Finding(level, call, message))
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.level == "error" for f in self.findings)
+
+
 @runtime_checkable
 class FetchSession(Protocol):
     """An open connection to a source for one plan (a client, a looked-up employer), closed after it."""
 
     def fetch(self, period: Period, kinds: list[DocumentKind]) -> list[SourceDocument] | Fetched:
-        """The documents of these kinds in this period. Raises SourceError (or SourceUnavailable)."""
+        """The documents of these kinds in this period. Raises SourceError (or SourceUnavailable).
+        Every document the source shows that is not bookable now (status not final or unknown, an
+        unreadable answer, not selected by the settings) goes in Fetched.waiting: never dropped."""
 
     def close(self) -> None: ...
 
@@ -110,6 +138,11 @@ class PayrollSource(Protocol):
 
     def check_connection(self, effective: EffectiveSettings) -> list[CheckLine]:
         """Try the connection for check_connections (calls the source)."""
+
+    def deep_check(self, effective: EffectiveSettings, period: Period) -> DeepReport:
+        """check_connections --deep: every read call the import makes for `period`, each answer compared
+        with the shape the code expects (missing or unexpected fields, unknown statuses, empty lists,
+        ids that do not resolve). Books nothing, writes nothing at the source."""
 
     def validate_administration(self, administration: Administration) -> dict[str, str]:
         """Fields this source needs on an administration that are missing: {field: message}."""

@@ -34,6 +34,7 @@ def administration_detail(request, pk):
         "recent_runs": administration.runs.all()[:10],
         "documents": administration.ledger_entries.order_by("-period", "kind", "title")[:100],
         "failed_count": administration.ledger_entries.filter(state=EntryState.FAILED).count(),
+        "can_deep_check": permissions.is_portal_administrator(request.user),
     })
 
 

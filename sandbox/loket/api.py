@@ -80,6 +80,7 @@ def _tax_return(a: data.Administration, year: int, month: int, today: date, stat
     tax_return_id = data.guid("payrolltaxreturn", a.id, year, month)
     current = (year, month) == (today.year, today.month)
     status = {"key": 2, "value": "Goedgekeurd"} if current else {"key": 4, "value": "Geaccepteerd"}
+    status = state.tax_return_status.get((a.id, data.period_id(year, month)), status)
     total = data.tax_return_amounts(a, year, month, today) / 100
     revision = state.tax_return_revisions.get(tax_return_id, 0)
     return {"id": tax_return_id, "wageTaxNumber": a.wage_tax_number, "period": data.period_ref(year, month),
@@ -284,12 +285,13 @@ def declared_parameters(path: str) -> frozenset:
 
 def handle(environ, state: LoketState, path: str, malformed: bool) -> Response:
     if environ["REQUEST_METHOD"] != "GET":
+        state.record({"path": path, "method": environ["REQUEST_METHOD"]})  # a write: tests look for these
         return error(405, "The sandbox serves the read endpoints only.")
     routed = match(path)
     if routed is None:
         return error(404, f"No such resource: {path}", "NotFound")
     handler, args, right, media = routed
-    state.record({"path": path, "query": environ.get("QUERY_STRING", ""),
+    state.record({"path": path, "method": "GET", "query": environ.get("QUERY_STRING", ""),
                   "accept": environ.get("HTTP_ACCEPT", ""), "authorization": environ.get("HTTP_AUTHORIZATION", "")})
     authorization = environ.get("HTTP_AUTHORIZATION", "")
     username = state.user_of(authorization[7:]) if authorization.lower().startswith("bearer ") else None

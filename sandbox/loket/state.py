@@ -46,6 +46,8 @@ class LoketState:
     payslip_revisions: dict[tuple[str, int], int] = field(default_factory=dict)
     tax_return_revisions: dict[str, int] = field(default_factory=dict)
     journal_run_status: dict[tuple[str, int], int] = field(default_factory=dict)
+    # (administration id, period id) -> a wage tax return's {"key", "value"}, instead of the one by its age.
+    tax_return_status: dict[tuple[str, int], dict] = field(default_factory=dict)
     requests: list[dict] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -131,6 +133,10 @@ class LoketState:
     def set_journal_run_status(self, administration_id: str, year: int, month: int, key: int) -> None:
         """E.g. key 1: the run is still being processed, so Loket has no results for it yet."""
         self.journal_run_status[(administration_id, data.period_id(year, month))] = key
+
+    def set_tax_return_status(self, administration_id: str, year: int, month: int, key: int, value: str) -> None:
+        """E.g. key 4 'Geaccepteerd' once the tax authority accepted it, or a status the portal does not know."""
+        self.tax_return_status[(administration_id, data.period_id(year, month))] = {"key": key, "value": value}
 
     def record(self, entry: dict) -> None:
         with self.lock:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -38,6 +38,8 @@ class NmbrsState:
     calls: deque[ReceivedCall] = field(default_factory=lambda: deque(maxlen=10_000))
     # (company id, run id) -> {employee number: extra gross}: a corrected run.
     adjustments: dict[tuple[int, int], dict[int, Decimal]] = field(default_factory=dict)
+    # (company id, year, month) -> a wage tax return's status text, instead of the one by its age.
+    wage_tax_statuses: dict[tuple[int, int, int], str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # --- what the tests change -------------------------------------------------------------
@@ -50,6 +52,11 @@ class NmbrsState:
         with self.lock:
             per_employee = self.adjustments.setdefault((company_id, run_id), {})
             per_employee[employee_number] = per_employee.get(employee_number, Decimal("0")) + extra_gross
+
+    def set_wage_tax_status(self, company_id: int, year: int, month: int, status: str) -> None:
+        """E.g. 'Vergrendeld' once the period's return is locked, or a text the portal does not know."""
+        with self.lock:
+            self.wage_tax_statuses[(company_id, year, month)] = status
 
     def record(self, call: ReceivedCall) -> None:
         with self.lock:
@@ -100,7 +107,9 @@ class NmbrsState:
         for month in range(1, 13):
             lines = self.month_pay_lines(company, year, month)
             totals[month] = sum((line.wage_tax + line.employer_charges for line in lines), Decimal("0"))
-        return payroll.wage_tax_returns(company, year, self.today(), totals)
+        returns = payroll.wage_tax_returns(company, year, self.today(), totals)
+        return [replace(r, status=self.wage_tax_statuses.get((company.id, r.year, r.period), r.status))
+                for r in returns]
 
     def wage_tax_return(self, company: data.Company, wage_tax_id: int) -> payroll.WageTaxReturn | None:
         today = self.today()

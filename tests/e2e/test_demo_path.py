@@ -99,7 +99,9 @@ def test_connect_import_and_see_it_in_yuki(live_server, vendors, worker, page):
     page.screenshot(path="/tmp/e2e_yuki.png", full_page=True)
 
     try:
-        entries = LedgerEntry.objects.filter(administration=administration)
+        # This month's wage tax return is not final yet in the sandbox: it waits at the source, not booked.
+        entries = LedgerEntry.objects.filter(administration=administration).exclude(
+            state=EntryState.WAITING_AT_SOURCE)
         assert set(entries.values_list("state", flat=True)) == {EntryState.BOOKED}
         state = vendors["yuki"].app.state
         in_yuki = [j.subject for j in state.journals] + [f.file_name for f in state.archive]

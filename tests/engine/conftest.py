@@ -83,3 +83,30 @@ def booked_in_yuki(yuki) -> list[str]:
     """What the Yuki sandbox holds: journal subjects and archive file names."""
     state = yuki.app.state
     return sorted([j.subject for j in state.journals] + [f.file_name for f in state.archive])
+
+
+def fetched_entries(**filters):
+    """The ledger's fetched documents, without those waiting at the source (the sandboxes' current
+    wage tax returns are not final yet; tests/engine/test_waiting_at_source.py covers those)."""
+    from portal.models import EntryState, LedgerEntry
+
+    return LedgerEntry.objects.filter(**filters).exclude(state=EntryState.WAITING_AT_SOURCE)
+
+
+@pytest.fixture
+def page(monkeypatch):
+    """Chromium (tests.support.chromium_page) that fails the test on any console error of the page."""
+    from tests.support import chromium_page
+
+    with chromium_page(monkeypatch) as page:
+        errors = []
+
+        def console(message):
+            # The browser's own favicon request is no error of this page (the portal has no favicon yet).
+            if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+                errors.append(f"{message.text} {message.location.get('url', '')}")
+
+        page.on("console", console)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        assert not errors, f"console errors: {errors}"

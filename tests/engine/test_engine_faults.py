@@ -10,14 +10,14 @@ from django.utils import timezone
 from portal import tasks
 from portal.models import EntryState, EventKind, LedgerEntry, Notice, RunStatus
 from portal.tasks import sweep
-from tests.engine.conftest import booked_in_yuki
+from tests.engine.conftest import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import import_now
 
 
 def test_an_exhausted_budget_waits_for_tomorrow_and_loses_nothing(bakkerij_nmbrs, yuki, settings):
     settings.YUKI_DAILY_BUDGET = 3  # Authenticate + 2 documents
     run = import_now(bakkerij_nmbrs)
-    entries = LedgerEntry.objects.filter(administration=bakkerij_nmbrs)
+    entries = fetched_entries(administration=bakkerij_nmbrs)
     waiting = entries.filter(state=EntryState.WAITING_BUDGET)
     assert entries.filter(state=EntryState.BOOKED).count() == 2
     assert waiting.count() == entries.count() - 2 > 0
@@ -112,7 +112,7 @@ def test_killed_after_yuki_answered_but_before_our_commit(bakkerij_nmbrs, yuki, 
 def test_connection_dropped_after_yuki_booked_an_upload(bakkerij_nmbrs, yuki):
     yuki.app.faults.add("drop_after", vendor="yuki", operation="UploadDocument", times=1)
     run = import_now(bakkerij_nmbrs)
-    entries = LedgerEntry.objects.filter(administration=bakkerij_nmbrs)
+    entries = fetched_entries(administration=bakkerij_nmbrs)
     assert set(entries.values_list("state", flat=True)) == {EntryState.BOOKED}, run.result
     reconciled = entries.get(events__kind=EventKind.RECONCILED)
     assert reconciled.events.filter(kind=EventKind.NEEDS_CHECK).exists()
@@ -136,7 +136,7 @@ def test_documents_waiting_for_the_budget_go_out_the_next_day_once(bakkerij_nmbr
         enqueue_due_imports()  # the beat again ten minutes later: no second run
     retry = ImportRun.objects.get(trigger=RunTrigger.RETRY)
     assert retry.slot.startswith("budget:") and retry.status == RunStatus.SUCCEEDED, [
-        (e.title, e.state, e.last_error, [ev.message for ev in e.events.all()]) for e in LedgerEntry.objects.all()]
+        (e.title, e.state, e.last_error, [ev.message for ev in e.events.all()]) for e in fetched_entries()]
     assert not waiting.exists()
     names = booked_in_yuki(yuki)
-    assert len(names) == len(set(names)) == LedgerEntry.objects.count()
+    assert len(names) == len(set(names)) == fetched_entries().count()

@@ -22,7 +22,7 @@ from sandbox.loket import create_app as create_loket
 from sandbox.loket.login import log_in_at_loket
 from sandbox.server import SandboxServer
 from sandbox.yuki import data as yuki_data
-from tests.engine.conftest import booked_in_yuki
+from tests.engine.conftest import booked_in_yuki, fetched_entries
 
 TODAY = timezone.localdate()
 THIS_MONTH = Period.month(TODAY.year, TODAY.month)
@@ -70,7 +70,7 @@ def import_now(administration):
 def test_payslips_per_employee_journal_and_wage_tax_return_are_booked_once(korenschoof, yuki):
     run = import_now(korenschoof)
     assert run.status == RunStatus.SUCCEEDED, run.result
-    entries = LedgerEntry.objects.filter(administration=korenschoof)
+    entries = fetched_entries(administration=korenschoof)
     kinds = list(entries.values_list("kind", flat=True))
     assert kinds.count("payslip") >= 2 and kinds.count("journal") == 1 and "wage_tax_return" in kinds
     journal = yuki.app.state.journals[0]

@@ -8,7 +8,7 @@ from connectors.documents import DocumentKind, Period
 from portal import tasks
 from portal.imports import runs
 from portal.models import EntryState, EventKind, ImportRun, LedgerEntry, RunStatus, RunTrigger
-from tests.engine.conftest import booked_in_yuki
+from tests.engine.conftest import booked_in_yuki, fetched_entries
 
 TODAY = timezone.localdate()
 THIS_MONTH = Period.month(TODAY.year, TODAY.month)
@@ -26,7 +26,7 @@ def import_now(administration, trigger=RunTrigger.MANUAL, plan=PLAN, dry_run=Fal
 def test_a_manual_import_books_every_document_once(bakkerij_nmbrs, yuki):
     run = import_now(bakkerij_nmbrs)
     assert run.status == RunStatus.SUCCEEDED, run.result
-    entries = LedgerEntry.objects.filter(administration=bakkerij_nmbrs)
+    entries = fetched_entries(administration=bakkerij_nmbrs)
     assert run.fetched == entries.count() > 0
     assert set(entries.values_list("state", flat=True)) == {EntryState.BOOKED}
     booked = booked_in_yuki(yuki)

@@ -1,7 +1,7 @@
 """One kind of document that cannot be fetched does not stop the others; the run says what is missing."""
 
-from portal.models import LedgerEntry, Notice, RunStatus
-from tests.engine.conftest import booked_in_yuki
+from portal.models import Notice, RunStatus
+from tests.engine.conftest import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_loket import import_now as import_from_loket
 from tests.engine.test_engine_loket import korenschoof, loket  # noqa: F401 - fixtures
 from tests.engine.test_engine_nmbrs import import_now
@@ -11,7 +11,7 @@ def test_an_nmbrs_journal_refused_for_rights_leaves_payslips_and_sepa_booked(bak
     nmbrs.app.faults.add("soap_fault", vendor="nmbrs", operation="Journals_GetByRunCompany_v2", times=0,
                          message="Server was unable to process request. ---> 1002: No rights for this operation")
     run = import_now(bakkerij_nmbrs)
-    kinds = set(LedgerEntry.objects.values_list("kind", flat=True))
+    kinds = set(fetched_entries().values_list("kind", flat=True))
     assert kinds == {"payslip", "sepa"}, "the rest is booked"
     assert run.status == RunStatus.PARTLY_FAILED
     assert "journaalpost" in run.result and "Journals_GetByRunCompany_v2" in run.result, run.result
@@ -24,7 +24,7 @@ def test_a_loket_journal_run_refused_leaves_payslips_and_returns_booked(korensch
                          headers={"Content-Type": "application/json"},
                          body='{"messages": [{"code": 403, "type": "error", "description": "Forbidden"}]}')
     run = import_from_loket(korenschoof)
-    kinds = set(LedgerEntry.objects.values_list("kind", flat=True))
+    kinds = set(fetched_entries().values_list("kind", flat=True))
     assert kinds == {"payslip", "wage_tax_return"}
     assert run.status == RunStatus.PARTLY_FAILED
     assert "journaalpost" in run.result and "mist het recht" in run.result, run.result

@@ -23,7 +23,7 @@ from portal.models import (
 from portal.tasks import enqueue_due_imports, sweep
 from sandbox.nmbrs.payroll import _run_id
 from tests.conftest import make_user
-from tests.engine.conftest import booked_in_yuki
+from tests.engine.conftest import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import PLAN, TODAY, import_now
 
 
@@ -61,7 +61,7 @@ def test_a_redelivered_run_task_changes_nothing(bakkerij_nmbrs, yuki):
     runs.execute(run.pk)
     run.refresh_from_db()
     assert (run.fetched, run.booked, run.unchanged) == totals[:3]
-    assert len(booked_in_yuki(yuki)) == LedgerEntry.objects.count()
+    assert len(booked_in_yuki(yuki)) == fetched_entries().count()
 
 
 def test_a_correction_during_a_check_is_kept_and_booked_after_the_answer(bakkerij_nmbrs, yuki, nmbrs, client):
@@ -73,7 +73,7 @@ def test_a_correction_during_a_check_is_kept_and_booked_after_the_answer(bakkeri
     journal.refresh_from_db()
     assert journal.pending_hash and journal.version == 1, "parked, not dropped"
     assert "terwijl het werd geboekt of gecontroleerd" in journal.events.last().message
-    assert run.fetched == LedgerEntry.objects.count()
+    assert run.fetched == fetched_entries().count()
     client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
     client.post(reverse("portal:document-answer", args=[journal.pk]), {"answer": "in_yuki"})
     journal.refresh_from_db()
@@ -117,7 +117,7 @@ def test_a_plain_http_500_on_an_upload_is_checked_then_sent_once(bakkerij_nmbrs,
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED, run.result
     names = booked_in_yuki(yuki)
-    assert len(names) == len(set(names)) == LedgerEntry.objects.count()
+    assert len(names) == len(set(names)) == fetched_entries().count()
     assert LedgerEntry.objects.filter(events__kind=EventKind.RECONCILED).count() == 1
 
 
@@ -135,7 +135,7 @@ def test_a_write_that_times_out_but_was_booked_is_found_not_resent(bakkerij_nmbr
     entry.refresh_from_db()
     assert entry.state == EntryState.BOOKED, [e.message for e in entry.events.all()]
     names = booked_in_yuki(yuki)
-    assert len(names) == len(set(names)) == LedgerEntry.objects.count()
+    assert len(names) == len(set(names)) == fetched_entries().count()
 
 
 def test_an_unsearchable_archive_is_asked_again_automatically_before_a_person(bakkerij_nmbrs, yuki):
@@ -151,7 +151,7 @@ def test_an_unsearchable_archive_is_asked_again_automatically_before_a_person(ba
             sweep()
     entry.refresh_from_db()
     assert entry.state == EntryState.BOOKED, [e.message for e in entry.events.all()]
-    assert len(booked_in_yuki(yuki)) == LedgerEntry.objects.count()
+    assert len(booked_in_yuki(yuki)) == fetched_entries().count()
 
 
 def test_waiting_documents_are_not_sent_once_the_contract_is_off(bakkerij_nmbrs, yuki, settings):
@@ -169,7 +169,7 @@ def test_waiting_documents_are_not_sent_once_the_contract_is_off(bakkerij_nmbrs,
 def test_import_now_command_books_and_refuses_a_future_month(bakkerij_nmbrs, yuki, capsys):
     call_command("import_now", "--administration", "Bakkerij")
     assert "Afgerond" in capsys.readouterr().out
-    assert len(booked_in_yuki(yuki)) == LedgerEntry.objects.count() > 0
+    assert len(booked_in_yuki(yuki)) == fetched_entries().count() > 0
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="toekomstige maand"):  # Dutch, like the form's message

@@ -19,7 +19,7 @@ from portal import tasks
 from portal.imports import runs
 from portal.models import EntryState, LedgerEntry, RunStatus, RunTrigger
 from portal.tasks import sweep
-from tests.engine.conftest import booked_in_yuki
+from tests.engine.conftest import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import PLAN
 from tests.support import celery_worker, kill_task_process
 
@@ -48,7 +48,7 @@ def worker(bakkerij_nmbrs, yuki, nmbrs, settings):
 
 def history(administration) -> str:
     lines = []
-    for entry in LedgerEntry.objects.filter(administration=administration):
+    for entry in fetched_entries(administration=administration):
         lines.append(f"{entry.title} [{entry.kind}] {entry.state} by_person={entry.check_by_person}")
         lines += [f"    {e.kind}: {e.message}" for e in entry.events.all()]
     return "\n".join(lines)
@@ -64,7 +64,7 @@ def recover_and_finish(run, settings, stuck: int = 1):
     """What the beat does after a crash: once the worker has settled everything it still could (only the
     killed push is left in `pushing`), sweep past the lease until the run is finished."""
     def only_the_killed_left():
-        entries = LedgerEntry.objects.filter(administration=run.administration)
+        entries = fetched_entries(administration=run.administration)
         return (entries.exists() and not entries.filter(state=EntryState.NEW).exists()
                 and entries.filter(state=EntryState.PUSHING).count() <= stuck)
 
@@ -85,7 +85,7 @@ def test_killed_while_yuki_processes_the_upload(bakkerij_nmbrs, yuki, worker, se
     worker.kill_child()  # Yuki books it after its delay; our worker never hears back
     wait_for(lambda: yuki.app.state.archive, what="Yuki to book the upload")
     run = recover_and_finish(run, settings)
-    entries = LedgerEntry.objects.filter(administration=bakkerij_nmbrs)
+    entries = fetched_entries(administration=bakkerij_nmbrs)
     assert set(entries.values_list("state", flat=True)) == {EntryState.BOOKED}, history(bakkerij_nmbrs)
     names = booked_in_yuki(yuki)
     assert len(names) == len(set(names)) == entries.count(), "each document exactly once"
@@ -114,7 +114,7 @@ def test_killed_after_yuki_answered_before_our_commit(bakkerij_nmbrs, yuki, work
         assert entry.state == EntryState.NEEDS_CHECK, "a journal is held for a person, never resent"
     names = booked_in_yuki(yuki)
     assert len(names) == len(set(names)), f"booked twice: {names}"
-    others = LedgerEntry.objects.filter(administration=bakkerij_nmbrs).exclude(pk=entry.pk)
+    others = fetched_entries(administration=bakkerij_nmbrs).exclude(pk=entry.pk)
     assert set(others.values_list("state", flat=True)) <= {EntryState.BOOKED}
 
 
@@ -134,4 +134,4 @@ def test_killed_after_its_claim_before_the_call(bakkerij_nmbrs, yuki, worker, se
     assert claimed.state == EntryState.BOOKED, history(bakkerij_nmbrs)
     assert claimed.events.filter(kind="reconciled").exists(), "checked in Yuki (not found), then sent"
     names = booked_in_yuki(yuki)
-    assert len(names) == len(set(names)) == LedgerEntry.objects.filter(administration=bakkerij_nmbrs).count()
+    assert len(names) == len(set(names)) == fetched_entries(administration=bakkerij_nmbrs).count()

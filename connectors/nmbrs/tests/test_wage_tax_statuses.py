@@ -22,3 +22,16 @@ def test_an_unknown_text_is_never_taken_by_a_stage_filter_and_is_flagged():
 
 def test_a_filter_that_is_no_stage_matches_the_text_literally():
     assert taken("Klaargezet", "klaargezet") and not taken("Verzonden", "klaargezet")
+
+
+@pytest.mark.parametrize(("status", "wanted", "reason"), [
+    ("Aangemaakt", ["locked"], "not_final"),  # before the stage wanted: may still get there
+    ("Verzonden", ["locked"], "filtered"),  # past it: the settings do not select it
+    ("Vergrendeld", ["sent", "accepted"], "not_final"),
+    ("Klaar voor verzending", ["locked"], "unknown_status"),
+    ("Vergrendeld", ["Mijn eigen status"], "filtered"),  # a literal filter text names another status
+])
+def test_why_a_return_is_not_taken(status, wanted, reason):
+    from connectors.nmbrs.wage_tax_statuses import why_not_taken
+
+    assert why_not_taken(status, wanted) == reason

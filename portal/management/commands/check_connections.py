@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from portal import deep_check
 from portal.connection_checks import check_administration
 from portal.management.base import PortalCommand
 from portal.models import Administration
@@ -12,8 +14,20 @@ class Command(PortalCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-yuki", action="store_true",
                             help="Do not call Yuki (saves one call per administration from the daily budget).")
+        parser.add_argument("--deep", action="store_true",
+                            help="For one administration (--administration): every read call of the import, each "
+                                 "answer compared with the shapes the code expects. Books nothing, writes nothing.")
+        parser.add_argument("--administration", help="With --deep: the administration's id or name.")
+        parser.add_argument("--period", help="With --deep: the period to read, YYYY-MM (default: this month).")
+        parser.add_argument("--sample", metavar="DIR",
+                            help="With --deep: write the answers, names, amounts and personal numbers replaced, "
+                                 "to DIR (for sandbox fixtures).")
 
-    def handle(self, no_yuki, **options):
+    def handle(self, no_yuki, deep=False, administration=None, period=None, sample=None, **options):
+        if deep:
+            return self.deep(administration, period, sample)
+        if administration or period or sample:
+            raise CommandError(_("--administration, --period and --sample belong with --deep."))
         for administration in Administration.objects.select_related("domain"):
             result = check_administration(administration, call_yuki=not no_yuki)
             self.stdout.write(self.style.MIGRATE_HEADING(f"{administration.domain.name} / {administration.name}"))
@@ -22,3 +36,26 @@ class Command(PortalCommand):
                 self.stdout.write(f"  {mark} {name}: {message}")
             self.stdout.write("  " + _("Yuki calls today for this domain: %(calls)s of %(budget)s") % {
                 "calls": result.yuki_calls_today, "budget": settings.YUKI_DAILY_BUDGET})
+
+    def deep(self, text, period_text, sample):
+        if not text:
+            raise CommandError(_("--deep needs --administration <id or name>."))
+        try:
+            administration = deep_check.find_administration(text)
+            period = deep_check.parse_period(period_text)
+        except (deep_check.NotFound, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.MIGRATE_HEADING(
+            _("Deep check of %(domain)s / %(name)s (%(source)s), period %(period)s") % {
+                "domain": administration.domain.name, "name": administration.name,
+                "source": administration.get_source_display(), "period": period.key}))
+        report = deep_check.run(administration, period)
+        styles = {"ok": self.style.SUCCESS, "warning": self.style.WARNING, "error": self.style.ERROR}
+        for finding in report.findings:
+            mark = styles.get(finding.level, str)(f"{deep_check.level_label(finding.level):<7}")
+            self.stdout.write(f"  {mark} {finding.call}: {finding.message}")
+        self.stdout.write(deep_check.summary(report))
+        if sample:
+            written = deep_check.write_samples(report, sample)
+            self.stdout.write(_("%(n)s redacted answer(s) written to %(folder)s.") % {
+                "n": len(written), "folder": sample})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from connectors.documents import DocumentKind
-from portal.sources.base import CheckLine, EmployerId, Slot, SourceUnavailable
+from portal.sources.base import CheckLine, DeepReport, EmployerId, Slot, SourceUnavailable
 from tests.engine.third_source import vendor
 
 
@@ -51,6 +51,11 @@ class PaperclipPayrollSource:
 
     def check_connection(self, effective) -> list[CheckLine]:
         return [CheckLine("Paperclip", vendor.OFFICE.open, "open" if vendor.OFFICE.open else "closed")]
+
+    def deep_check(self, effective, period) -> DeepReport:
+        report = DeepReport()
+        report.add("ok" if vendor.OFFICE.open else "error", "Paperclip", "open" if vendor.OFFICE.open else "closed")
+        return report
 
     def validate_administration(self, administration) -> dict[str, str]:
         return {} if administration.loket_client_number else {"loket_client_number": "Paperclip needs the code."}

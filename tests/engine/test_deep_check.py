@@ -1,0 +1,130 @@
+"""check_connections --deep against the sandboxes over real HTTP: every read call of the import, each
+answer compared with the expected shapes; nothing booked, nothing written at the source."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
+
+from portal.models import ImportRun, LedgerEntry
+from sandbox.loket import data as loket_data
+from tests.engine.conftest import booked_in_yuki
+from tests.engine.test_engine_loket import korenschoof, loket  # noqa: F401 - fixtures
+
+TODAY = timezone.localdate()
+KORENSCHOOF_ID = next(a.id for a in loket_data.ADMINISTRATIONS if a.key == "korenschoof")
+
+
+@pytest.fixture(autouse=True)
+def dutch():
+    with translation.override("nl"):
+        yield
+
+
+def deep(*args) -> str:
+    out = StringIO()
+    call_command("check_connections", "--deep", *args, stdout=out, no_color=True)
+    return out.getvalue()
+
+
+def test_loket_deep_check_reads_everything_and_books_nothing(korenschoof, yuki, loket, tmp_path):  # noqa: F811
+    requests_before = len(loket.app.state.requests)
+    out = deep("--administration", korenschoof.name, "--sample", str(tmp_path))
+    assert f"Diepe controle van {korenschoof.domain.name} / {korenschoof.name} (Loket.nl)" in out
+    assert "Elk antwoord heeft de vorm die de code verwacht." in out, out
+    assert "Loonaangifte " in out and "status 'Goedgekeurd' is nog niet definitief" in out
+    asked = loket.app.state.requests[requests_before:]
+    assert {r["method"] for r in asked} == {"GET"}, "only reads at Loket"
+    for resource in ("/payrollperiods", "/employments", "/payslips/summary/metadata", "/journalruns",
+                     "/results", "/payrolltaxreturns"):
+        assert any(r["path"].endswith(resource) for r in asked), f"{resource}: a read call of the import"
+    assert not LedgerEntry.objects.exists() and not ImportRun.objects.exists() and booked_in_yuki(yuki) == []
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files and all(name.startswith("loket-") and name.endswith(".json") for name in files)
+    text = "\n".join(p.read_text() for p in tmp_path.iterdir())
+    employee = loket_data.ADMINISTRATIONS[0].employees[0]
+    assert employee.last_name not in text
+
+
+def test_nmbrs_deep_check_names_an_unknown_status_and_writes_redacted_answers(bakkerij_nmbrs, yuki, nmbrs,
+                                                                              tmp_path):
+    nmbrs.app.state.set_wage_tax_status(50001, TODAY.year, TODAY.month, "Klaar voor verzending")
+    out = deep("--administration", str(bakkerij_nmbrs.pk), "--sample", str(tmp_path))
+    assert "Loonaangifte" in out and "'Klaar voor verzending' kent de portal niet" in out
+    assert "Een loonaangiftestatus die de code niet kent: 'Klaar voor verzending'" in out
+    operations = {call.operation for call in nmbrs.app.state.calls}
+    assert operations and all("Get" in name or "List" in name or "Download" in name or "Journal" in name
+                              for name in operations), operations
+    assert not LedgerEntry.objects.exists() and booked_in_yuki(yuki) == []
+    written = list(tmp_path.iterdir())
+    assert any(p.suffix == ".xml" for p in written) and any(p.suffix == ".json" for p in written)
+    text = "\n".join(p.read_text(errors="replace") for p in written)
+    assert "Bakkerij Jansen" not in text
+
+
+def test_loket_deep_check_names_an_unknown_status_and_a_field_it_does_not_read(korenschoof, yuki,  # noqa: F811
+                                                                                loket):  # noqa: F811
+    loket.app.state.set_tax_return_status(KORENSCHOOF_ID, TODAY.year, TODAY.month, 9, "Ingetrokken")
+    out = deep("--administration", str(korenschoof.pk), "--period", f"{TODAY.year}-{TODAY.month:02d}")
+    assert "nakijken loonaangiften: Loonaangifte" in out and "'Ingetrokken' kent de portal niet" in out
+    assert "1 punt(en) om na te kijken. Er is niets geboekt." in out
+
+
+def test_redacted_answers_keep_the_shape_and_lose_the_person():
+    from connectors.shapes import redact, redact_xml
+
+    answer = {"_embedded": [{"id": "6c0e", "employee": {"formattedName": "Sanne de Vries", "bsn": "123456782"},
+                             "iban": "NL91ABNA0417164300", "debetAmount": 2450.5, "period": {"year": 2026},
+                             "payrollTaxReturnStatus": {"key": 2, "value": "Goedgekeurd"}}], "totalPages": 3}
+    redacted = redact(answer)
+    item = redacted["_embedded"][0]
+    assert item["employee"] == {"formattedName": "REDACTED", "bsn": "REDACTED"} and item["iban"] == "REDACTED"
+    assert item["debetAmount"] == 123.45 and item["id"] == "6c0e" and item["period"] == {"year": 2026}
+    assert item["payrollTaxReturnStatus"] == {"key": 2, "value": "Goedgekeurd"} and redacted["totalPages"] == 3
+    xml = redact_xml(b"<Doc><Nm>Bakkerij Jansen</Nm><Debit>12,50</Debit><Note>BSN 123456782</Note></Doc>")
+    assert b"Jansen" not in xml and b"123456782" not in xml and b"<Debit>123.45</Debit>" in xml
+
+
+def test_deep_check_refuses_an_unknown_administration_or_period_in_dutch(bakkerij_nmbrs):
+    with pytest.raises(CommandError, match="Geen administratie met id of naam 'Onbekend'"):
+        deep("--administration", "Onbekend")
+    with pytest.raises(CommandError, match="Een periode schrijf je als JJJJ-MM"):
+        deep("--administration", str(bakkerij_nmbrs.pk), "--period", "11-2026")
+    with pytest.raises(CommandError, match="--deep heeft --administration"):
+        deep()
+
+
+def test_the_button_is_for_portal_administrators_only(bakkerij_nmbrs, nmbrs, client):
+    from django.urls import reverse
+
+    from portal.models import PortalRole
+    from tests.conftest import make_user
+
+    url = reverse("portal:deep-check", args=[bakkerij_nmbrs.pk])
+    page = reverse("portal:administration", args=[bakkerij_nmbrs.pk])
+    client.force_login(make_user("bob", PortalRole.BACKOFFICE))
+    assert 'data-testid="deep-check"' not in client.get(page).content.decode()
+    assert client.post(url).status_code == 403
+    client.force_login(make_user("carol", domains=[bakkerij_nmbrs.domain]))
+    assert client.post(url).status_code == 403
+    client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
+    assert 'data-testid="deep-check"' in client.get(page).content.decode()
+    assert client.get(url).status_code == 405, "calls the vendor: only on a POST"
+    wrong = client.post(url, {"period": "2026-13"})
+    assert wrong.status_code == 400 and "Een periode schrijf je als JJJJ-MM" in wrong.content.decode(), wrong.content.decode()[-2500:]
+    answer = client.post(url, {"period": ""}).content.decode()
+    assert "Diepe controle" in answer and "Er is niets geboekt" in answer
+    assert not LedgerEntry.objects.exists()
+
+
+def test_loket_deep_check_reports_an_id_that_does_not_resolve_and_goes_on(korenschoof, yuki, loket):  # noqa: F811
+    body = json.dumps({"version": {}, "messages": [{"code": 404, "type": "NotFound",
+                                                    "description": "No such journal run"}]})
+    loket.app.faults.add("http_error", vendor="loket", operation="GET */journalruns/*/results", status=404,
+                         body=body, headers={"Content-Type": "application/json"}, times=0)
+    out = deep("--administration", str(korenschoof.pk))
+    assert "fout" in out and "Een id verwijst nergens naar" in out, out
+    assert "salarisstroken voor" in out and "loonaangiften voor" in out, "the other kinds are still checked"
+    assert "1 fout(en)" in out

@@ -1,0 +1,39 @@
+"""The deep check button on the administration page, in a real browser, against the Nmbrs sandbox."""
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from portal.models import LedgerEntry, PortalRole
+from tests.conftest import PASSWORD, make_user
+
+TODAY = timezone.localdate()
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_portal_administrator_runs_the_deep_check_and_reads_the_report(live_server, bakkerij_nmbrs, nmbrs,
+                                                                          page):
+    from django.core.cache import cache
+
+    cache.clear()
+    nmbrs.app.state.set_wage_tax_status(50001, TODAY.year, TODAY.month, "Klaar voor verzending")
+    make_user("alice", PortalRole.ADMINISTRATOR)
+    connections.close_all()
+    try:
+        page.goto(f"{live_server.url}/administrations/{bakkerij_nmbrs.pk}/")
+        page.fill("#id_username", "alice")
+        page.fill("#id_password", PASSWORD)
+        page.locator("form button[type=submit]").click()
+        page.wait_for_url(f"{live_server.url}/administrations/{bakkerij_nmbrs.pk}/")
+        page.get_by_label("Periode").fill(f"{TODAY.year}-{TODAY.month:02d}")
+        page.get_by_test_id("deep-check").click()
+        report = page.get_by_test_id("deep-check-report")
+        report.wait_for()
+        rows = report.locator("tbody tr").all_inner_texts()
+        assert any("salarisstroken" in row and "leesbaar" in row for row in rows), rows
+        assert any("'Klaar voor verzending' kent de portal niet" in row for row in rows), rows
+        assert page.get_by_test_id("deep-check-summary").inner_text().endswith("Er is niets geboekt.")
+        assert not LedgerEntry.objects.exists()
+    finally:
+        connections.close_all()
