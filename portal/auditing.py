@@ -49,11 +49,10 @@ def _display(field: models.Field, value) -> dict:
 
 
 def _is_sub_settings(field: models.Field) -> bool:
-    """A link to an administration's own import settings, Loket connection or Nmbrs credentials: those
-    are logged as entries of their own (with their fields), and the switch that uses them is logged here."""
-    from portal.models import ImportSettings, LoketConnection, NmbrsCredentials
-
-    return field.is_relation and field.related_model in (ImportSettings, LoketConnection, NmbrsCredentials)
+    """A link to an administration's own settings rows (import settings, a source's connection or
+    credentials: the `own_...` one-to-one fields): those are logged as entries of their own (with their
+    fields), and the switch that uses them is logged here."""
+    return field.one_to_one and field.name.startswith("own_")
 
 
 def change(old: dict, new: dict) -> dict:

@@ -31,7 +31,9 @@ class Broker(HealthCheck):
     """The broker Celery sends to answers (Redis, or the embedded broker's folders)."""
 
     def run(self):
-        from payrollsync.celery import app
+        # The project's Celery app (payrollsync/__init__.py loads it at start-up), found through Celery
+        # rather than imported: payrollsync.celery imports this module for the workers' heartbeat.
+        from celery import current_app as app
 
         try:
             with app.connection_for_write() as connection:

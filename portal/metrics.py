@@ -25,13 +25,13 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-VENDOR_CALL_SECONDS = Histogram("payrollsync_vendor_call_seconds", "Duration of calls to Yuki, Nmbrs and Loket",
+VENDOR_CALL_SECONDS = Histogram("payrollsync_vendor_call_seconds", "Duration of calls to Yuki and the payroll sources",
                                 ["vendor", "operation"],
                                 buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
 VENDOR_CALL_ERRORS = Counter("payrollsync_vendor_call_errors_total", "Vendor calls that did not succeed",
                              ["vendor", "operation", "outcome"])
 
-# Loket paths carry IDs; one label value per endpoint, not per employer.
+# REST paths carry IDs; one label value per endpoint, not per employer.
 _ID_SEGMENT = re.compile(r"/(?:[0-9a-fA-F-]{8,}|\d+)(?=/|$)")
 
 

@@ -38,7 +38,8 @@ def validate_guid(value: str) -> None:
 
 
 def clean_client_number(value: str) -> str:
-    """Loket's client number: a positive whole number in ordinary digits (stored without leading zeros)."""
+    """An employer's client number (Relatiecode): a positive whole number in ordinary digits (stored
+    without leading zeros)."""
     value = (value or "").strip()
     if not value:
         return ""

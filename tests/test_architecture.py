@@ -158,6 +158,8 @@ def test_the_connectors_and_the_yuki_client_are_plain_libraries():
     offenders = []
     for top in ("connectors", "yuki_client"):
         for path in (ROOT / top).rglob("*.py"):
+            if "tests" in path.relative_to(ROOT).parts:
+                continue  # their tests may read the Dutch texts through the portal's catalog (connectors/texts.py)
             tree = ast.parse(path.read_text(encoding="utf-8"))
             imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
             imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}

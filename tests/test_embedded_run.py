@@ -66,7 +66,7 @@ def embedded_env(tmp_path, vendors):
     """The environment `make run` sets, with the database file and broker folder in tmp_path."""
     return outside_env(**vendors, **{
             "DJANGO_SETTINGS_MODULE": "payrollsync.settings", "DEBUG": "on", "SANDBOX_ENABLED": "on", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "CELERY_BROKER_URL": "filesystem://", "CELERY_BROKER_FOLDER": str(tmp_path / "broker"),
+            "CELERY_BROKER_URL": "filesystem://localhost/", "CELERY_BROKER_FOLDER": str(tmp_path / "broker"),
             "YUKI_WSDL_CACHE_DIR": str(tmp_path / "wsdl"), "YUKI_DAILY_BUDGET": "100000", "LOG_LEVEL": "WARNING"})
 
 
@@ -160,5 +160,6 @@ def test_concurrent_imports_and_page_views_hold_on_sqlite_and_the_filesystem_bro
     assert not re.search(r"database (table )?is locked", log), log[-5000:]
     assert not failures, failures
     assert statuses == {"succeeded": ADMINISTRATIONS}, (statuses, log[-3000:])
-    assert entries and set(entries) == {"booked"}, entries
-    assert "Stopped web server, worker and scheduler." in log
+    # Booked, or (this month's wage tax returns that are not final yet) recorded as waiting at the source.
+    assert entries.get("booked") and set(entries) <= {"booked", "waiting_at_source"}, entries
+    assert "Webserver, worker en planner gestopt." in log  # the launcher speaks the portal's language

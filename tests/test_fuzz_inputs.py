@@ -27,7 +27,6 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES_PER_URL", "30"))
 
 FORM_INDEPENDENT_PARAMETERS = {
     "login": {"next"},
-    "set_language": {"language", "next"},
     "loket:connect": {"administration"},
     "loket:disconnect": {"administration"},
     "loket:test": {"administration"},
@@ -75,7 +74,7 @@ def discover_fields(client, world) -> dict[str, set[str]]:
         return _discovered
     found: dict[str, set[str]] = defaultdict(set)
     pages = [(role, name) for role in ("anonymous", "alice") for name, (get_expectation, _post) in MATRIX.items()
-             if get_expectation[ROLES.index(role)] == "ok" and name not in ("sandbox", ADMIN, "set_language")]
+             if get_expectation[ROLES.index(role)] == "ok" and name not in ("sandbox", ADMIN)]
     for role, name in pages:
         client.logout()
         if role != "anonymous":

@@ -25,7 +25,7 @@ def pages(world, client):
     """Every page alice (portal administrator) can open, rendered."""
     client.force_login(world.users["alice"])
     for name, (get_expectation, _post) in MATRIX.items():
-        if get_expectation[ROLES.index("alice")] == "ok" and name not in ("sandbox", ADMIN, "set_language"):
+        if get_expectation[ROLES.index("alice")] == "ok" and name not in ("sandbox", ADMIN):
             response = client.get(world.url(name), follow=True)
             if "html" in response.get("Content-Type", ""):
                 yield name, response

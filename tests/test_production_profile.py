@@ -173,7 +173,8 @@ def test_the_production_profile_serves_imports_reports_health_and_stops_cleanly(
                 and rows, logs=all_logs)
             states = dict(conn.execute("SELECT state, COUNT(*) FROM portal_ledgerentry GROUP BY state").fetchall())
         assert statuses[0][0] == "succeeded" and statuses[0][1] > 0, (statuses, all_logs())
-        assert set(states) == {"booked"} and states["booked"] == statuses[0][1]
+        # Booked, or (wage tax returns not final yet) recorded as waiting at the source, never dropped.
+        assert set(states) <= {"booked", "waiting_at_source"} and states["booked"] == statuses[0][1], states
 
         # The worker's vendor calls reach the web's /metrics/ (one multiprocess directory).
         assert web.get("/metrics/").status_code == 401

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portal.models import Administration, ImportRun, LedgerEntry
+from portal.models import Administration, AssignedEmployer, ImportRun, LedgerEntry, Notice
 
 ROLES = ["anonymous", "alice", "bob", "carol", "dave", "erin"]
 # Django's own admin site has dozens of URLs of one kind: one entry ("admin:*") stands for all of them.
@@ -56,6 +56,8 @@ class World:
     run: ImportRun
     entry: LedgerEntry
     users: dict
+    notice: Notice
+    employer: AssignedEmployer
 
     def url(self, name: str) -> str:
         if name == ADMIN:
@@ -75,6 +77,11 @@ class World:
             "portal:document": {"pk": self.entry.pk},
             "portal:document-answer": {"pk": self.entry.pk},
             "portal:user-edit": {"pk": self.users["carol"].pk},
+            "portal:document-resend": {"pk": self.entry.pk},
+            "portal:notice-dismiss": {"pk": self.notice.pk},
+            "portal:domain-employers": {"pk": self.acme.pk},
+            "portal:domain-employer-remove": {"pk": self.acme.pk, "employer_pk": self.employer.pk},
+            "portal:deep-check": {"pk": self.acme_admin.pk},
             "sandbox": {"vendor": "yuki", "rest": ""},
         }.get(name, {})
         return reverse(name, kwargs=kwargs)
@@ -93,4 +100,6 @@ def make_world(users, acme, bakkerij, acme_admin, bakkerij_admin) -> World:
                                        source_id="ps-check", period="2026-11", title="Loonstrook 2",
                                        file_name="ls2.pdf", content_hash="y", content=b"%PDF",
                                        state="needs_check", check_by_person=True)
-    return World(acme, bakkerij, acme_admin, nmbrs_admin, run, entry, users)
+    notice = Notice.objects.create(title="Import mislukt", message="m", domain=acme, administration=acme_admin)
+    employer = AssignedEmployer.objects.filter(domain=acme).first()
+    return World(acme, bakkerij, acme_admin, nmbrs_admin, run, entry, users, notice, employer)

@@ -3,13 +3,13 @@ them to every browser and survives logging out)."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.models import UserProfile
+from portal.views.access import portal_view
 
 
 class ProfileForm(forms.ModelForm):
@@ -21,7 +21,8 @@ class ProfileForm(forms.ModelForm):
                                                "you see, in any browser, until you change it.")}
 
 
-@login_required
+# A user without a portal or domain role may do nothing (README, Roles), not even set a language.
+@portal_view()
 def profile(request):
     instance, _created = UserProfile.objects.get_or_create(user=request.user)
     form = ProfileForm(request.POST or None, instance=instance)

@@ -13,7 +13,7 @@ from tests.i18n.pages import pages
 
 pytestmark = pytest.mark.browser
 
-ANONYMOUS = ("/login/", "/password_reset/", "/reset/")
+ANONYMOUS = ("/login/",)
 
 
 def check(page, url: str, found: dict, every: dict | None = None, *, visit: bool = True) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from connectors.documents import DocumentKind, Period
 from portal import tasks
 from portal.imports import runs
+from portal.languages import choose_language
 from portal.models import EntryState, EventKind, LedgerEntry, Notice, PortalRole, RunStatus, RunTrigger
 from sandbox.loket import data as loket_data
 from tests.conftest import make_user
@@ -106,11 +107,13 @@ def test_a_dry_run_counts_what_waits_and_records_nothing(bakkerij_nmbrs, yuki):
 
 def test_the_run_page_shows_what_waits_in_dutch_and_in_english(bakkerij_nmbrs, yuki, client):
     run = import_now(bakkerij_nmbrs, WAGE_TAX)
-    client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
-    page = client.get(reverse("portal:run", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    alice = make_user("alice", PortalRole.ADMINISTRATOR)
+    client.force_login(alice)
+    page = client.get(reverse("portal:run", args=[run.pk])).content.decode()  # Dutch, the default
     assert "1 loonaangifte wacht: status &#x27;Aangemaakt&#x27; is nog niet definitief" in page
     assert "1 document wacht bij de salarisbron" in page
-    english = client.get(reverse("portal:run", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    choose_language(alice, "en")  # the person's own choice on the profile page
+    english = client.get(reverse("portal:run", args=[run.pk])).content.decode()
     assert "1 wage tax return waits: status &#x27;Aangemaakt&#x27; is not final yet" in english
 
 

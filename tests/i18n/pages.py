@@ -5,10 +5,7 @@ both fail when a URL is added without being listed here."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from portal.models import Administration, Domain
 
@@ -22,6 +19,12 @@ NOT_PAGES = {
     "portal:retry-failed": "POST only, redirects to the run",
     "portal:import-bulk": "POST only, redirects to the run log",
     "portal:document-answer": "POST only, redirects to the document",
+    "portal:document-resend": "POST only, redirects to the run",
+    "portal:notice-dismiss": "POST only, redirects back to the page it was on",
+    "portal:domain-employer-remove": "POST only, redirects to the domain's employers",
+    "portal:deep-check": "POST only: calls the vendors; its report page is read in its own browser test",
+    "health": "JSON for monitoring, no words",
+    "metrics": "Prometheus text for monitoring, no words",
     "sandbox": "the simulated vendors' own screens (Loket's login, Yuki's view), not the portal's",
 }
 NOT_OURS = ("admin:",)  # Django's own admin: Django's words and translations, not part of the portal's UI
@@ -47,19 +50,12 @@ def pages(portal) -> dict[str, list[tuple[str, dict]]]:
     """URL name -> the addresses to read it at (GET, or POST with data that the form refuses)."""
     domain = portal.korenschoof.domain
     user = get_user_model().objects.get(username="frank")
-    uid = urlsafe_base64_encode(force_bytes(portal.admin.pk))
-    token = default_token_generator.make_token(portal.admin)
     return {
         "login": [(reverse("login"), {}), (reverse("login"), {"username": "alice", "password": "wrong"})],
         "password_change": [(reverse("password_change"), {}),
                             (reverse("password_change"), {"old_password": "x", "new_password1": "kort",
                                                           "new_password2": "kort"})],
         "password_change_done": [(reverse("password_change_done"), None)],
-        "password_reset": [(reverse("password_reset"), None)],
-        "password_reset_done": [(reverse("password_reset_done"), None)],
-        "password_reset_confirm": [(reverse("password_reset_confirm", args=[uid, token]), None),
-                                   (reverse("password_reset_confirm", args=[uid, "wrong-token"]), None)],
-        "password_reset_complete": [(reverse("password_reset_complete"), None)],
         "loket:test": [(reverse("loket:test"), {})],
         "nmbrs:companies": [(reverse("nmbrs:companies", args=[portal.holding.pk]), None)],
         "nmbrs:link-by-number": [(reverse("nmbrs:link-by-number", args=[domain.pk]), None)],
@@ -68,6 +64,7 @@ def pages(portal) -> dict[str, list[tuple[str, dict]]]:
                             (reverse("portal:settings"), {"section": "import", "import-first_day": "40"}),
                             (reverse("portal:settings"), {"section": "nmbrs", "nmbrs-login_email": "geen-e-mail"})],
         "portal:profile": [(reverse("portal:profile"), None)],
+        "portal:domain-employers": [(reverse("portal:domain-employers", args=[domain.pk]), None)],
         "portal:domain-create": [(reverse("portal:domain-create"), None), (reverse("portal:domain-create"), {})],
         "portal:domain": [(reverse("portal:domain", args=[d.pk]), None) for d in Domain.objects.all()],
         "portal:domain-edit": [(reverse("portal:domain-edit", args=[domain.pk]), None)],

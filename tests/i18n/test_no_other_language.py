@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.languages import choose_language
-from portal.models import Administration, Domain, LedgerEntry
+from portal.models import Administration, AssignedEmployer, Domain, LedgerEntry
+from sandbox.nmbrs import data as nmbrs_data
 from tests.i18n.language_check import foreign_words, visible_text
 from tests.i18n.pages import NOT_PAGES, pages, url_names
 
@@ -25,12 +26,14 @@ def data_names() -> list[str]:
              *Administration.objects.values_list("nmbrs_company_name", flat=True),
              *LedgerEntry.objects.values_list("title", flat=True),
              *LedgerEntry.objects.values_list("file_name", flat=True),
-             *get_user_model().objects.values_list("username", flat=True)]
+             *get_user_model().objects.values_list("username", flat=True),
+             *AssignedEmployer.objects.values_list("name", flat=True),
+             *(company.name for company in nmbrs_data.COMPANIES)]
     return [n for n in names if n]
 
 
 def anonymous(url: str) -> bool:
-    return url.startswith(("/password_reset", "/reset/")) or url == reverse("login")
+    return url == reverse("login")
 
 
 def read(web: Client, url: str, data) -> str:
