@@ -324,6 +324,9 @@ def test_failures_retry_checks_notices_and_resend(journey, vendors, demo):
     assert len(names) == len(set(names))
 
 
+VERHOEVEN_YUKI_ID = "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d5e6f"  # Yuki's domain IDs are GUIDs
+
+
 def test_domains_users_and_audit_log(journey):
     from django.contrib.auth import get_user_model
 
@@ -335,13 +338,13 @@ def test_domains_users_and_audit_log(journey):
     journey.goto("/")
     page.get_by_role("link", name="Domein toevoegen").click()
     page.fill("#id_name", "Slagerij Verhoeven")
-    page.fill("#id_yuki_domain_id", "dom-verhoeven")
+    page.fill("#id_yuki_domain_id", VERHOEVEN_YUKI_ID)
     page.get_by_role("button", name="Bewaren").click()
     page.wait_for_url("**/domains/*/")
-    domain = Domain.objects.get(yuki_domain_id="dom-verhoeven")
+    domain = Domain.objects.get(yuki_domain_id=VERHOEVEN_YUKI_ID)
     journey.goto("/domains/new/")
     page.fill("#id_name", "Nog eens Verhoeven")
-    page.fill("#id_yuki_domain_id", "dom-verhoeven")
+    page.fill("#id_yuki_domain_id", VERHOEVEN_YUKI_ID)
     page.get_by_role("button", name="Bewaren").click()
     assert page.locator('[data-field="yuki_domain_id"] .error').is_visible(), "one Yuki domain, one portal domain"
     assert page.evaluate("document.activeElement.id") == "id_yuki_domain_id"
@@ -440,7 +443,10 @@ def test_changing_the_own_password(journey):
     assert journey.goto("/sandbox/yuki/").status == 200
     assert "Bakkerij De Korenschoof" in page.locator("body").inner_text()
     journey.goto("/")
+    # The username in the header opens the own profile; changing the password is reached from there.
     page.locator("header").get_by_role("link", name="alice").click()
+    page.wait_for_url("**/profile/")
+    page.get_by_role("link", name="Wijzig je wachtwoord").click()
     page.wait_for_url("**/password_change/")
     page.fill("#id_old_password", "niet-mijn-wachtwoord")
     page.fill("#id_new_password1", "een-nieuw-lang-wachtwoord-2026")

@@ -14,9 +14,14 @@ import pytest
 from portal.models import Administration, Domain, NmbrsCredentials, PortalRole, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import data as nmbrs_data
-from tests.conftest import make_user
+from tests.conftest import assign, make_user
 
 SWITCHES = list(itertools.product([True, False], repeat=2))
+
+
+def yuki_id(index: int) -> str:
+    """A Yuki administration ID in Yuki's own form (a GUID), a different one per index."""
+    return f"5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d{index:04x}"
 
 
 @pytest.fixture
@@ -37,12 +42,14 @@ def set_box(page, selector: str, on: bool) -> None:
     page.locator(selector).set_checked(on)
 
 
-def fill_loket(page, *, name, number, portal_access, portal_import, first_day):
+def fill_loket(page, *, name, number, portal_access, portal_import, first_day, pick=None):
     page.fill("#id_name", name)
     page.select_option("#id_source", "loket")
     page.fill("#id_loket_client_number", number)
     page.fill("#id_wage_tax_number", "8123.45.678.L.01")
     set_box(page, "#id_use_portal_loket_access", portal_access)
+    if pick is not None:  # a domain user on the portal's shared access picks an assigned employer
+        page.select_option("#id_shared_employer", str(pick.pk))
     set_box(page, "#id_use_portal_import_settings", portal_import)
     if not portal_import:
         page.fill("#id_own-first_day", str(first_day))
@@ -87,6 +94,11 @@ def read_back(journey, administration, *, switch_box, switch_on, portal_import, 
 def test_loket_administration_every_combination(journey, domain, vendors, user_kind):
     user = (make_user("alice", PortalRole.ADMINISTRATOR) if user_kind == "accountant"
             else make_user("dave", domains=[domain]))
+    # The portal's shared Loket access reaches only the employers a portal administrator assigned to the domain;
+    # the domain user picks one of those (the accountant, a portal administrator, types the numbers).
+    picks = user_kind == "domain backoffice"
+    assigned = {number: assign(domain, "loket", number, "812345678L01", f"Werkgever {number}")
+                for index in range(len(SWITCHES)) for number in (f"4012{index}", f"4012{index}9")}
     journey.login(user)
     page = journey.page
     administration = None
@@ -95,10 +107,11 @@ def test_loket_administration_every_combination(journey, domain, vendors, user_k
         number = f"4012{index}"
         # Add, in this combination ...
         journey.goto(f"/domains/{domain.pk}/administrations/new/")
-        page.fill("#id_yuki_administration_id", f"adm-loket-{index}")
+        page.fill("#id_yuki_administration_id", yuki_id(index))
         page.fill("#id_yuki_access_key", f"key-{index}")
         fill_loket(page, name=f"Loket {index}", number=number, portal_access=portal_access,
-                   portal_import=portal_import, first_day=first_day)
+                   portal_import=portal_import, first_day=first_day,
+                   pick=assigned[number] if picks and portal_access else None)
         assert not page.get_by_test_id("own-nmbrs").is_visible()
         created = save(journey)
         assert created.source == "loket" and created.wage_tax_number == "812345678L01"
@@ -111,7 +124,8 @@ def test_loket_administration_every_combination(journey, domain, vendors, user_k
         if administration is not None:
             journey.goto(f"/administrations/{administration.pk}/edit/")
             fill_loket(page, name=administration.name, number=number + "9", portal_access=portal_access,
-                       portal_import=portal_import, first_day=first_day)
+                       portal_import=portal_import, first_day=first_day,
+                       pick=assigned[number + "9"] if picks and portal_access else None)
             edited = save(journey)
             assert edited.pk == administration.pk and edited.loket_client_number == number + "9"
             assert edited.yuki_access_key == administration.yuki_access_key
@@ -128,7 +142,7 @@ def test_nmbrs_administration_every_combination(journey, domain, vendors, portal
         first_day = 3 + index
         number = f"10{index}"
         journey.goto(f"/domains/{domain.pk}/administrations/new/")
-        page.fill("#id_yuki_administration_id", f"adm-nmbrs-{index}")
+        page.fill("#id_yuki_administration_id", yuki_id(16 + index))
         page.fill("#id_yuki_access_key", f"key-{index}")
         fill_nmbrs(page, name=f"Nmbrs {index}", number=number, portal_credentials=portal_credentials,
                    portal_import=portal_import, first_day=first_day)
@@ -160,7 +174,7 @@ def test_a_wrong_wage_tax_number_is_refused_and_nothing_typed_is_lost(journey, d
     journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
     page = journey.page
     journey.goto(f"/domains/{domain.pk}/administrations/new/")
-    page.fill("#id_yuki_administration_id", "adm-fout")
+    page.fill("#id_yuki_administration_id", yuki_id(99))
     page.fill("#id_yuki_access_key", "sleutel-123")
     fill_loket(page, name="Fout B.V.", number="40777", portal_access=True, portal_import=False, first_day=4)
     page.fill("#id_wage_tax_number", "12345")

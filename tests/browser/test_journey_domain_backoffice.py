@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from portal.models import Administration, EntryState, Notice
 from tests.browser.steps import post_form, refused_page, seed_two_domains_with_documents
-from tests.conftest import make_user
+from tests.conftest import assign, make_user
 
 
 def test_domain_backoffice_changes_its_own_domain_only(journey, vendors):
@@ -22,8 +22,11 @@ def test_domain_backoffice_changes_its_own_domain_only(journey, vendors):
     for item in ("Instellingen", "Gebruikers", "Auditlog"):
         assert page.locator("header nav").get_by_role("link", name=item).count() == 0
 
-    # Its own administration: the overrides (own import window, own relatiecode) saved and read back.
+    # Its own administration: the overrides (own import window, own relatiecode) saved and read back. On the
+    # portal's shared Loket access the relatiecode is one of the employers a portal administrator assigned to
+    # the domain: dave picks it from that list.
     administration = own["administration"]
+    moved = assign(administration.domain, "loket", "40199", administration.wage_tax_number, "Korenschoof Filiaal")
     journey.goto(f"/administrations/{administration.pk}/")
     page.get_by_role("link", name="Bewerken").click()
     page.locator("#id_use_portal_import_settings").uncheck()
@@ -31,7 +34,8 @@ def test_domain_backoffice_changes_its_own_domain_only(journey, vendors):
     page.fill("#id_own-last_day", "9")
     assert page.get_by_test_id("window-advice").is_visible(), "the advice shows before saving"
     page.fill("#id_own-last_day", "25")
-    page.fill("#id_loket_client_number", "40199")
+    assert page.locator("#id_use_portal_loket_access").is_checked()
+    page.select_option("#id_shared_employer", str(moved.pk))
     page.get_by_role("button", name="Bewaren").click()
     page.wait_for_url(f"**/administrations/{administration.pk}/")
     page.reload()

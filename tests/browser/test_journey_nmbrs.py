@@ -25,7 +25,7 @@ def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, w
     # A new Nmbrs administration with its own credentials: a wrong tenant key, then a wrong token, then right.
     journey.goto(f"/domains/{domain.pk}/administrations/new/")
     page.fill("#id_name", "Jansen Vastgoed B.V.")
-    page.fill("#id_yuki_administration_id", "adm-vastgoed")
+    page.fill("#id_yuki_administration_id", "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d5e6f")
     page.fill("#id_yuki_access_key", yuki_data.DEMO_ACCESS_KEY)
     page.select_option("#id_source", "nmbrs")
     page.fill("#id_loket_client_number", "102")

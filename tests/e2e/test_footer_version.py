@@ -39,7 +39,9 @@ def test_the_footer_shows_the_installed_version(live_server, page):
     footer.wait_for()
     assert footer.inner_text().strip() == f"Versie {version}"
 
-    page.get_by_label("Taal").select_option("en")
-    page.wait_for_load_state()
+    page.get_by_test_id("profile-link").click()
+    page.get_by_label("Taal van het portaal").select_option("en")
+    page.get_by_role("button", name="Bewaren").click()
+    page.get_by_text("Your profile is saved.").wait_for()
     assert page.get_by_test_id("portal-version").inner_text().strip() == f"Version {version}"
     page.screenshot(path="/tmp/d16-footer.png", full_page=True)

@@ -6,7 +6,7 @@ import time_machine
 from django.db import connections
 
 from portal.models import Administration, ImportRun
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, assign
 from tests.support import chromium_page
 
 pytestmark = pytest.mark.browser
@@ -24,6 +24,8 @@ def field_error(page, name):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_administration_form_explains_each_mistake(live_server, page, users, acme, acme_admin):
+    # carol is on the portal's shared Loket access: the numbers she types must be an employer assigned to Acme.
+    assign(acme, "loket", "40123", "812345678L01", "Acme Twee B.V.")
     connections.close_all()
     base = live_server.url
     page.goto(f"{base}/login/")
