@@ -150,6 +150,7 @@ AXES_USERNAME_CALLABLE = "portal.login_throttle.username_key"
 AXES_CLIENT_IP_CALLABLE = "portal.login_throttle.client_address"
 AXES_LOCKOUT_CALLABLE = "portal.views.auth.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept: the failures are what the lock needs
+AXES_VERBOSE = False  # no banner from every process at start-up (make run, commands, workers)
 # How many reverse proxies in front of the portal append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 
@@ -318,5 +319,7 @@ LOGGING = {
     "loggers": {"zeep": {"level": "WARNING"}, "httpx2": {"level": "WARNING"},
                 "connectors": {"level": "DEBUG"}, "yuki_client": {"level": "DEBUG"},
                 # A failing check is in /health/'s answer; its traceback on every probe is noise.
-                "health_check": {"level": "ERROR"}},
+                "health_check": {"level": "ERROR"},
+                # A lockout is what people need to see (WARNING); each attempt's INFO line is noise.
+                "axes": {"level": "WARNING"}},
 }
