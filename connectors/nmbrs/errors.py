@@ -161,59 +161,59 @@ class FaultCode:
     fetching_never_causes: bool = False  # a write-only code: if it ever shows, the administrator must look
 
 
+# The table's texts are marked with gettext_noop (so makemessages finds them) and translated when shown.
 _CHECK_INPUT = _("This should not happen when fetching; contact the administrator.")
-N_ = gettext_noop  # the table's texts are translated when shown
 _P, _T = False, True  # permanent, transient
 
 # Every fault code the public Nmbrs material documents (docs/vendors/nmbrs.md). The 2xxx codes that
 # only write operations can cause are listed too, so that none of them is ever "unknown".
 FAULT_CODES: dict[int, FaultCode] = {rule.code: rule for rule in (
-    FaultCode(1000, _P, N_("Nmbrs rejected the e-mail/password combination.")),
-    FaultCode(1001, _P, N_("Nmbrs rejected the authentication: the login e-mail, the API token or the domain "
+    FaultCode(1000, _P, gettext_noop("Nmbrs rejected the e-mail/password combination.")),
+    FaultCode(1001, _P, gettext_noop("Nmbrs rejected the authentication: the login e-mail, the API token or the domain "
               "(Tenant Key) is not valid.")),
-    FaultCode(1002, _P, N_("The Nmbrs user lacks the API right for this operation.")),
-    FaultCode(1003, _P, N_("The Nmbrs user has no access to this debtor or company (access by tags/filters).")),
-    FaultCode(1004, _P, N_("The Nmbrs environment is disabled: it has no valid subscription.")),
-    FaultCode(1006, _T, N_("Nmbrs reported a generic login security failure; retrying tends to solve it.")),
-    FaultCode(2001, _P, N_("Nmbrs refused an hour component number."), fetching_never_causes=True),
-    FaultCode(2002, _P, N_("Nmbrs refused a wage component number."), fetching_never_causes=True),
-    FaultCode(2003, _P, N_("The Nmbrs user has no rights to this employee.")),
-    FaultCode(2004, _P, N_("The Nmbrs user has no rights to this company; check the linked company.")),
-    FaultCode(2006, _P, N_("The period does not fit the company's period type in Nmbrs (e.g. four-weekly "
+    FaultCode(1002, _P, gettext_noop("The Nmbrs user lacks the API right for this operation.")),
+    FaultCode(1003, _P, gettext_noop("The Nmbrs user has no access to this debtor or company (access by tags/filters).")),
+    FaultCode(1004, _P, gettext_noop("The Nmbrs environment is disabled: it has no valid subscription.")),
+    FaultCode(1006, _T, gettext_noop("Nmbrs reported a generic login security failure; retrying tends to solve it.")),
+    FaultCode(2001, _P, gettext_noop("Nmbrs refused an hour component number."), fetching_never_causes=True),
+    FaultCode(2002, _P, gettext_noop("Nmbrs refused a wage component number."), fetching_never_causes=True),
+    FaultCode(2003, _P, gettext_noop("The Nmbrs user has no rights to this employee.")),
+    FaultCode(2004, _P, gettext_noop("The Nmbrs user has no rights to this company; check the linked company.")),
+    FaultCode(2006, _P, gettext_noop("The period does not fit the company's period type in Nmbrs (e.g. four-weekly "
               "instead of monthly).")),
-    FaultCode(2009, _P, N_("The Nmbrs user has no rights to this debtor.")),
-    FaultCode(2011, _P, N_("Nmbrs refused a change in the past without unprotected mode."), fetching_never_causes=True),
-    FaultCode(2012, _P, N_("The wage tax return was already sent.")),
-    FaultCode(2013, _P, N_("This operation is not available on a Nmbrs free trial.")),
-    FaultCode(2014, _P, N_("Nmbrs refused an IBAN."), fetching_never_causes=True),
-    FaultCode(2015, _P, N_("Nmbrs refused a bank account number."), fetching_never_causes=True),
-    FaultCode(2016, _P, N_("Nmbrs refused a bank account type."), fetching_never_causes=True),
-    FaultCode(2017, _P, N_("Nmbrs refused a labour agreement ID."), fetching_never_causes=True),
-    FaultCode(2018, _P, N_("Nmbrs refused a leave ID."), fetching_never_causes=True),
-    FaultCode(2019, _T, N_("Nmbrs has no status for the background task (yet).")),
-    FaultCode(2020, _T, N_("Nmbrs has no status for the background task (yet).")),
-    FaultCode(2021, _P, N_("Nmbrs's background task result is not valid."), fetching_never_causes=True),
-    FaultCode(2022, _P, N_("Nmbrs refused a leave type."), fetching_never_causes=True),
-    FaultCode(2028, _P, N_("A start time lies after its end time."), fetching_never_causes=True),
-    FaultCode(2029, _P, N_("Time slots overlap."), fetching_never_causes=True),
-    FaultCode(2030, _P, N_("Nmbrs refused the set of values."), fetching_never_causes=True),
-    FaultCode(2032, _P, N_("An IBAN is required."), fetching_never_causes=True),
-    FaultCode(2033, _P, N_("A tax type is required."), fetching_never_causes=True),
-    FaultCode(2034, _P, N_("Nmbrs refused a tax type."), fetching_never_causes=True),
-    FaultCode(2035, _P, N_("A tax form is required."), fetching_never_causes=True),
-    FaultCode(2036, _P, N_("Nmbrs refused a tax form."), fetching_never_causes=True),
-    FaultCode(2037, _P, N_("Nmbrs refused a cost centre ID."), fetching_never_causes=True),
-    FaultCode(2038, _P, N_("Nmbrs refused a cost centre code."), fetching_never_causes=True),
-    FaultCode(2039, _P, N_("A cost centre code is duplicated."), fetching_never_causes=True),
-    FaultCode(2040, _P, N_("A file name needs an extension."), fetching_never_causes=True),
-    FaultCode(2041, _P, N_("The file is too large."), fetching_never_causes=True),
-    FaultCode(2042, _P, N_("This login e-mail belongs to several Nmbrs environments; Nmbrs needs the domain "
+    FaultCode(2009, _P, gettext_noop("The Nmbrs user has no rights to this debtor.")),
+    FaultCode(2011, _P, gettext_noop("Nmbrs refused a change in the past without unprotected mode."), fetching_never_causes=True),
+    FaultCode(2012, _P, gettext_noop("The wage tax return was already sent.")),
+    FaultCode(2013, _P, gettext_noop("This operation is not available on a Nmbrs free trial.")),
+    FaultCode(2014, _P, gettext_noop("Nmbrs refused an IBAN."), fetching_never_causes=True),
+    FaultCode(2015, _P, gettext_noop("Nmbrs refused a bank account number."), fetching_never_causes=True),
+    FaultCode(2016, _P, gettext_noop("Nmbrs refused a bank account type."), fetching_never_causes=True),
+    FaultCode(2017, _P, gettext_noop("Nmbrs refused a labour agreement ID."), fetching_never_causes=True),
+    FaultCode(2018, _P, gettext_noop("Nmbrs refused a leave ID."), fetching_never_causes=True),
+    FaultCode(2019, _T, gettext_noop("Nmbrs has no status for the background task (yet).")),
+    FaultCode(2020, _T, gettext_noop("Nmbrs has no status for the background task (yet).")),
+    FaultCode(2021, _P, gettext_noop("Nmbrs's background task result is not valid."), fetching_never_causes=True),
+    FaultCode(2022, _P, gettext_noop("Nmbrs refused a leave type."), fetching_never_causes=True),
+    FaultCode(2028, _P, gettext_noop("A start time lies after its end time."), fetching_never_causes=True),
+    FaultCode(2029, _P, gettext_noop("Time slots overlap."), fetching_never_causes=True),
+    FaultCode(2030, _P, gettext_noop("Nmbrs refused the set of values."), fetching_never_causes=True),
+    FaultCode(2032, _P, gettext_noop("An IBAN is required."), fetching_never_causes=True),
+    FaultCode(2033, _P, gettext_noop("A tax type is required."), fetching_never_causes=True),
+    FaultCode(2034, _P, gettext_noop("Nmbrs refused a tax type."), fetching_never_causes=True),
+    FaultCode(2035, _P, gettext_noop("A tax form is required."), fetching_never_causes=True),
+    FaultCode(2036, _P, gettext_noop("Nmbrs refused a tax form."), fetching_never_causes=True),
+    FaultCode(2037, _P, gettext_noop("Nmbrs refused a cost centre ID."), fetching_never_causes=True),
+    FaultCode(2038, _P, gettext_noop("Nmbrs refused a cost centre code."), fetching_never_causes=True),
+    FaultCode(2039, _P, gettext_noop("A cost centre code is duplicated."), fetching_never_causes=True),
+    FaultCode(2040, _P, gettext_noop("A file name needs an extension."), fetching_never_causes=True),
+    FaultCode(2041, _P, gettext_noop("The file is too large."), fetching_never_causes=True),
+    FaultCode(2042, _P, gettext_noop("This login e-mail belongs to several Nmbrs environments; Nmbrs needs the domain "
               "(Tenant Key) to know which one.")),
-    FaultCode(2043, _P, N_("Nmbrs does not know this domain (Tenant Key).")),
-    FaultCode(2044, _P, N_("Nmbrs refused the endpoint."), fetching_never_causes=True),
-    FaultCode(2045, _P, N_("Nmbrs refused a name."), fetching_never_causes=True),
-    FaultCode(2046, _P, N_("Nmbrs did not find what was asked for.")),
-    FaultCode(2047, _P, N_("Nmbrs refused a document type."), fetching_never_causes=True),
+    FaultCode(2043, _P, gettext_noop("Nmbrs does not know this domain (Tenant Key).")),
+    FaultCode(2044, _P, gettext_noop("Nmbrs refused the endpoint."), fetching_never_causes=True),
+    FaultCode(2045, _P, gettext_noop("Nmbrs refused a name."), fetching_never_causes=True),
+    FaultCode(2046, _P, gettext_noop("Nmbrs did not find what was asked for.")),
+    FaultCode(2047, _P, gettext_noop("Nmbrs refused a document type."), fetching_never_causes=True),
 )}
 UNKNOWN_CODE = 9999  # Nmbrs's own "unknown error": handled like any code we do not know
 

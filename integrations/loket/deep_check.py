@@ -13,12 +13,12 @@ import re
 
 from django.utils.translation import gettext as _
 
-from connectors.documents import DocumentKind, Period, WaitReason
+from connectors.documents import DocumentKind, Period
 from connectors.loket import endpoints
 from connectors.loket.errors import LoketError, LoketNotFound
 from connectors.loket.fetchers import LoketSource
 from connectors.shapes import Shape, compare, redact
-from portal.imports.waiting import reason_text
+from portal.imports.waiting import report_fetched
 from portal.sources.base import DeepReport
 from portal.sources.messages import user_message
 
@@ -126,14 +126,7 @@ def deep_check(client, client_number: str, wage_tax_number: str, period: Period)
             report.add("error", label, _("The answer has not the shape the code expects (%(error)s).") % {
                 "error": f"{type(exc).__name__}: {exc}"})
             continue
-        report.add("ok", label, _("%(n)s %(what)s for %(period)s readable, %(w)s waiting at the source.") % {
-            "n": len(documents), "what": label, "period": period.key, "w": len(waiting)})
-        if not documents and not waiting:
-            report.add("warning", label, _("The source shows no %(what)s for %(period)s: expected some if this "
-                                           "period's payroll has run.") % {"what": label, "period": period.key})
-        for item in waiting:
-            level = "warning" if item.reason in (WaitReason.UNKNOWN_STATUS, WaitReason.UNREADABLE) else "ok"
-            report.add(level, label, f"{item.title}: {reason_text(item.reason, item.status)}")
+        report_fetched(report, label, period, documents, waiting)
         _check_answers(report, recorder.answers[before:])
     for path, media_type, size in recorder.files:
         report.add("ok", path, _("File readable: %(media)s, %(size)s bytes.") % {"media": media_type, "size": size})

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from lxml import etree
 from zeep.helpers import serialize_object
 
-from connectors.documents import DocumentKind, Period, WaitReason
+from connectors.documents import DocumentKind, Period
 from connectors.nmbrs import journals, operations, wage_tax_statuses
 from connectors.nmbrs.errors import NmbrsError, NotFound
 from connectors.nmbrs.source import NmbrsSource
 from connectors.shapes import redact, redact_xml
-from portal.imports.waiting import reason_text
+from portal.imports.waiting import report_fetched
 from portal.sources.base import DeepReport
 from portal.sources.messages import user_message
 
@@ -70,14 +70,7 @@ def deep_check(client, company_id: int | None, wage_tax_status: str | None, peri
         except NmbrsError as exc:
             report.add("error", label, user_message(exc))
             continue
-        report.add("ok", label, _("%(n)s %(what)s for %(period)s readable, %(w)s waiting at the source.") % {
-            "n": len(documents), "what": label, "period": period.key, "w": len(waiting)})
-        if not documents and not waiting:
-            report.add("warning", label, _("The source shows no %(what)s for %(period)s: expected some if this "
-                                           "period's payroll has run.") % {"what": label, "period": period.key})
-        for item in waiting:
-            level = "warning" if item.reason in (WaitReason.UNKNOWN_STATUS, WaitReason.UNREADABLE) else "ok"
-            report.add(level, label, f"{item.title}: {reason_text(item.reason, item.status)}")
+        report_fetched(report, label, period, documents, waiting)
     _check_answers(report, recorder.answers)
     report.samples = samples(recorder.answers)
     return report

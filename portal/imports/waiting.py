@@ -44,6 +44,19 @@ def reason_text(reason: str, status: str) -> str:
     return _("the payroll source's answer could not be read")
 
 
+def report_fetched(report, label: str, period, documents: list, waiting: list) -> None:
+    """A deep check's findings for one kind (integrations/<source>/deep_check.py): how many documents
+    are readable, how many wait and why; a period without any is a warning."""
+    report.add("ok", label, _("%(n)s %(what)s for %(period)s readable, %(w)s waiting at the source.") % {
+        "n": len(documents), "what": label, "period": period.key, "w": len(waiting)})
+    if not documents and not waiting:
+        report.add("warning", label, _("The source shows no %(what)s for %(period)s: expected some if this "
+                                       "period's payroll has run.") % {"what": label, "period": period.key})
+    for item in waiting:
+        level = "warning" if item.reason in (WaitReason.UNKNOWN_STATUS, WaitReason.UNREADABLE) else "ok"
+        report.add(level, label, f"{item.title}: {reason_text(item.reason, item.status)}")
+
+
 def line(group: dict) -> str:
     """One line of the run page: "2 loonaangiften wachten: status 'Verzonden' is nog niet definitief"."""
     return _("%(what)s: %(why)s") % {"what": KIND_WAIT[DocumentKind(group["kind"])] % {"n": group["n"]},
