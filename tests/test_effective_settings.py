@@ -74,3 +74,17 @@ def test_domain_contract_is_part_of_the_effective_settings(portal, acme_admin):
     acme_admin.domain.payroll_link_active = False
     acme_admin.domain.save()
     assert effective_settings(acme_admin).payroll_link_active is False
+
+
+def test_two_first_loads_of_the_portal_settings_at_once_share_one_row(db, monkeypatch):
+    """Found by tests/test_embedded_run.py: two first requests both found no row and one got a 500."""
+    from django.db.models import QuerySet
+
+    from portal.models import ImportSettings, PortalSettings
+
+    winner = PortalSettings.load()
+    import_settings_before = ImportSettings.objects.count()
+    monkeypatch.setattr(QuerySet, "first", lambda self: None)  # this request looked before the winner saved
+    assert PortalSettings.load().pk == winner.pk
+    monkeypatch.undo()
+    assert PortalSettings.objects.count() == 1 and ImportSettings.objects.count() == import_settings_before

@@ -158,7 +158,7 @@ def test_concurrent_imports_and_page_views_hold_on_sqlite_and_the_filesystem_bro
             portal.wait()
     log = log_path.read_text()
     assert not re.search(r"database (table )?is locked", log), log[-5000:]
-    assert not failures, failures
+    assert not failures, (failures, log[-6000:])
     assert statuses == {"succeeded": ADMINISTRATIONS}, (statuses, log[-3000:])
     # Booked, or (this month's wage tax returns that are not final yet) recorded as waiting at the source.
     assert entries.get("booked") and set(entries) <= {"booked", "waiting_at_source"}, entries

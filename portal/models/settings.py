@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 DAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(31)]
@@ -110,4 +110,10 @@ class PortalSettings(models.Model):
         existing = cls.objects.select_related("import_settings").first()
         if existing:
             return existing
-        return cls.objects.create(pk=1, import_settings=ImportSettings.objects.create())
+        try:
+            # Two first requests at once (make run's browser and worker) both find no row: one creates
+            # it, the other's savepoint rolls back (with its import settings) and reads the winner's.
+            with transaction.atomic():
+                return cls.objects.create(pk=1, import_settings=ImportSettings.objects.create())
+        except IntegrityError:
+            return cls.objects.select_related("import_settings").get(pk=1)
