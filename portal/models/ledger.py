@@ -107,8 +107,9 @@ class LedgerEntry(models.Model):
         since = self.attempted_at or self.updated_at or timezone.now()
         when = timezone.localtime(since + timedelta(seconds=settings.IMPORT_RECONCILE_DELAY_SECONDS))
         if self.journal_lines is not None:
-            return _("Yuki cannot look up journal entries: from %(when)s it is listed under 'To check' for a "
-                     "person to answer.") % {"when": formats.date_format(when, "SHORT_DATETIME_FORMAT")}
+            return _("Checked automatically in Yuki's bookings at %(when)s (and again later if Yuki cannot be "
+                     "reached); nothing to do for you yet.") % {
+                "when": formats.date_format(when, "SHORT_DATETIME_FORMAT")}
         return _("Checked automatically in Yuki's archive at %(when)s (and every two minutes after that if Yuki "
                  "cannot be reached); nothing to do for you yet.") % {
             "when": formats.date_format(when, "SHORT_DATETIME_FORMAT")}
