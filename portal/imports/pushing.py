@@ -8,10 +8,11 @@ words the bookkeeper can act on; an exhausted budget waits for tomorrow.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db import DatabaseError
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,7 +110,7 @@ def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_a
     if isinstance(exc, NotSentError) and not final_attempt:
         message = _("%(title)s was not sent to Yuki: something failed on our side before sending (%(error)s). "
                     "Trying again shortly.") % {"title": entry.title, "error": type(exc.cause or exc).__name__}
-        return _settle(entry, token, run, EntryState.NEW, EventKind.FAILED, message, Outcome.RETRY)
+        return _release(entry, token, run, message)
     if isinstance(exc, (CallBudgetExhausted, YukiDailyLimitReached)):
         message = _("Yuki's daily call budget for this domain is used up; %(title)s is booked tomorrow, "
                     "nothing is lost.") % {"title": entry.title}
@@ -143,6 +144,25 @@ def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_a
                     "anything is sent again.") % {"title": entry.title, "error": type(exc).__name__}
         return _settle(entry, token, run, EntryState.NEEDS_CHECK, EventKind.NEEDS_CHECK, message, Outcome.NEEDS_CHECK)
     return _settle(entry, token, run, EntryState.FAILED, EventKind.FAILED, message, Outcome.FAILED)
+
+
+# Pauses (seconds) before each try to release an entry that was not sent: the database that failed
+# before the call may still be restarting.
+RELEASE_PAUSES = (0, 1, 2, 4)
+
+
+def _release(entry, token, run, message) -> PushResult:
+    """Back to `new` for a plain retry. If the database stays away through every pause, the error goes
+    up: the entry keeps its lease, which runs out into a check that finds nothing in Yuki and sends it."""
+    for number, pause in enumerate(RELEASE_PAUSES, start=1):
+        time.sleep(pause)
+        try:
+            return _settle(entry, token, run, EntryState.NEW, EventKind.FAILED, message, Outcome.RETRY)
+        except DatabaseError:
+            if number == len(RELEASE_PAUSES):
+                raise
+            if not connection.in_atomic_block:
+                close_old_connections()  # a broken connection is replaced on the next query
 
 
 def _settle(entry, token, run, state, event, message, outcome) -> PushResult:

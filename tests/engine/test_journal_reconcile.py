@@ -171,6 +171,26 @@ def test_a_database_error_before_the_call_is_a_plain_retry(bakkerij_nmbrs, yuki,
     assert set(entries.values_list("state", flat=True)) == {EntryState.BOOKED}
 
 
+def test_a_database_still_restarting_when_the_entry_is_released_is_tried_again(bakkerij_nmbrs, yuki, monkeypatch,
+                                                                                  eager_retries):
+    from portal import yuki_store
+    from portal.imports import ledger, pushing
+
+    monkeypatch.setattr(pushing, "RELEASE_PAUSES", (0, 0, 0))
+    in_flight = lambda *a, **k: LedgerEntry.objects.filter(kind="journal", state=EntryState.PUSHING).exists()  # noqa: E731
+    fail_once(monkeypatch, yuki_store.DatabaseYukiStore, "get_session", OperationalError("admin shutdown"),
+              only=in_flight)
+    released = fail_once(monkeypatch, ledger, "settle", OperationalError("the database system is starting up"),
+                         only=lambda entry_id, token, state, *a, **k: state == EntryState.NEW)
+    import_now(bakkerij_nmbrs)
+
+    assert released, "the first release failed too"
+    journal = the_journal(bakkerij_nmbrs)
+    assert journal.state == EntryState.BOOKED, journal.last_error
+    assert EventKind.NEEDS_CHECK not in journal.events.values_list("kind", flat=True)
+    assert_booked_once(yuki, journal)
+
+
 def test_an_error_after_the_send_is_uncertain_and_reconciled(bakkerij_nmbrs, yuki, monkeypatch):
     """The answer arrived and reading it failed: it may well be booked, so it is checked, not resent."""
     from yuki_client import client as yuki_client_module
