@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from portal.effective import effective_settings
 from portal.imports import ledger, reconcile, runs
 from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
 from portal.scheduling import import_plan
+from portal.sources import registry
 from portal.sources.registry import keys_offering, source_choices
 from portal.validators import RETENTION_YEARS, IdField, earliest_month, parse_id, parse_month
 from portal.views.access import administration_for, domain_for, portal_view
@@ -311,4 +313,8 @@ def annual_documents(request):
                 "Fetching the annual documents of %(year)s for %(n)s administrations.", len(chosen)) % {
                 "year": form.cleaned_data["year"], "n": len(chosen)})
             return redirect("portal:runs")
-    return render(request, "portal/annual_documents.html", {"form": form, "administrations": editable})
+    offers = [{"source": source, "administrations": [a for a in editable if a.source == source.key]}
+              for source in registry.offering(DocumentKind.ANNUAL_DOCUMENT)]
+    return render(request, "portal/annual_documents.html", {
+        "form": form, "administrations": editable, "offers": offers,
+        "offered_by": get_text_list([offer["source"].name for offer in offers], _("and"))})
