@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal import deep_check
 from portal.connection_checks import check_administration
@@ -9,19 +10,23 @@ from portal.models import Administration
 
 
 class Command(PortalCommand):
-    help = "Each administration's payroll source and Yuki state, and today's Yuki call count per domain."
+    help = gettext_lazy("Each administration's payroll source and Yuki state, and today's Yuki call count per "
+                        "domain.")
 
     def add_arguments(self, parser):
         parser.add_argument("--no-yuki", action="store_true",
-                            help="Do not call Yuki (saves one call per administration from the daily budget).")
+                            help=_("Do not call Yuki (saves one call per administration from the daily budget)."))
         parser.add_argument("--deep", action="store_true",
-                            help="For one administration (--administration): every read call of the import, each "
-                                 "answer compared with the shapes the code expects. Books nothing, writes nothing.")
-        parser.add_argument("--administration", help="With --deep: the administration's id or name.")
-        parser.add_argument("--period", help="With --deep: the period to read, YYYY-MM (default: this month).")
-        parser.add_argument("--sample", metavar="DIR",
-                            help="With --deep: write the answers, names, amounts and personal numbers replaced, "
-                                 "to DIR (for sandbox fixtures).")
+                            help=_("For one administration (--administration): every read call of the import, each "
+                                   "answer compared with the shapes the code expects. Books nothing, writes "
+                                   "nothing."))
+        parser.add_argument("--administration", metavar=_("ADMINISTRATION"),
+                            help=_("With --deep: the administration's id or name."))
+        parser.add_argument("--period", metavar=_("YYYY-MM"),
+                            help=_("With --deep: the period to read (default: this month)."))
+        parser.add_argument("--sample", metavar=_("FOLDER"),
+                            help=_("With --deep: write the answers, names, amounts and personal numbers replaced, "
+                                   "to this folder (for sandbox fixtures)."))
 
     def handle(self, no_yuki, deep=False, administration=None, period=None, sample=None, **options):
         if deep:

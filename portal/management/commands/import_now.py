@@ -3,6 +3,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from payrollsync.celery import app as celery_app
 from portal.management.base import PortalCommand
@@ -12,15 +13,16 @@ from portal.views.runs import start_import
 
 
 class Command(PortalCommand):
-    help = ("Import payroll documents now for all or some administrations, like the 'Import now' button. "
-            "Runs here and waits, unless --queue hands the work to the Celery workers.")
+    help = gettext_lazy("Import payroll documents now for all or some administrations, like the 'Import now' "
+                        "button. Runs here and waits, unless --queue hands the work to the Celery workers.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--administration", action="append", default=[],
-                            help="ID or (part of the) name; repeat for several. Default: all administrations.")
-        parser.add_argument("--month", help="YYYY-MM: import that month instead of the current window (backfill).")
-        parser.add_argument("--dry-run", action="store_true", help="Show what would be booked; book nothing.")
-        parser.add_argument("--queue", action="store_true", help="Queue for the workers instead of running here.")
+        parser.add_argument("--administration", action="append", default=[], metavar=_("ADMINISTRATION"),
+                            help=_("ID or (part of the) name; repeat for several. Default: all administrations."))
+        parser.add_argument("--month", metavar=_("YYYY-MM"),
+                            help=_("Import that month instead of the current window (backfill)."))
+        parser.add_argument("--dry-run", action="store_true", help=_("Show what would be booked; book nothing."))
+        parser.add_argument("--queue", action="store_true", help=_("Queue for the workers instead of running here."))
 
     def handle(self, administration, month, dry_run, queue, **options):
         chosen = self._administrations(administration)
