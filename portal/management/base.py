@@ -124,6 +124,10 @@ class PortalParser(CommandParser):
 
     language: str
 
+    def parse_args(self, args=None, namespace=None):  # its "unrecognized arguments" comes after parse_known_args
+        with speaking(self.language):
+            return super().parse_args(args, namespace)
+
     def parse_known_args(self, args=None, namespace=None):
         with speaking(self.language):
             return super().parse_known_args(args, namespace)
