@@ -158,3 +158,19 @@ def test_manage_py_version_names_the_portal():
                             check=True)
     assert answer.stdout.strip() == f"payrollsync {portal_version()} (Django {django.get_version()})"
     assert answer.stderr == ""
+
+
+@pytest.mark.parametrize(("language", "check"), [("nl", assert_dutch), ("en", assert_english)])
+def test_make_run_says_what_it_does_in_the_language_of_the_commands_it_starts(language, check):
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    dry = subprocess.run(["make", "-n", "-B", "run", f"PORTAL_LANGUAGE={language}"], cwd=root, capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    said = re.findall(r'^echo "(.*)"', dry, re.M)
+    assert len(said) >= 2, dry  # installing (-B: as on a fresh clone), preparing the database
+    check("\n".join(said).replace("SQLite", "").replace("db.sqlite3", ""))
+    failed = re.search(r'echo "([^"$]*) \$\*"', dry).group(1)
+    assert failed == {"nl": "Mislukt:", "en": "Failed:"}[language]
+    assert f"seed_demo --language {language}" in dry and f"--language {language}" in dry.split("run_sandbox")[-1]
