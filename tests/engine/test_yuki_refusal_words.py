@@ -2,6 +2,7 @@
 (English) words only quoted and labelled as Yuki's; and check_connections in the language it speaks."""
 
 import io
+import logging
 import re
 
 from django.core.management import call_command
@@ -33,7 +34,7 @@ def test_a_refused_journal_is_explained_in_dutch_with_yukis_words_quoted(bakkeri
     assert not foreign_words(plain(error, "Yuki meldt: "), "nl"), error
 
 
-def test_check_connections_explains_a_refusal_in_the_commands_language(bakkerij_nmbrs, yuki):
+def test_check_connections_explains_a_refusal_in_the_commands_language(bakkerij_nmbrs, yuki, caplog):
     yuki.app.faults.add("soap_fault", vendor="yuki", operation="Authenticate", times=0,
                         message="Server is in maintenance mode")
     for language, label in (("nl", "Yuki meldt: "), ("en", "Yuki says: ")):
@@ -43,3 +44,6 @@ def test_check_connections_explains_a_refusal_in_the_commands_language(bakkerij_
         line = next(line for line in out.getvalue().splitlines() if line.strip().startswith(("FAIL", "FOUT")))
         assert f'{label}"Server is in maintenance mode"' in line, line
         assert not foreign_words(plain(line, label), language), line
+    assert not [record for record in caplog.records if record.name.startswith("yuki_client")], \
+        "no English log line repeats what the report says"
+    assert logging.getLogger("yuki_client").level == logging.DEBUG, "the client logs as before afterwards"

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
@@ -28,7 +30,18 @@ class Command(PortalCommand):
                             help=_("With --deep: write the answers, names, amounts and personal numbers replaced, "
                                    "to this folder (for sandbox fixtures)."))
 
-    def handle(self, no_yuki, deep=False, administration=None, period=None, sample=None, **options):
+    def handle(self, *args, **options):
+        # The Yuki client logs each failed call as an English warning; here its outcome is in the report, in
+        # the reader's words, so the log line would only repeat it (restored afterwards, like import_now does).
+        yuki_log = logging.getLogger("yuki_client")
+        level = yuki_log.level
+        yuki_log.setLevel(logging.ERROR)
+        try:
+            return self.report(*args, **options)
+        finally:
+            yuki_log.setLevel(level)
+
+    def report(self, no_yuki, deep=False, administration=None, period=None, sample=None, **options):
         if deep:
             return self.deep(administration, period, sample)
         if administration or period or sample:
