@@ -6,8 +6,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from payrollsync.celery import app as celery_app
+from portal.imports.booking import folder_name
 from portal.management.base import PortalCommand
 from portal.models import Administration
+from portal.models.ledger import kind_label
+from portal.templatetags.portal_format import period
 from portal.validators import parse_id, parse_month
 from portal.views.runs import start_import
 
@@ -48,7 +51,7 @@ class Command(PortalCommand):
         style = self.style.SUCCESS if run.status == "succeeded" else self.style.WARNING
         self.stdout.write(style(f"{item}: {run.get_status_display()} – {run.result}"))
         for preview in run.dry_run_preview:
-            self.stdout.write("  " + _("would book %(kind)s %(period)s: %(name)s -> %(target)s") % preview)
+            self.stdout.write("  " + _("would book %(kind)s %(period)s: %(name)s -> %(target)s") % in_words(preview))
 
     def _administrations(self, wanted):
         qs = Administration.objects.select_related("domain")
@@ -75,3 +78,14 @@ class Command(PortalCommand):
             return parse_month(value)
         except ValidationError as exc:
             raise CommandError(f"--month {value}: {' '.join(exc.messages)}") from exc
+
+
+def in_words(preview: dict) -> dict:
+    """A dry run's preview line as the run page shows it: the document kind, the period and the Yuki folder in
+    the reader's words, not the stored codes ("payslip", "2026-11", "personnel")."""
+    if preview.get("folder") is not None:
+        target = f"{_('Yuki folder')} {folder_name(preview['folder'])}"
+    else:
+        target = _("a journal entry in Yuki")
+    return {**preview, "kind": str(kind_label(preview["kind"])).lower(), "period": period(preview["period"]),
+            "target": target}
