@@ -30,6 +30,7 @@ from yuki_client import (
     YukiFault,
     YukiTransportError,
 )
+from yuki_client.fault_messages import reason  # Yuki's errors in the reader's words, Yuki's own quoted
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_a
                     "It is checked before anything is sent again.") % {"title": entry.title}
         return _settle(entry, token, run, EntryState.NEEDS_CHECK, EventKind.NEEDS_CHECK, message, Outcome.NEEDS_CHECK)
     if isinstance(exc, YukiTransportError) and not getattr(exc, "request_sent", True) and not final_attempt:
-        message = _("Yuki could not be reached (%(error)s); trying again shortly.") % {"error": exc}
+        message = _("Yuki could not be reached (%(error)s); trying again shortly.") % {"error": reason(exc)}
         return _settle(entry, token, run, EntryState.NEW, EventKind.FAILED, message, Outcome.RETRY)
     if isinstance(exc, InvalidAccessKeyError):
         message = _("Yuki does not accept the access key of administration %(name)s. Enter the right API key on "
@@ -129,14 +130,14 @@ def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_a
     elif isinstance(exc, JournalError):
         message = _("The journal entry of %(title)s cannot be booked: %(error)s. Correct it in the payroll "
                     "source; the corrected version is picked up by the next import.") % {
-                        "title": entry.title, "error": exc}
+                        "title": entry.title, "error": reason(exc)}
     elif isinstance(exc, YukiFault):
         message = _("Yuki refused %(title)s: %(error)s. Correct the cause (for example a missing general ledger "
                     "account in Yuki), then retry the failed documents.") % {
-                        "title": entry.title, "error": getattr(exc, "fault_message", "") or exc}
+                        "title": entry.title, "error": reason(exc)}
     elif isinstance(exc, YukiError):
         message = _("Yuki could not book %(title)s: %(error)s. Retry the failed documents later.") % {
-            "title": entry.title, "error": exc}
+            "title": entry.title, "error": reason(exc)}
     else:
         # Unexpected (a bug): it may have happened after sending, so no resend without a check.
         log.exception("unexpected error pushing ledger entry %s", entry.pk)
