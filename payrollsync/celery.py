@@ -53,3 +53,15 @@ app.steps["worker"].add(WorkerHeartbeat)
 def first_beat_heartbeat(sender=None, **kwargs):
     """Beat's first heartbeat at its start, not a minute later: health turns green as soon as it runs."""
     app.send_task("portal.tasks.heartbeat", kwargs={"source": "beat"}, expires=55)
+
+
+@signals.worker_init.connect
+def refuse_a_lease_shorter_than_a_push(sender=None, **kwargs):
+    """The worker does not start when a live push could be taken for a dead one (portal/checks.py).
+    Celery runs Django's system checks at start-up but only logs them, and a signal handler's exception
+    is only logged too: SystemExit is what stops the worker here, with the check's own words."""
+    from portal.checks import lease_outlasts_push
+
+    errors = lease_outlasts_push()
+    if errors:
+        raise SystemExit("\n".join(f"{error.id}: {error.msg} {error.hint}" for error in errors))
