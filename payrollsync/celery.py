@@ -2,14 +2,21 @@
 
 import logging
 import os
+import warnings
 
 from celery import Celery, bootsteps, signals
+from celery.exceptions import CPendingDeprecationWarning
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "payrollsync.settings")
 
 app = Celery("payrollsync")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# We chose worker_cancel_long_running_tasks_on_connection_loss = False on purpose (settings.py, README
+# "Broker reconnection"); Celery would repeat its notice about the future default at every reconnect.
+warnings.filterwarnings("ignore", message=r"\s*In Celery 5.1 we introduced an optional breaking change",
+                        category=CPendingDeprecationWarning)
 
 
 class WorkerHeartbeat(bootsteps.StartStopStep):

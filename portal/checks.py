@@ -30,6 +30,11 @@ def lease_outlasts_push(app_configs=None, **kwargs) -> list[Error]:
 
     lease = settings.IMPORT_PUSH_LEASE_SECONDS
     errors = []
+    if settings.IMPORT_PUSH_TIME_LIMIT_SECONDS < 60:
+        # portal/tasks.py warns a push 30 s before the hard limit (soft_time_limit), so it can stop cleanly.
+        errors.append(Error(f"IMPORT_PUSH_TIME_LIMIT_SECONDS={settings.IMPORT_PUSH_TIME_LIMIT_SECONDS} is below "
+                            "60: a push gets its soft time limit 30 s before the hard one.",
+                            hint="Set IMPORT_PUSH_TIME_LIMIT_SECONDS to 60 or more.", id="portal.E002"))
     for name in LEASE_HOLDING_TASKS:
         task = getattr(tasks, name.rsplit(".", 1)[1])
         limit = hard_time_limit(task)
@@ -44,6 +49,6 @@ def lease_outlasts_push(app_configs=None, **kwargs) -> list[Error]:
                 f"IMPORT_PUSH_LEASE_SECONDS={lease} is not longer than the hard time limit of {name} "
                 f"({limit:g} s): a push still running when its lease expires would be taken for a dead one "
                 "and its document sent to a check (or claimed twice).",
-                hint=f"Raise IMPORT_PUSH_LEASE_SECONDS above {limit:g} (the default is 600).",
+                hint=f"Raise IMPORT_PUSH_LEASE_SECONDS above {limit:g}, or lower IMPORT_PUSH_TIME_LIMIT_SECONDS.",
                 id="portal.E001"))
     return errors

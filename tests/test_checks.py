@@ -46,3 +46,20 @@ def test_the_worker_refuses_to_start_with_a_short_lease(tmp_path):
     assert result.returncode != 0
     assert "portal.E001: IMPORT_PUSH_LEASE_SECONDS=120 is not longer than" in result.stderr, result.stderr
     assert "ready" not in result.stdout + result.stderr
+
+
+def test_a_push_time_limit_below_a_minute_fails_the_check(settings):
+    settings.IMPORT_PUSH_TIME_LIMIT_SECONDS = 45
+    assert "portal.E002" in {error.id for error in lease_outlasts_push()}
+
+
+def test_a_shorter_push_time_limit_allows_a_shorter_lease(tmp_path):
+    """The limit is a setting: a worker with a 60 s push and a 90 s lease starts (and reports the limit)."""
+    env = outside_env(DEBUG="on", SANDBOX_ENABLED="on", CELERY_BROKER_URL="filesystem://localhost/",
+                      CELERY_BROKER_FOLDER=str(tmp_path / "broker"), DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+                      IMPORT_PUSH_LEASE_SECONDS="90", IMPORT_PUSH_TIME_LIMIT_SECONDS="60")
+    code = "from portal import tasks; from portal.checks import lease_outlasts_push; " \
+           "print(tasks.push_document.time_limit, tasks.push_document.soft_time_limit, lease_outlasts_push())"
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.splitlines()[-1].split() == ["60", "30", "[]"], result.stdout + result.stderr
