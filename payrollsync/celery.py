@@ -21,7 +21,11 @@ warnings.filterwarnings("ignore", message=r"\s*In Celery 5.1 we introduced an op
 
 class WorkerHeartbeat(bootsteps.StartStopStep):
     """Every worker writes the 'worker' heartbeat itself, every HEARTBEAT_SECONDS, from its main process,
-    so the health check sees a live worker even when no task runs (beat's heartbeat proves the schedule)."""
+    so the health check sees a live worker even when no task runs (beat's heartbeat proves the schedule).
+
+    Only while its consumer is connected to the broker: a worker that lost Redis and is reconnecting (it
+    keeps trying, settings.py "losing the broker") takes no task, and the health check should say so
+    after HEARTBEAT_STALE_AFTER. The first heartbeat is written when the worker is ready (worker_ready)."""
 
     requires = {"celery.worker.components:Timer"}
 
@@ -32,12 +36,16 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
     def start(self, worker):
         from portal.health import HEARTBEAT_SECONDS
 
-        self.beat()
-        self.timer_ref = worker.timer.call_repeatedly(HEARTBEAT_SECONDS, self.beat)
+        self.timer_ref = worker.timer.call_repeatedly(HEARTBEAT_SECONDS, self.beat_if_connected, (worker,))
 
     def stop(self, worker):
         if self.timer_ref is not None:
             self.timer_ref.cancel()
+
+    @classmethod
+    def beat_if_connected(cls, worker):
+        if consumer_connected(worker):
+            cls.beat()
 
     @staticmethod
     def beat():
@@ -51,6 +59,22 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
             logging.getLogger(__name__).warning("could not record the worker heartbeat", exc_info=True)
         finally:
             connection.close()  # the pool forks from this process: it must not inherit a connection
+
+
+def consumer_connected(worker) -> bool:
+    """The worker's consumer holds a live broker connection (Celery sets it to None when it is lost)."""
+    consumer = getattr(worker, "consumer", None)
+    connection = getattr(consumer, "connection", None)
+    try:
+        return connection is not None and bool(connection.connected)
+    except Exception:  # noqa: BLE001 - a transport error while asking means: not connected
+        return False
+
+
+@signals.worker_ready.connect
+def first_worker_heartbeat(sender=None, **kwargs):
+    """The consumer is connected and takes tasks: health turns green now, not a heartbeat period later."""
+    WorkerHeartbeat.beat()
 
 
 app.steps["worker"].add(WorkerHeartbeat)
