@@ -66,6 +66,8 @@ def parse_args():
     parser.add_argument("--administrations", type=int, default=46)
     parser.add_argument("--employees", type=int, default=3, help="payslips per administration")
     parser.add_argument("--crashes", type=int, default=27, help="crash points (each kind at least once)")
+    parser.add_argument("--kinds", default=",".join(KINDS),
+                        help="comma-separated crash kinds to draw from (e.g. redis_restart to hunt one crash)")
     parser.add_argument("--chaos-seconds", type=float, default=90, help="crash points fall in this window")
     parser.add_argument("--settle-timeout", type=float, default=300)
     parser.add_argument("--concurrency", type=int, default=2)
@@ -293,7 +295,11 @@ def main():  # noqa: C901, PLR0915 - one night, told from start to end
         connection.close()
 
         # The crash schedule: each kind once, the rest drawn at random; moments at random in the window.
-        kinds = list(KINDS) + [rng.choice(KINDS) for _ in range(max(0, args.crashes - len(KINDS)))]
+        chosen = [kind for kind in args.kinds.split(",") if kind]
+        unknown_kinds = set(chosen) - set(KINDS)
+        if unknown_kinds:
+            raise SystemExit(f"unknown crash kinds: {', '.join(sorted(unknown_kinds))}")
+        kinds = chosen + [rng.choice(chosen) for _ in range(max(0, args.crashes - len(chosen)))]
         rng.shuffle(kinds)
         schedule = sorted((rng.uniform(2, args.chaos_seconds), kind) for kind in kinds)
 
