@@ -315,7 +315,12 @@ def main():  # noqa: C901, PLR0915 - one night, told from start to end
                 if worker.process is not None and not worker.alive() and worker.name not in restart_at:
                     if worker.name == "chaos2" and getattr(worker, "retired", False):
                         continue
-                    exits.append((worker.name, worker.killed_by_us, worker.exit_reason()))
+                    reason = worker.exit_reason()
+                    if not worker.killed_by_us:  # kept whatever --keep-logs says: the traceback is the finding
+                        kept = Path(tempfile.gettempdir()) / f"chaos-exit-{args.seed}-{worker.log.name}"
+                        shutil.copy(worker.log, kept)
+                        reason += f" (log: {kept})"
+                    exits.append((worker.name, worker.killed_by_us, reason))
                     restart_at[worker.name] = now + 1.0  # docker-compose: restart unless stopped
                 if worker.name in restart_at and now >= restart_at[worker.name]:
                     del restart_at[worker.name]
