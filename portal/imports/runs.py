@@ -279,7 +279,7 @@ def summary(run: ImportRun, checks: int = 0) -> str:
     for kind in DocumentKind:
         if n := sum(1 for held_kind, _run in held if held_kind == kind):
             parts.append(held_for_a_person(kind, n))
-    if automatic := checks - sum(1 for _kind, run_id in held if run_id == run.pk):
+    if (automatic := checks - sum(1 for _kind, run_id in held if run_id == run.pk)) > 0:
         parts.append(ngettext("%(n)s needs a check", "%(n)s need a check", automatic) % {"n": automatic})
     if run.waiting:
         parts.append(ngettext("%(n)s waits for tomorrow's Yuki budget", "%(n)s wait for tomorrow's Yuki budget",
