@@ -251,6 +251,10 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # message may be delivered again, and the ledger's conditional claim makes that second push do nothing.
 # Cancelling it instead would cut pushes off mid-call to Yuki and make uncertain documents of them.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# kombu's Redis transport, with its crash on closing a lost connection turned into a connection error
+# (payrollsync/broker.py): otherwise the worker exits after a Redis restart.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "payrollsync.broker:RedisTransport"
 # Pool processes get this long to start (Celery's default is 4 s): on a busy host a slow start would
 # otherwise stop the worker with "Could not start worker processes".
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = env.float("CELERY_WORKER_PROC_ALIVE_TIMEOUT", default=30.0)
