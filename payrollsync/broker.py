@@ -1,6 +1,6 @@
 """kombu's Redis transport, with one crash after a lost connection turned into the connection error it is.
 
-Seen in the chaos bench (bench/chaos_import.py, 2 of 8 nights) and in production after a Redis restart:
+Seen in the chaos bench (bench/chaos_import.py, 3 of 10 nights) and in production after a Redis restart:
 when the worker loses Redis, Celery collects the connection (kombu sets the transport's `client` to None)
 and then closes it. Closing the channel restores its unacknowledged messages, which needs a new Redis
 connection pool, built from `transport.client.hostname`: AttributeError("'NoneType' object has no
