@@ -199,6 +199,8 @@ IMPORT_NIGHTLY_TIME = env.str("IMPORT_NIGHTLY_TIME", default="02:30")
 IMPORT_CATCH_UP_HOURS = env.int("IMPORT_CATCH_UP_HOURS", default=30)
 # A push holds its document this long; a longer silence means its worker died (then: a check, no resend).
 IMPORT_PUSH_LEASE_SECONDS = env.int("IMPORT_PUSH_LEASE_SECONDS", default=600)
+# Celery kills a push (or an automatic check) after this long; the lease must be longer (portal/checks.py).
+IMPORT_PUSH_TIME_LIMIT_SECONDS = env.int("IMPORT_PUSH_TIME_LIMIT_SECONDS", default=300)
 IMPORT_RETRY_SECONDS = env.int("IMPORT_RETRY_SECONDS", default=30)  # first retry of an unreachable Yuki
 # A run waits this long between tries while another import of the same administration runs.
 IMPORT_BUSY_RETRY_SECONDS = env.int("IMPORT_BUSY_RETRY_SECONDS", default=60)
@@ -224,7 +226,6 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Redis redelivers an unacknowledged task after this long: keep it above the longest task.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
@@ -234,6 +235,25 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
 CELERY_TASK_IGNORE_RESULT = True
+
+# --- Celery: losing the broker (README "Broker reconnection": each choice and why) -----------------
+# A worker that starts while Redis is down, or loses it later, keeps trying to reconnect instead of
+# exiting: a restart (docker-compose, make run's launcher) would do nothing better, and meanwhile the
+# health check says "broker" is down. Waits 2, 4, ... 30 s between tries (kombu's back-off), forever.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the connection drops finishes (its outcome is in PostgreSQL, not in Redis); its
+# message may be delivered again, and the ledger's conditional claim makes that second push do nothing.
+# Cancelling it instead would cut pushes off mid-call to Yuki and make uncertain documents of them.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# kombu's Redis transport, with its crash on closing a lost connection turned into a connection error
+# (payrollsync/broker.py): otherwise the worker exits after a Redis restart.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT = "payrollsync.broker:RedisTransport"
+# Pool processes get this long to start (Celery's default is 4 s): on a busy host a slow start would
+# otherwise stop the worker with "Could not start worker processes".
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = env.float("CELERY_WORKER_PROC_ALIVE_TIMEOUT", default=30.0)
 # Workers and beat keep LOGGING below (LOG_LEVEL, and the handler that feeds the vendor call metrics).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE

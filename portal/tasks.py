@@ -113,7 +113,7 @@ def run_import(self, run_id: int) -> None:
 
 
 # Well below the push lease (IMPORT_PUSH_LEASE_SECONDS), so a live push is never taken for a dead one.
-PUSH_TIME_LIMIT = 300
+PUSH_TIME_LIMIT = settings.IMPORT_PUSH_TIME_LIMIT_SECONDS
 
 
 @shared_task(name="portal.tasks.push_document", bind=True, acks_late=True, reject_on_worker_lost=True,

@@ -3,6 +3,7 @@ Debian's docker-compose package, installed by `make test`), and every service's 
 healthcheck checked against what the portal offers. tests/test_production_profile.py runs the same
 commands and healthchecks as processes."""
 
+import re
 import shlex
 import shutil
 import subprocess
@@ -31,6 +32,16 @@ def services(tmp_path_factory):
 def command_of(service) -> str:
     command = service["command"]
     return command if isinstance(command, str) else shlex.join(command)
+
+
+def seconds(duration) -> float:
+    """A compose duration ("1m30s", "60s", 90) in seconds."""
+    if isinstance(duration, int | float):
+        return float(duration)
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001, "us": 0.000001}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(h|ms|us|m|s)", duration)
+    assert parts and "".join(n + u for n, u in parts) == duration, f"not a duration: {duration!r}"
+    return sum(float(n) * units[u] for n, u in parts)
 
 
 def test_the_services_and_their_restart_policy(services):
@@ -71,3 +82,37 @@ def test_app_commands(services):
                                                 "redis": {"condition": "service_healthy"}}
         assert services[name]["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/app/var/metrics"
         assert services[name]["environment"]["SANDBOX_ENABLED"] == "off"
+
+
+def test_a_crashed_service_comes_back_and_a_stuck_one_shows_unhealthy(services):
+    """A process that exits (the worker after kombu's crash on a Redis restart, a pool that could not start)
+    is restarted by the policy; one that hangs is marked unhealthy within a few minutes, well before the
+    heartbeat the healthcheck reads is called stale (portal/health.py), so the two agree."""
+    from portal.health import HEARTBEAT_SECONDS, HEARTBEAT_STALE_AFTER
+
+    for name, service in services.items():
+        assert service["restart"] in ("unless-stopped", "always"), f"{name} is not restarted after a crash"
+        check = service["healthcheck"]
+        within = seconds(check["interval"]) * check["retries"] + seconds(check.get("start_period", "0s"))
+        assert within <= 300, f"{name}: a hung service is marked unhealthy only after {within:.0f} s"
+    worker = services["worker"]["healthcheck"]
+    assert seconds(worker["interval"]) >= HEARTBEAT_SECONDS / 2
+    assert HEARTBEAT_STALE_AFTER.total_seconds() > HEARTBEAT_SECONDS * 2, "one late beat is not a dead worker"
+
+
+def test_the_broker_keeps_its_queue_across_a_restart(services):
+    """Production Redis writes every task to its append-only file on a volume: a restart keeps the queued
+    and unacknowledged tasks (the chaos bench restarts a Redis *without* this, the worst case)."""
+    redis = services["redis"]
+    assert "--appendonly" in redis["command"] and redis["command"][redis["command"].index("--appendonly") + 1] == "yes"
+    targets = [volume["target"] if isinstance(volume, dict) else volume.split(":")[1] for volume in redis["volumes"]]
+    assert "/data" in targets
+
+
+def test_the_worker_may_finish_a_yuki_call_when_stopped(services):
+    """`docker compose stop worker` gives a running push the time of a Yuki call before the kill: cut
+    off, it would become an uncertain document."""
+    from django.conf import settings
+
+    grace = services["worker"]["stop_grace_period"]
+    assert seconds(grace) >= settings.YUKI_TIMEOUT

@@ -85,3 +85,40 @@ def test_a_real_worker_writes_its_own_heartbeat_without_any_task(transactional_d
     beat = ServiceHeartbeat.objects.get(name="worker")
     assert timezone.now() - beat.seen_at < timedelta(minutes=1)
     assert beat.hostname
+
+
+def test_a_worker_not_seen_for_three_minutes_is_down(client, healthy):
+    ServiceHeartbeat.objects.filter(name="worker").update(seen_at=timezone.now() - timedelta(minutes=3, seconds=5))
+    client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"].startswith("Unavailable: worker last seen")
+    ServiceHeartbeat.objects.filter(name="worker").update(seen_at=timezone.now() - timedelta(minutes=2))
+    assert client.get("/health/").json()["checks"]["worker"] == "OK", "a late beat or two is not a dead worker"
+
+
+class _Connection:
+    def __init__(self, connected):
+        self._connected = connected
+
+    @property
+    def connected(self):
+        if isinstance(self._connected, Exception):
+            raise self._connected
+        return self._connected
+
+
+@pytest.mark.parametrize(("connection", "stamped"), [
+    (_Connection(True), True),
+    (_Connection(False), False),  # reconnecting to the broker: takes no task, so not "seen"
+    (None, False),  # Celery drops the consumer's connection when it is lost
+    (_Connection(OSError("gone")), False),
+])
+def test_the_worker_stamps_its_heartbeat_only_while_connected_to_the_broker(transactional_db, connection, stamped):
+    from types import SimpleNamespace
+
+    from payrollsync.celery import WorkerHeartbeat
+
+    worker = SimpleNamespace(consumer=SimpleNamespace(connection=connection))
+    WorkerHeartbeat.beat_if_connected(worker)
+    assert ServiceHeartbeat.objects.filter(name="worker").exists() == stamped

@@ -1,11 +1,14 @@
 """The one-command run's launcher stops the web server, worker and beat together (nothing left behind)."""
 
+import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,3 +69,126 @@ def test_sigterm_stops_web_worker_and_beat(tmp_path):
     assert "celery@" not in output and "Django version" not in output, "no start-up banners"
     for pid in started:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def heartbeat_seen(database: Path, name: str) -> datetime | None:
+    """When the launcher's worker last wrote this heartbeat (Django keeps UTC in SQLite)."""
+    with contextlib.closing(sqlite3.connect(database, timeout=10)) as db:
+        row = db.execute("SELECT seen_at FROM portal_serviceheartbeat WHERE name = ?", (name,)).fetchone()
+    return datetime.fromisoformat(row[0]).replace(tzinfo=UTC) if row else None
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.3)
+    raise AssertionError(what)
+
+
+def test_a_worker_or_web_server_that_dies_is_started_again_with_a_back_off(tmp_path):
+    """SIGKILL the worker's main process (what the OOM killer or a kombu crash after a Redis restart
+    leaves): the launcher says so, starts it again after 1 s, then 2 s the next time, and the new worker
+    works (writes its heartbeat, and runs beat's heartbeat task in a pool process). The web server too."""
+    port = free_port()
+    database = tmp_path / "db.sqlite3"
+    env = {**os.environ, "DEBUG": "on", "SANDBOX_ENABLED": "on", "CELERY_BROKER_URL": "filesystem://localhost/",
+           "CELERY_BROKER_FOLDER": str(tmp_path / "broker"), "DATABASE_URL": f"sqlite:///{database}",
+           "DJANGO_SETTINGS_MODULE": "payrollsync.settings", "PAYROLLSYNC_IGNORE_DOTENV": "1"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    log = tmp_path / "run_sandbox.log"
+    leftovers = set()
+    with log.open("w") as out:
+        launcher = subprocess.Popen([sys.executable, "manage.py", "run_sandbox", "--address", f"127.0.0.1:{port}"],
+                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+
+    def worker_pid() -> int | None:
+        return next((pid for pid in children_of(launcher.pid) if " worker " in command_line(pid)), None)
+
+    def web_pid() -> int | None:
+        return next((pid for pid in children_of(launcher.pid) if "runserver" in command_line(pid)), None)
+
+    def answers() -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    try:
+        wait_for(lambda: "sandbox-demo" in log.read_text(), 90, "the launcher never announced the portal")
+        first = wait_for(worker_pid, 30, "no worker")
+        wait_for(lambda: heartbeat_seen(database, "beat"), 90, "the first worker never ran beat's heartbeat")
+
+        for restart, delay in ((1, "1"), (2, "2")):
+            worker = wait_for(worker_pid, 30, "no worker")
+            leftovers |= set(children_of(worker))  # its pool processes
+            killed_at = datetime.now(UTC)
+            os.kill(worker, signal.SIGKILL)
+            died = ("De worker en de planner zijn onverwacht gestopt (signaal SIGKILL); "
+                    f"ze starten opnieuw over {delay} s.")
+            wait_for(lambda died=died: died in log.read_text(), 30, f"no word of the worker's death:\n{log.read_text()}")
+            again = f"De worker en de planner zijn opnieuw gestart (herstart {restart})."
+            wait_for(lambda again=again: again in log.read_text(), 30, f"not started again:\n{log.read_text()}")
+            assert wait_for(worker_pid, 30, "no new worker") not in (first, worker)
+            # A responding worker: its own heartbeat, and beat's heartbeat task run by its pool.
+            for name in ("worker", "beat"):
+                wait_for(lambda name=name, since=killed_at: (heartbeat_seen(database, name) or since) > since, 120,
+                         f"the restarted worker never wrote the {name} heartbeat:\n{log.read_text()}")
+
+        web = web_pid()
+        os.kill(web, signal.SIGKILL)
+        wait_for(lambda: "De webserver is onverwacht gestopt (signaal SIGKILL); hij start opnieuw over 1 s."
+                 in log.read_text(), 30, f"no word of the web server's death:\n{log.read_text()}")
+        wait_for(lambda: "De webserver is opnieuw gestart (herstart 1)." in log.read_text(), 30, "web not restarted")
+        wait_for(lambda: web_pid() not in (None, web) and answers(), 60, "the new web server does not answer")
+
+        started = children_of(launcher.pid)
+        leftovers |= {grandchild for pid in started for grandchild in children_of(pid)}
+        launcher.send_signal(signal.SIGTERM)
+        launcher.wait(timeout=30)
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+        for pid in leftovers:  # pool processes of a SIGKILLed worker main process have no parent to stop them
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    output = log.read_text()
+    assert "Webserver, worker en planner gestopt." in output
+    assert output.count("onverwacht gestopt") == 3, output
+    for pid in started:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+
+
+def test_the_back_off_doubles_up_to_its_cap_and_resets_after_a_stable_run():
+    from django.utils import translation
+
+    from portal.management.commands import run_sandbox
+
+    child = run_sandbox.Child("worker", ["true"])
+    delays, now = [], 0.0
+    for _ in range(9):  # each start dies at once
+        child.started_at = now
+        child.exited(now)
+        delays.append(child.delay)
+        now = child.restart_at
+    assert delays == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+    child.started_at = now
+    child.exited(now + run_sandbox.STABLE_SECONDS)  # it ran well for a while, then died
+    assert child.delay == 1
+    with translation.override("en"):
+        assert child.exit_message(-9) == ("The worker and the scheduler stopped unexpectedly (signal SIGKILL); "
+                                          "starting them again in 1 s.")
+        assert run_sandbox.Child("web", ["true"]).exit_message(1) == (
+            "The web server stopped unexpectedly (exit code 1); starting it again in 1 s.")
+    assert child.exit_message(1) == ("De worker en de planner zijn onverwacht gestopt (afsluitcode 1); "
+                                     "ze starten opnieuw over 1 s.")

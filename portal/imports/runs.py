@@ -271,8 +271,16 @@ def summary(run: ImportRun, checks: int = 0) -> str:
              ngettext("%(n)s unchanged", "%(n)s unchanged", run.unchanged) % {"n": run.unchanged}]
     if run.failed - checks:
         parts.append(ngettext("%(n)s failed", "%(n)s failed", run.failed - checks) % {"n": run.failed - checks})
-    if checks:
-        parts.append(ngettext("%(n)s needs a check", "%(n)s need a check", checks) % {"n": checks})
+    # Every document of the administration held for a person is named, also one this run only saw again
+    # (so a run that finds one still held never reads as if all was well); checks of this run that the
+    # machine has still to make keep the short wording.
+    held = list(LedgerEntry.objects.filter(administration_id=run.administration_id, state=EntryState.NEEDS_CHECK,
+                                           check_by_person=True).values_list("kind", "last_run_id"))
+    for kind in DocumentKind:
+        if n := sum(1 for held_kind, _run in held if held_kind == kind):
+            parts.append(held_for_a_person(kind, n))
+    if (automatic := checks - sum(1 for _kind, run_id in held if run_id == run.pk)) > 0:
+        parts.append(ngettext("%(n)s needs a check", "%(n)s need a check", automatic) % {"n": automatic})
     if run.waiting:
         parts.append(ngettext("%(n)s waits for tomorrow's Yuki budget", "%(n)s wait for tomorrow's Yuki budget",
                               run.waiting) % {"n": run.waiting})
@@ -283,6 +291,23 @@ def summary(run: ImportRun, checks: int = 0) -> str:
     if run.problems:
         text += " " + _("Not fetched: %(problems)s") % {"problems": " ".join(run.problems)}
     return text
+
+
+def held_for_a_person(kind: str, n: int) -> str:
+    """'1 journaalpost moet nog worden gecontroleerd': n documents of this kind wait for a person's check."""
+    words = {
+        DocumentKind.JOURNAL: ngettext("%(n)s journal entry still needs to be checked",
+                                       "%(n)s journal entries still need to be checked", n),
+        DocumentKind.PAYSLIP: ngettext("%(n)s payslip still needs to be checked",
+                                       "%(n)s payslips still need to be checked", n),
+        DocumentKind.WAGE_TAX_RETURN: ngettext("%(n)s wage tax return still needs to be checked",
+                                               "%(n)s wage tax returns still need to be checked", n),
+        DocumentKind.SEPA: ngettext("%(n)s SEPA file still needs to be checked",
+                                    "%(n)s SEPA files still need to be checked", n),
+        DocumentKind.ANNUAL_DOCUMENT: ngettext("%(n)s annual document still needs to be checked",
+                                               "%(n)s annual documents still need to be checked", n),
+    }
+    return words[DocumentKind(kind)] % {"n": n}
 
 
 def _finish(run: ImportRun, status: str, result: str) -> bool:

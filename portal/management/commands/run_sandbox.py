@@ -1,9 +1,13 @@
 """The one-command local run: the web server plus a Celery worker with the beat scheduler, together.
 
-Owns both as child processes: Ctrl+C (or SIGTERM) stops both, and if one dies the other is stopped
-too, so nothing is left running in the background. For local use only (`make run`); production runs
-web, worker and beat as separate services (docker-compose.yml).
+Owns both as child processes: Ctrl+C (or SIGTERM) stops both, so nothing is left running in the
+background. A child that exits on its own (the worker after a broker restart, a pool that could not start,
+a web server that crashed) is started again after a back-off of 1, 2, 4 ... seconds (at most
+MAX_BACKOFF_SECONDS), back to 1 s once it ran STABLE_SECONDS; the output says so each time. Production
+runs web, worker and beat as separate services that docker-compose restarts (docker-compose.yml).
 """
+
+from __future__ import annotations
 
 import os
 import signal
@@ -47,11 +51,10 @@ class Command(PortalCommand):
             env["PYTHONWARNINGS"] = ",".join(filter(None, [
                 env.get("PYTHONWARNINGS", ""), "ignore:You're running the worker with superuser privileges"]))
         children = [
-            subprocess.Popen([sys.executable, "-m", "celery", "--quiet", "-A", "payrollsync", "worker", "--beat",
-                              "--loglevel=warning", "--concurrency=2", "--schedule=var/celerybeat-schedule"],
-                             env=env),
-            subprocess.Popen([sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", address],
-                             env=env, stdout=subprocess.DEVNULL),
+            Child("worker", [sys.executable, "-m", "celery", "--quiet", "-A", "payrollsync", "worker", "--beat",
+                             "--loglevel=warning", "--concurrency=2", "--schedule=var/celerybeat-schedule"], env=env),
+            Child("web", [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", address],
+                  env=env, stdout=subprocess.DEVNULL),
         ]
         stopping = False
         announced = False
@@ -63,22 +66,33 @@ class Command(PortalCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         try:
-            while not stopping and all(child.poll() is None for child in children):
+            for child in children:
+                child.start()
+            while not stopping:
+                for child in children:
+                    self._supervise(child, lambda: stopping)
                 if not announced and _listening(address):
                     announced = True
                     self._announce(address)
                 time.sleep(0.5)
         finally:
             for child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
+                child.terminate()
             deadline = time.monotonic() + 15
             for child in children:
-                try:
-                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    child.kill()
+                child.wait_or_kill(deadline)
         self.stdout.write(_("Stopped web server, worker and scheduler."))
+
+    def _supervise(self, child: Child, stopping) -> None:
+        """Start a child again that exited on its own, after its back-off; say what happened and when."""
+        now = time.monotonic()
+        if child.process is not None and child.process.poll() is not None and not stopping():
+            code = child.process.returncode
+            child.exited(now)
+            self.stderr.write(child.exit_message(code))
+        if child.process is None and child.restart_at is not None and now >= child.restart_at and not stopping():
+            child.start()
+            self.stdout.write(child.restart_message())
 
     def _announce(self, address):
         """The address and the demo logins, once the web server answers."""
@@ -97,3 +111,69 @@ def _listening(address: str) -> bool:
         return True
     except OSError:
         return False
+
+
+# The first restart waits 1 s, each next one twice as long, at most this long; a child that has run
+# STABLE_SECONDS since its last start counts as well again (its next failure waits 1 s again).
+FIRST_BACKOFF_SECONDS = 1.0
+MAX_BACKOFF_SECONDS = float(os.environ.get("RUN_SANDBOX_MAX_BACKOFF", 60))
+STABLE_SECONDS = float(os.environ.get("RUN_SANDBOX_STABLE_SECONDS", 60))
+
+
+class Child:
+    """One supervised process ("worker": the Celery worker with beat; "web": the web server)."""
+
+    def __init__(self, role: str, argv: list[str], **popen):
+        self.role, self.argv, self.popen = role, argv, popen
+        self.process: subprocess.Popen | None = None
+        self.started_at = 0.0
+        self.restarts = 0
+        self.backoff = self.delay = FIRST_BACKOFF_SECONDS
+        self.restart_at: float | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.argv, **self.popen)
+        self.started_at = time.monotonic()
+        if self.restart_at is not None:
+            self.restarts += 1
+        self.restart_at = None
+
+    def exited(self, now: float) -> None:
+        """The process ended on its own: plan its restart after the back-off (reset when it ran stably)."""
+        self.process = None
+        if now - self.started_at >= STABLE_SECONDS:
+            self.backoff = FIRST_BACKOFF_SECONDS
+        self.delay = self.backoff
+        self.restart_at = now + self.delay
+        self.backoff = min(self.backoff * 2, MAX_BACKOFF_SECONDS)
+
+    def exit_message(self, code: int) -> str:
+        how = (_("signal %(name)s") % {"name": signal.Signals(-code).name} if code < 0 and -code in _SIGNALS
+               else _("exit code %(code)s") % {"code": code})
+        if self.role == "worker":
+            text = _("The worker and the scheduler stopped unexpectedly (%(how)s); starting them again in %(delay)s s.")
+        else:
+            text = _("The web server stopped unexpectedly (%(how)s); starting it again in %(delay)s s.")
+        return text % {"how": how, "delay": f"{self.delay:g}"}
+
+    def restart_message(self) -> str:
+        if self.role == "worker":
+            text = _("The worker and the scheduler were started again (restart %(n)s).")
+        else:
+            text = _("The web server was started again (restart %(n)s).")
+        return text % {"n": self.restarts}
+
+    def terminate(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
+    def wait_or_kill(self, deadline: float) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+_SIGNALS = {int(sig) for sig in signal.Signals}
