@@ -7,8 +7,8 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from portal import permissions, tasks
 from portal.effective import effective_settings
 from portal.imports import ledger, reconcile, runs
 from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
+from portal.paging import paginate
 from portal.scheduling import import_plan
 from portal.sources.registry import keys_offering, source_choices
 from portal.validators import RETENTION_YEARS, IdField, earliest_month, parse_id, parse_month
@@ -62,7 +63,7 @@ def run_log(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     busy = False
     for run in page:
         # A running run's totals come from its documents, as on the run page, so both show the same numbers.
@@ -71,10 +72,8 @@ def run_log(request):
             run.booked = live.get(EntryState.BOOKED, 0)
             run.failed = live.get(EntryState.FAILED, 0) + live.get(EntryState.NEEDS_CHECK, 0)
         busy = busy or not run.is_finished
-    query = request.GET.copy()
-    query.pop("page", None)
     template = "portal/_run_log_table.html" if request.headers.get("HX-Request") else "portal/run_log.html"
-    return render(request, template, {"page": page, "form": form, "query": query.urlencode(), "busy": busy})
+    return render(request, template, {"page": page, "form": form, "busy": busy})
 
 
 @portal_view()
@@ -109,13 +108,19 @@ def document_detail(request, pk):
 
 @portal_view()
 def needs_check(request):
+    # Only what the lists show: never the stored documents (a PDF each) or their journal lines.
     uncertain = LedgerEntry.objects.filter(
         state=EntryState.NEEDS_CHECK, administration__domain__in=permissions.visible_domains(request.user)
-    ).select_related("administration__domain").defer("content", "pending_content")
+    ).select_related("administration__domain").only(
+        "title", "period", "last_error", "state", "check_by_person", "attempted_at", "updated_at",
+        "administration__name", "administration__domain__name", "administration__domain").annotate(
+        # check_note() asks whether it is a journal entry; the lines themselves stay in the database.
+        is_journal=ExpressionWrapper(Q(journal_lines__isnull=False), output_field=BooleanField())
+    ).order_by("administration__domain__name", "administration__name", "period", "title", "pk")
     return render(request, "portal/needs_check.html", {
-        "entries": uncertain.filter(check_by_person=True),
+        "entries": paginate(request, uncertain.filter(check_by_person=True)),
         # Also listed: the ones still being checked automatically, so this page agrees with the run page.
-        "automatic": uncertain.filter(check_by_person=False),
+        "automatic": paginate(request, uncertain.filter(check_by_person=False), param="automatic_page"),
     })
 
 
@@ -287,16 +292,28 @@ class AnnualDocumentsForm(forms.Form):
         return year
 
 
+def _ids(values) -> set[int]:
+    """The valid record ids among posted values (anything else selects nothing)."""
+    ids = set()
+    for value in values:
+        try:
+            ids.add(parse_id(value))
+        except forms.ValidationError:
+            pass
+    return ids
+
+
 @portal_view()
 def annual_documents(request):
     """The bulk action for annual documents (a source that offers them says so): select the
     administrations whose source offers them and fetch their annual documents for a year."""
-    editable = list(Administration.objects.filter(
+    editable = Administration.objects.filter(
         source__in=keys_offering(DocumentKind.ANNUAL_DOCUMENT),
-        domain__in=permissions.editable_domains(request.user)).select_related("domain"))
+        domain__in=permissions.editable_domains(request.user)).select_related("domain").order_by(
+        "domain__name", "name", "pk")
     form = AnnualDocumentsForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
-        chosen = [a for a in editable if str(a.pk) in request.POST.getlist("administration")]
+        chosen = list(editable.filter(pk__in=_ids(request.POST.getlist("administration"))))
         if not chosen:
             messages.error(request, _("Select at least one administration."))
         else:
@@ -311,4 +328,4 @@ def annual_documents(request):
                 "Fetching the annual documents of %(year)s for %(n)s administrations.", len(chosen)) % {
                 "year": form.cleaned_data["year"], "n": len(chosen)})
             return redirect("portal:runs")
-    return render(request, "portal/annual_documents.html", {"form": form, "administrations": editable})
+    return render(request, "portal/annual_documents.html", {"form": form, "administrations": paginate(request, editable)})
