@@ -162,3 +162,25 @@ def test_lists_decrypt_no_secret(users, acme, login, monkeypatch):
     administration = Administration.objects.filter(domain=acme, name__startswith="Administratie").first()
     assert administration.yuki_access_key.startswith("key-") and len(opened) == 1
     assert administration.yuki_access_key.startswith("key-") and len(opened) == 1
+
+
+@pytest.mark.parametrize("who", ["alice", "carol"])
+def test_an_administrations_documents_page_with_the_same_queries(who, users, acme, login, django_assert_num_queries):
+    grow(acme, domains=1, administrations=2, runs=2, entries=2, users=0)
+    administration = Administration.objects.filter(domain=acme).first()
+    url = reverse("portal:administration", args=[administration.pk]) + "?documents_page=2"
+    client = login(users[who])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    ImportRun.objects.bulk_create([ImportRun(administration=administration, source="loket", trigger="manual",
+                                             status="failed") for _ in range(30)])
+    LedgerEntry.objects.bulk_create([
+        LedgerEntry(administration=administration, source="loket", kind="payslip", source_id=f"many-{i}",
+                    period=f"2025-{1 + i % 12:02d}", title=f"Document {i:03d}", content_hash="h",
+                    content=b"%PDF" + b"x" * 5000, state=EntryState.BOOKED) for i in range(120)])
+    with django_assert_num_queries(len(small.captured_queries)) as large:
+        html = client.get(url).content.decode()
+    assert html.count('href="/documents/') == 50 and 'aria-current="page"' in html and "#documents" in html
+    selected = " ".join(q["sql"].split(" FROM ")[0] for q in large.captured_queries)
+    assert not re.search(r'"portal_ledgerentry"\."(content|pending_content|journal_lines)"(,|$)', selected)

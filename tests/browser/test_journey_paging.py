@@ -114,3 +114,24 @@ def test_a_domain_backoffice_user_pages_through_their_lists(journey):
     next_page(journey, "Pagina's van het importlog")
     next_page(journey, "Pagina's van het importlog", expected_page=3)
     assert len(rows(page, "main table.runs tbody tr")) == 120 - 100
+
+
+def test_an_administrations_documents_page_forward(journey):
+    acme = Domain.objects.create(name="Acme", yuki_domain_id="dom-acme", payroll_link_active=True)
+    grow(acme, domains=0, administrations=1, runs=1, entries=0, users=0)
+    administration = Administration.objects.get(domain=acme)
+    LedgerEntry.objects.bulk_create([
+        LedgerEntry(administration=administration, source="loket", kind="payslip", source_id=f"doc-{i}",
+                    period="2026-10", title=f"Loonstrook {i:03d}", content_hash="h", content=b"%PDF",
+                    state="booked") for i in range(75)])
+    journey.login(make_user("carol", domains=[acme]))
+    page = journey.page
+    journey.goto(f"/administrations/{administration.pk}/")
+    documents = page.locator("#documents tbody tr")
+    assert documents.count() == 50 and "Loonstrook 000" in documents.first.inner_text()
+    next_page(journey, "Pagina's van de documenten")
+    assert page.url.endswith("documents_page=2#documents")
+    assert documents.count() == 25 and "Loonstrook 050" in documents.first.inner_text()
+    page.get_by_role("link", name="Loonstrook 074").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Loonstrook 074")
