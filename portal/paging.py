@@ -8,16 +8,38 @@ templates/includes/pager.html.
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 
 # Rows per page of the plain lists (run log, audit log, users, a domain's administrations, to check).
 PER_PAGE = 50
 
 
-def paginate(request, items, per_page: int = PER_PAGE, param: str = "page") -> Page:
+# The logs (runs, audit) grow every night: their pager counts up to this many rows, not all of them
+# (a count reads every row it counts). Further back than that, a filter finds it.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` rows (one bounded query whatever the table's size); `capped` says there are more."""
+
+    def __init__(self, *args, cap: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
+
+
+def paginate(request, items, per_page: int = PER_PAGE, param: str = "page", cap: int | None = None) -> Page:
     """The requested page of `items` (an ordered queryset or list); a page number out of range or not a
     number gives the nearest page. The page carries `param` and `query` (the request's other GET
-    parameters, URL-encoded) for the pager's links."""
-    page = Paginator(items, per_page).get_page(request.GET.get(param))
+    parameters, URL-encoded) for the pager's links. With `cap`, at most that many rows are counted."""
+    paginator = CappedPaginator(items, per_page, cap=cap) if cap else Paginator(items, per_page)
+    page = paginator.get_page(request.GET.get(param))
     query = request.GET.copy()
     query.pop(param, None)
     page.param = param

@@ -184,3 +184,48 @@ def test_an_administrations_documents_page_with_the_same_queries(who, users, acm
     assert html.count('href="/documents/') == 50 and 'aria-current="page"' in html and "#documents" in html
     selected = " ".join(q["sql"].split(" FROM ")[0] for q in large.captured_queries)
     assert not re.search(r'"portal_ledgerentry"\."(content|pending_content|journal_lines)"(,|$)', selected)
+
+
+def test_the_run_log_counts_running_runs_in_one_query(users, acme, login, django_assert_num_queries):
+    grow(acme, domains=0, administrations=30, runs=0, entries=0, users=0)
+    administrations = list(Administration.objects.filter(domain=acme))
+
+    def running(some):
+        for administration in some:
+            run = ImportRun.objects.create(administration=administration, source="loket", trigger="manual",
+                                           status="running")
+            LedgerEntry.objects.bulk_create([
+                LedgerEntry(administration=administration, source="loket", kind="payslip", source_id=f"r{run.pk}-{i}",
+                            period="2026-10", title=f"Loonstrook {i}", content_hash="h", last_run=run,
+                            state=(EntryState.BOOKED, EntryState.FAILED, EntryState.NEW)[i % 3]) for i in range(6)])
+
+    running(administrations[:2])
+    client = login(users["carol"])
+    client.get(reverse("portal:runs"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("portal:runs"))
+    running(administrations[2:])
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = client.get(reverse("portal:runs")).content.decode()
+    # Each running run shows its live totals: fetched as stored (0), 2 booked (live), 0 unchanged, 2 failed (live).
+    assert html.count("0 / 2 / 0 / 2") == len(administrations)
+
+
+def test_the_logs_count_no_further_than_the_cap(users, acme, login, monkeypatch):
+    import portal.views.audit
+    import portal.views.runs
+
+    monkeypatch.setattr(portal.views.runs, "COUNT_CAP", 60)
+    monkeypatch.setattr(portal.views.audit, "COUNT_CAP", 60)
+    grow(acme, domains=1, administrations=4, runs=130, entries=0, users=130)
+    client = login(users["alice"])
+    for url in (reverse("portal:runs"), reverse("portal:audit")):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        assert "1–50 van meer dan 60 (filter om oudere te vinden)" in html, url
+        assert any("COUNT(*)" in q["sql"] and "LIMIT 61" in q["sql"] for q in queries.captured_queries), url
+        # The last page reachable is the cap's: page 2 of 2.
+        assert 'page=2"' in html and 'page=3"' not in html
+    html = client.get(reverse("portal:runs") + "?administration=" + str(
+        Administration.objects.filter(domain=acme).first().pk)).content.decode()
+    assert "van meer dan" not in html  # a filter that finds fewer counts them all

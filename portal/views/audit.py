@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from portal import permissions
 from portal.models import AuditLogEntry
-from portal.paging import paginate
+from portal.paging import COUNT_CAP, paginate
 from portal.views.access import portal_view
 
 
@@ -26,5 +26,5 @@ def audit_log(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    page = paginate(request, entries)
+    page = paginate(request, entries, cap=COUNT_CAP)
     return render(request, "portal/audit_log.html", {"page": page, "q": q})
