@@ -29,7 +29,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list[: self.cap + 1].count()
+        # Unordered: which rows fill the cap does not change how many there are, and no sort is needed.
+        items = self.object_list.order_by() if hasattr(self.object_list, "order_by") else self.object_list
+        counted = items[: self.cap + 1].count() if hasattr(items, "count") else len(items[: self.cap + 1])
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
