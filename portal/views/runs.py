@@ -66,7 +66,9 @@ def run_log(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    page = paginate(request, qs, cap=COUNT_CAP)
+    # The list shows totals and words: not a run's plan, its dry-run preview or its problem lists.
+    page = paginate(request, qs.defer("plan", "periods", "dry_run_preview", "source_waiting", "problems"),
+                    cap=COUNT_CAP)
     busy = False
     # A running run's totals come from its documents, as on the run page (runs.progress), so both show
     # the same numbers: for all running runs of the page in one query.
