@@ -21,17 +21,29 @@ PORT ?= 8000
 ADDRESS ?= 127.0.0.1:$(PORT)
 LOCAL_ENV := DEBUG=on SANDBOX_ENABLED=on CELERY_BROKER_URL=filesystem://localhost/ \
              DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 PORTAL_BASE_URL=http://localhost:$(PORT)
+# What make run (and the install it needs) says follows the portal's language, like the commands it starts:
+# Dutch, or English with `make run PORTAL_LANGUAGE=en`.
+PORTAL_LANGUAGE ?= nl
+ifeq ($(PORTAL_LANGUAGE),en)
+SAY_INSTALLING = Installing the locked versions from $(TEST_LOCK) into $(VENV) ...
+SAY_PREPARING = Preparing the local database (SQLite, db.sqlite3) and the demo data ...
+SAY_FAILED = Failed:
+else
+SAY_INSTALLING = De vastgelegde versies uit $(TEST_LOCK) worden in $(VENV) geïnstalleerd ...
+SAY_PREPARING = De lokale database (SQLite, db.sqlite3) en de demogegevens worden klaargezet ...
+SAY_FAILED = Mislukt:
+endif
 # Runs a command silently; its output (pip's progress, a machine's pip configuration warnings) is shown
 # only when it fails.
 QUIETLY = quietly() { log=$$(mktemp); if "$$@" >"$$log" 2>&1; then rm -f "$$log"; \
-          else status=$$?; cat "$$log" >&2; rm -f "$$log"; echo "Failed: $$*" >&2; return $$status; fi; }; quietly
+          else status=$$?; cat "$$log" >&2; rm -f "$$log"; echo "$(SAY_FAILED) $$*" >&2; return $$status; fi; }; quietly
 
 .PHONY: run test test-machine install lock lock-files lint clean
 
 # The venv holds exactly the test lock (a superset of the app lock, same versions): it is made anew
 # whenever the lock or pyproject.toml changes, so nothing left over from an earlier install stays.
 $(VENV)/.installed: $(PIP_LOCK) $(TEST_LOCK) pyproject.toml
-	@echo "Installing the locked versions from $(TEST_LOCK) into $(VENV) ..."
+	@echo "$(SAY_INSTALLING)"
 	@rm -rf $(VENV)
 	@$(QUIETLY) python3 -m venv $(VENV)
 	@$(QUIETLY) $(VENV)/bin/pip install --require-hashes -r $(PIP_LOCK)
@@ -70,10 +82,10 @@ lock-files: $(UV)
 	$(UV_COMPILE) -o $(LOCK_TOOLS) requirements/lock-tools.in
 
 run: install
-	@echo "Preparing the local database (SQLite, db.sqlite3) and the demo data ..."
+	@echo "$(SAY_PREPARING)"
 	@$(QUIETLY) env $(LOCAL_ENV) $(PY) manage.py migrate --noinput
-	@$(QUIETLY) env $(LOCAL_ENV) $(PY) manage.py seed_demo
-	@$(LOCAL_ENV) $(PY) manage.py run_sandbox --address $(ADDRESS)
+	@$(QUIETLY) env $(LOCAL_ENV) $(PY) manage.py seed_demo --language $(PORTAL_LANGUAGE)
+	@$(LOCAL_ENV) $(PY) manage.py run_sandbox --address $(ADDRESS) --language $(PORTAL_LANGUAGE)
 
 # Tests use the real PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and Redis
 # (CELERY_BROKER_URL/CACHE_URL, default DBs 14/15). test-machine installs and starts what is missing;

@@ -7,7 +7,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.sources.registry import source_apps
+from portal.sources.registry import environment_settings, source_apps
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,7 +54,7 @@ for _key in SECRET_ENCRYPTION_KEYS:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# Public address of the portal, used for the OAuth redirect URL registered at Loket.
+# Public address of the portal, used for the OAuth redirect URLs registered at the payroll sources.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -189,14 +189,12 @@ YUKI_DAILY_BUDGET = env.int("YUKI_DAILY_BUDGET", default=800)
 YUKI_TIMEOUT = env.float("YUKI_TIMEOUT", default=60.0)  # seconds per Yuki call
 YUKI_WSDL_CACHE_DIR = env.str("YUKI_WSDL_CACHE_DIR", default=str(BASE_DIR / "var" / "wsdl-cache"))
 
-LOKET_ENVIRONMENT = env.str("LOKET_ENVIRONMENT", default="sandbox" if SANDBOX_ENABLED else "production")
-LOKET_CLIENT_ID = env.str("LOKET_CLIENT_ID", default="")
-LOKET_CLIENT_SECRET = env.str("LOKET_CLIENT_SECRET", default="")
-# Where our Loket sandbox answers when LOKET_ENVIRONMENT=sandbox (default: mounted in this portal).
-LOKET_SANDBOX_URL = env.str("LOKET_SANDBOX_URL", default="")
+# Each payroll source's own variables (e.g. its environment and OAuth client), read by the settings
+# module in its folder, integrations/<source>/settings.py: the README's table lists them.
+vars().update(environment_settings(env, sandbox_enabled=SANDBOX_ENABLED))
 
 # --- Imports ---------------------------------------------------------------------------------
-# Loket's nightly import (docs/vendors/loket.md), local time; a missed night is caught up within this many hours.
+# The nightly import (docs/vendors/loket.md), local time; a missed night is caught up within this many hours.
 IMPORT_NIGHTLY_TIME = env.str("IMPORT_NIGHTLY_TIME", default="02:30")
 IMPORT_CATCH_UP_HOURS = env.int("IMPORT_CATCH_UP_HOURS", default=30)
 # A push holds its document this long; a longer silence means its worker died (then: a check, no resend).
@@ -209,8 +207,6 @@ IMPORT_BUSY_RETRY_SECONDS = env.int("IMPORT_BUSY_RETRY_SECONDS", default=60)
 IMPORT_RECONCILE_DELAY_SECONDS = env.int("IMPORT_RECONCILE_DELAY_SECONDS", default=300)
 # A queued run or a document of a running run untouched this long was lost by the broker: send it again.
 IMPORT_REDISPATCH_AFTER_SECONDS = env.int("IMPORT_REDISPATCH_AFTER_SECONDS", default=900)
-
-NMBRS_ENVIRONMENT = env.str("NMBRS_ENVIRONMENT", default="sandbox" if SANDBOX_ENABLED else "live")
 
 # --- Celery (paperless-ngx style: CELERY_ namespace, static beat schedule with expiries) ---------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
@@ -287,8 +283,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content-Security-Policy (django-csp): only our own scripts, styles and images; no inline script or
-# style (portal.js holds every handler), no plugins, no framing. No form-action: "Verbind met Loket"
-# posts to us and is redirected on to Loket's login page. The simulated vendors under /sandbox/ serve
+# style (portal.js holds every handler), no plugins, no framing. No form-action: a source's "connect"
+# button posts to us and is redirected on to the source's login page. The simulated vendors under /sandbox/ serve
 # their own pages (sandbox mode only).
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/sandbox/"],

@@ -14,7 +14,7 @@ from portal.scheduling import blocking_reason
 from portal.sources.registry import source_of
 from portal.vendors import yuki_client
 from portal.yuki_store import DatabaseYukiStore
-from yuki_client import InvalidAccessKeyError, YukiError, amsterdam_day
+from yuki_client import InvalidAccessKeyError, YukiError, amsterdam_day, fault_messages
 
 
 @dataclass
@@ -42,7 +42,7 @@ def check_administration(administration, *, call_yuki: bool = True) -> CheckResu
             result.lines.append(("Yuki", False, _("Yuki does not accept the access key: enter the right API key "
                                                   "on the administration page.")))
         except YukiError as exc:
-            result.lines.append(("Yuki", False, _("Yuki could not be reached or refused the call: %(error)s") % {
-                "error": getattr(exc, "message", str(exc))}))
+            result.lines.append(("Yuki", False, _("Yuki could not be reached or refused the call: %(error)s.") % {
+                "error": fault_messages.reason(exc)}))
     result.yuki_calls_today = DatabaseYukiStore().calls_on(administration.domain.yuki_domain_id, amsterdam_day())
     return result

@@ -1,15 +1,18 @@
 """The one place that decides which settings apply to an administration (netbox-style resolution).
 
-Order: the administration's own value when it opted out of the portal's, else the portal's.
+Order: the administration's own value when it opted out of the portal's, else the portal's. That holds
+for the import settings and for each source's access (PayrollSource.portal_defaults).
 Everything else (screens, scheduler, imports) calls `effective_settings` and never re-implements it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
-from portal.models import Administration, ImportSettings, LoketConnection, NmbrsCredentials, PortalSettings
+from portal.models import Administration, ImportSettings, PortalSettings
+from portal.sources import registry
 
 
 class Origin(StrEnum):
@@ -22,10 +25,17 @@ class EffectiveSettings:
     administration: Administration
     import_settings: ImportSettings
     import_settings_origin: Origin
-    loket_connection: LoketConnection | None
-    loket_connection_origin: Origin
-    nmbrs_credentials: NmbrsCredentials | None
-    nmbrs_credentials_origin: Origin
+    # The sources' settings (PayrollSource.portal_defaults), by name: (value, origin). Read them as
+    # `effective.<name>` and `effective.<name>_origin`.
+    source_settings: dict[str, tuple[Any, Origin]] = field(default_factory=dict)
+
+    def __getattr__(self, name: str):
+        settings = self.__dict__.get("source_settings", {})
+        if name in settings:
+            return settings[name][0]
+        if name.endswith("_origin") and name.removesuffix("_origin") in settings:
+            return settings[name.removesuffix("_origin")][1]
+        raise AttributeError(f"{type(self).__name__!r} has no setting {name!r}")
 
     @property
     def payroll_link_active(self) -> bool:
@@ -46,19 +56,14 @@ def effective_settings(administration: Administration, portal: PortalSettings | 
     if import_settings is None:
         # Opted out but nothing saved yet: nothing is imported automatically until it is set up.
         import_settings = ImportSettings(auto_import=False)
-    loket, loket_origin = pick(
-        administration.use_portal_loket_access, administration.own_loket_connection, portal.loket_connection
-    )
-    nmbrs, nmbrs_origin = pick(
-        administration.use_portal_nmbrs_credentials, administration.own_nmbrs_credentials,
-        portal.nmbrs_credentials,
-    )
+    source_settings = {
+        default.name: pick(getattr(administration, default.switch), getattr(administration, default.own),
+                           getattr(portal, default.portal))
+        for source in registry.all_sources() for default in source.portal_defaults
+    }
     return EffectiveSettings(
         administration=administration,
         import_settings=import_settings,
         import_settings_origin=import_origin,
-        loket_connection=loket,
-        loket_connection_origin=loket_origin,
-        nmbrs_credentials=nmbrs,
-        nmbrs_credentials_origin=nmbrs_origin,
+        source_settings=source_settings,
     )

@@ -19,17 +19,10 @@ NOT_THE_SOURCE = re.compile(r"Nmbrs Accounting|docs/vendors/\w+\.md", re.IGNOREC
 # migrations (they stay in portal/ so installed portals never move tables between apps; README).
 VENDOR_HOMES = ("integrations/", "connectors/loket/", "connectors/nmbrs/", "sandbox/", "locale/",
                 "portal/sources/registry.py", "portal/models/", "portal/migrations/")
-# Still naming a vendor, each for a reason; this list may only shrink.
-KNOWN = {
-    "payrollsync/settings.py": "each vendor's environment variables (README table)",
-    "portal/effective.py": "resolves the vendor-named settings rows of the models",
-    "portal/forms/settings.py": "the administration form's vendor fields and the Nmbrs credentials form",
-    "portal/views/administrations.py": "the administration form's Nmbrs credentials sub-form",
-    "portal/templates/portal/administration_form.html": "the Nmbrs sections of the administration form",
-    "static/portal/portal.js": "shows the administration form's fields per source",
-    "portal/templates/portal/annual_documents.html": "its Dutch title and column name the one source with annual documents",
-    "templates/base.html": "the sandbox banner names the simulated vendors",
-}
+# Still naming a vendor, each for a reason; this list may only shrink. Empty: the administration form,
+# the effective settings, Django's settings, the annual documents page and the sandbox banner ask the
+# registry (README, "Adding a payroll source").
+KNOWN: dict[str, str] = {}
 
 
 def production_files(*suffixes):

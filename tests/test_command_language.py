@@ -20,7 +20,8 @@ from tests.conftest import assign
 ENGLISH = {"the", "not", "and", "for", "with", "could", "yet", "calls", "today", "accepted", "queued",
            "password", "ready", "exists", "use", "newest", "secrets", "matches", "future", "there", "stays",
            "changed", "received", "after", "administrator", "only", "creates", "known", "missing", "domain",
-           "complete", "credentials", "settings", "click", "connect", "starting", "stopped", "runs"}
+           "complete", "credentials", "settings", "click", "connect", "starting", "stopped", "runs", "would",
+           "folder", "payslip"}
 DUTCH = {"de", "het", "een", "niet", "van", "voor", "met", "nog", "geen", "vandaag", "aanroepen", "wachtwoord",
          "gebruiker", "gekoppeld", "staan", "klaar", "wachtrij", "toekomst", "ligt", "na", "ontving", "bestaat",
          "opnieuw", "versleuteld", "sleutel", "alleen", "werkt", "blijft", "domein", "compleet", "instellingen",
@@ -158,3 +159,35 @@ def test_manage_py_version_names_the_portal():
                             check=True)
     assert answer.stdout.strip() == f"payrollsync {portal_version()} (Django {django.get_version()})"
     assert answer.stderr == ""
+
+
+@pytest.mark.parametrize(("language", "check"), [("nl", assert_dutch), ("en", assert_english)])
+def test_make_run_says_what_it_does_in_the_language_of_the_commands_it_starts(language, check):
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    dry = subprocess.run(["make", "-n", "-B", "run", f"PORTAL_LANGUAGE={language}"], cwd=root, capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    said = re.findall(r'^echo "(.*)"', dry, re.M)
+    assert len(said) >= 2, dry  # installing (-B: as on a fresh clone), preparing the database
+    check("\n".join(said).replace("SQLite", "").replace("db.sqlite3", ""))
+    failed = re.search(r'echo "([^"$]*) \$\*"', dry).group(1)
+    assert failed == {"nl": "Mislukt:", "en": "Failed:"}[language]
+    assert f"seed_demo --language {language}" in dry and f"--language {language}" in dry.split("run_sandbox")[-1]
+
+
+def test_a_dry_runs_preview_lines_name_kinds_periods_and_folders_in_words():
+    from portal.management.commands.import_now import in_words
+
+    previews = [{"kind": "payslip", "period": "2026-11", "name": "strook.pdf", "target": "personnel", "folder": 4},
+                {"kind": "wage_tax_return", "period": "2026-10", "name": "aangifte.xml", "target": "tax", "folder": 5},
+                {"kind": "journal", "period": "2026-11", "name": "Salarissen", "target": "journal", "lines": []}]
+    for language, check, codes in (("nl", assert_dutch, {"payslip", "personnel", "tax", "wage", "journal"}),
+                                   ("en", assert_english, {"personeel", "belasting", "loonaangifte"})):
+        with translation.override(language):
+            text = "\n".join(translation.gettext("would book %(kind)s %(period)s: %(name)s -> %(target)s")
+                             % in_words(preview) for preview in previews)
+        check(text)
+        assert not words(text) & codes, text
+        assert "2026-11" not in text, "the period in words, as on the run page"

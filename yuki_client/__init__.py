@@ -16,10 +16,12 @@ from yuki_client.errors import (
     DailyLimitError,
     InvalidAccessKeyError,
     JournalError,
+    NotSentError,
     SessionExpiredError,
     StatementError,
     UnbalancedJournalError,
     UnknownOperationError,
+    UnreadableAnswerError,
     YukiConfigurationError,
     YukiDailyLimitReached,
     YukiError,
@@ -32,6 +34,7 @@ from yuki_client.pettycash import PettyCashStatement, SingleStatementLine, State
 from yuki_client.results import Administration, ArchiveDocument, DocumentFolder, Domain, ImportResult
 from yuki_client.soap import clear_client_cache, wsdl_parse_count
 from yuki_client.store import MemoryStore, YukiStore
+from yuki_client.transactions import GLAccountTransaction
 
 __all__ = [
     "ALL_FOLDERS", "ALL_TABS", "ALL_YEARS",
@@ -41,5 +44,6 @@ __all__ = [
     "Service", "SessionExpiredError", "SingleStatementLine", "StatementError", "StatementLine",
     "UnbalancedJournalError", "UnknownOperationError", "WRITE_OPERATIONS", "YUKI_DAILY_LIMIT", "YukiClient", "YukiConfigurationError",
     "YukiDailyLimitReached", "YukiError", "YukiFault", "YukiStore", "YukiTimeout", "YukiTransportError",
+    "GLAccountTransaction", "NotSentError", "UnreadableAnswerError",
     "amsterdam_day", "calls_today", "clear_client_cache", "wsdl_parse_count",
 ]

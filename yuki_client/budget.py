@@ -40,10 +40,10 @@ class CallBudget:
         day = self.today()
         used = self.store.reserve_call(self.domain_id, day, self.daily_budget)
         if used is None and self.store.limit_reached(self.domain_id, day):
-            raise YukiDailyLimitReached(
+            raise _not_sent(YukiDailyLimitReached(
                 f"{operation} was not sent: Yuki reported earlier today ({day.isoformat()}, Europe/Amsterdam) "
                 "that the daily limit of API calls for this Yuki domain is reached. The limit is shared by "
-                "every application linked to the domain; calls work again tomorrow.", operation=operation)
+                "every application linked to the domain; calls work again tomorrow.", operation=operation))
         if used is None:
             raise CallBudgetExhausted(
                 f"{operation} was not sent: the portal's daily budget of {self.daily_budget} Yuki API calls "
@@ -64,3 +64,8 @@ class CallBudget:
 def calls_today(store, domain_id: str, now: datetime | None = None) -> int:
     """Calls counted today for a domain, for the portal's overview (no client needed)."""
     return store.calls_on(domain_id, amsterdam_day(now))
+
+
+def _not_sent(error: YukiDailyLimitReached) -> YukiDailyLimitReached:
+    error.request_sent = False  # remembered from earlier today: this call was never sent
+    return error

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import httpx2
 
-from yuki_client import results
+from yuki_client import results, transactions
 from yuki_client.archive import (
     ALL_FOLDERS,
     ALL_TABS,
@@ -33,10 +34,12 @@ from yuki_client.endpoints import WRITE_OPERATIONS, Service, base_url, service_u
 from yuki_client.errors import (
     AmbiguousWriteError,
     InvalidAccessKeyError,
+    NotSentError,
     SessionExpiredError,
     UnknownOperationError,
     YukiConfigurationError,
     YukiDailyLimitReached,
+    YukiError,
     YukiFault,
 )
 from yuki_client.journal import Journal
@@ -108,14 +111,18 @@ class YukiClient:
         """Call any operation that takes a session ID (inserted first, with the operation's casing)."""
         params = params or {}
         self._require_declared(service, operation)  # before signing in: an unknown name costs no call
-        session_id = self.session_id(service)
+        with _before_sending(operation):
+            session_id = self.session_id(service)
         try:
             return self._send(service, operation, {session_parameter(operation): session_id, **params},
                               administration_id)
         except SessionExpiredError:
-            self.store.drop_session(self._fingerprint, session_id)
+            # A fault: Yuki did not process the call, so what fails from here on is still "not sent".
+            with _before_sending(operation):
+                self.store.drop_session(self._fingerprint, session_id)
         # Another worker may have renewed the session already: use theirs rather than sign in again.
-        session_id = self.session_id(service)
+        with _before_sending(operation):
+            session_id = self.session_id(service)
         try:
             return self._send(service, operation, {session_parameter(operation): session_id, **params},
                               administration_id)
@@ -129,11 +136,12 @@ class YukiClient:
         started = time.perf_counter()
         outcome = "not_sent"
         try:
-            # Before counting: reading the WSDL and building the envelope send nothing to Yuki.
-            client = service_client(self.base_url, service, self.wsdl_cache_dir)
-            address = service_url(self.base_url, service)
-            prepared = prepare(client, address, operation, params)
-            self.budget.reserve(operation)
+            with _before_sending(operation):
+                # Before counting: reading the WSDL and building the envelope send nothing to Yuki.
+                client = service_client(self.base_url, service, self.wsdl_cache_dir)
+                address = service_url(self.base_url, service)
+                prepared = prepare(client, address, operation, params)
+                self.budget.reserve(operation)
             result = invoke(self.http, client, address, operation, prepared, self.timeout)
             outcome = "ok"
             return result
@@ -203,6 +211,16 @@ class YukiClient:
                                 administration_id=administration_id)
         return _require_id(document_id, "ProcessJournal")
 
+    def gl_account_transactions(self, administration_id: str, gl_account: str, start: date,
+                                end: date) -> list[transactions.GLAccountTransaction]:
+        """The bookings on one general ledger account from `start` to `end` (both days included):
+        Accounting.GLAccountTransactions, one call, retried once on an expired session. Raises
+        UnreadableAnswerError when Yuki answers in a layout we do not know (yuki_client/transactions.py)."""
+        result = self.call(Service.ACCOUNTING, transactions.OPERATION,
+                           transactions.params(administration_id, gl_account, start, end),
+                           administration_id=administration_id)
+        return transactions.read(result)
+
     # --- Archive -----------------------------------------------------------------------------
     def upload_document(self, administration_id: str, file_name: str, data: bytes,
                         folder: ArchiveFolder | int = ArchiveFolder.TO_BE_SORTED, **optional) -> str:
@@ -261,6 +279,21 @@ class YukiClient:
         params = _single_line_params(line) | {"projectCode": project_code, "projectName": project_name}
         result = self.call(Service.PETTYCASH, "ImportSingleStatementProjectLine", params)
         return _import_result(result, "ImportSingleStatementProjectLine")
+
+
+@contextmanager
+def _before_sending(operation: str):
+    """A phase that runs before the request leaves us (the session from the store, counting the call):
+    whatever fails in it, nothing reached Yuki. A failure of the store itself (the portal's database
+    restarting, say) becomes NotSentError, so the caller knows it may simply try again."""
+    try:
+        yield
+    except YukiError:
+        raise  # already says whether it was sent
+    except Exception as exc:  # noqa: BLE001 - the store is the caller's; any failure of it is "not sent"
+        raise NotSentError(f"{operation} was not sent: the Yuki client's store failed before the call "
+                           f"({type(exc).__name__}: {exc}). Nothing reached Yuki; it can be tried again.",
+                           operation=operation, cause=exc) from exc
 
 
 def _upload_params(administration_id: str, file_name: str, data: bytes, folder) -> dict:

@@ -13,8 +13,15 @@ YukiError
 │   └── CallBudgetExhausted     our budget (default 800) used up: the call was NOT sent
 ├── YukiFault                   any other SOAP fault, with Yuki's message
 ├── YukiTransportError          no usable answer (connection, HTTP error, bad XML)
-│   └── YukiTimeout
+│   ├── YukiTimeout
+│   └── NotSentError            failed on our side before the request left us (e.g. the store's database)
+├── UnreadableAnswerError       Yuki answered in a layout we do not know: it cannot tell us what we asked
 └── AmbiguousWriteError         a write may or may not have been processed: do not retry blindly
+
+Every error says whether its request may have reached Yuki (`request_sent`): False for everything
+refused or failed before sending (configuration, journal and statement checks, our budget, the
+store), True once the request may have left us. A fault means Yuki received the request and did not
+process it; only AmbiguousWriteError means a write may have been processed.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ class YukiError(Exception):
     is safe and may help."""
 
     retryable = False
+    request_sent = True  # may the request have reached Yuki? (subclasses and instances say when not)
 
     def __init__(self, message: str, *, operation: str = ""):
         super().__init__(message)
@@ -33,7 +41,7 @@ class YukiError(Exception):
 
 
 class YukiConfigurationError(YukiError):
-    pass
+    request_sent = False
 
 
 class UnknownOperationError(YukiConfigurationError):
@@ -42,7 +50,7 @@ class UnknownOperationError(YukiConfigurationError):
 
 
 class JournalError(YukiError, ValueError):
-    pass
+    request_sent = False
 
 
 class UnbalancedJournalError(JournalError):
@@ -51,6 +59,8 @@ class UnbalancedJournalError(JournalError):
 
 class StatementError(YukiError, ValueError):
     """A petty cash statement line breaks a rule of the Yuki CSV format (docs/vendors/yuki.md)."""
+
+    request_sent = False
 
     def __init__(self, message: str, *, line: int | None = None, field: str = ""):
         prefix = f"Statement line {line}: " if line is not None else ""
@@ -76,6 +86,8 @@ class YukiDailyLimitReached(DailyLimitError):
 
 
 class CallBudgetExhausted(DailyLimitError):
+    request_sent = False  # refused by our own budget before sending
+
     def __init__(self, message: str, *, operation: str = "", used: int = 0, budget: int = 0):
         super().__init__(message, operation=operation)
         self.used = used
@@ -96,6 +108,23 @@ class YukiTransportError(YukiError):
 
 class YukiTimeout(YukiTransportError):
     pass
+
+
+class NotSentError(YukiTransportError):
+    """The call failed on our side before its request left us: the shared store (the portal's
+    database) could not give the session or count the call, for example during a database restart.
+    Nothing reached Yuki, so trying again is safe. `cause` is the store's own exception."""
+
+    request_sent = False
+
+    def __init__(self, message: str, *, operation: str = "", cause: Exception | None = None):
+        super().__init__(message, operation=operation)
+        self.cause = cause
+
+
+class UnreadableAnswerError(YukiError):
+    """Yuki answered, but not in a layout this client knows how to read, so the answer tells nothing
+    (docs/vendors/yuki.md, "Reconciling journals"). Not retryable: the same question gets the same answer."""
 
 
 class AmbiguousWriteError(YukiError):

@@ -22,10 +22,19 @@ from connectors.loket.fetchers import LoketSource
 from connectors.loket.mapping import SOURCE
 from integrations.loket.access import loket_client_for, redirect_uri
 from integrations.loket.deep_check import deep_check
+from integrations.loket.forms import LoketAdministrationForm
 from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number, validate_wage_tax_number
 from portal.scheduling import at_local, local_zone, nightly_time
-from portal.sources.base import CheckLine, DeepReport, EmployerId, Fetched, Slot, SourceUnavailable
+from portal.sources.base import (
+    CheckLine,
+    DeepReport,
+    EmployerId,
+    Fetched,
+    PortalDefault,
+    Slot,
+    SourceUnavailable,
+)
 from portal.sources.messages import user_message
 from portal.sources.shared_access import refusal
 
@@ -83,6 +92,11 @@ class LoketPayrollSource:
     administration_template = "loket/_administration.html"
     portal_settings_template = "loket/_portal_settings.html"
     domain_actions_template = ""
+    annual_documents_template = ""
+    administration_form = LoketAdministrationForm()
+    portal_defaults = (PortalDefault("loket_connection", switch="use_portal_loket_access",
+                                     own="own_loket_connection", portal="loket_connection"),)
+    sandbox = "loket"
     administration_relations = ("own_loket_connection",)
     urls = "integrations.loket.urls"
     shared_access_switch = "use_portal_loket_access"

@@ -22,13 +22,21 @@ from connectors.nmbrs.mapping import SOURCE
 from connectors.nmbrs.source import NmbrsSource
 from integrations.nmbrs.access import nmbrs_base_url, nmbrs_client_for
 from integrations.nmbrs.deep_check import deep_check
+from integrations.nmbrs.forms import NmbrsAdministrationForm, NmbrsCredentialsForm
 from integrations.nmbrs.linking import company_employer, link_by_number
 from portal import auditing
-from portal.forms.settings import NmbrsCredentialsForm
 from portal.models import NmbrsCredentials
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import local_zone
-from portal.sources.base import CheckLine, DeepReport, EmployerId, Fetched, Slot, SourceUnavailable
+from portal.sources.base import (
+    CheckLine,
+    DeepReport,
+    EmployerId,
+    Fetched,
+    PortalDefault,
+    Slot,
+    SourceUnavailable,
+)
 from portal.sources.messages import user_message
 
 FIRST_HOUR, LAST_HOUR = 7, 20
@@ -76,6 +84,11 @@ class NmbrsPayrollSource:
     administration_template = ""
     portal_settings_template = "nmbrs/_portal_settings.html"
     domain_actions_template = "nmbrs/_domain_actions.html"
+    annual_documents_template = "nmbrs/_annual_documents.html"
+    administration_form = NmbrsAdministrationForm()
+    portal_defaults = (PortalDefault("nmbrs_credentials", switch="use_portal_nmbrs_credentials",
+                                     own="own_nmbrs_credentials", portal="nmbrs_credentials"),)
+    sandbox = "nmbrs"
     administration_relations = ("own_nmbrs_credentials",)
     urls = "integrations.nmbrs.urls"
     shared_access_switch = "use_portal_nmbrs_credentials"

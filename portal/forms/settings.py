@@ -1,40 +1,23 @@
 import copy
-from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Q
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from connectors.nmbrs.client import NmbrsClient
-from connectors.nmbrs.credentials import InvalidTenantKey, normalize_tenant_key, validate_credentials
-from connectors.nmbrs.errors import MissingApiRights, NmbrsError, NoCompanyAccess, UnknownTenant
-from connectors.nmbrs.mapping import SOURCE as NMBRS
-from integrations.nmbrs.access import nmbrs_base_url
-from integrations.nmbrs.forms import error_text
 from portal import permissions
+from portal.forms.parts import FormSection
 from portal.forms.secrets import SecretFieldsMixin
-from portal.models import (
-    Administration,
-    AssignedEmployer,
-    Domain,
-    ImportSettings,
-    NmbrsCredentials,
-    PortalSettings,
-)
-from portal.models.connections import ConnectionStatus
-from portal.models.domains import normalize_wage_tax_number
+from portal.models import Administration, AssignedEmployer, Domain, ImportSettings
 from portal.models.settings import ADVISED_WINDOW_DAYS
 from portal.sources import registry, shared_access
 from portal.sources.base import EmployerId
-from portal.validators import clean_client_number, normalize_guid, validate_guid
+from portal.validators import normalize_guid, validate_guid
 
 
 class ImportSettingsForm(forms.ModelForm):
     class Meta:
         model = ImportSettings
-        fields = ["auto_import", "import_payslips", "import_journals", "import_wage_tax_returns",
-                  "import_sepa_files", "wage_tax_return_status", "nmbrs_number_must_match", "first_day", "last_day"]
+        fields = list(ImportSettings.EDITABLE)  # a source's own import settings too (the model lists them)
         widgets = {
             "first_day": forms.NumberInput(attrs={"min": 1, "max": 31}),
             "last_day": forms.NumberInput(attrs={"min": 1, "max": 31}),
@@ -71,57 +54,46 @@ class DomainForm(forms.ModelForm):
         return value
 
 
-@dataclass(frozen=True)
-class FormSection:
-    """A part of the administration form that only counts for one position of a switch and/or one source.
-
-    The one rule for "does this part count": the view validates and saves a section's sub-form only when
-    it applies, and the page renders a section that does not apply hidden with its controls disabled
-    (a disabled control is never `required` for the browser and is not sent). static/portal/portal.js
-    applies the same rule, read from `show_when` and `source`, while the person flips the switches.
-    """
-
-    switch: str = ""  # a BooleanField of AdministrationForm
-    when: bool = False  # the switch position in which the section counts
-    source: str = ""  # only for this payroll source ("" = every source)
-
-    def applies(self, form) -> bool:
-        if self.source and form["source"].value() != self.source:
-            return False
-        return not self.switch or bool(form[self.switch].value()) == self.when
-
-    @property
-    def show_when(self) -> str:
-        return f"id_{self.switch}:{'on' if self.when else 'off'}" if self.switch else ""
-
-
 class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
+    """An administration's settings. The fields, cards and sub-forms of its payroll source come from the
+    sources' parts (portal.forms.parts, PayrollSource.administration_form), asked of the registry when a
+    form is built: the form itself names no source."""
+
     secret_fields = ("yuki_access_key",)
-    sections = {
-        "own_import": FormSection("use_portal_import_settings", when=False),
-        "nmbrs_direction": FormSection(source=NMBRS),
-        "own_nmbrs": FormSection("use_portal_nmbrs_credentials", when=False, source=NMBRS),
-    }
+    own_sections = {"own_import": FormSection("use_portal_import_settings", when=False)}
 
     class Meta:
         model = Administration
-        fields = ["name", "yuki_administration_id", "yuki_access_key", "source",
-                  "loket_client_number", "wage_tax_number", "use_portal_loket_access",
-                  "use_portal_nmbrs_credentials", "use_portal_import_settings"]
+        fields = ["name", "yuki_administration_id", "yuki_access_key", "source", "use_portal_import_settings"]
 
     def __init__(self, *args, user=None, **kwargs):
+        self.parts = registry.administration_form_parts()
+        shown_by = {}  # field -> the sources showing it, in registry order
+        for key, part in self.parts:
+            for name in part.fields:
+                shown_by.setdefault(name, []).append(key)
+        # The sources' fields go between the choice of source and the last switch; this form's Meta
+        # (which ModelForm reads for initial values and for what it writes on the instance) gets them too.
+        generic = list(self._meta.fields)
+        self._meta = copy.copy(self._meta)
+        self._meta.fields = [*generic[:generic.index("source") + 1], *shown_by, *generic[generic.index("source") + 1:]]
         super().__init__(*args, **kwargs)
-        # People type it with dots and spaces ("8123.45.678.L.01"): allow that length, store it normalised.
-        self.fields["wage_tax_number"].max_length = 20
-        self.fields["wage_tax_number"].widget.attrs["maxlength"] = 20
-        self.fields["wage_tax_number"].validators = [
-            v for v in self.fields["wage_tax_number"].validators if type(v).__name__ != "MaxLengthValidator"]
+        for name, keys in shown_by.items():
+            self.fields[name] = Administration._meta.get_field(name).formfield()
+            self.fields[name].sources = keys  # rendered as data-sources (templates/includes/form_fields.html)
+        self.order_fields(self._meta.fields)
+        self.sections = dict(self.own_sections)
+        for _key, part in self.parts:
+            self.sections.update(part.sections)
+            part.configure(self)
         # A domain user on the portal's shared access picks the employer (portal/sources/shared_access.py).
         self.picks_employer = user is not None and not permissions.is_portal_administrator(user)
         if self.picks_employer:
             self.fields["shared_employer"] = SharedEmployerField(self.instance)
-            self.order_fields([*self._meta.fields[:self._meta.fields.index("wage_tax_number") + 1],
-                               "shared_employer"])
+            picked = picked_fields()
+            typed = [name for name in self.fields if name in picked]
+            after = list(self.fields).index(typed[-1]) + 1 if typed else len(self.fields) - 1
+            self.order_fields([*list(self.fields)[:after], "shared_employer"])
 
     def section_applies(self, name: str) -> bool:
         return self.sections[name].applies(self)
@@ -131,12 +103,33 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
         return {name: {"applies": section.applies(self), "show_when": section.show_when, "source": section.source}
                 for name, section in self.sections.items()}
 
-    def clean_wage_tax_number(self):
-        return normalize_wage_tax_number(self.cleaned_data.get("wage_tax_number", ""))
+    def source_sub_forms(self, data) -> dict[str, tuple]:
+        """The sources' sub-forms: section name -> (part, form); a form is bound only while its section counts."""
+        return {name: (part, part.sub_form(name, self.instance, data if section.applies(self) else None))
+                for _key, part in self.parts for name, section in part.sections.items() if section.form}
+
+    def source_templates(self) -> list[str]:
+        """The templates of the sources' own cards, in registry order."""
+        return [part.template for _key, part in self.parts if part.template]
+
+    def _clean_source_fields(self, cleaned) -> None:
+        """The sources' cleaners on the fields they show: the chosen source's own cleaner where it has one,
+        else those of the sources showing the field (a hidden field is still sent: it is kept cleaned)."""
+        chosen = cleaned.get("source")
+        for name in [name for name in cleaned if any(name in part.cleaners for _key, part in self.parts)]:
+            cleaners = [part.cleaners[name] for key, part in self.parts if key == chosen and name in part.cleaners]
+            if not cleaners:
+                cleaners = list(dict.fromkeys(part.cleaners[name] for _key, part in self.parts if name in part.cleaners))
+            try:
+                for cleaner in cleaners:
+                    cleaned[name] = cleaner(cleaned[name])
+            except ValidationError as error:
+                self.add_error(name, error)
 
     def _update_errors(self, errors):
-        # The model's "Loket needs the client number" only repeats, wrongly, what the form already said
-        # about a value it refused (a refused value never reaches the model): keep the form's message.
+        # The model's "<source> needs the client number" (the source's validate_administration) only repeats,
+        # wrongly, what the form already said about a value it refused (a refused value never reaches the
+        # model): keep the form's message.
         if hasattr(errors, "error_dict"):
             for field in [f for f in errors.error_dict if f in self._errors]:
                 del errors.error_dict[field]
@@ -152,9 +145,6 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
                                         % {"name": name})
         return name
 
-    def clean_loket_client_number(self):
-        return clean_client_number(self.cleaned_data.get("loket_client_number", ""))
-
     def clean_yuki_administration_id(self):
         value = normalize_guid(self.cleaned_data.get("yuki_administration_id"))
         validate_guid(value)
@@ -167,6 +157,7 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._clean_source_fields(cleaned)
         if not cleaned.get("yuki_access_key"):
             self.add_error("yuki_access_key", _("Yuki needs the access key (API key) of this administration."))
         if self.picks_employer:
@@ -210,6 +201,11 @@ def picked_on_this_form() -> list[str]:
             if source.shared_access_switch and source.employer_fields(EmployerId("", ""))]
 
 
+def picked_fields() -> set[str]:
+    """The administration form's fields that a picked employer fills in."""
+    return {field for key in picked_on_this_form() for field in registry.get(key).employer_fields(EmployerId("", ""))}
+
+
 class SharedEmployerField(forms.ModelChoiceField):
     def __init__(self, administration: Administration):
         domain_id = administration.domain_id
@@ -228,86 +224,3 @@ class SharedEmployerField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return f"{obj} – {obj.get_source_display()}"
-
-
-class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):
-    """docs/vendors/nmbrs.md, "Credentials". Saving checks the credentials with one call to Nmbrs (CompanyService.List_GetAll)
-    and explains a refusal in the user's words; only credentials Nmbrs accepted are saved, as "authorised".
-
-    The companies linked to administrations that would use these credentials must stay visible to
-    them (fault 1003 otherwise). `administration` (optional): the administration new credentials are
-    for, when the caller knows it.
-    """
-
-    secret_fields = ("api_token",)
-    # Saving waits for Nmbrs while a person looks at the page: do not wait an import's two minutes.
-    VALIDATION_TIMEOUT = 20.0
-
-    class Meta:
-        model = NmbrsCredentials
-        fields = ["login_email", "api_token", "tenant_key", "tenant_name"]
-
-    def __init__(self, *args, administration=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.administration = administration
-        self.companies = []  # what a successful check saw: the companies these credentials may link
-
-    def clean_tenant_key(self):
-        # docs/vendors/nmbrs.md: "uit kantoor.nmbrs.nl haal je kantoor"; people paste the whole address.
-        try:
-            return normalize_tenant_key(self.cleaned_data.get("tenant_key") or "")
-        except InvalidTenantKey as error:
-            raise forms.ValidationError(error_text(error), code="tenant_key") from error
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("api_token"):
-            self.add_error("api_token", _("Enter the API token from your Nmbrs user profile (tab API token)."))
-        if self.errors:
-            return cleaned  # Nmbrs is only asked about complete credentials
-        try:
-            # The token typed now, or the stored one when the input was left empty (SecretFieldsMixin).
-            check = validate_credentials(cleaned["login_email"], cleaned["api_token"], cleaned["tenant_key"],
-                                         base_url=nmbrs_base_url(), client_factory=self._client)
-        except NmbrsError as error:
-            field = "tenant_key" if isinstance(error, UnknownTenant) else None
-            text = error_text(error)
-            self.add_error(field, forms.ValidationError(text, code="nmbrs"))
-            if isinstance(error, MissingApiRights) and error.operation and error.operation not in text:
-                self.add_error(None, _("The right to switch on: %(operation)s.") % {"operation": error.operation})
-            if error.transient:
-                self.add_error(None, _("Nothing is saved yet: save again in a few minutes."))
-            return cleaned
-        visible = {company.id for company in check.companies}
-        lost = [a for a in self._linked_administrations() if a.nmbrs_company_id not in visible]
-        if lost:
-            error = NoCompanyAccess(
-                f"The Nmbrs user {cleaned['login_email']} has no access to a linked company. Grant access "
-                f"in Nmbrs or link another company.", operation="List_GetAll")
-            self.add_error(None, forms.ValidationError(error_text(error), code="nmbrs"))
-            for administration in lost:
-                company = administration.nmbrs_company_name or str(administration.nmbrs_company_id)
-                if administration.nmbrs_company_number:
-                    company += f" ({administration.nmbrs_company_number})"
-                self.add_error(None, _("Linked company %(company)s of administration %(administration)s.")
-                               % {"company": company, "administration": administration.name})
-            return cleaned
-        self.companies = check.companies
-        self.instance.status = ConnectionStatus.AUTHORISED
-        self.instance.status_reason = ""
-        self.instance.validated_at = timezone.now()
-        return cleaned
-
-    def _client(self, credentials, base_url):
-        return NmbrsClient(credentials, base_url, timeout=self.VALIDATION_TIMEOUT)
-
-    def _linked_administrations(self) -> list[Administration]:
-        """Nmbrs administrations linked to a company that use (or are about to use) these credentials."""
-        linked = Administration.objects.filter(source=NMBRS, nmbrs_company_id__isnull=False)
-        if self.instance.pk is None:
-            wanted = self.administration
-            return [wanted] if wanted is not None and wanted.nmbrs_company_id else []
-        users = Q(own_nmbrs_credentials=self.instance.pk)
-        if PortalSettings.objects.filter(nmbrs_credentials=self.instance.pk).exists():
-            users |= Q(use_portal_nmbrs_credentials=True)
-        return list(linked.filter(users).select_related("domain").order_by("domain__name", "name"))

@@ -1,7 +1,8 @@
 """What a ledger entry becomes in Yuki, in one place: the folder per kind, file names, journal subjects.
 
-Every name carries a short reference derived from the ledger key ("[ps-1a2b3c4d5e v2]"), so a person
-or the reconciliation can find exactly this document in Yuki.
+Every name carries a short reference derived from the ledger key and version ("[ps-1a2b3c4d5e v2]"), so
+a person or the reconciliation can find exactly this document in Yuki: in a file name, a journal's
+subject and each of its lines' descriptions (what Yuki's listing of an account shows).
 """
 
 from __future__ import annotations
@@ -65,7 +66,19 @@ def journal_subject(entry: LedgerEntry) -> str:
     return f"{entry.title[:180]} {reference(entry)}"
 
 
-def _lines(raw: list[dict], *, negate: bool = False, note: str = "") -> list[JournalLine]:
+# Yuki does not publish the length of a journal line's Description (docs/vendors/yuki.md, "Reconciling
+# journals"); ours stay within this many characters, as they always have.
+LINE_DESCRIPTION_MAX = 250
+
+
+def line_description(entry: LedgerEntry, text: str) -> str:
+    """A journal line's description: the journal's reference first, then the text. First, so that the
+    reference survives if Yuki were to cut a long description short: reconciliation finds the journal
+    by it in Yuki's listing of an account (portal/imports/reconcile.py)."""
+    return f"{reference(entry)} {text}".strip()[:LINE_DESCRIPTION_MAX]
+
+
+def _lines(entry: LedgerEntry, raw: list[dict], *, negate: bool = False, note: str = "") -> list[JournalLine]:
     lines = []
     for item in raw:
         amount = Decimal(item["amount"])
@@ -74,7 +87,7 @@ def _lines(raw: list[dict], *, negate: bool = False, note: str = "") -> list[Jou
             description = f"{note}: {description}"
         lines.append(JournalLine(
             entry_date=date.fromisoformat(item["entry_date"]), gl_account=item["gl_account"],
-            amount=-amount if negate else amount, description=description[:250],
+            amount=-amount if negate else amount, description=line_description(entry, description),
             cost_centre=item.get("cost_centre", ""), contact_name=item.get("contact_name", ""),
             contact_code=item.get("contact_code", "")))
     return lines
@@ -83,12 +96,11 @@ def _lines(raw: list[dict], *, negate: bool = False, note: str = "") -> list[Jou
 def journal(entry: LedgerEntry) -> Journal:
     """The journal to book. A correction reverses what was booked before and books the new lines, in one
     journal, so Yuki's balance ends up as if only the corrected version had ever been booked."""
-    lines = _lines(entry.journal_lines)
+    lines = _lines(entry, entry.journal_lines)
     if entry.version > 1 and entry.booked_journal_lines:
-        lines = _lines(entry.booked_journal_lines, negate=True,
+        lines = _lines(entry, entry.booked_journal_lines, negate=True,
                        note=f"Tegenboeking v{entry.version - 1}") + lines
     return Journal(journal_subject(entry), lines)
-
 
 
 def preview(entry: LedgerEntry) -> dict:

@@ -8,9 +8,11 @@ words the bookkeeper can act on; an exhausted budget waits for tomorrow.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +24,13 @@ from yuki_client import (
     CallBudgetExhausted,
     InvalidAccessKeyError,
     JournalError,
+    NotSentError,
     YukiDailyLimitReached,
     YukiError,
     YukiFault,
     YukiTransportError,
 )
+from yuki_client.fault_messages import reason  # Yuki's errors in the reader's words, Yuki's own quoted
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +52,31 @@ class PushResult:
 
 
 def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True) -> PushResult:
-    token = ledger.claim(entry_id, run)
+    try:
+        token = ledger.claim(entry_id, run)
+    except DatabaseError as exc:
+        # Nothing was sent. If the claim did commit before the connection broke, the next claim is
+        # refused and the lease runs out into a check, which finds nothing in Yuki: no loss either way.
+        log.warning("could not claim ledger entry %s: %s", entry_id, exc)
+        return PushResult(Outcome.RETRY, _("The database was not available; nothing was sent to Yuki, "
+                                           "trying again shortly."))
     if token is None:
         return PushResult(Outcome.NOT_OURS)
     entry = LedgerEntry.objects.select_related("administration__domain").get(pk=entry_id)
     administration = entry.administration
     client = yuki_client(administration)
+    calling = False  # True from the moment yuki_client has the request: before it, nothing can be sent
     try:
         if entry.journal_lines is not None:
-            reference = client.process_journal(administration.yuki_administration_id, booking.journal(entry))
+            journal = booking.journal(entry)
+            calling = True
+            reference = client.process_journal(administration.yuki_administration_id, journal)
         else:
-            reference = client.upload_document(administration.yuki_administration_id, booking.yuki_file_name(entry),
-                                               bytes(entry.content or b""), booking.folder(entry))
+            name, data, folder = booking.yuki_file_name(entry), bytes(entry.content or b""), booking.folder(entry)
+            calling = True
+            reference = client.upload_document(administration.yuki_administration_id, name, data, folder)
     except Exception as exc:  # noqa: BLE001 - every failure must leave the entry in a known state
-        result = _settle_failure(entry, token, run, exc, final_attempt)
+        result = _settle_failure(entry, token, run, exc, final_attempt, sent=calling and exc_may_be_sent(exc))
     else:
         ledger.settle(entry_id, token, EntryState.BOOKED, run,
                       _("Booked in Yuki (%(what)s).") % {"what": _what(entry)}, EventKind.BOOKED,
@@ -78,8 +93,25 @@ def _what(entry: LedgerEntry) -> str:
                                                        "folder": booking.folder_name(booking.folder(entry))}
 
 
-def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_attempt: bool) -> PushResult:
+def exc_may_be_sent(exc: Exception) -> bool:
+    """Whether the request may have left us when `exc` was raised inside yuki_client. Its own errors say
+    so (`request_sent`: False for everything before sending, such as the store's database failing
+    while reading the session or counting the call); anything else is unexpected and may have
+    happened after sending."""
+    return bool(getattr(exc, "request_sent", True))
+
+
+def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_attempt: bool,
+                    sent: bool = True) -> PushResult:
     name = entry.administration.name
+    if not sent and not isinstance(exc, YukiError):
+        # Failed before the request left us (our database, a bug in building it): a plain retry.
+        log.warning("ledger entry %s not sent to Yuki: %s", entry.pk, exc, exc_info=not isinstance(exc, DatabaseError))
+        exc = NotSentError(f"{type(exc).__name__}: {exc}", cause=exc)
+    if isinstance(exc, NotSentError) and not final_attempt:
+        message = _("%(title)s was not sent to Yuki: something failed on our side before sending (%(error)s). "
+                    "Trying again shortly.") % {"title": entry.title, "error": type(exc.cause or exc).__name__}
+        return _release(entry, token, run, message)
     if isinstance(exc, (CallBudgetExhausted, YukiDailyLimitReached)):
         message = _("Yuki's daily call budget for this domain is used up; %(title)s is booked tomorrow, "
                     "nothing is lost.") % {"title": entry.title}
@@ -90,7 +122,7 @@ def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_a
                     "It is checked before anything is sent again.") % {"title": entry.title}
         return _settle(entry, token, run, EntryState.NEEDS_CHECK, EventKind.NEEDS_CHECK, message, Outcome.NEEDS_CHECK)
     if isinstance(exc, YukiTransportError) and not getattr(exc, "request_sent", True) and not final_attempt:
-        message = _("Yuki could not be reached (%(error)s); trying again shortly.") % {"error": exc}
+        message = _("Yuki could not be reached (%(error)s); trying again shortly.") % {"error": reason(exc)}
         return _settle(entry, token, run, EntryState.NEW, EventKind.FAILED, message, Outcome.RETRY)
     if isinstance(exc, InvalidAccessKeyError):
         message = _("Yuki does not accept the access key of administration %(name)s. Enter the right API key on "
@@ -98,14 +130,14 @@ def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_a
     elif isinstance(exc, JournalError):
         message = _("The journal entry of %(title)s cannot be booked: %(error)s. Correct it in the payroll "
                     "source; the corrected version is picked up by the next import.") % {
-                        "title": entry.title, "error": exc}
+                        "title": entry.title, "error": reason(exc)}
     elif isinstance(exc, YukiFault):
         message = _("Yuki refused %(title)s: %(error)s. Correct the cause (for example a missing general ledger "
                     "account in Yuki), then retry the failed documents.") % {
-                        "title": entry.title, "error": getattr(exc, "fault_message", "") or exc}
+                        "title": entry.title, "error": reason(exc)}
     elif isinstance(exc, YukiError):
         message = _("Yuki could not book %(title)s: %(error)s. Retry the failed documents later.") % {
-            "title": entry.title, "error": exc}
+            "title": entry.title, "error": reason(exc)}
     else:
         # Unexpected (a bug): it may have happened after sending, so no resend without a check.
         log.exception("unexpected error pushing ledger entry %s", entry.pk)
@@ -113,6 +145,25 @@ def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_a
                     "anything is sent again.") % {"title": entry.title, "error": type(exc).__name__}
         return _settle(entry, token, run, EntryState.NEEDS_CHECK, EventKind.NEEDS_CHECK, message, Outcome.NEEDS_CHECK)
     return _settle(entry, token, run, EntryState.FAILED, EventKind.FAILED, message, Outcome.FAILED)
+
+
+# Pauses (seconds) before each try to release an entry that was not sent: the database that failed
+# before the call may still be restarting.
+RELEASE_PAUSES = (0, 1, 2, 4)
+
+
+def _release(entry, token, run, message) -> PushResult:
+    """Back to `new` for a plain retry. If the database stays away through every pause, the error goes
+    up: the entry keeps its lease, which runs out into a check that finds nothing in Yuki and sends it."""
+    for number, pause in enumerate(RELEASE_PAUSES, start=1):
+        time.sleep(pause)
+        try:
+            return _settle(entry, token, run, EntryState.NEW, EventKind.FAILED, message, Outcome.RETRY)
+        except DatabaseError:
+            if number == len(RELEASE_PAUSES):
+                raise
+            if not connection.in_atomic_block:
+                close_old_connections()  # a broken connection is replaced on the next query
 
 
 def _settle(entry, token, run, state, event, message, outcome) -> PushResult:

@@ -4,8 +4,11 @@
   Not found: safe to send again, but only once the attempt is IMPORT_RECONCILE_DELAY_SECONDS old (a
   request that timed out on our side may still be processed by Yuki). The search failing: ask again
   later, a few times, then a person decides.
-- Journal entries: Yuki offers no reliable lookup of a journal by its subject, so a person checks
-  in Yuki and answers on the portal ("it is in Yuki" / "it is not in Yuki: book it").
+- Journal entries: every line's description starts with the journal's reference ("[jr-... v2]"), so
+  Yuki's listing of one of its accounts on its date (GLAccountTransactions, one call) shows whether
+  it was booked. Found: booked. Not listed: sent again, after the same delay. Yuki unreachable: ask
+  again later, a few times. Yuki cannot tell (the listing refused, or in a layout we cannot read): a
+  person checks in Yuki and answers on the portal ("it is in Yuki" / "it is not in Yuki: book it").
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.imports import booking, ledger
 from portal.models import EntryState, EventKind, LedgerEntry
 from portal.vendors import charge_yuki_calls, yuki_client
 from yuki_client import DailyLimitError, YukiError
+from yuki_client.transactions import with_reference
 
 log = logging.getLogger(__name__)
 
@@ -43,25 +48,17 @@ def reconcile(entry_id: int, run=None) -> Resolution:
     if entry.state != EntryState.NEEDS_CHECK:
         return Resolution.UNKNOWN
     if entry.journal_lines is not None:
-        _hold_for_a_person(entry, _(
-            "Check in Yuki whether the journal entry '%(subject)s' exists, then answer on the portal: "
-            "'It is in Yuki' or 'Book it'.") % {"subject": booking.journal_subject(entry)})
-        return Resolution.FOR_A_PERSON
+        return _reconcile_journal(entry, run)
     name = booking.yuki_file_name(entry)
     client = yuki_client(entry.administration)
     try:
         found = client.search_documents(name, folder=booking.folder(entry))
     except YukiError as exc:
         log.warning("could not search Yuki for %s: %s", name, exc)
-        charge_yuki_calls(run, client)
-        LedgerEntry.objects.filter(pk=entry.pk).update(check_attempts=F("check_attempts") + 1)
-        if _passing(exc) and entry.check_attempts + 1 < AUTOMATIC_CHECK_ATTEMPTS:
-            return Resolution.UNKNOWN  # Yuki unreachable or today's budget used: the sweeper asks again later
-        _hold_for_a_person(entry, _(
+        return _check_failed(entry, run, client, exc, _(
             "Yuki's archive could not be searched (%(error)s). Check in Yuki whether the file '%(name)s' "
             "exists, then answer on the portal: 'It is in Yuki' or 'Book it'.") % {
                 "error": getattr(exc, "message", exc), "name": name})
-        return Resolution.UNKNOWN
     charge_yuki_calls(run, client)
     match = next((doc for doc in found if doc.file_name == name), None)
     if match is not None:
@@ -69,11 +66,64 @@ def reconcile(entry_id: int, run=None) -> Resolution:
                  yuki_reference=str(match.id)[:100], booked_at=timezone.now(), booked_hash=entry.content_hash,
                  booked_journal_lines=entry.journal_lines, content=None, last_error="")
         return Resolution.FOUND
-    settled_after = timezone.now() - timedelta(seconds=settings.IMPORT_RECONCILE_DELAY_SECONDS)
-    if entry.attempted_at and entry.attempted_at > settled_after:
+    if _too_early(entry):
         return Resolution.UNKNOWN  # too early to call it absent: the sweeper asks again later
     _resolve(entry, EntryState.NEW, _("Not in Yuki's archive: it is sent again."))
     return Resolution.ABSENT
+
+
+def _reconcile_journal(entry: LedgerEntry, run) -> Resolution:
+    """One GLAccountTransactions call: the first line's account on that line's date. Every line of the
+    journal carries its reference, so if Yuki booked the journal, this listing shows it."""
+    reference = booking.reference(entry)
+    subject = booking.journal_subject(entry)
+    line = booking.journal(entry).lines[0]
+    client = yuki_client(entry.administration)
+    try:
+        listed = client.gl_account_transactions(entry.administration.yuki_administration_id, line.gl_account,
+                                                line.entry_date, line.entry_date)
+    except YukiError as exc:
+        log.warning("could not list Yuki account %s for %s: %s", line.gl_account, reference, exc)
+        return _check_failed(entry, run, client, exc, _(
+            "Yuki could not tell whether the journal entry '%(subject)s' was booked: its listing of general "
+            "ledger account %(account)s on %(date)s was not available (%(error)s). Check in Yuki whether a "
+            "journal entry with '%(reference)s' in its description exists, then answer on the portal: "
+            "'It is in Yuki' or 'Book it'.") % {
+                "subject": subject, "account": line.gl_account, "date": date_format(line.entry_date),
+                "error": getattr(exc, "message", exc), "reference": reference})
+    charge_yuki_calls(run, client)
+    where = {"reference": reference, "account": line.gl_account, "date": date_format(line.entry_date)}
+    if with_reference(listed, reference):
+        _resolve(entry, EntryState.BOOKED, _(
+            "Found in Yuki: general ledger account %(account)s lists '%(reference)s' on %(date)s; "
+            "it was booked.") % where,
+            booked_at=timezone.now(), booked_hash=entry.content_hash, booked_journal_lines=entry.journal_lines,
+            content=None, last_error="")
+        return Resolution.FOUND
+    if _too_early(entry):
+        return Resolution.UNKNOWN  # Yuki may still be processing it: the sweeper asks again later
+    _resolve(entry, EntryState.NEW, _(
+        "Not in Yuki: general ledger account %(account)s lists no '%(reference)s' on %(date)s; "
+        "it is booked again.") % where)
+    return Resolution.ABSENT
+
+
+def _too_early(entry: LedgerEntry) -> bool:
+    """A request that timed out on our side may still be processed by Yuki: only after the delay does
+    "not found" mean "not there"."""
+    settled_after = timezone.now() - timedelta(seconds=settings.IMPORT_RECONCILE_DELAY_SECONDS)
+    return bool(entry.attempted_at and entry.attempted_at > settled_after)
+
+
+def _check_failed(entry: LedgerEntry, run, client, exc: YukiError, for_a_person: str) -> Resolution:
+    """Yuki was asked and gave no answer we can use. Unreachable or out of today's budget: ask again
+    later, a few times. Refused, or an answer we cannot read: that will not change, so a person decides."""
+    charge_yuki_calls(run, client)
+    LedgerEntry.objects.filter(pk=entry.pk).update(check_attempts=F("check_attempts") + 1)
+    if _passing(exc) and entry.check_attempts + 1 < AUTOMATIC_CHECK_ATTEMPTS:
+        return Resolution.UNKNOWN  # the sweeper asks again later
+    _hold_for_a_person(entry, for_a_person)
+    return Resolution.FOR_A_PERSON
 
 
 def _passing(exc: YukiError) -> bool:

@@ -109,8 +109,9 @@ class LedgerEntry(models.Model):
         # A list may annotate is_journal instead of loading the journal lines (views.runs.needs_check).
         is_journal = self.is_journal if hasattr(self, "is_journal") else self.journal_lines is not None
         if is_journal:
-            return _("Yuki cannot look up journal entries: from %(when)s it is listed under 'To check' for a "
-                     "person to answer.") % {"when": formats.date_format(when, "SHORT_DATETIME_FORMAT")}
+            return _("Checked automatically in Yuki's bookings at %(when)s (and again later if Yuki cannot be "
+                     "reached); nothing to do for you yet.") % {
+                "when": formats.date_format(when, "SHORT_DATETIME_FORMAT")}
         return _("Checked automatically in Yuki's archive at %(when)s (and every two minutes after that if Yuki "
                  "cannot be reached); nothing to do for you yet.") % {
             "when": formats.date_format(when, "SHORT_DATETIME_FORMAT")}

@@ -51,6 +51,10 @@ class ImportSettings(models.Model):
         validators=DAY_VALIDATORS,
     )
 
+    # What a person sets on the import settings forms (portal.forms.settings.ImportSettingsForm), in this order.
+    EDITABLE = ("auto_import", "import_payslips", "import_journals", "import_wage_tax_returns", "import_sepa_files",
+                "wage_tax_return_status", "nmbrs_number_must_match", "first_day", "last_day")
+
     class Meta:
         verbose_name = _("import settings")
         verbose_name_plural = _("import settings")

@@ -16,6 +16,7 @@ from connectors.errors import SourceError
 
 if TYPE_CHECKING:  # the models import the registry (choices); this module needs them for types only
     from portal.effective import EffectiveSettings
+    from portal.forms.parts import AdministrationFormPart
     from portal.models import Administration, ImportSettings
 
 Plan = dict[DocumentKind, tuple[Period, ...]]
@@ -59,6 +60,17 @@ class EmployerId(NamedTuple):
 
     number: str
     wage_tax_number: str = ""
+
+
+class PortalDefault(NamedTuple):
+    """A setting an administration takes from the portal unless it has its own (portal.effective): while the
+    Administration's BooleanField `switch` is on, the PortalSettings relation `portal` applies, else the
+    Administration's relation `own`. EffectiveSettings shows it as `<name>` and `<name>_origin`."""
+
+    name: str
+    switch: str
+    own: str
+    portal: str
 
 
 class CheckLine(NamedTuple):
@@ -119,6 +131,15 @@ class PayrollSource(Protocol):
     administration_template: str  # a card on the administration page
     portal_settings_template: str  # a card on the portal settings page
     domain_actions_template: str  # buttons on a domain's page, shown when it has such administrations
+    # On the annual documents page (a source with ANNUAL_DOCUMENT in on_request_kinds): its explanation
+    # (part "intro") and its administrations' table (part "table", gets `administrations`).
+    annual_documents_template: str
+    # Its share of the administration form (fields, cards, sub-forms), or None.
+    administration_form: AdministrationFormPart | None
+    # The settings an administration takes from the portal unless it has its own (its access).
+    portal_defaults: tuple[PortalDefault, ...]
+    # The simulator under sandbox/ that stands in for it in sandbox mode ('' for none): the banner names it.
+    sandbox: str
     urls: str  # the module with the source's URLconf ('' for none), mounted under /<key>/
     # The Administration relations its settings live in, loaded with the administrations (select_related).
     administration_relations: tuple[str, ...]

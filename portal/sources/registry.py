@@ -78,3 +78,34 @@ def administration_relations() -> list[str]:
 def source_apps() -> list[str]:
     """The Django apps of the registered sources (their templates, translations): the folder of each."""
     return [path.rsplit(".", 2)[0] for path in SOURCES.values()]
+
+
+def administration_form_parts() -> list[tuple[str, object]]:
+    """(key, part) of each source that adds to the administration form (portal.forms.parts), in registry order."""
+    return [(source.key, source.administration_form) for source in all_sources() if source.administration_form]
+
+
+def offering(kind: DocumentKind) -> list:
+    """The sources that can deliver `kind` (scheduled or on request)."""
+    return [get(key) for key in keys_offering(kind)]
+
+
+def simulated() -> list[str]:
+    """The names of the sources the sandbox simulates (PayrollSource.sandbox), for the sandbox banner."""
+    return [source.name for source in all_sources() if source.sandbox]
+
+
+def environment_settings(env, *, sandbox_enabled: bool) -> dict:
+    """Each source's Django settings read from the environment: `from_environment(env, sandbox_enabled=...)`
+    in the `settings` module of its folder (integrations/<source>/settings.py), when it has one. Called by
+    payrollsync/settings.py, before Django is set up: those modules import neither Django nor the source."""
+    found = {}
+    for app in source_apps():
+        try:
+            module = import_module(f"{app}.settings")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.settings":
+                raise
+            continue
+        found.update(module.from_environment(env, sandbox_enabled=sandbox_enabled))
+    return found

@@ -5,14 +5,8 @@ from django.utils.translation import gettext as _
 
 from portal import auditing, permissions
 from portal.effective import effective_settings
-from portal.forms.settings import AdministrationForm, ImportSettingsForm, NmbrsCredentialsForm
-from portal.models import (
-    Administration,
-    EntryState,
-    ImportSettings,
-    NmbrsCredentials,
-    PortalSettings,
-)
+from portal.forms.settings import AdministrationForm, ImportSettingsForm
+from portal.models import Administration, EntryState, ImportSettings, PortalSettings
 from portal.paging import paginate
 from portal.sources import shared_access
 from portal.sources.registry import source_of
@@ -52,45 +46,41 @@ def administration_edit(request, pk):
 
 
 def _edit(request, administration: Administration):
-    """One page for all of an administration's settings, with the two 'use the portal's' switches.
+    """One page for all of an administration's settings, with the 'use the portal's' switches.
 
-    The own import settings and own Nmbrs credentials are sub-forms that only count (and are only
-    validated) when the administration does not use the portal's.
+    The own import settings and a source's sub-forms (e.g. its own credentials: portal.forms.parts) only
+    count (and are only validated) when their section applies.
     """
     is_new = administration.pk is None
     data = request.POST if request.method == "POST" else None
     form = AdministrationForm(data, instance=administration, user=request.user)
     own_import = administration.own_import_settings or ImportSettings(
-        **{f: getattr(PortalSettings.load().import_settings, f) for f in ImportSettingsForm.Meta.fields}
+        **{f: getattr(PortalSettings.load().import_settings, f) for f in ImportSettingsForm.base_fields}
     )
-    credentials = administration.own_nmbrs_credentials or NmbrsCredentials()
-    # Snapshots before validation: a ModelForm's is_valid() already writes the input onto the instance.
+    # Snapshots before validation: a ModelForm's is_valid() already writes the input onto the instance
+    # (the sources' sub-forms take theirs when they are built).
     import_before = auditing.snapshot(own_import) if own_import.pk else None
-    nmbrs_before = auditing.snapshot(credentials) if credentials.pk else None
     admin_before = None if is_new else auditing.snapshot(administration)
     # A section that does not count (FormSection) is neither validated nor shown with errors: its form
-    # stays unbound. The rest is validated together, so every error shows at once; Nmbrs is asked only
-    # once everything else is right.
+    # stays unbound. The rest is validated together, so every error shows at once; a source is asked
+    # (its sub-forms' checks) only once everything else is right.
     wants_own_import = form.section_applies("own_import")
-    wants_own_nmbrs = form.section_applies("own_nmbrs")
     import_form = ImportSettingsForm(data if wants_own_import else None, instance=own_import, prefix="own")
-    nmbrs_form = NmbrsCredentialsForm(data if wants_own_nmbrs else None, instance=credentials, prefix="nmbrs",
-                                      administration=None if is_new else administration)
+    sub_forms = form.source_sub_forms(data)
+    counting = {name: (part, sub_form) for name, (part, sub_form) in sub_forms.items() if form.section_applies(name)}
 
     if data is not None:
         main_ok = form.is_valid()
         import_ok = not wants_own_import or import_form.is_valid()
-        sub_forms_ok = main_ok and import_ok and (not wants_own_nmbrs or nmbrs_form.is_valid())
+        sub_forms_ok = main_ok and import_ok and all(sub_form.is_valid() for _part, sub_form in counting.values())
         if sub_forms_ok:
             with transaction.atomic():
                 if wants_own_import:
                     auditing.save_audited(request.user, import_form.instance, import_before,
                                           label=_("Import settings of %(name)s") % {"name": form.instance.name})
                     form.instance.own_import_settings = import_form.instance
-                if wants_own_nmbrs:
-                    auditing.save_audited(request.user, nmbrs_form.instance, nmbrs_before,
-                                          label=_("Nmbrs credentials of %(name)s") % {"name": form.instance.name})
-                    form.instance.own_nmbrs_credentials = nmbrs_form.instance
+                for name, (part, sub_form) in counting.items():
+                    part.save(request.user, form.instance, name, sub_form)
                 auditing.save_audited(request.user, form.instance, admin_before)
                 note = shared_access.assign_for_administrator(request.user, form.instance, form.instance.name)
             messages.success(request, _("Administration %(name)s is saved.") % {"name": form.instance.name})
@@ -106,7 +96,9 @@ def _edit(request, administration: Administration):
         "is_new": is_new,
         "form": form,
         "import_form": import_form,
-        "nmbrs_form": nmbrs_form,
         "sections": form.section_states(),
+        "source_templates": form.source_templates(),
         "portal_import": PortalSettings.load().import_settings,
+        # each source's sub-form, under the name its card renders it from (FormSection.form)
+        **{form.sections[name].form: sub_form for name, (_part, sub_form) in sub_forms.items()},
     })

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from portal.imports import ledger, reconcile, runs
 from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
 from portal.paging import COUNT_CAP, paginate
 from portal.scheduling import import_plan
+from portal.sources import registry
 from portal.sources.registry import keys_offering, source_choices
 from portal.validators import RETENTION_YEARS, IdField, earliest_month, parse_id, parse_month
 from portal.views.access import administration_for, domain_for, portal_view
@@ -321,7 +323,7 @@ def annual_documents(request):
     editable = Administration.objects.filter(
         source__in=keys_offering(DocumentKind.ANNUAL_DOCUMENT),
         domain__in=permissions.editable_domains(request.user)).select_related("domain").order_by(
-        "domain__name", "name", "pk")
+        "source", "domain__name", "name", "pk")
     form = AnnualDocumentsForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
         chosen = list(editable.filter(pk__in=_ids(request.POST.getlist("administration"))))
@@ -339,4 +341,10 @@ def annual_documents(request):
                 "Fetching the annual documents of %(year)s for %(n)s administrations.", len(chosen)) % {
                 "year": form.cleaned_data["year"], "n": len(chosen)})
             return redirect("portal:runs")
-    return render(request, "portal/annual_documents.html", {"form": form, "administrations": paginate(request, editable)})
+    page = paginate(request, editable)
+    # Each source's administrations on this page (ordered by source: a source's rows stay together).
+    offers = [{"source": source, "administrations": [a for a in page if a.source == source.key]}
+              for source in registry.offering(DocumentKind.ANNUAL_DOCUMENT)]
+    return render(request, "portal/annual_documents.html", {
+        "form": form, "administrations": page, "page": page, "offers": offers,
+        "offered_by": get_text_list([offer["source"].name for offer in offers], _("and"))})

@@ -85,6 +85,26 @@ def process_journal(state: SandboxState, session: Session, params: dict):
     return document_id
 
 
+def gl_account_transactions(state: SandboxState, session: Session, params: dict):
+    """Every line ProcessJournal booked in the administration on this account, with an entry date from
+    StartDate to EndDate (calendar days, both included), in booking order. The layout is the one
+    docs/vendors/yuki.md ("Reconciling journals") describes; what is listed is what was booked."""
+    administration = state.administration(session, params["administrationID"])
+    code = (params["GLAccountCode"] or "").strip()
+    if not code:
+        raise SoapFault("Value cannot be null. Parameter name: GLAccountCode")
+    start, end = _local(params["StartDate"]).date(), _local(params["EndDate"]).date()
+    root = etree.Element("GLAccountTransactions")
+    for journal in state.booked_journals(administration.id):
+        for entry in journal.entries:
+            if entry.gl_account == code and start <= entry.entry_date <= end:
+                element = etree.SubElement(root, "GLAccountTransaction")
+                etree.SubElement(element, "Date").text = entry.entry_date.isoformat() + "T00:00:00"
+                etree.SubElement(element, "Description").text = entry.description
+                etree.SubElement(element, "Amount").text = f"{entry.amount:f}"
+    return root
+
+
 def document_folders(state: SandboxState, session: Session, params: dict):
     root = etree.Element("DocumentFolders")
     for folder_id, name in ARCHIVE_FOLDERS.items():
@@ -201,6 +221,7 @@ HANDLERS = {
     "Administrations": administrations,
     "AdministrationID": administration_id,
     "ProcessJournal": process_journal,
+    "GLAccountTransactions": gl_account_transactions,
     "DocumentFolders": document_folders,
     "UploadDocument": upload_document,
     "UploadDocumentWithData": upload_document,

@@ -88,6 +88,10 @@ SESSION_OPERATIONS = (
 ACCOUNTING = Service("Accounting", "Accounting.asmx", (
     Operation("ProcessJournal", SESSION + (("administrationID", STRING), ("xmlDoc", XML)), STRING,
               "Processes a general journal; returns the GUID of the created document."),
+    # The operations catalogue (docs/vendors/yuki.md, "Reconciling journals"): an XmlNode result.
+    Operation("GLAccountTransactions", SESSION + (
+        ("administrationID", STRING), ("GLAccountCode", STRING), ("StartDate", DATETIME), ("EndDate", DATETIME)),
+        XML, "Returns the transactions on a general ledger account between two dates."),
 ) + SESSION_OPERATIONS)
 
 _UPLOAD = SESSION + (("fileName", STRING), ("data", BASE64), ("folder", INT), ("administrationID", STRING))

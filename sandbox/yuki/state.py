@@ -161,6 +161,11 @@ class SandboxState:
         with self._lock:
             self.journals.append(journal)
 
+    def booked_journals(self, administration_id: str) -> list[BookedJournal]:
+        """The journals booked in one administration, in booking order (a copy of the list)."""
+        with self._lock:
+            return [j for j in self.journals if j.administration_id == administration_id]
+
     def store_file(self, archived: ArchivedFile) -> None:
         with self._lock:
             if archived.created is None:

@@ -1,7 +1,8 @@
 // Show a section only while its switch is in the stated position ("use the portal's ..." switches),
-// and Nmbrs-only / Loket-only parts only for that payroll source. A hidden section's controls are
+// and a source's parts only while that payroll source is chosen: a section names it in data-source, a
+// field the sources that show it in data-sources (portal.forms.parts). A hidden section's controls are
 // disabled: the browser then neither requires nor sends them (the server ignores that section too,
-// by the same rule: portal.forms.settings.FormSection). The server renders the starting state.
+// by the same rule: portal.forms.parts.FormSection). The server renders the starting state.
 (function () {
   function sourceValue() {
     var select = document.getElementById("id_source");
@@ -19,11 +20,8 @@
     });
     var src = sourceValue();
     if (src) {
-      ["wage_tax_number", "use_portal_loket_access"].forEach(function (name) {
-        var f = document.querySelector('[data-field="' + name + '"]'); if (f) f.hidden = src !== "loket";
-      });
-      ["use_portal_nmbrs_credentials"].forEach(function (name) {
-        var f = document.querySelector('[data-field="' + name + '"]'); if (f) f.hidden = src !== "nmbrs";
+      document.querySelectorAll("[data-sources]").forEach(function (field) {
+        field.hidden = field.getAttribute("data-sources").split(" ").indexOf(src) < 0;
       });
     }
   }

@@ -239,9 +239,11 @@ def test_imports_run_log_and_history(journey, vendors, demo):
 
 def test_failures_retry_checks_notices_and_resend(journey, vendors, demo):
     page, yuki = journey.page, vendors["yuki"].app
-    # Yuki refuses every upload, and the connection breaks right after the journal entry was sent.
+    # Yuki refuses every upload, and the connection breaks right after the journal entry was sent. Yuki
+    # also refuses to list the journal's account, so it cannot tell: a person answers.
     yuki.faults.add("soap_fault", vendor="yuki", operation="UploadDocument", times=0, message="Archief niet bereikbaar")
     yuki.faults.add("drop_after", vendor="yuki", operation="ProcessJournal", times=1)
+    yuki.faults.add("soap_fault", vendor="yuki", operation="GLAccountTransactions", times=0, message="Geen toegang")
     run = import_now(journey, demo)
     wait_for_text(page, "run-status", "^(Deels mislukt|Mislukt)$", timeout=90_000)
     journal = LedgerEntry.objects.get(last_run=run, state=EntryState.NEEDS_CHECK)
@@ -287,6 +289,7 @@ def test_failures_retry_checks_notices_and_resend(journey, vendors, demo):
 
     # The other answer: the connection broke before Yuki got it, so 'not in Yuki: book it'.
     yuki.faults.add("drop_before", vendor="yuki", operation="ProcessJournal", times=1)
+    yuki.faults.add("soap_fault", vendor="yuki", operation="GLAccountTransactions", times=0, message="Geen toegang")
     earlier = import_now(journey, demo, month=f"{date.today().year - 1}-03")
     wait_for_text(page, "run-status", FINISHED, timeout=90_000)
     second = LedgerEntry.objects.get(last_run=earlier, state=EntryState.NEEDS_CHECK)

@@ -91,7 +91,7 @@ def test_an_old_failure_is_not_reported_again_by_every_scheduled_run(bakkerij_nm
     assert Notice.objects.get().repeats == 1, "no new e-mail about a failure this run did not attempt"
 
 
-def test_an_answer_without_a_document_id_is_checked_not_resent(bakkerij_nmbrs, yuki, monkeypatch):
+def test_an_answer_without_a_document_id_is_checked_and_found_not_resent(bakkerij_nmbrs, yuki, monkeypatch):
     from yuki_client import YukiClient
 
     real_call = YukiClient.call
@@ -103,7 +103,8 @@ def test_an_answer_without_a_document_id_is_checked_not_resent(bakkerij_nmbrs, y
     monkeypatch.setattr(YukiClient, "call", call)
     import_now(bakkerij_nmbrs)
     journal = LedgerEntry.objects.get(kind="journal")
-    assert journal.state == EntryState.NEEDS_CHECK and journal.check_by_person
+    assert journal.events.filter(kind=EventKind.NEEDS_CHECK).exists(), "no ID: it may be booked, so checked"
+    assert journal.state == EntryState.BOOKED and not journal.check_by_person, "found in Yuki's listing"
     assert len(yuki.app.state.journals) == 1
 
 

@@ -3,6 +3,7 @@ folder) is added with one registry entry and imports its documents end to end in
 scheduled and by hand, and the screens show it, without an edit anywhere else."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -28,7 +29,7 @@ from tests.engine.third_source import vendor
 @pytest.fixture
 def paperclip(transactional_db, yuki, eager_celery):
     registry.register("paperclip", "tests.engine.third_source.source.PaperclipPayrollSource")
-    vendor.OFFICE.open, vendor.OFFICE.calls = True, []
+    vendor.OFFICE.open, vendor.OFFICE.calls, vendor.OFFICE.desks = True, [], {}
     domain = Domain.objects.create(name="Paperclip Groep", yuki_domain_id=yuki_data.DEMO_DOMAIN_ID,
                                    payroll_link_active=True)
     administration = Administration(
@@ -86,3 +87,46 @@ def test_the_screens_show_the_third_source(paperclip, client):
     main = detail.split("<main", 1)[1]
     assert "Nmbrs" not in main and "Loket" not in main, "no other vendor's card or fields"
     assert client.get(reverse("portal:runs"), {"source": "paperclip"}).status_code == 200
+
+
+@pytest.fixture
+def its_templates(settings):
+    """In a portal, the registered sources' folders are apps (payrollsync/settings.py: source_apps()), so their
+    templates are found; a source registered while the tests run comes too late for that: add its folder here."""
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], Path(vendor.__file__).parent / "templates"]},
+                          *settings.TEMPLATES[1:]]
+
+
+def form_data(administration, **changes):
+    return {"name": administration.name, "yuki_administration_id": administration.yuki_administration_id,
+            "yuki_access_key": "", "source": "paperclip", "loket_client_number": " PC-8 ",
+            "use_portal_import_settings": "on", **changes}
+
+
+def test_the_third_source_adds_its_own_card_to_the_administration_form(paperclip, its_templates, client):
+    client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
+    edit = reverse("portal:administration-edit", args=[paperclip.pk])
+    page = client.get(edit).content.decode()
+    card = page.split('data-testid="paperclip-desk"', 1)[1].split(">", 1)[0]
+    assert "hidden" not in card, "its card shows while it is the chosen source"
+    assert 'data-sources="loket nmbrs paperclip"' in page, "the employer code field is shown for it too"
+    assert 'data-testid="own-nmbrs"' in page and page.split('data-testid="own-nmbrs"', 1)[1].split(">", 1)[0].endswith(
+        " hidden"), "another source's card is hidden"
+
+    refused = client.post(edit, form_data(paperclip, **{"paperclip-desk": "12"}))
+    assert refused.status_code == 200 and "A desk is written D-&lt;number&gt;" in refused.content.decode()
+    assert vendor.OFFICE.desks == {}, "nothing is saved while its card is wrong"
+
+    saved = client.post(edit, form_data(paperclip, **{"paperclip-desk": " d-12 "}))
+    assert saved.status_code == 302, saved.context and (saved.context["form"].errors, saved.context["paperclip_form"].errors)
+    paperclip.refresh_from_db()
+    assert vendor.OFFICE.desks == {paperclip.name: "D-12"} and paperclip.loket_client_number == "PC-8"
+    assert 'value="D-12"' in client.get(edit).content.decode(), "read back"
+
+    # Chosen another source, its card does not count: neither validated nor saved.
+    nmbrs = client.post(edit, form_data(paperclip, source="nmbrs", loket_client_number="101",
+                                        use_portal_nmbrs_credentials="on", **{"paperclip-desk": "wrong"}))
+    assert nmbrs.status_code == 302
+    paperclip.refresh_from_db()
+    assert paperclip.source == "nmbrs" and vendor.OFFICE.desks == {paperclip.name: "D-12"}

@@ -18,7 +18,7 @@ from connectors.nmbrs.errors import (
     NoCompanyAccess,
     UnknownTenant,
 )
-from portal.forms.settings import NmbrsCredentialsForm
+from integrations.nmbrs.forms import NmbrsCredentialsForm
 from portal.models import AuditLogEntry, NmbrsCredentials, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import data

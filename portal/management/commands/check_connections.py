@@ -1,6 +1,9 @@
+import logging
+
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal import deep_check
 from portal.connection_checks import check_administration
@@ -9,21 +12,36 @@ from portal.models import Administration
 
 
 class Command(PortalCommand):
-    help = "Each administration's payroll source and Yuki state, and today's Yuki call count per domain."
+    help = gettext_lazy("Each administration's payroll source and Yuki state, and today's Yuki call count per "
+                        "domain.")
 
     def add_arguments(self, parser):
         parser.add_argument("--no-yuki", action="store_true",
-                            help="Do not call Yuki (saves one call per administration from the daily budget).")
+                            help=_("Do not call Yuki (saves one call per administration from the daily budget)."))
         parser.add_argument("--deep", action="store_true",
-                            help="For one administration (--administration): every read call of the import, each "
-                                 "answer compared with the shapes the code expects. Books nothing, writes nothing.")
-        parser.add_argument("--administration", help="With --deep: the administration's id or name.")
-        parser.add_argument("--period", help="With --deep: the period to read, YYYY-MM (default: this month).")
-        parser.add_argument("--sample", metavar="DIR",
-                            help="With --deep: write the answers, names, amounts and personal numbers replaced, "
-                                 "to DIR (for sandbox fixtures).")
+                            help=_("For one administration (--administration): every read call of the import, each "
+                                   "answer compared with the shapes the code expects. Books nothing, writes "
+                                   "nothing."))
+        parser.add_argument("--administration", metavar=_("ADMINISTRATION"),
+                            help=_("With --deep: the administration's id or name."))
+        parser.add_argument("--period", metavar=_("YYYY-MM"),
+                            help=_("With --deep: the period to read (default: this month)."))
+        parser.add_argument("--sample", metavar=_("FOLDER"),
+                            help=_("With --deep: write the answers, names, amounts and personal numbers replaced, "
+                                   "to this folder (for sandbox fixtures)."))
 
-    def handle(self, no_yuki, deep=False, administration=None, period=None, sample=None, **options):
+    def handle(self, *args, **options):
+        # The Yuki client logs each failed call as an English warning; here its outcome is in the report, in
+        # the reader's words, so the log line would only repeat it (restored afterwards, like import_now does).
+        yuki_log = logging.getLogger("yuki_client")
+        level = yuki_log.level
+        yuki_log.setLevel(logging.ERROR)
+        try:
+            return self.report(*args, **options)
+        finally:
+            yuki_log.setLevel(level)
+
+    def report(self, no_yuki, deep=False, administration=None, period=None, sample=None, **options):
         if deep:
             return self.deep(administration, period, sample)
         if administration or period or sample:

@@ -7,19 +7,21 @@ from django.core.management.base import CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.management.base import PortalCommand
 from portal.models import PortalMembership, PortalRole
 
 
 class Command(PortalCommand):
-    help = "Create (or reset) a portal administrator, the first user of a new installation."
+    help = gettext_lazy("Create (or reset) a portal administrator, the first user of a new installation.")
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
-        parser.add_argument("--email", default="")
-        parser.add_argument("--password", help="Default: a random password, printed once.")
-        parser.add_argument("--reset", action="store_true", help="Reset the password of an existing user.")
+        parser.add_argument("username", metavar=_("USERNAME"), help=_("The administrator's user name."))
+        parser.add_argument("--email", default="", metavar=_("EMAIL"),
+                            help=_("The administrator's e-mail address (optional)."))
+        parser.add_argument("--password", metavar=_("PASSWORD"), help=_("Default: a random password, printed once."))
+        parser.add_argument("--reset", action="store_true", help=_("Reset the password of an existing user."))
 
     @transaction.atomic
     def handle(self, username, email, password, reset, **options):

@@ -7,25 +7,30 @@ import urllib.error
 import urllib.request
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.health import checks, run_checks
+from portal.management.base import PortalCommand
 
 
-class Command(BaseCommand):
-    help = "Run the portal's health checks (all, or the ones named) and exit 1 if one fails."
+class Command(PortalCommand):
+    help = gettext_lazy("Run the portal's health checks (all, or the ones named) and exit 1 if one fails.")
 
     def add_arguments(self, parser):
-        parser.add_argument("names", nargs="*", metavar="check", help=f"any of: {', '.join(checks())}")
-        parser.add_argument("--http", metavar="HOST:PORT",
-                            help="ask the web server at this address (GET /health/) instead")
+        parser.add_argument("names", nargs="*", metavar=_("CHECK"),
+                            help=_("Any of: %(checks)s.") % {"checks": ", ".join(checks())})
+        parser.add_argument("--http", metavar=_("HOST:PORT"),
+                            help=_("Ask the web server at this address (GET /health/) instead."))
 
     def handle(self, names, http, **options):
         if http:
             return self._ask(http)
         unknown = set(names) - set(checks())
         if unknown:
-            raise CommandError(f"unknown check(s): {', '.join(sorted(unknown))}; known: {', '.join(checks())}")
+            raise CommandError(_("Unknown check(s): %(unknown)s; known: %(known)s.") % {
+                "unknown": ", ".join(sorted(unknown)), "known": ", ".join(checks())})
         results = asyncio.run(run_checks(names or None))
         self.stdout.write(json.dumps(results))
         if any(value != "OK" for value in results.values()):
@@ -43,5 +48,6 @@ class Command(BaseCommand):
             self.stdout.write(exc.read().decode(errors="replace"))
             raise SystemExit(1) from exc
         except OSError as exc:
-            self.stderr.write(f"no answer from http://{address}/health/: {exc}")
+            self.stderr.write(_("No answer from %(url)s: %(error)s") % {"url": f"http://{address}/health/",
+                                                                          "error": exc})
             raise SystemExit(1) from exc

@@ -3,24 +3,29 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from payrollsync.celery import app as celery_app
+from portal.imports.booking import folder_name
 from portal.management.base import PortalCommand
 from portal.models import Administration
+from portal.models.ledger import kind_label
+from portal.templatetags.portal_format import period
 from portal.validators import parse_id, parse_month
 from portal.views.runs import start_import
 
 
 class Command(PortalCommand):
-    help = ("Import payroll documents now for all or some administrations, like the 'Import now' button. "
-            "Runs here and waits, unless --queue hands the work to the Celery workers.")
+    help = gettext_lazy("Import payroll documents now for all or some administrations, like the 'Import now' "
+                        "button. Runs here and waits, unless --queue hands the work to the Celery workers.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--administration", action="append", default=[],
-                            help="ID or (part of the) name; repeat for several. Default: all administrations.")
-        parser.add_argument("--month", help="YYYY-MM: import that month instead of the current window (backfill).")
-        parser.add_argument("--dry-run", action="store_true", help="Show what would be booked; book nothing.")
-        parser.add_argument("--queue", action="store_true", help="Queue for the workers instead of running here.")
+        parser.add_argument("--administration", action="append", default=[], metavar=_("ADMINISTRATION"),
+                            help=_("ID or (part of the) name; repeat for several. Default: all administrations."))
+        parser.add_argument("--month", metavar=_("YYYY-MM"),
+                            help=_("Import that month instead of the current window (backfill)."))
+        parser.add_argument("--dry-run", action="store_true", help=_("Show what would be booked; book nothing."))
+        parser.add_argument("--queue", action="store_true", help=_("Queue for the workers instead of running here."))
 
     def handle(self, administration, month, dry_run, queue, **options):
         chosen = self._administrations(administration)
@@ -46,7 +51,7 @@ class Command(PortalCommand):
         style = self.style.SUCCESS if run.status == "succeeded" else self.style.WARNING
         self.stdout.write(style(f"{item}: {run.get_status_display()} – {run.result}"))
         for preview in run.dry_run_preview:
-            self.stdout.write("  " + _("would book %(kind)s %(period)s: %(name)s -> %(target)s") % preview)
+            self.stdout.write("  " + _("would book %(kind)s %(period)s: %(name)s -> %(target)s") % in_words(preview))
 
     def _administrations(self, wanted):
         qs = Administration.objects.select_related("domain")
@@ -73,3 +78,14 @@ class Command(PortalCommand):
             return parse_month(value)
         except ValidationError as exc:
             raise CommandError(f"--month {value}: {' '.join(exc.messages)}") from exc
+
+
+def in_words(preview: dict) -> dict:
+    """A dry run's preview line as the run page shows it: the document kind, the period and the Yuki folder in
+    the reader's words, not the stored codes ("payslip", "2026-11", "personnel")."""
+    if preview.get("folder") is not None:
+        target = f"{_('Yuki folder')} {folder_name(preview['folder'])}"
+    else:
+        target = _("a journal entry in Yuki")
+    return {**preview, "kind": str(kind_label(preview["kind"])).lower(), "period": period(preview["period"]),
+            "target": target}

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal import crypto
 from portal.fields import EncryptedTextField
@@ -8,7 +9,7 @@ from portal.management.base import PortalCommand
 
 
 class Command(PortalCommand):
-    help = "Re-encrypt every stored secret with the newest key of SECRET_ENCRYPTION_KEYS."
+    help = gettext_lazy("Re-encrypt every stored secret with the newest key of SECRET_ENCRYPTION_KEYS.")
 
     @transaction.atomic
     def handle(self, **options):

@@ -15,18 +15,21 @@ import time
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.management.base import PortalCommand
 from sandbox.demo import demo_logins
 
 
 class Command(PortalCommand):
-    help = "Run the portal locally: web server, Celery worker and beat (sandbox mode)."
+    help = gettext_lazy("Run the portal locally: web server, Celery worker and beat (sandbox mode).")
 
     def add_arguments(self, parser):
         # Loopback only unless told otherwise (`make run ADDRESS=0.0.0.0:8000`): this run has DEBUG on, a
         # known demo password and the open sandbox pages.
-        parser.add_argument("--address", default="127.0.0.1:8000")
+        parser.add_argument("--address", default="127.0.0.1:8000", metavar=_("HOST:PORT"),
+                            help=_("Where the web server listens (default: %(default)s).") % {
+                                "default": "127.0.0.1:8000"})
 
     def handle(self, address, **options):
         if not settings.SANDBOX_ENABLED:

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.management.base import PortalCommand
 from portal.models import PortalMembership, PortalRole
@@ -15,7 +16,8 @@ DEMO_PASSWORD = DEMO_ADMIN_PASSWORD
 
 
 class Command(PortalCommand):
-    help = "Sandbox mode only: create the demo portal administrator and demo domains/administrations."
+    help = gettext_lazy("Sandbox mode only: create the demo portal administrator and demo domains and "
+                        "administrations.")
 
     @transaction.atomic
     def handle(self, **options):

@@ -7,6 +7,7 @@ from datetime import datetime
 from connectors.documents import DocumentKind
 from portal.sources.base import CheckLine, DeepReport, EmployerId, Slot, SourceUnavailable
 from tests.engine.third_source import vendor
+from tests.engine.third_source.forms import PaperclipAdministrationForm
 
 
 class Session:
@@ -32,6 +33,10 @@ class PaperclipPayrollSource:
     administration_template = ""
     portal_settings_template = ""
     domain_actions_template = ""
+    annual_documents_template = ""
+    administration_form = PaperclipAdministrationForm()
+    portal_defaults = ()  # no access to share: each administration's own
+    sandbox = ""  # the sandbox does not simulate it
     urls = ""
     administration_relations = ()
     shared_access_switch = ""  # its access is each administration's own

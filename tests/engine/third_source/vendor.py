@@ -24,6 +24,7 @@ class PayrollOffice:
         self.employees = employees
         self.open = open_
         self.calls: list[tuple[str, str]] = []
+        self.desks: dict[str, str] = {}  # administration name -> its desk at the office (its form card)
 
     def payslips(self, employer: str, period: Period) -> list[SourceDocument]:
         self._call("payslips", employer)
