@@ -75,9 +75,10 @@ def dashboard(request):
     now = timezone.now()
     services = {hb.name: hb for hb in ServiceHeartbeat.objects.all()}
     scheduler = services.get("beat")
+    # The notices of every domain the user sees, not only of this page's domains.
+    portal_wide = Q(domain__isnull=True) if permissions.can_manage_portal_settings(request.user) else Q(pk__in=[])
     notices = Notice.objects.filter(resolved_at__isnull=True).filter(
-        Q(domain__in=permissions.visible_domains(request.user)) | (Q(domain__isnull=True) if permissions.can_manage_portal_settings(request.user)
-                                 else Q(pk__in=[]))).select_related("domain")[:20]
+        Q(domain__in=permissions.visible_domains(request.user)) | portal_wide).select_related("domain")[:20]
     from portal.views.notices import can_dismiss
 
     notices = [{"notice": notice, "can_dismiss": can_dismiss(request.user, notice)} for notice in notices]
