@@ -7,6 +7,7 @@ from portal import auditing, permissions
 from portal.effective import effective_settings
 from portal.forms.settings import AdministrationForm, ImportSettingsForm
 from portal.models import Administration, EntryState, ImportSettings, PortalSettings
+from portal.paging import paginate
 from portal.sources import shared_access
 from portal.sources.registry import source_of
 from portal.status import connection_state
@@ -26,7 +27,8 @@ def administration_detail(request, pk):
         "can_edit": permissions.can_edit_domain(request.user, administration.domain),
         "import_form": ImportForm(),
         "recent_runs": administration.runs.all()[:10],
-        "documents": administration.ledger_entries.order_by("-period", "kind", "title")[:100],
+        "documents": paginate(request, administration.ledger_entries.order_by("-period", "kind", "title", "pk").only(
+            "administration", "title", "version", "period", "state", "booked_at"), param="documents_page"),
         "failed_count": administration.ledger_entries.filter(state=EntryState.FAILED).count(),
         "can_deep_check": permissions.is_portal_administrator(request.user),
     })

@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from portal import permissions
 from portal.models import AuditLogEntry
+from portal.paging import COUNT_CAP, paginate
 from portal.views.access import portal_view
 
 
@@ -26,5 +26,5 @@ def audit_log(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = paginate(request, entries, cap=COUNT_CAP)
     return render(request, "portal/audit_log.html", {"page": page, "q": q})

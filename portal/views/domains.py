@@ -4,12 +4,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal import auditing, permissions
-from portal.effective import effective_settings
 from portal.forms.settings import DomainForm
 from portal.models import Domain, PortalSettings
+from portal.paging import paginate
 from portal.sources import registry
-from portal.status import connection_state
 from portal.views.access import domain_for, portal_view
+from portal.views.dashboard import administration_rows, with_settings
 from portal.views.runs import ImportForm
 
 
@@ -41,18 +41,16 @@ def domain_edit(request, pk):
 def domain_detail(request, pk):
     domain: Domain = domain_for(request.user, pk, edit=False)
     portal = PortalSettings.load()
-    rows = []
-    for administration in domain.administrations.all():
-        effective = effective_settings(administration, portal)
-        rows.append({"administration": administration, "effective": effective,
-                     "connection": connection_state(effective)})
+    page = paginate(request, with_settings(domain.administrations.order_by("name", "pk"), last_run=False))
+    rows = administration_rows(page, portal)
+    sources_used = set(domain.administrations.order_by().values_list("source", flat=True).distinct())
     return render(request, "portal/domain_detail.html", {
         "domain": domain,
         "rows": rows,
+        "page": page,
         # Buttons of the sources these administrations use (e.g. linking companies by number).
         "source_actions": [source.domain_actions_template for source in registry.all_sources()
-                           if source.domain_actions_template
-                           and any(row["administration"].source == source.key for row in rows)],
+                           if source.domain_actions_template and source.key in sources_used],
         "can_edit": permissions.can_edit_domain(request.user, domain),
         "can_manage_domains": permissions.can_manage_domains(request.user),
         "import_form": ImportForm(),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -21,6 +22,7 @@ from portal import permissions, tasks
 from portal.effective import effective_settings
 from portal.imports import ledger, reconcile, runs
 from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
+from portal.paging import COUNT_CAP, paginate
 from portal.scheduling import import_plan
 from portal.sources import registry
 from portal.sources.registry import keys_offering, source_choices
@@ -29,8 +31,10 @@ from portal.views.access import administration_for, domain_for, portal_view
 
 
 def visible_runs(user):
-    return ImportRun.objects.filter(administration__domain__in=permissions.visible_domains(user)) \
-        .select_related("administration__domain", "requested_by")
+    runs = ImportRun.objects.select_related("administration__domain", "requested_by")
+    if permissions.can_manage_portal_settings(user):  # sees every domain (visible_domains): no join to count
+        return runs
+    return runs.filter(administration__domain__in=permissions.visible_domains(user))
 
 
 class RunFilter(forms.Form):
@@ -64,19 +68,25 @@ def run_log(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # The list shows totals and words: not a run's plan, its dry-run preview or its problem lists.
+    page = paginate(request, qs.defer("plan", "periods", "dry_run_preview", "source_waiting", "problems"),
+                    cap=COUNT_CAP)
     busy = False
+    # A running run's totals come from its documents, as on the run page (runs.progress), so both show
+    # the same numbers: for all running runs of the page in one query.
+    running = [run for run in page if run.status == RunStatus.RUNNING and not run.dry_run]
+    live = defaultdict(dict)
+    if running:
+        for run_id, state, n in LedgerEntry.objects.filter(last_run__in=running).order_by().values_list(
+                "last_run", "state").annotate(n=Count("pk")):
+            live[run_id][state] = n
+    for run in running:
+        run.booked = live[run.pk].get(EntryState.BOOKED, 0)
+        run.failed = live[run.pk].get(EntryState.FAILED, 0) + live[run.pk].get(EntryState.NEEDS_CHECK, 0)
     for run in page:
-        # A running run's totals come from its documents, as on the run page, so both show the same numbers.
-        if run.status == RunStatus.RUNNING and not run.dry_run:
-            live = runs.progress(run)
-            run.booked = live.get(EntryState.BOOKED, 0)
-            run.failed = live.get(EntryState.FAILED, 0) + live.get(EntryState.NEEDS_CHECK, 0)
         busy = busy or not run.is_finished
-    query = request.GET.copy()
-    query.pop("page", None)
     template = "portal/_run_log_table.html" if request.headers.get("HX-Request") else "portal/run_log.html"
-    return render(request, template, {"page": page, "form": form, "query": query.urlencode(), "busy": busy})
+    return render(request, template, {"page": page, "form": form, "busy": busy})
 
 
 @portal_view()
@@ -111,13 +121,19 @@ def document_detail(request, pk):
 
 @portal_view()
 def needs_check(request):
+    # Only what the lists show: never the stored documents (a PDF each) or their journal lines.
     uncertain = LedgerEntry.objects.filter(
         state=EntryState.NEEDS_CHECK, administration__domain__in=permissions.visible_domains(request.user)
-    ).select_related("administration__domain").defer("content", "pending_content")
+    ).select_related("administration__domain").only(
+        "title", "period", "last_error", "state", "check_by_person", "attempted_at", "updated_at",
+        "administration__name", "administration__domain__name", "administration__domain").annotate(
+        # check_note() asks whether it is a journal entry; the lines themselves stay in the database.
+        is_journal=ExpressionWrapper(Q(journal_lines__isnull=False), output_field=BooleanField())
+    ).order_by("administration__domain__name", "administration__name", "period", "title", "pk")
     return render(request, "portal/needs_check.html", {
-        "entries": uncertain.filter(check_by_person=True),
+        "entries": paginate(request, uncertain.filter(check_by_person=True)),
         # Also listed: the ones still being checked automatically, so this page agrees with the run page.
-        "automatic": uncertain.filter(check_by_person=False),
+        "automatic": paginate(request, uncertain.filter(check_by_person=False), param="automatic_page"),
     })
 
 
@@ -289,16 +305,28 @@ class AnnualDocumentsForm(forms.Form):
         return year
 
 
+def _ids(values) -> set[int]:
+    """The valid record ids among posted values (anything else selects nothing)."""
+    ids = set()
+    for value in values:
+        try:
+            ids.add(parse_id(value))
+        except forms.ValidationError:
+            pass
+    return ids
+
+
 @portal_view()
 def annual_documents(request):
     """The bulk action for annual documents (a source that offers them says so): select the
     administrations whose source offers them and fetch their annual documents for a year."""
-    editable = list(Administration.objects.filter(
+    editable = Administration.objects.filter(
         source__in=keys_offering(DocumentKind.ANNUAL_DOCUMENT),
-        domain__in=permissions.editable_domains(request.user)).select_related("domain"))
+        domain__in=permissions.editable_domains(request.user)).select_related("domain").order_by(
+        "source", "domain__name", "name", "pk")
     form = AnnualDocumentsForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
-        chosen = [a for a in editable if str(a.pk) in request.POST.getlist("administration")]
+        chosen = list(editable.filter(pk__in=_ids(request.POST.getlist("administration"))))
         if not chosen:
             messages.error(request, _("Select at least one administration."))
         else:
@@ -313,8 +341,10 @@ def annual_documents(request):
                 "Fetching the annual documents of %(year)s for %(n)s administrations.", len(chosen)) % {
                 "year": form.cleaned_data["year"], "n": len(chosen)})
             return redirect("portal:runs")
-    offers = [{"source": source, "administrations": [a for a in editable if a.source == source.key]}
+    page = paginate(request, editable)
+    # Each source's administrations on this page (ordered by source: a source's rows stay together).
+    offers = [{"source": source, "administrations": [a for a in page if a.source == source.key]}
               for source in registry.offering(DocumentKind.ANNUAL_DOCUMENT)]
     return render(request, "portal/annual_documents.html", {
-        "form": form, "administrations": editable, "offers": offers,
+        "form": form, "administrations": page, "page": page, "offers": offers,
         "offered_by": get_text_list([offer["source"].name for offer in offers], _("and"))})

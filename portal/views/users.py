@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 from portal import auditing, permissions
 from portal.forms.users import UserForm
 from portal.models import DomainMembership, PortalMembership, PortalRole
+from portal.paging import paginate
 from portal.views.access import portal_view
 
 User = get_user_model()
@@ -18,7 +19,7 @@ User = get_user_model()
 def user_list(request):
     users = User.objects.order_by("username").select_related("portal_membership").prefetch_related(
         "domain_memberships__domain")
-    return render(request, "portal/user_list.html", {"users": users})
+    return render(request, "portal/user_list.html", {"users": paginate(request, users)})
 
 
 @portal_view(permissions.can_manage_users)

@@ -1,0 +1,231 @@
+"""The list pages at size: paged, a fixed number of queries whatever the data, no document content loaded,
+no secret decrypted that the page does not show (issue #14, "Pages")."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+from portal import crypto
+from portal.models import (
+    Administration,
+    AuditLogEntry,
+    Domain,
+    DomainMembership,
+    EntryState,
+    ImportRun,
+    ImportSettings,
+    LedgerEntry,
+    NmbrsCredentials,
+)
+from tests.conftest import make_user
+
+_serial = itertools.count()
+
+
+def grow(acme, *, domains: int, administrations: int, runs: int, entries: int, users: int) -> None:
+    """More of everything, in Acme (which carol sees) and in new domains (which only alice sees):
+    administrations with their own settings and Nmbrs credentials, runs, documents to check with their
+    PDF, audit entries and users."""
+    n = next(_serial)
+    new_domains = Domain.objects.bulk_create([Domain(name=f"Domein {n}-{d}", yuki_domain_id=f"dom-{n}-{d}",
+                                                     payroll_link_active=True) for d in range(domains)])
+    made = []
+    for index, domain in enumerate(itertools.islice(itertools.cycle([acme, *new_domains]), administrations)):
+        own = ImportSettings.objects.create(auto_import=True) if index % 2 else None
+        nmbrs = index % 3 == 0
+        credentials = NmbrsCredentials.objects.create(login_email=f"x{n}-{index}@example.nl", api_token="secret",
+                                                      tenant_key="t") if nmbrs else None
+        made.append(Administration.objects.create(
+            domain=domain, name=f"Administratie {n}-{index:03d}", yuki_administration_id=f"adm-{n}-{index}",
+            yuki_access_key=f"key-{n}-{index}", source="nmbrs" if nmbrs else "loket", loket_client_number="1",
+            wage_tax_number="812345678L01", nmbrs_company_id=1 if nmbrs else None,
+            use_portal_import_settings=own is None, own_import_settings=own,
+            use_portal_nmbrs_credentials=not nmbrs, own_nmbrs_credentials=credentials))
+    run_rows = ImportRun.objects.bulk_create([
+        ImportRun(administration=made[i % len(made)], source="loket", trigger="scheduled",
+                  status=("succeeded", "failed")[i % 2], result="ok") for i in range(runs)])
+    LedgerEntry.objects.bulk_create([
+        LedgerEntry(administration=made[i % len(made)], source="loket", kind="payslip", source_id=f"{n}-{i}",
+                    period="2026-10", title=f"Loonstrook {n}-{i}", content_hash="h", content=b"%PDF" + b"x" * 5000,
+                    pending_content=b"%PDF", journal_lines=[{"a": 1}] if i % 4 == 1 else None,
+                    state=EntryState.NEEDS_CHECK, check_by_person=i % 2 == 0, last_run=run_rows[i % len(run_rows)])
+        for i in range(entries)])
+    AuditLogEntry.objects.bulk_create([AuditLogEntry(username="alice", action="changed", object_type="domain",
+                                                     object_repr=f"Domein {n}-{i}") for i in range(users)])
+    for i in range(users):
+        DomainMembership.objects.create(user=make_user(f"user-{n}-{i}"), domain=new_domains[i % len(new_domains)]
+                                        if new_domains else acme)
+
+
+LIST_PAGES = {
+    "dashboard": lambda acme: reverse("portal:dashboard"),
+    "dashboard, page 2": lambda acme: reverse("portal:dashboard") + "?page=2",
+    "to check": lambda acme: reverse("portal:needs-check"),
+    "to check, page 2": lambda acme: reverse("portal:needs-check") + "?page=2&automatic_page=2",
+    "domain": lambda acme: reverse("portal:domain", args=[acme.pk]),
+    "domain, page 2": lambda acme: reverse("portal:domain", args=[acme.pk]) + "?page=2",
+    "run log": lambda acme: reverse("portal:runs"),
+    "run log, filtered": lambda acme: reverse("portal:runs") + "?status=failed&page=2",
+    "annual documents": lambda acme: reverse("portal:annual-documents"),
+    "audit log": lambda acme: reverse("portal:audit"),
+    "users": lambda acme: reverse("portal:users") + "?page=2",
+}
+ADMIN_ONLY = {"audit log", "users"}
+
+
+@pytest.mark.parametrize("who", ["alice", "carol"])
+@pytest.mark.parametrize("page", list(LIST_PAGES))
+def test_a_list_page_needs_the_same_queries_at_any_size(page, who, users, acme, login, django_assert_num_queries):
+    if page in ADMIN_ONLY and who != "alice":
+        pytest.skip("only a portal administrator sees this page")
+    grow(acme, domains=2, administrations=6, runs=6, entries=6, users=3)
+    client = login(users[who])
+    url = LIST_PAGES[page](acme)
+    assert client.get(url).status_code == 200  # warm up the session and the portal settings row
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    # Several pages of everything: 30 domains, 150 administrations (more than a page in Acme), ...
+    grow(acme, domains=30, administrations=150, runs=160, entries=240, users=120)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Paged: at most a page of rows, whatever the data.
+    assert html.count("<tr") <= 2 * 55 + 11 * 10, html.count("<tr")
+
+
+def test_the_dashboard_groups_administrations_by_domain_and_pages_the_domains(users, acme, login):
+    grow(acme, domains=12, administrations=13 * 12, runs=1, entries=0, users=0)
+    client = login(users["alice"])
+    first = client.get(reverse("portal:dashboard")).content.decode()
+    # The first 10 domains by name, each with at most 10 of its administrations.
+    shown = [min(10, domain.administrations.count()) for domain in Domain.objects.order_by("name")[:10]]
+    assert max(shown) == 10 and first.count('href="/administrations/') == sum(shown)
+    # Acme (first by name) has more: a link to all of them, on its own page.
+    acme_count = Administration.objects.filter(domain=acme).count()
+    assert f"Alle {acme_count} administraties van Acme" in first or f"All {acme_count} administrations of Acme" in first
+    assert 'aria-current="page"' in first and "?page=2" in first
+    second = client.get(reverse("portal:dashboard") + "?page=2").content.decode()
+    last = Domain.objects.order_by("name").last()
+    assert last.name in second and last.name not in first
+
+
+def test_page_links_keep_the_filters(users, acme, login):
+    grow(acme, domains=1, administrations=2, runs=120, entries=0, users=0)
+    html = login(users["alice"]).get(reverse("portal:runs") + "?status=failed").content.decode()
+    assert "status=failed&amp;page=2" in html
+    assert 'aria-label="' in html and 'data-testid="pager"' in html
+
+
+def test_no_list_loads_stored_documents(users, acme, login):
+    grow(acme, domains=1, administrations=3, runs=3, entries=12, users=0)
+    client = login(users["alice"])
+    for name in ("to check", "dashboard", "domain", "run log"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(LIST_PAGES[name](acme)).status_code == 200
+        # What is read (the select list); a WHERE or an IS NOT NULL may name a column without loading it.
+        sql = " ".join(q["sql"].split(" FROM ")[0] for q in queries.captured_queries)
+        for column in ("content", "pending_content", "journal_lines", "booked_journal_lines"):
+            assert not re.search(rf'"portal_ledgerentry"\."{column}"(,|$)', sql), (name, column)
+
+
+def test_the_check_note_of_a_journal_still_says_so_without_its_lines(users, acme, login):
+    grow(acme, domains=0, administrations=1, runs=1, entries=4, users=0)
+    html = login(users["alice"]).get(LIST_PAGES["to check"](acme)).content.decode()
+    journal = LedgerEntry.objects.get(check_by_person=False, journal_lines__isnull=False)
+    payslip = LedgerEntry.objects.filter(check_by_person=False, journal_lines__isnull=True).first()
+    with translation.override("nl"):
+        journal_note, payslip_note = escape(journal.check_note()), escape(payslip.check_note())
+    assert journal_note != payslip_note
+    assert journal_note in html and payslip_note in html
+
+
+def test_lists_decrypt_no_secret(users, acme, login, monkeypatch):
+    grow(acme, domains=2, administrations=12, runs=4, entries=4, users=2)
+    client = login(users["alice"])
+    client.get(reverse("portal:dashboard"))
+    opened = []
+    real = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda stored: opened.append(stored) or real(stored))
+    for name in ("dashboard", "domain", "to check", "run log"):
+        assert client.get(LIST_PAGES[name](acme)).status_code == 200
+    assert opened == []
+    # Where a secret is used it is there: read from the model, decrypted once.
+    administration = Administration.objects.filter(domain=acme, name__startswith="Administratie").first()
+    assert administration.yuki_access_key.startswith("key-") and len(opened) == 1
+    assert administration.yuki_access_key.startswith("key-") and len(opened) == 1
+
+
+@pytest.mark.parametrize("who", ["alice", "carol"])
+def test_an_administrations_documents_page_with_the_same_queries(who, users, acme, login, django_assert_num_queries):
+    grow(acme, domains=1, administrations=2, runs=2, entries=2, users=0)
+    administration = Administration.objects.filter(domain=acme).first()
+    url = reverse("portal:administration", args=[administration.pk]) + "?documents_page=2"
+    client = login(users[who])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    ImportRun.objects.bulk_create([ImportRun(administration=administration, source="loket", trigger="manual",
+                                             status="failed") for _ in range(30)])
+    LedgerEntry.objects.bulk_create([
+        LedgerEntry(administration=administration, source="loket", kind="payslip", source_id=f"many-{i}",
+                    period=f"2025-{1 + i % 12:02d}", title=f"Document {i:03d}", content_hash="h",
+                    content=b"%PDF" + b"x" * 5000, state=EntryState.BOOKED) for i in range(120)])
+    with django_assert_num_queries(len(small.captured_queries)) as large:
+        html = client.get(url).content.decode()
+    assert html.count('href="/documents/') == 50 and 'aria-current="page"' in html and "#documents" in html
+    selected = " ".join(q["sql"].split(" FROM ")[0] for q in large.captured_queries)
+    assert not re.search(r'"portal_ledgerentry"\."(content|pending_content|journal_lines)"(,|$)', selected)
+
+
+def test_the_run_log_counts_running_runs_in_one_query(users, acme, login, django_assert_num_queries):
+    grow(acme, domains=0, administrations=30, runs=0, entries=0, users=0)
+    administrations = list(Administration.objects.filter(domain=acme))
+
+    def running(some):
+        for administration in some:
+            run = ImportRun.objects.create(administration=administration, source="loket", trigger="manual",
+                                           status="running")
+            LedgerEntry.objects.bulk_create([
+                LedgerEntry(administration=administration, source="loket", kind="payslip", source_id=f"r{run.pk}-{i}",
+                            period="2026-10", title=f"Loonstrook {i}", content_hash="h", last_run=run,
+                            state=(EntryState.BOOKED, EntryState.FAILED, EntryState.NEW)[i % 3]) for i in range(6)])
+
+    running(administrations[:2])
+    client = login(users["carol"])
+    client.get(reverse("portal:runs"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("portal:runs"))
+    running(administrations[2:])
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = client.get(reverse("portal:runs")).content.decode()
+    # Each running run shows its live totals: fetched as stored (0), 2 booked (live), 0 unchanged, 2 failed (live).
+    assert html.count("0 / 2 / 0 / 2") == len(administrations)
+
+
+def test_the_logs_count_no_further_than_the_cap(users, acme, login, monkeypatch):
+    import portal.views.audit
+    import portal.views.runs
+
+    monkeypatch.setattr(portal.views.runs, "COUNT_CAP", 60)
+    monkeypatch.setattr(portal.views.audit, "COUNT_CAP", 60)
+    grow(acme, domains=1, administrations=4, runs=130, entries=0, users=130)
+    client = login(users["alice"])
+    for url in (reverse("portal:runs"), reverse("portal:audit")):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        assert "1–50 van meer dan 60 (filter om oudere te vinden)" in html, url
+        assert any("COUNT(*)" in q["sql"] and "LIMIT 61" in q["sql"] for q in queries.captured_queries), url
+        # The last page reachable is the cap's: page 2 of 2.
+        assert 'page=2"' in html and 'page=3"' not in html
+    html = client.get(reverse("portal:runs") + "?administration=" + str(
+        Administration.objects.filter(domain=acme).first().pk)).content.decode()
+    assert "van meer dan" not in html  # a filter that finds fewer counts them all
