@@ -133,8 +133,7 @@ def execute(run_id: int) -> list[int]:
 
     to_push, unchanged = [], 0
     retry_failed_too = run.trigger in (RunTrigger.MANUAL, RunTrigger.RETRY)
-    for document in documents:
-        recorded = ledger.record(administration, document, run)
+    for recorded in ledger.record_all(administration, documents, run):
         if recorded.change == Change.UNCHANGED:
             unchanged += 1
         elif recorded.change in (Change.NEW, Change.CHANGED, Change.CORRECTION):
@@ -190,7 +189,8 @@ def dispatch(run: ImportRun, entry_ids: list[int]) -> list[int]:
     now = timezone.now()
     taken = LedgerEntry.objects.filter(pk__in=entry_ids, state__in=ledger.CLAIMABLE).update(
         last_run=run, state=EntryState.NEW, updated_at=now) if entry_ids else 0
-    ImportRun.objects.filter(pk=run.pk).update(dispatched_at=now)
+    # The run waits for these: each push's settle counts one down (ImportRun.outstanding).
+    ImportRun.objects.filter(pk=run.pk).update(dispatched_at=now, outstanding=taken)
     if not taken:
         finish_if_done(run.pk)
         return []
@@ -202,13 +202,25 @@ def progress(run: ImportRun) -> dict:
     return dict(LedgerEntry.objects.filter(last_run=run).values_list("state").annotate(n=Count("pk")))
 
 
-def finish_if_done(run_id: int) -> bool:
-    run = ImportRun.objects.select_related("administration__domain").get(pk=run_id)
-    if run.status != RunStatus.RUNNING or run.dispatched_at is None:
+def finish_if_done(run_id: int, *, exact: bool = False) -> bool:
+    """Finish the run when none of its documents is left to settle. O(1) per push, whatever else is in
+    the ledger: while the run's count of outstanding documents (ImportRun.outstanding, counted down by the
+    settles) is above zero, that one row says "not yet". At zero, or `exact` (the sweep, the checks: paths
+    that move documents without counting), the run's own documents are counted, under the run's row lock
+    so no settle slips between the count and its correction; a count that was off is set right."""
+    run = ImportRun.objects.select_related("administration__domain").filter(pk=run_id).first()
+    if run is None or run.status != RunStatus.RUNNING or run.dispatched_at is None:
         return False  # not started, finished, or still fetching
-    entries = LedgerEntry.objects.filter(last_run=run)
+    if run.outstanding > 0 and not exact:
+        return False
     awaiting_check = Q(state=EntryState.NEEDS_CHECK, check_by_person=False)
-    if entries.filter(Q(state__in=[EntryState.NEW, EntryState.PUSHING]) | awaiting_check).exists():
+    with transaction.atomic():
+        ImportRun.objects.select_for_update().filter(pk=run_id).values_list("pk").first()
+        left = LedgerEntry.objects.filter(last_run_id=run_id).filter(
+            Q(state__in=[EntryState.NEW, EntryState.PUSHING]) | awaiting_check).count()
+        if left != run.outstanding:
+            ImportRun.objects.filter(pk=run_id).update(outstanding=left)
+    if left:
         return False  # pushes or automatic checks still to come
     status, checks = _count(run)
     run.refresh_from_db()
