@@ -3,17 +3,24 @@
 Generated employers with N employees each book into Yuki: Loket (default: a payslip per employee, a
 journal and the accepted wage tax return, through the portal's OAuth connection) or Nmbrs (one
 payslip PDF per run). Every vendor call gets an added latency. A real Celery worker (prefork,
---concurrency C) on Redis and PostgreSQL does the work, as in production. Prints Yuki calls per
-booked document, Authenticate calls, wall time against the lower bound (vendor calls x latency /
-concurrency) and the worker's peak memory.
+--concurrency C) on Redis and PostgreSQL does the work, as in production. Prints, per booked document:
+wall time against the lower bound (vendor calls x latency / concurrency), the worker's CPU, the SQL
+statements its processes sent (bench/worker_shim.py counts them) and the transactions and new
+PostgreSQL connections the bench database saw (pg_stat_database), Yuki calls and Authenticates per
+access key, and the largest worker process's peak memory.
 
-    .venv/bin/python bench/bench_import.py --administrations 200 --employees 20 --latency 0.1 --concurrency 8
+The bench has a database and Redis DB of its own (--database, --broker: dropped and emptied first),
+never another's data. --project measures another checkout (e.g. a worktree of main) with this script:
+
+    .venv/bin/python bench/bench_import.py --administrations 1000 --employees 20 --latency 0.1 --concurrency 8
+    .venv/bin/python bench/bench_import.py --administrations 200 --project /work/wt/main-before
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -22,7 +29,10 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if "--project" in sys.argv:  # before anything of the project is imported
+    ROOT = Path(sys.argv[sys.argv.index("--project") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
+SHIM = Path(__file__).resolve().parent / "worker_shim.py"
 
 
 def parse_args():
@@ -32,8 +42,10 @@ def parse_args():
     parser.add_argument("--employees", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.1, help="seconds added to every vendor call")
     parser.add_argument("--concurrency", type=int, default=8, help="Celery worker processes")
-    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/bench_payrollsync")
-    parser.add_argument("--broker", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/bench_payrollsync",
+                        help="dropped and created anew: a database of the bench's own")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/7", help="a Redis DB of the bench's own (emptied)")
+    parser.add_argument("--project", default=str(ROOT), help="the checkout to measure (default: this one)")
     parser.add_argument("--timeout", type=float, default=3600)
     return parser.parse_args()
 
@@ -107,10 +119,62 @@ def worker_memory(pid: int) -> int:
     return peak
 
 
+def worker_cpu_so_far(pid: int) -> float:
+    """CPU seconds the worker has used so far: its main process, its live pool processes and those it reaped."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    total = 0
+    for proc in [str(pid), *children]:
+        try:
+            fields = Path(f"/proc/{proc}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        if proc == str(pid):
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime: pool processes it replaced
+    return total / tick
+
+
+def database_stats(url: str) -> dict:
+    """The bench database's counters: sessions (new connections, PostgreSQL 14+) and transactions."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        row = conn.execute("SELECT sessions, xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s",
+                           [name]).fetchone()
+    return {"sessions": row[0], "transactions": row[1]}
+
+
+def ledger_reads() -> tuple[int, int]:
+    """Index entries and rows PostgreSQL read from the ledger table so far (over the bench's own connection)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT coalesce(sum(idx_tup_read), 0) FROM pg_stat_user_indexes WHERE relname = %s",
+                       ["portal_ledgerentry"])
+        index_entries = cursor.fetchone()[0]
+        cursor.execute("SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relname = %s",
+                       ["portal_ledgerentry"])
+        rows = cursor.fetchone()[0]
+    return int(index_entries), int(rows)
+
+
+def worker_counts(broker: str) -> dict:
+    import redis
+
+    client = redis.Redis.from_url(broker)
+    return {key: int(client.get(f"bench:{key}") or 0) for key in ("sql", "pings", "tasks")}
+
+
 def main():
     args = parse_args()
     recreate_database(args.database)
-    env = {"DATABASE_URL": args.database, "CELERY_BROKER_URL": args.broker,
+    env = {"DATABASE_URL": args.database, "CELERY_BROKER_URL": args.broker, "BENCH_COUNTER_URL": args.broker,
            "DJANGO_SETTINGS_MODULE": "payrollsync.settings_test", "LOG_LEVEL": "WARNING"}
     os.environ.update(env)
 
@@ -140,6 +204,7 @@ def main():
         RunTrigger,
     )
     from portal.models.connections import ConnectionStatus
+    from portal.models.employers import AssignedEmployer
     from portal.tasks import run_import
     from sandbox.loket import create_app as create_loket
     from sandbox.loket import data as loket_data
@@ -190,6 +255,11 @@ def main():
             domain, _ = Domain.objects.get_or_create(yuki_domain_id=domain_id,
                                                      defaults={"name": domain_id, "payroll_link_active": True})
             if args.source == "loket":
+                # The portal's shared Loket access reaches only employers assigned to the domain.
+                AssignedEmployer.objects.create(domain=domain, source="loket",
+                                                number=str(employers[index].client_number),
+                                                wage_tax_number=employers[index].wage_tax_number,
+                                                name=employers[index].employer_name)
                 administrations.append(Administration.objects.create(
                     domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin, yuki_access_key=key,
                     source="loket", loket_client_number=str(employers[index].client_number),
@@ -202,12 +272,21 @@ def main():
                     login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN,
                     tenant_key=nmbrs_data.DEMO_DOMAIN, status=ConnectionStatus.AUTHORISED)))
 
+        from django.db import connection
+
+        connection.close()  # the bench's own polling uses one connection, opened before the counters are read
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own_before = resource.getrusage(resource.RUSAGE_SELF)
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "payrollsync", "worker", f"--concurrency={args.concurrency}",
+            [sys.executable, str(SHIM), "-A", "payrollsync", "worker", f"--concurrency={args.concurrency}",
              "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--prefetch-multiplier=1"],
             cwd=ROOT, env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             time.sleep(3)  # let the worker boot before the clock starts
+            ImportRun.objects.exists()  # the bench's one connection, before the counters are read
+            stats_before = database_stats(args.database)
+            boot_cpu = worker_cpu_so_far(worker.pid)  # starting the worker is not the night's work
+            reads_before = ledger_reads()
             started = time.perf_counter()
             for administration in administrations:
                 run = runs.create_run(administration, trigger=RunTrigger.SCHEDULED, plan=plan,
@@ -223,7 +302,17 @@ def main():
         finally:
             peak = max(peak, worker_memory(worker.pid))
             worker.terminate()
-            worker.wait(timeout=30)
+            worker.wait(timeout=60)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        worker_cpu = (children.ru_utime + children.ru_stime) - (children_before.ru_utime + children_before.ru_stime) \
+            - boot_cpu
+        sandbox_cpu = (own.ru_utime + own.ru_stime) - (own_before.ru_utime + own_before.ru_stime)
+        time.sleep(1.5)  # PostgreSQL publishes the last sessions' statistics
+        reads = ledger_reads()
+        connection.close()
+        stats = database_stats(args.database)
+        counted = worker_counts(args.broker)
 
         booked = LedgerEntry.objects.filter(state="booked").count()
         statuses = dict(ImportRun.objects.values_list("status").annotate(n=Count("pk")))
@@ -247,7 +336,22 @@ def main():
         print(f"{args.source.capitalize()} calls: {source_calls}")
         print("Yuki calls by operation:", dict(sorted((k.split(":", 1)[1], v) for k, v in soap.items())),
               f"(+ {wsdl_downloads} WSDL downloads)")
+        per = max(booked, 1)
+        keys = args.administrations  # one Yuki access key per administration
+        print(f"Authenticates per access key: {authenticates / keys:.2f} ({keys} access keys)")
         print(f"wall time: {wall:.1f}s  lower bound: {lower_bound:.1f}s  ratio: {wall / max(lower_bound, 1e-9):.2f}")
+        print(f"worker CPU (after its start): {worker_cpu:.1f}s  per booked document: {worker_cpu / per * 1000:.1f} ms"
+              f"  (its start: {boot_cpu:.1f}s; sandboxes and bench process: {sandbox_cpu:.1f}s)")
+        print(f"SQL statements (sent by Django in the worker's pool processes): {counted['sql']}  "
+              f"per booked document: {counted['sql'] / per:.2f}  health-check pings: {counted['pings']} "
+              f"({counted['pings'] / per:.2f} per document)  tasks: {counted['tasks']}")
+        sessions = stats["sessions"] - stats_before["sessions"]
+        transactions = stats["transactions"] - stats_before["transactions"]
+        print(f"new PostgreSQL connections (pg_stat_database.sessions): {sessions}  per booked document: "
+              f"{sessions / per:.3f}  transactions: {transactions} ({transactions / per:.2f} per document)")
+        index_entries, rows = (after - before for after, before in zip(reads, reads_before, strict=True))
+        print(f"ledger table reads: {index_entries} index entries, {rows} rows "
+              f"({index_entries / per:.0f} and {rows / per:.0f} per booked document)")
         print(f"worker peak memory (largest process VmHWM): {peak / 1024:.0f} MiB")
 
 

@@ -80,6 +80,22 @@ def first_worker_heartbeat(sender=None, **kwargs):
 app.steps["worker"].add(WorkerHeartbeat)
 
 
+def _django_connection_rules(task=None, **kwargs):
+    """Around every task, what Django does around every request (django.db.close_old_connections): drop a
+    connection older than CONN_MAX_AGE or one that had errors, and arm CONN_HEALTH_CHECKS for the next
+    first use. Celery's fixup keeps the connection between tasks because CELERY_DB_REUSE_MAX is set.
+    Not for eager tasks: they run inside the caller's (a test's) transaction."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
+
+
+signals.task_prerun.connect(_django_connection_rules, weak=False)
+signals.task_postrun.connect(_django_connection_rules, weak=False)
+
+
 @signals.beat_init.connect
 def first_beat_heartbeat(sender=None, **kwargs):
     """Beat's first heartbeat at its start, not a minute later: health turns green as soon as it runs."""

@@ -119,6 +119,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=30),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     })
+else:
+    # Persistent connections (Django's CONN_MAX_AGE) with Django's health check: a connection is checked
+    # with a cheap query before its first use in each request or task, and replaced when it broke. A
+    # worker reuses its connection across tasks (CELERY_DB_REUSE_MAX below); opening a PostgreSQL
+    # connection per document cost more than the document's own statements.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -234,6 +241,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
+# Celery's Django fixup closes the database connection around every task unless this is set (it ignores
+# CONN_MAX_AGE); with it, a worker process keeps its connection for this many tasks, and
+# payrollsync.celery applies Django's own rules around each task (close_old_connections: CONN_MAX_AGE,
+# a connection with errors, CONN_HEALTH_CHECKS).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_IGNORE_RESULT = True
 
 # --- Celery: losing the broker (README "Broker reconnection": each choice and why) -----------------

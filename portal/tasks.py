@@ -119,17 +119,22 @@ PUSH_TIME_LIMIT = settings.IMPORT_PUSH_TIME_LIMIT_SECONDS
 @shared_task(name="portal.tasks.push_document", bind=True, acks_late=True, reject_on_worker_lost=True,
              max_retries=3, soft_time_limit=PUSH_TIME_LIMIT - 30, time_limit=PUSH_TIME_LIMIT)
 def push_document(self, entry_id: int, run_id: int | None) -> str:
-    run = ImportRun.objects.filter(pk=run_id).first() if run_id else None
+    # The run's id is all a push needs of it (the ledger's statements check that the run still exists):
+    # no query for the run on every push.
+    run = ImportRun(pk=run_id) if run_id else None
     result = push(entry_id, run, final_attempt=self.request.retries >= self.max_retries)
     if result.outcome == Outcome.RETRY:
         raise self.retry(countdown=settings.IMPORT_RETRY_SECONDS * (2 ** self.request.retries))
+    settled = result.settled  # a booking tells whether a newer version waits and how many the run has left
     if result.outcome == Outcome.NEEDS_CHECK:
         reconcile_document.apply_async((entry_id, run_id), countdown=settings.IMPORT_RECONCILE_DELAY_SECONDS)
-    elif result.outcome != Outcome.NOT_OURS and ledger.take_up_pending(entry_id, run):
+    elif result.outcome != Outcome.NOT_OURS and (settled is None or settled.pending) and \
+            ledger.take_up_pending(entry_id, run):
         push_document.delay(entry_id, run_id)  # a newer version arrived during this attempt
         return result.outcome
-    if run is not None:
-        runs.finish_if_done(run.pk)
+    if run_id and (settled is None or settled.run_id != run_id or settled.outstanding is None
+                   or settled.outstanding <= 0):
+        runs.finish_if_done(run_id)
     return result.outcome
 
 
@@ -141,7 +146,7 @@ def reconcile_document(entry_id: int, run_id: int | None = None) -> str:
     if resolution == Resolution.ABSENT or (resolution == Resolution.FOUND and ledger.take_up_pending(entry_id, run)):
         push_document.delay(entry_id, run_id)
     elif run_id:
-        runs.finish_if_done(run_id)
+        runs.finish_if_done(run_id, exact=True)  # a check settles documents without counting them down
     return resolution
 
 
@@ -169,7 +174,7 @@ def sweep() -> dict:
             push_document.delay(entry_id, run.pk)
         redispatched += len(lost)
         if not lost:
-            runs.finish_if_done(run.pk)
+            runs.finish_if_done(run.pk, exact=True)
     unchecked = LedgerEntry.objects.filter(state=EntryState.NEEDS_CHECK, check_by_person=False,
                                            updated_at__lt=quiet_since).values_list("pk", "last_run_id")
     for entry_id, run_id in unchecked:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from portal.models import YukiCallCount, YukiSession
@@ -17,19 +16,20 @@ from portal.models import YukiCallCount, YukiSession
 
 class DatabaseYukiStore:
     def reserve_call(self, domain_id: str, day: date, budget: int) -> int | None:
-        try:
-            with transaction.atomic():
-                YukiCallCount.objects.get_or_create(domain_id=domain_id, day=day)
-        except IntegrityError:
-            pass  # created by another worker at the same moment
-        # One conditional UPDATE: atomic across processes, it never counts past the budget, and it
-        # refuses every call on a day Yuki reported its own daily limit reached.
-        with transaction.atomic():
-            counted = YukiCallCount.objects.filter(domain_id=domain_id, day=day, count__lt=budget,
-                                                   limit_reached=False).update(count=F("count") + 1)
-            if not counted:
-                return None
-            return YukiCallCount.objects.get(domain_id=domain_id, day=day).count
+        # One statement (an upsert), atomic across processes: the day's row is created with this call
+        # counted, or counted up only while under the budget and not on a day Yuki reported its own daily
+        # limit reached. No row returned: refused. PostgreSQL and SQLite (3.35+: RETURNING) alike.
+        if budget < 1:
+            return None
+        table = connection.ops.quote_name(YukiCallCount._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (domain_id, day, count, limit_reached) VALUES (%s, %s, 1, %s) "
+                f"ON CONFLICT (domain_id, day) DO UPDATE SET count = {table}.count + 1 "
+                f"WHERE {table}.count < %s AND NOT {table}.limit_reached RETURNING count",
+                [domain_id, day, False, budget])
+            row = cursor.fetchone()
+        return row[0] if row else None
 
     def calls_on(self, domain_id: str, day: date) -> int:
         row = YukiCallCount.objects.filter(domain_id=domain_id, day=day).first()

@@ -17,7 +17,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,6 +83,48 @@ def record(administration: Administration, document: SourceDocument, run: Import
     raise RuntimeError(f"could not record {document.source_id}")
 
 
+def record_all(administration: Administration, documents: list[SourceDocument], run: ImportRun | None,
+               ) -> list[Recorded]:
+    """record() for a run's documents, in their order, with a few statements for any number of them: one
+    read of what the ledger holds of them; documents it does not hold are inserted together, with their
+    events; booked and unchanged ones need nothing more; the others go through record() one by one."""
+    if not documents:
+        return []
+    keys = [(d.source, d.kind.value, d.source_id, d.period.key) for d in documents]
+    held = {(source, kind, source_id, period): (pk, state, content_hash)
+            for pk, source, kind, source_id, period, state, content_hash in LedgerEntry.objects.filter(
+                administration=administration, period__in={k[3] for k in keys}, kind__in={k[1] for k in keys},
+            ).values_list("pk", "source", "kind", "source_id", "period", "state", "content_hash")}
+    results: list[Recorded | None] = [None] * len(documents)
+    new: dict[tuple, int] = {}  # key -> index of the document that creates the entry
+    for index, (key, document) in enumerate(zip(keys, documents, strict=True)):
+        if key in held:
+            pk, state, content_hash = held[key]
+            if state == EntryState.BOOKED and content_hash == document.content_hash:
+                results[index] = Recorded(LedgerEntry(pk=pk, state=state, content_hash=content_hash),
+                                          Change.UNCHANGED)
+        elif key not in new:
+            new[key] = index
+    if new:
+        entries = [LedgerEntry(administration=administration, source=key[0], kind=key[1], source_id=key[2],
+                               period=key[3], last_run=run, **payload_of(documents[index]))
+                   for key, index in new.items()]
+        try:
+            with transaction.atomic():
+                LedgerEntry.objects.bulk_create(entries, batch_size=500)
+                message = _("Fetched from the payroll source.")
+                LedgerEvent.objects.bulk_create(
+                    [LedgerEvent(entry=entry, run=run, kind=EventKind.FETCHED, version=entry.version,
+                                 message=message) for entry in entries], batch_size=1000)
+        except IntegrityError:
+            pass  # a concurrent run inserted some of them meanwhile: one by one below, as record() does
+        else:
+            for entry, index in zip(entries, new.values(), strict=True):
+                results[index] = Recorded(entry, Change.NEW)
+    return [result or record(administration, document, run) for result, document in zip(results, documents,
+                                                                                         strict=True)]
+
+
 def _update(entry: LedgerEntry, payload: dict, run) -> Change:
     # Whoever pushes an entry takes it on (dispatch sets last_run); merely seeing it again does not,
     # so a run never reports an old failure it did not attempt.
@@ -133,13 +175,18 @@ def _become_new_version(entry: LedgerEntry, payload: dict) -> None:
     entry.last_error = ""
 
 
+OUTSTANDING = (EntryState.NEW, EntryState.PUSHING, EntryState.NEEDS_CHECK)  # a run waits for these (see runs)
+
+
 def take_up_pending(entry_id: int, run) -> bool:
     """After an attempt settled: a parked newer version replaces the content (booked: as the next
-    version, to be booked). True when the entry is now to be booked again."""
+    version, to be booked). True when the entry is now to be booked again. (A push only calls this when
+    its settle reported a parked version: Settled.pending.)"""
     with transaction.atomic():
         entry = LedgerEntry.objects.select_for_update().get(pk=entry_id)
         if not entry.pending_hash or entry.state in (EntryState.PUSHING, EntryState.NEEDS_CHECK):
             return False
+        was = entry.state
         payload = {**(entry.pending or {}), "content_hash": entry.pending_hash, "content": entry.pending_content}
         entry.pending_hash, entry.pending, entry.pending_content = "", None, None
         if entry.state == EntryState.BOOKED and payload["content_hash"] != entry.booked_hash:
@@ -149,6 +196,7 @@ def take_up_pending(entry_id: int, run) -> bool:
             add_event(entry, EventKind.CORRECTION, run, _(
                 "The version that arrived during the previous attempt is booked as version %(version)s.")
                 % {"version": entry.version})
+            _count_outstanding(entry.last_run_id, +1)
             return True
         if entry.state != EntryState.BOOKED:
             for name, value in payload.items():
@@ -156,36 +204,133 @@ def take_up_pending(entry_id: int, run) -> bool:
             if entry.state == EntryState.FAILED:
                 entry.state = EntryState.NEW  # new content may well be the fix: try it
         entry.save()
+        if entry.state == EntryState.NEW and was not in OUTSTANDING:
+            _count_outstanding(entry.last_run_id, +1)
         return entry.state == EntryState.NEW
 
 
+def _count_outstanding(run_id: int | None, delta: int) -> None:
+    if run_id is not None and delta:
+        ImportRun.objects.filter(pk=run_id).update(outstanding=F("outstanding") + delta)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# The run a push works for, only if it still exists (runs can be deleted; the entry then belongs to none).
+_RUN_ID = "(SELECT id FROM {run} WHERE id = %s)"
+
+
 def claim(entry_id: int, run: ImportRun | None) -> str | None:
-    """Take the entry for one push. Returns the lease token, or None if it is not ours to push."""
+    """Take the entry for one push. Returns the lease token, or None if it is not ours to push.
+
+    One conditional UPDATE ... RETURNING (and on PostgreSQL its event in the same statement): the claim
+    is committed before the Yuki call."""
     token = secrets.token_hex(16)
     now = timezone.now()
-    with transaction.atomic():
-        taken = LedgerEntry.objects.filter(pk=entry_id, state__in=CLAIMABLE).update(
-            state=EntryState.PUSHING, lease_token=token, attempted_at=now,
-            lease_expires_at=now + timedelta(seconds=settings.IMPORT_PUSH_LEASE_SECONDS),
-            attempts=F("attempts") + 1, last_run=run, updated_at=now)
-        if not taken:
+    run_id = run.pk if run is not None else None
+    entries, events, runs = _table(LedgerEntry), _table(LedgerEvent), _table(ImportRun)
+    update = (f"UPDATE {entries} SET state = %s, lease_token = %s, attempted_at = %s, lease_expires_at = %s, "
+              f"attempts = attempts + 1, last_run_id = {_RUN_ID.format(run=runs)}, updated_at = %s "
+              f"WHERE id = %s AND state IN (%s, %s, %s) RETURNING id, attempts, version, last_run_id")
+    params = [EntryState.PUSHING, token, now, now + timedelta(seconds=settings.IMPORT_PUSH_LEASE_SECONDS), run_id,
+              now, entry_id, *CLAIMABLE]
+    marker = "\u2063attempt\u2063"  # where the attempt's number goes into the (translated) text
+    message = _("Sending to Yuki (attempt %(n)s).") % {"n": marker}
+    if connection.vendor == "postgresql":  # one statement: atomic on its own, no BEGIN/COMMIT round trips
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH claimed AS ({update}) INSERT INTO {events} (entry_id, run_id, at, kind, version, message, "
+                f"yuki_reference) SELECT id, last_run_id, %s, %s, version, replace(%s, %s, attempts::text), '' "
+                f"FROM claimed RETURNING id", [*params, now, EventKind.CLAIMED, message, marker])
+            return token if cursor.fetchone() else None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(update, params)
+        row = cursor.fetchone()
+        if row is None:
             return None
-        entry = LedgerEntry.objects.get(pk=entry_id)
-        add_event(entry, EventKind.CLAIMED, run, _("Sending to Yuki (attempt %(n)s).") % {"n": entry.attempts})
+        _pk, attempts, version, last_run_id = row
+        LedgerEvent.objects.create(entry_id=entry_id, run_id=last_run_id, kind=EventKind.CLAIMED, version=version,
+                                   message=message.replace(marker, str(attempts)))
     return token
 
 
+@dataclass(frozen=True)
+class Settled:
+    """What a settle did: false when the lease was no longer ours (someone took the push over)."""
+
+    settled: bool
+    pending: bool = False  # a newer version was parked during the attempt: take_up_pending
+    run_id: int | None = None
+    outstanding: int | None = None  # the run's count of documents still to settle, after this one
+
+    def __bool__(self):
+        return self.settled
+
+
 def settle(entry_id: int, token: str, state: str, run: ImportRun | None, message: str,
-           event: str, **fields) -> bool:
-    """Leave `pushing` for `state`, only while still holding the lease. False: someone took it over."""
-    with transaction.atomic():
-        updated = LedgerEntry.objects.filter(pk=entry_id, state=EntryState.PUSHING, lease_token=token).update(
-            state=state, lease_token="", lease_expires_at=None, updated_at=timezone.now(), check_by_person=False,
-            **fields)
-        if updated:
-            entry = LedgerEntry.objects.get(pk=entry_id)
-            add_event(entry, event, run, message, yuki_reference=fields.get("yuki_reference", ""))
-        return bool(updated)
+           event: str, *, yuki_calls: int = 0, **fields) -> Settled:
+    """Leave `pushing` for `state`, only while still holding the lease. False: someone took it over.
+
+    One UPDATE ... RETURNING on the entry; on PostgreSQL the same statement writes the event and counts
+    the run down (ImportRun.outstanding, which lets the run finish in O(1): runs.finish_if_done) and adds
+    the push's `yuki_calls` to the run; elsewhere these follow in the same transaction."""
+    now = timezone.now()
+    values = {"state": state, "lease_token": "", "lease_expires_at": None, "updated_at": now,
+              "check_by_person": False, **fields}
+    columns, params = [], []
+    for name, value in values.items():
+        field = LedgerEntry._meta.get_field(name)
+        columns.append(f"{connection.ops.quote_name(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    entries, events, runs = _table(LedgerEntry), _table(LedgerEvent), _table(ImportRun)
+    update = (f"UPDATE {entries} SET {', '.join(columns)} WHERE id = %s AND state = %s AND lease_token = %s "
+              f"RETURNING id, version, last_run_id, pending_hash <> '' AS pending")
+    params += [entry_id, EntryState.PUSHING, token]
+    down = 0 if state in OUTSTANDING else 1  # booked, failed, waiting: one fewer for the run to wait for
+    run_id = run.pk if run is not None else None
+    reference = fields.get("yuki_reference", "")
+    if connection.vendor == "postgresql":  # one statement: atomic on its own
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH settled AS ({update}), "
+                f"event AS (INSERT INTO {events} (entry_id, run_id, at, kind, version, message, yuki_reference) "
+                f"SELECT id, {_RUN_ID.format(run=runs)}, %s, %s, version, %s, %s FROM settled), "
+                f"counted AS (UPDATE {runs} SET outstanding = outstanding - %s, yuki_calls = yuki_calls + "
+                f"(CASE WHEN {runs}.id = %s THEN %s ELSE 0 END) FROM settled WHERE {runs}.id = settled.last_run_id "
+                f"RETURNING {runs}.id, outstanding) "
+                f"SELECT settled.pending, counted.id, counted.outstanding FROM settled LEFT JOIN counted ON true",
+                [*params, run_id, now, event, message, reference, down, run_id, yuki_calls])
+            row = cursor.fetchone()
+            if row is None:
+                _charge(run_id, yuki_calls)
+                return Settled(False)
+            if yuki_calls and row[1] != run_id:
+                _charge(run_id, yuki_calls)  # the entry belongs to another run now: the calls stay this run's
+        return Settled(True, bool(row[0]), row[1], row[2])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(update, params)
+        row = cursor.fetchone()
+        if row is None:
+            _charge(run_id, yuki_calls)
+            return Settled(False)
+        _pk, version, last_run_id, pending = row
+        LedgerEvent.objects.create(entry_id=entry_id, run_id=run_id, kind=event, version=version, message=message,
+                                   yuki_reference=reference)
+        outstanding = None
+        if last_run_id is not None:
+            cursor.execute(f"UPDATE {runs} SET outstanding = outstanding - %s WHERE id = %s RETURNING outstanding",
+                           [down, last_run_id])
+            counted = cursor.fetchone()
+            outstanding = counted[0] if counted else None
+        _charge(run_id, yuki_calls)
+        return Settled(True, bool(pending), last_run_id, outstanding)
+
+
+def _charge(run_id: int | None, calls: int) -> None:
+    if run_id is not None and calls:
+        ImportRun.objects.filter(pk=run_id).update(yuki_calls=F("yuki_calls") + calls)
 
 
 def expire_stale_leases(now=None) -> list[int]:

@@ -49,6 +49,7 @@ class PushResult:
     outcome: Outcome
     message: str = ""
     yuki_calls: int = 0
+    settled: ledger.Settled | None = None  # a booking's settle: whether a newer version waits, the run's count
 
 
 def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True) -> PushResult:
@@ -78,11 +79,13 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True) ->
     except Exception as exc:  # noqa: BLE001 - every failure must leave the entry in a known state
         result = _settle_failure(entry, token, run, exc, final_attempt, sent=calling and exc_may_be_sent(exc))
     else:
-        ledger.settle(entry_id, token, EntryState.BOOKED, run,
-                      _("Booked in Yuki (%(what)s).") % {"what": _what(entry)}, EventKind.BOOKED,
-                      yuki_reference=str(reference)[:100], booked_at=timezone.now(), booked_hash=entry.content_hash,
-                      booked_journal_lines=entry.journal_lines, content=None, last_error="")
-        result = PushResult(Outcome.BOOKED)
+        calls = client.store.reserved  # charged to the run by the settle's own statement
+        settled = ledger.settle(entry_id, token, EntryState.BOOKED, run,
+                                _("Booked in Yuki (%(what)s).") % {"what": _what(entry)}, EventKind.BOOKED,
+                                yuki_calls=calls, yuki_reference=str(reference)[:100], booked_at=timezone.now(),
+                                booked_hash=entry.content_hash, booked_journal_lines=entry.journal_lines,
+                                content=None, last_error="")
+        return PushResult(Outcome.BOOKED, yuki_calls=calls, settled=settled)
     return PushResult(result.outcome, result.message, charge_yuki_calls(run, client))
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,8 +133,7 @@ def execute(run_id: int) -> list[int]:
 
     to_push, unchanged = [], 0
     retry_failed_too = run.trigger in (RunTrigger.MANUAL, RunTrigger.RETRY)
-    for document in documents:
-        recorded = ledger.record(administration, document, run)
+    for recorded in ledger.record_all(administration, documents, run):
         if recorded.change == Change.UNCHANGED:
             unchanged += 1
         elif recorded.change in (Change.NEW, Change.CHANGED, Change.CORRECTION):
@@ -188,9 +187,17 @@ def dispatch(run: ImportRun, entry_ids: list[int]) -> list[int]:
     responsibility, so the run ends only when each of them is settled, also ones that waited or failed
     before. Returns the ones for push tasks (none when nothing was taken: then the run is finished)."""
     now = timezone.now()
-    taken = LedgerEntry.objects.filter(pk__in=entry_ids, state__in=ledger.CLAIMABLE).update(
-        last_run=run, state=EntryState.NEW, updated_at=now) if entry_ids else 0
-    ImportRun.objects.filter(pk=run.pk).update(dispatched_at=now)
+    taken = 0
+    if entry_ids:
+        # By primary key only, the state judged here under the row locks: a state condition in SQL lets
+        # the planner read the state index, every new document of the whole night, once per run.
+        with transaction.atomic():
+            states = LedgerEntry.objects.select_for_update().filter(pk__in=entry_ids).values_list("pk", "state")
+            claimable = [pk for pk, state in states if state in ledger.CLAIMABLE]
+            taken = LedgerEntry.objects.filter(pk__in=claimable).update(
+                last_run=run, state=EntryState.NEW, updated_at=now) if claimable else 0
+    # The run waits for these: each push's settle counts one down (ImportRun.outstanding).
+    ImportRun.objects.filter(pk=run.pk).update(dispatched_at=now, outstanding=taken)
     if not taken:
         finish_if_done(run.pk)
         return []
@@ -202,17 +209,35 @@ def progress(run: ImportRun) -> dict:
     return dict(LedgerEntry.objects.filter(last_run=run).values_list("state").annotate(n=Count("pk")))
 
 
-def finish_if_done(run_id: int) -> bool:
-    run = ImportRun.objects.select_related("administration__domain").get(pk=run_id)
-    if run.status != RunStatus.RUNNING or run.dispatched_at is None:
+def finish_if_done(run_id: int, *, exact: bool = False) -> bool:
+    """Finish the run when none of its documents is left to settle. O(1) per push, whatever else is in
+    the ledger: while the run's count of outstanding documents (ImportRun.outstanding, counted down by the
+    settles) is above zero, that one row says "not yet". At zero, or `exact` (the sweep, the checks: paths
+    that move documents without counting), the run's own documents are counted, under the run's row lock
+    so no settle slips between the count and its correction; a count that was off is set right."""
+    run = ImportRun.objects.select_related("administration__domain").filter(pk=run_id).first()
+    if run is None or run.status != RunStatus.RUNNING or run.dispatched_at is None:
         return False  # not started, finished, or still fetching
-    entries = LedgerEntry.objects.filter(last_run=run)
-    awaiting_check = Q(state=EntryState.NEEDS_CHECK, check_by_person=False)
-    if entries.filter(Q(state__in=[EntryState.NEW, EntryState.PUSHING]) | awaiting_check).exists():
+    if run.outstanding > 0 and not exact:
+        return False
+    with transaction.atomic():
+        ImportRun.objects.select_for_update().filter(pk=run_id).values_list("pk").first()
+        # The run's own documents, through the last_run index (a state condition in SQL would read the
+        # state index: every pending document of every run).
+        left = sum(1 for state, by_person in LedgerEntry.objects.filter(last_run_id=run_id).values_list(
+            "state", "check_by_person") if _outstanding(state, by_person))
+        if left != run.outstanding:
+            ImportRun.objects.filter(pk=run_id).update(outstanding=left)
+    if left:
         return False  # pushes or automatic checks still to come
     status, checks = _count(run)
     run.refresh_from_db()
     return _finish(run, status, summary(run, checks=checks))
+
+
+def _outstanding(state: str, check_by_person: bool) -> bool:
+    """Still to settle for its run: to be pushed, being pushed, or awaiting the automatic check."""
+    return state in (EntryState.NEW, EntryState.PUSHING) or (state == EntryState.NEEDS_CHECK and not check_by_person)
 
 
 def _count(run: ImportRun) -> tuple[str, int]:

@@ -29,12 +29,48 @@ class Call:
     params: dict
     today: date
 
-    def administrations(self) -> list[data.Administration]:
+    def may_see(self, a: data.Administration) -> bool:
         allowed = self.state.users[self.username].employer_ids
-        return [a for a in data.ADMINISTRATIONS if allowed is None or a.employer_id in allowed]
+        return allowed is None or _index().employer_ids[id(a)] in allowed
+
+    def administrations(self) -> list[data.Administration]:
+        return [a for a in data.ADMINISTRATIONS if self.may_see(a)]
 
     def administration(self, administration_id: str) -> data.Administration | None:
-        return next((a for a in self.administrations() if a.id == administration_id), None)
+        a = _index().by_id.get(administration_id)
+        return a if a is not None and self.may_see(a) else None
+
+
+class _Index:
+    """The sandbox's identifiers (uuid5s) computed once per set of administrations, not on every request:
+    a request looks its employment or tax return up in a dict instead of hashing every employee of every
+    administration (which made the simulator, not the portal, the cost in bench/bench_import.py)."""
+
+    def __init__(self, administrations: tuple[data.Administration, ...]):
+        self.administrations = administrations
+        self.by_id = {a.id: a for a in administrations}
+        self.employer_ids = {id(a): a.employer_id for a in administrations}  # by identity: hashing hashes every employee
+        self.employments = {e.employment_id(a.id): (a, e) for a in administrations for e in a.employees}
+        self._tax_returns: dict[date, dict[str, tuple[data.Administration, int, int]]] = {}
+
+    def tax_returns(self, today: date) -> dict[str, tuple[data.Administration, int, int]]:
+        if today not in self._tax_returns:
+            self._tax_returns = {today: {
+                data.guid("payrolltaxreturn", a.id, year, month): (a, year, month)
+                for a in self.administrations for year, month in data.calendar_months(a, today)
+                if data.is_processed(year, month, today)}}
+        return self._tax_returns[today]
+
+
+_index_cache: _Index | None = None
+
+
+def _index() -> _Index:
+    """The index of data.ADMINISTRATIONS as it is now (tests and the bench replace the tuple)."""
+    global _index_cache
+    if _index_cache is None or _index_cache.administrations is not data.ADMINISTRATIONS:
+        _index_cache = _Index(data.ADMINISTRATIONS)
+    return _index_cache
 
 
 # --- resources -------------------------------------------------------------------------------------
@@ -56,11 +92,8 @@ def _employment_json(a: data.Administration, e: data.Employee, today: date) -> d
 
 
 def _find_employment(call: Call, employment_id: str):
-    for a in call.administrations():
-        for e in a.employees:
-            if e.employment_id(a.id) == employment_id:
-                return a, e
-    return None, None
+    a, e = _index().employments.get(employment_id, (None, None))
+    return (a, e) if a is not None and call.may_see(a) else (None, None)
 
 
 def _journal_run(a: data.Administration, year: int, month: int, state: LoketState) -> dict:
@@ -93,12 +126,8 @@ def _tax_return(a: data.Administration, year: int, month: int, today: date, stat
 
 
 def _find_tax_return(call: Call, tax_return_id: str):
-    for a in call.administrations():
-        for year, month in data.calendar_months(a, call.today):
-            if data.is_processed(year, month, call.today) and \
-                    data.guid("payrolltaxreturn", a.id, year, month) == tax_return_id:
-                return a, year, month
-    return None, 0, 0
+    a, year, month = _index().tax_returns(call.today).get(tax_return_id, (None, 0, 0))
+    return (a, year, month) if a is not None and call.may_see(a) else (None, 0, 0)
 
 
 # --- handlers --------------------------------------------------------------------------------------
@@ -117,7 +146,7 @@ def payroll_periods(call: Call, administration_id: str) -> Response:
 
 
 def employments(call: Call, employer_id: str) -> Response:
-    mine = [a for a in call.administrations() if a.employer_id == employer_id]
+    mine = [a for a in call.administrations() if _index().employer_ids[id(a)] == employer_id]
     if not mine:
         return error(404, "Employer not found", "NotFound")
     return listing([_employment_json(a, e, call.today) for a in mine for e in a.employees], call.params)
