@@ -6,12 +6,38 @@ processes, and the dashboard reads the counts from the same table.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import threading
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from portal.models import YukiCallCount, YukiSession
+
+# The live sessions this process has read or stored, with the expiry stored with them: a push reuses
+# the session without a query until it expires here or Yuki rejects it (`drop_session`). The shared row
+# stays the truth across processes: a process whose remembered session was replaced elsewhere gets
+# Yuki's rejection once, drops it and reads the replacement (yuki_client.YukiClient.call).
+_SESSIONS: dict[str, tuple[str, datetime]] = {}
+_SESSIONS_LOCK = threading.Lock()
+
+
+def forget_sessions() -> None:
+    """Forget the sessions remembered in this process (tests: a fresh database or Yuki sandbox)."""
+    with _SESSIONS_LOCK:
+        _SESSIONS.clear()
+
+
+def _remember(fingerprint: str, session_id: str, expires_at: datetime) -> None:
+    with _SESSIONS_LOCK:
+        _SESSIONS[fingerprint] = (session_id, expires_at)
+
+
+def _forget(fingerprint: str, session_id: str | None = None) -> None:
+    with _SESSIONS_LOCK:
+        remembered = _SESSIONS.get(fingerprint)
+        if remembered is not None and (session_id is None or remembered[0] == session_id):
+            del _SESSIONS[fingerprint]
 
 
 class DatabaseYukiStore:
@@ -36,29 +62,44 @@ class DatabaseYukiStore:
         return row.count if row else 0
 
     def get_session(self, fingerprint: str) -> str | None:
-        row = YukiSession.objects.filter(fingerprint=fingerprint, expires_at__gt=timezone.now()).first()
-        return row.session_id if row else None
+        now = timezone.now()
+        remembered = _SESSIONS.get(fingerprint)
+        if remembered is not None and remembered[1] > now:
+            return remembered[0]
+        row = YukiSession.objects.filter(fingerprint=fingerprint, expires_at__gt=now).first()
+        if row is None:
+            _forget(fingerprint)
+            return None
+        _remember(fingerprint, row.session_id, row.expires_at)
+        return row.session_id
 
     def set_session(self, fingerprint: str, session_id: str, ttl: int) -> None:
+        expires_at = timezone.now() + timedelta(seconds=ttl)
+        _forget(fingerprint)  # until the row is written: a failed write must not leave it remembered
         YukiSession.objects.update_or_create(
-            fingerprint=fingerprint,
-            defaults={"session_id": session_id, "expires_at": timezone.now() + timedelta(seconds=ttl)})
+            fingerprint=fingerprint, defaults={"session_id": session_id, "expires_at": expires_at})
+        _remember(fingerprint, session_id, expires_at)
 
     def add_session(self, fingerprint: str, session_id: str, ttl: int) -> str:
         expires_at = timezone.now() + timedelta(seconds=ttl)
+        _forget(fingerprint)
         try:
             with transaction.atomic():
                 YukiSession.objects.create(fingerprint=fingerprint, session_id=session_id, expires_at=expires_at)
-                return session_id
         except IntegrityError:
             pass  # a row exists (live, or expired and not yet replaced)
+        else:
+            _remember(fingerprint, session_id, expires_at)
+            return session_id
         with transaction.atomic():
             row = YukiSession.objects.select_for_update().get(fingerprint=fingerprint)
-            if row.expires_at > timezone.now():
-                return row.session_id  # another worker's session won: use it
-            row.session_id, row.expires_at = session_id, expires_at
-            row.save(update_fields=["session_id", "expires_at"])
-            return session_id
+            if row.expires_at <= timezone.now():
+                row.session_id, row.expires_at = session_id, expires_at
+                row.save(update_fields=["session_id", "expires_at"])
+            # else another worker's session won: use it
+            stored, stored_until = row.session_id, row.expires_at
+        _remember(fingerprint, stored, stored_until)  # after the commit: only what the table holds
+        return stored
 
     def mark_limit_reached(self, domain_id: str, day: date) -> None:
         try:
@@ -72,6 +113,7 @@ class DatabaseYukiStore:
         return YukiCallCount.objects.filter(domain_id=domain_id, day=day, limit_reached=True).exists()
 
     def drop_session(self, fingerprint: str, session_id: str) -> None:
+        _forget(fingerprint, session_id)
         with transaction.atomic():
             row = YukiSession.objects.select_for_update().filter(fingerprint=fingerprint).first()
             # Encrypted values cannot be compared in SQL; compare here, under the row lock.

@@ -20,6 +20,16 @@ from portal.models import (
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _forget_yuki_sessions():
+    """Each test starts with a fresh database and Yuki sandbox: no Yuki session remembered in-process."""
+    from portal.yuki_store import forget_sessions
+
+    forget_sessions()
+    yield
+    forget_sessions()
+
+
 def make_user(username, portal_role=None, domains=()):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD,
                                                 email=f"{username}@example.nl")

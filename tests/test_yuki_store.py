@@ -1,16 +1,19 @@
 """The portal's database store for yuki_client, with the real client against the Yuki sandbox."""
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
+from django.utils import timezone
 
 from portal.models import YukiCallCount, YukiSession
-from portal.yuki_store import DatabaseYukiStore
+from portal.yuki_store import DatabaseYukiStore, forget_sessions
 from sandbox.server import SandboxServer
 from sandbox.yuki import create_app, data
-from yuki_client import CallBudgetExhausted, YukiClient
+from yuki_client import CallBudgetExhausted, MemoryStore, YukiClient
+from yuki_client.client import SESSION_TTL_SECONDS
 
 
 @pytest.fixture
@@ -104,3 +107,48 @@ def test_simultaneous_sign_ins_share_the_first_stored_session():
     assert len(set(winners)) == 1
     assert store.get_session("fp-race") == winners[0]
     YukiSession.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_a_process_reads_the_shared_session_once_and_keeps_it_until_it_expires(yuki):
+    from django.test.utils import CaptureQueriesContext
+
+    yuki.client().document_folders()  # signs in and stores the session
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            yuki.client().document_folders()  # new clients in the same process
+    assert not [q for q in queries.captured_queries if "portal_yukisession" in q["sql"]], \
+        "the stored session is remembered in the process: no query per call"
+    assert yuki.app.state.authentications == 1
+
+    YukiSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    forget_sessions()  # as another process that never saw it
+    yuki.client().document_folders()
+    assert yuki.app.state.authentications == 2, "an expired stored session is not used"
+    with time_machine.travel(timezone.now() + timedelta(seconds=SESSION_TTL_SECONDS + 1)):
+        yuki.app.state.expire_sessions()
+        yuki.client().document_folders()  # the remembered one expired with the row: read, sign in again
+    assert yuki.app.state.authentications == 3
+
+
+@pytest.mark.django_db
+def test_a_session_renewed_by_another_process_replaces_the_remembered_one_after_one_rejection(yuki):
+    yuki.client().document_folders()
+    assert yuki.app.state.authentications == 1
+    remembered = YukiSession.objects.get().session_id
+    # Another worker found the session rejected and signed in again: the table holds its new session,
+    # this process still remembers the old one, which Yuki no longer accepts.
+    yuki.app.state.expire_sessions()
+    other = YukiClient(yuki.url + "/ws/", data.DEMO_ACCESS_KEY, domain_id=data.DEMO_DOMAIN_ID,
+                       store=MemoryStore(), timeout=5)
+    renewed = other.authenticate()
+    YukiSession.objects.update(session_id=renewed)
+    assert renewed != remembered and yuki.app.state.authentications == 2
+
+    sent = yuki.app.faults.calls["yuki:DocumentFolders"]
+    yuki.client().document_folders()  # rejected once, drops its own, uses the other's: no sign-in
+    assert yuki.app.state.authentications == 2
+    assert yuki.app.faults.calls["yuki:DocumentFolders"] == sent + 2
+    assert YukiSession.objects.get().session_id == renewed, "the other worker's session is not dropped"
+    yuki.client().document_folders()
+    assert yuki.app.faults.calls["yuki:DocumentFolders"] == sent + 3, "and remembered from then on"
