@@ -14,10 +14,14 @@ from tests.support import celery_worker
 
 pytestmark = pytest.mark.celery_worker
 
+WORKER_APP_NAME = "payrollsync-test-worker"
+
 
 @pytest.fixture
 def worker(transactional_db, settings):
-    with celery_worker(settings, concurrency=1) as process:  # prefork, as in production
+    # Named (libpq's PGAPPNAME) so that the test ends only the worker's connections, never those of
+    # this test process's other threads (a live server's), which later tests would find dead.
+    with celery_worker(settings, concurrency=1, PGAPPNAME=WORKER_APP_NAME) as process:  # prefork, as in production
         yield process.queue
 
 
@@ -52,6 +56,7 @@ def test_a_worker_process_reuses_its_connection_across_tasks(worker):
 def test_a_broken_connection_is_replaced_before_the_next_task(worker):
     beat_through(worker)
     with connection.cursor() as cursor:  # what a database restart does to the worker's connections
-        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND application_name = %s", [WORKER_APP_NAME])
+        assert cursor.fetchone()[0] >= 1, "the worker's connection was ended"
     beat_through(worker)  # Django's health check found the connection dead and opened a new one

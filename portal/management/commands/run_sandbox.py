@@ -52,7 +52,7 @@ class Command(PortalCommand):
                 env.get("PYTHONWARNINGS", ""), "ignore:You're running the worker with superuser privileges"]))
         children = [
             Child("worker", [sys.executable, "-m", "celery", "--quiet", "-A", "payrollsync", "worker", "--beat",
-                             "--loglevel=warning", "--concurrency=2", "--schedule=var/celerybeat-schedule"], env=env),
+                             "--loglevel=warning", "--concurrency=2"], env=env),  # schedule file: settings
             Child("web", [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", address],
                   env=env, stdout=subprocess.DEVNULL),
         ]
