@@ -1,4 +1,6 @@
-"""kombu's Redis transport, with one crash after a lost connection turned into the connection error it is.
+"""kombu's Redis and filesystem transports, each with one way to crash the worker removed.
+
+Redis: one crash after a lost connection turned into the connection error it is.
 
 Seen in the chaos bench (bench/chaos_import.py, 3 of 10 nights) and in production after a Redis restart:
 when the worker loses Redis, Celery collects the connection (kombu sets the transport's `client` to None)
@@ -15,8 +17,16 @@ longer builds a pool from a collected connection, tests/test_broker.py says so a
 
 from __future__ import annotations
 
+import os
+import uuid
+from time import monotonic
+
 import redis
+from kombu.exceptions import ChannelError
+from kombu.transport import filesystem as kombu_filesystem
 from kombu.transport import redis as kombu_redis
+from kombu.utils.encoding import str_to_bytes
+from kombu.utils.json import dumps
 
 
 class Channel(kombu_redis.Channel):
@@ -28,3 +38,29 @@ class Channel(kombu_redis.Channel):
 
 class RedisTransport(kombu_redis.Transport):
     Channel = Channel
+
+
+class FilesystemChannel(kombu_filesystem.Channel):
+    """The embedded broker of `make run`, publishing a message atomically.
+
+    kombu creates the message file under its final name and then writes it; a worker polling the folder
+    can move and read it in between, gets an empty file, and its main process exits on the
+    JSONDecodeError ("Unrecoverable error"), the message lost. Seen in the launcher's test: beat sends
+    its first heartbeat as the worker starts polling. Written under another name (which the reader's
+    `<queue>.msg` filter skips) and renamed into place, a message is either absent or whole.
+    """
+
+    def _put(self, queue, payload, **kwargs):
+        name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"  # kombu's own name and order
+        final = os.path.join(self.data_folder_out, name)
+        partial = final + ".part"
+        try:
+            with open(partial, "wb") as out:
+                out.write(str_to_bytes(dumps(payload)))
+            os.replace(partial, final)
+        except OSError as exc:
+            raise ChannelError(f"Cannot add file {final!r} to directory") from exc
+
+
+class FilesystemTransport(kombu_filesystem.Transport):
+    Channel = FilesystemChannel

@@ -266,6 +266,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # (payrollsync/broker.py): otherwise the worker exits after a Redis restart.
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT = "payrollsync.broker:RedisTransport"
+elif CELERY_BROKER_URL.startswith("filesystem://"):
+    # The embedded broker, publishing each message atomically (payrollsync/broker.py).
+    CELERY_BROKER_TRANSPORT = "payrollsync.broker:FilesystemTransport"
 # Pool processes get this long to start (Celery's default is 4 s): on a busy host a slow start would
 # otherwise stop the worker with "Could not start worker processes".
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = env.float("CELERY_WORKER_PROC_ALIVE_TIMEOUT", default=30.0)

@@ -39,3 +39,68 @@ def test_plain_kombu_still_crashes_there(settings):
     connection, channel = lost_connection(settings, "redis")
     with pytest.raises(AttributeError, match="hostname"):
         ignore_errors(connection, channel.qos.restore_unacked_once)
+
+
+def filesystem_connection(tmp_path, transport):
+    folder = str(tmp_path / "queue")
+    (tmp_path / "queue").mkdir()
+    (tmp_path / "processed").mkdir()
+    return Connection("filesystem://localhost/", transport=transport, transport_options={
+        "data_folder_in": folder, "data_folder_out": folder, "processed_folder": str(tmp_path / "processed")})
+
+
+def test_kombus_filesystem_broker_hands_a_reader_a_message_still_being_written(tmp_path, monkeypatch):
+    """Why FilesystemTransport exists: kombu's own channel creates the file before writing it, and a
+    worker polling at that moment reads it empty. When this test fails, kombu publishes atomically and
+    FilesystemTransport can go."""
+    from kombu.transport import filesystem
+
+    channel = filesystem_connection(tmp_path, filesystem.Transport).default_channel
+    read_between = []
+    real_lock = filesystem.lock
+
+    def lock(file, flags):
+        try:
+            read_between.append(channel._get("q"))
+        except Exception as exc:  # noqa: BLE001 - what the worker's main process would die of
+            read_between.append(exc)
+        real_lock(file, flags)
+
+    monkeypatch.setattr(filesystem, "lock", lock)
+    channel._put("q", {"body": "heartbeat"})
+    assert isinstance(read_between[0], ValueError), read_between  # JSONDecodeError: the worker exits
+
+
+def test_the_embedded_broker_publishes_a_message_whole_or_not_at_all(tmp_path, monkeypatch):
+    from queue import Empty
+
+    from payrollsync import broker
+
+    channel = filesystem_connection(tmp_path, broker.FilesystemTransport).default_channel
+    real_replace = broker.os.replace
+
+    def replace(source, target):
+        with pytest.raises(Empty):  # a worker polling mid-publish sees nothing yet
+            channel._get("q")
+        real_replace(source, target)
+
+    monkeypatch.setattr(broker.os, "replace", replace)
+    channel._put("q", {"body": "heartbeat"})
+    assert channel._get("q") == {"body": "heartbeat"}
+
+
+def test_make_run_uses_the_atomic_embedded_broker(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.support import ROOT
+
+    code = "from django.conf import settings; print(settings.CELERY_BROKER_TRANSPORT)"
+    out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], cwd=ROOT,
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, "DJANGO_SETTINGS_MODULE": "payrollsync.settings",
+                              "DEBUG": "on", "SANDBOX_ENABLED": "on", "CELERY_BROKER_URL": "filesystem://localhost/",
+                              "CELERY_BROKER_FOLDER": str(tmp_path / "broker"),
+                              "PAYROLLSYNC_IGNORE_DOTENV": "1"})
+    assert out.stdout.strip() == "payrollsync.broker:FilesystemTransport"
