@@ -24,7 +24,6 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -192,7 +191,6 @@ def main():
     from django.db.models import Count
     from django.utils import timezone
 
-    from connectors.documents import DocumentKind, Period
     from portal.imports import runs
     from portal.models import (
         Administration,
@@ -205,6 +203,7 @@ def main():
     )
     from portal.models.connections import ConnectionStatus
     from portal.models.employers import AssignedEmployer
+    from portal.scheduling import import_plan
     from portal.tasks import run_import
     from sandbox.loket import create_app as create_loket
     from sandbox.loket import data as loket_data
@@ -235,14 +234,11 @@ def main():
             connect_loket(loket_server)
 
         today = timezone.localdate()
-        period = Period.month(today.year, today.month)
-        last = today.replace(day=1) - timedelta(days=1)
-        # As the schedule does (docs/vendors/loket.md): payslips and journals of this month, returns of last and this month.
-        plan = {DocumentKind.PAYSLIP: (period,), DocumentKind.JOURNAL: (period,),
-                DocumentKind.WAGE_TAX_RETURN: (Period.month(last.year, last.month), period)}
         portal = PortalSettings.load()
         portal.import_settings.auto_import = True
         portal.import_settings.save()
+        # What the schedule imports tonight (portal.scheduling.import_plan), for the settings just saved.
+        plan = import_plan(args.source, portal.import_settings, today)
         administrations = []
         for index in range(args.administrations):
             domain_id = f"bench-domain-{index // 10}"

@@ -48,7 +48,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,7 +217,6 @@ def main():  # noqa: C901, PLR0915 - one night, told from start to end
     from django.db.models import Count
     from django.utils import timezone
 
-    from connectors.documents import DocumentKind, Period
     from payrollsync.celery import app
     from portal.imports import booking, runs
     from portal.models import (
@@ -231,6 +229,7 @@ def main():  # noqa: C901, PLR0915 - one night, told from start to end
         PortalSettings,
         RunTrigger,
     )
+    from portal.scheduling import import_plan
     from sandbox.loket import create_app as create_loket
     from sandbox.loket import data as loket_data
     from sandbox.server import SandboxServer
@@ -268,13 +267,11 @@ def main():  # noqa: C901, PLR0915 - one night, told from start to end
         settings.LOKET_ENVIRONMENT, settings.LOKET_SANDBOX_URL = "sandbox", loket_server.url
         connect_loket(loket_server)
         today = timezone.localdate()
-        period = Period.month(today.year, today.month)
-        last = today.replace(day=1) - timedelta(days=1)
-        plan = {DocumentKind.PAYSLIP: (period,), DocumentKind.JOURNAL: (period,),
-                DocumentKind.WAGE_TAX_RETURN: (Period.month(last.year, last.month), period)}
         portal = PortalSettings.load()
         portal.import_settings.auto_import = True
         portal.import_settings.save()
+        # What the schedule imports tonight (portal.scheduling.import_plan), for the settings just saved.
+        plan = import_plan("loket", portal.import_settings, today)
         administrations = []
         for index in range(args.administrations):
             domain_id, key, yuki_admin = f"chaos-domain-{index // 10}", f"chaos-key-{index}", f"chaos-admin-{index}"
