@@ -82,6 +82,24 @@ def celery_worker(settings, *, concurrency: int = 1, pool: str = "prefork", **en
             process.kill()
 
 
+def heartbeat_through(queue: str, *, timeout: float = 60):
+    """Send the heartbeat task to the worker on `queue` and wait for the row it writes: a task went
+    through the broker and a worker process ran it. Returns the ServiceHeartbeat."""
+    import time
+
+    from portal.models import ServiceHeartbeat
+    from portal.tasks import heartbeat
+
+    source = f"through-{uuid.uuid4().hex[:8]}"
+    heartbeat.apply_async(kwargs={"source": source}, queue=queue)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if beat := ServiceHeartbeat.objects.filter(name=source).first():
+            return beat
+        time.sleep(0.1)
+    raise AssertionError("the task did not run")
+
+
 def kill_task_process(worker) -> None:
     """SIGKILL the pool process running the task, as an OOM kill or a crash would."""
     import signal

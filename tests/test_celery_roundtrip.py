@@ -1,14 +1,10 @@
 """A task sent through the real Redis broker and executed by a real worker process."""
 
-import time
-import uuid
 
 import pytest
 from django.conf import settings
 
-from portal.models import ServiceHeartbeat
-from portal.tasks import heartbeat
-from tests.support import celery_worker
+from tests.support import celery_worker, heartbeat_through
 
 
 @pytest.fixture
@@ -20,14 +16,7 @@ def worker(transactional_db, settings):
 @pytest.mark.celery_worker
 def test_a_task_goes_through_redis_to_a_real_worker(worker):
     assert settings.CELERY_BROKER_URL.startswith("redis://")
-    source = f"roundtrip-{uuid.uuid4().hex[:6]}"
-    heartbeat.apply_async(kwargs={"source": source}, queue=worker)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if ServiceHeartbeat.objects.filter(name=source).exists():
-            break
-        time.sleep(0.2)
-    beat = ServiceHeartbeat.objects.get(name=source)
+    beat = heartbeat_through(worker)
     assert beat.hostname, "the worker recorded where it ran"
 
 

@@ -3,14 +3,11 @@ does around a request (payrollsync.celery: close_old_connections, CONN_HEALTH_CH
 replaced before a task uses it, so a database restart costs no task."""
 
 import time
-import uuid
 
 import pytest
 from django.db import connection
 
-from portal.models import ServiceHeartbeat
-from portal.tasks import heartbeat
-from tests.support import celery_worker
+from tests.support import celery_worker, heartbeat_through
 
 pytestmark = pytest.mark.celery_worker
 
@@ -25,16 +22,6 @@ def worker(transactional_db, settings):
         yield process.queue
 
 
-def beat_through(queue: str) -> None:
-    source = f"conn-{uuid.uuid4().hex[:8]}"
-    heartbeat.apply_async(kwargs={"source": source}, queue=queue)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if ServiceHeartbeat.objects.filter(name=source).exists():
-            return
-        time.sleep(0.1)
-    raise AssertionError("the task did not run")
-
 
 def sessions() -> int:
     """Connections PostgreSQL has seen to the test database (pg_stat_database.sessions, PostgreSQL 14+)."""
@@ -46,17 +33,17 @@ def sessions() -> int:
 
 
 def test_a_worker_process_reuses_its_connection_across_tasks(worker):
-    beat_through(worker)  # the pool process is up and connected
+    heartbeat_through(worker)  # the pool process is up and connected
     before = sessions()
     for _ in range(15):
-        beat_through(worker)
+        heartbeat_through(worker)
     assert sessions() - before <= 1, "15 tasks on the connection the process already had"
 
 
 def test_a_broken_connection_is_replaced_before_the_next_task(worker):
-    beat_through(worker)
+    heartbeat_through(worker)
     with connection.cursor() as cursor:  # what a database restart does to the worker's connections
         cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                        "WHERE datname = current_database() AND application_name = %s", [WORKER_APP_NAME])
         assert cursor.fetchone()[0] >= 1, "the worker's connection was ended"
-    beat_through(worker)  # Django's health check found the connection dead and opened a new one
+    heartbeat_through(worker)  # Django's health check found the connection dead and opened a new one
