@@ -208,6 +208,9 @@ IMPORT_CATCH_UP_HOURS = env.int("IMPORT_CATCH_UP_HOURS", default=30)
 IMPORT_PUSH_LEASE_SECONDS = env.int("IMPORT_PUSH_LEASE_SECONDS", default=600)
 # Celery kills a push (or an automatic check) after this long; the lease must be longer (portal/checks.py).
 IMPORT_PUSH_TIME_LIMIT_SECONDS = env.int("IMPORT_PUSH_TIME_LIMIT_SECONDS", default=300)
+# Pushes per Celery task (portal/tasks.py): a task costs the worker more CPU than a push; smaller batches
+# spread one administration's documents over more workers.
+IMPORT_PUSH_BATCH_SIZE = env.int("IMPORT_PUSH_BATCH_SIZE", default=10)
 IMPORT_RETRY_SECONDS = env.int("IMPORT_RETRY_SECONDS", default=30)  # first retry of an unreachable Yuki
 # A run waits this long between tries while another import of the same administration runs.
 IMPORT_BUSY_RETRY_SECONDS = env.int("IMPORT_BUSY_RETRY_SECONDS", default=60)

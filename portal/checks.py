@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, register
 
 # The tasks that hold a document's lease while they talk to Yuki.
-LEASE_HOLDING_TASKS = ("portal.tasks.push_document", "portal.tasks.reconcile_document")
+LEASE_HOLDING_TASKS = ("portal.tasks.push_document", "portal.tasks.push_documents", "portal.tasks.reconcile_document")
 
 
 def hard_time_limit(task) -> float | None:

@@ -1,4 +1,10 @@
-"""Celery tasks: short ones, one per administration run and one per document push (paperless-style).
+"""Celery tasks: short ones, one per administration run, and pushes in small batches (paperless-style).
+
+A run's documents go out in batches of IMPORT_PUSH_BATCH_SIZE, one push (claim, Yuki call, settle) per
+document inside the batch: a Celery task costs the worker more CPU (publishing, delivery, acknowledgement
+in Redis, the pool's hand-over) than a push itself, and a batch still spreads a large administration
+over several workers. A document that must be tried again, checked or sent again leaves its batch as a
+task of its own (push_document), so each document's retries stay its own.
 
 This module is the only one that sends tasks (`.delay`): views, commands and the beat call the helpers
 here; the engine (portal.imports) returns what is to be sent and never imports this module.
@@ -7,6 +13,7 @@ here; the engine (portal.imports) returns what is to be sent and never imports t
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from celery import shared_task
@@ -108,23 +115,49 @@ def run_import(self, run_id: int) -> None:
         # Another import of this administration is running: wait for it (the sweeper re-sends a run
         # that is still queued after these retries).
         raise self.retry(countdown=settings.IMPORT_BUSY_RETRY_SECONDS) from exc
-    for entry_id in to_push:
-        push_document.delay(entry_id, run_id)
+    send_pushes(to_push, run_id)
+
+
+def batches(entry_ids: list[int], size: int) -> list[list[int]]:
+    """`entry_ids` in batches of at most `size`, as even as can be (23 by 10: 8, 8 and 7), so no worker
+    is left with a short tail while the others wait."""
+    if not entry_ids:
+        return []
+    count = -(-len(entry_ids) // max(size, 1))
+    return [entry_ids[n::count] for n in range(count)]
+
+
+def send_pushes(entry_ids: list[int], run_id: int | None) -> None:
+    """The run's pushes, in batches, over one producer (one broker connection for all of them)."""
+    with push_documents.app.producer_or_acquire() as producer:
+        for batch in batches(list(entry_ids), settings.IMPORT_PUSH_BATCH_SIZE):
+            if len(batch) == 1:
+                push_document.apply_async((batch[0], run_id), producer=producer)
+            else:
+                push_documents.apply_async((batch, run_id), producer=producer)
 
 
 # Well below the push lease (IMPORT_PUSH_LEASE_SECONDS), so a live push is never taken for a dead one.
+# A batch has the same limit as a single push: every push in it is claimed after the batch started, so
+# each one's lease outlasts the batch (portal/checks.py checks both tasks).
 PUSH_TIME_LIMIT = settings.IMPORT_PUSH_TIME_LIMIT_SECONDS
+# A batch hands what is left to a new task of its own after this much work, long before its soft time
+# limit: a slow Yuki must not push a batch into the limit in the middle of a document.
+BATCH_WORK_SECONDS = (PUSH_TIME_LIMIT - 30) / 2
 
 
-@shared_task(name="portal.tasks.push_document", bind=True, acks_late=True, reject_on_worker_lost=True,
-             max_retries=3, soft_time_limit=PUSH_TIME_LIMIT - 30, time_limit=PUSH_TIME_LIMIT)
-def push_document(self, entry_id: int, run_id: int | None) -> str:
+def retry_countdown(retries: int) -> int:
+    return settings.IMPORT_RETRY_SECONDS * (2 ** retries)
+
+
+def push_one(entry_id: int, run_id: int | None, *, retries: int = 0) -> Outcome:
+    """One push and what follows from its outcome, except a retry (the caller schedules it)."""
     # The run's id is all a push needs of it (the ledger's statements check that the run still exists):
     # no query for the run on every push.
     run = ImportRun(pk=run_id) if run_id else None
-    result = push(entry_id, run, final_attempt=self.request.retries >= self.max_retries)
+    result = push(entry_id, run, final_attempt=retries >= push_document.max_retries)
     if result.outcome == Outcome.RETRY:
-        raise self.retry(countdown=settings.IMPORT_RETRY_SECONDS * (2 ** self.request.retries))
+        return result.outcome
     settled = result.settled  # a booking tells whether a newer version waits and how many the run has left
     if result.outcome == Outcome.NEEDS_CHECK:
         reconcile_document.apply_async((entry_id, run_id), countdown=settings.IMPORT_RECONCILE_DELAY_SECONDS)
@@ -136,6 +169,33 @@ def push_document(self, entry_id: int, run_id: int | None) -> str:
                    or settled.outstanding <= 0):
         runs.finish_if_done(run_id)
     return result.outcome
+
+
+@shared_task(name="portal.tasks.push_document", bind=True, acks_late=True, reject_on_worker_lost=True,
+             max_retries=3, soft_time_limit=PUSH_TIME_LIMIT - 30, time_limit=PUSH_TIME_LIMIT)
+def push_document(self, entry_id: int, run_id: int | None) -> str:
+    outcome = push_one(entry_id, run_id, retries=self.request.retries)
+    if outcome == Outcome.RETRY:
+        raise self.retry(countdown=retry_countdown(self.request.retries))
+    return outcome
+
+
+@shared_task(name="portal.tasks.push_documents", acks_late=True, reject_on_worker_lost=True,
+             soft_time_limit=PUSH_TIME_LIMIT - 30, time_limit=PUSH_TIME_LIMIT)
+def push_documents(entry_ids: list[int], run_id: int | None) -> dict:
+    """A batch of a run's pushes, one after the other. Delivered again after a crash, it pushes what is
+    still to be pushed: a claim takes only a document that is not booked or being pushed."""
+    started = time.monotonic()
+    outcomes: dict[str, int] = {}
+    for index, entry_id in enumerate(entry_ids):
+        if index and time.monotonic() - started > BATCH_WORK_SECONDS:
+            send_pushes(entry_ids[index:], run_id)  # the rest under a fresh time limit
+            break
+        outcome = push_one(entry_id, run_id)
+        if outcome == Outcome.RETRY:  # its first retry, as push_document's own would be
+            push_document.apply_async((entry_id, run_id), countdown=retry_countdown(0), retries=1)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 @shared_task(name="portal.tasks.reconcile_document", acks_late=True, soft_time_limit=PUSH_TIME_LIMIT - 30,
