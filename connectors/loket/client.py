@@ -7,8 +7,10 @@ It knows nothing of payslips or journals (see fetchers.py); it turns HTTP into J
 from __future__ import annotations
 
 import email.utils
+import functools
 import logging
 import re
+import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -76,7 +78,7 @@ class LoketClient:
         self.max_retry_after = max_retry_after
         self.page_size = page_size
         self.sleep = sleep
-        kwargs = {"transport": transport} if transport is not None else {}
+        kwargs = {"transport": transport} if transport is not None else {"verify": _tls_context()}
         self.http = httpx2.Client(timeout=timeout, **kwargs)
 
     def close(self) -> None:
@@ -250,6 +252,14 @@ class LoketClient:
 
     def _wait(self, attempt: int) -> None:
         self.sleep(self._backoff(attempt))
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx2's default TLS context (the same certificates and environment), made once per process: each
+    import opens a client, and building the context (reading the CA bundle) cost about 6 ms of CPU each
+    time. An SSLContext may be shared by clients and threads."""
+    return httpx2.create_ssl_context()
 
 
 def _messages(response: httpx2.Response):

@@ -150,3 +150,20 @@ def test_a_broken_business_rule_carries_loket_messages(client, app, korenschoof,
     with pytest.raises(LoketRequestError, match="has no results") as caught:
         client.get_page(endpoints.path(endpoints.JOURNAL_RUN_RESULTS, journal_run_id=run_id))
     assert caught.value.status == 400 and caught.value.messages[0].type == "BrokenBusinessRule"
+
+
+def test_clients_share_one_verifying_tls_context_per_process():
+    """Building a TLS context reads the CA bundle (tens of ms of CPU): made once, and still verifying."""
+    import ssl
+
+    from connectors.loket import client as client_module
+
+    first, second = (LoketClient("https://api.loket.nl/v2", lambda force_refresh=False: "t") for _ in range(2))
+    try:
+        assert client_module._tls_context() is client_module._tls_context()
+        context = client_module._tls_context()
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+        assert first.http._transport._pool._ssl_context is context is second.http._transport._pool._ssl_context
+    finally:
+        first.close()
+        second.close()
