@@ -199,7 +199,6 @@ def test_a_forked_process_uses_a_redis_connection_of_its_own(settings, through_b
             assert client.client_id() == parent_id  # the parent's connection, untouched by the child
 
 
-
 @pytest.mark.celery_worker
 def test_a_real_worker_takes_tasks_again_after_redis_dropped_its_connections(transactional_db, settings):
     """End to end, as after a Redis restart: the prefork worker's consumer, its channel's client and the
@@ -213,8 +212,11 @@ def test_a_real_worker_takes_tasks_again_after_redis_dropped_its_connections(tra
     ):
         heartbeat_through(worker.queue)
         own = admin.client_id()
-        connected = [client["id"] for client in admin.client_list()
-                     if int(client["db"]) == broker_db and int(client["id"]) != own]
+        connected = [
+            client["id"]
+            for client in admin.client_list()
+            if int(client["db"]) == broker_db and int(client["id"]) != own
+        ]
         assert len(connected) >= 3  # the worker's consumer and client, the test's producer
         for client_id in connected:
             admin.client_kill_filter(_id=client_id)
