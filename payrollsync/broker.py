@@ -1,6 +1,7 @@
 """kombu's Redis and filesystem transports, each with one way to crash the worker removed.
 
-Redis: one crash after a lost connection turned into the connection error it is.
+Redis: one crash after a lost connection turned into the connection error it is, and one Redis client per
+channel instead of one per command (Channel.conn_or_acquire).
 
 Seen in the chaos bench (bench/chaos_import.py, 3 of 10 nights) and in production after a Redis restart:
 when the worker loses Redis, Celery collects the connection (kombu sets the transport's `client` to None)
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import nullcontext
 from time import monotonic
 
 import redis
@@ -30,6 +32,36 @@ from kombu.utils.json import dumps
 
 
 class Channel(kombu_redis.Channel):
+    """kombu's channel with the lost-connection guard above, reusing one synchronous Redis client.
+
+    kombu builds a new `redis.Redis` on the channel's pool for every command it sends outside BRPOP:
+    each publish, each delivery (QoS.append), each ack. Building one costs more CPU than sending the
+    command (redis-py fills a case-insensitive dict of 169 response callbacks: ~75 µs here, a third of
+    a publish), while a client holds nothing but its pool: one per pool does the same work. It is made
+    on first use and dropped with its pool (`_disconnect_pools`: on close, in a Celery pool process
+    after the fork, when the channel's first ping fails), so it never outlives the pool, and the next
+    use makes one on the new pool. A connection Redis dropped is the pool's business, as before:
+    redis-py reconnects (or raises the ConnectionError Celery reconnects on). Nor does a process forked
+    without kombu's after-fork hook share a socket through it: the pool drops the parent's connections
+    when its pid changes (redis-py's `ConnectionPool._checkpid`). tests/test_broker.py shows all three.
+    """
+
+    _shared_client = None
+
+    def conn_or_acquire(self, client=None):
+        return nullcontext(client or self._client_on_pool())  # kombu: `if client`, a generator per call
+
+    def _client_on_pool(self):
+        pool = self.pool  # rebuilt here after _disconnect_pools (or raises, see _connparams)
+        client = self._shared_client
+        if client is None or client.connection_pool is not pool:
+            client = self._shared_client = self._create_client()  # kombu's credential handling
+        return client
+
+    def _disconnect_pools(self):
+        self._shared_client = None
+        super()._disconnect_pools()
+
     def _connparams(self, asynchronous=False):
         if self.connection.client is None:
             raise redis.exceptions.ConnectionError("the broker connection was already closed after it was lost")

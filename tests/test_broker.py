@@ -1,8 +1,15 @@
 """The worker survives closing a Redis connection that was lost (payrollsync/broker.py): the exact frames of
-kombu's crash after a Redis restart, seen in the chaos bench, reached here without a restart."""
+kombu's crash after a Redis restart, seen in the chaos bench, reached here without a restart. And a Redis
+channel sends its commands through one client, in a forked process and after Redis dropped it too."""
 
+import json
+import os
+import uuid
+
+import billiard
 import pytest
-from kombu import Connection
+import redis
+from kombu import Connection, Consumer, Producer, Queue
 from kombu.common import ignore_errors
 
 from payrollsync.broker import RedisTransport
@@ -40,6 +47,181 @@ def test_plain_kombu_still_crashes_there(settings):
     with pytest.raises(AttributeError, match="hostname"):
         ignore_errors(connection, channel.qos.restore_unacked_once)
 
+
+def redis_connection(settings, **options):
+    return Connection(
+        settings.CELERY_BROKER_URL,
+        transport="payrollsync.broker:RedisTransport",
+        transport_options={**settings.CELERY_BROKER_TRANSPORT_OPTIONS, **options},
+    )
+
+
+def publish(connection, queue_name, bodies):
+    producer = Producer(connection.default_channel, serializer="json")
+    for body in bodies:
+        producer.publish(body, routing_key=queue_name, declare=[Queue(queue_name, routing_key=queue_name)])
+
+
+def consume(connection, queue_name, count, *, ack=True):
+    """The next `count` messages of the queue, acked (as the worker does) unless told otherwise."""
+    received = []
+
+    def on_message(body, message):
+        received.append(message)
+        if ack:
+            message.ack()
+
+    queue = Queue(queue_name, routing_key=queue_name)
+    with Consumer(connection.default_channel, queues=[queue], callbacks=[on_message]):
+        while len(received) < count:
+            connection.drain_events(timeout=5)
+    return received
+
+
+def bodies_of(messages):
+    return [message.payload for message in messages]
+
+
+def test_a_channel_publishes_delivers_and_acks_through_one_client(settings):
+    """kombu made a redis.Redis for every publish, delivery and ack (its CPU showed in the worker's
+    profile); one per channel does the same work."""
+    with redis_connection(settings) as connection:
+        channel = connection.default_channel
+        made = []
+        make_client = channel.Client
+
+        def counted_client(**kwargs):
+            made.append(make_client(**kwargs))
+            return made[-1]
+
+        channel.Client = counted_client
+
+        publish(connection, "one-client", [{"n": n} for n in range(3)])
+        assert bodies_of(consume(connection, "one-client", 3)) == [{"n": n} for n in range(3)]
+        assert len(made) == 1
+        assert made[0].connection_pool is channel.pool
+        with channel.conn_or_acquire() as client:
+            assert client is made[0]
+        with channel.conn_or_acquire(channel.client) as given:
+            assert given is channel.client  # a client passed in is used, as kombu does
+        assert not channel.client.hlen(channel.unacked_key)  # the acks reached Redis
+
+
+def test_the_client_goes_with_the_channels_pool(settings):
+    """Closing the channel, or a fork into a pool process (kombu's after-fork hook), disconnects its pool:
+    the client on it goes too, and the next command gets a client on the new pool."""
+    with redis_connection(settings) as connection:
+        channel = connection.channel()
+        with channel.conn_or_acquire() as before:
+            before.ping()
+        channel._disconnect_pools()  # what kombu's after-fork hook does in a Celery pool process
+        with channel.conn_or_acquire() as after:
+            after.ping()
+        assert after is not before
+        assert after.connection_pool is channel.pool is not before.connection_pool
+        channel.close()
+        assert channel._shared_client is None
+        assert channel._pool is None
+
+
+def test_a_channel_keeps_working_after_redis_dropped_its_connections(settings):
+    """As after a Redis restart or a `CLIENT KILL`: a publish and an ack reconnect through the client's
+    pool. Consuming raises the ConnectionError Celery reconnects on, as kombu's own channel does, and
+    then goes on."""
+    name = f"test-broker-{uuid.uuid4().hex}"
+    with (
+        redis_connection(settings, client_name=name) as connection,
+        redis.Redis.from_url(settings.CELERY_BROKER_URL) as admin,
+    ):
+        publish(connection, "dropped", [{"n": 1}])
+        delivered = consume(connection, "dropped", 1, ack=False)
+
+        ours = [client["id"] for client in admin.client_list() if client["name"] == name]
+        assert len(ours) == 2  # the shared client's connection and the one kombu consumes with
+        for client_id in ours:
+            admin.client_kill_filter(_id=client_id)
+
+        delivered[0].ack()
+        publish(connection, "dropped", [{"n": 2}])
+        with pytest.raises(redis.exceptions.ConnectionError):
+            consume(connection, "dropped", 1)
+        publish(connection, "dropped", [{"n": 3}])
+        assert bodies_of(consume(connection, "dropped", 2)) == [{"n": 2}, {"n": 3}]
+        channel = connection.default_channel
+        assert not admin.hlen(channel.unacked_key)
+
+
+def in_forked_process(report, *, through_billiard):
+    """What `report()` returns (JSON) in a process forked from this one: by billiard, as Celery's prefork
+    pool does (kombu's after-fork hook runs), or by a bare os.fork (nothing runs)."""
+    read_end, write_end = os.pipe()
+
+    def child():
+        os.write(write_end, json.dumps(report()).encode())
+
+    if through_billiard:
+        process = billiard.Process(target=child)
+        process.start()
+        os.close(write_end)
+        process.join(30)
+    else:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child reports through the pipe
+            try:
+                child()
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        os.waitpid(pid, 0)
+    with os.fdopen(read_end) as pipe:
+        return json.loads(pipe.read())
+
+
+@pytest.mark.parametrize("through_billiard", [True, False], ids=["billiard", "os.fork"])
+def test_a_forked_process_uses_a_redis_connection_of_its_own(settings, through_billiard):
+    """Celery's prefork pool forks its processes from the worker. Through billiard, kombu's after-fork hook
+    disconnects the channel's pools and the client goes with them; after a bare fork the client is shared,
+    but redis-py's pool notices the new pid and connects anew. Either way, no socket is shared."""
+    with redis_connection(settings) as connection:
+        channel = connection.default_channel
+        with channel.conn_or_acquire() as parent_client:
+            parent_id = parent_client.client_id()
+
+        def report():
+            with channel.conn_or_acquire() as client:
+                return {"same_client": client is parent_client, "id": client.client_id()}
+
+        child = in_forked_process(report, through_billiard=through_billiard)
+        assert child["same_client"] is not through_billiard
+        assert child["id"] != parent_id
+        with channel.conn_or_acquire() as client:
+            assert client is parent_client
+            assert client.client_id() == parent_id  # the parent's connection, untouched by the child
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_takes_tasks_again_after_redis_dropped_its_connections(transactional_db, settings):
+    """End to end, as after a Redis restart: the prefork worker's consumer, its channel's client and the
+    sender's producer lose their connections to the broker DB; the worker reconnects and runs the next task."""
+    from tests.support import celery_worker, heartbeat_through
+
+    broker_db = int(settings.CELERY_BROKER_URL.rsplit("/", 1)[1])
+    with (
+        celery_worker(settings, pool="prefork", concurrency=1) as worker,
+        redis.Redis.from_url(settings.CELERY_BROKER_URL) as admin,
+    ):
+        heartbeat_through(worker.queue)
+        own = admin.client_id()
+        connected = [
+            client["id"]
+            for client in admin.client_list()
+            if int(client["db"]) == broker_db and int(client["id"]) != own
+        ]
+        assert len(connected) >= 3  # the worker's consumer and client, the test's producer
+        for client_id in connected:
+            admin.client_kill_filter(_id=client_id)
+        heartbeat_through(worker.queue)
+        assert not set(connected) & {client["id"] for client in admin.client_list()}
 
 def filesystem_connection(tmp_path, transport):
     folder = str(tmp_path / "queue")
