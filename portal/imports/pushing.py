@@ -54,16 +54,16 @@ class PushResult:
 
 def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True) -> PushResult:
     try:
-        token = ledger.claim(entry_id, run)
+        claimed = ledger.claim_for_push(entry_id, run)
     except DatabaseError as exc:
         # Nothing was sent. If the claim did commit before the connection broke, the next claim is
         # refused and the lease runs out into a check, which finds nothing in Yuki: no loss either way.
         log.warning("could not claim ledger entry %s: %s", entry_id, exc)
         return PushResult(Outcome.RETRY, _("The database was not available; nothing was sent to Yuki, "
                                            "trying again shortly."))
-    if token is None:
+    if claimed is None:
         return PushResult(Outcome.NOT_OURS)
-    entry = LedgerEntry.objects.select_related("administration__domain").get(pk=entry_id)
+    token, entry = claimed.token, claimed.entry  # the entry with its administration and domain: no query
     administration = entry.administration
     client = yuki_client(administration)
     calling = False  # True from the moment yuki_client has the request: before it, nothing can be sent

@@ -144,7 +144,7 @@ def test_a_database_error_before_the_call_is_a_plain_retry(bakkerij_nmbrs, yuki,
 
     admin_shutdown = OperationalError("terminating connection due to administrator command")
     if where == "claim":
-        failed = fail_once(monkeypatch, ledger, "claim", admin_shutdown, only=journal_claims)
+        failed = fail_once(monkeypatch, ledger, "claim_for_push", admin_shutdown, only=journal_claims)
     else:
         # The session is read, and the call counted, for the journal's ProcessJournal only once it is
         # the one push in flight: fail the first read/count after the payslips are booked.

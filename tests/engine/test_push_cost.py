@@ -1,7 +1,8 @@
 """What one push costs the database, and the run's count of documents left (issue #14).
 
-A booked document costs at most PUSH_STATEMENTS SQL statements (claim with its event, the entry to
-send, the call budget, settle with its event and the run's count), plus one read of the stored Yuki
+A booked document costs at most PUSH_STATEMENTS SQL statements (claim with its event, returning the
+entry to send with its administration and domain; the call budget; settle with its event and the run's
+count), plus one read of the stored Yuki
 session the first time a worker process uses it (portal/yuki_store.py remembers it): asserted per push
 so it cannot creep back. A run finishes from its own counter (ImportRun.outstanding), O(1) per push,
 and the counter stays right across crashes, takeovers and checks, or is set right where it cannot be.
@@ -23,7 +24,7 @@ from portal.yuki_store import forget_sessions
 from tests.engine.conftest import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import PLAN
 
-PUSH_STATEMENTS = 4
+PUSH_STATEMENTS = 3
 
 
 def dispatched_run(administration) -> tuple[ImportRun, list[int]]:
@@ -40,7 +41,7 @@ def statements_of(entry_id, run_id) -> list[str]:
     return [query["sql"] for query in queries.captured_queries]
 
 
-def test_a_booked_document_costs_at_most_four_statements_and_the_run_counts_down(bakkerij_nmbrs, yuki):
+def test_a_booked_document_costs_at_most_three_statements_and_the_run_counts_down(bakkerij_nmbrs, yuki):
     run, to_push = dispatched_run(bakkerij_nmbrs)
     assert len(to_push) >= 3
     assert run.outstanding == len(to_push), "dispatch sets the run's count"
