@@ -28,6 +28,7 @@ class ModelColumns:
         self.fields = tuple(model._meta.concrete_fields)
         self.attnames = [field.attname for field in self.fields]
         self._per_thread = threading.local()
+        self._select: dict[str, str] = {}
 
     @cached_property
     def cols(self) -> tuple[Col, ...]:
@@ -36,9 +37,14 @@ class ModelColumns:
         return tuple(field.get_col(self.alias) for field in self.fields)
 
     def select(self, connection: BaseDatabaseWrapper) -> str:
-        """The columns for a SELECT list, in the order instances() expects them."""
-        alias = connection.ops.quote_name(self.alias)
-        return ", ".join(f"{alias}.{connection.ops.quote_name(field.column)}" for field in self.fields)
+        """The columns for a SELECT list, in the order instances() expects them (written once per database
+        vendor: a push asks for them every time)."""
+        text = self._select.get(connection.vendor)
+        if text is None:
+            alias = connection.ops.quote_name(self.alias)
+            text = ", ".join(f"{alias}.{connection.ops.quote_name(field.column)}" for field in self.fields)
+            self._select[connection.vendor] = text
+        return text
 
     def instance(self, values: Sequence, connection: BaseDatabaseWrapper) -> models.Model:
         values = list(values)

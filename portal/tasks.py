@@ -150,11 +150,15 @@ def retry_countdown(retries: int) -> int:
     return settings.IMPORT_RETRY_SECONDS * (2 ** retries)
 
 
-def push_one(entry_id: int, run_id: int | None, *, retries: int = 0) -> Outcome:
-    """One push and what follows from its outcome, except a retry (the caller schedules it)."""
+def run_ref(run_id: int | None) -> ImportRun | None:
     # The run's id is all a push needs of it (the ledger's statements check that the run still exists):
     # no query for the run on every push.
-    run = ImportRun(pk=run_id) if run_id else None
+    return ImportRun(pk=run_id) if run_id else None
+
+
+def push_one(entry_id: int, run_id: int | None, *, retries: int = 0, run: ImportRun | None = None) -> Outcome:
+    """One push and what follows from its outcome, except a retry (the caller schedules it)."""
+    run = run or run_ref(run_id)
     result = push(entry_id, run, final_attempt=retries >= push_document.max_retries)
     if result.outcome == Outcome.RETRY:
         return result.outcome
@@ -186,12 +190,13 @@ def push_documents(entry_ids: list[int], run_id: int | None) -> dict:
     """A batch of a run's pushes, one after the other. Delivered again after a crash, it pushes what is
     still to be pushed: a claim takes only a document that is not booked or being pushed."""
     started = time.monotonic()
+    run = run_ref(run_id)  # one for the batch: building a model instance costs more than it looks
     outcomes: dict[str, int] = {}
     for index, entry_id in enumerate(entry_ids):
         if index and time.monotonic() - started > BATCH_WORK_SECONDS:
             send_pushes(entry_ids[index:], run_id)  # the rest under a fresh time limit
             break
-        outcome = push_one(entry_id, run_id)
+        outcome = push_one(entry_id, run_id, run=run)
         if outcome == Outcome.RETRY:  # its first retry, as push_document's own would be
             push_document.apply_async((entry_id, run_id), countdown=retry_countdown(0), retries=1)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
