@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from portal.effective import effective_settings
@@ -141,9 +141,14 @@ def send_pushes(entry_ids: list[int], run_id: int | None) -> None:
 # A batch has the same limit as a single push: every push in it is claimed after the batch started, so
 # each one's lease outlasts the batch (portal/checks.py checks both tasks).
 PUSH_TIME_LIMIT = settings.IMPORT_PUSH_TIME_LIMIT_SECONDS
-# A batch hands what is left to a new task of its own after this much work, long before its soft time
-# limit: a slow Yuki must not push a batch into the limit in the middle of a document.
-BATCH_WORK_SECONDS = (PUSH_TIME_LIMIT - 30) / 2
+# A batch starts no push after this much work: what is left goes to a new task under a fresh limit. So a
+# push started in a batch still has three quarters of a push's soft time limit (a single push has all of
+# it): a slow Yuki hands the rest on instead of pushing a batch into the limit in the middle of a document.
+BATCH_WORK_SECONDS = (PUSH_TIME_LIMIT - 30) / 4
+# What a batch claims: only documents its run made `new` (dispatch, a release, a newer version). A batch
+# delivered again after its worker died must not push again what it already settled as failed or waiting
+# for the budget (another Yuki call, the run counted down twice).
+BATCH_CLAIMS = (EntryState.NEW,)
 
 
 def retry_countdown(retries: int) -> int:
@@ -156,10 +161,11 @@ def run_ref(run_id: int | None) -> ImportRun | None:
     return ImportRun(pk=run_id) if run_id else None
 
 
-def push_one(entry_id: int, run_id: int | None, *, retries: int = 0, run: ImportRun | None = None) -> Outcome:
+def push_one(entry_id: int, run_id: int | None, *, retries: int = 0, run: ImportRun | None = None,
+             states=ledger.CLAIMABLE) -> Outcome:
     """One push and what follows from its outcome, except a retry (the caller schedules it)."""
     run = run or run_ref(run_id)
-    result = push(entry_id, run, final_attempt=retries >= push_document.max_retries)
+    result = push(entry_id, run, final_attempt=retries >= push_document.max_retries, states=states)
     if result.outcome == Outcome.RETRY:
         return result.outcome
     settled = result.settled  # a booking tells whether a newer version waits and how many the run has left
@@ -196,11 +202,31 @@ def push_documents(entry_ids: list[int], run_id: int | None) -> dict:
         if index and time.monotonic() - started > BATCH_WORK_SECONDS:
             send_pushes(entry_ids[index:], run_id)  # the rest under a fresh time limit
             break
-        outcome = push_one(entry_id, run_id, run=run)
+        if index and connection.errors_occurred:
+            # Django checks the connection around each task, not between a batch's pushes: after a database
+            # restart only the push that met it fails, not every one after it.
+            close_old_connections()
+        try:
+            outcome = push_one(entry_id, run_id, run=run, states=BATCH_CLAIMS)
+        except Exception:
+            # Celery acknowledges a batch that fails (a soft time limit included): the rest must not wait for
+            # the sweep. (This document is settled or holds its lease, which runs out into a check.) A worker
+            # going down (SystemExit, a kill) hands nothing on: its batch is delivered again.
+            _hand_on(entry_ids[index + 1:], run_id)
+            raise
         if outcome == Outcome.RETRY:  # its first retry, as push_document's own would be
             push_document.apply_async((entry_id, run_id), countdown=retry_countdown(0), retries=1)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
+
+
+def _hand_on(entry_ids: list[int], run_id: int | None) -> None:
+    if not entry_ids:
+        return
+    try:
+        send_pushes(entry_ids, run_id)
+    except Exception:  # the broker is gone too: the sweep sends them (they stay `new`)
+        log.warning("could not hand %s pushes of run %s on to a new task", len(entry_ids), run_id, exc_info=True)
 
 
 @shared_task(name="portal.tasks.reconcile_document", acks_late=True, soft_time_limit=PUSH_TIME_LIMIT - 30,

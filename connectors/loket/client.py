@@ -258,7 +258,8 @@ class LoketClient:
 def _tls_context() -> ssl.SSLContext:
     """httpx2's default TLS context (the same certificates and environment), made once per process: each
     import opens a client, and building the context (reading the CA bundle) cost about 6 ms of CPU each
-    time. An SSLContext may be shared by clients and threads."""
+    time. An SSLContext may be shared by clients and threads, and by processes forked after it was made;
+    SSL_CERT_FILE / SSL_CERT_DIR are read when it is made, so a change to them needs a restart."""
     return httpx2.create_ssl_context()
 
 

@@ -236,7 +236,7 @@ class Claimed:
 _CLAIMED_ROW = (ModelColumns(LedgerEntry, "claimed"), ModelColumns(Administration), ModelColumns(Domain))
 
 
-def claim_for_push(entry_id: int, run: ImportRun | None) -> Claimed | None:
+def claim_for_push(entry_id: int, run: ImportRun | None, states=CLAIMABLE) -> Claimed | None:
     """Take the entry for one push: its lease token and the entry to send, or None if it is not ours to push.
 
     One conditional UPDATE ... RETURNING: the claim is committed before the Yuki call. On PostgreSQL the
@@ -250,9 +250,9 @@ def claim_for_push(entry_id: int, run: ImportRun | None) -> Claimed | None:
     administrations, domains = _table(Administration), _table(Domain)
     update = (f"UPDATE {entries} SET state = %s, lease_token = %s, attempted_at = %s, lease_expires_at = %s, "
               f"attempts = attempts + 1, last_run_id = {_RUN_ID.format(run=runs)}, updated_at = %s "
-              f"WHERE id = %s AND state IN (%s, %s, %s) RETURNING ")
+              f"WHERE id = %s AND state IN ({', '.join(['%s'] * len(states))}) RETURNING ")
     params = [EntryState.PUSHING, token, now, now + timedelta(seconds=settings.IMPORT_PUSH_LEASE_SECONDS), run_id,
-              now, entry_id, *CLAIMABLE]
+              now, entry_id, *states]
     marker = "\u2063attempt\u2063"  # where the attempt's number goes into the (translated) text
     message = _("Sending to Yuki (attempt %(n)s).") % {"n": marker}
     if connection.vendor == "postgresql":  # one statement: atomic on its own, no BEGIN/COMMIT round trips

@@ -52,9 +52,11 @@ class PushResult:
     settled: ledger.Settled | None = None  # a booking's settle: whether a newer version waits, the run's count
 
 
-def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True) -> PushResult:
+def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
+         states=ledger.CLAIMABLE) -> PushResult:
+    """One push of the entry, if it is in one of `states` (ledger.claim_for_push) and no one holds it."""
     try:
-        claimed = ledger.claim_for_push(entry_id, run)
+        claimed = ledger.claim_for_push(entry_id, run, states)
     except DatabaseError as exc:
         # Nothing was sent. If the claim did commit before the connection broke, the next claim is
         # refused and the lease runs out into a check, which finds nothing in Yuki: no loss either way.

@@ -79,13 +79,13 @@ def test_a_document_to_try_again_leaves_its_batch_as_a_task_of_its_own(bakkerij_
     run, to_push = dispatched_run(bakkerij_nmbrs)
     unlucky, real_push, attempts = to_push[1], tasks.push, []
 
-    def push(entry_id, run, *, final_attempt):
+    def push(entry_id, run, *, final_attempt, **kwargs):
         if entry_id == unlucky:
             attempts.append(final_attempt)
             if len(attempts) == 1:  # as when Yuki could not be reached: nothing was sent
                 LedgerEntry.objects.filter(pk=entry_id).update(state=EntryState.NEW)
                 return PushResult(Outcome.RETRY, "Yuki could not be reached")
-        return real_push(entry_id, run, final_attempt=final_attempt)
+        return real_push(entry_id, run, final_attempt=final_attempt, **kwargs)
 
     monkeypatch.setattr(tasks, "push", push)
     outcomes = tasks.push_documents.apply(args=(to_push, run.pk)).get()
@@ -125,3 +125,60 @@ def test_a_run_with_one_document_sends_a_single_push(bakkerij_nmbrs, yuki, sent)
     assert not sent.of("portal.tasks.push_documents")
     assert LedgerEntry.objects.get(pk=to_push[0]).state == EntryState.BOOKED
     assert ImportRun.objects.get(pk=run.pk).outstanding == len(to_push) - 1
+
+
+def test_a_batch_delivered_again_does_not_push_what_it_already_settled_as_failed(bakkerij_nmbrs, yuki):
+    yuki.app.faults.add("soap_fault", vendor="yuki", operation="UploadDocument", times=1,
+                        message="Folder does not exist")
+    run, to_push = dispatched_run(bakkerij_nmbrs)
+    first = tasks.push_documents.apply(args=(to_push, run.pk)).get()
+    assert first == {Outcome.BOOKED: len(to_push) - 1, Outcome.FAILED: 1}
+    calls = sum(yuki.app.faults.calls.values())
+    # The worker died before acknowledging: the same batch again. The refused document is not sent again
+    # (that is for "retry failed", a person's choice), and the run is not counted down twice.
+    assert tasks.push_documents.apply(args=(to_push, run.pk)).get() == {Outcome.NOT_OURS: len(to_push)}
+    assert sum(yuki.app.faults.calls.values()) == calls
+    run.refresh_from_db()
+    assert run.status == RunStatus.PARTLY_FAILED and run.outstanding == 0
+    assert run.booked == len(to_push) - 1 and run.failed == 1
+
+
+def test_a_batch_that_fails_hands_the_rest_on_at_once(bakkerij_nmbrs, yuki, sent, monkeypatch):
+    run, to_push = dispatched_run(bakkerij_nmbrs)
+    broken, real_push = to_push[1], tasks.push
+
+    def push(entry_id, run, **kwargs):
+        if entry_id == broken:
+            raise RuntimeError("a bug after the settle")
+        return real_push(entry_id, run, **kwargs)
+
+    monkeypatch.setattr(tasks, "push", push)
+    with pytest.raises(RuntimeError, match="a bug after the settle"):  # the batch still fails, and says why
+        tasks.push_documents.apply(args=(to_push, run.pk))
+    handed_on = [list(args[0]) for args, _ in sent.of("portal.tasks.push_documents")] + \
+        [[args[0]] for args, _ in sent.of("portal.tasks.push_document")]
+    assert sorted(sum(handed_on, [])) == sorted(to_push[2:]), "not left for the sweep"
+    booked = set(LedgerEntry.objects.filter(state=EntryState.BOOKED).values_list("pk", flat=True))
+    assert booked == set(to_push) - {broken}
+
+
+def test_a_lost_database_connection_costs_one_push_a_retry_not_every_push_after_it(bakkerij_nmbrs, yuki,
+                                                                                monkeypatch):
+    from django.db import connection
+
+    run, to_push = dispatched_run(bakkerij_nmbrs)
+    assert len(to_push) >= 3
+    retried = []
+    monkeypatch.setattr(tasks.push_document, "apply_async", lambda args, **options: retried.append(args[0]))
+    real_push = tasks.push
+
+    def push(entry_id, run, **kwargs):
+        if entry_id == to_push[1]:
+            connection.connection.close()  # the database restarted between two pushes
+        return real_push(entry_id, run, **kwargs)
+
+    monkeypatch.setattr(tasks, "push", push)
+    outcomes = tasks.push_documents.apply(args=(to_push, run.pk)).get()
+    assert retried == [to_push[1]], "only the push that met the dead connection is tried again"
+    assert outcomes == {Outcome.BOOKED: len(to_push) - 1, Outcome.RETRY: 1}
+    assert LedgerEntry.objects.get(pk=to_push[1]).state == EntryState.NEW, "nothing sent: a plain retry"
