@@ -40,6 +40,11 @@ def yuki_client(administration) -> YukiClient:
 def charge_yuki_calls(run, client: YukiClient) -> int:
     """Add the Yuki calls `client` made (its CountingStore) to the run's count, shown in the run log."""
     calls = client.store.reserved
-    if run is not None and calls:
-        ImportRun.objects.filter(pk=run.pk).update(yuki_calls=F("yuki_calls") + calls)
+    charge_calls(run.pk if run is not None else None, calls)
     return calls
+
+
+def charge_calls(run_id: int | None, calls: int) -> None:
+    """Add `calls` Yuki calls to the run's count (a run deleted meanwhile: nothing to count)."""
+    if run_id is not None and calls:
+        ImportRun.objects.filter(pk=run_id).update(yuki_calls=F("yuki_calls") + calls)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from connectors.documents import SourceDocument
 from portal.model_rows import ModelColumns, instances
 from portal.models import Administration, Domain, EntryState, EventKind, ImportRun, LedgerEntry, LedgerEvent
+from portal.vendors import charge_calls
 
 CLAIMABLE = (EntryState.NEW, EntryState.FAILED, EntryState.WAITING_BUDGET)
 
@@ -288,12 +289,6 @@ def _with_relations(entry: LedgerEntry, administration: Administration, domain: 
     return entry
 
 
-def claim(entry_id: int, run: ImportRun | None) -> str | None:
-    """claim_for_push() for a caller that needs only the lease token (None: not ours to push)."""
-    claimed = claim_for_push(entry_id, run)
-    return claimed.token if claimed else None
-
-
 @dataclass(frozen=True)
 class Settled:
     """What a settle did: false when the lease was no longer ours (someone took the push over)."""
@@ -342,16 +337,16 @@ def settle(entry_id: int, token: str, state: str, run: ImportRun | None, message
                 [*params, run_id, now, event, message, reference, down, run_id, yuki_calls])
             row = cursor.fetchone()
             if row is None:
-                _charge(run_id, yuki_calls)
+                charge_calls(run_id, yuki_calls)
                 return Settled(False)
             if yuki_calls and row[1] != run_id:
-                _charge(run_id, yuki_calls)  # the entry belongs to another run now: the calls stay this run's
+                charge_calls(run_id, yuki_calls)  # the entry belongs to another run now: the calls stay this run's
         return Settled(True, bool(row[0]), row[1], row[2])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(update, params)
         row = cursor.fetchone()
         if row is None:
-            _charge(run_id, yuki_calls)
+            charge_calls(run_id, yuki_calls)
             return Settled(False)
         _pk, version, last_run_id, pending = row
         LedgerEvent.objects.create(entry_id=entry_id, run_id=run_id, kind=event, version=version, message=message,
@@ -362,13 +357,9 @@ def settle(entry_id: int, token: str, state: str, run: ImportRun | None, message
                            [down, last_run_id])
             counted = cursor.fetchone()
             outstanding = counted[0] if counted else None
-        _charge(run_id, yuki_calls)
+        charge_calls(run_id, yuki_calls)
         return Settled(True, bool(pending), last_run_id, outstanding)
 
-
-def _charge(run_id: int | None, calls: int) -> None:
-    if run_id is not None and calls:
-        ImportRun.objects.filter(pk=run_id).update(yuki_calls=F("yuki_calls") + calls)
 
 
 def expire_stale_leases(now=None) -> list[int]:

@@ -206,7 +206,21 @@ def dispatch(run: ImportRun, entry_ids: list[int]) -> list[int]:
 
 def progress(run: ImportRun) -> dict:
     """The run's documents by state, live (the run page shows it while the run is going)."""
-    return dict(LedgerEntry.objects.filter(last_run=run).values_list("state").annotate(n=Count("pk")))
+    return progress_of([run.pk]).get(run.pk, {})
+
+
+def progress_of(run_ids) -> dict[int, dict]:
+    """progress() of several runs in one query (the run log's running runs): run id -> state -> count."""
+    by_run: dict[int, dict] = {}
+    for run_id, state, n in LedgerEntry.objects.filter(last_run__in=run_ids).order_by().values_list(
+            "last_run", "state").annotate(n=Count("pk")):
+        by_run.setdefault(run_id, {})[state] = n
+    return by_run
+
+
+def failed_of(by_state: dict) -> int:
+    """What a run counts as failed (ImportRun.failed): refused, or not known to be booked until a check."""
+    return by_state.get(EntryState.FAILED, 0) + by_state.get(EntryState.NEEDS_CHECK, 0)
 
 
 def finish_if_done(run_id: int, *, exact: bool = False) -> bool:
@@ -244,16 +258,15 @@ def _count(run: ImportRun) -> tuple[str, int]:
     """Store the run's totals from its documents' states; return the status they mean and the checks."""
     by_state = progress(run)
     booked = by_state.get(EntryState.BOOKED, 0)  # pushed, or found in Yuki by the check
-    failed = by_state.get(EntryState.FAILED, 0)
     checks = by_state.get(EntryState.NEEDS_CHECK, 0)
     waiting = by_state.get(EntryState.WAITING_BUDGET, 0)
-    if failed + checks == 0 and not run.problems:
+    if failed_of(by_state) == 0 and not run.problems:
         status = RunStatus.SUCCEEDED  # documents waiting for tomorrow's budget are not a failure
     elif booked or run.unchanged or waiting:
         status = RunStatus.PARTLY_FAILED
     else:
         status = RunStatus.FAILED
-    ImportRun.objects.filter(pk=run.pk).update(booked=booked, failed=failed + checks, waiting=waiting)
+    ImportRun.objects.filter(pk=run.pk).update(booked=booked, failed=failed_of(by_state), waiting=waiting)
     return status, checks
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -75,14 +74,10 @@ def run_log(request):
     # A running run's totals come from its documents, as on the run page (runs.progress), so both show
     # the same numbers: for all running runs of the page in one query.
     running = [run for run in page if run.status == RunStatus.RUNNING and not run.dry_run]
-    live = defaultdict(dict)
-    if running:
-        for run_id, state, n in LedgerEntry.objects.filter(last_run__in=running).order_by().values_list(
-                "last_run", "state").annotate(n=Count("pk")):
-            live[run_id][state] = n
+    live = runs.progress_of([run.pk for run in running]) if running else {}
     for run in running:
-        run.booked = live[run.pk].get(EntryState.BOOKED, 0)
-        run.failed = live[run.pk].get(EntryState.FAILED, 0) + live[run.pk].get(EntryState.NEEDS_CHECK, 0)
+        by_state = live.get(run.pk, {})
+        run.booked, run.failed = by_state.get(EntryState.BOOKED, 0), runs.failed_of(by_state)
     for run in page:
         busy = busy or not run.is_finished
     template = "portal/_run_log_table.html" if request.headers.get("HX-Request") else "portal/run_log.html"
@@ -101,7 +96,7 @@ def run_detail(request, pk):
     live = runs.progress(run) if run.status == RunStatus.RUNNING else {}
     if live:
         live["pending"] = live.get(EntryState.NEW, 0) + live.get(EntryState.PUSHING, 0)
-        live["failed"] = live.get(EntryState.FAILED, 0) + live.get(EntryState.NEEDS_CHECK, 0)  # as the run log
+        live["failed"] = runs.failed_of(live)  # as the run log
     return render(request, template, {
         "run": run, "entries": entries, "live": live,
         "can_edit": permissions.can_edit_domain(request.user, run.administration.domain),

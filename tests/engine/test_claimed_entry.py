@@ -109,7 +109,7 @@ def test_the_claim_is_one_statement_and_the_administration_and_domain_come_with_
 
 def test_an_entry_that_is_not_ours_is_not_claimed(administration):
     pk = upload(administration).pk
-    token = ledger.claim(pk, None)
+    token = ledger.claim_for_push(pk, None).token
     assert isinstance(token, str) and token
     assert ledger.claim_for_push(pk, None) is None, "already being pushed"
-    assert ledger.claim(pk, None) is None
+    assert ledger.claim_for_push(pk, None) is None

@@ -75,7 +75,7 @@ def test_a_crashed_push_taken_over_by_the_sweep_still_finishes_the_run_once(bakk
     run, to_push = dispatched_run(bakkerij_nmbrs)
     upload = next(pk for pk in to_push if LedgerEntry.objects.get(pk=pk).journal_lines is None)
     # The worker died after claiming: the entry stays `pushing`, its settle never comes.
-    assert ledger.claim(upload, run) is not None
+    assert ledger.claim_for_push(upload, run) is not None
     for entry_id in to_push:
         if entry_id != upload:
             tasks.push_document.apply(args=(entry_id, run.pk))
@@ -97,7 +97,7 @@ def test_a_crashed_push_taken_over_by_the_sweep_still_finishes_the_run_once(bakk
 
 def test_a_retried_push_is_counted_once(bakkerij_nmbrs, yuki):
     run, to_push = dispatched_run(bakkerij_nmbrs)
-    token = ledger.claim(to_push[0], run)
+    token = ledger.claim_for_push(to_push[0], run).token
     assert not ledger.settle(to_push[0], "not-the-lease", EntryState.BOOKED, run, "", "booked"), \
         "a settle without the lease changes nothing"
     # Surely not sent: back to new, still this run's (not counted down), then booked by the retry.
