@@ -10,6 +10,7 @@ WSDLs are downloaded once per `wsdl_cache_dir` (zeep SqliteCache, kept a week) a
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from pathlib import Path
@@ -114,13 +115,31 @@ def service_client(base: str, service: Service, cache_dir: Path | str | None = N
 
 
 def shared_http() -> httpx2.Client:
-    """One connection pool per process for all SOAP posts."""
+    """One connection pool per process for all SOAP posts: its connections are kept alive across calls."""
     global _HTTP
     if _HTTP is None:
         with _CLIENTS_LOCK:
             if _HTTP is None:
                 _HTTP = httpx2.Client(http2=False, follow_redirects=False)
     return _HTTP
+
+
+def _forget_http_in_child() -> None:
+    # A forked process (a Celery pool process, say) must not post on its parent's kept-alive connections:
+    # two processes writing on one socket would mix their requests and read each other's answers. The
+    # child starts a pool of its own; the parent's sockets are left to the parent (not closed from here).
+    global _HTTP, _CLIENTS_LOCK
+    _HTTP = None
+    _CLIENTS_LOCK = threading.Lock()  # another thread may have held it at the fork
+
+
+def _close_http() -> None:
+    if _HTTP is not None:
+        _HTTP.close()
+
+
+os.register_at_fork(after_in_child=_forget_http_in_child)
+atexit.register(_close_http)
 
 
 def prepare(client: zeep.Client, address: str, operation: str, params: dict) -> tuple[bytes, dict]:
