@@ -330,6 +330,13 @@ def main():
         print(f"Yuki calls: {yuki_calls}  per booked document: {yuki_calls / max(booked, 1):.3f}  "
               f"Authenticate calls: {authenticates}")
         print(f"{args.source.capitalize()} calls: {source_calls}")
+        source_server = loket_server if args.source == "loket" else nmbrs_server
+        # Checkouts whose simulator closed every connection (HTTP/1.0) count none.
+        tcp = {name: getattr(server, "connections", None) for name, server in
+               (("Yuki", yuki_server), (args.source.capitalize(), source_server))}
+        print("vendor TCP connections opened:", "  ".join(
+            f"{name} {count} ({count / max(calls, 1):.3f} per call)" if count is not None else f"{name} (not counted)"
+            for (name, count), calls in zip(tcp.items(), (yuki_calls + wsdl_downloads, source_calls), strict=True)))
         print("Yuki calls by operation:", dict(sorted((k.split(":", 1)[1], v) for k, v in soap.items())),
               f"(+ {wsdl_downloads} WSDL downloads)")
         per = max(booked, 1)

@@ -130,11 +130,13 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     def __init__(self, *args, **kwargs):
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
+        self.connections = 0  # accepted so far: the benchmarks report them per vendor call
         super().__init__(*args, **kwargs)
 
     def process_request(self, request, client_address):
         with self._open_lock:
             self._open.add(request)
+            self.connections += 1
         super().process_request(request, client_address)
 
     def shutdown_request(self, request):
@@ -163,6 +165,11 @@ class SandboxServer:
         # A short poll interval: stop() waits for it, and tests start and stop many servers.
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"sandbox:{self.url}", daemon=True)
+
+    @property
+    def connections(self) -> int:
+        """TCP connections accepted since the start."""
+        return self.httpd.connections
 
     def start(self) -> SandboxServer:
         self._thread.start()
