@@ -107,3 +107,24 @@ def test_an_administrator_is_not_limited_and_a_free_employer_is_assigned_on_savi
     response = new_administration(login, users["alice"], bakkerij, name="Bakkerij Twee")
     assert response.status_code == 302
     assert AssignedEmployer.objects.get(number="40123").domain == acme
+
+
+def test_assigning_and_removing_keep_the_page_and_errors_show_on_it(users, login, acme):
+    from tests.test_list_pages import grow
+
+    grow(acme, domains=0, administrations=1, runs=0, entries=0, users=0, busy=60)
+    web = login(users["alice"])
+    url = employers_url(acme) + "?page=2"
+    assigned = web.post(url, {"source": "loket", "number": KORENSCHOOF[0], "wage_tax_number": KORENSCHOOF[1],
+                              "name": KORENSCHOOF[2]})
+    assert assigned.status_code == 302 and assigned["Location"] == url
+    employer = AssignedEmployer.objects.get(number=KORENSCHOOF[0])
+    removed = web.post(reverse("portal:domain-employer-remove", args=[acme.pk, employer.pk]) + "?page=2")
+    assert removed.status_code == 302 and removed["Location"] == url
+    assert not AssignedEmployer.objects.filter(number=KORENSCHOOF[0]).exists()
+    with translation.override("nl"):
+        refused = web.post(url, {"source": "loket", "number": "abc", "wage_tax_number": KORENSCHOOF[1], "name": "X"})
+        html = refused.content.decode()
+    assert refused.status_code == 200 and 'class="error"' in html
+    # Still the second page of the assigned employers, with its pager.
+    assert html.count('<form method="post" action="/domains/') == 10 and 'aria-current="page"' in html

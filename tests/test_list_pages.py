@@ -16,6 +16,7 @@ from django.utils.html import escape
 from portal import crypto
 from portal.models import (
     Administration,
+    AssignedEmployer,
     AuditLogEntry,
     Domain,
     DomainMembership,
@@ -23,17 +24,19 @@ from portal.models import (
     ImportRun,
     ImportSettings,
     LedgerEntry,
+    LedgerEvent,
     NmbrsCredentials,
 )
-from tests.conftest import make_user
+from tests.conftest import assign, make_user
 
 _serial = itertools.count()
 
 
-def grow(acme, *, domains: int, administrations: int, runs: int, entries: int, users: int) -> None:
+def grow(acme, *, domains: int, administrations: int, runs: int, entries: int, users: int, busy: int = 0) -> None:
     """More of everything, in Acme (which carol sees) and in new domains (which only alice sees):
     administrations with their own settings and Nmbrs credentials, runs, documents to check with their
-    PDF, audit entries and users."""
+    PDF, audit entries and users. With `busy`: that many more documents in Acme's busy run, events of
+    Acme's busy document and employers assigned to Acme (see grow_busy)."""
     n = next(_serial)
     new_domains = Domain.objects.bulk_create([Domain(name=f"Domein {n}-{d}", yuki_domain_id=f"dom-{n}-{d}",
                                                      payroll_link_active=True) for d in range(domains)])
@@ -63,6 +66,84 @@ def grow(acme, *, domains: int, administrations: int, runs: int, entries: int, u
     for i in range(users):
         DomainMembership.objects.create(user=make_user(f"user-{n}-{i}"), domain=new_domains[i % len(new_domains)]
                                         if new_domains else acme)
+    if busy:
+        grow_busy(acme, busy, n)
+
+
+def busy_run(acme) -> ImportRun:
+    """Acme's busy run (the first manual one): every grow(busy=...) adds documents to it."""
+    return ImportRun.objects.filter(administration__domain=acme, trigger="manual").order_by("pk").first()
+
+
+def busy_document(acme) -> LedgerEntry:
+    """Acme's busy document, sent again and again: every grow(busy=...) adds events to it."""
+    return LedgerEntry.objects.only("pk").get(administration__domain=acme, source_id="busy")  # not its PDF
+
+
+def grow_busy(acme, count: int, n: int) -> None:
+    """`count` more documents with an event in Acme's busy run (their PDF stored, some still being checked),
+    `count` more events of Acme's busy document (one of them), `count` more employers assigned to Acme."""
+    run = busy_run(acme)
+    if run is None:
+        administration = Administration.objects.filter(domain=acme).order_by("pk").first()
+        # Finished: a running run would count its documents on the run log's first page, until newer
+        # runs push it off (the run log's own test).
+        run = ImportRun.objects.create(administration=administration, source="loket", trigger="manual",
+                                       status="succeeded")
+        LedgerEntry.objects.create(administration=administration, source="loket", kind="payslip",
+                                   source_id="busy", period="2026-10", title="Loonstrook steeds opnieuw",
+                                   content_hash="h", content=b"%PDF" + b"x" * 5000, state=EntryState.FAILED,
+                                   last_run=run)
+    documents = LedgerEntry.objects.bulk_create([
+        LedgerEntry(administration=run.administration, source="loket", kind="payslip", source_id=f"busy-{n}-{i}",
+                    period="2026-10", title=f"Loonstrook {n}-{i:03d}", content_hash="h",
+                    content=b"%PDF" + b"x" * 5000, pending_content=b"%PDF", last_run=run,
+                    state=(EntryState.BOOKED, EntryState.NEEDS_CHECK, EntryState.FAILED)[i % 3])
+        for i in range(count)])
+    document = busy_document(acme)
+    LedgerEvent.objects.bulk_create(
+        [LedgerEvent(entry=entry, run=run, kind="fetched", message="Opgehaald") for entry in documents]
+        + [LedgerEvent(entry=document, run=run if i % 2 else None, kind=("failed", "requeued")[i % 2],
+                       version=1 + i // 10, message=f"Poging {n}-{i:03d}") for i in range(count)])
+    AssignedEmployer.objects.bulk_create([
+        AssignedEmployer(domain=acme, source="loket", number=f"9{n:03d}{i:04d}", wage_tax_number="812345678L01",
+                         name=f"Werkgever {n}-{i:03d}") for i in range(count)])
+
+
+def sandbox_companies(first: int, count: int) -> list:
+    """Companies for the Nmbrs sandbox to list (its app.state.companies), named in the order it lists them."""
+    from sandbox.nmbrs import data
+
+    return [data.Company(70000 + k, 2000 + k, f"Werkgever {k:03d} B.V.", 7001, f"{50000000 + k}", f"loon{k}@example.nl",
+                         data._nl_iban("RABO", f"{800000 + k:010d}"), "RABONL2U", f"{810000000 + k:09d}L01")
+            for k in range(first, first + count)]
+
+
+def share_nmbrs_access() -> None:
+    """The portal's own Nmbrs access (the sandbox's demo user, who sees every company): its employers are
+    listed on a domain's employers page."""
+    from portal.models import NmbrsCredentials, PortalSettings
+    from portal.models.connections import ConnectionStatus
+    from sandbox.nmbrs import data
+
+    portal = PortalSettings.load()
+    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+        login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN,
+        status=ConnectionStatus.AUTHORISED)
+    portal.save()
+
+
+@pytest.fixture
+def nmbrs_companies(settings):
+    """The Nmbrs sandbox over HTTP as the portal's shared Nmbrs access: the list of companies it sees."""
+    from sandbox.nmbrs import create_app
+    from sandbox.server import SandboxServer
+
+    app = create_app()
+    with SandboxServer(app) as server:
+        settings.NMBRS_ENVIRONMENT = server.url + "/soap/v3/"
+        share_nmbrs_access()
+        yield app.state.companies
 
 
 LIST_PAGES = {
@@ -77,8 +158,14 @@ LIST_PAGES = {
     "annual documents": lambda acme: reverse("portal:annual-documents"),
     "audit log": lambda acme: reverse("portal:audit"),
     "users": lambda acme: reverse("portal:users") + "?page=2",
+    "run": lambda acme: reverse("portal:run", args=[busy_run(acme).pk]),
+    "run, page 2": lambda acme: reverse("portal:run", args=[busy_run(acme).pk]) + "?page=2",
+    "document": lambda acme: reverse("portal:document", args=[busy_document(acme).pk]),
+    "document, page 2": lambda acme: reverse("portal:document", args=[busy_document(acme).pk]) + "?page=2",
+    "domain employers": lambda acme: reverse("portal:domain-employers", args=[acme.pk]),
+    "domain employers, page 2": lambda acme: reverse("portal:domain-employers", args=[acme.pk]) + "?page=2",
 }
-ADMIN_ONLY = {"audit log", "users"}
+ADMIN_ONLY = {"audit log", "users", "domain employers", "domain employers, page 2"}
 
 
 @pytest.mark.parametrize("who", ["alice", "carol"])
@@ -86,14 +173,14 @@ ADMIN_ONLY = {"audit log", "users"}
 def test_a_list_page_needs_the_same_queries_at_any_size(page, who, users, acme, login, django_assert_num_queries):
     if page in ADMIN_ONLY and who != "alice":
         pytest.skip("only a portal administrator sees this page")
-    grow(acme, domains=2, administrations=6, runs=6, entries=6, users=3)
+    grow(acme, domains=2, administrations=6, runs=6, entries=6, users=3, busy=60)  # a run of more than a page
     client = login(users[who])
     url = LIST_PAGES[page](acme)
     assert client.get(url).status_code == 200  # warm up the session and the portal settings row
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     # Several pages of everything: 30 domains, 150 administrations (more than a page in Acme), ...
-    grow(acme, domains=30, administrations=150, runs=160, entries=240, users=120)
+    grow(acme, domains=30, administrations=150, runs=160, entries=240, users=120, busy=120)
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
@@ -118,6 +205,35 @@ def test_the_dashboard_groups_administrations_by_domain_and_pages_the_domains(us
     assert last.name in second and last.name not in first
 
 
+def test_the_employers_the_shared_access_sees_page_on_their_own_with_the_same_queries(
+        users, acme, bakkerij, login, nmbrs_companies, django_assert_num_queries):
+    nmbrs_companies.extend(sandbox_companies(0, 60))
+    grow(acme, domains=0, administrations=1, runs=0, entries=0, users=0, busy=60)
+    client = login(users["alice"])
+    url = reverse("portal:domain-employers", args=[acme.pk]) + "?page=2&nmbrs_page=2"
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    # Four times the companies, and assigned employers; some of page 2's companies are assigned.
+    nmbrs_companies.extend(sandbox_companies(60, 180))
+    grow(acme, domains=0, administrations=0, runs=0, entries=0, users=0, busy=120)
+    names = sorted(company.name for company in nmbrs_companies)  # the order Nmbrs lists them in
+    ours, theirs = (next(c for c in nmbrs_companies if c.name == names[i]) for i in (50, 51))
+    assign(acme, "nmbrs", str(ours.id), name=ours.name)
+    assign(bakkerij, "nmbrs", str(theirs.id), name=theirs.name)
+    with django_assert_num_queries(len(small.captured_queries)):
+        html = client.get(url).content.decode()
+    listed = html.split('data-testid="listed-nmbrs"')[1].split("</section>")[0]
+    assert listed.count("<tr>") == 50 and names[50] in listed and names[99] in listed
+    assert names[49] not in listed and names[100] not in listed
+    rows = listed.split("<tr>")[1:]
+    assert "Toegewezen aan dit domein" in rows[0] and "Toegewezen aan Bakkerij" in rows[1] and "<button" in rows[2]
+    # Two pagers, each by its own name, each keeping the other list's page.
+    assert "aria-label=\"Pagina's van de werkgevers die de Nmbrs-toegang van het portaal ziet\"" in html
+    assert "aria-label=\"Pagina's van de toegewezen werkgevers\"" in html
+    assert "?page=2&amp;nmbrs_page=3#listed-nmbrs" in html and "?nmbrs_page=2&amp;page=3#assigned-employers" in html
+
+
 def test_page_links_keep_the_filters(users, acme, login):
     grow(acme, domains=1, administrations=2, runs=120, entries=0, users=0)
     html = login(users["alice"]).get(reverse("portal:runs") + "?status=failed").content.decode()
@@ -126,9 +242,9 @@ def test_page_links_keep_the_filters(users, acme, login):
 
 
 def test_no_list_loads_stored_documents(users, acme, login):
-    grow(acme, domains=1, administrations=3, runs=3, entries=12, users=0)
+    grow(acme, domains=1, administrations=3, runs=3, entries=12, users=0, busy=12)
     client = login(users["alice"])
-    for name in ("to check", "dashboard", "domain", "run log"):
+    for name in ("to check", "dashboard", "domain", "run log", "run", "document"):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(LIST_PAGES[name](acme)).status_code == 200
         # What is read (the select list); a WHERE or an IS NOT NULL may name a column without loading it.

@@ -7,6 +7,7 @@ uses them is portal/sources/shared_access.py.
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from portal import auditing, permissions
 from portal.forms.employers import AssignEmployerForm, shared_sources
 from portal.models import AssignedEmployer, PortalSettings
 from portal.models.audit import AuditAction
+from portal.paging import paginate
 from portal.views.access import domain_for, portal_view
 
 
@@ -34,26 +36,35 @@ def domain_employers(request, pk):
                             label=_label(employer))
         messages.success(request, _("%(employer)s is assigned to %(domain)s.") % {"employer": employer,
                                                                                "domain": domain.name})
-        return redirect("portal:domain-employers", pk=domain.pk)
+        return _back(request, domain)
     return render(request, "portal/domain_employers.html", {
         "domain": domain, "form": form,
-        "employers": domain.assigned_employers.all(),
-        "listed": _listed(domain) if request.method == "GET" else [],
+        "employers": paginate(request, domain.assigned_employers.order_by("source", "name", "number", "pk")),
+        "listed": _listed(request, domain) if request.method == "GET" else [],
     })
 
 
-def _listed(domain) -> list[dict]:
-    """Per source that can list them: the employers its shared access sees, and where each is assigned."""
+def _back(request, domain):
+    """To the employers page as it was (the pages of its lists): the forms post to it with its parameters."""
+    url = reverse("portal:domain-employers", args=[domain.pk])
+    return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+
+
+def _listed(request, domain) -> list[dict]:
+    """Per source that can list them: a page of the employers its shared access sees (each source's list
+    pages on its own, `<source>_page`), and where each of them is assigned."""
     portal = PortalSettings.load()
     listed = []
     for source in shared_sources():
         employers, error = source.shared_employers(portal)
         if not employers and not error:
             continue
-        where = {(e.number, e.wage_tax_number): e.domain for e in
-                 AssignedEmployer.objects.filter(source=source.key).select_related("domain")}
-        listed.append({"source": source, "error": error, "rows": [
-            {"employer": employer, "name": name, "domain": where.get(tuple(employer))} for employer, name in employers]})
+        page = paginate(request, employers, param=f"{source.key}_page")
+        # Only the page's employers are looked up (one query), not every employer of the source.
+        where = {(e.number, e.wage_tax_number): e.domain for e in AssignedEmployer.objects.filter(
+            source=source.key, number__in={employer.number for employer, _name in page}).select_related("domain")}
+        listed.append({"source": source, "error": error, "page": page, "rows": [
+            {"employer": employer, "name": name, "domain": where.get(tuple(employer))} for employer, name in page]})
     return listed
 
 
@@ -68,4 +79,4 @@ def domain_employer_remove(request, pk, employer_pk):
         employer.delete()
     messages.success(request, _("%(employer)s is no longer assigned to %(domain)s.") % {"employer": employer,
                                                                                      "domain": domain.name})
-    return redirect("portal:domain-employers", pk=domain.pk)
+    return _back(request, domain)

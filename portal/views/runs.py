@@ -20,13 +20,27 @@ from connectors.documents import DocumentKind, Period
 from portal import permissions, tasks
 from portal.effective import effective_settings
 from portal.imports import ledger, reconcile, runs
-from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
+from portal.models import (
+    Administration,
+    EntryState,
+    ImportRun,
+    LedgerEntry,
+    LedgerEvent,
+    RunStatus,
+    RunTrigger,
+)
 from portal.paging import COUNT_CAP, paginate
 from portal.scheduling import import_plan
 from portal.sources import registry
 from portal.sources.registry import keys_offering, source_choices
 from portal.validators import RETENTION_YEARS, IdField, earliest_month, parse_id, parse_month
 from portal.views.access import administration_for, domain_for, portal_view
+
+# What a page about documents leaves in the database: the files, the journal lines and the newer version
+# waiting to be taken up. None of the pages shows them.
+DOCUMENT_CONTENT = ("content", "pending_content", "journal_lines", "booked_journal_lines", "metadata", "pending")
+# check_note() asks whether a document is a journal entry; this answers without loading the lines.
+IS_JOURNAL = ExpressionWrapper(Q(journal_lines__isnull=False), output_field=BooleanField())
 
 
 def visible_runs(user):
@@ -89,27 +103,33 @@ def run_detail(request, pk):
     run = get_object_or_404(ImportRun.objects.select_related("administration__domain", "requested_by"), pk=pk)
     if not permissions.can_view_domain(request.user, run.administration.domain):
         raise PermissionDenied
-    # Polled every 2 s while running: no file contents or journal lines loaded for this list.
-    entries = LedgerEntry.objects.filter(events__run=run).distinct().order_by("kind", "title").defer(
-        "content", "pending_content", "journal_lines", "booked_journal_lines", "metadata", "pending")
+    # Polled every 2 s while running: a page of the run's documents (the poll asks for the same page),
+    # without file contents or journal lines; is_journal answers check_note instead of the lines.
+    entries = LedgerEntry.objects.filter(pk__in=LedgerEvent.objects.filter(run=run).values("entry_id")).defer(
+        *DOCUMENT_CONTENT).annotate(is_journal=IS_JOURNAL).order_by("kind", "title", "pk")
     template = "portal/_run_progress.html" if request.headers.get("HX-Request") else "portal/run_detail.html"
     live = runs.progress(run) if run.status == RunStatus.RUNNING else {}
     if live:
         live["pending"] = live.get(EntryState.NEW, 0) + live.get(EntryState.PUSHING, 0)
         live["failed"] = runs.failed_of(live)  # as the run log
     return render(request, template, {
-        "run": run, "entries": entries, "live": live,
+        "run": run, "entries": paginate(request, entries), "live": live,
         "can_edit": permissions.can_edit_domain(request.user, run.administration.domain),
     })
 
 
 @portal_view()
 def document_detail(request, pk):
-    entry = get_object_or_404(LedgerEntry.objects.select_related("administration__domain"), pk=pk)
+    # The page shows the document's state and history, not the document itself.
+    entry = get_object_or_404(LedgerEntry.objects.select_related("administration__domain").defer(
+        *DOCUMENT_CONTENT).annotate(is_journal=IS_JOURNAL), pk=pk)
     if not permissions.can_view_domain(request.user, entry.administration.domain):
         raise PermissionDenied
+    # Oldest first, as the history always read; a document sent again many times has pages of them.
+    # Only the run's id is shown (a link): the run itself is not loaded.
+    events = paginate(request, entry.events.order_by("at", "pk"))
     return render(request, "portal/document_detail.html", {
-        "entry": entry, "events": entry.events.select_related("run"), "resendable": runs.RESENDABLE,
+        "entry": entry, "events": events, "resendable": runs.RESENDABLE,
         "can_edit": permissions.can_edit_domain(request.user, entry.administration.domain),
     })
 
@@ -122,9 +142,7 @@ def needs_check(request):
     ).select_related("administration__domain").only(
         "title", "period", "last_error", "state", "check_by_person", "attempted_at", "updated_at",
         "administration__name", "administration__domain__name", "administration__domain").annotate(
-        # check_note() asks whether it is a journal entry; the lines themselves stay in the database.
-        is_journal=ExpressionWrapper(Q(journal_lines__isnull=False), output_field=BooleanField())
-    ).order_by("administration__domain__name", "administration__name", "period", "title", "pk")
+        is_journal=IS_JOURNAL).order_by("administration__domain__name", "administration__name", "period", "title", "pk")
     return render(request, "portal/needs_check.html", {
         "entries": paginate(request, uncertain.filter(check_by_person=True)),
         # Also listed: the ones still being checked automatically, so this page agrees with the run page.

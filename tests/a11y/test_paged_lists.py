@@ -8,7 +8,7 @@ import pytest
 from portal.models import Domain, PortalRole
 from tests.a11y.axe import violations
 from tests.conftest import make_user
-from tests.test_list_pages import grow
+from tests.test_list_pages import busy_document, busy_run, grow
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,14 @@ ADMIN_ONLY = ["/users/?page=2", "/audit/?page=2"]
 def test_paged_lists_have_no_violations(page_as, live_server):
     acme = Domain.objects.create(name="Acme", yuki_domain_id="dom-acme", payroll_link_active=True)
     grow(acme, domains=12, administrations=200, runs=130, entries=240, users=60)
-    grow(acme, domains=0, administrations=60, runs=130, entries=240, users=0)  # carol sees these
+    grow(acme, domains=0, administrations=60, runs=130, entries=240, users=0, busy=60)  # carol sees these
     admin, carol = make_user("alice", PortalRole.ADMINISTRATOR), make_user("carol", domains=[acme])
+    # A run's documents, a document's history (both also carol's), a domain's assigned employers.
+    acme_pages = [f"/domains/{acme.pk}/?page=2", f"/runs/{busy_run(acme).pk}/?page=2",
+                  f"/documents/{busy_document(acme).pk}/?page=2"]
     found = {}
-    for user, urls in ((admin, PAGED + ADMIN_ONLY + [f"/domains/{acme.pk}/?page=2"]),
-                       (carol, PAGED + [f"/domains/{acme.pk}/?page=2"])):
+    for user, urls in ((admin, PAGED + ADMIN_ONLY + acme_pages + [f"/domains/{acme.pk}/employers/?page=2"]),
+                       (carol, PAGED + acme_pages)):
         page = page_as(user)
         for url in urls:
             response = page.goto(url)

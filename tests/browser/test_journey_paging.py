@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import re
 
-from portal.models import Administration, AuditLogEntry, Domain, ImportRun, LedgerEntry, PortalRole
+from portal.models import (
+    Administration,
+    AssignedEmployer,
+    AuditLogEntry,
+    Domain,
+    ImportRun,
+    LedgerEntry,
+    LedgerEvent,
+    PortalRole,
+)
 from tests.conftest import make_user
-from tests.test_list_pages import grow
+from tests.test_list_pages import busy_document, busy_run, grow, sandbox_companies, share_nmbrs_access
 
 
 def next_page(journey, pager: str, expected_page: int = 2) -> None:
@@ -135,3 +144,70 @@ def test_an_administrations_documents_page_forward(journey):
     page.get_by_role("link", name="Loonstrook 074").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text().startswith("Loonstrook 074")
+
+
+def test_a_running_imports_documents_a_documents_history_and_a_domains_employers_page_forward(journey, vendors):
+    acme = Domain.objects.create(name="Acme", yuki_domain_id="dom-acme", payroll_link_active=True)
+    grow(acme, domains=1, administrations=2, runs=2, entries=0, users=0, busy=60)
+    run = busy_run(acme)
+    ImportRun.objects.filter(pk=run.pk).update(status="running")  # its page polls every 2 s
+    journey.login(make_user("carol", domains=[acme]))
+    page = journey.page
+
+    # The run's documents, 50 a page; page 2 stays page 2 while the page polls for progress.
+    documents = list(LedgerEntry.objects.filter(events__run=run).distinct().order_by("kind", "title", "pk"))
+    journey.goto(f"/runs/{run.pk}/")
+    listed = page.locator("#run-documents tbody tr")
+    assert listed.count() == 50 and documents[0].title in listed.first.inner_text()
+    next_page(journey, "Pagina's van de documenten van deze import")
+    assert listed.count() == len(documents) - 50 and documents[50].title in listed.first.inner_text()
+    # A document of page 2 is booked meanwhile: the next poll (of page 2) shows it, still on page 2.
+    moving = next(d for d in documents[50:] if d.state != "booked")
+    LedgerEntry.objects.filter(pk=moving.pk).update(state="booked")
+    with page.expect_request(lambda r: r.headers.get("hx-request") == "true") as polled:
+        pass
+    assert polled.value.url.endswith(f"/runs/{run.pk}/?page=2")
+    listed.filter(has_text=moving.title).filter(has_text="Geboekt").wait_for()
+    assert documents[50].title in listed.first.inner_text() and listed.count() == len(documents) - 50
+    current = page.get_by_role("navigation", name="Pagina's van de documenten van deze import").locator(
+        '[aria-current="page"]')
+    assert current.inner_text().split()[-1] == "2"
+
+    # A document sent again and again: its history, oldest first, 50 a page.
+    document = busy_document(acme)
+    events = list(LedgerEvent.objects.filter(entry=document).order_by("at", "pk").values_list("message", flat=True))
+    journey.goto(f"/documents/{document.pk}/")
+    history = page.locator("#history tbody tr")
+    assert history.count() == 50 and events[0] in history.first.inner_text()
+    next_page(journey, "Pagina's van de geschiedenis")
+    assert page.url.endswith("?page=2#history")
+    assert history.count() == len(events) - 50 and events[50] in history.first.inner_text()
+
+    # A domain's employers: the assigned ones and the ones the portal's Nmbrs access sees, each paged on
+    # its own; assigning and removing return to the pages the administrator was on.
+    vendors["nmbrs"].app.state.companies.extend(sandbox_companies(0, 60))
+    share_nmbrs_access()
+    journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
+    assigned = list(AssignedEmployer.objects.filter(domain=acme).order_by("source", "name", "number", "pk"))
+    seen = sorted(company.name for company in vendors["nmbrs"].app.state.companies)
+    journey.goto(f"/domains/{acme.pk}/employers/")
+    assigned_rows = page.get_by_test_id("assigned-employers").locator("tbody tr")
+    listed_rows = page.get_by_test_id("listed-nmbrs").locator("tbody tr")
+    assert assigned_rows.count() == 50 and listed_rows.count() == 50
+    next_page(journey, "Pagina's van de toegewezen werkgevers")
+    assert assigned_rows.count() == 10 and assigned[50].name in assigned_rows.first.inner_text()
+    next_page(journey, "Pagina's van de werkgevers die de Nmbrs-toegang van het portaal ziet")
+    assert "page=2" in page.url and "nmbrs_page=2" in page.url
+    assert assigned[50].name in assigned_rows.first.inner_text()  # the other list kept its page
+    assert listed_rows.count() == len(seen) - 50 and seen[50] in listed_rows.first.inner_text()
+    newest = seen[-1]
+    page.get_by_test_id("listed-nmbrs").get_by_role("button", name=f"{newest} toewijzen").click()
+    page.wait_for_load_state()
+    assert "page=2" in page.url and "nmbrs_page=2" in page.url
+    assert "Toegewezen aan dit domein" in listed_rows.filter(has_text=newest).inner_text()
+    assert newest in assigned_rows.last.inner_text()  # Nmbrs after Loket: the last of page 2
+    page.get_by_role("button", name=f"{newest} verwijderen").click()
+    page.wait_for_load_state()
+    assert "page=2" in page.url and "nmbrs_page=2" in page.url
+    assert assigned_rows.count() == 10 and newest not in page.get_by_test_id("assigned-employers").inner_text()
+    assert not AssignedEmployer.objects.filter(name=newest).exists()
