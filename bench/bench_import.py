@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if "--project" in sys.argv:  # before anything of the project is imported
     ROOT = Path(sys.argv[sys.argv.index("--project") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
+# Celery's Django fixup puts the working directory first on sys.path: from here on it must be the checkout
+# measured, or the simulators this process serves would be the working directory's.
+os.chdir(ROOT)
 SHIM = Path(__file__).resolve().parent / "worker_shim.py"
 
 

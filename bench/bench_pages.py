@@ -38,6 +38,9 @@ def parse_args():
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=300_000)
     parser.add_argument("--to-check", type=int, default=1_000, help="entries waiting for a person's check")
+    parser.add_argument("--busy-run", type=int, default=2_000,
+                        help="documents of one run (and employers assigned to one domain: a quarter as many)")
+    parser.add_argument("--busy-events", type=int, default=1_000, help="events of one document")
     parser.add_argument("--content-kib", type=int, default=30, help="stored PDF size of an unbooked entry")
     parser.add_argument("--repeat", type=int, default=15, help="requests per page (after one warm-up)")
     parser.add_argument("--label", default="", help="a name for this checkout in the output")
@@ -175,6 +178,8 @@ def seed(args) -> None:
                 copy.write_row((entry, runs[(n * 13) % len(runs)].pk, now - timedelta(minutes=n),
                                 ("fetched", "claimed", "booked")[n % 3], 1, "", ""))
     print(f"  events ({time.perf_counter() - started:.1f} s)", flush=True)
+    seed_busy(args, administrations[0], now)
+    print(f"  a busy run, a busy document, assigned employers ({time.perf_counter() - started:.1f} s)", flush=True)
 
     AuditLogEntry.objects.bulk_create([
         AuditLogEntry(user=admin, username="bench-admin", action="changed", object_type="administration",
@@ -185,14 +190,57 @@ def seed(args) -> None:
     print(f"seeded in {time.perf_counter() - started:.1f} s", flush=True)
 
 
+BUSY_RUN = "bench: a run of many documents"
+BUSY_DOCUMENT = "bench-busy-document"
+
+
+def seed_busy(args, administration, now) -> None:
+    """What makes a single page long, in the first administration (both users see it): a run of
+    `--busy-run` documents, a document with `--busy-events` events (sent again and again), and as many
+    employers assigned to its domain."""
+    from datetime import timedelta
+
+    from django.db import connection
+
+    from portal.models import AssignedEmployer, EntryState, ImportRun, LedgerEntry
+
+    run = ImportRun.objects.create(administration=administration, source=administration.source, trigger="manual",
+                                   status="succeeded", result=BUSY_RUN, started_at=now, finished_at=now,
+                                   fetched=args.busy_run, booked=args.busy_run, periods=["2026-11"])
+    entries = LedgerEntry.objects.bulk_create([LedgerEntry(
+        administration=administration, source=administration.source, kind="payslip", source_id=f"busy-{n}",
+        period="2026-11", title=f"Loonstrook drukke import {n:05d}", file_name=f"busy-{n}.pdf",
+        content_hash=f"{n:064d}", state=EntryState.BOOKED, booked_hash=f"{n:064d}", last_run=run)
+        for n in range(args.busy_run)], batch_size=5000)
+    document = LedgerEntry.objects.create(
+        administration=administration, source=administration.source, kind="payslip", source_id=BUSY_DOCUMENT,
+        period="2026-11", title="Loonstrook vaak verstuurd", file_name="busy.pdf", content_hash="b" * 64,
+        state=EntryState.FAILED, last_error="Yuki gaf geen antwoord", last_run=run)
+    with connection.cursor() as cursor:
+        with cursor.copy("COPY portal_ledgerevent (entry_id, run_id, at, kind, version, message, yuki_reference) "
+                         "FROM STDIN") as copy:
+            for n, entry in enumerate(entries):
+                copy.write_row((entry.pk, run.pk, now + timedelta(seconds=n), "fetched", 1, "", ""))
+                copy.write_row((entry.pk, run.pk, now + timedelta(seconds=n, milliseconds=1), "booked", 1, "", ""))
+            for n in range(args.busy_events):
+                copy.write_row((document.pk, run.pk, now - timedelta(minutes=args.busy_events - n),
+                                ("claimed", "failed")[n % 2], 1, "Yuki gaf geen antwoord" if n % 2 else "", ""))
+    AssignedEmployer.objects.bulk_create([AssignedEmployer(
+        domain=administration.domain, source=administration.source, number=str(900000 + n),
+        wage_tax_number=f"{800000000 + n:09d}L01", name=f"Werkgever {n:04d} B.V.") for n in range(args.busy_run // 4)])
+
+
 def pages(role: str) -> list[tuple[str, str]]:
     from django.urls import reverse
 
-    from portal.models import Administration, Domain, ImportRun
+    from portal.models import Administration, Domain, ImportRun, LedgerEntry
 
     domain = Domain.objects.order_by("name").first()
     administration = Administration.objects.filter(domain=domain).order_by("name").first()
-    run = ImportRun.objects.filter(administration=administration).order_by("-created_at").first()
+    run = ImportRun.objects.filter(administration=administration).exclude(result=BUSY_RUN).order_by(
+        "-created_at").first()
+    busy_run = ImportRun.objects.filter(result=BUSY_RUN).first()
+    busy_document = LedgerEntry.objects.filter(source_id=BUSY_DOCUMENT).first()
     listed = [
         ("dashboard", reverse("portal:dashboard")),
         ("te controleren", reverse("portal:needs-check")),
@@ -203,6 +251,9 @@ def pages(role: str) -> list[tuple[str, str]]:
         ("run", reverse("portal:run", args=[run.pk])),
         ("annual documents", reverse("portal:annual-documents")),
     ]
+    if busy_run is not None:  # seeded by this version of the bench
+        listed += [("run, busy", reverse("portal:run", args=[busy_run.pk])),
+                   ("document, busy", reverse("portal:document", args=[busy_document.pk]))]
     if role == "admin":
         listed += [("audit log", reverse("portal:audit")), ("users", reverse("portal:users")),
                    ("employers", reverse("portal:domain-employers", args=[domain.pk]))]
