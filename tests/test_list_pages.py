@@ -36,7 +36,7 @@ def grow(acme, *, domains: int, administrations: int, runs: int, entries: int, u
     """More of everything, in Acme (which carol sees) and in new domains (which only alice sees):
     administrations with their own settings and Nmbrs credentials, runs, documents to check with their
     PDF, audit entries and users. With `busy`: that many more documents in Acme's busy run, events of
-    Acme's busy document and employers assigned to Acme (see grow_busy)."""
+    Acme's busy document, employers assigned to Acme and documents in Acme's dry run (see grow_busy)."""
     n = next(_serial)
     new_domains = Domain.objects.bulk_create([Domain(name=f"Domein {n}-{d}", yuki_domain_id=f"dom-{n}-{d}",
                                                      payroll_link_active=True) for d in range(domains)])
@@ -72,7 +72,32 @@ def grow(acme, *, domains: int, administrations: int, runs: int, entries: int, u
 
 def busy_run(acme) -> ImportRun:
     """Acme's busy run (the first manual one): every grow(busy=...) adds documents to it."""
-    return ImportRun.objects.filter(administration__domain=acme, trigger="manual").order_by("pk").first()
+    return ImportRun.objects.filter(administration__domain=acme, trigger="manual", dry_run=False).order_by(
+        "pk").first()
+
+
+def busy_dry_run(acme) -> ImportRun:
+    """Acme's busy dry run: every grow(busy=...) adds documents to what it would book."""
+    return ImportRun.objects.filter(administration__domain=acme, dry_run=True).order_by("pk").first()
+
+
+def preview_items(first: int, count: int, n: int = 0) -> list[dict]:
+    """What a dry run would book (ImportRun.dry_run_preview, as booking.preview writes it): journal entries
+    with their lines and payslips for a Yuki folder, in turns, titled in order."""
+    items = []
+    for i in range(first, first + count):
+        title = f"Voorbeeld {n}-{i:03d}"
+        if i % 2:
+            items.append({"title": title, "kind": "payslip", "period": "2026-10", "target": "personnel",
+                          "folder": 4, "name": f"loonstrook-{n}-{i}.pdf", "lines": [], "version": 1, "size": 5000})
+        else:
+            items.append({"title": title, "kind": "journal", "period": "2026-10", "target": "journal",
+                          "name": f"Journaal {n}-{i}", "version": 1 + i % 3, "lines": [
+                              {"date": "2026-10-31", "gl_account": "4000", "amount": "1234.56",
+                               "description": "Bruto loon"},
+                              {"date": "2026-10-31", "gl_account": "1600", "amount": "-1234.56",
+                               "description": "Te betalen netto loon"}]})
+    return items
 
 
 def busy_document(acme) -> LedgerEntry:
@@ -82,7 +107,8 @@ def busy_document(acme) -> LedgerEntry:
 
 def grow_busy(acme, count: int, n: int) -> None:
     """`count` more documents with an event in Acme's busy run (their PDF stored, some still being checked),
-    `count` more events of Acme's busy document (one of them), `count` more employers assigned to Acme."""
+    `count` more events of Acme's busy document (one of them), `count` more employers assigned to Acme,
+    `count` more documents Acme's busy dry run would book."""
     run = busy_run(acme)
     if run is None:
         administration = Administration.objects.filter(domain=acme).order_by("pk").first()
@@ -108,6 +134,10 @@ def grow_busy(acme, count: int, n: int) -> None:
     AssignedEmployer.objects.bulk_create([
         AssignedEmployer(domain=acme, source="loket", number=f"9{n:03d}{i:04d}", wage_tax_number="812345678L01",
                          name=f"Werkgever {n}-{i:03d}") for i in range(count)])
+    dry_run = busy_dry_run(acme) or ImportRun.objects.create(
+        administration=run.administration, source="loket", trigger="manual", status="succeeded", dry_run=True)
+    ImportRun.objects.filter(pk=dry_run.pk).update(
+        dry_run_preview=dry_run.dry_run_preview + preview_items(len(dry_run.dry_run_preview), count, n))
 
 
 def sandbox_companies(first: int, count: int) -> list:
@@ -131,6 +161,20 @@ def share_nmbrs_access() -> None:
         login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN,
         status=ConnectionStatus.AUTHORISED)
     portal.save()
+
+
+def nmbrs_administration(acme) -> Administration:
+    """An administration of Acme that gets its documents from Nmbrs through the portal's shared access."""
+    return Administration.objects.create(domain=acme, name="Loonbedrijf Nmbrs", yuki_administration_id="adm-nmbrs",
+                                         yuki_access_key="key-nmbrs", source="nmbrs",
+                                         use_portal_nmbrs_credentials=True)
+
+
+def assign_companies(acme, companies) -> None:
+    """A portal administrator assigned these Nmbrs companies to Acme: its users reach them through the
+    portal's shared access (a company is assigned by its ID)."""
+    AssignedEmployer.objects.bulk_create([AssignedEmployer(domain=acme, source="nmbrs", number=str(company.id),
+                                                           name=company.name) for company in companies])
 
 
 @pytest.fixture
@@ -164,6 +208,8 @@ LIST_PAGES = {
     "document, page 2": lambda acme: reverse("portal:document", args=[busy_document(acme).pk]) + "?page=2",
     "domain employers": lambda acme: reverse("portal:domain-employers", args=[acme.pk]),
     "domain employers, page 2": lambda acme: reverse("portal:domain-employers", args=[acme.pk]) + "?page=2",
+    "dry run": lambda acme: reverse("portal:run", args=[busy_dry_run(acme).pk]),
+    "dry run, page 2": lambda acme: reverse("portal:run", args=[busy_dry_run(acme).pk]) + "?preview_page=2",
 }
 ADMIN_ONLY = {"audit log", "users", "domain employers", "domain employers, page 2"}
 
@@ -232,6 +278,64 @@ def test_the_employers_the_shared_access_sees_page_on_their_own_with_the_same_qu
     assert "aria-label=\"Pagina's van de werkgevers die de Nmbrs-toegang van het portaal ziet\"" in html
     assert "aria-label=\"Pagina's van de toegewezen werkgevers\"" in html
     assert "?page=2&amp;nmbrs_page=3#listed-nmbrs" in html and "?nmbrs_page=2&amp;page=3#assigned-employers" in html
+
+
+@pytest.mark.parametrize("who", ["alice", "carol"])
+def test_the_companies_nmbrs_shows_page_with_the_same_queries(who, users, acme, login, nmbrs_companies,
+                                                            django_assert_num_queries):
+    administration = nmbrs_administration(acme)
+    nmbrs_companies.extend(sandbox_companies(0, 60))
+    assign_companies(acme, nmbrs_companies)  # carol reaches the assigned ones, alice (who assigns) every one
+    client = login(users[who])
+    url = reverse("nmbrs:companies", args=[administration.pk]) + "?page=2"
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    # Four times the companies, all of them assigned.
+    more = sandbox_companies(60, 180)
+    nmbrs_companies.extend(more)
+    assign_companies(acme, more)
+    with django_assert_num_queries(len(small.captured_queries)):
+        html = client.get(url).content.decode()
+    names = [company.name for company in sorted(nmbrs_companies, key=lambda c: (c.number, c.name))]
+    listed = html.split('data-testid="companies"')[1].split("</table>")[0]
+    assert listed.count("<tr data-company") == 50 and names[50] in listed and names[99] in listed
+    assert names[49] not in listed and names[100] not in listed
+    assert "aria-label=\"Pagina's van de bedrijven die deze inloggegevens zien\"" in html
+    assert "?page=3#companies" in html and 'aria-current="page"' in html
+    # The link forms post to this page (its page number kept), not to the pager's anchor.
+    assert listed.count(f'action="{url}"') == 50
+
+
+def test_a_dry_runs_preview_pages_on_its_own_and_keeps_the_documents_page(users, acme, login):
+    grow(acme, domains=0, administrations=1, runs=0, entries=0, users=0, busy=60)
+    dry_run, run = busy_dry_run(acme), busy_run(acme)
+    titles = [item["title"] for item in dry_run.dry_run_preview]
+    client = login(users["carol"])
+    url = reverse("portal:run", args=[dry_run.pk])
+    html = client.get(url + "?page=2&preview_page=2").content.decode()
+    preview = html.split('data-testid="dry-run-preview"')[1]
+    assert preview.count("<h3>") == 20 and titles[20] in preview and titles[39] in preview
+    assert titles[19] not in preview and titles[40] not in preview
+    assert "Bruto loon" in preview and "Personeel" in preview  # journal lines, and a file's Yuki folder
+    assert "aria-label=\"Pagina's van wat zou worden geboekt\"" in html
+    # Each pager keeps the other's page: the preview's keeps `page`, the documents' keeps `preview_page`.
+    assert "?page=2&amp;preview_page=3#dry-run-preview" in html
+    html = client.get(reverse("portal:run", args=[run.pk]) + "?preview_page=2").content.decode()
+    assert "?preview_page=2&amp;page=2#run-documents" in html and 'data-testid="dry-run-preview"' not in html
+
+
+def test_the_poll_of_a_running_dry_run_keeps_the_previews_page(users, acme, login):
+    """The preview is stored just before the run finishes: a poll in between shows it, on the page shown."""
+    grow(acme, domains=0, administrations=1, runs=0, entries=0, users=0, busy=45)
+    dry_run = busy_dry_run(acme)
+    ImportRun.objects.filter(pk=dry_run.pk).update(status="running")
+    client = login(users["carol"])
+    url = reverse("portal:run", args=[dry_run.pk]) + "?preview_page=3"
+    assert f'hx-get="{url}"' in client.get(url).content.decode()
+    polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert polled.count("<h3>") == 5 and dry_run.dry_run_preview[40]["title"] in polled
+    assert f'hx-get="{url}"' in polled
 
 
 def test_page_links_keep_the_filters(users, acme, login):

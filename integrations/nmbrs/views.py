@@ -29,6 +29,7 @@ from integrations.nmbrs.linking import link_company, reachable
 from portal import permissions
 from portal.effective import effective_settings
 from portal.models import Administration, NmbrsCredentials, PortalSettings
+from portal.paging import paginate
 from portal.sources import shared_access
 from portal.views.access import administration_for, domain_for, portal_view
 
@@ -84,15 +85,19 @@ def companies(request, pk):
             return redirect("portal:administration", pk=administration.pk)
 
     relatiecode = normalize_number(administration.loket_client_number)
+    # A firm's Nmbrs user reaches hundreds of companies: a page of them (Nmbrs lists them all at once, so
+    # in memory). The forms post to the page's own URL, so a refused link shows the page it came from.
+    page = paginate(request, listed)
     rows = [{"company": c, "linked": c.id == administration.nmbrs_company_id,
-             "number_matches": bool(relatiecode) and normalize_number(c.number) == relatiecode} for c in listed]
-    linked_is_visible = any(row["linked"] for row in rows)
+             "number_matches": bool(relatiecode) and normalize_number(c.number) == relatiecode} for c in page]
+    linked_is_visible = any(c.id == administration.nmbrs_company_id for c in listed)  # on any page
     return render(request, "nmbrs/companies.html", {
         "administration": administration,
         "domain": administration.domain,
         "effective": effective,
         "credentials": credentials,
         "rows": rows,
+        "page": page,
         "error": error,
         "form": form,
         "linked_not_visible": bool(listed) and administration.nmbrs_company_id and not linked_is_visible,

@@ -41,6 +41,8 @@ from portal.views.access import administration_for, domain_for, portal_view
 DOCUMENT_CONTENT = ("content", "pending_content", "journal_lines", "booked_journal_lines", "metadata", "pending")
 # check_note() asks whether a document is a journal entry; this answers without loading the lines.
 IS_JOURNAL = ExpressionWrapper(Q(journal_lines__isnull=False), output_field=BooleanField())
+# Documents per page of a dry run's preview: fewer than a list's rows, as each one shows its journal lines.
+PREVIEW_PER_PAGE = 20
 
 
 def visible_runs(user):
@@ -114,6 +116,9 @@ def run_detail(request, pk):
         live["failed"] = runs.failed_of(live)  # as the run log
     return render(request, template, {
         "run": run, "entries": paginate(request, entries), "live": live,
+        # A dry run's preview (stored on the run, in memory) pages on its own parameter, beside the documents.
+        "preview": paginate(request, run.dry_run_preview, per_page=PREVIEW_PER_PAGE, param="preview_page")
+        if run.dry_run and run.dry_run_preview else None,
         "can_edit": permissions.can_edit_domain(request.user, run.administration.domain),
     })
 

@@ -9,6 +9,7 @@ from django.test import Client
 from tests.engine.conftest import _servers, eager_celery, nmbrs, yuki  # noqa: F401 - fixtures
 from tests.i18n.conftest import loket, realistic_portal  # noqa: F401 - fixtures
 from tests.support import CHROMIUM_ARGS
+from tests.test_list_pages import nmbrs_companies  # noqa: F401 - fixture (the Nmbrs sandbox's companies)
 
 
 @pytest.fixture

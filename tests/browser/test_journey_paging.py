@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from django.urls import reverse
+from django.utils import timezone
+
 from portal.models import (
     Administration,
     AssignedEmployer,
@@ -16,7 +19,16 @@ from portal.models import (
     PortalRole,
 )
 from tests.conftest import make_user
-from tests.test_list_pages import busy_document, busy_run, grow, sandbox_companies, share_nmbrs_access
+from tests.test_list_pages import (
+    assign_companies,
+    busy_document,
+    busy_dry_run,
+    busy_run,
+    grow,
+    nmbrs_administration,
+    sandbox_companies,
+    share_nmbrs_access,
+)
 
 
 def next_page(journey, pager: str, expected_page: int = 2) -> None:
@@ -211,3 +223,76 @@ def test_a_running_imports_documents_a_documents_history_and_a_domains_employers
     assert "page=2" in page.url and "nmbrs_page=2" in page.url
     assert assigned_rows.count() == 10 and newest not in page.get_by_test_id("assigned-employers").inner_text()
     assert not AssignedEmployer.objects.filter(name=newest).exists()
+
+
+def test_the_nmbrs_companies_page_forward_and_a_company_linked_from_page_2(journey, vendors):
+    acme = Domain.objects.create(name="Acme", yuki_domain_id="dom-acme", payroll_link_active=True)
+    nmbrs = vendors["nmbrs"].app.state
+    nmbrs.companies.extend(sandbox_companies(0, 120))
+    share_nmbrs_access()
+    assign_companies(acme, nmbrs.companies)  # carol reaches them through the portal's shared access
+    administration = nmbrs_administration(acme)
+    listed = sorted(nmbrs.companies, key=lambda c: (c.number, c.name))  # as the page lists them
+    journey.login(make_user("carol", domains=[acme]))
+    page = journey.page
+    pager = "Pagina's van de bedrijven die deze inloggegevens zien"
+
+    journey.goto(reverse("nmbrs:companies", args=[administration.pk]))
+    companies = page.get_by_test_id("companies").locator("tbody tr")
+    assert companies.count() == 50 and listed[0].name in companies.first.inner_text()
+    next_page(journey, pager)
+    assert page.url.endswith("?page=2#companies")
+    assert companies.count() == 50 and listed[50].name in companies.first.inner_text()
+
+    # A company of page 2 leaves Nmbrs before it is chosen: refused, shown on page 2.
+    gone = listed[60]
+    nmbrs.companies.remove(gone)
+    companies.filter(has_text=gone.name).get_by_role("button", name="Koppelen").click()
+    page.wait_for_load_state()
+    assert "De Nmbrs-gebruiker heeft geen toegang tot dit bedrijf" in page.get_by_test_id("link-error").inner_text()
+    current = page.get_by_role("navigation", name=pager).locator('[aria-current="page"]')
+    assert current.inner_text().split()[-1] == "2" and listed[50].name in companies.first.inner_text()
+    assert gone.name not in page.get_by_test_id("companies").inner_text()
+
+    # Another one of page 2 is linked: on to the administration's page, which says so.
+    chosen = listed[75]
+    companies.filter(has_text=chosen.name).get_by_role("button", name="Koppelen").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(reverse("portal:administration", args=[administration.pk]))
+    assert f"is gekoppeld aan het Nmbrs-bedrijf {chosen.name}" in page.locator(".messages").inner_text()
+    journey.goto(reverse("nmbrs:companies", args=[administration.pk]) + "?page=2")
+    assert chosen.name in page.get_by_test_id("linked-company").inner_text()
+    assert "Gekoppeld" in companies.filter(has_text=chosen.name).inner_text()
+    assert page.get_by_test_id("linked-not-visible").count() == 0
+
+
+def test_a_dry_runs_preview_pages_forward_while_the_poll_brings_the_end(journey):
+    acme = Domain.objects.create(name="Acme", yuki_domain_id="dom-acme", payroll_link_active=True)
+    grow(acme, domains=0, administrations=1, runs=0, entries=0, users=0, busy=45)
+    dry_run = busy_dry_run(acme)
+    titles = [item["title"] for item in dry_run.dry_run_preview]
+    ImportRun.objects.filter(pk=dry_run.pk).update(status="running", dry_run_preview=[])
+    journey.login(make_user("carol", domains=[acme]))
+    page = journey.page
+    pager = "Pagina's van wat zou worden geboekt"
+
+    journey.goto(f"/runs/{dry_run.pk}/")
+    previews = page.locator("#dry-run-preview h3")
+    assert previews.count() == 0
+    # The dry run stores what it would book: the next poll shows its first page.
+    ImportRun.objects.filter(pk=dry_run.pk).update(dry_run_preview=dry_run.dry_run_preview)
+    previews.first.wait_for()
+    assert previews.count() == 20 and titles[0] in previews.first.inner_text()
+    next_page(journey, pager)
+    assert page.url.endswith("?preview_page=2#dry-run-preview")
+    assert previews.count() == 20 and titles[20] in previews.first.inner_text()
+    # Still running: the poll asks for the preview's page 2, and brings the end of the run there.
+    ImportRun.objects.filter(pk=dry_run.pk).update(status="succeeded", finished_at=timezone.now())
+    with page.expect_request(lambda r: r.headers.get("hx-request") == "true") as polled:
+        pass
+    assert polled.value.url.endswith(f"/runs/{dry_run.pk}/?preview_page=2")
+    page.get_by_test_id("run-status").filter(has_text="Afgerond").wait_for()
+    assert previews.count() == 20 and titles[20] in previews.first.inner_text()
+    next_page(journey, pager, expected_page=3)
+    assert previews.count() == 5 and titles[40] in previews.first.inner_text()
+    assert "Bruto loon" in page.get_by_test_id("dry-run-preview").inner_text()

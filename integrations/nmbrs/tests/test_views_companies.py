@@ -10,6 +10,7 @@ from connectors.nmbrs.errors import InvalidCredentials, NoCompanyAccess
 from portal.models import Administration, AuditLogEntry, NmbrsCredentials, PortalSettings
 from sandbox.nmbrs import data
 from tests.conftest import assign
+from tests.test_list_pages import sandbox_companies
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,38 @@ def test_own_credentials_are_used_when_the_administration_has_them(users, login,
     response = login(users["carol"]).get(companies_url(own))
     assert {r["company"].id for r in response.context["rows"]} == {BAKKERIJ_JANSEN.id, JANSEN_VASTGOED.id}
     assert nmbrs_app.state.calls_to("List_GetAll")[0].username == data.ONE_DEBTOR_USERNAME
+
+
+def test_the_companies_are_paged_and_linked_from_any_page(users, login, portal_nmbrs, nmbrs_app, jansen, acme):
+    """A firm's Nmbrs user reaches hundreds of companies: 50 a page, in Nmbrs' order (by number)."""
+    more = sandbox_companies(0, 60)
+    nmbrs_app.state.companies.extend(more)
+    for company in more:
+        assign(acme, "nmbrs", str(company.id), name=company.name)
+    listed = sorted(nmbrs_app.state.companies, key=lambda c: (c.number, c.name))
+    web = login(users["carol"])
+    url = companies_url(jansen) + "?page=2"
+    response = web.get(url)
+    assert [row["company"].id for row in response.context["rows"]] == [c.id for c in listed[50:]]
+    # Gone from Nmbrs since the page was shown: refused, and the page it was chosen from is shown again.
+    gone = listed[60]
+    nmbrs_app.state.companies.remove(gone)
+    response = web.post(url, {"company_id": gone.id})
+    assert response.status_code == 200 and response.context["page"].number == 2
+    text = page_text(response)
+    assert str(NoCompanyAccess.user_message) in text and listed[50].name in text and listed[49].name not in text
+    jansen.refresh_from_db()
+    assert jansen.nmbrs_company_id is None
+    # Linked from page 2: on to the administration's page, as from the first page.
+    chosen = listed[55]
+    response = web.post(url, {"company_id": chosen.id})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:administration", args=[jansen.pk])
+    jansen.refresh_from_db()
+    assert (jansen.nmbrs_company_id, jansen.nmbrs_company_name) == (chosen.id, chosen.name)
+    assert [row["company"].id for row in web.get(url).context["rows"] if row["linked"]] == [chosen.id]
+    # Linked to a company on another page is not "no longer visible".
+    assert not web.get(companies_url(jansen)).context["linked_not_visible"]
 
 
 def test_a_loket_administration_has_no_nmbrs_company_page(users, login, acme_admin):
