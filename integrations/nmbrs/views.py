@@ -85,11 +85,17 @@ def companies(request, pk):
             return redirect("portal:administration", pk=administration.pk)
 
     relatiecode = normalize_number(administration.loket_client_number)
+
+    def number_matches(company) -> bool:
+        return bool(relatiecode) and normalize_number(company.number) == relatiecode
+
     # A firm's Nmbrs user reaches hundreds of companies: a page of them (Nmbrs lists them all at once, so
     # in memory). The forms post to the page's own URL, so a refused link shows the page it came from.
-    page = paginate(request, listed)
-    rows = [{"company": c, "linked": c.id == administration.nmbrs_company_id,
-             "number_matches": bool(relatiecode) and normalize_number(c.number) == relatiecode} for c in page]
+    # The company whose number is the Relatiecode is the likely choice: first, not on whichever page
+    # Nmbrs' order puts it; the others keep that order.
+    page = paginate(request, sorted(listed, key=lambda company: not number_matches(company)))
+    rows = [{"company": c, "linked": c.id == administration.nmbrs_company_id, "number_matches": number_matches(c)}
+            for c in page]
     linked_is_visible = any(c.id == administration.nmbrs_company_id for c in listed)  # on any page
     return render(request, "nmbrs/companies.html", {
         "administration": administration,

@@ -266,6 +266,29 @@ def test_the_nmbrs_companies_page_forward_and_a_company_linked_from_page_2(journ
     assert page.get_by_test_id("linked-not-visible").count() == 0
 
 
+def test_the_company_with_the_relatiecode_is_first_on_page_one_and_linked_from_there(journey, vendors):
+    acme = Domain.objects.create(name="Acme", yuki_domain_id="dom-acme", payroll_link_active=True)
+    nmbrs = vendors["nmbrs"].app.state
+    nmbrs.companies.extend(sandbox_companies(0, 120))
+    share_nmbrs_access()
+    assign_companies(acme, nmbrs.companies)
+    wanted = max(nmbrs.companies, key=lambda c: (c.number, c.name))  # the last of Nmbrs' order: page 3
+    administration = nmbrs_administration(acme)
+    administration.loket_client_number = str(wanted.number)
+    administration.save()
+    journey.login(make_user("carol", domains=[acme]))
+    page = journey.page
+
+    journey.goto(reverse("nmbrs:companies", args=[administration.pk]))
+    first = page.get_by_test_id("companies").locator("tbody tr").first
+    assert wanted.name in first.inner_text() and "komt overeen met de Relatiecode" in first.inner_text()
+    first.get_by_role("button", name="Koppelen").click()
+    page.wait_for_load_state()
+    assert f"is gekoppeld aan het Nmbrs-bedrijf {wanted.name}" in page.locator(".messages").inner_text()
+    administration.refresh_from_db()
+    assert administration.nmbrs_company_id == wanted.id
+
+
 def test_a_dry_runs_preview_pages_forward_while_the_poll_brings_the_end(journey):
     acme = Domain.objects.create(name="Acme", yuki_domain_id="dom-acme", payroll_link_active=True)
     grow(acme, domains=0, administrations=1, runs=0, entries=0, users=0, busy=45)

@@ -333,3 +333,18 @@ def test_the_domain_page_links_to_link_by_number_only_with_nmbrs_administrations
     assert acme_page.count(link_url(acme_nmbrs["bakkerij"].domain)) == 1
     bakkerij_page = login(users["dave"]).get(reverse("portal:domain", args=[bakkerij_admin.domain.pk]))
     assert "link-by-number" not in bakkerij_page.content.decode()
+
+
+def test_the_company_matching_the_relatiecode_comes_first_on_page_one(users, login, portal_nmbrs, nmbrs_app, acme,
+                                                                     portal_credentials):
+    """Among hundreds of companies, the one with the administration's Relatiecode is not left on a later page."""
+    more = sandbox_companies(0, 120)
+    nmbrs_app.state.companies.extend(more)
+    for company in more:
+        assign(acme, "nmbrs", str(company.id), name=company.name)
+    wanted = more[-1]  # the last of Nmbrs' list: page 3 in Nmbrs' order
+    administration = nmbrs_administration(acme, "Werkgever", str(wanted.number))
+    rows = login(users["carol"]).get(companies_url(administration)).context["rows"]
+    assert rows[0]["company"].id == wanted.id and rows[0]["number_matches"]
+    assert [row["company"].id for row in rows[1:]] == [c.id for c in sorted(
+        nmbrs_app.state.companies, key=lambda c: (c.number, c.name)) if c.id != wanted.id][:49]
