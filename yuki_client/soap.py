@@ -131,6 +131,8 @@ def _forget_http_in_child() -> None:
     global _HTTP, _CLIENTS_LOCK
     _HTTP = None
     _CLIENTS_LOCK = threading.Lock()  # another thread may have held it at the fork
+    for client in _CLIENTS.values():  # their WSDL downloads' session may keep a connection alive too
+        client.transport.session = requests.Session()
 
 
 def _close_http() -> None:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -103,6 +104,21 @@ def operation_timeout(seconds: float):
 _parsed: dict[tuple[str, str], _ParsedService] = {}
 _parse_locks: dict[tuple[str, str], threading.Lock] = {}
 _parse_locks_lock = threading.Lock()  # guards _parse_locks only: never held while fetching a WSDL
+
+
+def _own_connections_after_fork() -> None:
+    # The parsed clients post through their transport's requests.Session, which keeps connections alive.
+    # A forked process (a Celery pool process) must not post on its parent's: two processes writing on
+    # one socket would mix their requests and read each other's answers. The child keeps the parsed
+    # WSDLs and opens connections of its own; the locks are new (another thread may have held one).
+    global _parse_locks_lock
+    for parsed in _parsed.values():
+        parsed.client.transport.session = requests.Session()
+    _parse_locks.clear()
+    _parse_locks_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_own_connections_after_fork)
 
 
 def _load(base_url: str, service: str) -> _ParsedService:

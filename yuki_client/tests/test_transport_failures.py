@@ -152,18 +152,9 @@ def test_every_error_is_a_yuki_error_with_a_message(client, sandbox):
 
 
 def test_a_forked_process_posts_on_connections_of_its_own():
-    import os
-
+    from tests.forking import in_forked_child
     from yuki_client import soap
 
     parent = soap.shared_http()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: a new pool, never the parent's kept-alive connections
-        try:
-            os.write(write, b"new" if soap.shared_http() is not parent else b"shared")
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
-    assert os.read(read, 10) == b"new"
+    assert in_forked_child(lambda: soap.shared_http() is not parent)
     assert soap.shared_http() is parent  # the parent keeps its own

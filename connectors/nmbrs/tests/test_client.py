@@ -219,3 +219,16 @@ def test_a_dead_host_is_unavailable():
 
 def test_payslips_operation_name_is_the_v2_all_in_one_pdf():
     assert PAYSLIPS == "SalaryDocuments_GetAllPayslipsPDFByRunCompany_v2"
+
+
+def test_a_forked_process_posts_on_connections_of_its_own(client, base_url):
+    from tests.forking import in_forked_child
+
+    client.debtors()  # parsed, and a connection kept alive in the parsed service's session
+    parsed = [service for (url, _name), service in client_module._parsed.items() if url == base_url]
+    sessions = [service.client.transport.session for service in parsed]
+    assert sessions
+    assert in_forked_child(lambda: all(service.client.transport.session is not session
+                                       for service, session in zip(parsed, sessions, strict=True)))
+    assert [service.client.transport.session for service in parsed] == sessions  # the parent keeps its own
+    assert client.debtors()  # and goes on posting on them
