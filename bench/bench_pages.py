@@ -196,8 +196,8 @@ BUSY_DOCUMENT = "bench-busy-document"
 
 def seed_busy(args, administration, now) -> None:
     """What makes a single page long, in the first administration (both users see it): a run of
-    `--busy-run` documents, a document with `--busy-events` events (sent again and again), and as many
-    employers assigned to its domain."""
+    `--busy-run` documents, a document with `--busy-events` events (sent again and again), and a quarter
+    as many employers as documents assigned to its domain."""
     from datetime import timedelta
 
     from django.db import connection

@@ -246,10 +246,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
-# A pool process is replaced when it holds more than this much memory (KiB, checked after each task), not
-# after a count of tasks: a night's 4,000 tasks no longer replace processes (and open new database
-# connections) in a steady state, and a process that does grow is still replaced. The bench reports the
-# largest process's peak over the whole night, so "flat memory" is measured, not assumed.
+# A pool process is replaced once its peak memory has reached this much (KiB, ru_maxrss, checked after each
+# task), not after a count of tasks: a night's 4,000 tasks no longer replace processes (and open new
+# database connections) in a steady state, and a process that does grow is still replaced. The bench
+# reports the largest process's peak over the whole night, so "flat memory" is measured, not assumed.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=None)
 # Celery's Django fixup closes the database connection around every task unless this is set (it ignores

@@ -91,8 +91,8 @@ def companies(request, pk):
 
     # A firm's Nmbrs user reaches hundreds of companies: a page of them (Nmbrs lists them all at once, so
     # in memory). The forms post to the page's own URL, so a refused link shows the page it came from.
-    # The company whose number is the Relatiecode is the likely choice: first, not on whichever page
-    # Nmbrs' order puts it; the others keep that order.
+    # The company whose number is the Relatiecode is the likely choice: first, not on whichever page the
+    # list's order (by number and name, list_companies) puts it; the others keep that order.
     page = paginate(request, sorted(listed, key=lambda company: not number_matches(company)))
     rows = [{"company": c, "linked": c.id == administration.nmbrs_company_id, "number_matches": number_matches(c)}
             for c in page]
