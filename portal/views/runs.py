@@ -6,9 +6,10 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Lookup, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -43,6 +44,31 @@ DOCUMENT_CONTENT = ("content", "pending_content", "journal_lines", "booked_journ
 IS_JOURNAL = ExpressionWrapper(Q(journal_lines__isnull=False), output_field=BooleanField())
 # Documents per page of a dry run's preview: fewer than a list's rows, as each one shows its journal lines.
 PREVIEW_PER_PAGE = 20
+
+
+class _AnyOf(Lookup):
+    """`pk__any_of=ArraySubquery(...)`: `id = ANY(ARRAY(SELECT ...))` (PostgreSQL)."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+LedgerEntry._meta.pk.register_lookup(_AnyOf)
+
+
+def documents_of(run: ImportRun):
+    """The run's documents: those with an event of the run. On PostgreSQL as `id = ANY(ARRAY(...))`, so
+    they are fetched by primary key; as `id IN (SELECT ...)` the planner read the whole ledger for a run
+    of thousands (bench_pages, 100,000 entries, a run of 2,000: 50 + 40 ms for a page and its count,
+    against 6 + 4 ms this way)."""
+    ids = LedgerEvent.objects.filter(run=run).order_by().values("entry_id")
+    if connection.vendor == "postgresql":
+        return LedgerEntry.objects.filter(pk__any_of=ArraySubquery(ids))
+    return LedgerEntry.objects.filter(pk__in=ids)
 
 
 def visible_runs(user):
@@ -107,8 +133,8 @@ def run_detail(request, pk):
         raise PermissionDenied
     # Polled every 2 s while running: a page of the run's documents (the poll asks for the same page),
     # without file contents or journal lines; is_journal answers check_note instead of the lines.
-    entries = LedgerEntry.objects.filter(pk__in=LedgerEvent.objects.filter(run=run).values("entry_id")).defer(
-        *DOCUMENT_CONTENT).annotate(is_journal=IS_JOURNAL).order_by("kind", "title", "pk")
+    entries = documents_of(run).defer(*DOCUMENT_CONTENT).annotate(is_journal=IS_JOURNAL).order_by(
+        "kind", "title", "pk")
     template = "portal/_run_progress.html" if request.headers.get("HX-Request") else "portal/run_detail.html"
     live = runs.progress(run) if run.status == RunStatus.RUNNING else {}
     if live:
