@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from portal import tasks
@@ -17,6 +18,7 @@ from portal.models import (
     LedgerEntry,
     PortalRole,
     RunStatus,
+    RunTrigger,
 )
 from portal.scheduling import due_imports
 from portal.sources import registry
@@ -48,11 +50,12 @@ def test_the_registry_alone_brings_a_third_source_to_yuki(paperclip, yuki):
     assert due.slot == "paperclip:2026-11-30" and not due.skip_reason
     assert set(due.plan) == {"payslip", "journal"}, "only the kinds this source offers, as the settings select"
 
-    assert tasks.enqueue_due_imports() >= 0  # the beat entry, at the real time: whatever is due
-    run = ImportRun.objects.create(administration=paperclip, source="paperclip", trigger="manual",
-                                   plan={"payslip": [[2026, 11]], "journal": [[2026, 11]]})
-    tasks.enqueue(run)  # eager Celery: the fetch and every push happen right here
-    run.refresh_from_db()
+    # The beat entry at that moment, not at the real time: on a day the window holds (the last of the
+    # month) the real clock made this run and booked the documents before the manual run below.
+    with time_machine.travel(noon):
+        assert tasks.enqueue_due_imports() == 1
+    run = ImportRun.objects.get(administration=paperclip)  # eager Celery: fetched and pushed right there
+    assert (run.trigger, run.slot) == (RunTrigger.SCHEDULED, "paperclip:2026-11-30")
 
     assert run.status == RunStatus.SUCCEEDED, run.result
     assert run.fetched == run.booked == 3
