@@ -24,8 +24,18 @@ def encrypt(plain: str) -> str:
 def decrypt(stored: str) -> str:
     if not stored.startswith(PREFIX):
         raise ValueError("stored secret is not encrypted")
+    return _decrypted(tuple(settings.SECRET_ENCRYPTION_KEYS), stored)
+
+
+@lru_cache(maxsize=1024)
+def _decrypted(keys: tuple[str, ...], stored: str) -> str:
+    """A worker reads the same access key for every document of an administration it pushes, and
+    decrypting costs about as much CPU as the rest of reading the entry (HMAC and AES): each stored
+    value is decrypted once per process. The keys are part of what is remembered, so a key taken out of
+    SECRET_ENCRYPTION_KEYS stops decrypting at once; failures are not remembered; the plain value stays
+    in this process's memory, where it also is while it is used."""
     try:
-        return fernet().decrypt(stored[len(PREFIX):].encode()).decode()
+        return _fernet(keys).decrypt(stored[len(PREFIX):].encode()).decode()
     except InvalidToken as exc:
         raise ValueError(
             "a stored secret cannot be decrypted: is its key missing from SECRET_ENCRYPTION_KEYS?"

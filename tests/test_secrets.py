@@ -108,3 +108,26 @@ def test_rotation_keeps_old_secrets_readable(settings):
     assert crypto.decrypt(rotated) == "s3cret"
     with pytest.raises(ValueError, match="SECRET_ENCRYPTION_KEYS"):
         crypto.decrypt(stored)
+
+
+def test_a_secret_is_decrypted_once_per_process_and_not_past_its_key(settings, monkeypatch):
+    from cryptography.fernet import Fernet, MultiFernet
+
+    from portal import crypto
+
+    key = Fernet.generate_key().decode()
+    settings.SECRET_ENCRYPTION_KEYS = [key]
+    stored = crypto.encrypt("s3cret")
+    opened = []
+    real = MultiFernet.decrypt
+    monkeypatch.setattr(MultiFernet, "decrypt", lambda self, token: opened.append(token) or real(self, token))
+    assert [crypto.decrypt(stored) for _ in range(3)] == ["s3cret"] * 3
+    assert len(opened) == 1, "the same stored value is decrypted once"
+    with pytest.raises(ValueError, match="not encrypted"):
+        crypto.decrypt("s3cret")
+    settings.SECRET_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the key taken out: no longer readable
+    with pytest.raises(ValueError, match="SECRET_ENCRYPTION_KEYS"):
+        crypto.decrypt(stored)
+    with pytest.raises(ValueError, match="SECRET_ENCRYPTION_KEYS"):
+        crypto.decrypt(stored)  # a failure is not remembered as a value either
+    assert len(opened) == 3
