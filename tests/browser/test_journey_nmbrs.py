@@ -67,7 +67,14 @@ def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, w
     # Linked by choice: another company, picked from the list the credentials see.
     journey.goto(f"/administrations/{vastgoed.pk}/")
     page.get_by_role("link", name="Nmbrs-bedrijf kiezen").click()
-    page.locator('tr[data-company="50003"]').get_by_role("button", name="Koppelen").click()
+    # Each link button names its company, so a screen reader's list of buttons tells them apart; the
+    # choice is made by that name, as such a user would. (The linked company has no button.)
+    companies = page.get_by_test_id("companies")
+    shown = [row.locator("td").nth(1).inner_text() for row in companies.locator("tr[data-company]").all()]
+    assert "Jansen Vastgoed B.V." in shown and companies.get_by_role("button").count() == len(shown) - 1
+    for name in set(shown) - {"Jansen Vastgoed B.V."}:
+        assert companies.get_by_role("button", name=f"Koppelen {name}", exact=True).count() == 1, name
+    page.get_by_role("button", name="Koppelen De Vries Fietsen V.O.F.", exact=True).click()
     page.wait_for_url(f"**/administrations/{vastgoed.pk}/")
     assert "De Vries Fietsen" in page.locator("main").inner_text()
     vastgoed.refresh_from_db()
