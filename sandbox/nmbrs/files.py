@@ -101,12 +101,16 @@ def sepa_xml(company: Company, run: Run, payment_date: date, lines: list[PayLine
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+SALARY_DAY = 25  # the day of the month the sandbox's journal books the wages on
+
+
 def journal_transactions(run: Run, lines: list[PayLine], period_end: date) -> list[tuple[date, list[dict]]]:
     """A run's journal as Nmbrs exports it (docs/vendors/nmbrs.md, "Journals"): several transactions,
     each balanced on its own and with its own date. Here: the wages (gross per cost centre, against net
-    wages and wage tax payable) on the day of the run, and the employer charges (per cost centre,
-    against the wage tax payable) on the period end. Payables carry no cost centre; the sandbox has no
-    cost units, so dim3 is always empty."""
+    wages and wage tax payable) on the salary day, and the employer charges (per cost centre, against
+    the wage tax payable) on the period end. Both dates are fixed by the period, so an unchanged run
+    gives the same journal every day. Payables carry no cost centre; the sandbox has no cost units, so
+    dim3 is always empty."""
     gross, charges = defaultdict(Decimal), defaultdict(Decimal)
     for line in lines:
         gross[line.employee.cost_centre] += line.gross
@@ -126,7 +130,7 @@ def journal_transactions(run: Run, lines: list[PayLine], period_end: date) -> li
                 for c in sorted(charges)]
     employer.append(entry(GL_WAGE_TAX_PAYABLE, "credit", sum(charges.values(), Decimal("0")),
                           f"Premies werkgever {period}"))
-    return [(run.run_at.date(), wages), (period_end, employer)]
+    return [(period_end.replace(day=SALARY_DAY), wages), (period_end, employer)]
 
 
 def journal_xml(run: Run, lines: list[PayLine], period_end: date) -> str:

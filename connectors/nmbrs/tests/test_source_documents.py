@@ -47,9 +47,10 @@ def test_one_journal_per_run_holds_every_transaction_balanced_per_date_with_its_
     payables = [line for line in journal.journal_lines if line.gl_account in ("1610", "1620")]
     assert all(line.amount < 0 and line.cost_centre == "" for line in payables)  # empty dim2: no cost centre
     assert all(line.cost_unit == "" for line in journal.journal_lines)  # the sandbox has no cost units
-    # Two transactions: the wages on the day of the run, the employer charges on the period end.
-    run_day = {line.entry_date for line in journal.journal_lines if line.gl_account == "4000"}
-    assert run_day != {period.end} and {line.entry_date for line in journal.journal_lines} == run_day | {period.end}
+    # Two transactions: the wages on the 25th, the employer charges on the period end.
+    salary_day = period.end.replace(day=25)
+    assert {line.entry_date for line in journal.journal_lines if line.gl_account in ("4000", "1610")} == {salary_day}
+    assert {line.entry_date for line in journal.journal_lines if line.gl_account == "4100"} == {period.end}
     assert all(line.description for line in journal.journal_lines)
 
 
