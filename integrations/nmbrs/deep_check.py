@@ -4,7 +4,8 @@ compared with what the code expects (docs/vendors/nmbrs.md lists which names and
 The import's fetch code runs unchanged on a client whose `call` records each answer; nothing is
 booked, and only read operations are called (no *_Set*, *_Insert*, *_Update*). zeep already checks
 the answers against the WSDL; what it cannot check is ours to compare: the wage tax status texts
-(connectors/nmbrs/wage_tax_statuses.py), the journal XML's element names (connectors/nmbrs/journals.py),
+(connectors/nmbrs/wage_tax_statuses.py), the journal XML's elements the reader does not know
+(connectors/nmbrs/journals.py; each named, since the import ignores them),
 fields the records read that are empty, and lists that are empty where documents were expected.
 """
 
