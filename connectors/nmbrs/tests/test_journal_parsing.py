@@ -102,3 +102,22 @@ def test_unknown_elements_are_named_by_their_path_once_and_ignored():
         "transaction/header/journal", "transaction/lines/line/vatcode", "totals"]
     assert [x.amount for x in parse_journal(xml, PERIOD_END)] == [Decimal("5.00"), Decimal("-5.00")]
     assert unknown_elements(parse_root(TWO_TRANSACTIONS)) == []
+
+
+def test_a_line_without_a_cost_unit_hashes_as_before_the_field_existed_so_booked_journals_stay_unchanged():
+    import hashlib
+    import json
+
+    from connectors.documents import DocumentKind, JournalLine, Period, SourceDocument
+
+    def document(**extra):
+        lines = (JournalLine(date(2026, 3, 31), "4000", Decimal("5"), "Bruto", cost_centre="KP1", **extra),
+                 JournalLine(date(2026, 3, 31), "1610", Decimal("-5"), "Netto"))
+        return SourceDocument(source="nmbrs", kind=DocumentKind.JOURNAL, source_id="nmbrs:company:1:run:2:journal",
+                              period=Period.month(2026, 3), title="Journaal", journal_lines=lines)
+
+    before = [{"entry_date": "2026-03-31", "gl_account": account, "amount": amount, "description": text,
+               "cost_centre": centre, "contact_name": "", "contact_code": ""}
+              for account, amount, text, centre in (("4000", "5.00", "Bruto", "KP1"), ("1610", "-5.00", "Netto", ""))]
+    assert document().content_hash == hashlib.sha256(json.dumps(before, sort_keys=True).encode()).hexdigest()
+    assert document(cost_unit="KD7").content_hash != document().content_hash, "a cost unit is part of the content"
