@@ -93,9 +93,10 @@ def _misplaced_lines(root) -> int:
 
     def placed(el) -> bool:
         lines = el.getparent()
-        transaction = lines.getparent() if lines is not None else None
-        return (_local(lines) == "lines" and transaction is not None and _local(transaction) == TRANSACTION
-                and transaction.getparent() is root)
+        if lines is None or _local(lines) != "lines":
+            return False
+        transaction = lines.getparent()
+        return transaction is not None and _local(transaction) == TRANSACTION and transaction.getparent() is root
 
     return sum(1 for el in root.iter() if _local(el) == "line" and not placed(el))
 

@@ -85,6 +85,9 @@ def test_the_old_guessed_layout_is_not_read_and_says_so():
     (journal(transaction("20260331", line("4000", "5.00", "debit")),
              "<correction><lines>" + line("1610", "5.00", "credit") + "</lines></correction>"),
      r"1 line\(s\) outside transaction/lines/line"),
+    # A root named like a line is a line outside a transaction too (and no crash).
+    (journal(transaction("20260331", line("4000", "5.00", "debit"), line("1610", "5.00", "credit")))
+     .replace("transactions>", "line>"), r"1 line\(s\) outside"),
     ("<transactions><unclosed>", "not readable XML"),
 ])
 def test_journals_that_cannot_be_booked_are_refused(xml, fragment):
