@@ -2,11 +2,16 @@
 `transaction`s with `header/date` (YYYYMMDD) and `lines/line` of dim1/dim2/dim3/value/debitcredit/
 description. The XML here is written for these tests, from those facts."""
 
+import hashlib
+import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from connectors.documents import DocumentKind, JournalLine, Period, SourceDocument, check_balanced
 from connectors.nmbrs.errors import UnreadableJournalLayout, UnusableJournal
 from connectors.nmbrs.journals import parse_journal, parse_root, read_transactions, unknown_elements
 
@@ -108,11 +113,6 @@ def test_unknown_elements_are_named_by_their_path_once_and_ignored():
 
 
 def test_a_line_without_a_cost_unit_hashes_as_before_the_field_existed_so_booked_journals_stay_unchanged():
-    import hashlib
-    import json
-
-    from connectors.documents import DocumentKind, JournalLine, Period, SourceDocument
-
     def document(**extra):
         lines = (JournalLine(date(2026, 3, 31), "4000", Decimal("5"), "Bruto", cost_centre="KP1", **extra),
                  JournalLine(date(2026, 3, 31), "1610", Decimal("-5"), "Netto"))
@@ -124,3 +124,36 @@ def test_a_line_without_a_cost_unit_hashes_as_before_the_field_existed_so_booked
               for account, amount, text, centre in (("4000", "5.00", "Bruto", "KP1"), ("1610", "-5.00", "Netto", ""))]
     assert document().content_hash == hashlib.sha256(json.dumps(before, sort_keys=True).encode()).hexdigest()
     assert document(cost_unit="KD7").content_hash != document().content_hash, "a cost unit is part of the content"
+
+
+NAMES = ("transactions", "transaction", "header", "date", "lines", "line", "dim1", "dim2", "dim3", "value",
+         "debitcredit", "description", "vatcode")
+TEXTS = ("", "4000", "20260331", "2026-13-45", "5.00", "-5.00", "1,5", "debit", "CREDIT", "x", " ")
+
+
+def _trees():
+    leaves = st.tuples(st.sampled_from(NAMES), st.sampled_from(TEXTS), st.just(()))
+    return st.recursive(leaves, lambda children: st.tuples(st.sampled_from(NAMES), st.sampled_from(TEXTS),
+                                                           st.lists(children, max_size=4).map(tuple)),
+                        max_leaves=30)
+
+
+def _xml(tree) -> str:
+    name, text, children = tree
+    return f"<{name}>{text}{''.join(_xml(child) for child in children)}</{name}>"
+
+
+def test_any_journal_gives_balanced_lines_or_a_refusal_never_another_error():
+    @settings(max_examples=300, deadline=None)
+    @given(_trees())
+    def check(tree):
+        xml = _xml(tree)
+        try:
+            lines = parse_journal(xml, PERIOD_END)
+        except UnusableJournal:
+            return
+        check_balanced(lines)
+        assert all(line.gl_account and line.amount != 0 for line in lines)
+        unknown_elements(parse_root(xml))
+
+    check()
