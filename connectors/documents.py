@@ -59,7 +59,10 @@ class Period:
 
 @dataclass(frozen=True)
 class JournalLine:
-    """One journal line. `amount` is signed the Yuki way: debit positive, credit negative."""
+    """One journal line. `amount` is signed the Yuki way: debit positive, credit negative.
+
+    `cost_centre` and `cost_unit` are the source's analytic dimensions (kostenplaats, kostendrager),
+    kept for a later mapping to Yuki; empty when the source gives none."""
 
     entry_date: date
     gl_account: str
@@ -68,6 +71,7 @@ class JournalLine:
     cost_centre: str = ""
     contact_name: str = ""
     contact_code: str = ""
+    cost_unit: str = ""
 
     def __post_init__(self):
         if not isinstance(self.amount, Decimal):
@@ -91,6 +95,9 @@ class JournalLine:
             "cost_centre": self.cost_centre,
             "contact_name": self.contact_name,
             "contact_code": self.contact_code,
+            # Only when set: a line without one is the same dict (and content hash) as before this field
+            # existed, so journals already in the ledger are not mistaken for corrected ones.
+            **({"cost_unit": self.cost_unit} if self.cost_unit else {}),
         }
 
 

@@ -277,8 +277,18 @@ def parse_fault(fault_text: str, operation: str = "", service: str = "") -> Nmbr
 
 
 class UnusableJournal(NmbrsError):
-    """A journal Nmbrs delivered that cannot be booked as is (unbalanced, no lines, unreadable amounts).
-    Not transient: the payroll administrator has to look at the run's journal settings in Nmbrs."""
+    """A journal Nmbrs delivered that cannot be booked as is (unbalanced, no lines, unreadable amounts or
+    dates). Not transient: the payroll administrator has to look at the run's journal in Nmbrs."""
 
-    user_message = _("The journal entry from Nmbrs cannot be booked (it does not balance or is empty). Check the "
-                     "journal entry of this payroll run in Nmbrs.")
+    user_message = _("The journal entry from Nmbrs cannot be booked (it does not balance, is empty or holds an "
+                     "unreadable amount or date). Check the journal entry of this payroll run in Nmbrs.")
+
+
+class UnreadableJournalLayout(UnusableJournal):
+    """The journal's XML is not the layout the reader knows (docs/vendors/nmbrs.md, "Journals"): not
+    Nmbrs' fault to fix in a run, so the message points at the deep check, not at the run. The next
+    import tries again, so once the portal reads the layout the run's journal is booked."""
+
+    user_message = _("The journal entry from Nmbrs has a layout the portal does not read, so it is not booked yet. "
+                     "Run the deep check of this administration and pass its report to the portal's "
+                     "administrator.")

@@ -89,7 +89,7 @@ def _lines(entry: LedgerEntry, raw: list[dict], *, negate: bool = False, note: s
             entry_date=date.fromisoformat(item["entry_date"]), gl_account=item["gl_account"],
             amount=-amount if negate else amount, description=line_description(entry, description),
             cost_centre=item.get("cost_centre", ""), contact_name=item.get("contact_name", ""),
-            contact_code=item.get("contact_code", "")))
+            contact_code=item.get("contact_code", ""), cost_unit=item.get("cost_unit", "")))
     return lines
 
 

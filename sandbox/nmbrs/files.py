@@ -101,43 +101,52 @@ def sepa_xml(company: Company, run: Run, payment_date: date, lines: list[PayLine
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def journal_lines(run: Run, lines: list[PayLine]) -> list[dict]:
-    """Balanced lines: gross wages and employer charges debited per cost centre; net wages and
-    wage tax (incl. employer charges) credited as payables."""
+SALARY_DAY = 25  # the day of the month the sandbox's journal books the wages on
+
+
+def journal_transactions(run: Run, lines: list[PayLine], period_end: date) -> list[tuple[date, list[dict]]]:
+    """A run's journal as Nmbrs exports it (docs/vendors/nmbrs.md, "Journals"): several transactions,
+    each balanced on its own and with its own date. Here: the wages (gross per cost centre, against net
+    wages and wage tax payable) on the salary day, and the employer charges (per cost centre, against
+    the wage tax payable) on the period end. Both dates are fixed by the period, so an unchanged run
+    gives the same journal every day. Payables carry no cost centre; the sandbox has no cost units, so
+    dim3 is always empty."""
     gross, charges = defaultdict(Decimal), defaultdict(Decimal)
     for line in lines:
         gross[line.employee.cost_centre] += line.gross
         charges[line.employee.cost_centre] += line.employer_charges
     period = _period_name(run)
-    out = []
-    for centre in sorted(gross):
-        out.append({"account": GL_GROSS_WAGES, "description": f"Brutolonen {period}", "debit": gross[centre],
-                    "credit": Decimal("0"), "cost_centre": centre})
-        out.append({"account": GL_EMPLOYER_CHARGES, "description": f"Werkgeverslasten {period}",
-                    "debit": charges[centre], "credit": Decimal("0"), "cost_centre": centre})
-    out.append({"account": GL_NET_WAGES_PAYABLE, "description": f"Nettolonen {period}", "debit": Decimal("0"),
-                "credit": sum((line.net for line in lines), Decimal("0")), "cost_centre": ""})
-    out.append({"account": GL_WAGE_TAX_PAYABLE, "description": f"Loonheffing {period}", "debit": Decimal("0"),
-                "credit": sum((line.wage_tax + line.employer_charges for line in lines), Decimal("0")),
-                "cost_centre": ""})
-    return out
+
+    def entry(account, side, value, description, centre=""):
+        return {"dim1": account[0], "dim2": centre, "dim3": "", "value": value, "debitcredit": side,
+                "description": description}
+
+    wages = [entry(GL_GROSS_WAGES, "debit", gross[c], f"Brutolonen {period}", c) for c in sorted(gross)]
+    wages.append(entry(GL_NET_WAGES_PAYABLE, "credit", sum((line.net for line in lines), Decimal("0")),
+                       f"Nettolonen {period}"))
+    wages.append(entry(GL_WAGE_TAX_PAYABLE, "credit", sum((line.wage_tax for line in lines), Decimal("0")),
+                       f"Loonheffing {period}"))
+    employer = [entry(GL_EMPLOYER_CHARGES, "debit", charges[c], f"Werkgeverslasten {period}", c)
+                for c in sorted(charges)]
+    employer.append(entry(GL_WAGE_TAX_PAYABLE, "credit", sum(charges.values(), Decimal("0")),
+                          f"Premies werkgever {period}"))
+    return [(period_end.replace(day=SALARY_DAY), wages), (period_end, employer)]
 
 
-def journal_xml(company: Company, run: Run, lines: list[PayLine], journal_date: date) -> str:
-    root = etree.Element("Journal")
-    for tag, value in (("CompanyId", company.id), ("CompanyNumber", company.number), ("RunId", run.id),
-                       ("Year", run.year), ("Period", run.period_end), ("JournalDate", journal_date.isoformat()),
-                       ("Description", f"Journaalpost {run.description}")):
-        etree.SubElement(root, tag).text = str(value)
-    container = etree.SubElement(root, "JournalLines")
-    for entry in journal_lines(run, lines):
-        el = etree.SubElement(container, "JournalLine")
-        etree.SubElement(el, "LedgerAccount").text = entry["account"][0]
-        etree.SubElement(el, "LedgerAccountName").text = entry["account"][1]
-        etree.SubElement(el, "Description").text = entry["description"]
-        etree.SubElement(el, "Debit").text = _money(entry["debit"])
-        etree.SubElement(el, "Credit").text = _money(entry["credit"])
-        etree.SubElement(el, "CostCenter").text = entry["cost_centre"]
+def journal_xml(run: Run, lines: list[PayLine], period_end: date) -> str:
+    """`<transactions>`, one `<transaction>` each with `header/date` (YYYYMMDD) and `lines/line`."""
+    root = etree.Element("transactions")
+    for entry_date, entries in journal_transactions(run, lines, period_end):
+        transaction = etree.SubElement(root, "transaction")
+        etree.SubElement(etree.SubElement(transaction, "header"), "date").text = entry_date.strftime("%Y%m%d")
+        container = etree.SubElement(transaction, "lines")
+        for entry in entries:
+            el = etree.SubElement(container, "line")
+            for tag in ("dim1", "dim2", "dim3"):
+                etree.SubElement(el, tag).text = entry[tag]
+            etree.SubElement(el, "value").text = _money(entry["value"])
+            etree.SubElement(el, "debitcredit").text = entry["debitcredit"]
+            etree.SubElement(el, "description").text = entry["description"]
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True).decode()
 
 

@@ -104,8 +104,10 @@ def sepa(state, user, params):
 def journal(state, user, params):
     company = _company(state, user, params["CompanyId"])
     run = _run(state, company, params["RunId"], params["intYear"])
-    journal_date = date(run.year, run.period_end, calendar.monthrange(run.year, run.period_end)[1])
-    return files.journal_xml(company, run, state.pay_lines(company, run), journal_date)
+    if (company.id, run.id) in state.journal_texts:  # a test gave this run's journal as Nmbrs would
+        return state.journal_texts[(company.id, run.id)]
+    period_end = date(run.year, run.period_end, calendar.monthrange(run.year, run.period_end)[1])
+    return files.journal_xml(run, state.pay_lines(company, run), period_end)
 
 
 def annual_document(operation: str):

@@ -40,6 +40,8 @@ class NmbrsState:
     adjustments: dict[tuple[int, int], dict[int, Decimal]] = field(default_factory=dict)
     # (company id, year, month) -> a wage tax return's status text, instead of the one by its age.
     wage_tax_statuses: dict[tuple[int, int, int], str] = field(default_factory=dict)
+    # (company id, run id) -> the journal XML text to answer instead of the generated one.
+    journal_texts: dict[tuple[int, int], str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # --- what the tests change -------------------------------------------------------------
@@ -57,6 +59,11 @@ class NmbrsState:
         """E.g. 'Vergrendeld' once the period's return is locked, or a text the portal does not know."""
         with self.lock:
             self.wage_tax_statuses[(company_id, year, month)] = status
+
+    def set_journal(self, company_id: int, run_id: int, xml: str) -> None:
+        """The journal Journals_GetByRunCompany_v2 answers for that run, e.g. one a test wrote itself."""
+        with self.lock:
+            self.journal_texts[(company_id, run_id)] = xml
 
     def record(self, call: ReceivedCall) -> None:
         with self.lock:

@@ -1,6 +1,7 @@
 """Manual imports from Nmbrs into Yuki: every document booked once, corrections, dry runs."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -78,7 +79,7 @@ def test_a_dry_run_shows_what_would_be_booked_and_books_nothing(bakkerij_nmbrs, 
     targets = {item["target"] for item in run.dry_run_preview}
     assert {"journal", "personnel"} <= targets
     journal = next(item for item in run.dry_run_preview if item["target"] == "journal")
-    assert journal["lines"] and sum(float(line["amount"]) for line in journal["lines"]) == 0
+    assert journal["lines"] and sum(Decimal(line["amount"]) for line in journal["lines"]) == 0
 
 
 def test_a_backfill_of_an_earlier_month(bakkerij_nmbrs, yuki):

@@ -2,6 +2,7 @@
 
 import io
 import json
+from datetime import date
 from decimal import Decimal
 
 import requests
@@ -85,23 +86,42 @@ def test_faults_can_be_added_over_http(nmbrs_server, nmbrs_app, client):
     assert nmbrs_app.faults.rules()[0]["fired"] == 1
 
 
-def test_every_generated_journal_balances_and_matches_its_wage_tax_return():
+def _side(entries, side):
+    return sum((e["value"] for e in entries if e["debitcredit"] == side), Decimal("0"))
+
+
+def test_every_generated_journal_transaction_balances_and_the_journal_matches_its_wage_tax_return():
     app = create_app()
     state = app.state
     today = state.today()
     for company in state.companies:
         for year in (first_year(today), today.year):
             returns = {w.period: w for w in state.wage_tax_returns(company, year)}
-            for run in state.runs(company, year):
-                entries = files.journal_lines(run, state.pay_lines(company, run))
-                debit = sum((e["debit"] for e in entries), Decimal("0"))
-                credit = sum((e["credit"] for e in entries), Decimal("0"))
-                assert debit == credit > 0
+            transactions = {run: files.journal_transactions(run, state.pay_lines(company, run), date(2000, 1, 31))
+                            for run in state.runs(company, year)}
+            for found in transactions.values():
+                assert len(found) == 2
+                for _day, entries in found:
+                    assert _side(entries, "debit") == _side(entries, "credit") > 0
             for month, wage_tax in returns.items():
-                payable = sum((e["credit"] for r in state.runs(company, year) if r.period_end == month
-                               for e in files.journal_lines(r, state.pay_lines(company, r))
-                               if e["account"][0] == "1620"), Decimal("0"))
+                payable = sum((e["value"] for run, found in transactions.items() if run.period_end == month
+                               for _day, entries in found for e in entries if e["dim1"] == "1620"), Decimal("0"))
                 assert wage_tax.total_general == int(payable.to_integral_value())
+
+
+def test_the_journal_operation_answers_the_layout_nmbrs_returns_and_not_our_old_guess():
+    state = create_app().state
+    company = state.companies[0]
+    run = state.runs(company, state.today().year)[0]
+    root = etree.fromstring(files.journal_xml(run, state.pay_lines(company, run), date(2000, 1, 31)).encode())
+    assert root.tag == "transactions" and [child.tag for child in root] == ["transaction", "transaction"]
+    assert [el.text for el in root.iterfind("transaction/header/date")] == [
+        "20000125", "20000131"]
+    for line in root.iterfind("transaction/lines/line"):
+        assert [child.tag for child in line] == ["dim1", "dim2", "dim3", "value", "debitcredit", "description"]
+        assert line.findtext("debitcredit") in ("debit", "credit") and "." in line.findtext("value")
+    assert {line.findtext("dim2") for line in root.iterfind("transaction/lines/line")} >= {"", "PROD"}
+    assert root.find(".//JournalLine") is None and root.find(".//LedgerAccount") is None
 
 
 def test_the_demo_data_has_locked_and_not_locked_returns_and_users_with_limited_rights():

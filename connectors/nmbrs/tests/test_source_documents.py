@@ -37,15 +37,20 @@ def test_current_month_payslips_journal_and_sepa_of_the_run(source, today):
     assert payslips.metadata["company_id"] == 50001 and payslips.metadata["run_locked"] is False
 
 
-def test_journal_lines_balance_and_carry_account_debit_credit_description_and_cost_centre(source, today):
+def test_one_journal_per_run_holds_every_transaction_balanced_per_date_with_its_cost_centres(source, today):
     period = month(today, back=2)
     (journal,) = source.documents(50001, period, [DocumentKind.JOURNAL])
     check_balanced(journal.journal_lines)
     gross = [line for line in journal.journal_lines if line.gl_account == "4000"]
     assert {line.cost_centre for line in gross} == {"PROD", "VERK"}
     assert all(line.amount > 0 for line in gross)  # debits positive
-    assert all(line.amount < 0 for line in journal.journal_lines if line.gl_account in ("1610", "1620"))
-    assert all(line.entry_date == period.end for line in journal.journal_lines)
+    payables = [line for line in journal.journal_lines if line.gl_account in ("1610", "1620")]
+    assert all(line.amount < 0 and line.cost_centre == "" for line in payables)  # empty dim2: no cost centre
+    assert all(line.cost_unit == "" for line in journal.journal_lines)  # the sandbox has no cost units
+    # Two transactions: the wages on the 25th, the employer charges on the period end.
+    salary_day = period.end.replace(day=25)
+    assert {line.entry_date for line in journal.journal_lines if line.gl_account in ("4000", "1610")} == {salary_day}
+    assert {line.entry_date for line in journal.journal_lines if line.gl_account == "4100"} == {period.end}
     assert all(line.description for line in journal.journal_lines)
 
 
