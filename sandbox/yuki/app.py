@@ -36,7 +36,7 @@ class YukiSandbox:
         service = service_for_path(environ.get("PATH_INFO", ""))
         if service is None:
             start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"Unknown Yuki service. Known: Accounting.asmx, Archive.asmx, Pettycash.asmx\n"]
+            return [b"Unknown Yuki service. Known: Accounting.asmx, AccountingInfo.asmx, Archive.asmx, Pettycash.asmx\n"]
         method = environ["REQUEST_METHOD"]
         if method == "GET" and environ.get("QUERY_STRING", "").lower() == "wsdl":
             address = request_uri(environ, include_query=False)
