@@ -26,4 +26,4 @@ class YukiAccountMapping(models.Model):
 
     def __str__(self):
         centre = f" ({self.cost_centre})" if self.cost_centre else ""
-        return f"{self.payroll_account}{centre} -> {self.yuki_account}"
+        return f"{self.payroll_account}{centre} → {self.yuki_account}"

@@ -7,7 +7,7 @@ from wsgiref.util import request_uri
 
 from sandbox.faults import FaultInjector, _buffer_body, control_app
 from sandbox.yuki import fault_texts, soap
-from sandbox.yuki.browse import browse
+from sandbox.yuki.browse import browse, remove_account
 from sandbox.yuki.handlers import HANDLERS
 from sandbox.yuki.operations import service_for_path
 from sandbox.yuki.state import SandboxState, SoapFault
@@ -30,6 +30,8 @@ class YukiSandbox:
             return self._control(environ, start_response)
         if environ["REQUEST_METHOD"] == "GET" and not path.endswith(".asmx"):
             return browse(self.state, environ, start_response)  # the sandbox's own view, for people
+        if environ["REQUEST_METHOD"] == "POST" and path.rstrip("/").endswith("/remove"):
+            return remove_account(self.state, environ, start_response)
         return self._soap(environ, start_response)
 
     def _serve(self, environ, start_response):

@@ -11,7 +11,7 @@ from portal.models import Administration, LedgerEntry, PortalRole
 from sandbox.demo import seed_demo_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
-from tests.browser.steps import wait_for_text
+from tests.browser.steps import wait_for_text, yuki_knows
 from tests.conftest import make_user
 
 
@@ -23,6 +23,8 @@ def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, w
     domain = holding.domain
 
     # A new Nmbrs administration with its own credentials: a wrong tenant key, then a wrong token, then right.
+    yuki_knows(yuki, domain.yuki_domain_id, "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d5e6f", yuki_data.DEMO_ACCESS_KEY,
+               "Jansen Vastgoed B.V.")
     journey.goto(f"/domains/{domain.pk}/administrations/new/")
     page.fill("#id_name", "Jansen Vastgoed B.V.")
     page.fill("#id_yuki_administration_id", "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d5e6f")
