@@ -67,5 +67,8 @@ def yuki_knows(yuki_app, domain_id: str, administration_id: str, access_key: str
 
     state = yuki_app.state
     domain = state.domains.get(domain_id) or SandboxDomain(domain_id, f"Domein {domain_id}")
+    known = state.access_keys.get(access_key)
+    reaches = (*(known.administration_ids if known else ()), administration_id)  # a known key keeps its reach
     state.register(domain, [SandboxAdministration(administration_id, name, domain_id,
-                                                  gl_accounts=dict(STANDARD_GL_ACCOUNTS))], access_key=access_key)
+                                                  gl_accounts=dict(STANDARD_GL_ACCOUNTS))])
+    state.add_access_key(access_key, domain_id, reaches)

@@ -89,7 +89,7 @@ def korenschoof(db):
                                  payroll_link_active=True)
 
 
-def test_an_unknown_administration_id_is_refused_on_save_with_yukis_reason(journey, vendors, korenschoof):
+def test_an_unknown_administration_id_is_refused_on_save_with_yukis_reason(journey, vendors, korenschoof, settings):
     journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
     page, yuki = journey.page, vendors["yuki"].app
     journey.goto(f"/domains/{korenschoof.pk}/administrations/new/")
@@ -135,3 +135,15 @@ def test_an_unknown_administration_id_is_refused_on_save_with_yukis_reason(journ
     page.get_by_test_id("test-yuki").click()
     page.wait_for_url("**/administrations/*/")
     assert "Yuki accepteert deze toegangssleutel niet" in page.locator(".messages").inner_text()
+
+    # Today's Yuki budget used up: a changed ID is saved unchecked, and the page says so.
+    settings.YUKI_DAILY_BUDGET = yuki.state.calls_on(yuki_data.DEMO_DOMAIN_ID)
+    journey.goto(f"/administrations/{saved.pk}/edit/")
+    page.fill("#id_yuki_administration_id", yuki_data.DEMO_SECOND_ADMINISTRATION_ID)
+    page.get_by_role("button", name="Bewaren").click()
+    page.wait_for_url("**/administrations/*/")
+    assert "Niet bij Yuki gecontroleerd: het Yuki-budget van dit domein voor vandaag is op" in \
+        page.locator(".messages").inner_text()
+    assert page.get_by_test_id("yuki-name").inner_text() == "nog niet gecontroleerd"
+    saved.refresh_from_db()
+    assert saved.yuki_administration_id == yuki_data.DEMO_SECOND_ADMINISTRATION_ID
