@@ -39,6 +39,9 @@ class YukiCheck:
 
 
 def verify(domain, access_key: str, administration_id: str) -> YukiCheck:
+    if not access_key:
+        return YukiCheck(Verdict.REFUSED, _("Yuki needs the access key (API key) of this administration."),
+                         form_field="yuki_access_key")
     client = yuki_client_for(domain, access_key)
     try:
         return _verdict(client.administrations(), administration_id)

@@ -145,3 +145,13 @@ def test_saving_with_todays_budget_used_up_saves_unchecked_and_says_so(bakkerij_
         assert yuki.app.state.calls_on(bakkerij_nmbrs.domain.yuki_domain_id) == 0, "nothing asked"
     else:
         assert check.verdict == Verdict.FOUND and check.name == "Bakkerij De Korenschoof B.V."
+
+
+def test_the_test_button_without_a_stored_key_says_what_is_missing(users, acme_admin, login):
+    from django.urls import reverse
+
+    acme_admin.yuki_access_key = ""
+    acme_admin.save()
+    response = login(users["alice"]).post(reverse("portal:test-yuki", args=[acme_admin.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Yuki heeft de toegangscode (API-sleutel) van deze administratie nodig" in response.content.decode()
