@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from portal.effective import effective_settings
 from portal.scheduling import blocking_reason
 from portal.sources.registry import source_of
-from portal.vendors import yuki_client
+from portal.yuki_check import Verdict, test_yuki
 from portal.yuki_store import DatabaseYukiStore
-from yuki_client import InvalidAccessKeyError, YukiError, amsterdam_day, fault_messages
+from yuki_client import amsterdam_day
 
 
 @dataclass
@@ -34,15 +34,9 @@ def check_administration(administration, *, call_yuki: bool = True) -> CheckResu
     result.lines.append((_("Settings"), not reason, reason or _("complete")))
     result.lines += source_of(administration).check_connection(effective)
     if call_yuki and administration.yuki_access_key:
-        try:
-            client = yuki_client(administration)
-            client.session_id()
-            result.lines.append(("Yuki", True, _("access key accepted")))
-        except InvalidAccessKeyError:
-            result.lines.append(("Yuki", False, _("Yuki does not accept the access key: enter the right API key "
-                                                  "on the administration page.")))
-        except YukiError as exc:
-            result.lines.append(("Yuki", False, _("Yuki could not be reached or refused the call: %(error)s.") % {
-                "error": fault_messages.reason(exc)}))
+        # The key and administration ID as Yuki knows them, then the latest journal's accounts against
+        # Yuki's chart (portal/yuki_check.py): two or three calls.
+        check = test_yuki(administration)
+        result.lines.append(("Yuki", check.verdict == Verdict.FOUND and not check.missing, check.message))
     result.yuki_calls_today = DatabaseYukiStore().calls_on(administration.domain.yuki_domain_id, amsterdam_day())
     return result

@@ -2,7 +2,9 @@
 the administration page): its payroll source's deep check (PayrollSource.deep_check) for a period,
 as a plain report, and the redacted answers written to a folder for sandbox fixtures.
 
-Only reads: nothing is booked, the ledger is not touched, no call to Yuki, no write at the source.
+Only reads: nothing is booked, the ledger is not touched, no write at the source. Yuki is asked one
+thing (its chart of accounts, when the ledger holds a journal entry): which accounts of the latest journal
+it lacks (portal/account_check.py).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from django.utils.translation import gettext as _
 
 from connectors.documents import Period
 from connectors.errors import SourceError
+from portal import account_check, yuki_check
 from portal.effective import effective_settings
 from portal.models import Administration
 from portal.sources.base import DeepReport
 from portal.sources.messages import user_message
 from portal.sources.registry import source_of
+from yuki_client import YukiError
+from yuki_client.fault_messages import reason
 
 
 class NotFound(LookupError):
@@ -54,11 +59,29 @@ def parse_period(text: str | None, today: date | None = None) -> Period:
 
 def run(administration: Administration, period: Period) -> DeepReport:
     try:
-        return source_of(administration).deep_check(effective_settings(administration), period)
+        report = source_of(administration).deep_check(effective_settings(administration), period)
     except SourceError as exc:  # the source could not be reached at all
         report = DeepReport()
         report.add("error", administration.get_source_display(), user_message(exc))
-        return report
+    yuki_accounts(report, administration)
+    return report
+
+
+def yuki_accounts(report: DeepReport, administration: Administration) -> None:
+    """The accounts of the latest journal entry (after the mapping) that Yuki's chart lacks."""
+    label = _("Yuki ledger accounts")
+    try:
+        entry, missing = yuki_check.missing_in_latest_journal(administration)
+    except YukiError as exc:
+        report.add("warning", label, _("Yuki's chart of accounts could not be read: %(error)s.") % {
+            "error": reason(exc)})
+        return
+    if entry is None:
+        return
+    if missing:
+        report.add("error", label, account_check.describe(missing, administration))
+    else:
+        report.add("ok", label, _("Every account of %(title)s exists in Yuki.") % {"title": entry.title})
 
 
 def write_samples(report: DeepReport, directory: str | Path) -> list[Path]:

@@ -44,9 +44,9 @@ def enqueue(run: ImportRun) -> None:
     transaction.on_commit(lambda: run_import.delay(run.pk))
 
 
-def retry_failed(administration: Administration, user=None, *, states=(EntryState.FAILED, EntryState.WAITING_BUDGET),
+def retry_failed(administration: Administration, user=None, *, states=(EntryState.FAILED, *runs.WAITING_FOR_YUKI),
                  slot: str = "") -> ImportRun | None:
-    """Queue a run that pushes the failed (and budget-waiting) documents again, without fetching."""
+    """Queue a run that pushes the failed (and waiting-for-Yuki) documents again, without fetching."""
     run = runs.create_retry_run(administration, user, states=states, slot=slot)
     if run is not None:
         enqueue(run)

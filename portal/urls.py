@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal.views import (
+    account_mapping,
     administrations,
     audit,
     dashboard,
@@ -30,6 +31,10 @@ urlpatterns = [
          name="administration-create"),
     path("administrations/<int:pk>/", administrations.administration_detail, name="administration"),
     path("administrations/<int:pk>/edit/", administrations.administration_edit, name="administration-edit"),
+    path("administrations/<int:pk>/test-yuki/", administrations.administration_test_yuki, name="test-yuki"),
+    path("administrations/<int:pk>/ledger-accounts/", account_mapping.account_mapping, name="account-mapping"),
+    path("administrations/<int:pk>/ledger-accounts/<int:mapping_pk>/delete/", account_mapping.mapping_delete,
+         name="account-mapping-delete"),
     path("administrations/<int:pk>/import/", runs.import_now, name="import-now"),
     path("administrations/<int:pk>/retry/", runs.retry_failed, name="retry-failed"),
     path("administrations/<int:pk>/deep-check/", deep_check.deep_check_view, name="deep-check"),

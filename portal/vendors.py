@@ -26,10 +26,15 @@ def yuki_endpoint() -> str:
 
 
 def yuki_client(administration) -> YukiClient:
+    return yuki_client_for(administration.domain, administration.yuki_access_key)
+
+
+def yuki_client_for(domain, access_key: str) -> YukiClient:
+    """A client for an access key that may not be stored yet (the administration form checks it first)."""
     return YukiClient(
         yuki_endpoint(),
-        administration.yuki_access_key,
-        domain_id=administration.domain.yuki_domain_id,
+        access_key,
+        domain_id=domain.yuki_domain_id,
         store=CountingStore(DatabaseYukiStore()),  # client.store.reserved: the calls this client made
         daily_budget=settings.YUKI_DAILY_BUDGET,
         wsdl_cache_dir=settings.YUKI_WSDL_CACHE_DIR,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portal.models import Administration, AssignedEmployer, ImportRun, LedgerEntry, Notice
+from portal.models import Administration, AssignedEmployer, ImportRun, LedgerEntry, Notice, YukiAccountMapping
 
 ROLES = ["anonymous", "alice", "bob", "carol", "dave", "erin"]
 # Django's own admin site has dozens of URLs of one kind: one entry ("admin:*") stands for all of them.
@@ -58,6 +58,7 @@ class World:
     users: dict
     notice: Notice
     employer: AssignedEmployer
+    mapping: YukiAccountMapping
 
     def url(self, name: str) -> str:
         if name == ADMIN:
@@ -82,6 +83,9 @@ class World:
             "portal:domain-employers": {"pk": self.acme.pk},
             "portal:domain-employer-remove": {"pk": self.acme.pk, "employer_pk": self.employer.pk},
             "portal:deep-check": {"pk": self.acme_admin.pk},
+            "portal:test-yuki": {"pk": self.acme_admin.pk},
+            "portal:account-mapping": {"pk": self.acme_admin.pk},
+            "portal:account-mapping-delete": {"pk": self.acme_admin.pk, "mapping_pk": self.mapping.pk},
             "sandbox": {"vendor": "yuki", "rest": ""},
         }.get(name, {})
         return reverse(name, kwargs=kwargs)
@@ -102,4 +106,5 @@ def make_world(users, acme, bakkerij, acme_admin, bakkerij_admin) -> World:
                                        state="needs_check", check_by_person=True)
     notice = Notice.objects.create(title="Import mislukt", message="m", domain=acme, administration=acme_admin)
     employer = AssignedEmployer.objects.filter(domain=acme).first()
-    return World(acme, bakkerij, acme_admin, nmbrs_admin, run, entry, users, notice, employer)
+    mapping = YukiAccountMapping.objects.create(administration=acme_admin, payroll_account="4015", yuki_account="4000")
+    return World(acme, bakkerij, acme_admin, nmbrs_admin, run, entry, users, notice, employer, mapping)

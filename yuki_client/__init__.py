@@ -8,6 +8,7 @@ daily call budget and typed errors. A plain library: no Django.
 
 from yuki_client.archive import ALL_FOLDERS, ALL_TABS, ALL_YEARS, ArchiveFolder
 from yuki_client.budget import DEFAULT_DAILY_BUDGET, YUKI_DAILY_LIMIT, amsterdam_day, calls_today
+from yuki_client.chart import GLAccount
 from yuki_client.client import YukiClient
 from yuki_client.endpoints import REGIONS, WRITE_OPERATIONS, Service
 from yuki_client.errors import (
@@ -44,6 +45,6 @@ __all__ = [
     "Service", "SessionExpiredError", "SingleStatementLine", "StatementError", "StatementLine",
     "UnbalancedJournalError", "UnknownOperationError", "WRITE_OPERATIONS", "YUKI_DAILY_LIMIT", "YukiClient", "YukiConfigurationError",
     "YukiDailyLimitReached", "YukiError", "YukiFault", "YukiStore", "YukiTimeout", "YukiTransportError",
-    "GLAccountTransaction", "NotSentError", "UnreadableAnswerError",
+    "GLAccount", "GLAccountTransaction", "NotSentError", "UnreadableAnswerError",
     "amsterdam_day", "calls_today", "clear_client_cache", "wsdl_parse_count",
 ]

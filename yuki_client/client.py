@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx2
 
-from yuki_client import results, transactions
+from yuki_client import chart, results, transactions
 from yuki_client.archive import (
     ALL_FOLDERS,
     ALL_TABS,
@@ -220,6 +220,13 @@ class YukiClient:
                            transactions.params(administration_id, gl_account, start, end),
                            administration_id=administration_id)
         return transactions.read(result)
+
+    def gl_account_scheme(self, administration_id: str) -> list[chart.GLAccount]:
+        """The administration's chart of accounts (AccountingInfo.GetGLAccountScheme): one call, a read,
+        retried once on an expired session (yuki_client/chart.py)."""
+        result = self.call(Service.ACCOUNTING_INFO, chart.OPERATION, {"administrationID": administration_id},
+                           administration_id=administration_id)
+        return chart.read(result)
 
     # --- Archive -----------------------------------------------------------------------------
     def upload_document(self, administration_id: str, file_name: str, data: bytes,

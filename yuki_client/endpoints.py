@@ -15,13 +15,14 @@ REGIONS = {
 
 class Service(StrEnum):
     ACCOUNTING = "Accounting"
+    ACCOUNTING_INFO = "AccountingInfo"
     ARCHIVE = "Archive"
     PETTYCASH = "PettyCash"
 
     @property
     def file_name(self) -> str:
         # The real file name is Pettycash.asmx, lower-case c (docs/vendors/yuki.md).
-        return {"Accounting": "Accounting.asmx", "Archive": "Archive.asmx",
+        return {"Accounting": "Accounting.asmx", "AccountingInfo": "AccountingInfo.asmx", "Archive": "Archive.asmx",
                 "PettyCash": "Pettycash.asmx"}[self.value]
 
 

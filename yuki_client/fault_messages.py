@@ -45,6 +45,10 @@ NO_GL_ACCOUNT = gettext_noop("a line of the journal entry has no general ledger 
 FORMAT = gettext_noop("Yuki could not read what the portal sent (it does not fit Yuki's format): an error in the "
                       "portal, tell the administrator")
 
+UNKNOWN_ACCOUNT = re.compile(r"(gl ?account|general ledger|grootboek)\S*\b.*\b(not found|unknown|does not exist"
+                             r"|invalid)|(unknown|invalid) (gl ?account|general ledger)", re.I)
+MISSING_ACCOUNT = gettext_noop("Yuki does not have a general ledger account the journal entry uses")
+
 # Refusals we know, by Yuki's text (case-insensitive, anywhere in it); the first match wins.
 REFUSALS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"not balanced|unbalanced|does not balance", re.I), UNBALANCED),
@@ -55,10 +59,7 @@ REFUSALS: tuple[tuple[re.Pattern, str], ...] = (
      gettext_noop("Yuki does not know the domain, or the access key gives no access to it; check the Yuki "
                   "domain ID on the domain page")),
     # A guess (Yuki's text is not public): an account the journal names that Yuki does not have.
-    (re.compile(r"(gl ?account|general ledger|grootboek)\S*\b.*\b(not found|unknown|does not exist|invalid)"
-                r"|(unknown|invalid) (gl ?account|general ledger)", re.I),
-     gettext_noop("Yuki does not have a general ledger account the journal entry uses; create it in Yuki or "
-                  "correct the GL account settings")),
+    (UNKNOWN_ACCOUNT, MISSING_ACCOUNT),
     (re.compile(r"folder \S+ does not exist", re.I),
      gettext_noop("Yuki has no archive folder with that number")),
     (re.compile(r"invalid child element|has invalid content|is invalid for|is not yyyy-mm-dd|is not a number"
@@ -67,6 +68,12 @@ REFUSALS: tuple[tuple[re.Pattern, str], ...] = (
 )
 
 UNKNOWN_FAULT = gettext_noop("a reason the portal does not know")
+
+
+def refuses_account(exc: Exception) -> bool:
+    """Whether Yuki's refusal is about a general ledger account it does not have (and nothing earlier in
+    REFUSALS explains it): only then does a message point at accounts."""
+    return isinstance(exc, YukiFault) and _explanation(exc) == MISSING_ACCOUNT
 
 
 def reason(exc: Exception) -> str:

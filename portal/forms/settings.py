@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal import permissions
+from portal import permissions, yuki_check
 from portal.forms.parts import FormSection
 from portal.forms.secrets import SecretFieldsMixin
 from portal.models import Administration, AssignedEmployer, Domain, ImportSettings
@@ -55,6 +55,7 @@ class DomainForm(forms.ModelForm):
 
 
 class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
+    yuki_check = None  # the check with Yuki on save (portal/yuki_check.py), when one was made
     """An administration's settings. The fields, cards and sub-forms of its payroll source come from the
     sources' parts (portal.forms.parts, PayrollSource.administration_form), asked of the registry when a
     form is built: the form itself names no source."""
@@ -82,6 +83,9 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
             self.fields[name] = Administration._meta.get_field(name).formfield()
             self.fields[name].sources = keys  # rendered as data-sources (templates/includes/form_fields.html)
         self.order_fields(self._meta.fields)
+        if self.instance.yuki_administration_name:
+            self.fields["yuki_administration_id"].help_text = _("In Yuki: %(name)s") % {
+                "name": self.instance.yuki_administration_name}
         self.sections = dict(self.own_sections)
         for _key, part in self.parts:
             self.sections.update(part.sections)
@@ -162,7 +166,24 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
             self.add_error("yuki_access_key", _("Yuki needs the access key (API key) of this administration."))
         if self.picks_employer:
             self._take_picked_employer(cleaned)
+        if not self.errors:
+            self._check_with_yuki(cleaned)
         return cleaned
+
+    def _check_with_yuki(self, cleaned) -> None:
+        """A new or changed access key or administration ID is checked with Yuki before it is saved
+        (portal/yuki_check.py): refused with Yuki's reason, or saved with the administration's name in Yuki;
+        unchecked (budget used up, Yuki unreachable) it is saved, and the view says so."""
+        key, administration_id = cleaned.get("yuki_access_key"), cleaned.get("yuki_administration_id")
+        changed = (key != self.instance.yuki_access_key
+                   or administration_id != self.instance.yuki_administration_id)
+        if not (key and administration_id) or not (changed or not self.instance.yuki_administration_name):
+            return
+        self.yuki_check = yuki_check.verify(self.instance.domain, key, administration_id)
+        if self.yuki_check.verdict == yuki_check.Verdict.REFUSED:
+            self.add_error(self.yuki_check.form_field, self.yuki_check.message)
+        else:
+            self.instance.yuki_administration_name = self.yuki_check.name
 
     def _take_picked_employer(self, cleaned) -> None:
         """On the portal's shared access the picked employer's numbers replace what was typed."""

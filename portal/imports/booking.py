@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from connectors.documents import DocumentKind, JournalLine
+from portal import account_check
 from portal.models import LedgerEntry
 from yuki_client import ArchiveFolder, Journal
 
@@ -93,10 +94,19 @@ def _lines(entry: LedgerEntry, raw: list[dict], *, negate: bool = False, note: s
     return lines
 
 
-def journal(entry: LedgerEntry) -> Journal:
+def mapped_lines(entry: LedgerEntry, mappings: dict | None = None) -> list[dict]:
+    """The entry's journal lines on the accounts they are booked on: the administration's mapping
+    (portal/account_check.py) applied. Stored as `booked_journal_lines` once booked, so a later correction
+    reverses exactly the accounts that were booked, whatever the mapping has become."""
+    if mappings is None:
+        mappings = account_check.mappings_of(entry.administration)
+    return account_check.map_lines(entry.journal_lines or [], mappings)
+
+
+def journal(entry: LedgerEntry, mappings: dict | None = None) -> Journal:
     """The journal to book. A correction reverses what was booked before and books the new lines, in one
     journal, so Yuki's balance ends up as if only the corrected version had ever been booked."""
-    lines = _lines(entry, entry.journal_lines)
+    lines = _lines(entry, mapped_lines(entry, mappings))
     if entry.version > 1 and entry.booked_journal_lines:
         lines = _lines(entry, entry.booked_journal_lines, negate=True,
                        note=f"Tegenboeking v{entry.version - 1}") + lines

@@ -27,7 +27,7 @@ from portal.model_rows import ModelColumns, instances
 from portal.models import Administration, Domain, EntryState, EventKind, ImportRun, LedgerEntry, LedgerEvent
 from portal.vendors import charge_calls
 
-CLAIMABLE = (EntryState.NEW, EntryState.FAILED, EntryState.WAITING_BUDGET)
+CLAIMABLE = (EntryState.NEW, EntryState.FAILED, EntryState.WAITING_BUDGET, EntryState.WAITING_ACCOUNTS)
 
 
 class Change(StrEnum):

@@ -16,6 +16,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import account_check
 from portal.imports import booking, ledger
 from portal.models import EntryState, EventKind, ImportRun, LedgerEntry
 from portal.vendors import charge_yuki_calls, yuki_client
@@ -30,7 +31,11 @@ from yuki_client import (
     YukiFault,
     YukiTransportError,
 )
-from yuki_client.fault_messages import reason  # Yuki's errors in the reader's words, Yuki's own quoted
+from yuki_client.errors import UnreadableAnswerError
+from yuki_client.fault_messages import (  # Yuki's errors in the reader's words, Yuki's own quoted
+    reason,
+    refuses_account,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +46,7 @@ class Outcome(StrEnum):
     RETRY = "retry"  # surely not sent: may be tried again
     NEEDS_CHECK = "needs_check"
     WAITING_BUDGET = "waiting_budget"
+    WAITING_ACCOUNTS = "waiting_accounts"  # an account Yuki lacks: not sent (portal/account_check.py)
     NOT_OURS = "not_ours"  # someone else holds it, or it is already settled
 
 
@@ -71,7 +77,12 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
     calling = False  # True from the moment yuki_client has the request: before it, nothing can be sent
     try:
         if entry.journal_lines is not None:
-            journal = booking.journal(entry)
+            mappings = account_check.mappings_of(administration)
+            booked_lines = booking.mapped_lines(entry, mappings)
+            missing = _missing_accounts(administration, client, booked_lines, run)
+            if missing:
+                return _wait_for_accounts(entry, token, run, client, missing)
+            journal = booking.journal(entry, mappings)
             calling = True
             reference = client.process_journal(administration.yuki_administration_id, journal)
         else:
@@ -85,10 +96,36 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
         settled = ledger.settle(entry_id, token, EntryState.BOOKED, run,
                                 _("Booked in Yuki (%(what)s).") % {"what": _what(entry)}, EventKind.BOOKED,
                                 yuki_calls=calls, yuki_reference=str(reference)[:100], booked_at=timezone.now(),
-                                booked_hash=entry.content_hash, booked_journal_lines=entry.journal_lines,
+                                booked_hash=entry.content_hash,
+                                booked_journal_lines=booked_lines if entry.journal_lines is not None else None,
                                 content=None, last_error="")
         return PushResult(Outcome.BOOKED, yuki_calls=calls, settled=settled)
     return PushResult(result.outcome, result.message, charge_yuki_calls(run, client))
+
+
+def _missing_accounts(administration, client, lines: list[dict], run) -> list[account_check.Missing]:
+    """The accounts of the journal Yuki's chart lacks (after the mapping). A chart that lacks one is read
+    again once per run, so an account created in Yuki meanwhile is found. A chart Yuki will not give (a
+    fault, an unreadable answer) leaves the journal unchecked: Yuki itself then refuses an unknown
+    account, and the refusal says so. Budget and connection errors go up: nothing was sent."""
+    try:
+        chart = account_check.chart_for(administration, client)
+        missing = account_check.missing_accounts(lines, chart)
+        if missing and chart and account_check.may_reread(administration, run.pk if run else None):
+            missing = account_check.missing_accounts(lines, account_check.read_chart(administration, client))
+    except (YukiFault, UnreadableAnswerError) as exc:
+        log.warning("chart of accounts of %s not read: %s", administration.pk, exc)
+        return []
+    return missing if chart else []  # an empty chart says nothing: Yuki decides
+
+
+def _wait_for_accounts(entry, token, run, client, missing) -> PushResult:
+    message = _("%(title)s is not sent to Yuki: %(missing)s Create the account in Yuki or map it on the "
+                "ledger accounts page; the next import books it.") % {
+                    "title": entry.title, "missing": account_check.describe(missing, entry.administration)}
+    ledger.settle(entry.pk, token, EntryState.WAITING_ACCOUNTS, run, message, EventKind.WAITING_ACCOUNTS,
+                  last_error=message)
+    return PushResult(Outcome.WAITING_ACCOUNTS, message, charge_yuki_calls(run, client))
 
 
 def _what(entry: LedgerEntry) -> str:
@@ -136,10 +173,12 @@ def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_a
         message = _("The journal entry of %(title)s cannot be booked: %(error)s. Correct it in the payroll "
                     "source; the corrected version is picked up by the next import.") % {
                         "title": entry.title, "error": reason(exc)}
+    elif isinstance(exc, YukiFault) and refuses_account(exc):
+        message = _("Yuki refused %(title)s: %(error)s. Create the account in Yuki or map it on the ledger "
+                    "accounts page, then retry the failed documents.") % {"title": entry.title, "error": reason(exc)}
     elif isinstance(exc, YukiFault):
-        message = _("Yuki refused %(title)s: %(error)s. Correct the cause (for example a missing general ledger "
-                    "account in Yuki), then retry the failed documents.") % {
-                        "title": entry.title, "error": reason(exc)}
+        message = _("Yuki refused %(title)s: %(error)s. Correct the cause, then retry the failed documents.") % {
+            "title": entry.title, "error": reason(exc)}
     elif isinstance(exc, YukiError):
         message = _("Yuki could not book %(title)s: %(error)s. Retry the failed documents later.") % {
             "title": entry.title, "error": reason(exc)}

@@ -97,7 +97,7 @@ def _reconcile_journal(entry: LedgerEntry, run) -> Resolution:
         _resolve(entry, EntryState.BOOKED, _(
             "Found in Yuki: general ledger account %(account)s lists '%(reference)s' on %(date)s; "
             "it was booked.") % where,
-            booked_at=timezone.now(), booked_hash=entry.content_hash, booked_journal_lines=entry.journal_lines,
+            booked_at=timezone.now(), booked_hash=entry.content_hash, booked_journal_lines=booking.mapped_lines(entry),
             content=None, last_error="")
         return Resolution.FOUND
     if _too_early(entry):
@@ -142,7 +142,8 @@ def answer(entry_id: int, *, in_yuki: bool, user) -> bool:
     if in_yuki:
         return _resolve(entry, EntryState.BOOKED, _("Confirmed in Yuki by %(who)s.") % {"who": who},
                         booked_at=timezone.now(), booked_hash=entry.content_hash,
-                        booked_journal_lines=entry.journal_lines, content=None, last_error="")
+                        booked_journal_lines=booking.mapped_lines(entry) if entry.journal_lines is not None
+                        else None, content=None, last_error="")
     return _resolve(entry, EntryState.NEW, _("Not in Yuki according to %(who)s: it is sent again.") % {"who": who})
 
 

@@ -140,8 +140,9 @@ def execute(run_id: int) -> list[int]:
             to_push.append(recorded.entry.pk)
         elif recorded.change == Change.PENDING and (recorded.entry.state != EntryState.FAILED or retry_failed_too):
             to_push.append(recorded.entry.pk)
-    # Documents that waited for Yuki's budget go along with this run.
-    to_push += list(administration.ledger_entries.filter(state=EntryState.WAITING_BUDGET).exclude(pk__in=to_push)
+    # Documents that waited for Yuki's budget, or for accounts in Yuki (portal/account_check.py), go along
+    # with this run: the mapping or Yuki's chart may have been fixed since.
+    to_push += list(administration.ledger_entries.filter(state__in=WAITING_FOR_YUKI).exclude(pk__in=to_push)
                     .values_list("pk", flat=True))
     ImportRun.objects.filter(pk=run.pk).update(fetched=len(documents), unchanged=unchanged, problems=fetched.problems)
     if to_push:
@@ -149,8 +150,11 @@ def execute(run_id: int) -> list[int]:
     return dispatch(run, to_push)
 
 
+WAITING_FOR_YUKI = (EntryState.WAITING_BUDGET, EntryState.WAITING_ACCOUNTS)
+
+
 def create_retry_run(administration: Administration, user=None, *,
-                     states=(EntryState.FAILED, EntryState.WAITING_BUDGET), slot: str = "") -> ImportRun | None:
+                     states=(EntryState.FAILED, *WAITING_FOR_YUKI), slot: str = "") -> ImportRun | None:
     """A run that pushes the failed (and budget-waiting) documents again, without fetching (None when
     there are none). portal.tasks.retry_failed queues it."""
     if not administration.ledger_entries.filter(state__in=states).exists():
@@ -161,7 +165,7 @@ def create_retry_run(administration: Administration, user=None, *,
 
 
 def _dispatch_retry(run: ImportRun) -> list[int]:
-    states = run.plan.get("states") or [EntryState.FAILED, EntryState.WAITING_BUDGET]
+    states = run.plan.get("states") or [EntryState.FAILED, *WAITING_FOR_YUKI]
     chosen = run.administration.ledger_entries.filter(state__in=states)
     if run.plan.get("entries"):  # one document resent from its page
         chosen = chosen.filter(pk__in=run.plan["entries"])
@@ -260,7 +264,8 @@ def _count(run: ImportRun) -> tuple[str, int]:
     booked = by_state.get(EntryState.BOOKED, 0)  # pushed, or found in Yuki by the check
     checks = by_state.get(EntryState.NEEDS_CHECK, 0)
     waiting = by_state.get(EntryState.WAITING_BUDGET, 0)
-    if failed_of(by_state) == 0 and not run.problems:
+    # A journal waiting for accounts in Yuki needs a person (a mapping or an account): not a success.
+    if failed_of(by_state) == 0 and not run.problems and not by_state.get(EntryState.WAITING_ACCOUNTS):
         status = RunStatus.SUCCEEDED  # documents waiting for tomorrow's budget are not a failure
     elif booked or run.unchanged or waiting:
         status = RunStatus.PARTLY_FAILED
@@ -288,7 +293,7 @@ def recount(run_id: int | None) -> None:
         _notify(run)
 
 
-RESENDABLE = (EntryState.FAILED, EntryState.WAITING_BUDGET)
+RESENDABLE = (EntryState.FAILED, *WAITING_FOR_YUKI)
 
 
 def create_resend_run(entry: LedgerEntry, user=None) -> ImportRun | None:
@@ -322,6 +327,9 @@ def summary(run: ImportRun, checks: int = 0) -> str:
     if run.waiting:
         parts.append(ngettext("%(n)s waits for tomorrow's Yuki budget", "%(n)s wait for tomorrow's Yuki budget",
                               run.waiting) % {"n": run.waiting})
+    if accounts := LedgerEntry.objects.filter(last_run_id=run.pk, state=EntryState.WAITING_ACCOUNTS).count():
+        parts.append(ngettext("%(n)s waits for ledger accounts in Yuki", "%(n)s wait for ledger accounts in Yuki",
+                              accounts) % {"n": accounts})
     if run.waiting_at_source:
         parts.append(ngettext("%(n)s waits at the payroll source", "%(n)s wait at the payroll source",
                               run.waiting_at_source) % {"n": run.waiting_at_source})

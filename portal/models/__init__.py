@@ -1,3 +1,4 @@
+from portal.models.account_mapping import YukiAccountMapping
 from portal.models.audit import AuditLogEntry
 from portal.models.connections import LoketConnection, NmbrsCredentials
 from portal.models.domains import Administration, Domain
@@ -35,6 +36,7 @@ __all__ = [
     "PortalSettings",
     "ServiceHeartbeat",
     "UserProfile",
+    "YukiAccountMapping",
     "YukiCallCount",
     "YukiSession",
 ]

@@ -62,6 +62,9 @@ class Administration(models.Model):
     name = models.CharField(_("name"), max_length=200)
     yuki_administration_id = models.CharField(_("Yuki administration ID"), max_length=64)
     yuki_access_key = EncryptedTextField(_("Yuki access key (API key)"))
+    # The administration's name as Yuki's Administrations call gave it when the key and ID were last
+    # checked (portal/yuki_check.py): shown on the form and in messages ("... Yuki-administratie X").
+    yuki_administration_name = models.CharField(_("name in Yuki"), max_length=200, blank=True)
     # The registry's keys (portal/sources/registry.py): a new source needs no migration.
     source = models.CharField(_("payroll source"), max_length=10, choices=registry.source_choices,
                               default="loket")

@@ -12,6 +12,9 @@ class EntryState(models.TextChoices):
     # The outcome of a Yuki call is unknown (timeout, crash after sending): never retried blindly.
     NEEDS_CHECK = "needs_check", _("Needs a check")
     WAITING_BUDGET = "waiting_budget", _("Waiting for Yuki budget")
+    # A journal using an account the Yuki administration lacks: not sent; it goes along with every next
+    # import (like waiting_budget) and is booked once the mapping or Yuki's chart has the account.
+    WAITING_ACCOUNTS = "waiting_accounts", _("Waiting for ledger accounts in Yuki")
     # Shown by the source but not bookable yet (status not final, unknown, unreadable, not selected):
     # booked by a later import once the source delivers it (portal.imports.waiting).
     WAITING_AT_SOURCE = "waiting_at_source", _("Waiting at the payroll source")
@@ -128,6 +131,7 @@ class EventKind(models.TextChoices):
     RECONCILED = "reconciled", _("Checked in Yuki")
     WAITING_BUDGET = "waiting_budget", _("Waiting for Yuki budget")
     WAITING_AT_SOURCE = "waiting_at_source", _("Waiting at the payroll source")
+    WAITING_ACCOUNTS = "waiting_accounts", _("Waiting for ledger accounts in Yuki")
     REQUEUED = "requeued", _("Released after an interrupted attempt")
     DRY_RUN = "dry_run", _("Dry run: would be booked")
 

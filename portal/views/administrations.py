@@ -2,8 +2,9 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from portal import auditing, permissions
+from portal import auditing, permissions, yuki_check
 from portal.effective import effective_settings
 from portal.forms.settings import AdministrationForm, ImportSettingsForm
 from portal.models import Administration, EntryState, ImportSettings, PortalSettings
@@ -84,6 +85,9 @@ def _edit(request, administration: Administration):
                 auditing.save_audited(request.user, form.instance, admin_before)
                 note = shared_access.assign_for_administrator(request.user, form.instance, form.instance.name)
             messages.success(request, _("Administration %(name)s is saved.") % {"name": form.instance.name})
+            if form.yuki_check is not None:
+                checked = form.yuki_check.verdict == yuki_check.Verdict.FOUND
+                (messages.success if checked else messages.warning)(request, form.yuki_check.message)
             if note:
                 messages.info(request, note)
             if wants_own_import and (warning := import_form.instance.window_warning()):
@@ -102,3 +106,21 @@ def _edit(request, administration: Administration):
         # each source's sub-form, under the name its card renders it from (FormSection.form)
         **{form.sections[name].form: sub_form for name, (_part, sub_form) in sub_forms.items()},
     })
+
+
+@require_POST
+@portal_view()
+def administration_test_yuki(request, pk):
+    """The "Yuki testen" button: the stored key and ID checked with Yuki, the name in Yuki kept, and the
+    latest journal's accounts checked against Yuki's chart (portal/yuki_check.py)."""
+    administration = administration_for(request.user, pk, edit=True)
+    check = yuki_check.test_yuki(administration)
+    if check.verdict == yuki_check.Verdict.FOUND and check.name != administration.yuki_administration_name:
+        Administration.objects.filter(pk=administration.pk).update(yuki_administration_name=check.name)
+    if check.verdict == yuki_check.Verdict.FOUND and not check.missing:
+        messages.success(request, check.message)
+    elif check.verdict == yuki_check.Verdict.UNCHECKED or check.missing:
+        messages.warning(request, check.message)
+    else:
+        messages.error(request, check.message)
+    return redirect("portal:administration", pk=administration.pk)

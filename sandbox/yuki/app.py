@@ -7,7 +7,7 @@ from wsgiref.util import request_uri
 
 from sandbox.faults import FaultInjector, _buffer_body, control_app
 from sandbox.yuki import fault_texts, soap
-from sandbox.yuki.browse import browse
+from sandbox.yuki.browse import browse, remove_account
 from sandbox.yuki.handlers import HANDLERS
 from sandbox.yuki.operations import service_for_path
 from sandbox.yuki.state import SandboxState, SoapFault
@@ -30,13 +30,15 @@ class YukiSandbox:
             return self._control(environ, start_response)
         if environ["REQUEST_METHOD"] == "GET" and not path.endswith(".asmx"):
             return browse(self.state, environ, start_response)  # the sandbox's own view, for people
+        if environ["REQUEST_METHOD"] == "POST" and path.rstrip("/").endswith("/remove"):
+            return remove_account(self.state, environ, start_response)
         return self._soap(environ, start_response)
 
     def _serve(self, environ, start_response):
         service = service_for_path(environ.get("PATH_INFO", ""))
         if service is None:
             start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"Unknown Yuki service. Known: Accounting.asmx, Archive.asmx, Pettycash.asmx\n"]
+            return [b"Unknown Yuki service. Known: Accounting.asmx, AccountingInfo.asmx, Archive.asmx, Pettycash.asmx\n"]
         method = environ["REQUEST_METHOD"]
         if method == "GET" and environ.get("QUERY_STRING", "").lower() == "wsdl":
             address = request_uri(environ, include_query=False)

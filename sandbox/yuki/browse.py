@@ -1,7 +1,9 @@
 """The Yuki sandbox's own view: what it holds, as a person would look it up in Yuki.
 
 `/` lists the domains and administrations with what was booked; `/administrations/<id>/` shows the
-journals (with their lines) and the archive (by folder, with downloads); `/files/<id>` serves a file.
+journals (with their lines), the archive (by folder, with downloads) and the chart of accounts, where an
+account can be removed (POST `/administrations/<id>/accounts/<code>/remove`, as a person would delete it
+in Yuki, to see a journal on it wait); `/files/<id>` serves a file.
 """
 
 from __future__ import annotations
@@ -43,6 +45,19 @@ def browse(state, environ, start_response):
             start_response("200 OK", [("Content-Type", content_type),
                                       ("Content-Disposition", f'inline; filename="{found.file_name}"')])
             return [found.data]
+    start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+    return [b"Not found in the Yuki sandbox.\n"]
+
+
+def remove_account(state, environ, start_response):
+    """POST /administrations/<id>/accounts/<code>/remove: the account leaves the chart; back to the page."""
+    parts = [p for p in environ.get("PATH_INFO", "").split("/") if p]
+    base = application_uri(environ).rstrip("/")
+    if (len(parts) == 5 and parts[0] == "administrations" and parts[2] == "accounts" and parts[4] == "remove"
+            and parts[1] in state.administrations):
+        state.remove_gl_account(parts[1], parts[3])
+        start_response("303 See Other", [("Location", f"{base}/administrations/{parts[1]}/")])
+        return [b""]
     start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
     return [b"Not found in the Yuki sandbox.\n"]
 
@@ -90,4 +105,11 @@ def _administration(state, base: str, administration_id: str) -> bytes:
                      f"{rows}</table>")
     else:
         parts.append("<p class='muted'>Geen bestanden.</p>")
+    parts.append("<h2>Grootboekrekeningen</h2><table class='accounts'><tr><th>Code</th><th>Omschrijving</th>"
+                 "<th></th></tr>")
+    for code, description in sorted(administration.gl_accounts.items()):
+        parts.append(f"<tr><td>{_e(code)}</td><td>{_e(description)}</td><td><form method='post' action='{base}/"
+                     f"administrations/{_e(administration_id)}/accounts/{_e(code)}/remove'><button "
+                     f"aria-label='Verwijder {_e(code)}'>Verwijderen</button></form></td></tr>")
+    parts.append("</table>")
     return _page(administration.name, "".join(parts))

@@ -53,6 +53,14 @@ STANDARD_GL_ACCOUNTS = {
     "17100": "Af te dragen loonheffing",
     "17200": "Af te dragen pensioenpremie",
     "18000": "Netto lonen",
+    # The accounts the Loket and Nmbrs sandboxes' payroll journals use (sandbox/loket/data.py,
+    # sandbox/nmbrs/files.py): a firm has them in Yuki before it links payroll.
+    "1600": "Af te dragen loonheffing",
+    "1610": "Af te dragen pensioenpremie",
+    "1620": "Te betalen nettolonen",
+    "4000": "Brutolonen",
+    "4100": "Sociale lasten werkgever",
+    "4110": "Pensioenlasten werkgever",
 }
 
 DEMO_DOMAIN_ID = "2b8c4c41-5a0e-4d7c-9d0c-0f3a7d1e0001"

@@ -15,3 +15,6 @@ DAILY_LIMIT = "The maximum number of API calls per day ({limit}) for this domain
 UNKNOWN_ADMINISTRATION = "Administration '{id}' not found or not accessible with this session."
 UNKNOWN_DOMAIN = "Domain '{id}' not found or not accessible with this session."
 UNKNOWN_ADMINISTRATION_NAME = "No administration named '{name}' in the current domain."
+# A guess (Yuki's text is not public): the account a journal line names is not in the chart. Matched by
+# yuki_client.fault_messages (the unknown-account refusal).
+UNKNOWN_GL_ACCOUNT = "JournalEntry {number}: GL account '{code}' does not exist in administration '{id}'."

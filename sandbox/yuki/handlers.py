@@ -77,6 +77,11 @@ def process_journal(state: SandboxState, session: Session, params: dict):
     administration = state.administration(session, params["administrationID"])
     root = journal_rules.journal_root(params["xmlDoc"])
     subject, journal_type, entries = journal_rules.read_journal(root, administration)
+    for number, entry in enumerate(entries, start=1):
+        # Yuki books only on accounts of the administration's chart (docs/vendors/yuki.md, "Chart of accounts").
+        if entry.gl_account not in administration.gl_accounts:
+            raise SoapFault(fault_texts.UNKNOWN_GL_ACCOUNT.format(number=number, code=entry.gl_account,
+                                                                  id=administration.id))
     document_id = str(uuid.uuid4())
     stored = etree.fromstring(etree.tostring(root))
     etree.cleanup_namespaces(stored)  # drop the envelope's namespace declarations lxml carries along
@@ -103,6 +108,13 @@ def gl_account_transactions(state: SandboxState, session: Session, params: dict)
                 etree.SubElement(element, "Description").text = entry.description
                 etree.SubElement(element, "Amount").text = f"{entry.amount:f}"
     return root
+
+
+def gl_account_scheme(state: SandboxState, session: Session, params: dict):
+    """The administration's chart in code order, as ArrayOfGlAccount (operations.GL_ACCOUNT_ARRAY)."""
+    administration = state.administration(session, params["administrationID"])
+    return [{"code": code, "descripton": description}
+            for code, description in sorted(administration.gl_accounts.items())]
 
 
 def document_folders(state: SandboxState, session: Session, params: dict):
@@ -222,6 +234,7 @@ HANDLERS = {
     "AdministrationID": administration_id,
     "ProcessJournal": process_journal,
     "GLAccountTransactions": gl_account_transactions,
+    "GetGLAccountScheme": gl_account_scheme,
     "DocumentFolders": document_folders,
     "UploadDocument": upload_document,
     "UploadDocumentWithData": upload_document,

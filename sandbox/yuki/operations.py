@@ -45,10 +45,28 @@ DOCUMENT_SORT_ORDER = Enumeration("DocumentSortOrder", (
 
 
 @dataclass(frozen=True)
+class ArrayOf:
+    """A typed array result as ASMX renders a .NET array of a class: `tns:ArrayOf<Item>`, a sequence of
+    `<Item>` elements (minOccurs=0, unbounded, nillable), each a complexType of `fields` (strings)."""
+
+    item: str
+    fields: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"ArrayOf{self.item}"
+
+
+# AccountingInfo.GetGLAccountScheme -> ArrayOfGlAccount (docs/vendors/yuki.md, "Chart of accounts"): the
+# two fields the public sources name, `code` and the misspelt `descripton`.
+GL_ACCOUNT_ARRAY = ArrayOf("GlAccount", ("code", "descripton"))
+
+
+@dataclass(frozen=True)
 class Operation:
     name: str
     params: tuple[tuple[str, str | Enumeration], ...]
-    result: str | None  # XSD type of <NameResult>, None for a void operation
+    result: str | ArrayOf | None  # XSD type of <NameResult>, None for a void operation
     documentation: str = ""
 
     @property
@@ -94,6 +112,11 @@ ACCOUNTING = Service("Accounting", "Accounting.asmx", (
         XML, "Returns the transactions on a general ledger account between two dates."),
 ) + SESSION_OPERATIONS)
 
+ACCOUNTING_INFO = Service("AccountingInfo", "AccountingInfo.asmx", (
+    Operation("GetGLAccountScheme", SESSION + (("administrationID", STRING),), GL_ACCOUNT_ARRAY,
+              "Returns the general ledger accounts (chart of accounts) of the administration."),
+) + SESSION_OPERATIONS)
+
 _UPLOAD = SESSION + (("fileName", STRING), ("data", BASE64), ("folder", INT), ("administrationID", STRING))
 
 ARCHIVE = Service("Archive", "Archive.asmx", (
@@ -125,7 +148,7 @@ PETTYCASH = Service("PettyCash", "Pettycash.asmx", (
               "Imports a single petty cash statement line with a project as a statement."),
 ) + SESSION_OPERATIONS)
 
-SERVICES = (ACCOUNTING, ARCHIVE, PETTYCASH)
+SERVICES = (ACCOUNTING, ACCOUNTING_INFO, ARCHIVE, PETTYCASH)
 
 
 def service_for_path(path: str) -> Service | None:

@@ -22,6 +22,7 @@ from sandbox.yuki.operations import (
     INT,
     NAMESPACE,
     XML,
+    ArrayOf,
     Enumeration,
     Operation,
     Service,
@@ -204,7 +205,13 @@ def response(operation: Operation, result=None) -> bytes:
     wrapper = etree.SubElement(body, f"{{{NAMESPACE}}}{operation.name}Response", nsmap={"y": NAMESPACE})
     if operation.result is not None and result is not None:
         holder = etree.SubElement(wrapper, f"{{{NAMESPACE}}}{operation.name}Result")
-        if isinstance(result, str):
+        if isinstance(operation.result, ArrayOf):
+            # A typed array: every element qualified in the service namespace (elementFormDefault).
+            for values in result:
+                item = etree.SubElement(holder, f"{{{NAMESPACE}}}{operation.result.item}")
+                for field in operation.result.fields:
+                    etree.SubElement(item, f"{{{NAMESPACE}}}{field}").text = values.get(field, "")
+        elif isinstance(result, str):
             holder.text = result
         else:
             holder.append(result)

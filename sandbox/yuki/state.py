@@ -116,6 +116,16 @@ class SandboxState:
                 raise KeyError(f"unknown sandbox domain {domain_id}")
             self.access_keys[key] = SandboxAccessKey(key, domain_id, tuple(administration_ids))
 
+    def remove_gl_account(self, administration_id: str, code: str) -> bool:
+        """Take an account out of an administration's chart (tests, the sandbox's own page): its
+        GetGLAccountScheme no longer lists it and ProcessJournal refuses a journal using it."""
+        with self._lock:
+            return self.administrations[administration_id].gl_accounts.pop(code, None) is not None
+
+    def add_gl_account(self, administration_id: str, code: str, description: str) -> None:
+        with self._lock:
+            self.administrations[administration_id].gl_accounts[code] = description
+
     def expire_sessions(self) -> None:
         """Make every existing session expired, as if 24 hours had passed."""
         with self._lock:

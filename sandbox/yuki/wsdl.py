@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from sandbox.yuki.operations import NAMESPACE, XML, Enumeration, Operation, Service, is_value_type
+from sandbox.yuki.operations import NAMESPACE, XML, ArrayOf, Enumeration, Operation, Service, is_value_type
 
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
@@ -37,7 +37,8 @@ def _sequence_element(parent, name: str, xsd_type) -> None:
         etree.SubElement(etree.SubElement(mixed, _s("sequence")), _s("any"))
         return
     min_occurs = "1" if is_value_type(xsd_type) else "0"
-    type_name = f"tns:{xsd_type.name}" if isinstance(xsd_type, Enumeration) else f"s:{xsd_type}"
+    named = isinstance(xsd_type, Enumeration | ArrayOf)
+    type_name = f"tns:{xsd_type.name}" if named else f"s:{xsd_type}"
     etree.SubElement(parent, _s("element"), minOccurs=min_occurs, maxOccurs="1", name=name, type=type_name)
 
 
@@ -46,6 +47,17 @@ def _enumeration(schema, enumeration: Enumeration) -> None:
     restriction = etree.SubElement(simple_type, _s("restriction"), base="s:string")
     for value in enumeration.values:
         etree.SubElement(restriction, _s("enumeration"), value=value)
+
+
+def _array(schema, array: ArrayOf) -> None:
+    """ASMX's rendering of a .NET array of a class: ArrayOf<Item> holding <Item> elements, then the class."""
+    holder = etree.SubElement(schema, _s("complexType"), name=array.name)
+    etree.SubElement(etree.SubElement(holder, _s("sequence")), _s("element"), minOccurs="0", maxOccurs="unbounded",
+                     name=array.item, nillable="true", type=f"tns:{array.item}")
+    item = etree.SubElement(schema, _s("complexType"), name=array.item)
+    sequence = etree.SubElement(item, _s("sequence"))
+    for field in array.fields:
+        etree.SubElement(sequence, _s("element"), minOccurs="0", maxOccurs="1", name=field, type="s:string")
 
 
 def _schema(definitions, service: Service) -> None:
@@ -68,6 +80,9 @@ def _schema(definitions, service: Service) -> None:
         else:
             sequence = etree.SubElement(etree.SubElement(response, _s("complexType")), _s("sequence"))
             _sequence_element(sequence, f"{op.name}Result", op.result)
+            if isinstance(op.result, ArrayOf) and op.result.name not in declared:
+                declared.add(op.result.name)
+                _array(schema, op.result)
 
 
 def _binding(definitions, service: Service, soap_ns: str, suffix: str) -> None:

@@ -58,3 +58,17 @@ def seed_two_domains_with_documents():
         made[administration.domain.name] = {"administration": administration, "run": run, "failed": failed,
                                             "check": check, "notice": notice}
     return made
+
+
+def yuki_knows(yuki_app, domain_id: str, administration_id: str, access_key: str, name: str) -> None:
+    """The Yuki sandbox holds this administration and a key for it: the administration form checks a key
+    and ID with Yuki before saving (portal/yuki_check.py), so a journey's made-up ones must exist there."""
+    from sandbox.yuki.data import STANDARD_GL_ACCOUNTS, SandboxAdministration, SandboxDomain
+
+    state = yuki_app.state
+    domain = state.domains.get(domain_id) or SandboxDomain(domain_id, f"Domein {domain_id}")
+    known = state.access_keys.get(access_key)
+    reaches = (*(known.administration_ids if known else ()), administration_id)  # a known key keeps its reach
+    state.register(domain, [SandboxAdministration(administration_id, name, domain_id,
+                                                  gl_accounts=dict(STANDARD_GL_ACCOUNTS))])
+    state.add_access_key(access_key, domain_id, reaches)

@@ -14,6 +14,7 @@ import pytest
 from portal.models import Administration, Domain, NmbrsCredentials, PortalRole, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import data as nmbrs_data
+from tests.browser.steps import yuki_knows
 from tests.conftest import assign, make_user
 
 SWITCHES = list(itertools.product([True, False], repeat=2))
@@ -106,6 +107,7 @@ def test_loket_administration_every_combination(journey, domain, vendors, user_k
         first_day = 2 + index
         number = f"4012{index}"
         # Add, in this combination ...
+        yuki_knows(vendors["yuki"].app, domain.yuki_domain_id, yuki_id(index), f"key-{index}", f"Loket {index} B.V.")
         journey.goto(f"/domains/{domain.pk}/administrations/new/")
         page.fill("#id_yuki_administration_id", yuki_id(index))
         page.fill("#id_yuki_access_key", f"key-{index}")
@@ -141,6 +143,8 @@ def test_nmbrs_administration_every_combination(journey, domain, vendors, portal
     for index, (portal_credentials, portal_import) in enumerate(SWITCHES):
         first_day = 3 + index
         number = f"10{index}"
+        yuki_knows(vendors["yuki"].app, domain.yuki_domain_id, yuki_id(16 + index), f"key-{index}",
+                   f"Nmbrs {index} B.V.")
         journey.goto(f"/domains/{domain.pk}/administrations/new/")
         page.fill("#id_yuki_administration_id", yuki_id(16 + index))
         page.fill("#id_yuki_access_key", f"key-{index}")
@@ -173,6 +177,7 @@ def test_nmbrs_administration_every_combination(journey, domain, vendors, portal
 def test_a_wrong_wage_tax_number_is_refused_and_nothing_typed_is_lost(journey, domain, vendors):
     journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
     page = journey.page
+    yuki_knows(vendors["yuki"].app, domain.yuki_domain_id, yuki_id(99), "sleutel-123", "Fout B.V.")
     journey.goto(f"/domains/{domain.pk}/administrations/new/")
     page.fill("#id_yuki_administration_id", yuki_id(99))
     page.fill("#id_yuki_access_key", "sleutel-123")

@@ -10,6 +10,8 @@ import pytest
 
 from portal.models import Administration, Domain, PortalRole
 from portal.sources import registry
+from sandbox import registry as sandbox_registry
+from tests.browser.steps import yuki_knows
 from tests.conftest import make_user
 from tests.engine.third_source import vendor
 
@@ -34,6 +36,8 @@ def test_a_third_source_brings_its_card_to_the_administration_form(journey, pape
     domain = Domain.objects.create(name="Paperclip Groep", yuki_domain_id="dom-paperclip", payroll_link_active=True)
     journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
     page = journey.page
+    yuki_knows(sandbox_registry.get("yuki"), domain.yuki_domain_id, "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d0abc",
+               "sleutel-pc", "Kantoor Paperclip B.V.")  # the portal's own sandbox mount answers for Yuki here
     journey.goto(f"/domains/{domain.pk}/administrations/new/")
     page.fill("#id_name", "Kantoor Paperclip B.V.")
     page.fill("#id_yuki_administration_id", "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d0abc")

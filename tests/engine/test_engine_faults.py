@@ -15,7 +15,7 @@ from tests.engine.test_engine_nmbrs import import_now
 
 
 def test_an_exhausted_budget_waits_for_tomorrow_and_loses_nothing(bakkerij_nmbrs, yuki, settings):
-    settings.YUKI_DAILY_BUDGET = 3  # Authenticate + 2 documents
+    settings.YUKI_DAILY_BUDGET = 4  # Authenticate + the journal's chart of accounts + 2 documents
     run = import_now(bakkerij_nmbrs)
     entries = fetched_entries(administration=bakkerij_nmbrs)
     waiting = entries.filter(state=EntryState.WAITING_BUDGET)
@@ -25,7 +25,7 @@ def test_an_exhausted_budget_waits_for_tomorrow_and_loses_nothing(bakkerij_nmbrs
     assert not Notice.objects.exists(), "and nobody is alarmed by e-mail"
     assert run.waiting == waiting.count()
     assert "budget" in run.result.lower()
-    assert yuki.app.state.calls_on(bakkerij_nmbrs.domain.yuki_domain_id) == 3, "no call beyond the budget"
+    assert yuki.app.state.calls_on(bakkerij_nmbrs.domain.yuki_domain_id) == 4, "no call beyond the budget"
 
     with time_machine.travel(timezone.now() + timedelta(days=1)):
         run = import_now(bakkerij_nmbrs)

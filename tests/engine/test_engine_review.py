@@ -182,4 +182,5 @@ def test_check_connections_command_reports_each_administration(bakkerij_nmbrs, y
     out = capsys.readouterr().out
     assert "Bakkerij Jansen B.V." in out and "Nmbrs" in out and "Yuki" in out
     assert "FOUT" not in out, out
-    assert "Yuki-aanroepen vandaag voor dit domein: 1" in out, "Dutch, the portal language"
+    # Authenticate and Administrations (the key and ID as Yuki knows them); no journal yet, so no chart.
+    assert "Yuki-aanroepen vandaag voor dit domein: 2" in out, "Dutch, the portal language"

@@ -23,6 +23,8 @@ NOT_PAGES = {
     "portal:notice-dismiss": "POST only, redirects back to the page it was on",
     "portal:domain-employer-remove": "POST only, redirects to the domain's employers",
     "portal:deep-check": "POST only: calls the vendors; its report page is read in its own browser test",
+    "portal:test-yuki": "POST only: calls Yuki, redirects to the administration with the outcome as a message",
+    "portal:account-mapping-delete": "POST only, redirects to the ledger accounts page",
     "health": "JSON for monitoring, no words",
     "metrics": "Prometheus text for monitoring, no words",
     "sandbox": "the simulated vendors' own screens (Loket's login, Yuki's view), not the portal's",
@@ -75,6 +77,9 @@ def pages(portal) -> dict[str, list[tuple[str, dict]]]:
                                   for a in Administration.objects.all()],
         "portal:administration-edit": [(reverse("portal:administration-edit", args=[a.pk]), None)
                                        for a in Administration.objects.all()],
+        "portal:account-mapping": [(reverse("portal:account-mapping", args=[a.pk]), None)
+                                   for a in Administration.objects.all()] + [
+            (reverse("portal:account-mapping", args=[portal.korenschoof.pk]), {"payroll_account": "4015"})],
         "portal:runs": [(reverse("portal:runs"), None), (reverse("portal:runs") + "?status=failed", None)],
         "portal:run": [(reverse("portal:run", args=[run.pk]), None) for run in
                        (portal.booked_run, portal.failed_run, portal.annual_run, portal.empty_annual_run,

@@ -17,7 +17,7 @@ class Command(PortalCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-yuki", action="store_true",
-                            help=_("Do not call Yuki (saves one call per administration from the daily budget)."))
+                            help=_("Do not call Yuki (saves two or three calls per administration from the daily budget)."))
         parser.add_argument("--deep", action="store_true",
                             help=_("For one administration (--administration): every read call of the import, each "
                                    "answer compared with the shapes the code expects. Books nothing, writes "
