@@ -3,11 +3,21 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from portal import permissions
 from portal.models import Administration, Domain
+from portal.validators import parse_id
+
+
+def id_or_404(value) -> int:
+    """A record id from a query or form parameter (portal.validators.parse_id); anything else finds nothing."""
+    try:
+        return parse_id(value)
+    except ValidationError:
+        raise Http404 from None
 
 
 def portal_view(check=None):
