@@ -38,7 +38,7 @@ from portal.models.connections import ConnectionStatus
 from portal.sources import shared_access
 from portal.sources.messages import user_message
 from portal.sources.shared_access import EmployerRefused, guard
-from portal.views.access import administration_for, id_or_404, portal_view
+from portal.views.access import administration_for, id_or_404, portal_view, receives_secrets
 
 SESSION_KEY = "loket_oauth"
 
@@ -150,6 +150,7 @@ def _message_for(exc: OAuthError) -> str:
              "Loket\" to try again; if it keeps happening, contact Loket support.") % {"error": detail}
 
 
+@receives_secrets
 @require_GET
 @portal_view()
 def callback(request):
