@@ -114,3 +114,15 @@ def test_the_settings_page_shows_the_button_and_the_redirect_url_to_register(web
     assert "Verbind met Loket" in page
     assert "http://testserver/loket/callback/" in page
     assert 'data-testid="loket-not-connected"' in page
+
+
+def test_a_portal_whose_redirect_url_is_not_registered_gets_no_code(web, users, loket_portal, settings):
+    """The portal moved (PORTAL_BASE_URL changed) but its new redirect URL was not registered at Loket."""
+    import httpx2
+
+    settings.PORTAL_BASE_URL = "https://portaal.nieuw.example"
+    web.force_login(users["alice"])
+    started = start_connect(web)
+    assert started.status_code == 302
+    at_loket = httpx2.get(started["Location"], timeout=5, follow_redirects=False)
+    assert at_loket.status_code == 400 and "niet geregistreerd" in at_loket.text
