@@ -209,6 +209,11 @@ def test_a_domain_user_reads_nothing_of_another_company_through_nmbrs(domain_2, 
         assert_nothing_of_others(body, nmbrs_secrets(*nmbrs_data.COMPANIES), own, view)
     administration.refresh_from_db()
     assert administration.nmbrs_company_name == "", "nothing linked"
+    if state in ("removed", "assigned-elsewhere", "unassigned"):  # the companies page says why, in Dutch
+        with translation.override("nl"):
+            page = answer(web, "get", reverse("nmbrs:companies", args=[administration.pk]), {})
+        assert "niet toegewezen aan het domein Installatiebedrijf Van Dijk" in \
+            page.split('data-testid="linked-refused"')[1].split("</p>")[0]
     # Listing the companies (to filter them) is all: nothing was read about any company.
     assert {call.operation for call in nmbrs.app.state.calls} <= {"List_GetAll"}
 
