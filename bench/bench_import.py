@@ -194,6 +194,7 @@ def main():
     from django.db.models import Count
     from django.utils import timezone
 
+    from integrations.loket.access import redirect_uri
     from portal.imports import runs
     from portal.models import (
         Administration,
@@ -216,7 +217,7 @@ def main():
     from sandbox.yuki import create_app as create_yuki
     from sandbox.yuki.data import STANDARD_GL_ACCOUNTS, SandboxAdministration, SandboxDomain
 
-    yuki, nmbrs, loket = create_yuki(), create_nmbrs(), create_loket()
+    yuki, nmbrs, loket = create_yuki(), create_nmbrs(), create_loket(redirect_uris=[redirect_uri()])
     yuki.state.daily_limit = 10**9  # the bench measures cost, not the limit
     nmbrs.state.companies.extend(generated_companies(args.administrations, args.employees))
     employers = generated_employers(args.administrations, args.employees)

@@ -240,7 +240,9 @@ def main():  # noqa: C901, PLR0915 - one night, told from start to end
     database_name = args.database.rsplit("/", 1)[1]
     admin_url = args.database.rsplit("/", 1)[0] + "/postgres"
 
-    yuki, loket = create_yuki(), create_loket()
+    from integrations.loket.access import redirect_uri
+
+    yuki, loket = create_yuki(), create_loket(redirect_uris=[redirect_uri()])
     yuki.state.daily_limit = 10**9
     employers = generated_employers(args.administrations, args.employees)
     loket_data.ADMINISTRATIONS = loket_data.ADMINISTRATIONS + employers

@@ -348,6 +348,9 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Passwords and secrets a view received stay hidden in error reports, with DEBUG on as well.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.error_reports.SecretsHiddenFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -91,3 +91,31 @@ class IdField(forms.IntegerField):
             return parse_id(value)
         except ValidationError as exc:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+def _checked_keys(field, values):
+    """Refuse, as an invalid choice, any key that is not a record id (parse_id) before the queryset sees it:
+    a database can only compare ids in its own range (SQLite raises OverflowError on 2**63 and up)."""
+    for value in values:
+        try:
+            parse_id(value)
+        except ValidationError:
+            raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": str(value)[:40]}) from None
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField (by pk) whose posted key is bounded like every id (parse_id) before any query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _checked_keys(self, [value])
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField (by pk) whose posted keys are bounded like every id before any query."""
+
+    def _check_values(self, value):
+        _checked_keys(self, value)
+        return super()._check_values(value)

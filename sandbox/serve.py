@@ -10,6 +10,7 @@ Simulated vendors with fake logins: never point a real portal's users at it.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -34,7 +35,13 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8900)
+    parser.add_argument("--loket-redirect-uri", action="append", default=[], metavar="URL",
+                        help="the portal's Loket redirect URL, registered with the Loket sandbox's client (the only "
+                             "address it sends codes to); default: $PORTAL_BASE_URL/loket/callback/")
     args = parser.parse_args(argv)
+    base_url = os.environ.get("PORTAL_BASE_URL", "").rstrip("/")
+    for uri in args.loket_redirect_uri or ([f"{base_url}/loket/callback/"] if base_url else []):
+        registry.get("loket").state.register_redirect_uri(uri)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with SandboxServer(dispatch, host=args.host, port=args.port) as server:

@@ -2,8 +2,9 @@
 
 import io
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.urls import re_path
+from django.urls import re_path, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox import registry
@@ -15,6 +16,10 @@ def passthrough(request, vendor: str, rest: str):
         app = registry.get(vendor)
     except (KeyError, ImportError) as exc:
         raise Http404(f"no sandbox {vendor!r}") from exc
+    if vendor == "loket":
+        # The portal's redirect URL, registered with the sandbox's client as a firm registers it at Loket
+        # (the settings page shows it): the sandbox sends its codes there and nowhere else.
+        app.state.register_redirect_uri(settings.PORTAL_BASE_URL + reverse("loket:callback"))
     body = request.body
     environ = dict(request.environ)
     environ["SCRIPT_NAME"] = f"{request.META.get('SCRIPT_NAME', '')}/sandbox/{vendor}"

@@ -128,3 +128,16 @@ def test_assigning_and_removing_keep_the_page_and_errors_show_on_it(users, login
     assert refused.status_code == 200 and 'class="error"' in html
     # Still the second page of the assigned employers, with its pager.
     assert html.count('<form method="post" action="/domains/') == 10 and 'aria-current="page"' in html
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_removing_an_employer_refuses_the_connection_test_of_its_administrations(users, login, acme, acme_admin,
+                                                                                  method):
+    """Nothing is asked of Loket for an employer the domain may no longer reach: the test page says why."""
+    employer = AssignedEmployer.objects.get(domain=acme, number="1001")
+    login(users["alice"]).post(reverse("portal:domain-employer-remove", args=[acme.pk, employer.pk]))
+    with translation.override("nl"):
+        page = getattr(login(users["carol"]), method)(reverse("loket:test"), {"administration": acme_admin.pk})
+    refused = page.content.decode().split('data-testid="loket-test-refused"')[1].split("</p>")[0]
+    assert "De werkgever 1001 / 812345678L01 is niet toegewezen aan het domein Acme" in refused
+    assert 'data-testid="loket-test-run"' not in page.content.decode()

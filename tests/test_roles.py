@@ -7,6 +7,8 @@ from portal.models import Administration, Domain, ImportRun, LedgerEntry, Portal
 
 # page name -> (method, url builder, data builder)
 OK, DENIED = "ok", "denied"
+# Another domain's object answers exactly as a missing one (404), so nobody can probe which ids exist.
+HIDDEN = "hidden"
 
 MATRIX = {
     #  action                      alice bob   carol dave  erin
@@ -15,22 +17,22 @@ MATRIX = {
     "save portal import settings": (OK, OK, DENIED, DENIED, DENIED),
     "add domain page":             (OK, DENIED, DENIED, DENIED, DENIED),
     "add domain":                  (OK, DENIED, DENIED, DENIED, DENIED),
-    "view Acme":                   (OK, OK, OK, DENIED, DENIED),
+    "view Acme":                   (OK, OK, OK, HIDDEN, DENIED),
     "edit Acme page":              (OK, DENIED, DENIED, DENIED, DENIED),
     "switch Acme contract off":    (OK, DENIED, DENIED, DENIED, DENIED),
-    "view Acme administration":    (OK, OK, OK, DENIED, DENIED),
-    "edit Acme administration page": (OK, DENIED, OK, DENIED, DENIED),
-    "save Acme administration":    (OK, DENIED, OK, DENIED, DENIED),
-    "add administration to Acme page": (OK, DENIED, OK, DENIED, DENIED),
-    "add administration to Acme":  (OK, DENIED, OK, DENIED, DENIED),
+    "view Acme administration":    (OK, OK, OK, HIDDEN, DENIED),
+    "edit Acme administration page": (OK, DENIED, OK, HIDDEN, DENIED),
+    "save Acme administration":    (OK, DENIED, OK, HIDDEN, DENIED),
+    "add administration to Acme page": (OK, DENIED, OK, HIDDEN, DENIED),
+    "add administration to Acme":  (OK, DENIED, OK, HIDDEN, DENIED),
     "run log":                     (OK, OK, OK, OK, DENIED),
-    "import Acme now":             (OK, DENIED, OK, DENIED, DENIED),
-    "bulk import in Acme":         (OK, DENIED, OK, DENIED, DENIED),
-    "retry Acme's failed documents": (OK, DENIED, OK, DENIED, DENIED),
+    "import Acme now":             (OK, DENIED, OK, HIDDEN, DENIED),
+    "bulk import in Acme":         (OK, DENIED, OK, HIDDEN, DENIED),
+    "retry Acme's failed documents": (OK, DENIED, OK, HIDDEN, DENIED),
     "annual documents page":       (OK, OK, OK, OK, DENIED),
-    "view an Acme run":            (OK, OK, OK, DENIED, DENIED),
-    "view an Acme document":       (OK, OK, OK, DENIED, DENIED),
-    "answer for an Acme document": (OK, DENIED, OK, DENIED, DENIED),
+    "view an Acme run":            (OK, OK, OK, HIDDEN, DENIED),
+    "view an Acme document":       (OK, OK, OK, HIDDEN, DENIED),
+    "answer for an Acme document": (OK, DENIED, OK, HIDDEN, DENIED),
     "documents to check":          (OK, OK, OK, OK, DENIED),
     "edit a user":                 (OK, DENIED, DENIED, DENIED, DENIED),
     "audit log":                   (OK, DENIED, DENIED, DENIED, DENIED),
@@ -130,7 +132,7 @@ def test_role_matrix(action, role_index, users, acme, acme_admin, bakkerij_admin
             assert response.status_code == 302, "a valid POST redirects after saving"
             assert state(acme) != before, "an allowed action changed something"
     else:
-        assert response.status_code == 403
+        assert response.status_code == (404 if expected == HIDDEN else 403)
         assert state(acme) == before, "a denied action changed nothing"
 
 
@@ -154,10 +156,14 @@ def test_portal_backoffice_sees_every_domain(users, acme_admin, bakkerij_admin, 
 
 
 def test_backoffice_cannot_reach_another_domains_administration_by_url(users, bakkerij_admin, login):
+    """Another domain's administration answers exactly as one that does not exist: the same status and page."""
     client = login(users["carol"])
+    missing = max(Administration.objects.values_list("pk", flat=True)) + 1000
     for name in ("portal:administration", "portal:administration-edit"):
-        assert client.get(reverse(name, args=[bakkerij_admin.pk])).status_code == 403
-    assert client.get(reverse("portal:administration-create", args=[bakkerij_admin.domain.pk])).status_code == 403
+        other, nothing = client.get(reverse(name, args=[bakkerij_admin.pk])), client.get(reverse(name, args=[missing]))
+        assert other.status_code == nothing.status_code == 404
+        assert other.content == nothing.content
+    assert client.get(reverse("portal:administration-create", args=[bakkerij_admin.domain.pk])).status_code == 404
 
 
 def test_the_dashboard_needs_the_same_number_of_queries_for_many_domains(users, acme_admin, login,

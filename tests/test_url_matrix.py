@@ -12,8 +12,10 @@ from tests.url_inventory import ADMIN, ROLES, make_world, url_names
 ANY_ROLE = ("login", "ok", "ok", "ok", "ok", "403")  # anonymous, alice, bob, carol, dave, erin
 ADMIN_ONLY = ("login", "ok", "403", "403", "403", "403")
 PORTAL_MANAGERS = ("login", "ok", "ok", "403", "403", "403")
-ACME_VIEW = ("login", "ok", "ok", "ok", "403", "403")  # carol is backoffice of Acme, dave of Bakkerij
-ACME_EDIT = ("login", "ok", "403", "ok", "403", "403")  # bob (portal backoffice) only looks
+# carol is backoffice of Acme, dave of Bakkerij: to dave an Acme object is as missing as one that does not
+# exist (404, never 403: no probing which ids exist); erin has no role at all (403 before any lookup).
+ACME_VIEW = ("login", "ok", "ok", "ok", "404", "403")
+ACME_EDIT = ("login", "ok", "403", "ok", "404", "403")  # bob (portal backoffice) only looks
 NOT_ALLOWED = ("405",) * 6
 ANYONE = ("ok",) * 6
 
@@ -118,3 +120,32 @@ def test_role_matrix(world, client, name, method):
     wanted = [want if want != "any" else got for want, got in zip(expected, seen, strict=True)]
     assert seen == wanted, f"{method.upper()} {url}: " + ", ".join(
         f"{role} {got} (expected {want})" for role, got, want in zip(ROLES, seen, wanted, strict=True) if got != want)
+
+
+# The views that read a payroll source, with the parameters that name an administration (the URLs above
+# are requested bare). Refused states and the answers' content: tests/engine/test_vendor_reads_refused.py.
+VENDOR_READS = {
+    # URL name, parameters                     GET                                   POST
+    ("loket:test", "administration"):         (("login", "ok", "ok", "ok", "404", "403"), ACME_EDIT),
+    ("portal:import-now", "dry_run"):          (NOT_ALLOWED, ACME_EDIT),
+    ("portal:deep-check", "period"):           (NOT_ALLOWED, ADMIN_ONLY),
+    ("nmbrs:companies", "company_id"):         (ACME_VIEW, ACME_EDIT),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("entry", sorted(VENDOR_READS), ids=lambda entry: entry[0])
+def test_the_vendor_reading_views_with_an_administration(world, client, entry, method):
+    name, parameter = entry
+    expected = VENDOR_READS[entry][0 if method == "get" else 1]
+    data = {"administration": world.acme_admin.pk} if parameter == "administration" else {parameter: ""}
+    seen = []
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        response = getattr(client, method)(world.url(name), data)
+        assert response.status_code < 500, (role, response.status_code)
+        seen.append(outcome(response))
+    assert seen == list(expected), f"{method.upper()} {name}: {seen}"

@@ -41,42 +41,43 @@ def _run(name: str, call: Callable[[], str]) -> ConnectionCheck:
         return ConnectionCheck(name, False, str(exc.user_message))
 
 
-def check_connection(client: LoketClient, client_number: str | None = None,
-                     wage_tax_number: str | None = None) -> list[ConnectionCheck]:
-    """Checks, in order: authorisation, the payroll administration, then each call of the imports.
-
-    Without client number and wage tax number (the portal settings page), the calls are tried on the
-    first payroll administration the Loket user sees. A failed authorisation or administration
-    lookup ends the list: nothing after it can work.
-    """
-    checks: list[ConnectionCheck] = []
-    visible: list[dict] = []
+def check_authorisation(client: LoketClient, client_number: str | None = None) -> ConnectionCheck:
+    """Does Loket accept the stored authorisation? Asked for one employer's administrations when a
+    client number is given, and then no number of administrations is told: a domain's user may not
+    learn how many employers the firm's Loket user sees. Without one (the portal's connection, for
+    the portal's managers), the firm-wide count."""
 
     def authorised() -> str:
+        if client_number:
+            client.get_page(endpoints.ADMINISTRATIONS, filter=f"clientNumber eq {client_number}")
+            return gettext("Loket accepts the authorisation.")
         page = client.get_page(endpoints.ADMINISTRATIONS)
-        visible.extend(page.items)
         return ngettext("Loket accepts the authorisation; the Loket user sees %(count)s administration.",
                         "Loket accepts the authorisation; the Loket user sees %(count)s administrations.",
                         page.total_size) % {"count": page.total_size}
 
-    checks.append(_run("Loket authorisation", authorised))
+    return _run("Loket authorisation", authorised)
+
+
+def check_connection(client: LoketClient, client_number: str, wage_tax_number: str) -> list[ConnectionCheck]:
+    """Checks, in order: authorisation, the payroll administration, then each call of the imports, all
+    for the one employer given. There is no default: a check never picks an employer by itself (the
+    first one the Loket user sees could be another domain's). Without both numbers nothing is called.
+    A failed authorisation or administration lookup ends the list: nothing after it can work.
+    """
+    number = str(client_number or "").strip()
+    if not number.isdigit() or not str(wage_tax_number or "").strip():
+        return [ConnectionCheck("Payroll administration", False, gettext(
+            "No employer to test: the client number and the wage tax number are both needed. Nothing was "
+            "read at Loket."))]
+    checks = [check_authorisation(client, number)]
     if not checks[-1].ok:
         return checks
 
     found: list[LoketAdministration] = []
 
     def administration() -> str:
-        if client_number or wage_tax_number:
-            admin = find_administration(client, client_number or "", wage_tax_number or "")
-        else:
-            first = next((item for item in visible if item.get("isPayrollAdministration", True)), None)
-            if first is None:
-                raise CheckNotPossible(gettext(
-                    "The Loket user sees no payroll administration. Give the user access to the employer in "
-                    "Loket (directly or through a team)."))
-            admin = LoketAdministration(str(first["id"]), str(first.get("employerId") or ""),
-                                        str(first.get("clientNumber") or ""), str(first.get("wageTaxNumber") or ""),
-                                        str(first.get("description") or ""))
+        admin = find_administration(client, number, wage_tax_number)
         found.append(admin)
         name = admin.description or admin.id
         return gettext("Found '%(name)s' (client number %(number)s, wage tax number %(tax)s).") % {

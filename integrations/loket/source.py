@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from connectors.documents import DocumentKind, Period
 from connectors.loket.checks import check_connection
@@ -36,7 +36,7 @@ from portal.sources.base import (
     SourceUnavailable,
 )
 from portal.sources.messages import user_message
-from portal.sources.shared_access import refusal
+from portal.sources.shared_access import EmployerRefused, guard
 
 
 def normalize_client_number(value) -> str:
@@ -125,25 +125,22 @@ class LoketPayrollSource:
     def check_connection(self, effective) -> list[CheckLine]:
         if effective.loket_connection is None or not effective.loket_connection.is_authorised:
             return [CheckLine("Loket", False, _("not authorised: click 'Connect to Loket' in the settings."))]
-        administration = effective.administration
-        if refused := refusal(administration):
-            return [CheckLine("Loket", False, refused)]
         try:
+            employer = guard(effective.administration)  # nothing is read for an employer it may not reach
             with loket_client_for(effective.loket_connection) as client:
-                checks = check_connection(client, administration.loket_client_number,
-                                          administration.wage_tax_number)
-        except LoketError as exc:
+                checks = check_connection(client, employer.number, employer.wage_tax_number)
+        except (LoketError, EmployerRefused) as exc:
             return [CheckLine("Loket", False, user_message(exc))]
-        return [CheckLine(f"Loket: {_(c.name)}", c.ok, c.message_in(get_language())) for c in checks]
+        return [CheckLine(f"Loket: {_(c.name)}", c.ok, c.message) for c in checks]
 
     def deep_check(self, effective, period: Period) -> DeepReport:
         if effective.loket_connection is None or not effective.loket_connection.is_authorised:
             report = DeepReport()
             report.add("error", "Loket", _("Loket is not connected for this administration."))
             return report
-        administration = effective.administration
+        employer = guard(effective.administration)  # EmployerRefused: reported, nothing read
         with loket_client_for(effective.loket_connection) as client:
-            return deep_check(client, administration.loket_client_number, administration.wage_tax_number, period)
+            return deep_check(client, employer.number, employer.wage_tax_number, period)
 
     def validate_administration(self, administration) -> dict[str, str]:
         missing = {}
@@ -191,10 +188,10 @@ class LoketPayrollSource:
             raise SourceUnavailable(_("Annual documents are fetched from Nmbrs only; Loket is not supported."))
         if effective.loket_connection is None:
             raise SourceUnavailable(_("Loket is not connected for this administration."))
+        allowed = guard(administration)
         client = loket_client_for(effective.loket_connection)
         try:
-            employer = LoketSource(client).find_administration(administration.loket_client_number,
-                                                               administration.wage_tax_number)
+            employer = LoketSource(client).find_administration(allowed.number, allowed.wage_tax_number)
         except LoketError as exc:
             client.close()
             raise SourceUnavailable(_("Loket: %(message)s") % {"message": user_message(exc)},

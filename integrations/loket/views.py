@@ -13,13 +13,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from connectors.loket.checks import check_connection
+from connectors.loket.checks import ConnectionCheck, check_authorisation, check_connection
 from connectors.loket.errors import (
     ConsentDenied,
     InvalidGrant,
@@ -32,11 +32,13 @@ from connectors.loket.oauth import parse_callback
 from integrations.loket import access as loket_access
 from portal import auditing, permissions
 from portal.effective import effective_settings
-from portal.models import Administration, LoketConnection, PortalSettings
+from portal.models import Administration, AssignedEmployer, LoketConnection, PortalSettings
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
 from portal.sources import shared_access
-from portal.views.access import administration_for, portal_view
+from portal.sources.messages import user_message
+from portal.sources.shared_access import EmployerRefused, guard
+from portal.views.access import administration_for, id_or_404, portal_view, receives_secrets
 
 SESSION_KEY = "loket_oauth"
 
@@ -87,11 +89,7 @@ def _target(request, administration_pk) -> Target:
         if not permissions.can_manage_portal_settings(request.user):
             raise PermissionDenied
         return Target(None)
-    try:
-        pk = int(administration_pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    return Target(administration_for(request.user, pk, edit=True))
+    return Target(administration_for(request.user, id_or_404(administration_pk), edit=True))
 
 
 def _fallback_url(request) -> str:
@@ -152,6 +150,7 @@ def _message_for(exc: OAuthError) -> str:
              "Loket\" to try again; if it keeps happening, contact Loket support.") % {"error": detail}
 
 
+@receives_secrets
 @require_GET
 @portal_view()
 def callback(request):
@@ -194,52 +193,72 @@ def disconnect(request):
 
 # --- test connection -------------------------------------------------------------------------------
 
+def _administration_to_test(request, data) -> Administration | None:
+    if not data.get("administration"):
+        if not permissions.can_manage_portal_settings(request.user):
+            raise PermissionDenied
+        return None
+    pk = id_or_404(data["administration"])
+    # Testing may rotate tokens or mark the connection broken: a write, for those who may edit it.
+    administration = administration_for(request.user, pk, edit=request.method == "POST")
+    if administration.source != SOURCE:
+        raise Http404
+    return administration
+
+
+def _portal_employer(data) -> AssignedEmployer | None:
+    """On the portal's own test (the portal's managers): the assigned employer they chose to test the
+    import's calls for; none chosen tests the authorisation only."""
+    if not data.get("employer"):
+        return None
+    return get_object_or_404(AssignedEmployer, pk=id_or_404(data["employer"]), source=SOURCE)
+
+
+def _run_checks(connection, administration, portal_employer) -> list[ConnectionCheck]:
+    """The checks, each for the employer the guard allows: never one Loket picks. Raises EmployerRefused
+    (before any call) when the administration may not reach its employer."""
+    employer = guard(administration) if administration is not None else portal_employer
+    # Interactive: a few seconds at most, not the import's patient retries.
+    with loket_access.loket_client_for(connection, timeout=15.0, max_attempts=2, max_retry_after=5.0) as client:
+        if employer is None:
+            return [check_authorisation(client)]  # the firm's count, for the portal's managers only
+        return check_connection(client, employer.number, employer.wage_tax_number)
+
+
 @require_http_methods(["GET", "POST"])
 @portal_view()
 def test_connection(request):
     """Try every call the imports need (connectors.loket.checks) and list which work and which fail.
 
     Testing may refresh (and so rotate) the stored tokens, mark the connection broken and notify: a
-    POST (the "Test connection" buttons). A GET only shows the page with that button."""
+    POST (the "Test connection" buttons). A GET only shows the page with that button. An administration
+    is tested for its own employer only, and only when its domain may reach it (the one guard,
+    portal/sources/shared_access.py): refused, nothing is asked of Loket and the page says why."""
     data = request.POST if request.method == "POST" else request.GET
-    administration = None
+    administration = _administration_to_test(request, data)
+    portal_employer = _portal_employer(data) if administration is None else None
     origin = "portal"
-    if data.get("administration"):
-        try:
-            pk = int(data["administration"])
-        except ValueError:
-            raise Http404 from None
-        # Testing may rotate tokens or mark the connection broken: a write, for those who may edit it.
-        administration = administration_for(request.user, pk, edit=request.method == "POST")
-        if administration.source != SOURCE:
-            raise Http404
+    if administration is not None:
         effective = effective_settings(administration)
         connection, origin = effective.loket_connection, str(effective.loket_connection_origin)
         back_url = reverse("portal:administration", args=[administration.pk]) + "#loket"
+        refused = shared_access.refusal_to_check(administration)
     else:
-        if not permissions.can_manage_portal_settings(request.user):
-            raise PermissionDenied
         connection = PortalSettings.load().loket_connection
         back_url = reverse("portal:settings") + "#loket"
+        refused = ""
 
     checks = []
-    refused = ""
-    testable = connection is not None and connection.status == ConnectionStatus.AUTHORISED
+    testable = connection is not None and connection.status == ConnectionStatus.AUTHORISED and not refused
     if testable and request.method == "POST":
-        # Interactive: a few seconds at most, not the import's patient retries.
-        with loket_access.loket_client_for(connection, timeout=15.0, max_attempts=2, max_retry_after=5.0) as client:
-            if administration is None:
-                results = check_connection(client)
-            elif refused := shared_access.refusal(administration):
-                results = check_connection(client)  # the connection itself, not the unassigned employer
-            else:
-                results = check_connection(client, administration.loket_client_number,
-                                           administration.wage_tax_number)
-        checks = [{"name": _(check.name), "ok": check.ok, "message": check.message,
-                   "missing_right": check.missing_right} for check in results]
-        if refused:
-            checks.append({"name": _("Employer"), "ok": False, "message": refused, "missing_right": ""})
-        connection.refresh_from_db()  # a rejected refresh token marks it broken meanwhile
+        try:
+            results = _run_checks(connection, administration, portal_employer)
+        except EmployerRefused as exc:  # changed since the page was shown: still nothing was read
+            refused = user_message(exc)
+        else:
+            checks = [{"name": _(check.name), "ok": check.ok, "message": check.message,
+                       "missing_right": check.missing_right} for check in results]
+            connection.refresh_from_db()  # a rejected refresh token marks it broken meanwhile
     failed = [check for check in checks if not check["ok"]]
     return render(request, "loket/test_connection.html", {
         "administration": administration,
@@ -247,7 +266,11 @@ def test_connection(request):
         "origin": origin,
         "checks": checks,
         "failed": failed,
+        "refused": refused,
         "missing_rights": sorted({c["missing_right"] for c in failed if c["missing_right"]}),
         "back_url": back_url,
-        "can_test": testable and connection.status == ConnectionStatus.AUTHORISED,
+        "can_test": testable and connection.status == ConnectionStatus.AUTHORISED and not refused,
+        "portal_employer": portal_employer,
+        "portal_employers": (AssignedEmployer.objects.filter(source=SOURCE).select_related("domain")
+                             .order_by("domain__name", "name", "pk") if administration is None else []),
     })

@@ -22,7 +22,7 @@ from portal.forms.secrets import SecretFieldsMixin
 from portal.models import Administration, NmbrsCredentials, PortalSettings
 from portal.models.connections import ConnectionStatus
 from portal.sources.messages import user_message
-from portal.validators import clean_client_number
+from portal.validators import IdField, clean_client_number
 
 
 def error_text(error) -> str:
@@ -34,7 +34,7 @@ def error_text(error) -> str:
 class LinkCompanyForm(forms.Form):
     """Link one administration to one of the companies its credentials see (checked again on saving)."""
 
-    company_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    company_id = IdField(widget=forms.HiddenInput)
 
 
 class ConfirmMatchesForm(forms.Form):

@@ -38,6 +38,7 @@ from portal.sources.base import (
     SourceUnavailable,
 )
 from portal.sources.messages import user_message
+from portal.sources.shared_access import EmployerRefused, guard
 
 FIRST_HOUR, LAST_HOUR = 7, 20
 
@@ -126,9 +127,10 @@ class NmbrsPayrollSource:
         if credentials is None:
             return [CheckLine("Nmbrs", False, _("no API credentials: enter them in the settings."))]
         try:
+            employer = guard(effective.administration)  # nothing is read for a company it may not reach
             validate_credentials(credentials.login_email, credentials.api_token, credentials.tenant_key,
-                                 base_url=nmbrs_base_url(), company_id=effective.administration.nmbrs_company_id)
-        except NmbrsError as exc:
+                                 base_url=nmbrs_base_url(), company_id=int(employer.number))
+        except (NmbrsError, EmployerRefused) as exc:
             return [CheckLine("Nmbrs", False, user_message(exc))]
         return [CheckLine("Nmbrs", True, _("credentials accepted, company visible"))]
 
@@ -138,9 +140,10 @@ class NmbrsPayrollSource:
             report = DeepReport()
             report.add("error", "Nmbrs", _("The Nmbrs credentials are missing."))
             return report
+        employer = guard(effective.administration)  # EmployerRefused: reported, nothing read
         status = effective.import_settings.wage_tax_return_status
-        return deep_check(nmbrs_client_for(credentials), effective.administration.nmbrs_company_id,
-                          None if status == "any" else status, period)
+        return deep_check(nmbrs_client_for(credentials), int(employer.number), None if status == "any" else status,
+                          period)
 
     def validate_administration(self, administration) -> dict[str, str]:
         return {}  # the company is linked later, by hand or by number
@@ -183,8 +186,9 @@ class NmbrsPayrollSource:
         credentials = effective.nmbrs_credentials
         if credentials is None:
             raise SourceUnavailable(_("The Nmbrs credentials are missing."))
+        employer = guard(effective.administration)
         status = effective.import_settings.wage_tax_return_status
-        return NmbrsSession(NmbrsSource(nmbrs_client_for(credentials)), effective.administration.nmbrs_company_id,
+        return NmbrsSession(NmbrsSource(nmbrs_client_for(credentials)), int(employer.number),
                             None if status == "any" else status)
 
     # --- the portal settings page: the default credentials -------------------------------------------

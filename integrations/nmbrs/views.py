@@ -97,6 +97,8 @@ def companies(request, pk):
     rows = [{"company": c, "linked": c.id == administration.nmbrs_company_id, "number_matches": number_matches(c)}
             for c in page]
     linked_is_visible = any(c.id == administration.nmbrs_company_id for c in listed)  # on any page
+    # A linked company the domain may not reach (its assignment removed or given to another domain): why.
+    refused = shared_access.refusal(administration)
     return render(request, "nmbrs/companies.html", {
         "administration": administration,
         "domain": administration.domain,
@@ -106,7 +108,9 @@ def companies(request, pk):
         "page": page,
         "error": error,
         "form": form,
-        "linked_not_visible": bool(listed) and administration.nmbrs_company_id and not linked_is_visible,
+        "linked_refused": refused,
+        "linked_not_visible": bool(listed) and administration.nmbrs_company_id and not linked_is_visible
+        and not refused,
         "no_access_text": error_text(NoCompanyAccess("The Nmbrs user has no access to the linked company. Grant "
                                                      "access in Nmbrs or link another company.")),
         "can_edit": permissions.can_edit_domain(request.user, administration.domain),

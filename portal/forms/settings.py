@@ -11,7 +11,7 @@ from portal.models import Administration, AssignedEmployer, Domain, ImportSettin
 from portal.models.settings import ADVISED_WINDOW_DAYS
 from portal.sources import registry, shared_access
 from portal.sources.base import EmployerId
-from portal.validators import normalize_guid, validate_guid
+from portal.validators import IdChoiceField, normalize_guid, validate_guid
 
 
 class ImportSettingsForm(forms.ModelForm):
@@ -227,7 +227,7 @@ def picked_fields() -> set[str]:
     return {field for key in picked_on_this_form() for field in registry.get(key).employer_fields(EmployerId("", ""))}
 
 
-class SharedEmployerField(forms.ModelChoiceField):
+class SharedEmployerField(IdChoiceField):
     def __init__(self, administration: Administration):
         domain_id = administration.domain_id
         super().__init__(

@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Domain, PortalRole
+from portal.validators import IdMultipleChoiceField
 
 User = get_user_model()
 
@@ -13,7 +14,7 @@ class UserForm(forms.ModelForm):
         label=_("Portal role"), required=False,
         choices=[("", _("None (domain roles only)"))] + list(PortalRole.choices),
     )
-    backoffice_domains = forms.ModelMultipleChoiceField(
+    backoffice_domains = IdMultipleChoiceField(
         label=_("Backoffice in domains"), required=False, queryset=Domain.objects.all(),
         widget=forms.CheckboxSelectMultiple,
     )

@@ -9,6 +9,7 @@ class AuditAction(models.TextChoices):
     DELETED = "deleted", _("deleted")
     CONNECTED = "connected", _("connected")
     DISCONNECTED = "disconnected", _("disconnected")
+    CHECKED = "checked", _("deep check run")  # a person asked a payroll source for everything (portal.deep_check)
 
 
 class AuditLogEntry(models.Model):

@@ -7,6 +7,11 @@ Each source says which switch means "shared" and how its employer is identified 
 protocol: shared_access_switch, employer_of, employer_id). The engine asks `refusal` before every
 fetch (portal/imports/sources.py) and the scheduler before queueing (portal/scheduling.py); the
 source's own pages filter what they list with `visible`/`is_assigned`.
+
+`guard` is the one gate before a call to a source made for an administration: the sources' checks,
+deep check and fetch sessions, and the pages that test or read a source, get their employer from it.
+A check never picks an employer by itself: without an employer the administration may reach, it says
+so and nothing is read.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from portal.models import AssignedEmployer
-from portal.sources.base import EmployerId
+from portal.sources.base import EmployerId, SourceUnavailable
 from portal.sources.registry import get, source_of
 
 
@@ -64,6 +69,41 @@ def refusal(administration) -> str:
              "administrator to assign it, or use your own %(source)s access.") % {
         "employer": " / ".join(part for part in employer if part), "domain": administration.domain.name,
         "source": source.name}
+
+
+class EmployerRefused(SourceUnavailable):
+    """No call to the source for this administration: its employer is missing or may not be reached.
+    Permanent until a person changes the administration or the assignment."""
+
+    def __init__(self, message: str):
+        super().__init__(message, transient=False)
+
+
+def guard(administration, *, employer_required: bool = True) -> EmployerId | None:
+    """The employer a call to the source for `administration` may be about; raises EmployerRefused when
+    there is none it may reach. `employer_required=False` only where no employer is read yet (an import
+    that first links its company by number among the `visible` ones)."""
+    if refused := refusal(administration):
+        raise EmployerRefused(refused)
+    employer = source_of(administration).employer_of(administration)
+    if employer is None and employer_required:
+        raise EmployerRefused(no_employer_text(administration))
+    return employer
+
+
+def refusal_to_check(administration) -> str:
+    """'' when a check may call the source for this administration; else what `guard` refuses with."""
+    try:
+        guard(administration)
+    except EmployerRefused as exc:
+        return exc.message
+    return ""
+
+
+def no_employer_text(administration) -> str:
+    source = source_of(administration)
+    return _("No %(source)s employer is set for %(name)s yet, so nothing was read at %(source)s: enter the "
+             "employer on the administration page first.") % {"source": source.name, "name": administration.name}
 
 
 def employer_choices(domain, source_key: str) -> list[tuple[int, str]]:

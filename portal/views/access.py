@@ -3,11 +3,29 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from portal import permissions
 from portal.models import Administration, Domain
+from portal.validators import parse_id
+
+
+def id_or_404(value) -> int:
+    """A record id from a query or form parameter (portal.validators.parse_id); anything else finds nothing."""
+    try:
+        return parse_id(value)
+    except ValidationError:
+        raise Http404 from None
+
+
+def receives_secrets(view):
+    """For a view that receives a password or a secret (an access key, an API token, an OAuth code): no
+    error report (the DEBUG page, the e-mail to ADMINS, a log handler) shows its POST parameters or
+    the local variables of the view's own frame. Put it above @portal_view."""
+    return sensitive_post_parameters()(sensitive_variables()(view))
 
 
 def portal_view(check=None):
@@ -29,11 +47,19 @@ def portal_view(check=None):
     return decorator
 
 
+def check_domain(user, domain: Domain, *, edit: bool) -> None:
+    """The one answer for an object of a domain: 404 when the user may not see the domain, exactly as
+    for an object that does not exist (so nobody can probe which ids exist in other domains); 403 only
+    when they see it but may not change it (a portal backoffice on a domain of which it is not backoffice)."""
+    if not permissions.can_view_domain(user, domain):
+        raise Http404
+    if edit and not permissions.can_edit_domain(user, domain):
+        raise PermissionDenied
+
+
 def domain_for(user, pk: int, *, edit: bool) -> Domain:
     domain = get_object_or_404(Domain, pk=pk)
-    allowed = permissions.can_edit_domain(user, domain) if edit else permissions.can_view_domain(user, domain)
-    if not allowed:
-        raise PermissionDenied
+    check_domain(user, domain, edit=edit)
     return domain
 
 

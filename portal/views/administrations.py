@@ -12,7 +12,7 @@ from portal.paging import paginate
 from portal.sources import shared_access
 from portal.sources.registry import source_of
 from portal.status import connection_state
-from portal.views.access import administration_for, domain_for, portal_view
+from portal.views.access import administration_for, domain_for, portal_view, receives_secrets
 from portal.views.runs import ImportForm
 
 
@@ -35,12 +35,14 @@ def administration_detail(request, pk):
     })
 
 
+@receives_secrets
 @portal_view()
 def administration_create(request, domain_pk):
     domain = domain_for(request.user, domain_pk, edit=True)
     return _edit(request, Administration(domain=domain))
 
 
+@receives_secrets
 @portal_view()
 def administration_edit(request, pk):
     return _edit(request, administration_for(request.user, pk, edit=True))

@@ -3,9 +3,11 @@
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from portal import deep_check, permissions
+from portal import auditing, deep_check, permissions
+from portal.models.audit import AuditAction
 from portal.views.access import administration_for, portal_view
 
 
@@ -27,6 +29,14 @@ def deep_check_view(request, pk):
     administration = administration_for(request.user, pk, edit=False)
     form = DeepCheckForm(request.POST)
     report = deep_check.run(administration, form.cleaned_data["period"]) if form.is_valid() else None
+    if report is not None:
+        # Who read an administration's payroll data at the source, and when: in the audit log.
+        findings = [f.level for f in report.findings]
+        auditing.record(request.user, AuditAction.CHECKED, administration, {
+            gettext_noop("Period"): {"old": "", "new": form.cleaned_data["period"].key},
+            gettext_noop("Errors"): {"old": "", "new": findings.count("error")},
+            gettext_noop("Points to check"): {"old": "", "new": findings.count("warning")},
+        }, label=administration.name)
     return render(request, "portal/deep_check.html", {
         "administration": administration, "form": form, "report": report,
         "summary": deep_check.summary(report) if report else "",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from portal import auditing, permissions
 from portal.models import Notice
 from portal.models.audit import AuditAction
-from portal.views.access import portal_view
+from portal.views.access import check_domain, portal_view
 
 
 def can_dismiss(user, notice: Notice) -> bool:
@@ -26,6 +26,8 @@ def can_dismiss(user, notice: Notice) -> bool:
 @portal_view()
 def dismiss(request, pk):
     notice = get_object_or_404(Notice.objects.select_related("domain"), pk=pk)
+    if notice.domain is not None:
+        check_domain(request.user, notice.domain, edit=False)  # another domain's notice: 404, as a missing one
     if not can_dismiss(request.user, notice):
         raise PermissionDenied
     with transaction.atomic():

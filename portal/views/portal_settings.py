@@ -7,9 +7,10 @@ from portal import auditing, permissions
 from portal.forms.settings import ImportSettingsForm
 from portal.models import PortalSettings
 from portal.sources import registry
-from portal.views.access import portal_view
+from portal.views.access import portal_view, receives_secrets
 
 
+@receives_secrets
 @portal_view(permissions.can_manage_portal_settings)
 def portal_settings(request):
     portal = PortalSettings.load()

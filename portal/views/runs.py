@@ -7,7 +7,6 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Lookup, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,7 +34,7 @@ from portal.scheduling import import_plan
 from portal.sources import registry
 from portal.sources.registry import keys_offering, source_choices
 from portal.validators import RETENTION_YEARS, IdField, earliest_month, parse_id, parse_month
-from portal.views.access import administration_for, domain_for, portal_view
+from portal.views.access import administration_for, check_domain, domain_for, portal_view
 
 # What a page about documents leaves in the database: the files, the journal lines and the newer version
 # waiting to be taken up. None of the pages shows them.
@@ -129,8 +128,7 @@ def run_log(request):
 @portal_view()
 def run_detail(request, pk):
     run = get_object_or_404(ImportRun.objects.select_related("administration__domain", "requested_by"), pk=pk)
-    if not permissions.can_view_domain(request.user, run.administration.domain):
-        raise PermissionDenied
+    check_domain(request.user, run.administration.domain, edit=False)
     # Polled every 2 s while running: a page of the run's documents (the poll asks for the same page),
     # without file contents or journal lines; is_journal answers check_note instead of the lines.
     entries = documents_of(run).defer(*DOCUMENT_CONTENT).annotate(is_journal=IS_JOURNAL).order_by(
@@ -154,8 +152,7 @@ def document_detail(request, pk):
     # The page shows the document's state and history, not the document itself.
     entry = get_object_or_404(LedgerEntry.objects.select_related("administration__domain").defer(
         *DOCUMENT_CONTENT).annotate(is_journal=IS_JOURNAL), pk=pk)
-    if not permissions.can_view_domain(request.user, entry.administration.domain):
-        raise PermissionDenied
+    check_domain(request.user, entry.administration.domain, edit=False)
     # Oldest first, as the history always read; a document sent again many times has pages of them.
     # Only the run's id is shown (a link): the run itself is not loaded.
     events = paginate(request, entry.events.order_by("at", "pk"))
@@ -185,8 +182,7 @@ def needs_check(request):
 @portal_view()
 def document_answer(request, pk):
     entry = get_object_or_404(LedgerEntry.objects.select_related("administration__domain"), pk=pk)
-    if not permissions.can_edit_domain(request.user, entry.administration.domain):
-        raise PermissionDenied
+    check_domain(request.user, entry.administration.domain, edit=True)
     in_yuki = request.POST.get("answer") == "in_yuki"
     answered_run = entry.last_run_id
     if not entry.check_by_person:
@@ -208,8 +204,7 @@ def document_answer(request, pk):
 def document_resend(request, pk):
     """Send one failed (or budget-waiting) document again, from its own page."""
     entry = get_object_or_404(LedgerEntry.objects.select_related("administration__domain"), pk=pk)
-    if not permissions.can_edit_domain(request.user, entry.administration.domain):
-        raise PermissionDenied
+    check_domain(request.user, entry.administration.domain, edit=True)
     if busy := _already_running(request, entry.administration):
         return busy
     with transaction.atomic():

@@ -10,7 +10,7 @@ from portal import auditing, permissions
 from portal.forms.users import UserForm
 from portal.models import DomainMembership, PortalMembership, PortalRole
 from portal.paging import paginate
-from portal.views.access import portal_view
+from portal.views.access import portal_view, receives_secrets
 
 User = get_user_model()
 
@@ -22,11 +22,13 @@ def user_list(request):
     return render(request, "portal/user_list.html", {"users": paginate(request, users)})
 
 
+@receives_secrets
 @portal_view(permissions.can_manage_users)
 def user_create(request):
     return _edit(request, User())
 
 
+@receives_secrets
 @portal_view(permissions.can_manage_users)
 def user_edit(request, pk):
     return _edit(request, get_object_or_404(User, pk=pk))

@@ -7,7 +7,8 @@
 Faults: the generic ones (429 + Retry-After, 500, timeout, drops) via `FaultInjector.wrap`,
 operation names 'METHOD /path' (e.g. 'GET /api/v2/providers/employers/administrations');
 'malformed' (broken JSON, a non-PDF) via `faults.add("malformed", vendor="loket", operation=...)`.
-Known user and client: `sandbox.loket.data.DEMO_USERNAME/DEMO_PASSWORD/CLIENT_ID/CLIENT_SECRET`.
+Known user and client: `sandbox.loket.data.DEMO_USERNAME/DEMO_PASSWORD/CLIENT_ID/CLIENT_SECRET`; the
+client's redirect URIs are registered when the app is made (`create_app(redirect_uris=...)`).
 """
 
 from __future__ import annotations
@@ -26,9 +27,13 @@ def _operation(environ, body=b"") -> str:
     return f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO') or '/'}"
 
 
-def create_app(faults: FaultInjector | None = None):
+def create_app(faults: FaultInjector | None = None, redirect_uris=()):
+    """`redirect_uris`: registered with the sandbox's client (as at Loket); an authorization request
+    with any other redirect URI gets an error page, no code (`state.register_redirect_uri` adds one)."""
     faults = faults or FaultInjector()
     state = LoketState()
+    for uri in redirect_uris:
+        state.register_redirect_uri(uri)
     controls = control_app(faults)
 
     def app(environ, start_response):

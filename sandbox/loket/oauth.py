@@ -54,6 +54,12 @@ def authorize(environ, state: LoketState) -> Response:
         return _page("Fout", "<p>Onbekende applicatie (client_id).</p>", 400)
     if not redirect_uri.startswith(("http://", "https://")):
         return _page("Fout", "<p>Ongeldige redirect_uri.</p>", 400)
+    # As Loket: the code goes only to a redirect URI registered with the client, compared as a whole
+    # (docs/vendors/loket.md, "Authorisation"); another one gets this page, never a redirect.
+    if not state.is_registered(client_id, redirect_uri):
+        return _page("Fout", "<p>De redirect_uri is niet geregistreerd voor deze applicatie "
+                             '(<code data-error="invalid_request">invalid_request</code>): Loket stuurt de '
+                             "autorisatiecode alleen naar een geregistreerd adres.</p>", 400)
     back_state = {"state": params["state"]} if "state" in params else {}
     if params.get("response_type") != "code":
         return redirect(_with_params(redirect_uri, {"error": "unsupported_response_type", **back_state}))

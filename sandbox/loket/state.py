@@ -39,6 +39,8 @@ class LoketState:
     users: dict[str, SandboxUser] = field(default_factory=lambda: {
         data.DEMO_USERNAME: SandboxUser(data.DEMO_PASSWORD, set(data.ALL_RIGHTS))})
     clients: dict[str, str] = field(default_factory=lambda: {data.CLIENT_ID: data.CLIENT_SECRET})
+    # The redirect URIs registered with each client, as at Loket: the code goes to these only.
+    redirect_uris: dict[str, set[str]] = field(default_factory=lambda: {data.CLIENT_ID: set()})
     codes: dict[str, Grant] = field(default_factory=dict)
     logins: dict[str, tuple[str, float]] = field(default_factory=dict)  # login ticket -> (user, expiry)
     access_tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
@@ -52,6 +54,15 @@ class LoketState:
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     # --- OAuth -------------------------------------------------------------------------------------
+
+    def register_redirect_uri(self, uri: str, client_id: str = data.CLIENT_ID) -> None:
+        """What a developer does once at Loket for a client: register where its codes may be sent."""
+        with self.lock:
+            self.redirect_uris.setdefault(client_id, set()).add(uri)
+
+    def is_registered(self, client_id: str, uri: str) -> bool:
+        with self.lock:
+            return uri in self.redirect_uris.get(client_id, set())
 
     def now(self) -> float:
         return self.clock()

@@ -184,9 +184,13 @@ def journey(live_server, transactional_db, monkeypatch, settings):
 
 
 @pytest.fixture
-def vendors(settings, tmp_path):
-    """Yuki, Loket and Nmbrs sandboxes over real HTTP, wired into the portal's settings."""
-    yuki, loket, nmbrs = create_yuki(), create_loket(), create_nmbrs()
+def vendors(settings, tmp_path, live_server):
+    """Yuki, Loket and Nmbrs sandboxes over real HTTP, wired into the portal's settings; the live portal's
+    Loket redirect URL registered with the Loket sandbox's client."""
+    from django.urls import reverse
+
+    yuki, nmbrs = create_yuki(), create_nmbrs()
+    loket = create_loket(redirect_uris=[live_server.url + reverse("loket:callback")])
     with SandboxServer(yuki) as yuki_server, SandboxServer(loket) as loket_server, \
             SandboxServer(nmbrs) as nmbrs_server:
         yuki_server.app, loket_server.app, nmbrs_server.app = yuki, loket, nmbrs

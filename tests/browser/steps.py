@@ -28,11 +28,12 @@ def post_form(journey, path: str, data: dict | None = None):
     return response
 
 
-def refused_page(journey, path: str) -> None:
-    """Open `path` in the browser and see the refusal page (403, declared as provoked)."""
-    journey.expect_status(403, path)
+def refused_page(journey, path: str, status: int = 403) -> None:
+    """Open `path` in the browser and see the refusal page (403, declared as provoked); 404 for another
+    domain's object, which answers exactly as one that does not exist."""
+    journey.expect_status(status, path)
     response = journey.goto(path)
-    assert response.status == 403, f"{path} answered {response.status}"
+    assert response.status == status, f"{path} answered {response.status}"
 
 
 def seed_two_domains_with_documents():

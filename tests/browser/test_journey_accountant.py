@@ -95,7 +95,22 @@ def test_portal_settings(journey, vendors):
     page.locator("#loket").get_by_role("button", name="Verbinding testen").click()
     page.wait_for_url("**/loket/test/")
     page.get_by_test_id("loket-test-summary").wait_for()
-    assert page.locator('[data-testid=loket-checks] tr[data-ok="true"]').count() > 0
+    assert page.locator('[data-testid=loket-checks] tr[data-ok="true"]').count() == 1, "the authorisation only"
+    assert "ziet 5 administraties" in page.get_by_test_id("loket-checks").inner_text()
+    assert "Korenschoof" not in page.locator("main").inner_text(), "no employer picked by the test itself"
+    # Every call of the imports, for an employer assigned to a domain that the portal's manager picks.
+    from tests.conftest import assign
+
+    korenschoof = loket_data.ADMINISTRATIONS[0]
+    assign(Domain.objects.create(name="Bakkerij De Korenschoof", yuki_domain_id="dom-korenschoof"), "loket",
+           str(korenschoof.client_number), korenschoof.wage_tax_number, korenschoof.employer_name)
+    journey.goto("/loket/test/")
+    page.get_by_label("Werkgever").select_option(label=f"Bakkerij De Korenschoof: {korenschoof.employer_name} "
+                                                       f"({korenschoof.client_number} / {korenschoof.wage_tax_number})")
+    page.get_by_test_id("loket-test-run").get_by_role("button", name="Verbinding testen").click()
+    page.get_by_test_id("loket-test-summary").wait_for()
+    assert page.locator('[data-testid=loket-checks] tr[data-ok="true"]').count() == 8
+    assert korenschoof.description in page.get_by_test_id("loket-checks").inner_text()
     journey.goto("/settings/")
     page.locator("#loket").get_by_role("button", name="Ontkoppelen").click()
     page.get_by_test_id("loket-not-connected").wait_for()

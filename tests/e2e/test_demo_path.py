@@ -22,8 +22,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.celery_worker]
 
 
 @pytest.fixture
-def vendors(settings, tmp_path):
-    yuki, loket, nmbrs = create_yuki(), create_loket(), create_nmbrs()
+def vendors(settings, tmp_path, live_server):
+    from django.urls import reverse
+
+    yuki, nmbrs = create_yuki(), create_nmbrs()
+    loket = create_loket(redirect_uris=[live_server.url + reverse("loket:callback")])
     with SandboxServer(yuki) as yuki_server, SandboxServer(loket) as loket_server, \
             SandboxServer(nmbrs) as nmbrs_server:
         yuki.faults.add("delay", vendor="yuki", operation="UploadDocument", seconds=0.3, times=0)

@@ -128,3 +128,26 @@ def test_loket_deep_check_reports_an_id_that_does_not_resolve_and_goes_on(korens
     assert "fout" in out and "Een id verwijst nergens naar" in out, out
     assert "salarisstroken voor" in out and "loonaangiften voor" in out, "the other kinds are still checked"
     assert "1 fout(en)" in out
+
+
+def test_each_deep_check_click_is_in_the_audit_log(bakkerij_nmbrs, nmbrs, client):
+    """It reads an administration's payroll data at the source: who did, when, for which period."""
+    from django.urls import reverse
+
+    from portal.models import AuditLogEntry, PortalRole
+    from portal.models.audit import AuditAction
+    from tests.conftest import make_user
+
+    url = reverse("portal:deep-check", args=[bakkerij_nmbrs.pk])
+    client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
+    assert client.post(url, {"period": "2026-13"}).status_code == 400
+    assert not AuditLogEntry.objects.exists(), "nothing was read: nothing to log"
+    client.post(url, {"period": "2026-10"})
+    client.post(url, {"period": "2026-11"})
+    entries = list(AuditLogEntry.objects.filter(action=AuditAction.CHECKED).order_by("pk"))
+    assert [(e.username, e.object_repr, e.object_id, e.changes["Period"]["new"]) for e in entries] == [
+        ("alice", bakkerij_nmbrs.name, str(bakkerij_nmbrs.pk), "2026-10"),
+        ("alice", bakkerij_nmbrs.name, str(bakkerij_nmbrs.pk), "2026-11")]
+    assert isinstance(entries[0].changes["Errors"]["new"], int)
+    log = client.get(reverse("portal:audit")).content.decode()
+    assert "diepe controle uitgevoerd" in log and "Periode" in log and "2026-11" in log

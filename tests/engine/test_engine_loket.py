@@ -35,7 +35,9 @@ PLAN = {DocumentKind.PAYSLIP: (THIS_MONTH,), DocumentKind.JOURNAL: (THIS_MONTH,)
 
 @pytest.fixture
 def loket(settings):
-    app = create_loket()
+    from integrations.loket.access import redirect_uri
+
+    app = create_loket(redirect_uris=[redirect_uri()])  # the portal's redirect URL, registered at "Loket"
     with SandboxServer(app) as server:
         server.app = app
         settings.LOKET_ENVIRONMENT = "sandbox"

@@ -13,7 +13,9 @@ from tests.support import CHROMIUM_ARGS
 
 @pytest.fixture
 def loket(settings):
-    app = create_loket()
+    from integrations.loket.access import redirect_uri
+
+    app = create_loket(redirect_uris=[redirect_uri()])
     with SandboxServer(app) as server:
         server.app = app
         settings.LOKET_ENVIRONMENT = "sandbox"

@@ -20,7 +20,7 @@ REDIRECT_URI = "http://portal.test/instellingen/loket/callback"
 
 @pytest.fixture
 def app():
-    return create_app()
+    return create_app(redirect_uris=[REDIRECT_URI])  # this folder's client, as registered at Loket
 
 
 class _AppSwitch:

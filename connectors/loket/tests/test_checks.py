@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from connectors.loket.checks import check_connection
+from connectors.loket.checks import check_authorisation, check_connection
 from sandbox.loket import data
 
 ALL_CHECKS = ["Loket authorisation", "Payroll administration", "Payroll periods", "Employments", "Payslips",
@@ -19,9 +19,24 @@ def test_everything_works_with_all_rights(client):
     assert "Korenschoof" in checks[1].message
 
 
-def test_without_numbers_the_first_payroll_administration_is_tried(client):
-    checks = check_connection(client)
-    assert [c.name for c in checks] == ALL_CHECKS and all(c.ok for c in checks)
+@pytest.mark.parametrize(("number", "wage_tax_number"), [("", ""), ("40123", ""), ("", "812345678L01"),
+                                                        ("abc", "812345678L01")])
+def test_without_an_employer_nothing_is_called_and_no_employer_is_picked(client, app, number, wage_tax_number):
+    """Never the first administration the Loket user sees: that may be another domain's employer."""
+    app.state.requests.clear()
+    with translation.override("nl"):
+        [check] = check_connection(client, number, wage_tax_number)
+    assert not check.ok and "Er is niets gelezen bij Loket" in check.message
+    assert app.state.requests == []
+    assert "Korenschoof" not in check.message and "40123" not in check.message.replace(number or "-", "")
+
+
+def test_for_one_employer_the_firm_wide_count_is_not_told(client):
+    with translation.override("en"):
+        checks = check_connection(client, "40123", "812345678L01")
+        firm_wide = check_authorisation(client)
+    assert checks[0].ok and checks[0].message == "Loket accepts the authorisation."
+    assert firm_wide.ok and "sees 5 administrations" in firm_wide.message
 
 
 @pytest.mark.parametrize(("right", "failing"), [
@@ -56,8 +71,8 @@ def test_an_unknown_administration_stops_after_the_lookup(client):
 def test_a_user_without_employers_is_told_to_get_access(client, app):
     app.state.users[data.DEMO_USERNAME].employer_ids = set()
     with translation.override("en"):
-        checks = check_connection(client)
-    assert not checks[-1].ok and "access to the employer" in checks[-1].message
+        checks = check_connection(client, "40123", "812345678L01")
+    assert not checks[-1].ok and "access to this employer" in checks[-1].message
 
 
 @pytest.mark.parametrize(("language", "refused", "not_tried"), [
@@ -76,5 +91,5 @@ def test_every_result_is_in_the_language_of_whoever_asked(client, app, language,
 def test_a_user_without_employers_is_told_in_dutch_too(client, app):
     app.state.users[data.DEMO_USERNAME].employer_ids = set()
     with translation.override("nl"):
-        checks = check_connection(client)
-    assert "ziet geen salarisadministratie" in checks[-1].message
+        checks = check_connection(client, "40123", "812345678L01")
+    assert "ziet geen salarisadministratie met clientnummer 40123" in checks[-1].message

@@ -135,3 +135,35 @@ def test_unreachable_login_service_is_transient(env):
                       data.CLIENT_ID, data.CLIENT_SECRET, REDIRECT_URI, timeout=1)
     with pytest.raises(OAuthTransientError, match="Could not reach"):
         dead.exchange_code("x")
+
+
+@pytest.mark.parametrize("elsewhere", [
+    "https://evil.example/steal",
+    REDIRECT_URI + "/../../evil",
+    REDIRECT_URI + "x",
+    REDIRECT_URI + "?next=https://evil.example/",
+    REDIRECT_URI.replace("/loket/", "/LOKET/"),
+    REDIRECT_URI.replace("http://", "https://"),
+])
+def test_the_code_goes_only_to_the_registered_redirect_uri(env, app, elsewhere):
+    """As Loket: another redirect URI gets an error page at "Loket", not a redirect, at every step."""
+    url, _state = LoketOAuth(env, data.CLIENT_ID, data.CLIENT_SECRET, elsewhere).authorization_url()
+    with httpx2.Client(follow_redirects=False, timeout=5) as browser:
+        for response in (browser.get(url),
+                         browser.post(url, data={"step": "login", "username": data.DEMO_USERNAME,
+                                                 "password": data.DEMO_PASSWORD}),
+                         browser.post(url, data={"step": "consent", "ticket": app.state.new_login_ticket(
+                             data.DEMO_USERNAME), "decision": "allow"})):
+            assert response.status_code == 400 and "Location" not in response.headers
+            assert "niet geregistreerd" in response.text and "invalid_request" in response.text
+    assert app.state.codes == {}, "no code was made"
+
+
+def test_a_redirect_uri_registered_later_works_as_at_loket(env, app):
+    other = "https://portal.example.nl/loket/callback/"
+    client = LoketOAuth(env, data.CLIENT_ID, data.CLIENT_SECRET, other)
+    assert httpx2.get(client.authorization_url()[0], timeout=5).status_code == 400
+    app.state.register_redirect_uri(other)
+    url, state = client.authorization_url()
+    code = parse_callback(log_in_at_loket(url, redirect_uri=other), expected_state=state)
+    assert client.exchange_code(code).access_token

@@ -28,8 +28,10 @@ PORTAL_BASE_URL = "http://testserver"  # Django's test client host, so the redir
 
 
 @pytest.fixture
-def loket_portal(settings, server):
-    """The portal pointed at this test's Loket sandbox, with the sandbox's own OAuth client."""
+def loket_portal(settings, server, app):
+    """The portal pointed at this test's Loket sandbox, with the sandbox's own OAuth client (the portal's
+    redirect URL registered with it, as a firm does at Loket)."""
+    app.state.register_redirect_uri(portal_redirect_uri())
     settings.LOKET_ENVIRONMENT = "sandbox"
     settings.LOKET_SANDBOX_URL = server.url
     settings.LOKET_CLIENT_ID = ""

@@ -114,3 +114,33 @@ def test_the_settings_page_shows_the_button_and_the_redirect_url_to_register(web
     assert "Verbind met Loket" in page
     assert "http://testserver/loket/callback/" in page
     assert 'data-testid="loket-not-connected"' in page
+
+
+def test_a_portal_whose_redirect_url_is_not_registered_gets_no_code(web, users, loket_portal, settings):
+    """The portal moved (PORTAL_BASE_URL changed) but its new redirect URL was not registered at Loket."""
+    import httpx2
+
+    settings.PORTAL_BASE_URL = "https://portaal.nieuw.example"
+    web.force_login(users["alice"])
+    started = start_connect(web)
+    assert started.status_code == 302
+    at_loket = httpx2.get(started["Location"], timeout=5, follow_redirects=False)
+    assert at_loket.status_code == 400 and "niet geregistreerd" in at_loket.text
+
+
+def test_the_sandbox_mounted_in_the_portal_sends_codes_to_the_portals_redirect_url_only(web, users, settings):
+    """`make run`: the portal's own redirect URL is the one registered with the mounted sandbox's client."""
+    from urllib.parse import quote
+
+    settings.LOKET_ENVIRONMENT = "sandbox"
+    settings.LOKET_SANDBOX_URL = ""  # the sandbox mounted under /sandbox/loket
+    settings.LOKET_CLIENT_ID = settings.LOKET_CLIENT_SECRET = ""
+    settings.PORTAL_BASE_URL = "http://testserver"
+    web.force_login(users["alice"])
+    at_loket = start_connect(web)["Location"].removeprefix("http://testserver")
+    assert at_loket.startswith("/sandbox/loket/oauth/authorize?")
+    assert 'name="password"' in web.get(at_loket).content.decode()
+    elsewhere = at_loket.replace(quote(portal_redirect_uri(), safe=""), quote("https://evil.example/cb", safe=""))
+    assert elsewhere != at_loket
+    refused = web.get(elsewhere)
+    assert refused.status_code == 400 and "niet geregistreerd" in refused.content.decode()

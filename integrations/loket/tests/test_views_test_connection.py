@@ -25,10 +25,29 @@ def rows(page: str) -> list[str]:
     return page.split("<tbody>")[1].split("</tbody>")[0].split("<tr")[1:]
 
 
-def test_all_checks_pass_for_a_user_with_every_right(web, users, loket_portal, today):
+@pytest.fixture
+def employer(acme):
+    """Korenschoof, assigned to Acme: the employer the portal's managers choose to test the portal's connection for."""
+    return assign(acme, "loket", str(KORENSCHOOF.client_number), KORENSCHOOF.wage_tax_number, KORENSCHOOF.employer_name)
+
+
+def test_the_portals_test_without_an_employer_tries_the_authorisation_only(web, users, loket_portal, employer, app):
     web.force_login(users["alice"])
     connect_through_portal(web)
-    response = web.post(reverse("loket:test"))
+    app.state.requests.clear()
+    page = page_text(web.post(reverse("loket:test")))
+    [check] = rows(page)
+    assert "Loket accepteert de autorisatie; de Loket-gebruiker ziet 5 administraties." in check
+    assert [request["path"].rsplit("/", 1)[-1] for request in app.state.requests] == ["administrations"]
+    assert KORENSCHOOF.description not in page, "no employer picked by the test itself"
+    choice = page.split('name="employer"')[1].split("</select>")[0]
+    assert f'value="{employer.pk}"' in choice and "Acme: " in choice
+
+
+def test_all_checks_pass_for_a_user_with_every_right(web, users, loket_portal, today, employer):
+    web.force_login(users["alice"])
+    connect_through_portal(web)
+    response = web.post(reverse("loket:test"), {"employer": employer.pk})
     assert response.status_code == 200
     page = page_text(response)
     checks = rows(page)
@@ -38,12 +57,12 @@ def test_all_checks_pass_for_a_user_with_every_right(web, users, loket_portal, t
     assert nl("Loket authorisation") in checks[0] and nl("Wage tax returns") in checks[-1]
 
 
-def test_a_missing_right_is_named(web, users, loket_portal, app, today):
+def test_a_missing_right_is_named(web, users, loket_portal, app, today, employer):
     web.force_login(users["alice"])
     connect_through_portal(web)
     app.state.revoke_right(RIGHT_TAX_RETURNS)
     app.state.revoke_right(RIGHT_EXPORT_JOURNAL_RUN)
-    page = page_text(web.post(reverse("loket:test")))
+    page = page_text(web.post(reverse("loket:test"), {"employer": employer.pk}))
     failing = [row for row in rows(page) if 'data-ok="false"' in row]
     assert len(failing) == 2
     assert nl("Wage tax returns") in failing[1] and RIGHT_TAX_RETURNS in failing[1]
@@ -111,7 +130,7 @@ def test_only_portal_managers_test_the_portals_connection(web, users, loket_port
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_another_domains_backoffice_cannot_test_an_administration(web, users, acme_admin, loket_portal, method):
     web.force_login(users["dave"])
-    assert getattr(web, method)(reverse("loket:test"), {"administration": acme_admin.pk}).status_code == 403
+    assert getattr(web, method)(reverse("loket:test"), {"administration": acme_admin.pk}).status_code == 404
 
 
 def test_the_pages_offer_the_test_as_a_post_with_a_csrf_token(web, users, acme_admin, loket_portal):
@@ -161,7 +180,8 @@ def test_a_get_with_a_revoked_authorisation_does_not_mark_it_broken(web, users, 
     assert Notice.objects.count() == 1
 
 
-def test_the_button_on_the_administration_page_tests_that_administration(web, users, acme_admin, loket_portal):
+def test_the_button_on_the_administration_page_tests_that_administration(web, users, acme_admin, loket_portal,
+                                                                           employer):
     acme_admin.loket_client_number = str(KORENSCHOOF.client_number)
     acme_admin.wage_tax_number = KORENSCHOOF.wage_tax_number
     acme_admin.save()
@@ -172,14 +192,14 @@ def test_the_button_on_the_administration_page_tests_that_administration(web, us
     assert f'name="administration" value="{acme_admin.pk}"' in run
 
 
-def test_the_test_runs_through_the_forms_csrf_token(users, portal_connection, today):
+def test_the_test_runs_through_the_forms_csrf_token(users, portal_connection, today, employer):
     web = Client(enforce_csrf_checks=True)
     web.force_login(users["alice"])
     assert web.post(reverse("loket:test")).status_code == 403, "no token, no test"
     settings_page = web.get(reverse("portal:settings")).content.decode()
     form = settings_page.split(f'<form method="post" action="{reverse("loket:test")}"')[1].split("</form>")[0]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    page = page_text(web.post(reverse("loket:test"), {"csrfmiddlewaretoken": token}))
+    page = page_text(web.post(reverse("loket:test"), {"csrfmiddlewaretoken": token, "employer": employer.pk}))
     assert len(rows(page)) == 8 and all('data-ok="true"' in row for row in rows(page))
     assert 'data-testid="loket-test-run"' in page and nl("Test again") in page
 
@@ -210,12 +230,12 @@ def get_user(web):
     return get_user_model().objects.get(pk=web.session["_auth_user_id"])
 
 
-def test_results_are_dutch_in_the_dutch_portal(web, users, loket_portal, app, today):
+def test_results_are_dutch_in_the_dutch_portal(web, users, loket_portal, app, today, employer):
     web.force_login(users["alice"])
     connect_through_portal(web)
     app.state.revoke_right(RIGHT_TAX_RETURNS)
-    checks = rows(page_text(web.post(reverse("loket:test"))))
-    assert "Loket accepteert de autorisatie; de Loket-gebruiker ziet 5 administraties." in checks[0]
+    checks = rows(page_text(web.post(reverse("loket:test"), {"employer": employer.pk})))
+    assert "Loket accepteert de autorisatie." in checks[0] and "administraties" not in checks[0]
     assert "gevonden (clientnummer" in checks[1] and "loonheffingennummer" in checks[1]
     assert "verloningsperiodes leesbaar." in checks[2] and "dienstverbanden leesbaar." in checks[3]
     assert "Loonstroken leesbaar" in checks[4] and "journaalruns leesbaar." in checks[5]
@@ -225,12 +245,12 @@ def test_results_are_dutch_in_the_dutch_portal(web, users, loket_portal, app, to
     assert not [word for word in english_words if any(word in row for row in checks)]
 
 
-def test_results_are_english_in_the_english_portal(web, users, loket_portal, app, today):
+def test_results_are_english_in_the_english_portal(web, users, loket_portal, app, today, employer):
     web.force_login(users["alice"])
     connect_through_portal(web)
     app.state.revoke_right(RIGHT_TAX_RETURNS)
-    checks = rows(page_text(english(web).post(reverse("loket:test"))))
-    assert "Loket accepts the authorisation; the Loket user sees 5 administrations." in checks[0]
+    checks = rows(page_text(english(web).post(reverse("loket:test"), {"employer": employer.pk})))
+    assert "Loket accepts the authorisation." in checks[0] and "administrations" not in checks[0]
     assert "Found '" in checks[1] and "wage tax number" in checks[1]
     assert "payroll periods readable." in checks[2] and "Payslips readable" in checks[4]
     assert f"The Loket user of the link lacks the right '{RIGHT_TAX_RETURNS}'" in checks[7]
