@@ -11,6 +11,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from portal.views.access import portal_view
@@ -22,12 +24,19 @@ class LoginView(auth_views.LoginView):
 
 def locked_out(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the login page again, saying why, with 429 Too Many Requests."""
-    cool_off = get_cool_off(request)
-    minutes = max(1, int(cool_off.total_seconds() // 60)) if cool_off else None
     form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username")
                                                 or request.POST.get("username", "")})
-    message = _("Too many failed login attempts. Wait %(minutes)s minutes and try again.") % {"minutes": minutes} \
-        if minutes else _("Too many failed login attempts. Ask a portal administrator to unlock your account.")
+    account_until = getattr(request, "account_locked_until", None)  # portal.account_lock
+    if account_until is not None:
+        message = _("Too many failed login attempts for this account, from different addresses. Logging in "
+                    "is possible again from %(time)s.") % {"time": date_format(localtime(account_until),
+                                                                                "DATETIME_FORMAT")}
+    else:
+        cool_off = get_cool_off(request)
+        minutes = max(1, int(cool_off.total_seconds() // 60)) if cool_off else None
+        message = _("Too many failed login attempts. Wait %(minutes)s minutes and try again.") % {
+            "minutes": minutes} if minutes else \
+            _("Too many failed login attempts. Ask a portal administrator to unlock your account.")
     return render(request, "registration/login.html", {"form": form, "lockout_message": message,
                                                        "next": request.POST.get("next", "")}, status=429)
 
