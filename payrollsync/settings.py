@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "health_check",
     "django.contrib.staticfiles",
     "axes",
+    # The second login step: TOTP apps and recovery codes (portal/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     *source_apps(),  # each payroll source's folder (integrations/<source>/): its templates and pages
 ]
@@ -78,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second login step.
+    "django_otp.middleware.OTPMiddleware",
+    # A session that needs the second step and did not pass it is logged out (portal/two_factor.py).
+    "portal.middleware.SecondFactorMiddleware",
     # After authentication: the language is the person's choice (portal.languages), not the browser's.
     "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -176,6 +184,9 @@ TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 LOGIN_ACCOUNT_MAX_FAILURES = env.int("LOGIN_ACCOUNT_MAX_FAILURES", default=20)
 LOGIN_ACCOUNT_WINDOW_SECONDS = env.int("LOGIN_ACCOUNT_WINDOW_SECONDS", default=24 * 3600)
 LOGIN_ACCOUNT_LOCKOUT_SECONDS = env.int("LOGIN_ACCOUNT_LOCKOUT_SECONDS", default=3600)
+
+# The name authenticator apps show next to the portal's codes.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Payroll sync portal")
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

@@ -69,6 +69,9 @@ class AccountLockBackend:
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is not None and username is not None:
             refuse_if_locked(request, username)
+            # Not locked (django-axes' backend, before this one, would have refused): the password is
+            # checked next, so a failure now is a guess that counts.
+            request.login_guess = True
         return None  # no get_user(): a session is never this backend's (Client.force_login skips it too)
 
 
@@ -86,8 +89,10 @@ def record_failure(request, username: str) -> None:
 
 @receiver(user_login_failed, dispatch_uid="portal.account_lock")
 def count_failure(sender, credentials, request=None, **kwargs):
-    # A refusal because of a lock (axes' or ours) checked no password: it is not a guess.
-    if request is None or getattr(request, "axes_locked_out", False):
+    # Only a checked password or code is a guess (request.login_guess); a refusal because of a lock
+    # (django-axes' or ours) checked nothing. (request.axes_locked_out cannot tell: django-axes also
+    # sets it when this very failure starts its lock.)
+    if request is None or not getattr(request, "login_guess", False):
         return
     username = username_key(request, credentials)
     if username:

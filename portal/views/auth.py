@@ -9,7 +9,7 @@ or, with the default console e-mail, the server log.
 from axes.helpers import get_cool_off
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -19,7 +19,19 @@ from portal.views.access import portal_view
 
 
 class LoginView(auth_views.LoginView):
+    """The password step. Someone who needs the second step (portal/two_factor.py) is not logged in yet:
+    the session remembers who passed the password, and the code page logs in."""
+
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        from portal import two_factor
+
+        user = form.get_user()
+        if not two_factor.second_step_needed(user):
+            return super().form_valid(form)
+        two_factor.begin(self.request, user, self.get_success_url())
+        return redirect("login_code" if two_factor.has_second_factor(user) else "login_setup")
 
 
 def locked_out(request, original_response=None, credentials=None):
