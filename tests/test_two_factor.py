@@ -12,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.languages import choose_language
 from portal.models import LoginFailure, PortalMembership, PortalRole
 from tests.conftest import FORCE_LOGIN_ONLY, PASSWORD, make_user
 from tests.support import second_step_code
@@ -202,3 +203,40 @@ def test_only_the_local_sandbox_run_exempts_administrators(users, client, settin
     for sandbox, debug in ((True, False), (False, True)):
         settings.SANDBOX_ENABLED, settings.DEBUG = sandbox, debug
         assert password_step(Client(), "frank")["Location"] == reverse("login_setup")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_page_of_the_second_step_reads_in_the_persons_language(users, client, language):
+    """The login pages speak the language of the person who passed the password step (not logged in yet);
+    tests/i18n/pages.py sends these pages here."""
+    from tests.i18n.language_check import foreign_words, visible_text
+
+    frank = make_user("frank")
+    PortalMembership.objects.create(user=frank, role=PortalRole.ADMINISTRATOR)
+    choose_language(frank, language)
+    choose_language(users["alice"], language)
+    seen = {}
+    with time_machine.travel(START, tick=False) as clock:
+        password_step(client, "frank")
+        seen["setup"] = client.get(reverse("login_setup"))
+        seen["setup, wrong code"] = client.post(reverse("login_setup"), {"code": "000000"})
+        clock.shift(timedelta(seconds=2))
+        device = TOTPDevice.objects.get(user=frank)
+        seen["recovery codes"] = client.post(reverse("login_setup"), {"code": code_of(device)})
+        seen["profile, on"] = client.get(reverse("portal:profile"))
+        seen["new recovery codes"] = client.post(reverse("portal:two-factor-recovery-codes"))
+        client.logout()
+        password_step(client, "frank")
+        seen["code"] = client.get(reverse("login_code"))
+        seen["code, wrong"] = client.post(reverse("login_code"), {"code": "000000"})
+        carol = Client()
+        choose_language(users["carol"], language)
+        carol.force_login(users["carol"])
+        seen["profile, off"] = carol.get(reverse("portal:profile"))
+        seen["setup from the profile"] = carol.get(reverse("portal:two-factor-setup"))
+    for name, response in seen.items():
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert f'lang="{language}"' in html or language == "nl", name
+        assert foreign_words(visible_text(html, language), language, names=["frank", "carol"]) == [], name

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from portal import two_factor
+from portal.languages import language_of
 from portal.views.access import portal_view
 from portal.views.auth import locked_out
 
@@ -54,6 +56,11 @@ def login_code(request):
         return redirect("login")
     if not two_factor.has_second_factor(user):
         return redirect("login_setup")
+    with translation.override(language_of(user)):  # not logged in yet, but we know who: their language
+        return _login_code(request, user)
+
+
+def _login_code(request, user):
     form = CodeForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -111,7 +118,8 @@ def login_setup(request):
         return redirect("login")
     if two_factor.has_second_factor(user):
         return redirect("login_code")
-    return _setup(request, user, pending=True)
+    with translation.override(language_of(user)):
+        return _setup(request, user, pending=True)
 
 
 @portal_view()
