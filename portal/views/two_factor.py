@@ -36,6 +36,14 @@ class CodeForm(forms.Form):
                                                          "inputmode": "text", "spellcheck": "false"}))
 
 
+class RemoveForm(CodeForm):
+    """On the profile page, among other forms: no autofocus."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.pop("autofocus", None)
+
+
 class SetupForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("Code from the app"), max_length=16, strip=True,
                            help_text=gettext_lazy("The 6 digits the app shows for the portal."),
@@ -147,7 +155,7 @@ def profile_remove(request):
     if two_factor.required(user):
         messages.error(request, _("As a portal administrator you cannot switch the second step off."))
         return redirect("portal:profile")
-    form = CodeForm(request.POST)
+    form = RemoveForm(request.POST)
     if form.is_valid() and two_factor.verify(request, user, form.cleaned_data["code"]) is not None:
         two_factor.remove(user)
         messages.success(request, _("The second login step is switched off."))
@@ -159,4 +167,4 @@ def profile_remove(request):
 def two_factor_context(user) -> dict:
     """What the profile page shows about the second step."""
     return {"two_factor_on": two_factor.has_second_factor(user), "two_factor_required": two_factor.required(user),
-            "recovery_codes_left": two_factor.recovery_codes_left(user), "remove_form": CodeForm()}
+            "recovery_codes_left": two_factor.recovery_codes_left(user), "remove_form": RemoveForm()}
