@@ -79,9 +79,10 @@ def record_failure(request, username: str) -> None:
     """Write down one checked failure; when it starts the lock, tell the owner and the administrators."""
     now = timezone.now()
     LoginFailure.objects.create(username=normalized_username(username), address=client_address(request), at=now)
-    # Rows older than the window are never read again.
+    # Rows older than the window are never read again: of every name, so that a spray of made-up names
+    # leaves no more rows than the window's failures.
     window = timedelta(seconds=settings.LOGIN_ACCOUNT_WINDOW_SECONDS)
-    LoginFailure.objects.filter(username=normalized_username(username), at__lt=now - window).delete()
+    LoginFailure.objects.filter(at__lt=now - window).delete()
     until = locked_until(username, now)
     if until is not None:
         _tell_about_lock(username, until)

@@ -86,6 +86,7 @@ def test_failures_older_than_the_window_do_not_count(users, client):
         clock.shift(timedelta(hours=24, seconds=1))
         spray(client, "carol", 7, first=100)
         assert attempt(client, "carol", PASSWORD, 200).status_code == 302
+    assert LoginFailure.objects.filter(username="carol").count() == 7, "the older ones are gone"
 
 
 @pytest.mark.django_db
