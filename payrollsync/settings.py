@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "health_check",
     "django.contrib.staticfiles",
     "axes",
+    # The second login step: TOTP apps and recovery codes (portal/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     *source_apps(),  # each payroll source's folder (integrations/<source>/): its templates and pages
 ]
@@ -78,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second login step.
+    "django_otp.middleware.OTPMiddleware",
+    # A session that needs the second step and did not pass it is logged out (portal/two_factor.py).
+    "portal.middleware.SecondFactorMiddleware",
     # After authentication: the language is the person's choice (portal.languages), not the browser's.
     "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -146,6 +154,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", de
 # --- Login throttling: django-axes (portal/login_throttle.py says what it counts by) ---------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked login before any password check
+    "portal.account_lock.AccountLockBackend",  # then the lock per account across addresses (never logs in)
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Failed logins per (username, client address) before that pair is refused for LOGIN_LOCKOUT_SECONDS.
@@ -158,8 +167,26 @@ AXES_CLIENT_IP_CALLABLE = "portal.login_throttle.client_address"
 AXES_LOCKOUT_CALLABLE = "portal.views.auth.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept: the failures are what the lock needs
 AXES_VERBOSE = False  # no banner from every process at start-up (make run, commands, workers)
-# How many reverse proxies in front of the portal append to X-Forwarded-For (0: clients connect directly).
+# The addresses (or networks, CIDR) of our own reverse proxies: X-Forwarded-For is read only on a
+# connection from one of them (portal/login_throttle.py). Empty: clients connect directly, the header is ignored.
+TRUSTED_PROXY_ADDRESSES = env.list("TRUSTED_PROXY_ADDRESSES", default=[])
+try:
+    from portal.login_throttle import trusted_proxy_networks
+
+    trusted_proxy_networks(tuple(TRUSTED_PROXY_ADDRESSES))  # a bad value stops the start, not the first login
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_ADDRESSES: {_exc}") from _exc
+# Before TRUSTED_PROXY_ADDRESSES, a number of proxies. No longer read for the address; portal/checks.py
+# refuses it set without TRUSTED_PROXY_ADDRESSES (it used to trust whoever connected).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+# Besides the lock per (username, address): failures for one account from any addresses within the window
+# lock the account for a while, and its owner and the portal administrators are e-mailed (portal/account_lock.py).
+LOGIN_ACCOUNT_MAX_FAILURES = env.int("LOGIN_ACCOUNT_MAX_FAILURES", default=20)
+LOGIN_ACCOUNT_WINDOW_SECONDS = env.int("LOGIN_ACCOUNT_WINDOW_SECONDS", default=24 * 3600)
+LOGIN_ACCOUNT_LOCKOUT_SECONDS = env.int("LOGIN_ACCOUNT_LOCKOUT_SECONDS", default=3600)
+
+# The name authenticator apps show next to the portal's codes.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Payroll sync portal")
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

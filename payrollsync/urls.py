@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from portal.metrics import metrics
 from portal.sources import registry
-from portal.views import auth
+from portal.views import auth, two_factor
 from portal.views.health import health
 
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("metrics/", metrics, name="metrics"),
     # Only these of django.contrib.auth.urls: no password reset by e-mail (portal/views/auth.py says why).
     path("login/", auth.LoginView.as_view(), name="login"),
+    # The second step after the password (portal/two_factor.py).
+    path("login/code/", two_factor.login_code, name="login_code"),
+    path("login/setup/", two_factor.login_setup, name="login_setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("password_change/done/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),

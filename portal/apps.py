@@ -12,6 +12,6 @@ class PortalConfig(AppConfig):
         from django.utils.translation import gettext, ngettext
 
         from connectors import texts
-        from portal import checks, task_language  # noqa: F401 - registers the system checks; connects the Celery signals
+        from portal import account_lock, checks, task_language  # noqa: F401 - system checks; Celery and login signals
 
         texts.install(gettext, ngettext, lambda value: date_format(value, "SHORT_DATE_FORMAT"))

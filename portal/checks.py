@@ -10,7 +10,7 @@ hard time limit, so a lease longer than that limit can only expire after its pus
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 # The tasks that hold a document's lease while they talk to Yuki.
 LEASE_HOLDING_TASKS = ("portal.tasks.push_document", "portal.tasks.push_documents", "portal.tasks.reconcile_document")
@@ -52,3 +52,23 @@ def lease_outlasts_push(app_configs=None, **kwargs) -> list[Error]:
                 hint=f"Raise IMPORT_PUSH_LEASE_SECONDS above {limit:g}, or lower IMPORT_PUSH_TIME_LIMIT_SECONDS.",
                 id="portal.E001"))
     return errors
+
+
+@register(Tags.security, deploy=False)
+def proxies_are_named_by_address(app_configs=None, **kwargs) -> list[Error]:
+    """TRUSTED_PROXIES (a count) used to make the login lock read X-Forwarded-For from whoever connected:
+    a client that reached gunicorn directly chose its own address per attempt. Only the proxies' own
+    addresses (TRUSTED_PROXY_ADDRESSES) make the header trusted now; a count alone is refused, loudly,
+    rather than quietly meaning something else after an upgrade."""
+    if settings.TRUSTED_PROXIES and not settings.TRUSTED_PROXY_ADDRESSES:
+        return [Error(
+            f"TRUSTED_PROXIES={settings.TRUSTED_PROXIES} is set without TRUSTED_PROXY_ADDRESSES: a number of "
+            "proxies cannot tell the proxy from a client that connects directly and sends X-Forwarded-For.",
+            hint="Set TRUSTED_PROXY_ADDRESSES to the address or network (CIDR) your reverse proxy connects "
+                 "from (docker-compose.yml: 172.30.250.0/24), and remove TRUSTED_PROXIES.",
+            id="portal.E003")]
+    if settings.TRUSTED_PROXIES:
+        return [Warning(
+            "TRUSTED_PROXIES is no longer used: the client address is read from X-Forwarded-For past the "
+            "addresses in TRUSTED_PROXY_ADDRESSES.", hint="Remove TRUSTED_PROXIES.", id="portal.W003")]
+    return []

@@ -2,13 +2,19 @@
 
 Django's login form NFKC-normalises the username before it looks the user up (UsernameField), so
 "ｔhr3" (fullwidth) is the account "thr3": counting the raw input would give every look-alike spelling
-a fresh counter. Case variants are one person too. Behind the HTTPS proxy the README requires, every
-request comes from the proxy's address: the client is read from X-Forwarded-For, but only as many
-hops as TRUSTED_PROXIES says are ours, so a client cannot pick its own address by sending the header.
+a fresh counter. Case variants are one person too.
+
+The client is the connection's own address (REMOTE_ADDR), unless that connection comes from one of our
+own reverse proxies (TRUSTED_PROXY_ADDRESSES, addresses or networks): only then is X-Forwarded-For read,
+from the right, skipping the addresses of our proxies, and the first other address is the client. A
+header from anyone else is ignored, however it is spelled, so a client that reaches gunicorn directly
+cannot pick an address per attempt (or claim to be ::1). A number of hops alone (the old
+TRUSTED_PROXIES) cannot tell a proxy from a client: portal/checks.py refuses it without addresses.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import unicodedata
 
@@ -39,19 +45,46 @@ def _valid(address: str) -> str | None:
         return None
 
 
-def client_address(request) -> str:
-    """AXES_CLIENT_IP_CALLABLE: REMOTE_ADDR, or the address our trusted proxies saw the request come from.
+@functools.lru_cache(maxsize=8)
+def trusted_proxy_networks(values: tuple[str, ...]) -> tuple:
+    """TRUSTED_PROXY_ADDRESSES as networks ("172.30.250.0/24", "10.0.0.2", "::1"); ValueError names a bad one."""
+    networks = []
+    for value in values:
+        try:
+            networks.append(ipaddress.ip_network(value.strip(), strict=False))
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not an IP address or network ({exc})") from None
+    return tuple(networks)
 
-    Each proxy appends the address it received the request from to X-Forwarded-For. With N trusted
-    proxies in front of us, the client is the N-th address from the right (counting REMOTE_ADDR, the
-    last proxy, as the 0-th); whatever stands further left was written by the client and is ignored.
+
+def _is_trusted_proxy(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6 and ip.ipv4_mapped:  # ::ffff:10.0.0.2 is 10.0.0.2 (a dual-stack socket)
+        ip = ip.ipv4_mapped
+    networks = trusted_proxy_networks(tuple(settings.TRUSTED_PROXY_ADDRESSES))
+    return any(ip in network for network in networks if network.version == ip.version)
+
+
+def client_address(request) -> str:
+    """AXES_CLIENT_IP_CALLABLE: REMOTE_ADDR, or, when that is one of our proxies, the address our proxies
+    received the request from.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For. Walking from the
+    right, an address of one of our proxies means "forwarded by us, read on"; the first address that is
+    not ours is the client. Whatever stands further left was written by the client and is ignored. A
+    hop that is not an address ends the walk at the last proxy that vouched for it.
     """
     remote = _valid(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"
-    trusted = settings.TRUSTED_PROXIES
-    if trusted <= 0:
+    if not _is_trusted_proxy(remote):
         return remote
-    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-    chain = hops + [remote]
-    # A shorter chain did not pass all our proxies: the leftmost address is the best we know.
-    candidate = chain[-(trusted + 1)] if len(chain) > trusted else chain[0]
-    return _valid(candidate) or remote
+    client = remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        if not hop.strip():
+            continue
+        address = _valid(hop)
+        if address is None:
+            break
+        client = address
+        if not _is_trusted_proxy(address):
+            break
+    return client

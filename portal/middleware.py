@@ -1,5 +1,7 @@
-"""The portal's own middleware: the person's language, and no caching of pages."""
+"""The portal's own middleware: the person's language, no caching of pages, the second login step."""
 
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -40,3 +42,23 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)  # Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private
         return response
+
+
+class SecondFactorMiddleware:
+    """A logged-in session of someone who needs the second login step (portal/two_factor.py) but did not
+    pass it in this session is logged out and sent to the login: sessions from before the second step
+    was required or switched on, someone made portal administrator while logged in, a login through
+    another form (Django's admin site). The portal's own login never makes such a session: its second
+    step logs in only after the code."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from portal import two_factor
+
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and two_factor.second_step_needed(user):
+            logout(request)
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

@@ -12,6 +12,7 @@ from portal.views import (
     portal_settings,
     profile,
     runs,
+    two_factor,
     users,
 )
 
@@ -21,6 +22,9 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("settings/", portal_settings.portal_settings, name="settings"),
     path("profile/", profile.profile, name="profile"),
+    path("profile/two-factor/", two_factor.profile_setup, name="two-factor-setup"),
+    path("profile/two-factor/recovery-codes/", two_factor.profile_recovery_codes, name="two-factor-recovery-codes"),
+    path("profile/two-factor/off/", two_factor.profile_remove, name="two-factor-remove"),
     path("domains/new/", domains.domain_create, name="domain-create"),
     path("domains/<int:pk>/", domains.domain_detail, name="domain"),
     path("domains/<int:pk>/edit/", domains.domain_edit, name="domain-edit"),

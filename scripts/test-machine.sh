@@ -2,8 +2,9 @@
 # The machine part of `make test`: everything the suite needs besides Python's own packages.
 #
 #   Chromium (Debian's, driven by Playwright), PostgreSQL (server and client: pg_dump is used by a
-#   test), Redis, python3-venv and the docker-compose CLI (the suite validates docker-compose.yml
-#   with `docker-compose config`, which needs no Docker engine).
+#   test), Redis, python3-venv, the docker-compose CLI (the suite validates docker-compose.yml
+#   with `docker-compose config`, which needs no Docker engine) and Caddy (the production profile runs
+#   the shipped Caddyfile in front of gunicorn).
 #
 # What is missing is installed with apt when we are root; PostgreSQL and Redis are started when they
 # do not answer, and used as they are when they do. Without root, the first missing piece stops the
@@ -58,6 +59,7 @@ if [ -n "$redis_host" ] && is_local "$redis_host" && ! redis_answers "$redis_hos
   packages+=(redis-server)
 fi
 command -v docker-compose >/dev/null || packages+=(docker-compose)
+command -v caddy >/dev/null || packages+=(caddy)
 
 fresh_postgresql=no
 if [ ${#packages[@]} -gt 0 ]; then

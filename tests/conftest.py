@@ -3,10 +3,17 @@
 alice  portal administrator         bob    portal backoffice
 carol  backoffice of domain "Acme"  dave   backoffice of domain "Bakkerij"
 erin   a user without any role
+
+The second login step (portal/two_factor.py) is satisfied here, once for all tests: a portal
+administrator made by make_user has an authenticator app (its code: tests.support.second_step_code),
+and Client.force_login (also behind the browser journeys' login) gives a session that passed the second
+step whenever the user needs one. tests/test_two_factor.py logs in without this (FORCE_LOGIN_ONLY).
 """
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from portal.models import (
     Administration,
@@ -18,6 +25,31 @@ from portal.models import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
+# Django's own force_login: a session that has not passed the second login step.
+FORCE_LOGIN_ONLY = Client.force_login
+
+
+def give_authenticator(user):
+    """A confirmed authenticator app for `user` (tests.support.second_step_code computes its codes)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def _force_login_with_second_step(client, user, backend=None):
+    from portal import two_factor
+
+    FORCE_LOGIN_ONLY(client, user, backend)
+    if two_factor.second_step_needed(user):
+        device = two_factor.authenticator(user) or give_authenticator(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _second_step_passed_on_force_login(monkeypatch):
+    monkeypatch.setattr(Client, "force_login", _force_login_with_second_step)
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +67,8 @@ def make_user(username, portal_role=None, domains=()):
                                                 email=f"{username}@example.nl")
     if portal_role:
         PortalMembership.objects.create(user=user, role=portal_role)
+    if portal_role == PortalRole.ADMINISTRATOR:
+        give_authenticator(user)
     for domain in domains:
         DomainMembership.objects.create(user=user, domain=domain)
     return user

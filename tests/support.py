@@ -125,3 +125,31 @@ def chromium_page(monkeypatch, *, timeout_ms: int = 15_000):
             yield page
         finally:
             browser.close()
+
+
+def second_step_code(user) -> str:
+    """The code `user`'s authenticator app shows now (tests.conftest.give_authenticator). A code is
+    accepted once, so after a login in this 30-second step it is the next step's code (the app's clock
+    may be one step ahead: django-otp's tolerance)."""
+    import time
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    now = (int(time.time()) - device.t0) // device.step
+    drift = max(0, (device.last_t + 1 if device.last_t is not None else now) - now)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, drift):0{device.digits}d}"
+
+
+def pass_second_step(page, username: str) -> None:
+    """In a browser, after the password form of someone with an authenticator app (every portal
+    administrator made by tests.conftest.make_user): the second login step with the app's code now."""
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    page.wait_for_url("**/login/code/")
+    code = second_step_code(get_user_model().objects.get(username=username))
+    connections.close_all()  # the live server's threads share the test database
+    page.get_by_test_id("login-code-form").get_by_label("Code").fill(code)
+    page.get_by_test_id("login-code-form").locator("button[type=submit]").click()

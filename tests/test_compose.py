@@ -45,7 +45,7 @@ def seconds(duration) -> float:
 
 
 def test_the_services_and_their_restart_policy(services):
-    assert set(services) == {"db", "redis"} | APP_SERVICES
+    assert set(services) == {"proxy", "db", "redis"} | APP_SERVICES
     assert {name: service["restart"] for name, service in services.items()} == dict.fromkeys(services, "unless-stopped")
 
 
@@ -54,6 +54,7 @@ def test_every_service_has_a_healthcheck(services):
         test = service.get("healthcheck", {}).get("test")
         assert test and test[0] == "CMD", f"{name} has no healthcheck"
     assert services["db"]["healthcheck"]["test"][1] == "pg_isready"
+    assert services["proxy"]["healthcheck"]["test"][-1] == "http://127.0.0.1:2019/config/"
     assert services["redis"]["healthcheck"]["test"][1:] == ["redis-cli", "ping"]
 
 
@@ -116,3 +117,48 @@ def test_the_worker_may_finish_a_yuki_call_when_stopped(services):
 
     grace = services["worker"]["stop_grace_period"]
     assert seconds(grace) >= settings.YUKI_TIMEOUT
+
+
+def published(service) -> set[tuple[int, str]]:
+    """The host ports a service publishes, with their protocol (compose's long form after `config`)."""
+    return {(int(port["published"]), port.get("protocol", "tcp")) for port in service.get("ports", [])}
+
+
+def test_only_the_https_proxy_is_published_and_gunicorn_stays_inside(services):
+    """gunicorn reachable from outside let a client send its own X-Forwarded-For; now only Caddy is
+    published, and gunicorn is reached over the compose network alone."""
+    assert published(services["proxy"]) == {(80, "tcp"), (443, "tcp"), (443, "udp")}
+    assert {name: published(service) for name, service in services.items() if name != "proxy"} == \
+        dict.fromkeys(set(services) - {"proxy"}, set())
+    assert all("network_mode" not in service for service in services.values())
+
+
+def test_the_proxy_is_caddy_with_the_shipped_caddyfile_forwarding_to_gunicorn(services):
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("caddy:")
+    mounts = {}  # target -> (source, read only); compose v1 writes "source:target:mode", v2 a mapping
+    for volume in proxy["volumes"]:
+        if isinstance(volume, str):
+            source, target, *mode = volume.split(":")
+            mounts[target] = (source, mode == ["ro"])
+        else:
+            mounts[volume["target"]] = (volume["source"], volume.get("read_only", False))
+    assert mounts["/etc/caddy/Caddyfile"][0].endswith("/Caddyfile") and mounts["/etc/caddy/Caddyfile"][1]
+    assert mounts["/data"][0].endswith("caddydata"), "certificates survive a restart (a named volume)"
+    assert proxy["environment"]["PORTAL_DOMAIN"] == "payroll.example.nl"  # from .env.example
+    text = (ROOT / "Caddyfile").read_text()
+    site = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert site[0] == "{$PORTAL_DOMAIN} {", "automatic HTTPS for the domain"
+    assert "reverse_proxy web:8000" in site
+    assert "--bind 0.0.0.0:8000" in command_of(services["web"])
+
+
+def test_the_portal_trusts_forwarded_headers_from_the_compose_network_only(services):
+    """The proxy connects from the compose network, whose subnet is fixed; the portal believes
+    X-Forwarded-For only on connections from there (portal/login_throttle.py), not by a count."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    [config] = compose["networks"]["default"]["ipam"]["config"]
+    for name in APP_SERVICES:
+        assert services[name]["environment"]["TRUSTED_PROXY_ADDRESSES"] == config["subnet"], name
+        assert "TRUSTED_PROXIES" not in services[name]["environment"], name
+    assert "TRUSTED_PROXIES" not in (ROOT / ".env.example").read_text(), "a count alone is refused (portal.E003)"

@@ -15,6 +15,7 @@ LOCKED = "te veel mislukte inlogpogingen"
 @pytest.fixture(autouse=True)
 def clean_cache(settings):
     settings.AXES_FAILURE_LIMIT = 3
+    settings.TRUSTED_PROXY_ADDRESSES = []
     settings.TRUSTED_PROXIES = 0
     cache.clear()
     yield
@@ -29,7 +30,8 @@ def fail(client, username, times, **extra):
 
 @pytest.mark.django_db
 def test_login_lands_on_the_dashboard(users, client):
-    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD}, follow=True)
+    """bob has no second login step (tests/test_two_factor.py has the logins with one)."""
+    response = client.post(reverse("login"), {"username": "bob", "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("portal:dashboard")
     assert response.status_code == 200
 
@@ -48,11 +50,11 @@ def test_repeated_failures_lock_the_login_even_with_the_right_password(users, cl
 
 @pytest.mark.django_db
 def test_a_success_resets_the_failure_count(users, client):
-    fail(client, "alice", 2)
-    assert client.post(reverse("login"), {"username": "alice", "password": PASSWORD}).status_code == 302
+    fail(client, "bob", 2)
+    assert client.post(reverse("login"), {"username": "bob", "password": PASSWORD}).status_code == 302
     client.logout()
-    fail(client, "alice", 2)
-    assert client.post(reverse("login"), {"username": "alice", "password": PASSWORD}).status_code == 302
+    fail(client, "bob", 2)
+    assert client.post(reverse("login"), {"username": "bob", "password": PASSWORD}).status_code == 302
 
 
 @pytest.mark.django_db
@@ -75,7 +77,7 @@ def test_failures_under_look_alike_names_add_up(users, client):
 
 @pytest.mark.django_db
 def test_behind_a_trusted_proxy_one_client_cannot_lock_out_another(users, client, settings):
-    settings.TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_ADDRESSES = ["10.0.0.2"]
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     fail(client, "alice", 3, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
     locked = client.post(reverse("login"), {"username": "alice", "password": PASSWORD},
@@ -88,14 +90,14 @@ def test_behind_a_trusted_proxy_one_client_cannot_lock_out_another(users, client
 
 @pytest.mark.django_db
 def test_a_client_cannot_choose_its_address_with_the_header(users, client, settings):
-    settings.TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_ADDRESSES = ["10.0.0.0/24"]
     for n in range(3):  # a forged hop to the left of the one our proxy wrote changes nothing
         client.post(reverse("login"), {"username": "alice", "password": "wrong"},
                     HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.5", REMOTE_ADDR="10.0.0.2")
     response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD},
                            HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.5", REMOTE_ADDR="10.0.0.2")
     assert response.status_code == 429
-    settings.TRUSTED_PROXIES = 0  # without a trusted proxy the header is not read at all
+    settings.TRUSTED_PROXY_ADDRESSES = []  # without a trusted proxy the header is not read at all
     for n in range(3):
         client.post(reverse("login"), {"username": "bob", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
     response = client.post(reverse("login"), {"username": "bob", "password": PASSWORD},
@@ -103,19 +105,59 @@ def test_a_client_cannot_choose_its_address_with_the_header(users, client, setti
     assert response.status_code == 429
 
 
+@pytest.mark.django_db
+def test_a_client_that_reaches_gunicorn_directly_cannot_pick_an_address_per_attempt(users, client, settings):
+    """The production profile of old: TRUSTED_PROXIES=1 and gunicorn published. Now only a connection from
+    the proxy's own address makes the header count; 12 attempts from one outside peer, each with another
+    X-Forwarded-For, are one client, and '::1' in the header unlocks nothing."""
+    settings.TRUSTED_PROXY_ADDRESSES = ["172.30.250.0/24"]
+    settings.AXES_FAILURE_LIMIT = 5
+    outside = {"REMOTE_ADDR": "198.51.100.23"}
+    for n in range(12):
+        client.post(reverse("login"), {"username": "alice", "password": "wrong"},
+                    HTTP_X_FORWARDED_FOR=f"203.0.113.{n + 1}", **outside)
+    for forwarded in ("203.0.113.200", "::1", "127.0.0.1", "172.30.250.3"):
+        response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD},
+                               HTTP_X_FORWARDED_FOR=forwarded, **outside)
+        assert response.status_code == 429, forwarded
+        assert "_auth_user_id" not in client.session
+
+
 @pytest.mark.parametrize("proxies, forwarded, remote, expected", [
-    (0, "203.0.113.5", "10.0.0.2", "10.0.0.2"),
-    (1, "203.0.113.5", "10.0.0.2", "203.0.113.5"),
-    (1, "1.2.3.4, 203.0.113.5", "10.0.0.2", "203.0.113.5"),
-    (2, "1.2.3.4, 203.0.113.5, 10.0.0.3", "10.0.0.2", "203.0.113.5"),
-    (2, "", "10.0.0.2", "10.0.0.2"),
-    (1, "not-an-address", "10.0.0.2", "10.0.0.2"),
-    (1, " 2001:db8::1 ", "10.0.0.2", "2001:db8::1"),
+    ([], "203.0.113.5", "10.0.0.2", "10.0.0.2"),
+    (["10.0.0.2"], "203.0.113.5", "10.0.0.2", "203.0.113.5"),
+    (["10.0.0.2"], "1.2.3.4, 203.0.113.5", "10.0.0.2", "203.0.113.5"),
+    (["10.0.0.0/24"], "1.2.3.4, 203.0.113.5, 10.0.0.3", "10.0.0.2", "203.0.113.5"),
+    (["10.0.0.2"], "", "10.0.0.2", "10.0.0.2"),
+    (["10.0.0.2"], "not-an-address", "10.0.0.2", "10.0.0.2"),
+    (["10.0.0.2"], " 2001:db8::1 ", "10.0.0.2", "2001:db8::1"),
+    # A peer that is not our proxy: its header is not read, whatever it says.
+    (["10.0.0.2"], "203.0.113.5", "198.51.100.7", "198.51.100.7"),
+    (["10.0.0.2"], "::1", "198.51.100.7", "198.51.100.7"),
+    (["10.0.0.0/24"], "203.0.113.5", "10.0.1.2", "10.0.1.2"),
+    # A chain of our own proxies is walked past; what only the client wrote is never reached.
+    (["10.0.0.0/24", "fd00::/8"], "192.0.2.1, 203.0.113.5, fd00::7, 10.0.0.9", "10.0.0.2", "203.0.113.5"),
+    (["10.0.0.0/24"], "not-an-address, 10.0.0.9", "10.0.0.2", "10.0.0.9"),
+    (["10.0.0.2"], "203.0.113.5", "::ffff:10.0.0.2", "203.0.113.5"),
+    (["::1"], "203.0.113.5", "::1", "203.0.113.5"),
 ])
-def test_client_address_counts_only_trusted_hops(settings, proxies, forwarded, remote, expected):
-    settings.TRUSTED_PROXIES = proxies
+def test_client_address_reads_the_header_only_from_our_proxies(settings, proxies, forwarded, remote, expected):
+    settings.TRUSTED_PROXY_ADDRESSES = proxies
     request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
     assert client_address(request) == expected
+
+
+def test_a_proxy_count_without_addresses_stops_the_start(settings):
+    """After an upgrade, TRUSTED_PROXIES=1 alone must not quietly mean something else: an error, with the fix."""
+    from portal.checks import proxies_are_named_by_address
+
+    settings.TRUSTED_PROXIES, settings.TRUSTED_PROXY_ADDRESSES = 1, []
+    [error] = proxies_are_named_by_address()
+    assert error.id == "portal.E003" and "TRUSTED_PROXY_ADDRESSES" in error.hint
+    settings.TRUSTED_PROXY_ADDRESSES = ["172.30.250.0/24"]
+    assert [message.id for message in proxies_are_named_by_address()] == ["portal.W003"]
+    settings.TRUSTED_PROXIES = 0
+    assert proxies_are_named_by_address() == []
 
 
 def test_username_key_is_what_django_logs_in_as():

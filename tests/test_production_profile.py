@@ -4,15 +4,22 @@ gunicorn serves the WSGI app with DEBUG off, a real SECRET_KEY and Fernet keys, 
 collected static files; a Celery worker and beat run as processes of their own; PostgreSQL (a database
 of this test's own) and Redis (the suite's DBs) hold the state; the vendor sandboxes answer from a
 separate process on their own port (`python -m sandbox.serve`) while the portal keeps SANDBOX_ENABLED
-off. Then: the health endpoint turns green, an import goes end to end, the metrics show the worker's
-vendor calls, and every process stops cleanly on SIGTERM.
+off. The browser's way in is a real Caddy process in front of gunicorn, with the shipped Caddyfile made
+http-only on loopback (Caddy sets X-Forwarded-Proto: https, as its TLS would): the portal trusts
+X-Forwarded-For only on connections from Caddy's address (TRUSTED_PROXY_ADDRESSES=127.0.0.1), and a
+client that reaches gunicorn directly comes from another loopback address (127.0.0.2). Then: the health
+endpoint turns green, an import goes end to end, the metrics show the worker's vendor calls, the login
+lock holds against forged headers and a spray from many addresses, and every process stops cleanly on
+SIGTERM.
 """
 
 from __future__ import annotations
 
+import email
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -37,6 +44,49 @@ METRICS_TOKEN = secrets.token_urlsafe(24)
 SEED = nmbrs_seed("Jansen Groep", yuki_data.DEMO_DOMAIN_ID, [
     {"name": "Bakkerij Jansen B.V.", "yuki_administration_id": yuki_data.DEMO_ADMINISTRATION_ID,
      "yuki_access_key": yuki_data.DEMO_ACCESS_KEY, "nmbrs_company_id": 50001, "nmbrs_company_number": "101"}])
+
+
+# Users for the login checks (portal backoffice: no second factor needed), and an administrator who is
+# told about a locked account.
+USERS = """
+from django.contrib.auth import get_user_model
+from portal.models import PortalMembership, PortalRole
+User = get_user_model()
+for name, role in (("petra", PortalRole.BACKOFFICE), ("quinten", PortalRole.BACKOFFICE), ("rosa", PortalRole.BACKOFFICE),
+                   ("beheer", PortalRole.ADMINISTRATOR)):
+    user = User.objects.create_user(name, f"{name}@example.nl", "Een-lang-wachtwoord-2026")
+    PortalMembership.objects.create(user=user, role=role)
+"""
+PASSWORD = "Een-lang-wachtwoord-2026"
+DIRECT_CLIENT = "127.0.0.2"  # a client that reaches gunicorn without the proxy
+PROXY_ADDRESS = "127.0.0.1"  # where Caddy connects to gunicorn from
+
+
+def caddyfile_for_test(proxy_port: int, web_port: int) -> str:
+    """The shipped Caddyfile, http-only on loopback: the site listens on every host name at proxy_port
+    and forwards to this test's gunicorn; TLS is what it would add (X-Forwarded-Proto: https)."""
+    shipped = (ROOT / "Caddyfile").read_text()
+    assert "{$PORTAL_DOMAIN} {" in shipped and "reverse_proxy web:8000" in shipped
+    site = shipped.replace("{$PORTAL_DOMAIN} {", f"http://:{proxy_port} {{\n\tbind 127.0.0.1")
+    site = site.replace("reverse_proxy web:8000", f"reverse_proxy 127.0.0.1:{web_port} {{\n"
+                        "\t\theader_up X-Forwarded-Proto https\n\t}")
+    return "{\n\tadmin off\n}\n" + site
+
+
+def log_in(base_url: str, username: str, password: str, source: str, **headers) -> int:
+    """One login through the form from the loopback address `source`: the status of the POST (302: in,
+    200: refused, 429: locked). Cookies are sent by hand: they are Secure, and this is plain HTTP."""
+    transport = httpx2.HTTPTransport(local_address=source)
+    with httpx2.Client(base_url=base_url, transport=transport, timeout=15,
+                       headers={"Host": HOST, "X-Forwarded-Proto": "https", **headers}) as client:
+        form = client.get("/login/")
+        assert form.status_code == 200, form.status_code
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        cookie = form.cookies["csrftoken"]
+        answer = client.post("/login/", data={"username": username, "password": password,
+                                              "csrfmiddlewaretoken": token},
+                             headers={"Cookie": f"csrftoken={cookie}", "Origin": f"https://{HOST}"})
+        return answer.status_code
 
 
 @pytest.fixture
@@ -99,7 +149,9 @@ def wait_until(what: str, condition, timeout: float = 90, logs=lambda: ""):
 
 def test_the_production_profile_serves_imports_reports_health_and_stops_cleanly(production_database, settings,
                                                                                   tmp_path):
-    vendor_port, web_port = free_port(), free_port()
+    caddy = shutil.which("caddy")
+    assert caddy, "caddy is missing: `make test` installs it (scripts/test-machine.sh)"
+    vendor_port, web_port, proxy_port = free_port(), free_port(), free_port()
     vendors_url = f"http://127.0.0.1:{vendor_port}"
     queue = f"production-{secrets.token_hex(4)}"
     env = outside_env(**{
@@ -111,7 +163,11 @@ def test_the_production_profile_serves_imports_reports_health_and_stops_cleanly(
            "YUKI_BASE_URL": f"{vendors_url}/yuki/ws/", "NMBRS_ENVIRONMENT": f"{vendors_url}/nmbrs/soap/v3/",
            "YUKI_WSDL_CACHE_DIR": str(tmp_path / "wsdl"), "HEALTH_TOKEN": HEALTH_TOKEN,
            "METRICS_ENABLED": "on", "METRICS_TOKEN": METRICS_TOKEN,
-           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), "LOG_LEVEL": "WARNING"})
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), "LOG_LEVEL": "WARNING",
+           "TRUSTED_PROXY_ADDRESSES": PROXY_ADDRESS, "LOGIN_ACCOUNT_MAX_FAILURES": "8",
+           "EMAIL_URL": f"filemail:///{tmp_path / 'mail'}",  # django-environ drops one slash
+           # Caddy keeps its state (certificates, autosaved config) here, not in the home directory.
+           "XDG_DATA_HOME": str(tmp_path / "caddy-data"), "XDG_CONFIG_HOME": str(tmp_path / "caddy-config")})
     (tmp_path / "metrics").mkdir()
 
     def manage(*args):
@@ -124,19 +180,22 @@ def test_the_production_profile_serves_imports_reports_health_and_stops_cleanly(
     manage("migrate", "--noinput")
     manage("collectstatic", "--noinput")
     manage("shell", "-c", SEED)
+    manage("shell", "-c", USERS)
+    (tmp_path / "Caddyfile").write_text(caddyfile_for_test(proxy_port, web_port))
 
     processes = Processes(tmp_path, env)
     try:
         processes.start("vendors", sys.executable, "-m", "sandbox.serve", "--port", str(vendor_port))
         processes.start("web", sys.executable, "-m", "gunicorn", "payrollsync.wsgi", "--bind",
                         f"127.0.0.1:{web_port}", "--workers", "2", "--graceful-timeout", "20")
+        processes.start("proxy", caddy, "run", "--config", str(tmp_path / "Caddyfile"), "--adapter", "caddyfile")
         processes.start("worker", sys.executable, "-m", "celery", "-A", "payrollsync", "worker", "-Q", queue,
                         "--concurrency", "2", "--loglevel", "WARNING", "--without-gossip", "--without-mingle")
         processes.start("beat", sys.executable, "-m", "celery", "-A", "payrollsync", "beat", "--loglevel",
                         "WARNING", "--schedule", str(tmp_path / "celerybeat-schedule"))
         all_logs = lambda: "\n".join(f"--- {n}\n{processes.log(n)[-2000:]}" for n in processes.running)  # noqa: E731
-        web = httpx2.Client(base_url=f"http://127.0.0.1:{web_port}", timeout=15,
-                           headers={"Host": HOST, "X-Forwarded-Proto": "https"})
+        # The browser's way in: through Caddy.
+        web = httpx2.Client(base_url=f"http://127.0.0.1:{proxy_port}", timeout=15, headers={"Host": HOST})
 
         # Health: green once the worker and beat have reported; details only with the token.
         detailed = {"Authorization": f"Bearer {HEALTH_TOKEN}"}
@@ -153,8 +212,36 @@ def test_the_production_profile_serves_imports_reports_health_and_stops_cleanly(
             result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
             assert result.returncode == 0, (name, result.stdout, result.stderr)
 
+        # The login lock behind the proxy. A client that reaches gunicorn directly picks no address with
+        # X-Forwarded-For: 12 wrong passwords, each with another header, lock it; '::1' unlocks nothing.
+        direct = f"http://127.0.0.1:{web_port}"
+        codes = [log_in(direct, "petra", "wrong", DIRECT_CLIENT, **{"X-Forwarded-For": f"203.0.113.{n}"})
+                 for n in range(1, 13)]
+        assert codes == [200] * 4 + [429] * 8, codes  # the 5th failure locks (LOGIN_MAX_FAILURES)
+        assert log_in(direct, "petra", PASSWORD, DIRECT_CLIENT, **{"X-Forwarded-For": "::1"}) == 429
+        # Through Caddy, a header the client sends is replaced by the address Caddy saw: still one client.
+        proxied = f"http://127.0.0.1:{proxy_port}"
+        assert [log_in(proxied, "quinten", "wrong", "127.0.0.3", **{"X-Forwarded-For": f"198.51.100.{n}"})
+                for n in range(1, 7)] == [200] * 4 + [429] * 2
+        assert log_in(proxied, "quinten", PASSWORD, "127.0.0.3", **{"X-Forwarded-For": "::1"}) == 429
+        # A different client is not locked out by that one ...
+        assert log_in(proxied, "quinten", PASSWORD, "127.0.0.4") == 302
+        # ... but a spray from many addresses locks the account (8 failures in all, LOGIN_ACCOUNT_MAX_FAILURES),
+        # for every address, and its owner and the administrator are e-mailed.
+        assert [log_in(proxied, "rosa", "wrong", f"127.0.0.{n}") for n in range(10, 18)] == [200] * 8
+        assert log_in(proxied, "rosa", PASSWORD, "127.0.0.30") == 429
+        mails = [email.message_from_bytes(path.read_bytes()) for path in sorted((tmp_path / "mail").iterdir())]
+        assert sorted(mail["To"] for mail in mails) == ["beheer@example.nl", "rosa@example.nl"]
+        assert {mail["Subject"] for mail in mails} == {"Inloggen geblokkeerd voor het account rosa"}
+        with psycopg.connect(production_database, autocommit=True) as conn:
+            addresses = {tuple(row) for row in conn.execute(
+                "SELECT DISTINCT host(address), username FROM portal_loginfailure")}
+        assert addresses == {(DIRECT_CLIENT, "petra"), ("127.0.0.3", "quinten")} | {
+            (f"127.0.0.{n}", "rosa") for n in range(10, 18)}, addresses
+
         # DEBUG off: HTTPS enforced, no debug pages, no sandbox mounted in the portal.
         assert httpx2.get(f"http://127.0.0.1:{web_port}/login/", headers={"Host": HOST}).status_code == 301
+        assert web.get("/login/").status_code == 200, "Caddy says the request came over HTTPS"
         missing = web.get("/does-not-exist/")
         assert missing.status_code == 404 and "Traceback" not in missing.text and "URLconf" not in missing.text
         assert web.get("/sandbox/yuki/").status_code == 404
@@ -185,6 +272,6 @@ def test_the_production_profile_serves_imports_reports_health_and_stops_cleanly(
         web.close()
     finally:
         codes = processes.stop()
-    assert codes == {"vendors": 0, "web": 0, "worker": 0, "beat": 0}, codes
+    assert codes == {"vendors": 0, "web": 0, "proxy": 0, "worker": 0, "beat": 0}, codes
     for name in ("web", "worker", "beat"):
         assert "Traceback" not in processes.log(name), processes.log(name)[-3000:]

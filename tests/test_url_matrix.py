@@ -26,6 +26,12 @@ MATRIX = {
     "password_change":               (ANY_ROLE,         ANY_ROLE),
     "password_change_done":          (ANY_ROLE,         ("login", "405", "405", "405", "405", "403")),
     "portal:profile":                (ANY_ROLE,         ANY_ROLE),
+    # The second login step: without a password step in this session, back to the login.
+    "login_code":                    (("login",) * 6,   ("login",) * 6),
+    "login_setup":                   (("login",) * 6,   ("login",) * 6),
+    "portal:two-factor-setup":       (ANY_ROLE,         ANY_ROLE),
+    "portal:two-factor-recovery-codes": (NOT_ALLOWED,   ANY_ROLE),
+    "portal:two-factor-remove":      (NOT_ALLOWED,      ANY_ROLE),
     "loket:connect":                 (NOT_ALLOWED,      PORTAL_MANAGERS),
     "loket:callback":                (ANY_ROLE,         NOT_ALLOWED),
     "loket:disconnect":              (NOT_ALLOWED,      PORTAL_MANAGERS),

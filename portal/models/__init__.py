@@ -6,6 +6,7 @@ from portal.models.employers import AssignedEmployer
 from portal.models.heartbeat import ServiceHeartbeat
 from portal.models.imports import ImportRun, RunStatus, RunTrigger
 from portal.models.ledger import EntryState, EventKind, LedgerEntry, LedgerEvent
+from portal.models.login_failures import LoginFailure
 from portal.models.notices import Notice, NoticeLevel
 from portal.models.profiles import Language, UserProfile
 from portal.models.roles import DomainMembership, PortalMembership, PortalRole
@@ -22,6 +23,7 @@ __all__ = [
     "ImportRun",
     "LedgerEntry",
     "LedgerEvent",
+    "LoginFailure",
     "Notice",
     "NoticeLevel",
     "RunStatus",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.models import UserProfile
 from portal.views.access import portal_view
+from portal.views.two_factor import two_factor_context
 
 
 class ProfileForm(forms.ModelForm):
@@ -31,4 +32,4 @@ def profile(request):
         with translation.override(instance.language):  # said in the language just chosen
             messages.success(request, _("Your profile is saved."))
         return redirect("portal:profile")
-    return render(request, "portal/profile.html", {"form": form})
+    return render(request, "portal/profile.html", {"form": form, **two_factor_context(request.user)})

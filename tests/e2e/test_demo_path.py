@@ -16,7 +16,7 @@ from sandbox.server import SandboxServer
 from sandbox.yuki import create_app as create_yuki
 from sandbox.yuki import data as yuki_data
 from tests.conftest import PASSWORD, make_user
-from tests.support import celery_worker, chromium_page
+from tests.support import celery_worker, chromium_page, pass_second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker]
 
@@ -70,6 +70,7 @@ def test_connect_import_and_see_it_in_yuki(live_server, vendors, worker, page):
     page.fill("#id_username", "alice")
     page.fill("#id_password", PASSWORD)
     page.locator("form button[type=submit]").click()
+    pass_second_step(page, "alice")
     page.get_by_role("button", name="Verbind met Loket").click()
     page.get_by_label("Gebruikersnaam").fill(loket_data.DEMO_USERNAME)
     page.get_by_label("Wachtwoord").fill(loket_data.DEMO_PASSWORD)

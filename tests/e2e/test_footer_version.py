@@ -9,7 +9,7 @@ from django.db import connections
 from portal.models import PortalRole
 from portal.version import portal_version
 from tests.conftest import PASSWORD, make_user
-from tests.support import chromium_page
+from tests.support import chromium_page, pass_second_step
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +35,7 @@ def test_the_footer_shows_the_installed_version(live_server, page):
     page.fill("#id_username", "alice")
     page.fill("#id_password", PASSWORD)
     page.locator("form button[type=submit]").click()
+    pass_second_step(page, "alice")
     footer = page.get_by_test_id("portal-version")
     footer.wait_for()
     assert footer.inner_text().strip() == f"Versie {version}"

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from portal.models import LedgerEntry, PortalRole
 from tests.conftest import PASSWORD, make_user
+from tests.support import pass_second_step
 
 TODAY = timezone.localdate()
 
@@ -25,6 +26,7 @@ def test_a_portal_administrator_runs_the_deep_check_and_reads_the_report(live_se
         page.fill("#id_username", "alice")
         page.fill("#id_password", PASSWORD)
         page.locator("form button[type=submit]").click()
+        pass_second_step(page, "alice")
         page.wait_for_url(f"{live_server.url}/administrations/{bakkerij_nmbrs.pk}/")
         page.get_by_label("Periode").fill(f"{TODAY.year}-{TODAY.month:02d}")
         page.get_by_test_id("deep-check").click()

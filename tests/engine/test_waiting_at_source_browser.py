@@ -10,6 +10,7 @@ from portal import tasks
 from portal.imports import runs
 from portal.models import PortalRole, RunTrigger
 from tests.conftest import PASSWORD, make_user
+from tests.support import pass_second_step
 
 TODAY = timezone.localdate()
 
@@ -30,6 +31,7 @@ def test_the_run_page_names_what_waits_and_why(live_server, bakkerij_nmbrs, yuki
         page.fill("#id_username", "alice")
         page.fill("#id_password", PASSWORD)
         page.locator("form button[type=submit]").click()
+        pass_second_step(page, "alice")
         page.wait_for_url(f"{live_server.url}/runs/{run.pk}/")
         waiting = page.get_by_test_id("run-waiting")
         assert waiting.locator("h2").inner_text() == "1 document wacht bij de salarisbron"

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal import two_factor
 from portal.management.base import PortalCommand
 from portal.models import PortalMembership, PortalRole
 
@@ -21,7 +22,9 @@ class Command(PortalCommand):
         parser.add_argument("--email", default="", metavar=_("EMAIL"),
                             help=_("The administrator's e-mail address (optional)."))
         parser.add_argument("--password", metavar=_("PASSWORD"), help=_("Default: a random password, printed once."))
-        parser.add_argument("--reset", action="store_true", help=_("Reset the password of an existing user."))
+        parser.add_argument("--reset", action="store_true",
+                            help=_("Reset the password of an existing user, and switch the second login step "
+                                   "off: the administrator sets up a new app at the next login."))
 
     @transaction.atomic
     def handle(self, username, email, password, reset, **options):
@@ -47,5 +50,10 @@ class Command(PortalCommand):
         user.set_password(password)
         user.save()
         PortalMembership.objects.update_or_create(user=user, defaults={"role": PortalRole.ADMINISTRATOR})
+        # A lost phone and lost recovery codes: the way back in is a reset here, on the server.
+        two_factor.remove(user)
         self.stdout.write(self.style.SUCCESS(_("Portal administrator '%(username)s', password: %(password)s") % {
             "username": username, "password": password}))
+        if not two_factor.exempt_from_requirement():
+            self.stdout.write(_("At the first login the administrator sets up the second login step: an "
+                                "authenticator app on a phone."))
