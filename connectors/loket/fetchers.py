@@ -41,11 +41,13 @@ def _overlaps(employment: dict, period: Period) -> bool:
 
 
 class LoketSource:
-    def __init__(self, client: LoketClient):
+    def __init__(self, client: LoketClient, *, one_import: bool = False):
+        """`one_import=True` when the source serves one import (seconds long): an import asks for the wage
+        tax returns of two months (docs/vendors/loket.md), so the year's list is read once per administration
+        and year and each month picked from it, instead of one list call per month. Off by default, so a
+        long-lived source never answers from an old list."""
         self.client = client
-        # A night asks for the wage tax returns of two months (docs/vendors/loket.md): the year's list is read
-        # once per administration and year and each month picked from it, not one list call per month.
-        self._tax_return_lists: dict[tuple[str, int], list[dict]] = {}
+        self._tax_return_lists: dict[tuple[str, int], list[dict]] | None = {} if one_import else None
 
     def find_administration(self, client_number: str, wage_tax_number: str) -> LoketAdministration:
         return find_administration(self.client, client_number, wage_tax_number)
@@ -197,12 +199,17 @@ class LoketSource:
         return documents
 
     def tax_returns_of_year(self, admin: LoketAdministration, year: int) -> list[dict]:
-        """The administration's wage tax returns of `year` (a dozen or two: one page), read once per source."""
+        """The administration's wage tax returns of `year` (a dozen or two: one page); read once per import
+        when the source serves one (see __init__)."""
         key = (admin.id, year)
-        if key not in self._tax_return_lists:
-            self._tax_return_lists[key] = self.client.list_all(
-                endpoints.path(endpoints.TAX_RETURNS, administration_id=admin.id), filter=f"period.year eq {year}")
-        return self._tax_return_lists[key]
+        remembered = self._tax_return_lists
+        if remembered is not None and key in remembered:
+            return remembered[key]
+        listed = self.client.list_all(endpoints.path(endpoints.TAX_RETURNS, administration_id=admin.id),
+                                      filter=f"period.year eq {year}")
+        if remembered is not None:
+            remembered[key] = listed
+        return listed
 
     def tax_return_report(self, tax_return_id: str) -> LoketFile:
         last: LoketNotFound | None = None

@@ -240,9 +240,10 @@ def test_downloads_ask_for_their_file_type_and_employments_for_their_resource_ve
     assert accepts["payrollperiods"] == "application/json;version=2018-01-01"
 
 
-def test_the_wage_tax_returns_of_two_months_come_from_one_list_call_per_year(source, app, this_month):
+def test_the_wage_tax_returns_of_two_months_come_from_one_list_call_per_year(client, app, this_month):
     from urllib.parse import parse_qs
 
+    source = LoketSource(client, one_import=True)
     previous = _previous(this_month)
     assert source.documents(*KORENSCHOOF, this_month, kinds={DocumentKind.WAGE_TAX_RETURN}) == []
     assert len(source.documents(*KORENSCHOOF, previous, kinds={DocumentKind.WAGE_TAX_RETURN})) == 2
@@ -250,3 +251,10 @@ def test_the_wage_tax_returns_of_two_months_come_from_one_list_call_per_year(sou
     years = {this_month.year, previous.year}
     assert len(lists) == len(years), "one list per year, whatever the number of months asked"
     assert sorted(q["filter"][0] for q in lists) == sorted(f"period.year eq {year}" for year in years)
+
+
+def test_a_source_for_more_than_one_import_reads_the_list_again(source, app, this_month):
+    previous = _previous(this_month)
+    source.documents(*KORENSCHOOF, previous, kinds={DocumentKind.WAGE_TAX_RETURN})
+    source.documents(*KORENSCHOOF, previous, kinds={DocumentKind.WAGE_TAX_RETURN})
+    assert len([c for c in app.state.requests if c["path"].endswith("/payrolltaxreturns")]) == 2
