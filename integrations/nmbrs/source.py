@@ -184,8 +184,8 @@ class NmbrsPayrollSource:
         if credentials is None:
             raise SourceUnavailable(_("The Nmbrs credentials are missing."))
         status = effective.import_settings.wage_tax_return_status
-        return NmbrsSession(NmbrsSource(nmbrs_client_for(credentials)), effective.administration.nmbrs_company_id,
-                            None if status == "any" else status)
+        source = NmbrsSource(nmbrs_client_for(credentials), one_import=True)  # a session is one import
+        return NmbrsSession(source, effective.administration.nmbrs_company_id, None if status == "any" else status)
 
     # --- the portal settings page: the default credentials -------------------------------------------
 
