@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -171,6 +172,34 @@ def worker_counts(broker: str) -> dict:
 
     client = redis.Redis.from_url(broker)
     return {key: int(client.get(f"bench:{key}") or 0) for key in ("sql", "pings", "tasks")}
+
+
+_ID_SEGMENT = re.compile(r"/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)(?=/|$)")
+
+
+def source_calls_by_endpoint(calls: dict, source: str) -> dict:
+    """The source's API calls grouped by endpoint (ids in paths replaced by {id}), to see where calls go."""
+    grouped: dict[str, int] = {}
+    for key, count in calls.items():
+        operation = key.split(":", 1)[1]
+        if source == "loket" and "/api/" not in key:
+            continue  # the OAuth pages are not API calls
+        if source == "nmbrs" and operation.startswith("GET"):
+            continue  # WSDL downloads
+        name = _ID_SEGMENT.sub("/{id}", operation.split("/api/v2/providers/employers", 1)[-1])
+        grouped[name] = grouped.get(name, 0) + count
+    return dict(sorted(grouped.items(), key=lambda item: -item[1]))
+
+
+def booked_digest(state) -> str:
+    """One hash of everything booked into the Yuki sandbox, independent of the order it arrived in: two
+    checkouts that book the same documents print the same digest."""
+    import hashlib
+
+    parts = sorted(f"file|{f.administration_id}|{f.file_name}|{f.folder}|{hashlib.sha256(f.data).hexdigest()}"
+                   for f in state.archive)
+    parts += sorted(f"journal|{j.administration_id}|{hashlib.sha256(j.xml).hexdigest()}" for j in state.journals)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16] + f" ({len(parts)} items)"
 
 
 def main():
@@ -333,7 +362,12 @@ def main():
         print(f"documents booked: {booked} (Yuki holds {archive} files + {journals} journals)")
         print(f"Yuki calls: {yuki_calls}  per booked document: {yuki_calls / max(booked, 1):.3f}  "
               f"Authenticate calls: {authenticates}")
-        print(f"{args.source.capitalize()} calls: {source_calls}")
+        print(f"{args.source.capitalize()} calls: {source_calls}  per booked document: "
+              f"{source_calls / max(booked, 1):.3f}  per administration: {source_calls / args.administrations:.1f}")
+        print(f"{args.source.capitalize()} calls by endpoint:", source_calls_by_endpoint(
+            loket.faults.calls if args.source == "loket" else nmbrs.faults.calls, args.source))
+        print(f"booked documents digest: {booked_digest(yuki.state)} "
+              "(SHA-256 over every archived file's administration, name, folder and bytes and every journal's XML)")
         source_server = loket_server if args.source == "loket" else nmbrs_server
         # Checkouts whose simulator closed every connection (HTTP/1.0) count none.
         tcp = {name: getattr(server, "connections", None) for name, server in

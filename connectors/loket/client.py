@@ -68,7 +68,7 @@ class LoketClient:
 
     def __init__(self, api_base: str, token_provider: TokenProvider, *, timeout: float = 30.0,
                  max_attempts: int = 4, backoff: float = 0.5, max_backoff: float = 8.0,
-                 max_retry_after: float = 30.0, page_size: int | None = None,
+                 max_retry_after: float = 30.0, page_size: int | None = endpoints.LIST_PAGE_SIZE,
                  sleep: Callable[[float], None] = time.sleep, transport: httpx2.BaseTransport | None = None):
         self.api_base = api_base.rstrip("/")
         self.token_provider = token_provider

@@ -46,6 +46,10 @@ TAX_RETURN_MESSAGE = TAX_RETURN + "/message"
 # may only know /overview, so the fetcher tries these in order and moves on after a 404.
 TAX_RETURN_REPORTS = (TAX_RETURN + "/report", TAX_RETURN + "/overview")
 
+# Paging: the spec documents pageSize's default (250) but says it "may change" and advises against relying
+# on it, and documents no maximum; so every list asks for 250 explicitly (docs/vendors/loket.md, "Fewest calls").
+LIST_PAGE_SIZE = 250
+
 MEDIA_JSON = "application/json"
 MEDIA_PDF = "application/pdf"
 MEDIA_XML = "application/xml"

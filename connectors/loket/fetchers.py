@@ -41,8 +41,13 @@ def _overlaps(employment: dict, period: Period) -> bool:
 
 
 class LoketSource:
-    def __init__(self, client: LoketClient):
+    def __init__(self, client: LoketClient, *, one_import: bool = False):
+        """`one_import=True` when the source serves one import (seconds long): an import asks for the wage
+        tax returns of two months (docs/vendors/loket.md), so the year's list is read once per administration
+        and year and each month picked from it, instead of one list call per month. Off by default, so a
+        long-lived source never answers from an old list."""
         self.client = client
+        self._tax_return_lists: dict[tuple[str, int], list[dict]] | None = {} if one_import else None
 
     def find_administration(self, client_number: str, wage_tax_number: str) -> LoketAdministration:
         return find_administration(self.client, client_number, wage_tax_number)
@@ -93,6 +98,8 @@ class LoketSource:
             log.info("Loket administration %s has no payroll period %s", admin.id, period)
             return []
         documents = []
+        shared_id: str | None = None  # the period's {payrollPeriodId}, learnt once per administration
+        sharing = True  # until Loket refuses a shared id: then every employment reads its own metadata
         for employment in self.employments(admin, period):
             listed = self.client.iter_list(
                 endpoints.path(endpoints.PAYSLIP_LIST, employment_id=employment["id"]),
@@ -101,12 +108,38 @@ class LoketSource:
                     if mapping.matches_period(item.get("payrollPeriod"), period)]
             if not runs:
                 continue
-            summary_id = self.payslip_summary_id(employment, period)
-            pdf = self.client.get_file(endpoints.path(endpoints.PAYSLIP_PDF, employment_id=employment["id"],
-                                                      payroll_period_id=summary_id), endpoints.MEDIA_PDF)
+            pdf, summary_id, refused = self.payslip_pdf(employment, period, shared_id if sharing else None)
+            sharing = sharing and not refused
+            shared_id = summary_id
             documents.append(mapping.payslip_document(admin, employment, loket_period["id"], period, pdf, runs,
                                                       summary_period_id=summary_id))
         return documents
+
+    def payslip_pdf(self, employment: dict, period: Period,
+                    known_id: str | None) -> tuple[LoketFile, str, bool]:
+        """The period's cumulative payslip of one employment, the {payrollPeriodId} it was fetched with, and
+        whether Loket refused `known_id` for it.
+
+        The spec says the download's metadata lists the employer's payroll periods (which ones depends on
+        the employer's year filter setting), so the id read from one employment's metadata is tried for
+        the others of the same payroll administration: one metadata call per administration instead of one
+        per employee (docs/vendors/loket.md, "Fewest calls"). Should Loket refuse it for an employment
+        (404), that employment's own metadata is read and its id used (a payslip is never skipped), and the
+        caller stops sharing ids for the rest of the administration."""
+        refused = False
+        if known_id is not None:
+            try:
+                return self._summary_pdf(employment, known_id), known_id, False
+            except LoketNotFound:
+                log.info("Loket refused payslip period id %s for employment %s; reading its own metadata",
+                         known_id, employment["id"])
+                refused = True
+        own_id = self.payslip_summary_id(employment, period)
+        return self._summary_pdf(employment, own_id), own_id, refused
+
+    def _summary_pdf(self, employment: dict, summary_id: str) -> LoketFile:
+        return self.client.get_file(endpoints.path(endpoints.PAYSLIP_PDF, employment_id=employment["id"],
+                                                   payroll_period_id=summary_id), endpoints.MEDIA_PDF)
 
     def payslip_summary_id(self, employment: dict, period: Period) -> str:
         """The {payrollPeriodId} of the period's cumulative payslip, from the download's metadata."""
@@ -145,10 +178,8 @@ class LoketSource:
     def wage_tax_returns(self, admin: LoketAdministration, period: Period,
                          waiting: list[WaitingDocument] | None = None) -> list[SourceDocument]:
         """The period's accepted returns; one not accepted yet is added to `waiting` with its status."""
-        listed = self.client.iter_list(endpoints.path(endpoints.TAX_RETURNS, administration_id=admin.id),
-                                       filter=_period_filter("period.", period))
         documents = []
-        for item in listed:
+        for item in self.tax_returns_of_year(admin, period.year):
             if not mapping.matches_period(item.get("period"), period) or item.get("removalTime"):
                 continue
             if item.get("payrollTaxReturnStatus") and not mapping.tax_return_is_final(item):
@@ -166,6 +197,19 @@ class LoketSource:
                                            endpoints.MEDIA_XML)
             documents += mapping.tax_return_documents(admin, tax_return, period, report, message)
         return documents
+
+    def tax_returns_of_year(self, admin: LoketAdministration, year: int) -> list[dict]:
+        """The administration's wage tax returns of `year` (a dozen or two: one page); read once per import
+        when the source serves one (see __init__)."""
+        key = (admin.id, year)
+        remembered = self._tax_return_lists
+        if remembered is not None and key in remembered:
+            return remembered[key]
+        listed = self.client.list_all(endpoints.path(endpoints.TAX_RETURNS, administration_id=admin.id),
+                                      filter=f"period.year eq {year}")
+        if remembered is not None:
+            remembered[key] = listed
+        return listed
 
     def tax_return_report(self, tax_return_id: str) -> LoketFile:
         last: LoketNotFound | None = None

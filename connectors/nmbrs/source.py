@@ -46,9 +46,24 @@ class AnnualDocumentsResult:
 
 
 class NmbrsSource:
-    def __init__(self, client: NmbrsClient, *, payment_date: Callable[[Period], date] = default_payment_date):
+    def __init__(self, client: NmbrsClient, *, payment_date: Callable[[Period], date] = default_payment_date,
+                 one_import: bool = False):
+        """`one_import=True` when the source serves one import (seconds long): Run_GetList and WageTax_GetList
+        answer for a whole year (docs/vendors/nmbrs.md, "Fewest calls"), so each is called once per company
+        and year and the periods are picked from it, instead of once per period asked (an import asks for two
+        months of wage tax returns). Off by default, so a long-lived source never answers from an old list."""
         self.client = client
         self.payment_date = payment_date
+        self._year_lists: dict[tuple[str, int, int], list] | None = {} if one_import else None
+
+    def _year_list(self, operation: str, company_id: int, year: int, call: Callable[[int, int], list]) -> list:
+        key = (operation, company_id, year)
+        if self._year_lists is not None and key in self._year_lists:
+            return self._year_lists[key]
+        listed = call(company_id, year)
+        if self._year_lists is not None:
+            self._year_lists[key] = listed
+        return listed
 
     def documents(self, company_id: int, period: Period, kinds: Iterable[DocumentKind],
                   wage_tax_status: str | Iterable[str] | None = DEFAULT_WAGE_TAX_STATUS,
@@ -69,7 +84,7 @@ class NmbrsSource:
         return out
 
     def runs_in(self, company_id: int, period: Period) -> list[Run]:
-        runs = [r for r in self.client.runs(company_id, period.year) if r.covers(period.number)]
+        runs = [r for r in self._year_list("runs", company_id, period.year, self.client.runs) if r.covers(period.number)]
         return sorted(runs, key=lambda r: (r.number, r.id))
 
     def _run_documents(self, company_id: int, period: Period, run: Run, kinds: list[DocumentKind]):
@@ -89,7 +104,7 @@ class NmbrsSource:
                          waiting: list[WaitingDocument] | None = None) -> list[SourceDocument]:
         wanted = None if status is None else ({status} if isinstance(status, str) else set(status))
         out = []
-        for wage_tax in self.client.wage_tax_returns(company_id, period.year):
+        for wage_tax in self._year_list("wage_tax_returns", company_id, period.year, self.client.wage_tax_returns):
             if wage_tax.period != period.number:
                 continue
             if wanted is not None and not any(wage_tax_statuses.taken(wage_tax.status, s) for s in wanted):

@@ -70,7 +70,7 @@ class LoketSession:
 
     def __init__(self, client, employer):
         self.client = client
-        self.source = LoketSource(client)
+        self.source = LoketSource(client, one_import=True)  # a session is one import
         self.employer = employer
 
     def fetch(self, period: Period, kinds) -> Fetched:

@@ -188,8 +188,8 @@ class NmbrsPayrollSource:
             raise SourceUnavailable(_("The Nmbrs credentials are missing."))
         employer = guard(effective.administration)
         status = effective.import_settings.wage_tax_return_status
-        return NmbrsSession(NmbrsSource(nmbrs_client_for(credentials)), int(employer.number),
-                            None if status == "any" else status)
+        source = NmbrsSource(nmbrs_client_for(credentials), one_import=True)  # a session is one import
+        return NmbrsSession(source, int(employer.number), None if status == "any" else status)
 
     # --- the portal settings page: the default credentials -------------------------------------------
 

@@ -168,6 +168,11 @@ def _summary_months(call: Call, a: data.Administration, e: data.Employee) -> lis
             if data.is_processed(y, m, call.today) and e.employed_in(y, m, call.today)]
 
 
+def _summary_id(call: Call, a: data.Administration, employment_id: str, year: int, month: int) -> int:
+    scope = employment_id if call.state.summary_ids_per_employment else a.id
+    return data.payslip_summary_id(scope, year, month)
+
+
 def payslip_summary_metadata(call: Call, employment_id: str) -> Response:
     """The periods a cumulative payslip can be downloaded for. The option shape follows Loket's metadata
     convention (key + value, extra attributes beside them); its exact fields are our guess
@@ -175,7 +180,7 @@ def payslip_summary_metadata(call: Call, employment_id: str) -> Response:
     a, e = _find_employment(call, employment_id)
     if a is None:
         return error(404, "Employment not found", "NotFound")
-    options = [{"key": data.payslip_summary_id(employment_id, y, m), "value": f"{y} periode {m:02d}",
+    options = [{"key": _summary_id(call, a, employment_id, y, m), "value": f"{y} periode {m:02d}",
                 **data.period_ref(y, m)} for y, m in _summary_months(call, a, e)]
     return detail({"payrollPeriod": options})
 
@@ -185,7 +190,7 @@ def payslip_pdf(call: Call, employment_id: str, payroll_period_id: str) -> Respo
     if a is None:
         return error(404, "Employment not found", "NotFound")
     year, month = next(((y, m) for y, m in _summary_months(call, a, e)
-                        if str(data.payslip_summary_id(employment_id, y, m)) == payroll_period_id), (0, 0))
+                        if str(_summary_id(call, a, employment_id, y, m)) == payroll_period_id), (0, 0))
     slip = next((p for emp, p in data.payslips_of(a, year, month, call.today) if emp == e), None) \
         if 1 <= month <= 12 else None
     if slip is None:

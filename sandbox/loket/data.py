@@ -167,10 +167,13 @@ def payroll_period_id(administration: Administration, year: int, month: int) -> 
     return _opaque_number("payrollperiod", administration.id, year, month)
 
 
-def payslip_summary_id(employment_id: str, year: int, month: int) -> int:
+def payslip_summary_id(scope_id: str, year: int, month: int) -> int:
     """The `payrollPeriodId` the cumulative payslip download takes: only from .../payslips/summary/metadata
-    (the spec's note on GetPayrollPeriodSummaryByEmploymentIdAndPayrollPeriodId)."""
-    return _opaque_number("payslipsummary", employment_id, year, month)
+    (the spec's note on GetPayrollPeriodSummaryByEmploymentIdAndPayrollPeriodId). That note says the metadata
+    lists the employer's payroll periods, so `scope_id` is the payroll administration's id: every employment
+    of it lists the same id for a period (different from the .../payrollperiods id). A test switch
+    (`LoketState.summary_ids_per_employment`) scopes them per employment instead."""
+    return _opaque_number("payslipsummary", scope_id, year, month)
 
 
 def period_json(administration: Administration, year: int, month: int, approved: bool, journalised: bool) -> dict:

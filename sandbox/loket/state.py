@@ -50,6 +50,9 @@ class LoketState:
     journal_run_status: dict[tuple[str, int], int] = field(default_factory=dict)
     # (administration id, period id) -> a wage tax return's {"key", "value"}, instead of the one by its age.
     tax_return_status: dict[tuple[str, int], dict] = field(default_factory=dict)
+    # A Loket whose cumulative-payslip period ids differ per employment (a reading the spec makes unlikely
+    # but does not rule out): the connector must still fetch every payslip.
+    summary_ids_per_employment: bool = False
     requests: list[dict] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
 

@@ -31,7 +31,7 @@ def _employments_path(admin):
 def _summary_pdf_path(admin, month):
     employment = admin.employees[0].employment_id(admin.id)
     return endpoints.path(endpoints.PAYSLIP_PDF, employment_id=employment,
-                          payroll_period_id=data.payslip_summary_id(employment, month.year, month.number))
+                          payroll_period_id=data.payslip_summary_id(admin.id, month.year, month.number))
 
 
 def test_every_call_sends_the_versioned_accept_header_and_the_bearer_token(client, provider, app, korenschoof,

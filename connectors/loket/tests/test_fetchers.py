@@ -153,19 +153,42 @@ def test_all_kinds_of_every_employer_for_the_demo(source, this_month):
         assert len(accepted) == 2, "last month's accepted return: report and message"
 
 
-def test_payslip_pdfs_use_the_period_ids_of_the_downloads_own_metadata(source, app, this_month, korenschoof):
+def test_payslip_pdfs_use_the_period_id_of_the_downloads_own_metadata_read_once(source, app, this_month,
+                                                                                korenschoof):
     docs = source.documents(*KORENSCHOOF, this_month, kinds={DocumentKind.PAYSLIP})
 
     downloads = [call["path"] for call in api_calls(app, "/payslips/summary/") if "/metadata" not in call["path"]]
-    expected = []
-    for employee in korenschoof.employees[:3]:
-        employment = employee.employment_id(korenschoof.id)
-        summary_id = data.payslip_summary_id(employment, this_month.year, this_month.number)
-        assert summary_id != data.payroll_period_id(korenschoof, this_month.year, this_month.number)
-        expected.append(f"/api/v2/providers/employers/employees/employments/{employment}/payslips/summary/{summary_id}")
+    summary_id = data.payslip_summary_id(korenschoof.id, this_month.year, this_month.number)
+    assert summary_id != data.payroll_period_id(korenschoof, this_month.year, this_month.number)
+    expected = [f"/api/v2/providers/employers/employees/employments/{employee.employment_id(korenschoof.id)}"
+                f"/payslips/summary/{summary_id}" for employee in korenschoof.employees[:3]]
     assert downloads == expected
-    assert [d.metadata["summary_period_id"] for d in docs] == [e.rsplit("/", 1)[1] for e in expected]
+    assert [d.metadata["summary_period_id"] for d in docs] == [str(summary_id)] * 3
+    metadata = api_calls(app, "/payslips/summary/metadata")
+    assert len(metadata) == 1, "the metadata lists the employer's periods: one read per administration"
+
+
+def test_payslip_period_ids_per_employment_fall_back_to_each_employments_metadata(source, app, this_month,
+                                                                                   korenschoof):
+    app.state.summary_ids_per_employment = True
+    docs = source.documents(*KORENSCHOOF, this_month, kinds={DocumentKind.PAYSLIP})
+
+    expected = [str(data.payslip_summary_id(employee.employment_id(korenschoof.id), this_month.year,
+                                            this_month.number)) for employee in korenschoof.employees[:3]]
+    assert [d.metadata["summary_period_id"] for d in docs] == expected
+    assert all(d.content.startswith(b"%PDF-") for d in docs)
+    # The first shared id is refused once (404); from then on each employment reads its own metadata.
     assert len(api_calls(app, "/payslips/summary/metadata")) == 3
+    downloads = [c for c in api_calls(app, "/payslips/summary/") if "/metadata" not in c["path"]]
+    assert len(downloads) == 4
+
+
+def test_every_list_asks_for_an_explicit_page_size(source, app, this_month):
+    from urllib.parse import parse_qs
+
+    source.documents(*KORENSCHOOF, this_month)
+    lists = [parse_qs(c["query"]) for c in app.state.requests if "pageNumber" in c.get("query", "")]
+    assert lists and all(q["pageSize"] == ["250"] for q in lists)
 
 
 def test_the_payroll_periods_id_is_not_a_payslip_period_id(client, korenschoof, this_month):
@@ -215,3 +238,23 @@ def test_downloads_ask_for_their_file_type_and_employments_for_their_resource_ve
     assert accepts["message"] == "application/xml"
     assert accepts["employments"] == "application/json;version=2019-12-16"
     assert accepts["payrollperiods"] == "application/json;version=2018-01-01"
+
+
+def test_the_wage_tax_returns_of_two_months_come_from_one_list_call_per_year(client, app, this_month):
+    from urllib.parse import parse_qs
+
+    source = LoketSource(client, one_import=True)
+    previous = _previous(this_month)
+    assert source.documents(*KORENSCHOOF, this_month, kinds={DocumentKind.WAGE_TAX_RETURN}) == []
+    assert len(source.documents(*KORENSCHOOF, previous, kinds={DocumentKind.WAGE_TAX_RETURN})) == 2
+    lists = [parse_qs(c["query"]) for c in app.state.requests if c["path"].endswith("/payrolltaxreturns")]
+    years = {this_month.year, previous.year}
+    assert len(lists) == len(years), "one list per year, whatever the number of months asked"
+    assert sorted(q["filter"][0] for q in lists) == sorted(f"period.year eq {year}" for year in years)
+
+
+def test_a_source_for_more_than_one_import_reads_the_list_again(source, app, this_month):
+    previous = _previous(this_month)
+    source.documents(*KORENSCHOOF, previous, kinds={DocumentKind.WAGE_TAX_RETURN})
+    source.documents(*KORENSCHOOF, previous, kinds={DocumentKind.WAGE_TAX_RETURN})
+    assert len([c for c in app.state.requests if c["path"].endswith("/payrolltaxreturns")]) == 2

@@ -137,7 +137,7 @@ def test_a_download_asked_for_as_json_is_refused(client, korenschoof, today):
 
     employment = korenschoof.employees[0].employment_id(korenschoof.id)
     pdf = endpoints.path(endpoints.PAYSLIP_PDF, employment_id=employment,
-                         payroll_period_id=data.payslip_summary_id(employment, today.year, today.month))
+                         payroll_period_id=data.payslip_summary_id(korenschoof.id, today.year, today.month))
     with pytest.raises(LoketRequestError):
         client.get_file(pdf, endpoints.MEDIA_JSON)
     assert client.get_file(pdf, endpoints.MEDIA_PDF).content.startswith(b"%PDF")

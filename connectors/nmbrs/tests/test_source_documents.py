@@ -138,3 +138,21 @@ def test_a_status_text_we_do_not_know_is_not_taken_and_is_named_in_the_log(sourc
     with caplog.at_level("WARNING", logger="connectors.nmbrs.source"):
         assert source.documents(50002, month(today, back=1), [DocumentKind.WAGE_TAX_RETURN]) == []
     assert "'Klaargezet voor verzending'" in caplog.text and "does not know" in caplog.text
+
+
+def test_one_import_lists_runs_and_wage_tax_returns_once_per_company_and_year(client, today, nmbrs_app):
+    one_import = NmbrsSource(client, one_import=True)
+    current, previous = month(today), month(today, back=1)
+    one_import.documents(50002, current, ALL_PERIODIC)
+    (wage_tax,) = one_import.documents(50002, previous, [DocumentKind.WAGE_TAX_RETURN])
+    assert wage_tax.metadata["status"] == "Vergrendeld"
+    operations = [c.operation for c in nmbrs_app.state.calls]
+    years = len({current.year, previous.year})
+    assert operations.count("WageTax_GetList") == years and operations.count("Run_GetList") == 1
+
+
+def test_a_source_for_more_than_one_import_lists_again(source, today, nmbrs_app):
+    previous = month(today, back=1)
+    source.documents(50002, previous, [DocumentKind.WAGE_TAX_RETURN])
+    source.documents(50002, previous, [DocumentKind.WAGE_TAX_RETURN])
+    assert [c.operation for c in nmbrs_app.state.calls].count("WageTax_GetList") == 2
