@@ -381,7 +381,10 @@ def _dry_run(run: ImportRun, documents) -> None:
         existing = LedgerEntry.objects.filter(
             administration=run.administration, source=document.source, kind=document.kind.value,
             source_id=document.source_id, period=document.period.key).first()
-        if existing and existing.content_hash == document.content_hash and existing.state == EntryState.BOOKED:
+        if existing and existing.state == EntryState.BOOKED and (
+                existing.content_hash == document.content_hash or existing.fingerprint_outdated
+                or not ledger.comparable(existing.fingerprint, document.fingerprint.facts)):
+            # The same, the baseline of an outdated fingerprint, or a change a person is shown: none is booked.
             unchanged += 1
             continue
         if existing and existing.state in (EntryState.PUSHING, EntryState.NEEDS_CHECK):
