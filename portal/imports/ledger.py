@@ -40,6 +40,9 @@ class Change(StrEnum):
     CORRECTION = "correction"  # booked, content changed at the source: book a new version
     BUSY = "busy"  # being pushed or awaiting a check, same content: leave it alone
     DEFERRED = "deferred"  # being pushed or checked, and changed: parked until that attempt settles
+    # booked, and delivered again different in a way that cannot be compared by meaning: not booked, shown
+    # to a person (once: after that the same entry is UNCHANGED)
+    UNREADABLE_CHANGE = "unreadable_change"
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,9 @@ def _show_unreadable_change(entry: LedgerEntry, payload: dict, run) -> Change:
         entry.content_hash = entry.booked_hash = payload["content_hash"]
         entry.fingerprint = payload["fingerprint"]
         fields += ["content_hash", "booked_hash", "fingerprint"]
+    change = Change.UNCHANGED
     if entry.unreadable_change_at is None:
+        change = Change.UNREADABLE_CHANGE
         entry.unreadable_change_at = timezone.now()
         fields.append("unreadable_change_at")
         reason = next((f["reason"] for f in (payload["fingerprint"], entry.fingerprint)
@@ -216,7 +221,7 @@ def _show_unreadable_change(entry: LedgerEntry, payload: dict, run) -> Change:
             "compared by what it says (%(reason)s). It was not booked again: compare it in the payroll source "
             "and in Yuki.") % {"reason": reason})
     entry.save(update_fields=fields)
-    return Change.UNCHANGED
+    return change
 
 
 def _become_new_version(entry: LedgerEntry, payload: dict) -> None:

@@ -81,7 +81,7 @@ def booked_by(run: ImportRun) -> set[tuple[str, str]]:
     return set(LedgerEvent.objects.filter(run=run, kind=EventKind.BOOKED).values_list("entry__kind", "entry__period"))
 
 
-def check_loket_night(administration, day: date, *, first_of_the_month: bool = True) -> ImportRun:
+def check_loket_night(administration, day: date, *, books_the_month: bool = True) -> ImportRun:
     """The night's one run: its plan is the month window of `day`, and this month's payslips and journal and
     last month's wage tax return are booked (this month's return is not accepted yet: it waits at the
     source). By this run, if it is the month's first; otherwise an earlier night's run booked them and this
@@ -92,7 +92,7 @@ def check_loket_night(administration, day: date, *, first_of_the_month: bool = T
     assert run.periods == sorted([previous.key, current.key])
     booked = booked_by(run)
     assert {period for _kind, period in booked} <= {previous.key, current.key}
-    if first_of_the_month:
+    if books_the_month:
         assert {("payslip", current.key), ("journal", current.key)} <= booked, booked
     else:
         assert not booked and run.unchanged == run.fetched > 0, run.result
@@ -149,7 +149,7 @@ def test_the_spring_forward_night_runs_once_after_the_missing_0230(clock, korens
         beat(clock, moment)
     [run] = [r for r in scheduled(korenschoof, "loket:") if r.slot == "loket:2026-03-29"]
     assert run.created_at.astimezone(AMS).time() >= time(3, 30), "after the gap, at the first tick past 03:30 CEST"
-    check_loket_night(korenschoof, date(2026, 3, 29), first_of_the_month=False)
+    check_loket_night(korenschoof, date(2026, 3, 29), books_the_month=False)
     assert_booked_once(korenschoof)
 
 
@@ -161,7 +161,7 @@ def test_the_fall_back_night_runs_once_though_0230_happens_twice(clock, korensch
         beat(clock, moment)
     [run] = [r for r in scheduled(korenschoof, "loket:") if r.slot == "loket:2026-10-25"]
     assert run.created_at.astimezone(UTC) < datetime(2026, 10, 25, 1, 0, tzinfo=UTC), "the first 02:30 (CEST)"
-    check_loket_night(korenschoof, date(2026, 10, 25), first_of_the_month=False)
+    check_loket_night(korenschoof, date(2026, 10, 25), books_the_month=False)
     assert_booked_once(korenschoof)
 
 
