@@ -61,8 +61,9 @@ def test_an_unreadable_file_is_booked_once_and_a_later_change_is_shown_not_booke
     first = ledger.record(administration, payslip(b"%PDF-1.4 broken beyond repair"), None)
     assert first.change == Change.NEW and first.entry.fingerprint["scheme"] == fingerprints.BYTES
     book(first.entry)
-    for garbage in (b"%PDF-1.4 broken, generated again", b"%PDF-1.4 broken, and once more"):
-        assert ledger.record(administration, payslip(garbage), None).change == Change.UNCHANGED
+    changes = [ledger.record(administration, payslip(garbage), None).change
+               for garbage in (b"%PDF-1.4 broken, generated again", b"%PDF-1.4 broken, and once more")]
+    assert changes == [Change.UNREADABLE_CHANGE, Change.UNCHANGED], "shown once, booked never"
     entry = LedgerEntry.objects.get(pk=first.entry.pk)
     assert (entry.version, entry.state) == (1, EntryState.BOOKED), "not booked again"
     assert entry.unreadable_change_at is not None
@@ -74,7 +75,7 @@ def test_an_unreadable_file_is_booked_once_and_a_later_change_is_shown_not_booke
 def test_a_readable_version_after_an_unreadable_one_becomes_the_baseline(administration):
     first = ledger.record(administration, payslip(b"%PDF-1.4 broken"), None)
     book(first.entry)
-    assert ledger.record(administration, payslip(pdf("3100.00")), None).change == Change.UNCHANGED
+    assert ledger.record(administration, payslip(pdf("3100.00")), None).change == Change.UNREADABLE_CHANGE
     entry = LedgerEntry.objects.get(pk=first.entry.pk)
     assert entry.fingerprint["scheme"] == "pdf-text" and entry.unreadable_change_at is not None
     assert ledger.record(administration, payslip(pdf("3100.00")), None).change == Change.UNCHANGED
@@ -88,7 +89,7 @@ def test_a_readable_version_after_an_unreadable_one_becomes_the_baseline(adminis
 def test_a_readable_document_that_becomes_unreadable_keeps_its_baseline(administration):
     first = ledger.record(administration, payslip(pdf("3100.00")), None)
     book(first.entry)
-    assert ledger.record(administration, payslip(b"not a pdf"), None).change == Change.UNCHANGED
+    assert ledger.record(administration, payslip(b"not a pdf"), None).change == Change.UNREADABLE_CHANGE
     entry = LedgerEntry.objects.get(pk=first.entry.pk)
     assert entry.content_hash == first.entry.content_hash and entry.unreadable_change_at is not None
     assert ledger.record(administration, payslip(pdf("3100.00")), None).change == Change.UNCHANGED
