@@ -7,13 +7,12 @@ never looks at where they came from beyond `source` (the key the source is regis
 from __future__ import annotations
 
 import calendar
-import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from connectors import fingerprints
 from yuki_client.journal import imbalance
 
 CENT = Decimal("0.01")
@@ -122,8 +121,9 @@ class SourceDocument:
     """A payroll document as fetched from a source, ready for the ledger.
 
     Exactly one of `content` (a file: PDF, XML) and `journal_lines` is set. `source_id` is stable
-    across fetches of the same document, so the ledger can key on it; `content_hash` changes when
-    the source corrects the document.
+    across fetches of the same document, so the ledger can key on it; `content_hash` (the digest of
+    its `fingerprint`, what the document says: connectors.fingerprints) changes when the source
+    corrects the document, not when it merely generates the same document anew.
     """
 
     source: str  # the source's registry key, e.g. the folder name under integrations/
@@ -135,6 +135,7 @@ class SourceDocument:
     content: bytes | None = None
     journal_lines: tuple[JournalLine, ...] | None = None
     metadata: dict = field(default_factory=dict, compare=False, hash=False)
+    fingerprint: fingerprints.Fingerprint = field(init=False, compare=False, repr=False)
     content_hash: str = field(init=False)
 
     def __post_init__(self):
@@ -147,20 +148,17 @@ class SourceDocument:
         if self.journal_lines is not None:
             object.__setattr__(self, "journal_lines", tuple(self.journal_lines))
             check_balanced(self.journal_lines)
-        object.__setattr__(self, "content_hash", self._hash())
+        object.__setattr__(self, "fingerprint", self._fingerprint())
+        object.__setattr__(self, "content_hash", self.fingerprint.digest)
 
     @property
     def is_journal(self) -> bool:
         return self.journal_lines is not None
 
-    def _hash(self) -> str:
-        digest = hashlib.sha256()
+    def _fingerprint(self) -> fingerprints.Fingerprint:
         if self.content is not None:
-            digest.update(self.content)
-        else:
-            payload = json.dumps([line.as_dict() for line in self.journal_lines], sort_keys=True)
-            digest.update(payload.encode())
-        return digest.hexdigest()
+            return fingerprints.of_file(self.kind, self.content)
+        return fingerprints.of_journal([line.as_dict() for line in self.journal_lines])
 
 
 class WaitReason(StrEnum):

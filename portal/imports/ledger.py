@@ -22,7 +22,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from connectors import fingerprints
 from connectors.documents import SourceDocument
+from portal.imports import changes
 from portal.model_rows import ModelColumns, instances
 from portal.models import Administration, Domain, EntryState, EventKind, ImportRun, LedgerEntry, LedgerEvent
 from portal.vendors import charge_calls
@@ -38,6 +40,9 @@ class Change(StrEnum):
     CORRECTION = "correction"  # booked, content changed at the source: book a new version
     BUSY = "busy"  # being pushed or awaiting a check, same content: leave it alone
     DEFERRED = "deferred"  # being pushed or checked, and changed: parked until that attempt settles
+    # booked, and delivered again different in a way that cannot be compared by meaning: not booked, shown
+    # to a person (once: after that the same entry is UNCHANGED)
+    UNREADABLE_CHANGE = "unreadable_change"
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ def payload_of(document: SourceDocument) -> dict:
         "title": document.title[:300],
         "file_name": document.file_name,
         "content_hash": document.content_hash,
+        "fingerprint": document.fingerprint.facts,
         "content": document.content,
         "journal_lines": [line.as_dict() for line in document.journal_lines] if document.is_journal else None,
         "metadata": _jsonable(document.metadata),
@@ -97,6 +103,7 @@ def record_all(administration: Administration, documents: list[SourceDocument], 
             for pk, source, kind, source_id, period, state, content_hash in LedgerEntry.objects.filter(
                 administration=administration, period__in={k[3] for k in keys}, kind__in={k[1] for k in keys},
             ).values_list("pk", "source", "kind", "source_id", "period", "state", "content_hash")}
+    # (An entry whose fingerprint is outdated never matches a new one: record() adopts it.)
     results: list[Recorded | None] = [None] * len(documents)
     new: dict[tuple, int] = {}  # key -> index of the document that creates the entry
     for index, (key, document) in enumerate(zip(keys, documents, strict=True)):
@@ -138,6 +145,8 @@ def _update(entry: LedgerEntry, payload: dict, run) -> Change:
         entry.save()
         add_event(entry, EventKind.FETCHED, run, _("Delivered by the payroll source now; it waited there before."))
         return Change.NEW
+    if entry.fingerprint_outdated and entry.state == EntryState.BOOKED:
+        return _adopt_fingerprint(entry, payload, run)
     if entry.content_hash == payload["content_hash"]:
         if entry.state == EntryState.BOOKED:
             return Change.UNCHANGED
@@ -148,18 +157,20 @@ def _update(entry: LedgerEntry, payload: dict, run) -> Change:
         if entry.pending_hash != payload["content_hash"]:
             entry.pending_hash = payload["content_hash"]
             entry.pending_content = payload["content"]
-            entry.pending = {k: payload[k] for k in ("title", "file_name", "journal_lines", "metadata")}
+            entry.pending = {k: payload[k] for k in ("title", "file_name", "journal_lines", "metadata", "fingerprint")}
             entry.save(update_fields=["pending_hash", "pending_content", "pending", "updated_at"])
             add_event(entry, EventKind.FETCHED, run, _(
                 "The payroll source changed this document while it was being booked or checked; the new version "
                 "follows once that is settled."))
         return Change.DEFERRED
     if entry.state == EntryState.BOOKED:
+        if not comparable(entry.fingerprint, payload["fingerprint"]):
+            return _show_unreadable_change(entry, payload, run)
         _become_new_version(entry, payload)
         entry.save()
         add_event(entry, EventKind.CORRECTION, run, _(
             "The payroll source changed this document after it was booked: version %(version)s will be booked.")
-            % {"version": entry.version})
+            % {"version": entry.version} + changes.as_sentence(entry.changes))
         return Change.CORRECTION
     # Not booked yet: book the newest content.
     for name, value in payload.items():
@@ -169,7 +180,53 @@ def _update(entry: LedgerEntry, payload: dict, run) -> Change:
     return Change.CHANGED
 
 
+def comparable(before: dict | None, after: dict | None) -> bool:
+    """Whether two fingerprints say by meaning that a booked document changed. A fingerprint that fell
+    back to the bytes (or none at all) cannot: generated anew, the bytes of an unchanged file differ."""
+    return bool(before) and bool(after) and before.get("scheme") != fingerprints.BYTES \
+        and after.get("scheme") != fingerprints.BYTES
+
+
+def _adopt_fingerprint(entry: LedgerEntry, payload: dict, run) -> Change:
+    """A booked entry from before fingerprints of meaning, its file no longer kept: what the source
+    delivers now is taken as what was booked (the baseline), nothing is booked (docs/vendors/generated-files.md)."""
+    entry.content_hash = entry.booked_hash = payload["content_hash"]
+    entry.fingerprint, entry.fingerprint_outdated = payload["fingerprint"], False
+    entry.save(update_fields=["content_hash", "booked_hash", "fingerprint", "fingerprint_outdated", "updated_at"])
+    add_event(entry, EventKind.FETCHED, run, _(
+        "From now on this document is compared by what it says, not by its bytes; this fetch is the baseline, "
+        "nothing was booked for it."))
+    return Change.UNCHANGED
+
+
+def _show_unreadable_change(entry: LedgerEntry, payload: dict, run) -> Change:
+    """A booked document came back different and the two cannot be compared by meaning: never booked again on
+    its own (that could book every nightly fetch anew); the first time, the history and the page say so.
+    A readable fingerprint after an unreadable one becomes the baseline, so later fetches compare again."""
+    was_readable = comparable(entry.fingerprint, entry.fingerprint)
+    fields = ["updated_at"]
+    if not was_readable and comparable(payload["fingerprint"], payload["fingerprint"]):
+        entry.content_hash = entry.booked_hash = payload["content_hash"]
+        entry.fingerprint = payload["fingerprint"]
+        fields += ["content_hash", "booked_hash", "fingerprint"]
+    change = Change.UNCHANGED
+    if entry.unreadable_change_at is None:
+        change = Change.UNREADABLE_CHANGE
+        entry.unreadable_change_at = timezone.now()
+        fields.append("unreadable_change_at")
+        reason = next((f["reason"] for f in (payload["fingerprint"], entry.fingerprint)
+                       if f and f.get("scheme") == fingerprints.BYTES), "")
+        add_event(entry, EventKind.FETCHED, run, _(
+            "The payroll source delivered this booked document again with different content that could not be "
+            "compared by what it says (%(reason)s). It was not booked again: compare it in the payroll source "
+            "and in Yuki.") % {"reason": reason})
+    entry.save(update_fields=fields)
+    return change
+
+
 def _become_new_version(entry: LedgerEntry, payload: dict) -> None:
+    entry.changes = [d.as_dict() for d in fingerprints.differences(entry.fingerprint, payload.get("fingerprint"))]
+    entry.unreadable_change_at = None
     for name, value in payload.items():
         setattr(entry, name, value)
     entry.version += 1
@@ -191,6 +248,11 @@ def take_up_pending(entry_id: int, run) -> bool:
         was = entry.state
         payload = {**(entry.pending or {}), "content_hash": entry.pending_hash, "content": entry.pending_content}
         entry.pending_hash, entry.pending, entry.pending_content = "", None, None
+        if entry.state == EntryState.BOOKED and payload["content_hash"] != entry.booked_hash \
+                and not comparable(entry.fingerprint, payload.get("fingerprint")):
+            _show_unreadable_change(entry, {"fingerprint": None, **payload}, run)
+            entry.save(update_fields=["pending_hash", "pending", "pending_content"])
+            return False
         if entry.state == EntryState.BOOKED and payload["content_hash"] != entry.booked_hash:
             _become_new_version(entry, payload)
             entry.last_run = run or entry.last_run

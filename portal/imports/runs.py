@@ -20,7 +20,16 @@ from portal.effective import effective_settings
 from portal.imports import booking, ledger, waiting
 from portal.imports.ledger import Change
 from portal.imports.sources import fetch_documents
-from portal.models import Administration, EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger
+from portal.models import (
+    Administration,
+    EntryState,
+    ImportRun,
+    LedgerEntry,
+    Notice,
+    NoticeLevel,
+    RunStatus,
+    RunTrigger,
+)
 from portal.scheduling import blocking_reason
 from portal.sources.base import Plan, SourceUnavailable
 from portal.sources.registry import source_of
@@ -131,11 +140,14 @@ def execute(run_id: int) -> list[int]:
         _dry_run(run, documents)
         return []
 
-    to_push, unchanged = [], 0
+    to_push, unchanged, unreadable = [], 0, []
     retry_failed_too = run.trigger in (RunTrigger.MANUAL, RunTrigger.RETRY)
     for recorded in ledger.record_all(administration, documents, run):
         if recorded.change == Change.UNCHANGED:
             unchanged += 1
+        elif recorded.change == Change.UNREADABLE_CHANGE:
+            unchanged += 1  # as far as booking goes: nothing is sent; a person is told below
+            unreadable.append(recorded.entry)
         elif recorded.change in (Change.NEW, Change.CHANGED, Change.CORRECTION):
             to_push.append(recorded.entry.pk)
         elif recorded.change == Change.PENDING and (recorded.entry.state != EntryState.FAILED or retry_failed_too):
@@ -145,6 +157,8 @@ def execute(run_id: int) -> list[int]:
     to_push += list(administration.ledger_entries.filter(state__in=WAITING_FOR_YUKI).exclude(pk__in=to_push)
                     .values_list("pk", flat=True))
     ImportRun.objects.filter(pk=run.pk).update(fetched=len(documents), unchanged=unchanged, problems=fetched.problems)
+    if unreadable:
+        _notify_unreadable_changes(run, unreadable)
     if to_push:
         _open_yuki_session(run)
     return dispatch(run, to_push)
@@ -365,6 +379,25 @@ def _finish(run: ImportRun, status: str, result: str) -> bool:
     return bool(done)
 
 
+def _notify_unreadable_changes(run: ImportRun, entries: list[LedgerEntry]) -> None:
+    """Booked documents the source delivered again, changed in a way the portal cannot compare by meaning
+    (portal.imports.ledger._show_unreadable_change): one notice per administration, e-mailed when it opens,
+    linking to the (first) document, whose page says what to do."""
+    administration = run.administration
+    key = f"unreadable-change-{administration.pk}"
+    opened = not Notice.objects.filter(key=key, resolved_at__isnull=True).exists()
+    notifications.notify(
+        title=ngettext("%(name)s: a booked document came back changed and could not be compared",
+                       "%(name)s: %(n)s booked documents came back changed and could not be compared",
+                       len(entries)) % {"name": administration.name, "n": len(entries)},
+        message=_("%(titles)s: the payroll source delivered these again with content the portal cannot compare "
+                  "with what was booked, so they were not booked again. Compare them in the payroll source and "
+                  "in Yuki, and book a correction yourself if there is one.")
+        % {"titles": ", ".join(f"{e.title} ({e.period})" for e in entries[:10])},
+        key=key, level=NoticeLevel.WARNING, administration=administration, run=run,
+        link=reverse("portal:document", args=[entries[0].pk]), email=opened)
+
+
 def _notify(run: ImportRun) -> None:
     """One notice per failing run (not per document); a second failure in a row says so."""
     if run.dry_run:
@@ -389,7 +422,10 @@ def _dry_run(run: ImportRun, documents) -> None:
         existing = LedgerEntry.objects.filter(
             administration=run.administration, source=document.source, kind=document.kind.value,
             source_id=document.source_id, period=document.period.key).first()
-        if existing and existing.content_hash == document.content_hash and existing.state == EntryState.BOOKED:
+        if existing and existing.state == EntryState.BOOKED and (
+                existing.content_hash == document.content_hash or existing.fingerprint_outdated
+                or not ledger.comparable(existing.fingerprint, document.fingerprint.facts)):
+            # The same, the baseline of an outdated fingerprint, or a change a person is shown: none is booked.
             unchanged += 1
             continue
         if existing and existing.state in (EntryState.PUSHING, EntryState.NEEDS_CHECK):

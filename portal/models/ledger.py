@@ -56,6 +56,17 @@ class LedgerEntry(models.Model):
     content = models.BinaryField(null=True, blank=True)
     journal_lines = models.JSONField(null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
+    # What content_hash was computed from (connectors.fingerprints: a PDF's text, a SEPA file's payments, a
+    # wage tax return's declared values; for a file that could not be read, {"scheme": "bytes", "reason": ...}).
+    fingerprint = models.JSONField(null=True, blank=True)
+    # What this version changed against the version booked before it (connectors.fingerprints.Difference).
+    changes = models.JSONField(null=True, blank=True)
+    # Recorded before fingerprints of meaning and its file no longer kept: the next fetch's fingerprint is
+    # taken as the baseline, nothing is booked for it (docs/vendors/generated-files.md).
+    fingerprint_outdated = models.BooleanField(default=False)
+    # The source delivered this booked document again, different, and it could not be compared by meaning:
+    # not booked again on its own; the document's page tells a person to look.
+    unreadable_change_at = models.DateTimeField(null=True, blank=True)
     # What was booked last (hash and lines): a correction reverses these lines.
     booked_hash = models.CharField(max_length=64, blank=True)
     booked_journal_lines = models.JSONField(null=True, blank=True)

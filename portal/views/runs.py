@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from connectors.documents import DocumentKind, Period
 from portal import permissions, tasks
 from portal.effective import effective_settings
-from portal.imports import ledger, reconcile, runs
+from portal.imports import changes, ledger, reconcile, runs
 from portal.models import (
     Administration,
     EntryState,
@@ -38,7 +38,8 @@ from portal.views.access import administration_for, check_domain, domain_for, po
 
 # What a page about documents leaves in the database: the files, the journal lines and the newer version
 # waiting to be taken up. None of the pages shows them.
-DOCUMENT_CONTENT = ("content", "pending_content", "journal_lines", "booked_journal_lines", "metadata", "pending")
+DOCUMENT_CONTENT = ("content", "pending_content", "journal_lines", "booked_journal_lines", "metadata", "pending",
+                    "fingerprint")
 # check_note() asks whether a document is a journal entry; this answers without loading the lines.
 IS_JOURNAL = ExpressionWrapper(Q(journal_lines__isnull=False), output_field=BooleanField())
 # Documents per page of a dry run's preview: fewer than a list's rows, as each one shows its journal lines.
@@ -158,6 +159,8 @@ def document_detail(request, pk):
     events = paginate(request, entry.events.order_by("at", "pk"))
     return render(request, "portal/document_detail.html", {
         "entry": entry, "events": events, "resendable": runs.RESENDABLE,
+        # A correction: what this version changed against the booked one ("Brutoloon: EUR 3100.00 → EUR 3150.00").
+        "changes": [changes.describe(c) for c in entry.changes or []] if entry.version > 1 else [],
         "can_edit": permissions.can_edit_domain(request.user, entry.administration.domain),
     })
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from sandbox import stamps
 from sandbox.loket import data
 from sandbox.loket.envelope import detail, error, listing
 from sandbox.loket.files import euro, simple_pdf, tax_return_message
@@ -252,7 +253,7 @@ def tax_return(call: Call, tax_return_id: str, part: str = "") -> Response:
         xml = tax_return_message(wage_tax_number=a.wage_tax_number, employer_name=a.employer_name,
                                  start=start, end=end, wage_tax_cents=round(content["totalAmount"] * 100),
                                  message_reference=content["messageReference"],
-                                 created=f"{end.isoformat()}T18:00:00", revision=revision)
+                                 created=stamps.now().strftime("%Y-%m-%dT%H:%M:%S"), revision=revision)
         return _file(xml, "application/xml", f"loonaangifte_{a.wage_tax_number}_{year}{month:02d}.xml")
     lines = [a.employer_name, f"Loonheffingennummer {a.wage_tax_number}",
              f"Tijdvak {start.isoformat()} t/m {end.isoformat()}", "",

@@ -1,9 +1,14 @@
-"""Small but real files: one-page PDFs written by hand (valid xref, openable) and a loonaangifte XML."""
+"""Small but real files: one-page PDFs written by hand (valid xref, openable) and a loonaangifte XML.
+
+Each is generated anew on every request, stamped with its creation time and ids (sandbox/stamps.py).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from xml.sax.saxutils import escape
+
+from sandbox import stamps
 
 
 def _pdf_text(text: str) -> str:
@@ -26,7 +31,8 @@ def simple_pdf(title: str, lines: list[str]) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
-        b"<< /Title (" + _pdf_text(title).encode("latin-1") + b") /Producer (payrollsync Loket sandbox) >>",
+        b"<< /Title (" + _pdf_text(title).encode("latin-1") + b") /Producer (payrollsync Loket sandbox)"
+        + stamps.pdf_info_dates() + b" >>",
     ]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -37,8 +43,8 @@ def simple_pdf(title: str, lines: list[str]) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, len(objects), xref_at)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, len(objects), stamps.pdf_trailer_id(), xref_at)
     return bytes(out)
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from sandbox import stamps
 from sandbox.nmbrs.data import Company
 from sandbox.nmbrs.payroll import MONTHS_NL, PayLine, Run, WageTaxReturn
 from sandbox.nmbrs.pdf import render_pdf
@@ -60,9 +61,10 @@ def annual_document_pdf(company: Company, operation: str, year: int, totals: dic
 
 
 def sepa_xml(company: Company, run: Run, payment_date: date, lines: list[PayLine], created: datetime) -> bytes:
-    """A pain.001.001.03 credit transfer of the run's net wages, category purpose SALA."""
+    """A pain.001.001.03 credit transfer of the run's net wages, category purpose SALA. Its group header
+    is stamped anew on each generation (a new MsgId; CreDtTm is `created`), as a bank file is."""
     total = sum((line.net for line in lines), Decimal("0.00"))
-    msg_id = f"NMBRS-{company.id}-{run.id}"
+    msg_id = stamps.message_id(f"NMBRS-{company.id}-{run.id}")
     root = etree.Element(f"{{{PAIN_001}}}Document", nsmap={None: PAIN_001})
     cst = etree.SubElement(root, f"{{{PAIN_001}}}CstmrCdtTrfInitn")
 
@@ -155,7 +157,8 @@ def wage_tax_xml(company: Company, wage_tax: WageTaxReturn, lines: list[PayLine]
     ns = LOONAANGIFTE_NS
     root = etree.Element(f"{{{ns}}}Loonaangifte", nsmap={None: ns}, version="2.0")
     ber = etree.SubElement(root, f"{{{ns}}}Bericht")
-    etree.SubElement(ber, f"{{{ns}}}IdBer").text = f"LA{wage_tax.id}"
+    etree.SubElement(ber, f"{{{ns}}}IdBer").text = stamps.message_id(f"LA{wage_tax.id}", 32)
+    etree.SubElement(ber, f"{{{ns}}}DatTdAanm").text = stamps.now().strftime("%Y-%m-%dT%H:%M:%S")  # generated now
     etree.SubElement(ber, f"{{{ns}}}NmIP").text = "Nmbrs sandbox"
     adm = etree.SubElement(root, f"{{{ns}}}AdministratieveEenheid")
     etree.SubElement(adm, f"{{{ns}}}LhNr").text = company.wage_tax_number

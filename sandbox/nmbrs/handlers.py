@@ -7,6 +7,7 @@ import calendar
 from datetime import date, datetime
 from decimal import Decimal
 
+from sandbox import stamps
 from sandbox.nmbrs import data, files
 from sandbox.nmbrs.schema import ANNUAL_DOCUMENT_OPERATIONS
 from sandbox.nmbrs.state import NmbrsState
@@ -98,7 +99,7 @@ def sepa(state, user, params):
     run = _run(state, company, params["RunID"], params["Year"])
     payment_date: datetime = params["paymentDate"]
     return files.sepa_xml(company, run, payment_date.date(), state.pay_lines(company, run),
-                          created=run.run_at).decode()
+                          created=stamps.now().replace(tzinfo=None)).decode()
 
 
 def journal(state, user, params):

@@ -89,7 +89,9 @@ def runs(company: Company, year: int, today: date, first_company_id: int) -> lis
     number = 0
     for month in range(1, last_month + 1):
         current = (year, month) == (today.year, today.month)
-        run_at = datetime(year, month, min(20, today.day) if current else 20, 10, 0)
+        # Dated by its period alone (the 1st, 10:00), never by today's day: so a run, and any file stamped
+        # with its date, is the same whichever day of the month it is fetched, and never lies in the future.
+        run_at = datetime(year, month, 1, 10, 0)
         number += 1
         out.append(Run(_run_id(company.id, year, month), company.id, number, year, month, month,
                        f"{MONTHS_NL[month - 1].capitalize()} {year}", run_at, is_locked=not current))

@@ -1,10 +1,13 @@
 """A tiny, valid PDF writer: text pages in Helvetica, correct cross-reference table.
 
 The sandbox serves payslips and annual documents as real, openable PDFs (small, generated in
-code) so that the portal's upload to Yuki and any viewer handle them like the vendor's.
+code) so that the portal's upload to Yuki and any viewer handle them like the vendor's. Like a real
+PDF writer, each rendering stamps its own creation time and file /ID (sandbox/stamps.py).
 """
 
 from __future__ import annotations
+
+from sandbox import stamps
 
 PAGE_WIDTH, PAGE_HEIGHT = 595, 842  # A4 in points
 MARGIN, LEADING, FONT_SIZE = 56, 16, 11
@@ -49,7 +52,7 @@ def render_pdf(pages: list[list[str]], title: str = "") -> bytes:
         (1, f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode()),
         (pages_id, f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(pages)} >>".encode()),
         (font_id, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"),
-        (info_id, b"<< /Title (" + _escape(title) + b") /Producer (Nmbrs sandbox) >>"),
+        (info_id, b"<< /Title (" + _escape(title) + b") /Producer (Nmbrs sandbox)" + stamps.pdf_info_dates() + b" >>"),
         *page_objects,
     ]
     body = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -62,6 +65,6 @@ def render_pdf(pages: list[list[str]], title: str = "") -> bytes:
     body += f"xref\n0 {count}\n".encode() + b"0000000000 65535 f \n"
     for obj_id in range(1, count):
         body += f"{offsets[obj_id]:010d} 00000 n \n".encode()
-    body += (f"trailer\n<< /Size {count} /Root 1 0 R /Info {info_id} 0 R >>\n"
-             f"startxref\n{xref_at}\n%%EOF\n").encode()
+    body += (f"trailer\n<< /Size {count} /Root 1 0 R /Info {info_id} 0 R".encode() + stamps.pdf_trailer_id()
+             + f" >>\nstartxref\n{xref_at}\n%%EOF\n".encode())
     return bytes(body)

@@ -153,6 +153,12 @@ def build() -> Portal:
     journal = LedgerEntry.objects.filter(administration=holding, kind="journal").first()
     LedgerEntry.objects.filter(pk=journal.pk).update(
         state=EntryState.NEEDS_CHECK, check_by_person=True, attempted_at=timezone.now())
+    # A payslip corrected at the source (its page says what changed) that later came back in a form the portal
+    # could not compare (its page says so, and what to do): both texts read in either language.
+    payslip = LedgerEntry.objects.filter(administration=korenschoof, kind="payslip").first()
+    LedgerEntry.objects.filter(pk=payslip.pk).update(version=2, unreadable_change_at=timezone.now(), changes=[
+        {"item": "Brutoloon", "field": "text", "before": "EUR 3.100,00", "after": "EUR 3.150,00"},
+        {"item": "A. de Boer (2611-1)", "field": "amount", "before": "2170.00", "after": "2205.00"}])
     _change_through_the_forms(admin, korenschoof)
     return Portal(
         admin=admin, domain_user=domain_user, korenschoof=korenschoof, vandijk=vandijk, holding=holding,
