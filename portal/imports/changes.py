@@ -3,6 +3,8 @@ fingerprints, connectors.fingerprints.differences), for the history and the docu
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,11 +22,25 @@ FIELD_LABELS = {
 }
 
 
+# What a fingerprint stores in machine form (an amount "3100.00", a date "2026-11-25") inside a value,
+# written again the way the reader writes numbers and dates (3.100,00 and 25-11-2026 in Dutch).
+_MACHINE_AMOUNT = re.compile(r"(?<![\w.,])-?\d+\.\d{2}(?![\w.,]?\d)")
+_MACHINE_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
+
+
+def readable(value: str) -> str:
+    """A stored value with its machine-form amounts and dates in the reader's format; other text as is."""
+    from portal.templatetags.portal_format import amount, day
+
+    value = _MACHINE_DATE.sub(lambda m: day(m.group()), str(value))
+    return _MACHINE_AMOUNT.sub(lambda m: amount(m.group()), value)
+
+
 def describe(change: dict) -> str:
-    """'Brutoloon: EUR 3100.00 → EUR 3110.00', 'J. Jansen (2611-1) amount: 2170.00 → 2177.00'."""
+    """'Brutoloon: EUR 3.100,00 → EUR 3.110,00', 'J. Jansen (2611-1) bedrag: 2.170,00 → 2.177,00'."""
     field = change.get("field", "")
     label = " ".join(str(p) for p in (change.get("item", ""), FIELD_LABELS.get(field, field)) if p)
-    values = f"{change.get('before') or '–'} → {change.get('after') or '–'}"
+    values = f"{readable(change.get('before') or '–')} → {readable(change.get('after') or '–')}"
     if not label:
         return values
     return f"{label} {values}" if label.endswith(":") else f"{label}: {values}"

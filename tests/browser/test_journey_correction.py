@@ -1,6 +1,6 @@
 """A correction in Chromium: Nmbrs generates every file anew on each request, so a second import of an
 unchanged month books nothing; then Nmbrs corrects an amount, and the next import books one new version of
-the payslips, whose page says what changed ("Brutoloon: EUR 3125.00 → EUR 3175.00")."""
+the payslips, whose page says what changed ("Brutoloon: EUR 3.125,00 → EUR 3.175,00")."""
 
 from __future__ import annotations
 
@@ -90,9 +90,9 @@ def test_a_correction_is_booked_once_and_its_page_says_what_changed(journey, ven
         page.wait_for_url(f"**/documents/{payslip.pk}/")
         assert page.get_by_role("heading", name="Wat er in versie 2 veranderde").is_visible()
         changes = page.get_by_test_id("changes").inner_text()
-        assert "Brutoloon: EUR 3125.00 → EUR 3175.00" in changes, changes
+        assert "Brutoloon: EUR 3.125,00 → EUR 3.175,00" in changes, changes
         history = page.get_by_test_id("history").inner_text()
-        assert "Gewijzigd: Brutoloon: EUR 3125.00 → EUR 3175.00" in history
+        assert "Gewijzigd: Brutoloon: EUR 3.125,00 → EUR 3.175,00" in history
 
         import_now()  # and the corrected version, generated anew, is not booked a third time
         payslip.refresh_from_db()

@@ -115,7 +115,9 @@ def test_a_real_correction_books_one_new_version_and_says_what_changed(bakkerij_
     wage_tax = LedgerEntry.objects.get(administration=bakkerij_nmbrs, kind="wage_tax_return")
     assert {c["field"] for c in wage_tax.changes} >= {"TijdvakAangifte/CollectieveAangifte/TotTeBet"}
     history = " ".join(payslip.events.filter(kind=EventKind.CORRECTION).values_list("message", flat=True))
-    assert f"Brutoloon: {gross['before']} → {gross['after']}" in history
+    dutch = {side: format(Decimal(gross[side].removeprefix("EUR ")), ",.2f").translate(str.maketrans(",.", ".,"))
+             for side in ("before", "after")}
+    assert f"Brutoloon: EUR {dutch['before']} → EUR {dutch['after']}" in history, "amounts as a Dutch reader writes them"
 
     clock.shift(timedelta(hours=1))
     again = import_now(bakkerij_nmbrs, NMBRS_PLAN)
