@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from connectors.documents import DocumentKind, Period
 from connectors.loket.checks import check_connection
@@ -134,7 +134,8 @@ class LoketPayrollSource:
                                           administration.wage_tax_number)
         except LoketError as exc:
             return [CheckLine("Loket", False, user_message(exc))]
-        return [CheckLine(f"Loket: {_(c.name)}", c.ok, c.message_in(get_language())) for c in checks]
+        # Each check wrote its message in the language active here (connectors/loket/checks.py).
+        return [CheckLine(f"Loket: {_(c.name)}", c.ok, c.message) for c in checks]
 
     def deep_check(self, effective, period: Period) -> DeepReport:
         if effective.loket_connection is None or not effective.loket_connection.is_authorised:
