@@ -1,5 +1,6 @@
-"""The portal's own middleware: the person's language, and no caching of pages."""
+"""The portal's own middleware: the person's language, no caching of pages, its own 405 page."""
 
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -40,3 +41,24 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)  # Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private
         return response
+
+
+class MethodNotAllowedPage:
+    """A URL that only takes a form's POST, opened another way (a bookmark, a reload, an address typed or
+    shared): the portal's own page, saying what happened, with a way back, instead of the browser's blank
+    405. Django's `require_POST` and friends answer with an empty HttpResponseNotAllowed; its Allow
+    header and status stay."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method == "HEAD":
+            return response
+        back = request.headers.get("Referer", "")
+        if not back.startswith(f"{request.scheme}://{request.get_host()}/"):
+            back = ""  # only a page of the portal itself
+        page = render(request, "405.html", {"back": back}, status=405)
+        page.headers["Allow"] = response.headers.get("Allow", "")
+        return page
