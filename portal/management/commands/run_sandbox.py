@@ -51,8 +51,11 @@ class Command(PortalCommand):
             env["PYTHONWARNINGS"] = ",".join(filter(None, [
                 env.get("PYTHONWARNINGS", ""), "ignore:You're running the worker with superuser privileges"]))
         children = [
+            # One worker: no other to gossip or mingle with. Gossip on the embedded (filesystem) broker also
+            # held every stop for about ten seconds.
             Child("worker", [sys.executable, "-m", "celery", "--quiet", "-A", "payrollsync", "worker", "--beat",
-                             "--loglevel=warning", "--concurrency=2"], env=env),  # schedule file: settings
+                             "--loglevel=warning", "--concurrency=2", "--without-gossip", "--without-mingle"],
+                  env=env),  # schedule file: settings
             Child("web", [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", address],
                   env=env, stdout=subprocess.DEVNULL),
         ]
