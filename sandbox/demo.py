@@ -85,8 +85,8 @@ def _administration(domain, name, yuki_id, key, **fields) -> Administration:
 
 
 def forget_vendor_state() -> bool:
-    """The local run's simulated vendors start empty each time (their state lives in the web server's
-    memory): the portal forgets with them what it knew of them, so it never shows "Geboekt" for a
+    """The local run's simulated vendors (mounted under /sandbox/) start empty each time (their state lives in
+    the web server's memory): the portal forgets with them what it knew of them, so it never shows "Geboekt" for a
     document the Yuki sandbox does not have, or a Loket authorisation the Loket sandbox does not know.
 
     Forgotten: the Importlog, the documents and their bookings, the notices, the Yuki call counts and
@@ -96,10 +96,13 @@ def forget_vendor_state() -> bool:
 
     from portal.models import ImportRun, LedgerEntry, LoketConnection, Notice, YukiCallCount, YukiSession
 
+    forgotten = 0
     with transaction.atomic():
-        forgotten = sum(model.objects.all().delete()[0] for model in (
-            LedgerEntry, ImportRun, Notice, YukiCallCount, YukiSession))
-        forgotten += LoketConnection.objects.exclude(status=ConnectionStatus.NOT_CONNECTED).update(
-            access_token="", refresh_token="", access_token_expires_at=None, status=ConnectionStatus.NOT_CONNECTED,
-            status_reason="", authorised_at=None, authorised_by=None)
+        if not settings.YUKI_BASE_URL:  # the mounted Yuki sandbox, not one running elsewhere
+            forgotten += sum(model.objects.all().delete()[0] for model in (
+                LedgerEntry, ImportRun, Notice, YukiCallCount, YukiSession))
+        if settings.LOKET_ENVIRONMENT == "sandbox" and not settings.LOKET_SANDBOX_URL:  # the mounted Loket sandbox
+            forgotten += LoketConnection.objects.exclude(status=ConnectionStatus.NOT_CONNECTED).update(
+                access_token="", refresh_token="", access_token_expires_at=None,
+                status=ConnectionStatus.NOT_CONNECTED, status_reason="", authorised_at=None, authorised_by=None)
     return bool(forgotten)
