@@ -84,14 +84,14 @@ def _administration(domain, name, yuki_id, key, **fields) -> Administration:
     return administration
 
 
-def forget_vendor_state() -> bool:
+def forget_vendor_state() -> str:
     """The local run's simulated vendors (mounted under /sandbox/) start empty each time (their state lives in
     the web server's memory): the portal forgets with them what it knew of them, so it never shows "Geboekt" for a
     document the Yuki sandbox does not have, or a Loket authorisation the Loket sandbox does not know.
 
     Forgotten: the Importlog, the documents and their bookings, the notices, the Yuki call counts and
     sessions, the Loket authorisations. Kept: domains, administrations, users, settings, the audit log.
-    True when there was something to forget."""
+    Returns what to tell the person ('' when there was nothing to forget)."""
     from django.db import transaction
 
     from portal.models import ImportRun, LedgerEntry, LoketConnection, Notice, YukiCallCount, YukiSession
@@ -105,4 +105,7 @@ def forget_vendor_state() -> bool:
             forgotten += LoketConnection.objects.exclude(status=ConnectionStatus.NOT_CONNECTED).update(
                 access_token="", refresh_token="", access_token_expires_at=None,
                 status=ConnectionStatus.NOT_CONNECTED, status_reason="", authorised_at=None, authorised_by=None)
-    return bool(forgotten)
+    if not forgotten:
+        return ""
+    return gettext("The simulated vendors start empty, so the portal forgot what it knew of them: the Importlog, "
+                   "the documents, the notices and the Loket authorisation (click 'Connect to Loket' again).")

@@ -38,10 +38,8 @@ class Command(PortalCommand):
     def handle(self, address, **options):
         if not settings.SANDBOX_ENABLED:
             raise CommandError(_("run_sandbox is for the local sandbox run; production runs separate services."))
-        if forget_vendor_state():
-            self.stdout.write(_("The simulated vendors start empty, so the portal forgot what it knew of them: the "
-                                "Importlog, the documents, the notices and the Loket authorisation (click "
-                                "'Connect to Loket' again)."))
+        if forgotten := forget_vendor_state():  # the mounted sandboxes start empty: the portal forgets too
+            self.stdout.write(forgotten)
         self.stdout.write(_("Starting the web server, the worker and the scheduler ..."))
         # Quiet children: no Celery banner, only warnings and errors from the worker and beat (runs show
         # in the portal's Importlog); the web server's start-up text is replaced by the lines below, its
