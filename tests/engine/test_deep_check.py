@@ -52,7 +52,7 @@ def test_nmbrs_deep_check_names_an_unknown_status_and_writes_redacted_answers(ba
                                                                               tmp_path):
     nmbrs.app.state.set_wage_tax_status(50001, TODAY.year, TODAY.month, "Klaar voor verzending")
     out = deep("--administration", str(bakkerij_nmbrs.pk), "--sample", str(tmp_path))
-    assert "Loonaangifte" in out and "'Klaar voor verzending' kent de portal niet" in out
+    assert "Loonaangifte" in out and "'Klaar voor verzending' kent het portaal niet" in out
     assert "Een loonaangiftestatus die de code niet kent: 'Klaar voor verzending'" in out
     operations = {call.operation for call in nmbrs.app.state.calls}
     assert operations and all("Get" in name or "List" in name or "Download" in name or "Journal" in name
@@ -68,7 +68,7 @@ def test_loket_deep_check_names_an_unknown_status_and_a_field_it_does_not_read(k
                                                                                 loket):  # noqa: F811
     loket.app.state.set_tax_return_status(KORENSCHOOF_ID, TODAY.year, TODAY.month, 9, "Ingetrokken")
     out = deep("--administration", str(korenschoof.pk), "--period", f"{TODAY.year}-{TODAY.month:02d}")
-    assert "nakijken loonaangiften: Loonaangifte" in out and "'Ingetrokken' kent de portal niet" in out
+    assert "nakijken loonaangiften: Loonaangifte" in out and "'Ingetrokken' kent het portaal niet" in out
     assert "1 punt(en) om na te kijken. Er is niets geboekt." in out
 
 

@@ -1,5 +1,6 @@
-"""The Dutch catalogue speaks to a person as "je", as Yuki's own help does, never "u"/"uw"; and it holds no
-English words, apart from the vendors' names and the terms their own Dutch screens use."""
+"""The Dutch catalogue speaks to a person as "je", as Yuki's own help does, never "u"/"uw"; it holds no
+English words, apart from the vendors' names and the terms their own Dutch screens use; and it says one
+thing one way: "het portaal", "salarisstrook", "ten minste"."""
 
 from __future__ import annotations
 
@@ -53,3 +54,14 @@ def test_the_dutch_texts_hold_no_english_words():
                for _msgid, text in dutch_texts()]
     english = [item for item in english if item[0]]
     assert not english, "English in Dutch:\n" + "\n".join(f"{words}: {text}" for words, text in english)
+
+
+# One word for one thing (the kind's own label is "Salarisstrook").
+ONE_WAY = {r"\b(de|die|deze) portal\b|\bportal\b": "het portaal", r"[Ll]oonstro": "salarisstrook",
+           r"[Tt]enminste": "ten minste", r"\bde portaal\b": "het portaal"}
+
+
+def test_the_dutch_texts_say_one_thing_one_way():
+    other = [(wanted, text) for _msgid, text in dutch_texts() for pattern, wanted in ONE_WAY.items()
+             if re.search(pattern, prose(text))]
+    assert not other, "\n".join(f"say {wanted!r}: {text}" for wanted, text in other)
