@@ -59,3 +59,17 @@ def test_ten_runs_fit_one_screen_one_line_each(journey, vendors):
     status.click()  # the whole result on the run's page
     page.wait_for_url("**/runs/*/")
     assert page.get_by_test_id("run-result").inner_text() == LONG_RESULT
+
+
+def test_a_run_page_header_without_periods_has_no_stray_dot(journey, vendors):
+    """A retry run fetches nothing, so it has no periods: its header is "Opnieuw (alice)", not "... ·"."""
+    seed_demo_data()
+    administration = Administration.objects.get(name="Bakkerij De Korenschoof B.V.")
+    alice = make_user("alice", PortalRole.ADMINISTRATOR)
+    now = timezone.now()
+    retry = ImportRun.objects.create(administration=administration, source="loket", trigger="retry", status="succeeded",
+                                     result="1 document geboekt.", started_at=now, finished_at=now, requested_by=alice)
+    journey.login(alice)
+    journey.goto(f"/runs/{retry.pk}/")
+    header = journey.page.get_by_test_id("run-header").inner_text().strip()
+    assert header.endswith("alice") and "·" in header, header
