@@ -69,7 +69,7 @@ def test_loket_deep_check_names_an_unknown_status_and_a_field_it_does_not_read(k
     loket.app.state.set_tax_return_status(KORENSCHOOF_ID, TODAY.year, TODAY.month, 9, "Ingetrokken")
     out = deep("--administration", str(korenschoof.pk), "--period", f"{TODAY.year}-{TODAY.month:02d}")
     assert "nakijken loonaangiften: Loonaangifte" in out and "'Ingetrokken' kent het portaal niet" in out
-    assert "1 punt(en) om na te kijken. Er is niets geboekt." in out
+    assert "0 fouten, 1 punt om na te kijken. Er is niets geboekt." in out
 
 
 def test_redacted_answers_keep_the_shape_and_lose_the_person():
@@ -127,4 +127,4 @@ def test_loket_deep_check_reports_an_id_that_does_not_resolve_and_goes_on(korens
     out = deep("--administration", str(korenschoof.pk))
     assert "fout" in out and "Een id verwijst nergens naar" in out, out
     assert "salarisstroken voor" in out and "loonaangiften voor" in out, "the other kinds are still checked"
-    assert "1 fout(en)" in out
+    assert "1 fout, 0 punten om na te kijken" in out, "plurals as Dutch says them"
