@@ -57,7 +57,7 @@ def test_the_dutch_texts_hold_no_english_words():
 
 
 # One word for one thing (the kind's own label is "Salarisstrook").
-ONE_WAY = {r"\b(de|die|deze) portal\b|\bportal\b": "het portaal", r"[Ll]oonstro": "salarisstrook",
+ONE_WAY = {r"\w\((en|s)\)": "a plural by ngettext, not '(en)'", r"\b(de|die|deze) portal\b|\bportal\b": "het portaal", r"[Ll]oonstro": "salarisstrook",
            r"[Tt]enminste": "ten minste", r"\bde portaal\b": "het portaal"}
 
 
