@@ -81,11 +81,13 @@ lock-files: $(UV)
 	$(UV_COMPILE) -o $(PIP_LOCK) requirements/pip.in
 	$(UV_COMPILE) -o $(LOCK_TOOLS) requirements/lock-tools.in
 
+# The launcher is exec'd: make's own child, so a SIGTERM to make reaches it (a shell in between would die
+# alone, leaving the web server, worker and beat running).
 run: install
 	@echo "$(SAY_PREPARING)"
 	@$(QUIETLY) env $(LOCAL_ENV) $(PY) manage.py migrate --noinput
 	@$(QUIETLY) env $(LOCAL_ENV) $(PY) manage.py seed_demo --language $(PORTAL_LANGUAGE)
-	@$(LOCAL_ENV) $(PY) manage.py run_sandbox --address $(ADDRESS) --language $(PORTAL_LANGUAGE)
+	@exec env $(LOCAL_ENV) $(PY) manage.py run_sandbox --address $(ADDRESS) --language $(PORTAL_LANGUAGE)
 
 # Tests use the real PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) and Redis
 # (CELERY_BROKER_URL/CACHE_URL, default DBs 14/15). test-machine installs and starts what is missing;

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     # After authentication: the language is the person's choice (portal.languages), not the browser's.
     "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside the language and the messages: it renders a page of the portal.
+    "portal.middleware.MethodNotAllowedPage",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.NoStoreMiddleware",

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from connectors.documents import Period
 from connectors.errors import SourceError
@@ -105,5 +106,6 @@ def summary(report: DeepReport) -> str:
     warnings = sum(f.level == "warning" for f in report.findings)
     if not errors and not warnings:
         return _("Every answer has the shape the code expects.")
-    return _("%(errors)s error(s), %(warnings)s point(s) to check. Nothing was booked.") % {
-        "errors": errors, "warnings": warnings}
+    return _("%(errors)s, %(points)s to check. Nothing was booked.") % {
+        "errors": ngettext("%(n)s error", "%(n)s errors", errors) % {"n": errors},
+        "points": ngettext("%(n)s point", "%(n)s points", warnings) % {"n": warnings}}

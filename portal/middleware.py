@@ -1,7 +1,9 @@
-"""The portal's own middleware: the person's language, no caching of pages, the second login step."""
+"""The portal's own middleware: the person's language, no caching of pages, the second login step, its own
+405 page."""
 
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -62,3 +64,24 @@ class SecondFactorMiddleware:
             logout(request)
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+class MethodNotAllowedPage:
+    """A URL that only takes a form's POST, opened another way (a bookmark, a reload, an address typed or
+    shared): the portal's own page, saying what happened, with a way back, instead of the browser's blank
+    405. Django's `require_POST` and friends answer with an empty HttpResponseNotAllowed; its Allow
+    header and status stay."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method == "HEAD":
+            return response
+        back = request.headers.get("Referer", "")
+        if not back.startswith(f"{request.scheme}://{request.get_host()}/"):
+            back = ""  # only a page of the portal itself
+        page = render(request, "405.html", {"back": back}, status=405)
+        page.headers["Allow"] = response.headers.get("Allow", "")
+        return page

@@ -70,17 +70,26 @@ def import_plan(source: str, import_settings: ImportSettings, day: date) -> dict
     return {kind: periods for kind, periods in plan.items() if kind in offered}
 
 
-def blocking_reason(effective: EffectiveSettings, *, manual: bool = False) -> str:
-    """Why this administration cannot be imported now, in words for the run log ('' if it can).
+def chosen_pause(effective: EffectiveSettings, *, manual: bool = False) -> str:
+    """Why nothing is imported because a person chose so (the contract's feature off, automatic import
+    off), in words for the run log; '' if no one did. Such a run is skipped, never a failure.
 
-    A manual run (a person pressed "Import now") is not blocked by automatic import being off.
+    A manual run (a person pressed "Import now") is not stopped by automatic import being off.
     """
-    administration = effective.administration
     if not effective.payroll_link_active:
         return _("The domain %(domain)s has no active payroll link feature (contract): nothing is imported.") % {
-            "domain": administration.domain.name}
+            "domain": effective.administration.domain.name}
     if not manual and not effective.import_settings.auto_import:
         return _("Automatic import is switched off for this administration.")
+    return ""
+
+
+def blocking_reason(effective: EffectiveSettings, *, manual: bool = False) -> str:
+    """Why this administration cannot be imported now, in words for the run log ('' if it can): a state a
+    person chose (`chosen_pause`) or something to put right."""
+    administration = effective.administration
+    if chosen := chosen_pause(effective, manual=manual):
+        return chosen
     if not administration.yuki_access_key or not administration.yuki_administration_id:
         return _("The Yuki access key or administration ID is missing: enter them on the administration page.")
     if refused := shared_access.refusal(administration):

@@ -82,3 +82,30 @@ def _administration(domain, name, yuki_id, key, **fields) -> Administration:
         domain=domain, yuki_administration_id=yuki_id,
         defaults={"name": name, "yuki_access_key": key, **fields})
     return administration
+
+
+def forget_vendor_state() -> str:
+    """The local run's simulated vendors (mounted under /sandbox/) start empty each time (their state lives in
+    the web server's memory): the portal forgets with them what it knew of them, so it never shows "Geboekt" for a
+    document the Yuki sandbox does not have, or a Loket authorisation the Loket sandbox does not know.
+
+    Forgotten: the Importlog, the documents and their bookings, the notices, the Yuki call counts and
+    sessions, the Loket authorisations. Kept: domains, administrations, users, settings, the audit log.
+    Returns what to tell the person ('' when there was nothing to forget)."""
+    from django.db import transaction
+
+    from portal.models import ImportRun, LedgerEntry, LoketConnection, Notice, YukiCallCount, YukiSession
+
+    forgotten = 0
+    with transaction.atomic():
+        if not settings.YUKI_BASE_URL:  # the mounted Yuki sandbox, not one running elsewhere
+            forgotten += sum(model.objects.all().delete()[0] for model in (
+                LedgerEntry, ImportRun, Notice, YukiCallCount, YukiSession))
+        if settings.LOKET_ENVIRONMENT == "sandbox" and not settings.LOKET_SANDBOX_URL:  # the mounted Loket sandbox
+            forgotten += LoketConnection.objects.exclude(status=ConnectionStatus.NOT_CONNECTED).update(
+                access_token="", refresh_token="", access_token_expires_at=None,
+                status=ConnectionStatus.NOT_CONNECTED, status_reason="", authorised_at=None, authorised_by=None)
+    if not forgotten:
+        return ""
+    return gettext("The simulated vendors start empty, so the portal forgot what it knew of them: the Importlog, "
+                   "the documents, the notices and the Loket authorisation (click 'Connect to Loket' again).")

@@ -29,6 +29,6 @@ def test_the_automatic_check_is_announced_with_its_time(users, acme_admin, login
 
     LedgerEntry.objects.filter(pk=entry.pk).update(check_by_person=True)
     entry.refresh_from_db()
-    assert "Wacht op uw antwoord" in entry.check_note()
+    assert "Wacht op je antwoord" in entry.check_note()
     assert entry.check_note() in client.get(reverse("portal:document", args=[entry.pk])).content.decode()
     assert LedgerEntry(state=EntryState.BOOKED).check_note() == ""

@@ -192,3 +192,40 @@ def test_the_back_off_doubles_up_to_its_cap_and_resets_after_a_stable_run():
             "The web server stopped unexpectedly (exit code 1); starting it again in 1 s.")
     assert child.exit_message(1) == ("De worker en de planner zijn onverwacht gestopt (afsluitcode 1); "
                                      "ze starten opnieuw over 1 s.")
+
+
+def test_make_run_stopped_with_sigterm_is_clean_and_quick(tmp_path):
+    """`make run` stopped the way a service manager or `kill` stops it: SIGTERM to make alone. make hands it
+    to the launcher, which stops the web server, worker and beat; nothing is left running, nothing but the
+    launcher's own goodbye is said, and it takes seconds, as Ctrl+C does."""
+    port = free_port()
+    database = tmp_path / "db.sqlite3"
+    local_env = (f"DEBUG=on SANDBOX_ENABLED=on CELERY_BROKER_URL=filesystem://localhost/ "
+                 f"CELERY_BROKER_FOLDER={tmp_path / 'broker'} DATABASE_URL=sqlite:///{database} "
+                 f"PORTAL_BASE_URL=http://localhost:{port} PAYROLLSYNC_IGNORE_DOTENV=1")
+    log = tmp_path / "make_run.log"
+    with log.open("w") as out:
+        make = subprocess.Popen(["make", "--no-print-directory", "run", f"PORT={port}", f"LOCAL_ENV={local_env}"],
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        wait_for(lambda: "sandbox-demo" in log.read_text(), 180, f"make run never announced the portal:\n"
+                                                                 f"{log.read_text()}")
+        wait_for(lambda: heartbeat_seen(database, "worker"), 60, "the worker never started")
+        everything = {make.pid, *children_of(make.pid)}
+        everything |= {grandchild for pid in list(everything) for grandchild in children_of(pid)}
+        stopped_at = time.monotonic()
+        make.send_signal(signal.SIGTERM)
+        make.wait(timeout=60)
+        took = time.monotonic() - stopped_at
+        left = [pid for pid in everything if Path(f"/proc/{pid}").exists()
+                and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
+        left_running = [command_line(pid) for pid in left]
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # whatever is left of make's session
+            os.killpg(make.pid, signal.SIGKILL)
+    output = log.read_text()
+    assert not left, f"still running after make ended: {left_running}"
+    assert took < 20, f"make run took {took:.1f} s to stop"  # seconds even on a busy test machine; it was 30
+    after = output.split("sandbox-demo", 1)[1]
+    assert "Webserver, worker en planner gestopt." in after
+    assert "Terminated" not in after and "wait:" not in after and "Error" not in after, after

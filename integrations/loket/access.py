@@ -60,9 +60,11 @@ def redirect_uri() -> str:
     return settings.PORTAL_BASE_URL + reverse("loket:callback")
 
 
-def oauth() -> LoketOAuth:
+def oauth(return_url: str | None = None) -> LoketOAuth:
+    """`return_url`: where Loket sends the person back to (integrations/loket/addresses.py), if not
+    the registered redirect URL."""
     client_id, client_secret = loket_client_credentials()
-    return LoketOAuth(loket_environment(), client_id, client_secret, redirect_uri())
+    return LoketOAuth(loket_environment(), client_id, client_secret, return_url or redirect_uri())
 
 
 def broken_notice_key(connection: LoketConnection) -> str:

@@ -131,6 +131,7 @@ class LoketPayrollSource:
                 checks = check_connection(client, employer.number, employer.wage_tax_number)
         except (LoketError, EmployerRefused) as exc:
             return [CheckLine("Loket", False, user_message(exc))]
+        # Each check wrote its message in the language active here (connectors/loket/checks.py).
         return [CheckLine(f"Loket: {_(c.name)}", c.ok, c.message) for c in checks]
 
     def deep_check(self, effective, period: Period) -> DeepReport:

@@ -30,6 +30,7 @@ from connectors.loket.errors import (
 from connectors.loket.mapping import SOURCE
 from connectors.loket.oauth import parse_callback
 from integrations.loket import access as loket_access
+from integrations.loket import addresses
 from portal import auditing, permissions
 from portal.effective import effective_settings
 from portal.models import Administration, AssignedEmployer, LoketConnection, PortalSettings
@@ -117,19 +118,33 @@ def connect(request):
         messages.error(request, _("The portal has no Loket client ID and secret yet. Set LOKET_CLIENT_ID and "
                                   "LOKET_CLIENT_SECRET and register the redirect URL at Loket."))
         return redirect(target.url)
+    if portal_address := addresses.unreachable_return(request):
+        messages.error(request, _("Loket sends you back to %(portal)s after logging in, but you are using the "
+                                  "portal at %(here)s: to your browser that is another site, where this login "
+                                  "would not be known. Open the portal at %(portal)s and connect again.") % {
+            "portal": portal_address, "here": addresses.request_origin(request)})
+        return redirect(target.url)
+    return_url = addresses.return_url(request)
     try:
-        url, state = loket_access.oauth().authorization_url()
+        url, state = loket_access.oauth(return_url).authorization_url()
     except ValueError as exc:  # LOKET_ENVIRONMENT names no environment we know
         messages.error(request, _("The Loket environment is not configured correctly: %(error)s") % {"error": exc})
         return redirect(target.url)
-    request.session[SESSION_KEY] = {"state": state, "administration": administration.pk if administration else None}
+    request.session[SESSION_KEY] = {"state": state, "administration": administration.pk if administration else None,
+                                    "return_url": return_url}
+    addresses.remember(request, state)
     return redirect(url)
 
 
 # --- callback --------------------------------------------------------------------------------------
 
-def _message_for(exc: OAuthError) -> str:
+def _message_for(exc: OAuthError, request) -> str:
     """What went wrong at Loket, in the bookkeeper's words, and what to do."""
+    if isinstance(exc, StateMismatch) and (started := addresses.started_elsewhere(request)):
+        return _("You started connecting Loket at %(started)s, and Loket sent you back to %(here)s: to your "
+                 "browser these are two sites, each with its own login, so the login attempt is not known here "
+                 "and Loket is not connected. Open the portal at %(started)s and click \"Connect to Loket\" "
+                 "again.") % {"started": started, "here": addresses.request_origin(request)}
     if isinstance(exc, StateMismatch):
         return _("The answer from Loket does not belong to this login attempt (it was started in another tab, "
                  "or has already been used). Loket is not connected. Click \"Connect to Loket\" again.")
@@ -161,9 +176,9 @@ def callback(request):
             raise StateMismatch("no Loket login attempt in this session", error="state_mismatch")
         target = _target(request, pending.get("administration"))
         code = parse_callback(request.GET, pending.get("state"))
-        tokens = loket_access.oauth().exchange_code(code)
+        tokens = loket_access.oauth(pending.get("return_url")).exchange_code(code)
     except OAuthError as exc:
-        messages.error(request, _message_for(exc))
+        messages.error(request, _message_for(exc, request))
         return redirect(target.url if target else _fallback_url(request))
 
     with transaction.atomic():

@@ -1,15 +1,18 @@
 """docs/vendors/nmbrs.md, "Linking administrations to companies", "het nummer moet overeenkomen": link an Nmbrs administration to its company by number.
 
-With the setting on, every import first links the administration to the company whose number equals
-its Relatiecode (audited when it changes), and reports the administration when none does, so an
-import never goes to a company chosen by anything but that number.
+With the setting on, every import first links an unlinked administration to the company whose number
+equals its Relatiecode (audited), and reports the administration when none does, so an import never goes
+to a company chosen by anything but that number. A link that exists is never changed by an import: when
+it points elsewhere than the number says, the import stops and says so (a person chose that link, a
+person changes it). By hand, only the company with the Relatiecode's number can be linked
+(`number_refusal`).
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from connectors.nmbrs.companies import match_companies
+from connectors.nmbrs.companies import match_companies, normalize_number
 from connectors.nmbrs.records import Company
 from integrations.nmbrs.access import nmbrs_client_for
 from portal import auditing, permissions
@@ -45,8 +48,30 @@ def link_by_number(effective: EffectiveSettings) -> str:
                  "Relatiecode or the company number in Nmbrs, or switch off 'the company number must match' and "
                  "link the company by hand.") % {"number": administration.loket_client_number or "–",
                                                  "name": administration.name, "reason": reason}
-    link_company(None, administration, result.matches[0].company, label=administration.name)
+    company = result.matches[0].company
+    if administration.nmbrs_company_id and administration.nmbrs_company_id != company.id:
+        return _("%(name)s is linked to the Nmbrs company %(linked)s (number %(linked_number)s), but its "
+                 "Relatiecode %(number)s is the number of %(company)s. The portal does not change a link by "
+                 "itself: link the right company on the administration's Nmbrs company page, or correct the "
+                 "Relatiecode.") % {
+            "name": administration.name, "linked": administration.nmbrs_company_name or administration.nmbrs_company_id,
+            "linked_number": administration.nmbrs_company_number or "–",
+            "number": administration.loket_client_number, "company": company.name}
+    link_company(None, administration, company, label=administration.name)
     return ""
+
+
+def number_refusal(administration, company: Company, *, must_match: bool) -> str:
+    """Why `company` may not be linked to the administration by hand ('' when it may): with "the company
+    number must match" on, only the company whose number is the Relatiecode."""
+    relatiecode = normalize_number(administration.loket_client_number)
+    if not must_match or (relatiecode and normalize_number(company.number) == relatiecode):
+        return ""
+    return _("'The company number must match' is on: %(company)s has number %(company_number)s, the Relatiecode "
+             "of %(name)s is %(number)s. Link the company with number %(number)s, correct the Relatiecode, or "
+             "switch 'the company number must match' off.") % {
+        "company": company.name, "company_number": company.number, "name": administration.name,
+        "number": administration.loket_client_number or "–"}
 
 
 def link_company(user, administration, company: Company, *, label: str = "") -> bool:

@@ -33,6 +33,7 @@ from portal.sources.base import (
     DeepReport,
     EmployerId,
     Fetched,
+    NotYetAvailable,
     PortalDefault,
     Slot,
     SourceUnavailable,
@@ -64,7 +65,7 @@ class NmbrsSession:
         if company_id in result.failed:
             raise result.failed[company_id]
         if company_id in result.skipped:
-            raise SourceUnavailable(_("No annual documents for %(year)s yet: %(reason)s.") % {
+            raise NotYetAvailable(_("No annual documents for %(year)s yet: %(reason)s.") % {
                 "year": year, "reason": result.skipped[company_id]})
         missing = [slug for company, slug in result.missing if company == company_id]
         problems = [_("Nmbrs has no %(documents)s for %(year)s.") % {"documents": ", ".join(missing),

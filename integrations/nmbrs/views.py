@@ -25,7 +25,7 @@ from connectors.nmbrs.mapping import SOURCE
 from connectors.nmbrs.records import Company
 from integrations.nmbrs.access import nmbrs_client_for
 from integrations.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text
-from integrations.nmbrs.linking import link_company, reachable
+from integrations.nmbrs.linking import link_company, number_refusal, reachable
 from portal import permissions
 from portal.effective import effective_settings
 from portal.models import Administration, NmbrsCredentials, PortalSettings
@@ -71,6 +71,9 @@ def companies(request, pk):
             form.add_error(None, error_text(NoCompanyAccess(
                 f"The Nmbrs user {credentials.login_email} has no access to company "
                 f"{form.cleaned_data['company_id']}. Grant access in Nmbrs or link another company.")))
+        elif refused := number_refusal(administration, company,
+                                       must_match=effective.import_settings.nmbrs_number_must_match):
+            form.add_error(None, refused)
         else:
             with transaction.atomic():
                 changed = link_company(request.user, administration, company)

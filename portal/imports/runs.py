@@ -30,8 +30,8 @@ from portal.models import (
     RunStatus,
     RunTrigger,
 )
-from portal.scheduling import blocking_reason
-from portal.sources.base import Plan, SourceUnavailable
+from portal.scheduling import blocking_reason, chosen_pause
+from portal.sources.base import NotYetAvailable, Plan, SourceUnavailable
 from portal.sources.registry import source_of
 from portal.vendors import charge_yuki_calls, yuki_client
 from yuki_client import YukiError
@@ -114,7 +114,11 @@ def execute(run_id: int) -> list[int]:
     if run.trigger == RunTrigger.RETRY:
         return _dispatch_retry(run)
     effective = effective_settings(administration)
-    reason = blocking_reason(effective, manual=run.trigger != RunTrigger.SCHEDULED)
+    manual = run.trigger != RunTrigger.SCHEDULED
+    if chosen := chosen_pause(effective, manual=manual):  # a state a person chose: no failure, no alarm
+        _finish(run, RunStatus.SKIPPED, chosen)
+        return []
+    reason = blocking_reason(effective, manual=manual)
     if reason:
         _finish(run, RunStatus.SKIPPED if run.trigger == RunTrigger.SCHEDULED else RunStatus.FAILED, reason)
         return []
@@ -124,6 +128,9 @@ def execute(run_id: int) -> list[int]:
     try:
         fetched = fetch_documents(effective, plan_from_json(run.plan))
         documents = fetched.documents
+    except NotYetAvailable as exc:  # e.g. a year not closed yet: wait for it, no alarm
+        _finish(run, RunStatus.SKIPPED, exc.message)
+        return []
     except SourceUnavailable as exc:
         _finish(run, RunStatus.FAILED, _("Fetching from the payroll source failed: %(error)s") % {
             "error": exc.message})
@@ -280,7 +287,8 @@ def _count(run: ImportRun) -> tuple[str, int]:
     waiting = by_state.get(EntryState.WAITING_BUDGET, 0)
     # A journal waiting for accounts in Yuki needs a person (a mapping or an account): not a success.
     if failed_of(by_state) == 0 and not run.problems and not by_state.get(EntryState.WAITING_ACCOUNTS):
-        status = RunStatus.SUCCEEDED  # documents waiting for tomorrow's budget are not a failure
+        # Documents waiting for tomorrow's budget are not a failure, but the run says they wait.
+        status = RunStatus.WAITING_BUDGET if waiting else RunStatus.SUCCEEDED
     elif booked or run.unchanged or waiting:
         status = RunStatus.PARTLY_FAILED
     else:
@@ -289,7 +297,7 @@ def _count(run: ImportRun) -> tuple[str, int]:
     return status, checks
 
 
-FINISHED_WITH_DOCUMENTS = (RunStatus.SUCCEEDED, RunStatus.PARTLY_FAILED, RunStatus.FAILED)
+FINISHED_WITH_DOCUMENTS = (RunStatus.SUCCEEDED, RunStatus.WAITING_BUDGET, RunStatus.PARTLY_FAILED, RunStatus.FAILED)
 
 
 def recount(run_id: int | None) -> None:
@@ -411,7 +419,7 @@ def _notify(run: ImportRun) -> None:
             message=_("%(domain)s / %(name)s: %(result)s") % {"domain": administration.domain.name,
                                                              "name": administration.name, "result": run.result},
             key=key, administration=administration, run=run, link=reverse("portal:run", args=[run.pk]))
-    elif run.status == RunStatus.SUCCEEDED:
+    elif run.status in (RunStatus.SUCCEEDED, RunStatus.WAITING_BUDGET):
         notifications.resolve(key)
 
 

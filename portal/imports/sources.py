@@ -14,7 +14,7 @@ from connectors.documents import DocumentKind, Period
 from connectors.errors import SourceError
 from portal.effective import EffectiveSettings
 from portal.models.ledger import kind_label
-from portal.sources.base import Fetched, Plan, SourceUnavailable
+from portal.sources.base import Fetched, NotYetAvailable, Plan, SourceUnavailable
 from portal.sources.messages import user_message
 from portal.sources.registry import source_of
 from portal.sources.shared_access import refusal
@@ -36,20 +36,26 @@ def fetch_documents(effective: EffectiveSettings, plan: Plan) -> Fetched:
     if refused := refusal(effective.administration):  # the portal's shared access: assigned employers only
         raise SourceUnavailable(refused, transient=False)
     session = source.open(effective, plan)
+    not_yet: list[str] = []
     try:
-        fetched = _fetch_all(session, plan, source.name)
+        fetched = _fetch_all(session, plan, source.name, not_yet)
     finally:
         session.close()
+    if not_yet and not fetched.documents and not fetched.waiting and not fetched.problems:
+        raise NotYetAvailable(" ".join(not_yet))
+    fetched.problems += not_yet  # beside documents that did come, what did not is said in the result
     if fetched.problems and not fetched.documents and not fetched.waiting:
         raise SourceUnavailable(" ".join(fetched.problems), transient=False)
     return fetched
 
 
-def _fetch_all(session, plan: Plan, source_name: str) -> Fetched:
+def _fetch_all(session, plan: Plan, source_name: str, not_yet: list[str]) -> Fetched:
     fetched = Fetched()
     for period, kinds in by_period(plan).items():
         try:
             _add(fetched, session.fetch(period, kinds))
+        except NotYetAvailable as exc:
+            not_yet.append(exc.message)
         except SourceError as exc:
             if exc.transient or len(kinds) == 1:
                 _fail(fetched, exc, period, kinds, source_name)

@@ -14,6 +14,8 @@ class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
+    # Nothing failed, but documents wait for tomorrow's Yuki call budget: no alarm, yet not "done" either.
+    WAITING_BUDGET = "waiting_budget", _("Waiting for budget")
     PARTLY_FAILED = "partly_failed", _("Partly failed")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped")

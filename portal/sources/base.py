@@ -35,6 +35,11 @@ class SourceUnavailable(SourceError):
         return self.message
 
 
+class NotYetAvailable(SourceUnavailable):
+    """Nothing to fetch yet, and rightly so: the documents come once something happens at the source (the
+    year is closed and its final run locked). Not a failure: the run is skipped, no one is alarmed."""
+
+
 @dataclass
 class Fetched:
     """What a fetch delivered; what it shows but is not bookable yet (`waiting`: the ledger records

@@ -15,7 +15,7 @@ from sandbox.loket.state import LoketState
 from sandbox.loket.web import Response, form, html_response, json_response, query, redirect
 
 _PAGE = """<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>{title} - Loket.nl (sandbox)</title></head>
+<html lang="nl"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>{title} - Loket.nl (sandbox)</title></head>
 <body><main><h1>Loket.nl</h1><p><em>Sandbox: simulated Loket login.</em></p>{body}</main></body></html>"""
 
 

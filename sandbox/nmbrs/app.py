@@ -87,7 +87,9 @@ class _NmbrsApp:
             return [build_wsdl(service, address).encode("utf-8")]
         names = "".join(f"<li>{op.name}</li>" for op in operations_of(service))
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-        return [f"<html><body><h1>{service} (Nmbrs sandbox)</h1><ul>{names}</ul></body></html>".encode()]
+        return [f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
+                f"<title>{service} (Nmbrs sandbox)</title></head><body><h1>{service} (Nmbrs sandbox)</h1>"
+                f"<ul>{names}</ul></body></html>".encode()]
 
     def _post(self, environ, start_response, service: str):
         ns = namespace(service)

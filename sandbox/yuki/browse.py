@@ -21,7 +21,7 @@ STYLE = ("body{font:15px system-ui,sans-serif;margin:2rem auto;max-width:1000px;
 
 
 def _page(title: str, body: str) -> bytes:
-    return (f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+    return (f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><link rel='icon' href='data:,'><title>{html.escape(title)}</title>"
             f"<style>{STYLE}</style></head><body><p class='muted'>Yuki sandbox – simulated, not the real Yuki"
             f"</p>{body}</body></html>").encode()
 

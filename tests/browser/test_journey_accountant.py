@@ -289,7 +289,7 @@ def test_failures_retry_checks_notices_and_resend(journey, vendors, demo):
     # The journal entry needs a check: run page, document page and 'Te controleren' say the same.
     journey.goto(f"/runs/{run.pk}/")
     note = page.locator("#run-progress").get_by_test_id("check-note").inner_text()
-    assert "Wacht op uw antwoord" in note
+    assert "Wacht op je antwoord" in note
     journey.goto("/checks/")
     assert journal.title in page.locator("main").inner_text()
     page.get_by_role("link", name=journal.title).click()

@@ -52,7 +52,7 @@ def test_nmbrs_deep_check_names_an_unknown_status_and_writes_redacted_answers(ba
                                                                               tmp_path):
     nmbrs.app.state.set_wage_tax_status(50001, TODAY.year, TODAY.month, "Klaar voor verzending")
     out = deep("--administration", str(bakkerij_nmbrs.pk), "--sample", str(tmp_path))
-    assert "Loonaangifte" in out and "'Klaar voor verzending' kent de portal niet" in out
+    assert "Loonaangifte" in out and "'Klaar voor verzending' kent het portaal niet" in out
     assert "Een loonaangiftestatus die de code niet kent: 'Klaar voor verzending'" in out
     operations = {call.operation for call in nmbrs.app.state.calls}
     assert operations and all("Get" in name or "List" in name or "Download" in name or "Journal" in name
@@ -68,8 +68,8 @@ def test_loket_deep_check_names_an_unknown_status_and_a_field_it_does_not_read(k
                                                                                 loket):  # noqa: F811
     loket.app.state.set_tax_return_status(KORENSCHOOF_ID, TODAY.year, TODAY.month, 9, "Ingetrokken")
     out = deep("--administration", str(korenschoof.pk), "--period", f"{TODAY.year}-{TODAY.month:02d}")
-    assert "nakijken loonaangiften: Loonaangifte" in out and "'Ingetrokken' kent de portal niet" in out
-    assert "1 punt(en) om na te kijken. Er is niets geboekt." in out
+    assert "nakijken loonaangiften: Loonaangifte" in out and "'Ingetrokken' kent het portaal niet" in out
+    assert "0 fouten, 1 punt om na te kijken. Er is niets geboekt." in out
 
 
 def test_redacted_answers_keep_the_shape_and_lose_the_person():
@@ -127,7 +127,7 @@ def test_loket_deep_check_reports_an_id_that_does_not_resolve_and_goes_on(korens
     out = deep("--administration", str(korenschoof.pk))
     assert "fout" in out and "Een id verwijst nergens naar" in out, out
     assert "salarisstroken voor" in out and "loonaangiften voor" in out, "the other kinds are still checked"
-    assert "1 fout(en)" in out
+    assert "1 fout, 0 punten om na te kijken" in out, "plurals as Dutch says them"
 
 
 def test_each_deep_check_click_is_in_the_audit_log(bakkerij_nmbrs, nmbrs, client):

@@ -34,7 +34,7 @@ def test_a_portal_administrator_runs_the_deep_check_and_reads_the_report(live_se
         report.wait_for()
         rows = report.locator("tbody tr").all_inner_texts()
         assert any("salarisstroken" in row and "leesbaar" in row for row in rows), rows
-        assert any("'Klaar voor verzending' kent de portal niet" in row for row in rows), rows
+        assert any("'Klaar voor verzending' kent het portaal niet" in row for row in rows), rows
         assert page.get_by_test_id("deep-check-summary").inner_text().endswith("Er is niets geboekt.")
         assert not LedgerEntry.objects.exists()
     finally:

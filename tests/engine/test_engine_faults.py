@@ -21,7 +21,7 @@ def test_an_exhausted_budget_waits_for_tomorrow_and_loses_nothing(bakkerij_nmbrs
     waiting = entries.filter(state=EntryState.WAITING_BUDGET)
     assert entries.filter(state=EntryState.BOOKED).count() == 2
     assert waiting.count() == entries.count() - 2 > 0
-    assert run.status == RunStatus.SUCCEEDED, "waiting for tomorrow's budget is not a failure"
+    assert run.status == RunStatus.WAITING_BUDGET, "waiting for tomorrow's budget: not a failure, not done either"
     assert not Notice.objects.exists(), "and nobody is alarmed by e-mail"
     assert run.waiting == waiting.count()
     assert "budget" in run.result.lower()

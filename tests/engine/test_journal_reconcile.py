@@ -105,7 +105,7 @@ def test_when_yuki_cannot_tell_a_person_decides_in_dutch(bakkerij_nmbrs, yuki, m
     with translation.override("en"):
         assert journal.check_note().startswith("Waiting for your answer")
     with translation.override("nl"):
-        assert journal.check_note().startswith("Wacht op uw antwoord")
+        assert journal.check_note().startswith("Wacht op je antwoord")
     assert len(yuki.app.state.journals) == 1, "it was booked: Yuki could not say so, a person will"
 
 

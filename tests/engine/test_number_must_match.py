@@ -41,3 +41,19 @@ def test_the_schedule_does_not_skip_an_unlinked_administration_that_links_by_num
     administration.refresh_from_db()
     item = due_import(effective_settings(administration), datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam")))
     assert item and not item.skip_reason
+
+
+def test_an_import_never_changes_a_link_and_says_why_it_stopped(bakkerij_nmbrs, yuki):
+    """Linked by hand to company 102 while the Relatiecode says 101: the import does not re-link to 101."""
+    administration = unlinked(bakkerij_nmbrs, "101")
+    administration.nmbrs_company_id, administration.nmbrs_company_number = 50002, "102"
+    administration.nmbrs_company_name = "Jansen Vastgoed B.V."
+    administration.save()
+    audited = AuditLogEntry.objects.count()
+    run = import_now(administration)
+    administration.refresh_from_db()
+    assert administration.nmbrs_company_id == 50002, "the link a person made stays"
+    assert AuditLogEntry.objects.count() == audited
+    assert run.status == RunStatus.FAILED
+    assert "Jansen Vastgoed B.V." in run.result and "Bakkerij Jansen B.V." in run.result and "101" in run.result
+    assert booked_in_yuki(yuki) == []

@@ -83,7 +83,7 @@ def test_an_unknown_nmbrs_status_waits_and_is_reported_once_by_name(bakkerij_nmb
     assert (entry.wait_reason, entry.source_status) == ("unknown_status", "Klaar voor verzending")
     notice = Notice.objects.get()
     assert "Klaar voor verzending" in notice.title and notice.run_id == first.pk
-    assert "loonaangifte wacht: status 'Klaar voor verzending' kent de portal niet" in notice.message
+    assert "loonaangifte wacht: status 'Klaar voor verzending' kent het portaal niet" in notice.message
 
     import_now(bakkerij_nmbrs, WAGE_TAX)
     notice.refresh_from_db()

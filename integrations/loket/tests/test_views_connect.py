@@ -31,7 +31,8 @@ def test_connect_sends_the_user_to_lokets_login_with_scope_all_and_a_session_bou
     assert params["client_id"] == data.CLIENT_ID
     assert params["redirect_uri"] == portal_redirect_uri() == "http://testserver/loket/callback/"
     assert len(params["state"]) >= 32
-    assert web.session[SESSION_KEY] == {"state": params["state"], "administration": None}
+    assert web.session[SESSION_KEY] == {"state": params["state"], "administration": None,
+                                        "return_url": params["redirect_uri"]}
 
 
 def test_every_attempt_gets_its_own_state(web, users, loket_portal):

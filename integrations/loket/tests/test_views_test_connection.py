@@ -238,7 +238,7 @@ def test_results_are_dutch_in_the_dutch_portal(web, users, loket_portal, app, to
     assert "Loket accepteert de autorisatie." in checks[0] and "administraties" not in checks[0]
     assert "gevonden (clientnummer" in checks[1] and "loonheffingennummer" in checks[1]
     assert "verloningsperiodes leesbaar." in checks[2] and "dienstverbanden leesbaar." in checks[3]
-    assert "Loonstroken leesbaar" in checks[4] and "journaalruns leesbaar." in checks[5]
+    assert "Salarisstroken leesbaar" in checks[4] and "journaalruns leesbaar." in checks[5]
     assert "Resultaten van journaalruns leesbaar" in checks[6] or "Nog geen afgeronde journaalrun" in checks[6]
     assert f"De Loket-gebruiker van de koppeling mist het recht '{RIGHT_TAX_RETURNS}'" in checks[7]
     english_words = ("readable", "Loket accepts", "Found '", "refused access", "HTTP 403")

@@ -3,7 +3,7 @@ import logging
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal import deep_check
 from portal.connection_checks import check_administration
@@ -75,5 +75,6 @@ class Command(PortalCommand):
         self.stdout.write(deep_check.summary(report))
         if sample:
             written = deep_check.write_samples(report, sample)
-            self.stdout.write(_("%(n)s redacted answer(s) written to %(folder)s.") % {
+            self.stdout.write(ngettext("%(n)s redacted answer written to %(folder)s.",
+                                       "%(n)s redacted answers written to %(folder)s.", len(written)) % {
                 "n": len(written), "folder": sample})

@@ -9,7 +9,7 @@ import urllib.request
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal.health import checks, run_checks
 from portal.management.base import PortalCommand
@@ -29,7 +29,8 @@ class Command(PortalCommand):
             return self._ask(http)
         unknown = set(names) - set(checks())
         if unknown:
-            raise CommandError(_("Unknown check(s): %(unknown)s; known: %(known)s.") % {
+            raise CommandError(ngettext("Unknown check: %(unknown)s; known: %(known)s.",
+                                        "Unknown checks: %(unknown)s; known: %(known)s.", len(unknown)) % {
                 "unknown": ", ".join(sorted(unknown)), "known": ", ".join(checks())})
         results = asyncio.run(run_checks(names or None))
         self.stdout.write(json.dumps(results))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.management.base import PortalCommand
-from sandbox.demo import demo_logins
+from sandbox.demo import demo_logins, forget_vendor_state
 
 
 class Command(PortalCommand):
@@ -38,6 +38,8 @@ class Command(PortalCommand):
     def handle(self, address, **options):
         if not settings.SANDBOX_ENABLED:
             raise CommandError(_("run_sandbox is for the local sandbox run; production runs separate services."))
+        if forgotten := forget_vendor_state():  # the mounted sandboxes start empty: the portal forgets too
+            self.stdout.write(forgotten)
         self.stdout.write(_("Starting the web server, the worker and the scheduler ..."))
         # Quiet children: no Celery banner, only warnings and errors from the worker and beat (runs show
         # in the portal's Importlog); the web server's start-up text is replaced by the lines below, its
@@ -51,8 +53,11 @@ class Command(PortalCommand):
             env["PYTHONWARNINGS"] = ",".join(filter(None, [
                 env.get("PYTHONWARNINGS", ""), "ignore:You're running the worker with superuser privileges"]))
         children = [
+            # One worker: no other to gossip or mingle with. Gossip on the embedded (filesystem) broker also
+            # held every stop for about ten seconds.
             Child("worker", [sys.executable, "-m", "celery", "--quiet", "-A", "payrollsync", "worker", "--beat",
-                             "--loglevel=warning", "--concurrency=2"], env=env),  # schedule file: settings
+                             "--loglevel=warning", "--concurrency=2", "--without-gossip", "--without-mingle"],
+                  env=env),  # schedule file: settings
             Child("web", [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", address],
                   env=env, stdout=subprocess.DEVNULL),
         ]

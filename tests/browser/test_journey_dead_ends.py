@@ -1,0 +1,45 @@
+"""No dead ends in Chromium: an address that only takes a button's POST, opened directly, shows the
+portal's own page with a way back; the sandboxes' pages name their icon, so the browser asks for no
+favicon.ico that is not there."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from portal.models import Administration, PortalRole
+from sandbox.demo import seed_demo_data
+from sandbox.loket import data as loket_data
+from tests.conftest import make_user
+
+
+def test_a_button_only_address_opened_directly_has_a_way_back(journey, vendors):
+    seed_demo_data()
+    journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
+    page = journey.page
+    administration = Administration.objects.filter(source="loket").first()
+    page_of_the_administration = journey.url(reverse("portal:administration", args=[administration.pk]))
+    import_address = journey.url(reverse("portal:import-now", args=[administration.pk]))
+
+    journey.expect_status(405, "/import/")
+    response = page.goto(import_address, referer=page_of_the_administration)  # a reload after the import started
+    assert response.status == 405 and "POST" in response.headers["allow"]
+    assert page.get_by_role("banner").count() == 1, "the portal's own page, with its header"
+    shown = page.get_by_test_id("method-not-allowed").inner_text()
+    assert "knop" in shown, shown
+    page.get_by_role("link", name="Terug naar de vorige pagina").click()
+    page.wait_for_url(page_of_the_administration)
+
+    journey.expect_status(405, "/logout/")
+    page.goto(journey.url(reverse("logout")))  # typed, no page before it: the overview is the way back
+    page.get_by_test_id("method-not-allowed").get_by_role("link", name="Naar het overzicht").click()
+    page.wait_for_url(journey.url("/"))
+
+
+def test_sandbox_pages_name_their_icon(journey, vendors):
+    page = journey.page
+    for address in (vendors["yuki"].url + "/", vendors["nmbrs"].url + "/soap/v3/CompanyService.asmx",
+                    vendors["loket"].url + "/oauth/authorize?client_id=" + loket_data.CLIENT_ID
+                    + "&redirect_uri=http://localhost/&response_type=code&scope=all&state=s"):
+        page.goto(address)
+        icon = page.evaluate("document.querySelector('link[rel~=icon]')?.getAttribute('href') ?? ''")
+        assert icon.startswith("data:"), f"{address} names no icon of its own: the browser asks /favicon.ico"
