@@ -79,6 +79,11 @@ class Row:
     ledger: str  # what the ledger did with it
     yuki: str = ""  # what Yuki showed at the read-back ("" = not read back)
     difference: str = ""
+    amount: Decimal | None = None  # a journal's debit total (its lines as booked, or as they will be)
+
+    @property
+    def amount_text(self) -> str:
+        return amount_text(self.amount) if self.amount is not None else ""
 
 
 @dataclass
@@ -134,13 +139,22 @@ def report(administration, period: str) -> Report:
     for entry in entries(administration, period):
         source = _("Offered by the source") if entry.state != EntryState.WAITING_AT_SOURCE else \
             _("Shown by the source, not final yet")
-        row = Row(entry, str(KIND_LABELS.get(entry.kind, entry.kind)), booking.reference(entry), source, _why(entry))
+        row = Row(entry, str(KIND_LABELS.get(entry.kind, entry.kind)), booking.reference(entry), source, _why(entry),
+                  amount=_debit_total(entry))
         seen = found.get(str(entry.pk))
         if seen:
             row.yuki = seen.get("detail", "")
         row.difference = _difference(entry, seen, read_back)
         result.rows.append(row)
     return result
+
+
+def _debit_total(entry: LedgerEntry) -> Decimal | None:
+    if entry.journal_lines is None:
+        return None
+    lines = entry.booked_journal_lines if entry.state == EntryState.BOOKED and entry.booked_journal_lines \
+        else entry.journal_lines
+    return sum((Decimal(line["amount"]) for line in lines if Decimal(line["amount"]) > 0), Decimal(0))
 
 
 def _difference(entry: LedgerEntry, seen: dict | None, read_back) -> str:

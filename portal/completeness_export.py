@@ -42,7 +42,7 @@ def summary_text(report: Report) -> str:
 
 def header() -> list[str]:
     return [_("Administration"), _("Month"), _("Kind"), _("Document"), _("Reference"), _("Source"),
-            _("Portal"), _("Yuki"), _("Difference")]
+            _("Portal"), _("Yuki"), _("Difference"), _("Amount")]
 
 
 def as_csv(reports: list[Report]) -> bytes:
@@ -57,7 +57,7 @@ def as_csv(reports: list[Report]) -> bytes:
     for report in reports:
         for row in report.rows:
             writer.writerow([report.administration.name, report.period, row.kind, row.entry.title, row.reference,
-                             row.source, row.ledger, row.yuki, row.difference])
+                             row.source, row.ledger, row.yuki, row.difference, row.amount_text])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -100,7 +100,8 @@ def as_pdf(reports: list[Report], title: str) -> bytes:
             line(_("Complete: everything the source offered for this month is in Yuki."), style="B")
         for row in report.rows:
             pdf.ln(1.5)
-            line(f"{row.kind}: {row.entry.title} {row.reference}", style="B")
+            amount = f" - {_('Amount')} {row.amount_text}" if row.amount_text else ""
+            line(f"{row.kind}: {row.entry.title} {row.reference}{amount}", style="B")
             line(f"{_('Portal')}: {row.ledger}")
             if row.yuki:
                 line(f"{_('Yuki')}: {row.yuki}")

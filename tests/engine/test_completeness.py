@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -74,7 +76,7 @@ def test_a_journal_and_a_document_gone_from_yuki_are_named(booked, yuki):
     for booked_journal in state.journals:
         for line in booked_journal.entries:
             object.__setattr__(line, "description", line.description.replace(reference, "").strip())
-    state.archive[:] = [f for f in state.archive if f.file_name != booking.yuki_file_name(document)]
+    assert state.delete_file(booking.yuki_file_name(document))
 
     # The read-back's moment on the exports: the next morning (the sandboxes book at the real time).
     moment = (timezone.localtime() + timedelta(days=1)).replace(hour=9, minute=15, second=0, microsecond=0)
@@ -102,9 +104,14 @@ def test_a_journal_and_a_document_gone_from_yuki_are_named(booked, yuki):
     assert ["Bakkerij Jansen B.V.", f"Teruggelezen uit Yuki op {on} 09:15 (%s aanroepen)"
             % CompletenessReadBack.objects.get().calls] in table
     header = table.index(["Administratie", "Maand", "Soort", "Document", "Referentie", "Bron", "Portaal", "Yuki",
-                          "Verschil"])
+                          "Verschil", "Bedrag"])
     named = {line[3]: line[8] for line in table[header + 1:]}
     assert named[document.title] == "Volgens het portaal geboekt, maar Yuki toont het niet."
+    debit = sum(Decimal(line["amount"]) for line in journal.booked_journal_lines if Decimal(line["amount"]) > 0)
+    amounts = {line[3]: line[9] for line in table[header + 1:]}
+    assert amounts[journal.title] == f"{debit:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})*,\d{2}", amounts[journal.title]) and amounts[document.title] == ""
+    assert debit < 1000 or "." in amounts[journal.title], "thousands grouped with a dot"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     text = " ".join(text.split())
     assert f"Teruggelezen uit Yuki op {on} 09:15" in text
@@ -139,3 +146,15 @@ def test_a_month_that_is_not_a_month_is_not_found(booked, client):
     assert client.get(reverse("portal:completeness", args=[administration.pk]) + "?month=2026-13").status_code == 404
     assert client.get(reverse("portal:completeness-export",
                               args=[administration.pk, "2026-11", "xls"])).status_code == 404
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_amounts_and_dates_are_written_the_dutch_way_in_either_language(language):
+    from datetime import date
+
+    with translation.override(language):
+        assert completeness.amount_text(Decimal("1234.56")) == "1.234,56"
+        assert completeness.amount_text(Decimal("-1234567.8")) == "-1.234.567,80"
+        assert completeness.amount_text(Decimal("0")) == "0,00"
+        assert completeness.day_text(date(2026, 11, 30)) == "30-11-2026"
+        assert completeness.day_text("2026-02-01") == "01-02-2026"
