@@ -158,3 +158,27 @@ def test_amounts_and_dates_are_written_the_dutch_way_in_either_language(language
         assert completeness.amount_text(Decimal("0")) == "0,00"
         assert completeness.day_text(date(2026, 11, 30)) == "30-11-2026"
         assert completeness.day_text("2026-02-01") == "01-02-2026"
+
+
+def test_the_domains_read_back_reads_every_administration_and_names_a_deleted_journal(booked, yuki, client):
+    administration, month = booked
+    journal = LedgerEntry.objects.get(administration=administration, period=month, kind="journal")
+    booked_journal = next(j for j in yuki.app.state.journals if j.subject == booking.journal_subject(journal))
+    assert yuki.app.state.delete_journal(booked_journal.id)
+    client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
+
+    page = client.get(reverse("portal:domain-completeness", args=[administration.domain_id]) + f"?month={month}")
+    assert f"Teruglezen kost {completeness.estimate(administration, month)} Yuki-aanroepen" in page.content.decode()
+    answer = client.post(reverse("portal:domain-completeness-read-back", args=[administration.domain_id, month]),
+                         follow=True)
+    assert answer.redirect_chain[-1][0].endswith(f"/domains/{administration.domain_id}/completeness/?month={month}")
+    html = answer.content.decode()
+    assert "Teruggelezen uit Yuki:" in html and "Bakkerij Jansen B.V." in html
+    with translation.override("nl"):
+        row = next(r for r in completeness.report(administration, month).rows if r.entry.pk == journal.pk)
+    assert row.difference == "Volgens het portaal geboekt, maar Yuki toont het niet."
+    assert row.yuki == f"Rekening {booking.mapped_lines(journal)[0]['gl_account']} toont geen {row.reference}"
+    exported = client.get(reverse("portal:domain-completeness-export", args=[administration.domain_id, month, "pdf"]))
+    assert exported["Content-Type"] == "application/pdf"
+    assert "Volgens het portaal geboekt, maar Yuki toont het niet." in " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(exported.content)).pages).split())
