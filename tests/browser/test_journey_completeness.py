@@ -33,7 +33,7 @@ def test_the_months_report_names_a_document_deleted_in_yuki_and_exports_it(journ
     page.wait_for_url(f"**/administrations/{demo.pk}/completeness/")
     assert "Niet teruggelezen uit Yuki" in page.get_by_test_id("read-back-moment").inner_text()
     cost = page.get_by_test_id("read-back-cost").inner_text()
-    calls = int(re.search(r"Teruglezen kost (\d+) Yuki-aanroep", cost).group(1))
+    calls = int(re.search(r"Teruglezen kost hooguit (\d+) Yuki-aanroep", cost).group(1))
     assert calls >= 3, cost
 
     # In Yuki (its sandbox) a payslip disappears from the archive.
