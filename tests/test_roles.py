@@ -34,6 +34,9 @@ MATRIX = {
     "view an Acme document":       (OK, OK, OK, HIDDEN, DENIED),
     "answer for an Acme document": (OK, DENIED, OK, HIDDEN, DENIED),
     "documents to check":          (OK, OK, OK, OK, DENIED),
+    "Acme's completeness report":  (OK, OK, OK, DENIED, DENIED),
+    "Acme's completeness as PDF":  (OK, OK, OK, DENIED, DENIED),
+    "Acme domain's completeness":  (OK, OK, OK, DENIED, DENIED),
     "edit a user":                 (OK, DENIED, DENIED, DENIED, DENIED),
     "audit log":                   (OK, DENIED, DENIED, DENIED, DENIED),
     "user list":                   (OK, DENIED, DENIED, DENIED, DENIED),
@@ -87,6 +90,11 @@ def request_for(action, acme, acme_admin):
         "answer for an Acme document": ("post", reverse("portal:document-answer", args=[LedgerEntry.objects.get(
             source_id="ps-check").pk]), {"answer": "in_yuki"}),
         "documents to check": ("get", reverse("portal:needs-check"), None),
+        # The read-back (a POST that calls Yuki): tests/test_url_matrix.py and tests/engine/test_completeness.py.
+        "Acme's completeness report": ("get", reverse("portal:completeness", args=[acme_admin.pk]), None),
+        "Acme's completeness as PDF": ("get", reverse("portal:completeness-export",
+                                                      args=[acme_admin.pk, "2026-11", "pdf"]), None),
+        "Acme domain's completeness": ("get", reverse("portal:domain-completeness", args=[acme.pk]), None),
         "edit a user": ("get", reverse("portal:user-edit", args=[acme.memberships.first().user_id]), None),
         "audit log": ("get", reverse("portal:audit"), None),
         "user list": ("get", reverse("portal:users"), None),

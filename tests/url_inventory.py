@@ -86,6 +86,12 @@ class World:
             "portal:test-yuki": {"pk": self.acme_admin.pk},
             "portal:account-mapping": {"pk": self.acme_admin.pk},
             "portal:account-mapping-delete": {"pk": self.acme_admin.pk, "mapping_pk": self.mapping.pk},
+            "portal:completeness": {"pk": self.acme_admin.pk},
+            "portal:completeness-read-back": {"pk": self.acme_admin.pk, "month": "2026-10"},
+            "portal:completeness-export": {"pk": self.acme_admin.pk, "month": "2026-11", "fmt": "csv"},
+            "portal:domain-completeness": {"pk": self.acme.pk},
+            "portal:domain-completeness-read-back": {"pk": self.acme.pk, "month": "2026-10"},
+            "portal:domain-completeness-export": {"pk": self.acme.pk, "month": "2026-11", "fmt": "pdf"},
             "sandbox": {"vendor": "yuki", "rest": ""},
         }.get(name, {})
         return reverse(name, kwargs=kwargs)

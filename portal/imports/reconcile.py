@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from portal.imports import booking, ledger
@@ -100,12 +100,32 @@ def _reconcile_journal(entry: LedgerEntry, run) -> Resolution:
             booked_at=timezone.now(), booked_hash=entry.content_hash, booked_journal_lines=booking.mapped_lines(entry),
             content=None, last_error="")
         return Resolution.FOUND
+    lookalikes = same_booking(listed, line)
+    if lookalikes:
+        # Finding our reference is evidence from one public client, not a documented promise; a booking
+        # with the same account, date and amount may be this journal with its description changed. Never
+        # guess "absent" then: a wrong guess would book it twice. A person looks in Yuki and answers.
+        _hold_for_a_person(entry, _(
+            "Yuki lists no '%(reference)s' on general ledger account %(account)s on %(date)s, but it does list "
+            "a booking with the same account, date and amount (%(amount)s: '%(description)s'). That may be "
+            "this journal entry, so it is not sent again. Check in Yuki, then answer on the portal: "
+            "'It is in Yuki' or 'Book it'.") % (where | {
+                "amount": number_format(line.amount, 2, use_l10n=True, force_grouping=True),
+                "description": lookalikes[0].description[:120]}))
+        return Resolution.FOR_A_PERSON
     if _too_early(entry):
         return Resolution.UNKNOWN  # Yuki may still be processing it: the sweeper asks again later
     _resolve(entry, EntryState.NEW, _(
         "Not in Yuki: general ledger account %(account)s lists no '%(reference)s' on %(date)s; "
         "it is booked again.") % where)
     return Resolution.ABSENT
+
+
+def same_booking(listed: list, line) -> list:
+    """Bookings in a listing of the line's account that have the line's date and amount but not
+    necessarily our reference: possibly this journal, so never grounds to send it again."""
+    return [booked for booked in listed
+            if booked.entry_date == line.entry_date and booked.amount is not None and booked.amount == line.amount]
 
 
 def _too_early(entry: LedgerEntry) -> bool:

@@ -1,5 +1,6 @@
 from portal.models.account_mapping import YukiAccountMapping
 from portal.models.audit import AuditLogEntry
+from portal.models.completeness import CompletenessReadBack
 from portal.models.connections import LoketConnection, NmbrsCredentials
 from portal.models.domains import Administration, Domain
 from portal.models.employers import AssignedEmployer
@@ -17,6 +18,7 @@ __all__ = [
     "Administration",
     "AssignedEmployer",
     "AuditLogEntry",
+    "CompletenessReadBack",
     "Domain",
     "EntryState",
     "EventKind",

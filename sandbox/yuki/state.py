@@ -187,6 +187,20 @@ class SandboxState:
         with self._lock:
             return [f for f in self.archive if f.administration_id in administration_ids]
 
+    def delete_journal(self, document_id: str) -> bool:
+        """A booked journal deleted in Yuki (tests inject a difference): no listing shows its lines again."""
+        with self._lock:
+            kept = [j for j in self.journals if j.id != document_id]
+            deleted, self.journals[:] = len(kept) != len(self.journals), kept
+            return deleted
+
+    def delete_file(self, file_name: str) -> bool:
+        """An archived document deleted in Yuki (tests inject a difference): SearchDocuments no longer finds it."""
+        with self._lock:
+            kept = [f for f in self.archive if f.file_name != file_name]
+            deleted, self.archive[:] = len(kept) != len(self.archive), kept
+            return deleted
+
     def store_petty_cash(self, imported: PettyCashImport) -> None:
         with self._lock:
             self.petty_cash.append(imported)

@@ -78,12 +78,13 @@ def test_the_pages_of_a_domain_backoffice_user(realistic_portal, page_as):
     administrations = list(domain.administrations.all())
     urls = [reverse("portal:dashboard"), reverse("portal:profile"), reverse("portal:runs"),
             reverse("portal:needs-check"), reverse("portal:annual-documents"), reverse("password_change"),
-            reverse("portal:domain", args=[domain.pk]),
+            reverse("portal:domain", args=[domain.pk]), reverse("portal:domain-completeness", args=[domain.pk]),
             reverse("portal:administration-create", args=[domain.pk]),
             reverse("nmbrs:link-by-number", args=[domain.pk])]
     for administration in administrations:
         urls += [reverse("portal:administration", args=[administration.pk]),
-                 reverse("portal:administration-edit", args=[administration.pk])]
+                 reverse("portal:administration-edit", args=[administration.pk]),
+                 reverse("portal:completeness", args=[administration.pk])]
     urls += [reverse("portal:run", args=[run.pk]) for run in ImportRun.objects.filter(administration__domain=domain)]
     urls += [reverse("portal:document", args=[entry.pk])
              for entry in LedgerEntry.objects.filter(administration__domain=domain)[:3]]

@@ -205,3 +205,33 @@ def test_an_error_after_the_send_is_uncertain_and_reconciled(bakkerij_nmbrs, yuk
     assert EventKind.NEEDS_CHECK in kinds, "after the send: uncertain"
     assert journal.state == EntryState.BOOKED and kinds[-1] == EventKind.RECONCILED, "found in Yuki's listing"
     assert_booked_once(yuki, journal)
+
+
+def test_a_booking_like_ours_without_our_reference_is_never_sent_again_a_person_decides(
+        bakkerij_nmbrs, yuki, settings):
+    """Our reference in a description is evidence from one public client, not a promise: a booking with the
+    journal's account, date and amount but without the reference may be this journal, so no resend."""
+    from sandbox.yuki.state import BookedJournal, JournalEntry
+
+    yuki.app.faults.add("drop_before", vendor="yuki", operation="ProcessJournal", times=1)
+    import_now(bakkerij_nmbrs)
+    journal = the_journal(bakkerij_nmbrs)
+    assert journal.state == EntryState.NEEDS_CHECK and yuki.app.state.journals == []
+    first = booking.journal(journal).lines[0]
+    # In Yuki, a booking on that account, date and amount whose description lost our reference.
+    yuki.app.state.book_journal(BookedJournal(
+        "manual-1", bakkerij_nmbrs.yuki_administration_id, "Loonjournaal (handmatig)", "GeneralJournal",
+        [JournalEntry(first.entry_date, first.gl_account, first.amount, "Loonjournaal handmatig")], b""))
+
+    later = timezone.now() + timedelta(seconds=max(settings.IMPORT_RECONCILE_DELAY_SECONDS,
+                                                   settings.IMPORT_REDISPATCH_AFTER_SECONDS) + 1)
+    with time_machine.travel(later):
+        sweep()
+        sweep()
+    journal.refresh_from_db()
+    assert journal.state == EntryState.NEEDS_CHECK and journal.check_by_person, journal.last_error
+    assert len(yuki.app.state.journals) == 1, "not sent again on a guess"
+    assert "zelfde rekening, datum en bedrag" in journal.last_error, journal.last_error
+    assert "Loonjournaal handmatig" in journal.last_error and first.gl_account in journal.last_error
+    with translation.override("en"):
+        assert journal.check_note().startswith("Waiting for your answer")

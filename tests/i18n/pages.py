@@ -30,6 +30,10 @@ NOT_PAGES = {
     "portal:two-factor-setup": "only without an app (the visitors here have one): tests/test_two_factor.py",
     "portal:two-factor-recovery-codes": "POST only, new codes: read in both languages in tests/test_two_factor.py",
     "portal:two-factor-remove": "POST only, redirects to the profile",
+    "portal:completeness-read-back": "POST only: calls Yuki, redirects to the completeness report with a message",
+    "portal:domain-completeness-read-back": "POST only: calls Yuki, redirects to the domain's completeness report",
+    "portal:completeness-export": "a CSV or PDF download: its words are read in tests/test_completeness.py",
+    "portal:domain-completeness-export": "a CSV or PDF download: its words are read in tests/test_completeness.py",
     "health": "JSON for monitoring, no words",
     "metrics": "Prometheus text for monitoring, no words",
     "sandbox": "the simulated vendors' own screens (Loket's login, Yuki's view), not the portal's",
@@ -85,6 +89,10 @@ def pages(portal) -> dict[str, list[tuple[str, dict]]]:
         "portal:account-mapping": [(reverse("portal:account-mapping", args=[a.pk]), None)
                                    for a in Administration.objects.all()] + [
             (reverse("portal:account-mapping", args=[portal.korenschoof.pk]), {"payroll_account": "4015"})],
+        "portal:completeness": [(reverse("portal:completeness", args=[a.pk]), None)
+                                for a in Administration.objects.all()],
+        "portal:domain-completeness": [(reverse("portal:domain-completeness", args=[d.pk]), None)
+                                       for d in Domain.objects.all()],
         "portal:runs": [(reverse("portal:runs"), None), (reverse("portal:runs") + "?status=failed", None)],
         "portal:run": [(reverse("portal:run", args=[run.pk]), None) for run in
                        (portal.booked_run, portal.failed_run, portal.annual_run, portal.empty_annual_run,
