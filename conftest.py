@@ -28,6 +28,17 @@ def _isolated_language_and_time_zone():
 
 
 @pytest.fixture(autouse=True)
+def _second_step_passed_on_force_login(monkeypatch):
+    """Client.force_login gives a session that passed the second login step (portal/two_factor.py) in
+    every folder's tests, not only tests/: a portal administrator's session without it is logged out."""
+    from django.test import Client
+
+    from tests.support import force_login_with_second_step
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_step)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_caches_and_redis():
     _empty_caches_and_broker()
     yield

@@ -12,8 +12,6 @@ step whenever the user needs one. tests/test_two_factor.py logs in without this 
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from portal.models import (
     Administration,
@@ -25,31 +23,9 @@ from portal.models import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
-# Django's own force_login: a session that has not passed the second login step.
-FORCE_LOGIN_ONLY = Client.force_login
-
-
-def give_authenticator(user):
-    """A confirmed authenticator app for `user` (tests.support.second_step_code computes its codes)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-
-
-def _force_login_with_second_step(client, user, backend=None):
-    from portal import two_factor
-
-    FORCE_LOGIN_ONLY(client, user, backend)
-    if two_factor.second_step_needed(user):
-        device = two_factor.authenticator(user) or give_authenticator(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-
-
-@pytest.fixture(autouse=True)
-def _second_step_passed_on_force_login(monkeypatch):
-    monkeypatch.setattr(Client, "force_login", _force_login_with_second_step)
+# The second login step for force_login lives in tests/support.py and is applied for every folder by
+# the root conftest.py (integrations/ and connectors/ do not see this file); the names stay importable here.
+from tests.support import FORCE_LOGIN_ONLY, give_authenticator  # noqa: E402,F401
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,8 @@ import sys
 import uuid
 from pathlib import Path
 
+from django.test import Client
+
 ROOT = Path(__file__).resolve().parent.parent
 # Debian's chromium by default; CHROMIUM points elsewhere (scripts/test-machine.sh reads the same variable).
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -153,3 +155,30 @@ def pass_second_step(page, username: str) -> None:
     connections.close_all()  # the live server's threads share the test database
     page.get_by_test_id("login-code-form").get_by_label("Code").fill(code)
     page.get_by_test_id("login-code-form").locator("button[type=submit]").click()
+
+
+# --- the second login step in tests -------------------------------------------------------------------
+# Django's own force_login: a session that has not passed the second login step (tests/test_two_factor.py).
+FORCE_LOGIN_ONLY = Client.force_login
+
+
+def give_authenticator(user):
+    """A confirmed authenticator app for `user` (second_step_code computes its codes)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def force_login_with_second_step(client, user, backend=None):
+    """Client.force_login in every test (the root conftest.py): a session that passed the second login
+    step whenever the user needs one, as if the person had typed the code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from portal import two_factor
+
+    FORCE_LOGIN_ONLY(client, user, backend)
+    if two_factor.second_step_needed(user):
+        device = two_factor.authenticator(user) or give_authenticator(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
