@@ -23,6 +23,7 @@ MATRIX = {
     "save Acme administration":    (OK, DENIED, OK, DENIED, DENIED),
     "add administration to Acme page": (OK, DENIED, OK, DENIED, DENIED),
     "add administration to Acme":  (OK, DENIED, OK, DENIED, DENIED),
+    "Acme petty cash page":        (OK, OK, OK, DENIED, DENIED),
     "run log":                     (OK, OK, OK, OK, DENIED),
     "import Acme now":             (OK, DENIED, OK, DENIED, DENIED),
     "bulk import in Acme":         (OK, DENIED, OK, DENIED, DENIED),
@@ -78,6 +79,7 @@ def request_for(action, acme, acme_admin):
         "bulk import in Acme": ("post", reverse("portal:import-bulk", args=[acme.pk]),
                                 {"administration": [acme_admin.pk], "month": ""}),
         "retry Acme's failed documents": ("post", reverse("portal:retry-failed", args=[acme_admin.pk]), {}),
+        "Acme petty cash page": ("get", reverse("portal:petty-cash", args=[acme_admin.pk]), None),
         "annual documents page": ("get", reverse("portal:annual-documents"), None),
         "view an Acme run": ("get", reverse("portal:run", args=[ImportRun.objects.get(slot="acme-run").pk]), None),
         "view an Acme document": ("get", reverse("portal:document", args=[LedgerEntry.objects.get(

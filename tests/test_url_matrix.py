@@ -53,6 +53,7 @@ MATRIX = {
     "portal:test-yuki":              (NOT_ALLOWED,      ACME_EDIT),
     "portal:account-mapping":        (ACME_VIEW,        ACME_EDIT),
     "portal:account-mapping-delete": (NOT_ALLOWED,      ACME_EDIT),
+    "portal:petty-cash":             (ACME_VIEW,        ACME_EDIT),
     "portal:needs-check":            (ANY_ROLE,         ANY_ROLE),
     "portal:annual-documents":       (ANY_ROLE,         ANY_ROLE),
     "portal:audit":                  (ADMIN_ONLY,       ADMIN_ONLY),

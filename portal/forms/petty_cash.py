@@ -17,9 +17,13 @@ TYPED_AMOUNT = re.compile(r"^-?\d+(?:[.,]\d{1,2})?$")
 
 
 class StatementUploadForm(forms.Form):
-    file = forms.FileField(label=_("Statement file (Yuki CSV)"), help_text=_(
-        "Columns separated by ';', with Yuki's column headers exactly: %(headers)s.") % {
-            "headers": "; ".join(rules.HEADERS)})
+    file = forms.FileField(label=_("Statement file (Yuki CSV)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Worded per request (the reader's language), not once at import.
+        self.fields["file"].help_text = _("Columns separated by ';', with Yuki's column headers exactly: "
+                                          "%(headers)s.") % {"headers": "; ".join(rules.HEADERS)}
 
 
 def _no_separator(value: str) -> None:

@@ -47,8 +47,8 @@ def petty_cash_page(request, pk):
         "payload": json.dumps(prepared.as_json()) if prepared is not None else "",
         "headers": petty_cash.HEADERS, "chart_known": bool(chart),
         "can_edit": permissions.can_edit_domain(request.user, administration.domain),
-        "entries": paginate(request, entries), "status": 400 if errors else 200,
-    }, status=400 if errors else 200)
+        "entries": paginate(request, entries),
+    })
 
 
 def _from_preview(payload: str, chart) -> tuple[petty_cash.Prepared | None, list[petty_cash.RowError]]:

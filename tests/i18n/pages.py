@@ -80,6 +80,15 @@ def pages(portal) -> dict[str, list[tuple[str, dict]]]:
         "portal:account-mapping": [(reverse("portal:account-mapping", args=[a.pk]), None)
                                    for a in Administration.objects.all()] + [
             (reverse("portal:account-mapping", args=[portal.korenschoof.pk]), {"payroll_account": "4015"})],
+        "portal:petty-cash": [(reverse("portal:petty-cash", args=[a.pk]), None)
+                              for a in Administration.objects.all()] + [
+            (reverse("portal:petty-cash", args=[portal.korenschoof.pk]),
+             {"action": "check_line", "account": "20000", "amount": "1.234,50", "description": "Koffie"}),
+            (reverse("portal:petty-cash", args=[portal.korenschoof.pk]),
+             {"action": "check_line", "account": "10000", "amount": "-12,50", "description": "Koffie",
+              "transaction_date": "2026-11-02", "project_code": "P-17"}),
+            (reverse("portal:petty-cash", args=[portal.korenschoof.pk]),
+             {"action": "send", "payload": "{}"})],
         "portal:runs": [(reverse("portal:runs"), None), (reverse("portal:runs") + "?status=failed", None)],
         "portal:run": [(reverse("portal:run", args=[run.pk]), None) for run in
                        (portal.booked_run, portal.failed_run, portal.annual_run, portal.empty_annual_run,
