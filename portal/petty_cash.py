@@ -142,8 +142,8 @@ def read_text(text: str, chart: dict[str, str] | None = None) -> tuple[Prepared 
     for number, row in enumerate(rows[1:], start=2):
         line, row_errors, account, balance_given = _read_row(number, row, chart)
         errors += row_errors
-        if account is not None:
-            accounts.append((number, *account))
+        if account is not None and not any(e.column in (ACCOUNT, ACCOUNT_DESCRIPTION) for e in row_errors):
+            accounts.append((number, *account))  # a row whose account is refused already says so
         if balance_given is not None:
             balances.append((number, balance_given))
         if line is not None:
