@@ -9,9 +9,8 @@ import re
 
 import pytest
 
-from portal.models import Administration, Domain, EntryState, LedgerEntry, PortalRole
+from portal.models import Administration, Domain, EntryState, LedgerEntry
 from sandbox.yuki import data as yuki_data
-from tests.browser.conftest import Journey  # noqa: F401 - the journey fixture's type
 from tests.browser.steps import refused_page
 from tests.conftest import make_user
 

@@ -90,3 +90,34 @@ def test_the_page_refuses_row_by_row_previews_and_sends_once(bakkerij_nmbrs, yuk
     assert len(yuki.app.state.petty_cash) == 1
     page = client.get(url).content.decode()
     assert "Geboekt" in page
+
+
+def test_a_send_whose_answer_is_lost_is_never_resent_blindly_a_person_answers(bakkerij_nmbrs, yuki, settings):
+    from portal.imports import reconcile
+
+    settings.IMPORT_RECONCILE_DELAY_SECONDS = 0
+    user = make_user("alice", PortalRole.ADMINISTRATOR)
+    yuki.app.faults.add("drop_after", vendor="yuki", operation="ImportStatement", times=1)
+    result = petty_cash_sending.send(bakkerij_nmbrs, statement(), user)
+    assert result.outcome == Sent.NOT_BOOKED and result.entry.state == EntryState.NEEDS_CHECK
+    assert len(yuki.app.state.petty_cash) == 1, "Yuki booked it; the answer was lost"
+    assert reconcile.reconcile(result.entry.pk) == reconcile.Resolution.FOR_A_PERSON
+    entry = LedgerEntry.objects.get(pk=result.entry.pk)
+    assert entry.state == EntryState.NEEDS_CHECK and entry.check_by_person
+    assert "Archief > Bank > Kas" in entry.last_error
+    again = petty_cash_sending.send(bakkerij_nmbrs, statement(), user)
+    assert again.outcome == Sent.BUSY and "niets opnieuw verstuurd" in again.message
+    assert len(yuki.app.state.petty_cash) == 1, "not sent twice"
+    reconcile.answer(entry.pk, in_yuki=True, user=user)
+    assert petty_cash_sending.send(bakkerij_nmbrs, statement(), user).outcome == Sent.ALREADY_BOOKED
+
+
+def test_a_statement_waiting_for_the_budget_says_so_and_goes_with_a_retry(bakkerij_nmbrs, yuki, settings):
+    user = make_user("alice", PortalRole.ADMINISTRATOR)
+    settings.YUKI_DAILY_BUDGET = 1  # Authenticate only
+    result = petty_cash_sending.send(bakkerij_nmbrs, statement(), user)
+    assert result.entry.state == EntryState.WAITING_BUDGET and "budget" in result.message
+    assert not yuki.app.state.petty_cash
+    settings.YUKI_DAILY_BUDGET = 800
+    assert petty_cash_sending.send(bakkerij_nmbrs, statement(), user).outcome == Sent.BOOKED
+    assert len(yuki.app.state.petty_cash) == 1
