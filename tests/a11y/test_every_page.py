@@ -64,6 +64,7 @@ def test_every_page_as_the_portal_administrator(realistic_portal, page_as, brows
     # The petty cash page refusing a line, then previewing one.
     page.goto(reverse("portal:petty-cash", args=[portal.korenschoof.pk]))
     line = page.locator("[data-testid=petty-cash-line]")
+    line.get_by_label("Datum").fill("2026-11-02")
     line.get_by_label("Omschrijving").fill("Koffie")
     line.get_by_label("Bedrag").fill("1.234,50")
     line.get_by_role("button").click()
@@ -71,7 +72,6 @@ def test_every_page_as_the_portal_administrator(realistic_portal, page_as, brows
     assert page.locator(".error").count() > 0, "the line form shows its error"
     check(page, "petty cash line with errors", found, every, visit=False)
     line = page.locator("[data-testid=petty-cash-line]")
-    line.get_by_label("Datum").fill("2026-11-02")
     line.get_by_label("Bedrag").fill("-12,50")
     line.get_by_role("button").click()
     page.wait_for_load_state("networkidle")

@@ -105,6 +105,8 @@ def test_a_petty_cash_statement_refused_row_by_row_corrected_sent_once(journey, 
     journey.goto(f"/documents/{entry.pk}/")
     history = page.get_by_test_id("history").inner_text()
     assert "Ingevoerd op de kaspagina door carol" in history and "Geboekt in Yuki (kasafschrift" in history
+    lines = page.get_by_test_id("petty-cash-lines").inner_text()
+    assert "Contante verkoop broodjes" in lines and "40,00" in lines and "-12,50" in lines
 
     # A single line with a project, double-clicked: booked once.
     journey.goto(f"/administrations/{korenschoof.pk}/petty-cash/")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portal.models import Administration, Domain
+from portal.models import Administration, Domain, LedgerEntry
 
 # URLs that render no page of their own (actions answer with a redirect), or are not ours to word.
 NOT_PAGES = {
@@ -92,9 +92,11 @@ def pages(portal) -> dict[str, list[tuple[str, dict]]]:
         "portal:runs": [(reverse("portal:runs"), None), (reverse("portal:runs") + "?status=failed", None)],
         "portal:run": [(reverse("portal:run", args=[run.pk]), None) for run in
                        (portal.booked_run, portal.failed_run, portal.annual_run, portal.empty_annual_run,
-                        *portal.korenschoof.runs.filter(dry_run=True))],
+                        *portal.korenschoof.runs.filter(dry_run=True),
+                        *portal.korenschoof.runs.filter(category="petty_cash"))],
         "portal:document": [(reverse("portal:document", args=[e.pk]), None) for e in
-                            (portal.document, portal.checked_entry, portal.annual_document)],
+                            (portal.document, portal.checked_entry, portal.annual_document,
+                             *LedgerEntry.objects.filter(kind="petty_cash"))],
         "portal:needs-check": [(reverse("portal:needs-check"), None)],
         "portal:annual-documents": [(reverse("portal:annual-documents"), None),
                                     (reverse("portal:annual-documents"), {"year": "1800"})],
