@@ -24,6 +24,9 @@ class DocumentKind(StrEnum):
     WAGE_TAX_RETURN = "wage_tax_return"
     SEPA = "sepa"
     ANNUAL_DOCUMENT = "annual_document"
+    # A petty cash statement entered in the portal (not from a payroll source): booked through Yuki's
+    # PettyCash service (docs/vendors/yuki.md, "Petty cash"), in the same ledger as payroll documents.
+    PETTY_CASH = "petty_cash"
 
 
 @dataclass(frozen=True, order=True)

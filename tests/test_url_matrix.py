@@ -67,6 +67,7 @@ MATRIX = {
     "portal:domain-completeness":    (ACME_VIEW,        ACME_VIEW),
     "portal:domain-completeness-read-back": (NOT_ALLOWED, ACME_EDIT),
     "portal:domain-completeness-export": (ACME_VIEW,    ACME_VIEW),
+    "portal:petty-cash":             (ACME_VIEW,        ACME_EDIT),
     "portal:needs-check":            (ANY_ROLE,         ANY_ROLE),
     "portal:annual-documents":       (ANY_ROLE,         ANY_ROLE),
     "portal:audit":                  (ADMIN_ONLY,       ADMIN_ONLY),

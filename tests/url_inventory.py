@@ -85,6 +85,7 @@ class World:
             "portal:deep-check": {"pk": self.acme_admin.pk},
             "portal:test-yuki": {"pk": self.acme_admin.pk},
             "portal:account-mapping": {"pk": self.acme_admin.pk},
+            "portal:petty-cash": {"pk": self.acme_admin.pk},
             "portal:account-mapping-delete": {"pk": self.acme_admin.pk, "mapping_pk": self.mapping.pk},
             "portal:completeness": {"pk": self.acme_admin.pk},
             "portal:completeness-read-back": {"pk": self.acme_admin.pk, "month": "2026-10"},

@@ -33,7 +33,7 @@ FOLDER_NAMES = {
     ArchiveFolder.TO_BE_SORTED: _("To be sorted"), ArchiveFolder.OTHER_FINANCIAL: _("Other financial"),
 }
 PREFIX = {DocumentKind.PAYSLIP: "ps", DocumentKind.JOURNAL: "jr", DocumentKind.WAGE_TAX_RETURN: "lh",
-          DocumentKind.SEPA: "sp", DocumentKind.ANNUAL_DOCUMENT: "jw"}
+          DocumentKind.SEPA: "sp", DocumentKind.ANNUAL_DOCUMENT: "jw", DocumentKind.PETTY_CASH: "ks"}
 
 
 def reference(entry: LedgerEntry) -> str:
@@ -111,6 +111,31 @@ def journal(entry: LedgerEntry, mappings: dict | None = None) -> Journal:
         lines = _lines(entry, entry.booked_journal_lines, negate=True,
                        note=f"Tegenboeking v{entry.version - 1}") + lines
     return Journal(journal_subject(entry), lines)
+
+
+def is_petty_cash(entry: LedgerEntry) -> bool:
+    return entry.kind == DocumentKind.PETTY_CASH
+
+
+def send_petty_cash(client, entry: LedgerEntry):
+    """The PettyCash call that books the entry (portal/petty_cash.py): the whole statement in Yuki's CSV
+    format (ImportStatement), or one line with or without a project. Yuki's answer: the document's ID."""
+    from portal.petty_cash import Method, Prepared
+
+    prepared = Prepared.from_json(entry.metadata)
+    if prepared.method == Method.STATEMENT:
+        result = client.import_statement(entry.administration.yuki_administration_id, prepared.statement())
+    elif prepared.method == Method.PROJECT_LINE:
+        result = client.import_single_statement_project_line(prepared.single_line(), prepared.project_code,
+                                                             prepared.project_name)
+    else:
+        result = client.import_single_statement_line(prepared.single_line())
+    return result.document_id or "-"
+
+
+def petty_cash_lines(entry: LedgerEntry) -> list[dict]:
+    """The statement's lines as kept in the ledger, for the document page."""
+    return list((entry.metadata or {}).get("lines") or []) if is_petty_cash(entry) else []
 
 
 def preview(entry: LedgerEntry) -> dict:

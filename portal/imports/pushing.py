@@ -26,6 +26,7 @@ from yuki_client import (
     InvalidAccessKeyError,
     JournalError,
     NotSentError,
+    StatementError,
     YukiDailyLimitReached,
     YukiError,
     YukiFault,
@@ -85,6 +86,9 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
             journal = booking.journal(entry, mappings)
             calling = True
             reference = client.process_journal(administration.yuki_administration_id, journal)
+        elif booking.is_petty_cash(entry):
+            calling = True  # yuki_client checks the statement again before its request: StatementError, not sent
+            reference = booking.send_petty_cash(client, entry)
         else:
             name, data, folder = booking.yuki_file_name(entry), bytes(entry.content or b""), booking.folder(entry)
             calling = True
@@ -131,6 +135,10 @@ def _wait_for_accounts(entry, token, run, client, missing) -> PushResult:
 def _what(entry: LedgerEntry) -> str:
     if entry.journal_lines is not None:
         return _("journal entry '%(subject)s'") % {"subject": booking.journal_subject(entry)}
+    if booking.is_petty_cash(entry):
+        return _("petty cash statement %(reference)s, %(n)s line(s) on account %(account)s") % {
+            "reference": booking.reference(entry), "n": len(booking.petty_cash_lines(entry)),
+            "account": (entry.metadata or {}).get("account", "")}
     return _("file '%(name)s' in folder %(folder)s") % {"name": booking.yuki_file_name(entry),
                                                        "folder": booking.folder_name(booking.folder(entry))}
 
@@ -169,6 +177,9 @@ def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_a
     if isinstance(exc, InvalidAccessKeyError):
         message = _("Yuki does not accept the access key of administration %(name)s. Enter the right API key on "
                     "the administration page, then retry the failed documents.") % {"name": name}
+    elif isinstance(exc, StatementError):
+        message = _("The petty cash statement %(title)s cannot be booked: %(error)s. Correct it and send it "
+                    "again.") % {"title": entry.title, "error": reason(exc)}
     elif isinstance(exc, JournalError):
         message = _("The journal entry of %(title)s cannot be booked: %(error)s. Correct it in the payroll "
                     "source; the corrected version is picked up by the next import.") % {

@@ -49,6 +49,14 @@ def reconcile(entry_id: int, run=None) -> Resolution:
         return Resolution.UNKNOWN
     if entry.journal_lines is not None:
         return _reconcile_journal(entry, run)
+    if booking.is_petty_cash(entry):
+        # Yuki files an imported statement under Archief > Bank > Kas by a name of its own, and a cash
+        # line names no reference of ours: nothing to search by. A person looks, never a blind resend.
+        _hold_for_a_person(entry, _(
+            "Whether Yuki booked this petty cash statement cannot be looked up automatically. Check the petty "
+            "cash account in Yuki (Archive > Bank > Cash), then answer on the portal: 'It is in Yuki' or "
+            "'Book it'."))
+        return Resolution.FOR_A_PERSON
     name = booking.yuki_file_name(entry)
     client = yuki_client(entry.administration)
     try:

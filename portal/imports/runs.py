@@ -374,6 +374,8 @@ def held_for_a_person(kind: str, n: int) -> str:
                                     "%(n)s SEPA files still need to be checked", n),
         DocumentKind.ANNUAL_DOCUMENT: ngettext("%(n)s annual document still needs to be checked",
                                                "%(n)s annual documents still need to be checked", n),
+        DocumentKind.PETTY_CASH: ngettext("%(n)s petty cash statement still needs to be checked",
+                                          "%(n)s petty cash statements still need to be checked", n),
     }
     return words[DocumentKind(kind)] % {"n": n}
 

@@ -24,6 +24,7 @@ class RunStatus(models.TextChoices):
 class RunCategory(models.TextChoices):
     PAYROLL = "payroll", _("Payroll documents")
     ANNUAL = "annual", _("Annual documents")
+    PETTY_CASH = "petty_cash", _("Petty cash")
 
 
 class ImportRun(models.Model):

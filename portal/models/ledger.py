@@ -27,6 +27,7 @@ KIND_LABELS = {
     DocumentKind.WAGE_TAX_RETURN: _("Wage tax return"),
     DocumentKind.SEPA: _("SEPA file"),
     DocumentKind.ANNUAL_DOCUMENT: _("Annual document"),
+    DocumentKind.PETTY_CASH: _("Petty cash statement"),
 }
 KIND_CHOICES = [(kind.value, KIND_LABELS[kind]) for kind in DocumentKind]
 

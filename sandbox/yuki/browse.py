@@ -1,7 +1,8 @@
 """The Yuki sandbox's own view: what it holds, as a person would look it up in Yuki.
 
 `/` lists the domains and administrations with what was booked; `/administrations/<id>/` shows the
-journals (with their lines), the archive (by folder, with downloads) and the chart of accounts, where an
+journals (with their lines), the archive (by folder, with downloads), the petty cash statements received
+and the chart of accounts, where an
 account can be removed (POST `/administrations/<id>/accounts/<code>/remove`, as a person would delete it
 in Yuki, to see a journal on it wait); `/files/<id>` serves a file.
 """
@@ -82,6 +83,25 @@ def _overview(state, base: str) -> bytes:
     return _page("Yuki sandbox", body)
 
 
+def _petty_cash(state, administration_id: str) -> str:
+    """Archief > Bank > Kas: each statement received (ImportStatement, or a single line), with its lines."""
+    imports = [p for p in state.petty_cash if p.administration_id == administration_id]
+    if not imports:
+        return "<h2>Kas</h2><p class='muted'>Geen kasafschriften.</p>"
+    parts = ["<h2>Kas</h2>"]
+    for imported in imports:
+        lines = "".join(
+            f"<tr><td>{line['date']:%d-%m-%Y}</td><td>{_e(line['account'])}</td><td>{_e(line['transaction_code'])}"
+            f"</td><td>{_e(line['suspense_account'])} {_e(line['suspense_name'])}</td><td>{_e(line['description'])}"
+            f"</td><td class='amount'>{line['amount']}</td><td class='amount'>"
+            f"{'' if line['balance'] is None else line['balance']}</td><td>{_e(line['project_code'])} "
+            f"{_e(line['project_name'])}</td></tr>" for line in imported.lines)
+        parts.append(f"<div class='card petty-cash'><h3>{_e(imported.operation)}</h3><p class='muted'>{_e(imported.id)}"
+                     "</p><table><tr><th>Datum</th><th>Kas</th><th>Code</th><th>Tegenrekening</th><th>Omschrijving</th>"
+                     f"<th>Bedrag</th><th>Saldo</th><th>Project</th></tr>{lines}</table></div>")
+    return "".join(parts)
+
+
 def _administration(state, base: str, administration_id: str) -> bytes:
     administration = state.administrations[administration_id]
     parts = [f"<h1>{_e(administration.name)} <small>{_e(administration_id)}</small></h1>",
@@ -105,6 +125,7 @@ def _administration(state, base: str, administration_id: str) -> bytes:
                      f"{rows}</table>")
     else:
         parts.append("<p class='muted'>Geen bestanden.</p>")
+    parts.append(_petty_cash(state, administration_id))
     parts.append("<h2>Grootboekrekeningen</h2><table class='accounts'><tr><th>Code</th><th>Omschrijving</th>"
                  "<th></th></tr>")
     for code, description in sorted(administration.gl_accounts.items()):

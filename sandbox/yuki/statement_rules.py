@@ -56,7 +56,8 @@ def read_statement(text: str, administration: SandboxAdministration) -> list[dic
     rows = [row for row in text.replace("\r\n", "\n").split("\n") if row.strip()]
     if not rows:
         raise SoapFault("The statement is empty.")
-    header = tuple(cell.strip() for cell in rows[0].split(";"))
+    # "De kolomkoppen moeten identiek zijn": compared as they are, not trimmed or case-folded.
+    header = tuple(rows[0].split(";"))
     if header != HEADERS:
         raise SoapFault("The column headers are not the Yuki CSV headers. Expected: " + ";".join(HEADERS))
     lines = [_read_row(row, number, administration) for number, row in enumerate(rows[1:], start=2)]
@@ -106,10 +107,15 @@ def single_line(params: dict, administration: SandboxAdministration) -> dict:
     name = params.get("offsetName") or ""
     description = params.get("transactionDescription") or ""
     check_lengths(code, name, description, 1)
-    amount: Decimal = params["amount"]
+    amount = params.get("amount")
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise SoapFault("Line 1: amount is required.")
     if amount != amount.quantize(Decimal("0.01")):
         raise SoapFault("Line 1: amount has more than 2 decimals.")
-    transaction_date: date = params["transactionDate"].date()
+    when = params.get("transactionDate")
+    if not isinstance(when, datetime):
+        raise SoapFault("Line 1: transactionDate is required.")
+    transaction_date: date = when.date()
     return {
         "line": 1, "account": account, "transaction_code": code,
         "suspense_account": params.get("offsetAccount") or "", "suspense_name": name,

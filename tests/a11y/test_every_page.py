@@ -61,6 +61,22 @@ def test_every_page_as_the_portal_administrator(realistic_portal, page_as, brows
     page.wait_for_load_state("networkidle")
     assert page.locator(".error").count() > 0, "the form shows its error"
     check(page, "user form with errors", found, every, visit=False)
+    # The petty cash page refusing a line, then previewing one.
+    page.goto(reverse("portal:petty-cash", args=[portal.korenschoof.pk]))
+    line = page.locator("[data-testid=petty-cash-line]")
+    line.get_by_label("Datum").fill("2026-11-02")
+    line.get_by_label("Omschrijving").fill("Koffie")
+    line.get_by_label("Bedrag").fill("1.234,50")
+    line.get_by_role("button").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".error").count() > 0, "the line form shows its error"
+    check(page, "petty cash line with errors", found, every, visit=False)
+    line = page.locator("[data-testid=petty-cash-line]")
+    line.get_by_label("Bedrag").fill("-12,50")
+    line.get_by_role("button").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("petty-cash-preview").is_visible()
+    check(page, "petty cash preview", found, every, visit=False)
     anonymous.goto(reverse("login"))
     anonymous.fill("#id_username", "alice")
     anonymous.fill("#id_password", "wrong")
@@ -84,7 +100,8 @@ def test_the_pages_of_a_domain_backoffice_user(realistic_portal, page_as):
     for administration in administrations:
         urls += [reverse("portal:administration", args=[administration.pk]),
                  reverse("portal:administration-edit", args=[administration.pk]),
-                 reverse("portal:completeness", args=[administration.pk])]
+                 reverse("portal:completeness", args=[administration.pk]),
+                 reverse("portal:petty-cash", args=[administration.pk])]
     urls += [reverse("portal:run", args=[run.pk]) for run in ImportRun.objects.filter(administration__domain=domain)]
     urls += [reverse("portal:document", args=[entry.pk])
              for entry in LedgerEntry.objects.filter(administration__domain=domain)[:3]]

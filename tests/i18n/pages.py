@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portal.models import Administration, Domain
+from portal.models import Administration, Domain, LedgerEntry
 
 # URLs that render no page of their own (actions answer with a redirect), or are not ours to word.
 NOT_PAGES = {
@@ -93,12 +93,23 @@ def pages(portal) -> dict[str, list[tuple[str, dict]]]:
                                 for a in Administration.objects.all()],
         "portal:domain-completeness": [(reverse("portal:domain-completeness", args=[d.pk]), None)
                                        for d in Domain.objects.all()],
+        "portal:petty-cash": [(reverse("portal:petty-cash", args=[a.pk]), None)
+                              for a in Administration.objects.all()] + [
+            (reverse("portal:petty-cash", args=[portal.korenschoof.pk]),
+             {"action": "check_line", "account": "20000", "amount": "1.234,50", "description": "Koffie"}),
+            (reverse("portal:petty-cash", args=[portal.korenschoof.pk]),
+             {"action": "check_line", "account": "10000", "amount": "-12,50", "description": "Koffie",
+              "transaction_date": "2026-11-02", "project_code": "P-17"}),
+            (reverse("portal:petty-cash", args=[portal.korenschoof.pk]),
+             {"action": "send", "payload": "{}"})],
         "portal:runs": [(reverse("portal:runs"), None), (reverse("portal:runs") + "?status=failed", None)],
         "portal:run": [(reverse("portal:run", args=[run.pk]), None) for run in
                        (portal.booked_run, portal.failed_run, portal.annual_run, portal.empty_annual_run,
-                        *portal.korenschoof.runs.filter(dry_run=True))],
+                        *portal.korenschoof.runs.filter(dry_run=True),
+                        *portal.korenschoof.runs.filter(category="petty_cash"))],
         "portal:document": [(reverse("portal:document", args=[e.pk]), None) for e in
-                            (portal.document, portal.checked_entry, portal.annual_document)],
+                            (portal.document, portal.checked_entry, portal.annual_document,
+                             *LedgerEntry.objects.filter(kind="petty_cash"))],
         "portal:needs-check": [(reverse("portal:needs-check"), None)],
         "portal:annual-documents": [(reverse("portal:annual-documents"), None),
                                     (reverse("portal:annual-documents"), {"year": "1800"})],

@@ -121,6 +121,19 @@ def _forms_on(web, url) -> dict:
     return data
 
 
+def _send_petty_cash(admin, administration) -> None:
+    """A petty cash statement through the Kas page's own path: booked in the Yuki sandbox, a run of its own."""
+    from portal import petty_cash
+    from portal.imports import petty_cash_sending
+
+    header = ";".join(petty_cash.HEADERS)
+    prepared, errors = petty_cash.read_text(f"{header}\r\n10000;Kas;KOF;4000;Koffiehuis;02-11-2026;Koffie;-12,50;;P-1;"
+                                            f"Verbouwing\r\n10000;Kas;;;;03-11-2026;Contante verkoop;40,00;;;\r\n")
+    assert not errors, errors
+    sent = petty_cash_sending.send(administration, prepared, admin)
+    assert sent.outcome == petty_cash_sending.Sent.BOOKED, sent.message
+
+
 def build() -> Portal:
     from sandbox.demo import seed_demo_data
 
@@ -160,6 +173,7 @@ def build() -> Portal:
         {"item": "Brutoloon", "field": "text", "before": "EUR 3.100,00", "after": "EUR 3.150,00"},
         {"item": "A. de Boer (2611-1)", "field": "amount", "before": "2170.00", "after": "2205.00"}])
     _change_through_the_forms(admin, korenschoof)
+    _send_petty_cash(admin, korenschoof)
     return Portal(
         admin=admin, domain_user=domain_user, korenschoof=korenschoof, vandijk=vandijk, holding=holding,
         dry_run=dry_run, booked_run=booked_run, failed_run=failed_run, annual_run=annual_run, empty_annual_run=empty_annual_run,

@@ -80,3 +80,35 @@ def test_the_sandbox_accepts_unordered_lines_without_balances(client, sandbox):
     client.call(Service.PETTYCASH, "ImportStatement",
                 {"administrationID": data.DEMO_ADMINISTRATION_ID, "statementText": text})
     assert len(sandbox.app.state.petty_cash[0].lines) == 2
+
+
+@pytest.mark.parametrize("header", [
+    " " + HEADER,  # a space before the first header
+    HEADER.replace("Amount", "amount"),  # another case
+    HEADER.replace("Description;", "Description ;"),  # a space after one
+])
+def test_the_sandbox_wants_the_column_headers_identical(client, sandbox, header):
+    with pytest.raises(YukiFault, match="column headers"):
+        client.call(Service.PETTYCASH, "ImportStatement",
+                    {"administrationID": data.DEMO_ADMINISTRATION_ID, "statementText": header + "\n" + row()})
+    assert sandbox.app.state.petty_cash == []
+
+
+def test_the_sandbox_refuses_a_single_line_on_an_account_the_administration_lacks(client, sandbox):
+    with pytest.raises(YukiFault, match="does not exist"):
+        client.import_single_statement_line(SingleStatementLine("10099", date(2026, 11, 4), "Postzegels",
+                                                                Decimal("-8.40")))
+    assert sandbox.app.state.petty_cash == []
+
+
+def test_the_sandbox_page_shows_each_statement_received_with_its_lines(client, sandbox):
+    from urllib.request import urlopen
+
+    text = HEADER + "\n" + row(description="Koffie en thee", code="KOF") + "\n" + row(description="Verkoop",
+                                                                                   amount="40,00")
+    client.call(Service.PETTYCASH, "ImportStatement",
+                {"administrationID": data.DEMO_ADMINISTRATION_ID, "statementText": text})
+    page = urlopen(f"{sandbox.url}/administrations/{data.DEMO_ADMINISTRATION_ID}/").read().decode()  # noqa: S310
+    assert "<h2>Kas</h2>" in page and "ImportStatement" in page
+    assert "Koffie en thee" in page and "KOF" in page and "-12.50" in page and "40.00" in page
+    assert sandbox.app.state.petty_cash[0].id in page
