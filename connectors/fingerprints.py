@@ -167,7 +167,7 @@ def loonaangifte_facts(content: bytes) -> dict:
 
 
 def wage_tax_return_facts(content: bytes) -> dict:
-    """A wage tax return comes as a PDF report (Loket) or a loonaangifte XML message (Loket, Nmbrs)."""
+    """A wage tax return comes as a PDF report or as a loonaangifte XML message (docs/vendors/generated-files.md)."""
     if content.lstrip()[:5] == b"%PDF-":
         return pdf_facts(content)
     return loonaangifte_facts(content)

@@ -37,7 +37,7 @@ MATRIX = {
     "documents to check":          (OK, OK, OK, OK, DENIED),
     "Acme's completeness report":  (OK, OK, OK, HIDDEN, DENIED),
     "Acme's completeness as PDF":  (OK, OK, OK, HIDDEN, DENIED),
-    "Acme domain's completeness":  (OK, OK, OK, DENIED, DENIED),
+    "Acme domain's completeness":  (OK, OK, OK, HIDDEN, DENIED),
     "edit a user":                 (OK, DENIED, DENIED, DENIED, DENIED),
     "audit log":                   (OK, DENIED, DENIED, DENIED, DENIED),
     "user list":                   (OK, DENIED, DENIED, DENIED, DENIED),

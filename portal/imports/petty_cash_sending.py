@@ -106,6 +106,8 @@ def send(administration: Administration, prepared: Prepared, user) -> SendResult
         return SendResult(Sent.BUSY, entry, _(
             "This statement is being sent to Yuki or awaits a check; nothing was sent again. See its page."), run)
     if result.outcome == pushing.Outcome.BOOKED:
-        return SendResult(Sent.BOOKED, entry, _("The petty cash statement is booked in Yuki (%(n)s line(s)).")
-                          % {"n": len(prepared.lines)}, run)
+        count = len(prepared.lines)
+        return SendResult(Sent.BOOKED, entry, ngettext(
+            "The petty cash statement is booked in Yuki (%(n)s line).",
+            "The petty cash statement is booked in Yuki (%(n)s lines).", count) % {"n": count}, run)
     return SendResult(Sent.NOT_BOOKED, entry, result.message or entry.last_error, run)

@@ -15,6 +15,7 @@ from enum import StrEnum
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal import account_check
 from portal.imports import booking, ledger
@@ -136,9 +137,10 @@ def _what(entry: LedgerEntry) -> str:
     if entry.journal_lines is not None:
         return _("journal entry '%(subject)s'") % {"subject": booking.journal_subject(entry)}
     if booking.is_petty_cash(entry):
-        return _("petty cash statement %(reference)s, %(n)s line(s) on account %(account)s") % {
-            "reference": booking.reference(entry), "n": len(booking.petty_cash_lines(entry)),
-            "account": (entry.metadata or {}).get("account", "")}
+        count = len(booking.petty_cash_lines(entry))
+        return ngettext("petty cash statement %(reference)s, %(n)s line on account %(account)s",
+                        "petty cash statement %(reference)s, %(n)s lines on account %(account)s", count) % {
+            "reference": booking.reference(entry), "n": count, "account": (entry.metadata or {}).get("account", "")}
     return _("file '%(name)s' in folder %(folder)s") % {"name": booking.yuki_file_name(entry),
                                                        "folder": booking.folder_name(booking.folder(entry))}
 
