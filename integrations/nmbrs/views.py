@@ -30,6 +30,7 @@ from portal import permissions
 from portal.effective import effective_settings
 from portal.models import Administration, NmbrsCredentials, PortalSettings
 from portal.paging import paginate
+from portal.sentences import fill
 from portal.sources import shared_access
 from portal.views.access import administration_for, domain_for, portal_view
 
@@ -80,11 +81,11 @@ def companies(request, pk):
                 if note := shared_access.assign_for_administrator(request.user, administration, company.name):
                     messages.info(request, note)
             if changed:
-                messages.success(request, _("%(administration)s is linked to the Nmbrs company %(company)s.")
-                                 % {"administration": administration.name, "company": company.name})
+                messages.success(request, fill(_("%(administration)s is linked to the Nmbrs company %(company)s."),
+                                 {"administration": administration.name, "company": company.name}))
             else:
-                messages.info(request, _("%(administration)s was already linked to %(company)s.")
-                              % {"administration": administration.name, "company": company.name})
+                messages.info(request, fill(_("%(administration)s was already linked to %(company)s."),
+                              {"administration": administration.name, "company": company.name}))
             return redirect("portal:administration", pk=administration.pk)
 
     relatiecode = normalize_number(administration.loket_client_number)
@@ -200,7 +201,7 @@ def link_by_number(request, pk):
                     if note := shared_access.assign_for_administrator(request.user, row.administration,
                                                                       row.company.name):
                         messages.info(request, note)
-        messages.success(request, _("Linked by number: %(names)s.") % {"names": ", ".join(linked)})
+        messages.success(request, fill(_("Linked by number: %(names)s."), {"names": ", ".join(linked)}))
         return redirect("nmbrs:link-by-number", pk=domain.pk)
     return render(request, "nmbrs/link_by_number.html", {
         "domain": domain,
