@@ -17,7 +17,9 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from connectors.nmbrs.companies import match_companies, normalize_number
 from connectors.nmbrs.errors import NmbrsError, NoCompanyAccess
@@ -32,6 +34,7 @@ from portal.models import Administration, NmbrsCredentials, PortalSettings
 from portal.paging import paginate
 from portal.sentences import fill
 from portal.sources import shared_access
+from portal.sources.registry import source_of
 from portal.views.access import administration_for, domain_for, portal_view
 
 # Listing companies happens while a person waits for the page.
@@ -48,6 +51,18 @@ def _nmbrs_administration(user, pk: int, *, edit: bool) -> Administration:
     if administration.source != SOURCE:
         raise Http404("This administration does not get its payroll documents from Nmbrs.")
     return administration
+
+
+@require_POST
+@portal_view()
+def test_connection(request, pk):
+    """The "Test connection" button of an administration's Nmbrs card: the same check as
+    `check_connections` (the source's check_connection: the credentials it uses, and its company within
+    reach), its lines shown on the administration page. Reads only; nothing is stored."""
+    administration = administration_for(request.user, pk, edit=True)
+    for line in source_of(administration).check_connection(effective_settings(administration)):
+        (messages.success if line.ok else messages.error)(request, f"{line.name}: {line.message}")
+    return redirect(reverse("portal:administration", args=[administration.pk]) + "#nmbrs")
 
 
 @portal_view()
