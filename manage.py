@@ -12,6 +12,13 @@ if __name__ == "__main__":
 
         print(f"payrollsync {portal_version()} (Django {django.get_version()})")
         sys.exit(0)
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - reads payrollsync/settings.py, which refuses a wrong setting
+    except ImproperlyConfigured as exc:
+        # A setting a person must correct: what to do, not a traceback through Django's internals.
+        sys.exit(f"Het portaal start niet: {exc}")
     execute_from_command_line(sys.argv)

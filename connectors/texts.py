@@ -14,19 +14,29 @@ from datetime import date
 _gettext: Callable[[str], str] = lambda text: text  # noqa: E731
 _ngettext: Callable[[str, str, int], str] = lambda singular, plural, n: singular if n == 1 else plural  # noqa: E731
 _format_date: Callable[[date], str] = date.isoformat
+_format_period: Callable[[str], str] = str
 
 
 def install(gettext_function: Callable[[str], str], ngettext_function: Callable[[str, str, int], str],
-            format_date: Callable[[date], str] | None = None) -> None:
-    global _gettext, _ngettext, _format_date
+            format_date: Callable[[date], str] | None = None,
+            format_period: Callable[[str], str] | None = None) -> None:
+    global _gettext, _ngettext, _format_date, _format_period
     _gettext, _ngettext = gettext_function, ngettext_function
     if format_date is not None:
         _format_date = format_date
+    if format_period is not None:
+        _format_period = format_period
 
 
 def format_date(value: date) -> str:
     """A date the way the reader writes it (30-11-2026 in Dutch), once the portal has installed its formats."""
     return _format_date(value)
+
+
+def format_period(key: str) -> str:
+    """A period key ('2026-12') the way the reader writes it ('december 2026' in Dutch), once the portal has
+    installed its formats; on its own, the key itself."""
+    return _format_period(key)
 
 
 def gettext(text: str) -> str:

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Inside the language and the messages: it renders a page of the portal.
     "portal.middleware.MethodNotAllowedPage",
+    # Also with DEBUG on: the portal's own 404 page in the person's language.
+    "portal.middleware.NotFoundPage",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.NoStoreMiddleware",
@@ -340,7 +342,11 @@ METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 if METRICS_ENABLED:
     if len(METRICS_TOKEN) < 20:
-        raise ImproperlyConfigured("METRICS_ENABLED needs METRICS_TOKEN: a random value of at least 20 characters.")
+        # Dutch first: a person starting the portal (`make run`) reads this (manage.py shows it without traceback).
+        raise ImproperlyConfigured(
+            f"METRICS_ENABLED staat aan, maar METRICS_TOKEN is te kort ({len(METRICS_TOKEN)} tekens). Kies een "
+            "willekeurige waarde van ten minste 20 tekens, bijvoorbeeld met: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(24))'")
     INSTALLED_APPS.append("django_prometheus")
     MIDDLEWARE = ["django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
                   "django_prometheus.middleware.PrometheusAfterMiddleware"]

@@ -13,5 +13,6 @@ class PortalConfig(AppConfig):
 
         from connectors import texts
         from portal import account_lock, checks, task_language  # noqa: F401 - system checks; Celery and login signals
+        from portal.templatetags import portal_format
 
-        texts.install(gettext, ngettext, lambda value: date_format(value, "SHORT_DATE_FORMAT"))
+        texts.install(gettext, ngettext, lambda value: date_format(value, "SHORT_DATE_FORMAT"), portal_format.period)

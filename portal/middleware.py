@@ -1,8 +1,10 @@
 """The portal's own middleware: the person's language, no caching of pages, the second login step, its own
-405 page."""
+404 and 405 pages."""
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -85,3 +87,33 @@ class MethodNotAllowedPage:
         page = render(request, "405.html", {"back": back}, status=405)
         page.headers["Allow"] = response.headers.get("Allow", "")
         return page
+
+
+class NotFoundPage:
+    """With DEBUG on (`make run`), Django answers an unknown address or a missing thing with its English
+    technical 404 page; a person trying the portal locally sees the portal's own page (templates/404.html,
+    the one Django itself shows with DEBUG off) in their language instead. The simulated vendors'
+    pages (/sandbox/) keep Django's page: their developers want its details."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # No URL matched (resolver_match is None): Django's own page, not a view's deliberate 404 answer.
+        if response.status_code == 404 and request.resolver_match is None and self._applies(request):
+            return self._page(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self._applies(request):
+            return self._page(request)
+        return None
+
+    @staticmethod
+    def _applies(request) -> bool:
+        return settings.DEBUG and not request.path.startswith("/sandbox/")
+
+    @staticmethod
+    def _page(request):
+        return render(request, "404.html", status=404)

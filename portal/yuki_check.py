@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from portal import account_check
 from portal.imports import booking
 from portal.models import EntryState, LedgerEntry
+from portal.sentences import fill
 from portal.vendors import charge_calls, yuki_client_for
 from yuki_client import DailyLimitError, InvalidAccessKeyError, YukiError, YukiTransportError
 from yuki_client.fault_messages import reason
@@ -67,7 +68,7 @@ def _verdict(administrations, administration_id: str) -> YukiCheck:
     wanted = (administration_id or "").strip().lower()
     found = next((a for a in administrations if a.id.strip().lower() == wanted), None)
     if found is not None:
-        return YukiCheck(Verdict.FOUND, _("Yuki knows this administration: %(name)s.") % {"name": found.name},
+        return YukiCheck(Verdict.FOUND, fill(_("Yuki knows this administration: %(name)s."), {"name": found.name}),
                          name=found.name)
     reachable = ", ".join(f"{a.name} ({a.id})" for a in administrations)
     if reachable:

@@ -63,3 +63,14 @@ def test_refuses_the_placeholders_and_keys_that_are_not_fernet_keys():
     assert result.returncode != 0 and "placeholder" in result.stderr
     result = run(["check"], SECRET_KEY="k" * 60, SECRET_ENCRYPTION_KEYS="not-a-fernet-key")
     assert result.returncode != 0 and "not a Fernet key" in result.stderr
+
+
+def test_a_too_short_metrics_token_stops_the_start_with_a_dutch_sentence_and_no_traceback():
+    result = run(["migrate", "--noinput"], DEBUG="on", SANDBOX_ENABLED="on", DATABASE_URL="sqlite:///:memory:",
+                 METRICS_ENABLED="on", METRICS_TOKEN="kort")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "Het portaal start niet: METRICS_ENABLED staat aan, maar METRICS_TOKEN is te kort (4 tekens). Kies een "
+        "willekeurige waarde van ten minste 20 tekens, bijvoorbeeld met: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(24))'")

@@ -38,6 +38,7 @@ MATRIX = {
     "loket:test":                    (PORTAL_MANAGERS,  PORTAL_MANAGERS),
     "nmbrs:companies":               (ACME_VIEW,        ACME_EDIT),
     "nmbrs:link-by-number":          (ACME_VIEW,        ACME_EDIT),
+    "nmbrs:test":                    (NOT_ALLOWED,      ACME_EDIT),
     "portal:dashboard":              (ANY_ROLE,         ANY_ROLE),
     "portal:settings":               (PORTAL_MANAGERS,  PORTAL_MANAGERS),
     "portal:domain-create":          (ADMIN_ONLY,       ADMIN_ONLY),

@@ -66,6 +66,7 @@ class World:
         kwargs = {
             "nmbrs:companies": {"pk": self.nmbrs_admin.pk},
             "nmbrs:link-by-number": {"pk": self.acme.pk},
+            "nmbrs:test": {"pk": self.nmbrs_admin.pk},
             "portal:domain": {"pk": self.acme.pk},
             "portal:domain-edit": {"pk": self.acme.pk},
             "portal:administration-create": {"domain_pk": self.acme.pk},

@@ -13,6 +13,7 @@ from connectors.documents import DocumentKind, Period, SourceDocument, WaitingDo
 from connectors.nmbrs.journals import parse_journal
 from connectors.nmbrs.operations import AnnualDocument
 from connectors.nmbrs.records import Run, WageTaxReturn
+from connectors.texts import format_period
 
 # The key the portal registers this source under; every document carries it (ledger keys use it).
 SOURCE = "nmbrs"
@@ -22,6 +23,10 @@ RUN_KIND_TITLES = {
     DocumentKind.JOURNAL: "Journaalpost salarissen",
     DocumentKind.SEPA: "SEPA-betaalbestand salarissen",
 }
+# Nmbrs describes a monthly run by its month, capitalised as English does ("December 2026"); Dutch writes
+# month names in lower case, so such a description is written in the portal's own period format.
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+             "oktober", "november", "december")
 RUN_KIND_FILES = {DocumentKind.PAYSLIP: ("loonstroken", "pdf"), DocumentKind.SEPA: ("sepa", "xml")}
 
 
@@ -49,6 +54,18 @@ def annual_source_id(company_id: int, year: int, document: AnnualDocument) -> st
     return f"nmbrs:company:{company_id}:annual:{year}:{document.slug}"
 
 
+def run_name(run: Run) -> str:
+    """The run as a person calls it: Nmbrs's description ("Correctie maart 2026"), a description that only
+    names a month in the portal's period format ("december 2026", not "December 2026"), else "run N"."""
+    description = run.description.strip()
+    if not description:
+        return f"run {run.number}"
+    words = description.split()
+    if len(words) == 2 and words[0].casefold() in MONTHS_NL and words[1] == str(run.year):
+        return format_period(Period.month(run.year, MONTHS_NL.index(words[0].casefold()) + 1).key)
+    return description
+
+
 def _run_metadata(company_id: int, run: Run) -> dict:
     return {"company_id": company_id, "run_id": run.id, "run_number": run.number, "run_year": run.year,
             "run_description": run.description, "run_locked": run.is_locked,
@@ -59,7 +76,7 @@ def run_file_document(company_id: int, period: Period, run: Run, kind: DocumentK
     stem, extension = RUN_KIND_FILES[kind]
     return SourceDocument(
         source=SOURCE, kind=kind, source_id=run_source_id(company_id, run, kind), period=period,
-        title=f"{RUN_KIND_TITLES[kind]} {period.key} ({run.description or f'run {run.number}'})",
+        title=f"{RUN_KIND_TITLES[kind]} {period.key} ({run_name(run)})",
         file_name=f"{stem}_{company_id}_{period.key}_run{run.number}.{extension}", content=content,
         metadata=_run_metadata(company_id, run),
     )
@@ -70,7 +87,7 @@ def journal_document(company_id: int, period: Period, run: Run, xml: bytes) -> S
     return SourceDocument(
         source=SOURCE, kind=DocumentKind.JOURNAL,
         source_id=run_source_id(company_id, run, DocumentKind.JOURNAL), period=period,
-        title=f"{RUN_KIND_TITLES[DocumentKind.JOURNAL]} {period.key} ({run.description or f'run {run.number}'})",
+        title=f"{RUN_KIND_TITLES[DocumentKind.JOURNAL]} {period.key} ({run_name(run)})",
         journal_lines=lines, metadata=_run_metadata(company_id, run),
     )
 

@@ -141,7 +141,7 @@ class NmbrsSource:
                     continue
                 if not final.is_locked:
                     result.skipped[company_id] = gettext("the final run of %(year)s (%(run)s) is not locked yet") % {
-                        "year": year, "run": final.description or final.number}
+                        "year": year, "run": mapping.run_name(final)}
                     continue
                 for document in documents:
                     try:
@@ -190,10 +190,10 @@ def why_year_not_finished(year: int, runs: Iterable[Run]) -> str | None:
     if final.period_end < last:
         return gettext("the payroll year %(year)s is not finished: the last run is period %(period)s "
                        "(%(run)s), the year ends with period %(last)s") % {
-            "year": year, "period": final.period_end, "run": final.description or final.number, "last": last}
+            "year": year, "period": final.period_end, "run": mapping.run_name(final), "last": last}
     if final.run_at is not None and (final.run_at.year, final.run_at.month) < (year, YEAR_END_RUNS_FROM_MONTH):
         return gettext("the payroll year %(year)s is not finished: the last run (period %(period)s, %(run)s) was "
                        "made on %(date)s, before the end of the year") % {
-            "year": year, "period": final.period_end, "run": final.description or final.number,
+            "year": year, "period": final.period_end, "run": mapping.run_name(final),
             "date": format_date(final.run_at.date())}
     return None

@@ -19,6 +19,7 @@ from connectors.loket.errors import LoketError, LoketNotFound
 from connectors.loket.fetchers import LoketSource
 from connectors.shapes import Shape, compare, redact
 from portal.imports.waiting import report_fetched
+from portal.sentences import fill
 from portal.sources.base import DeepReport
 from portal.sources.messages import user_message
 
@@ -106,8 +107,8 @@ def deep_check(client, client_number: str, wage_tax_number: str, period: Period)
         report.add("error", endpoints.ADMINISTRATIONS, user_message(exc))
         report.samples = samples(recorder.answers)
         return report
-    report.add("ok", endpoints.ADMINISTRATIONS, _("Payroll administration found: %(name)s.") % {
-        "name": admin.description or admin.id})
+    report.add("ok", endpoints.ADMINISTRATIONS, fill(_("Payroll administration found: %(name)s."), {
+        "name": admin.description or admin.id}))
     _check_answers(report, recorder.answers)
     for kind, label in ((DocumentKind.PAYSLIP, _("payslips")), (DocumentKind.JOURNAL, _("journal entries")),
                         (DocumentKind.WAGE_TAX_RETURN, _("wage tax returns"))):

@@ -21,6 +21,7 @@ from portal.forms.parts import AdministrationFormPart, FormSection
 from portal.forms.secrets import SecretFieldsMixin
 from portal.models import Administration, NmbrsCredentials, PortalSettings
 from portal.models.connections import ConnectionStatus
+from portal.sentences import fill
 from portal.sources.messages import user_message
 from portal.validators import IdField, clean_client_number
 
@@ -121,8 +122,8 @@ class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):
                 company = administration.nmbrs_company_name or str(administration.nmbrs_company_id)
                 if administration.nmbrs_company_number:
                     company += f" ({administration.nmbrs_company_number})"
-                self.add_error(None, _("Linked company %(company)s of administration %(administration)s.")
-                               % {"company": company, "administration": administration.name})
+                self.add_error(None, fill(_("Linked company %(company)s of administration %(administration)s."),
+                                    {"company": company, "administration": administration.name}))
             return cleaned
         self.companies = check.companies
         self.instance.status = ConnectionStatus.AUTHORISED

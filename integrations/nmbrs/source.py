@@ -83,7 +83,7 @@ class NmbrsPayrollSource:
     document_kinds = (DocumentKind.PAYSLIP, DocumentKind.JOURNAL, DocumentKind.WAGE_TAX_RETURN, DocumentKind.SEPA)
     on_request_kinds = (DocumentKind.ANNUAL_DOCUMENT,)
     administration_fields_template = "nmbrs/_administration_fields.html"
-    administration_template = ""
+    administration_template = "nmbrs/_administration.html"
     portal_settings_template = "nmbrs/_portal_settings.html"
     domain_actions_template = "nmbrs/_domain_actions.html"
     annual_documents_template = "nmbrs/_annual_documents.html"

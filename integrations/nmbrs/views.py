@@ -17,7 +17,9 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from connectors.nmbrs.companies import match_companies, normalize_number
 from connectors.nmbrs.errors import NmbrsError, NoCompanyAccess
@@ -30,7 +32,9 @@ from portal import permissions
 from portal.effective import effective_settings
 from portal.models import Administration, NmbrsCredentials, PortalSettings
 from portal.paging import paginate
+from portal.sentences import fill
 from portal.sources import shared_access
+from portal.sources.registry import source_of
 from portal.views.access import administration_for, domain_for, portal_view
 
 # Listing companies happens while a person waits for the page.
@@ -47,6 +51,18 @@ def _nmbrs_administration(user, pk: int, *, edit: bool) -> Administration:
     if administration.source != SOURCE:
         raise Http404("This administration does not get its payroll documents from Nmbrs.")
     return administration
+
+
+@require_POST
+@portal_view()
+def test_connection(request, pk):
+    """The "Test connection" button of an administration's Nmbrs card: the same check as
+    `check_connections` (the source's check_connection: the credentials it uses, and its company within
+    reach), its lines shown on the administration page. Reads only; nothing is stored."""
+    administration = administration_for(request.user, pk, edit=True)
+    for line in source_of(administration).check_connection(effective_settings(administration)):
+        (messages.success if line.ok else messages.error)(request, f"{line.name}: {line.message}")
+    return redirect(reverse("portal:administration", args=[administration.pk]) + "#nmbrs")
 
 
 @portal_view()
@@ -80,11 +96,11 @@ def companies(request, pk):
                 if note := shared_access.assign_for_administrator(request.user, administration, company.name):
                     messages.info(request, note)
             if changed:
-                messages.success(request, _("%(administration)s is linked to the Nmbrs company %(company)s.")
-                                 % {"administration": administration.name, "company": company.name})
+                messages.success(request, fill(_("%(administration)s is linked to the Nmbrs company %(company)s."),
+                                 {"administration": administration.name, "company": company.name}))
             else:
-                messages.info(request, _("%(administration)s was already linked to %(company)s.")
-                              % {"administration": administration.name, "company": company.name})
+                messages.info(request, fill(_("%(administration)s was already linked to %(company)s."),
+                              {"administration": administration.name, "company": company.name}))
             return redirect("portal:administration", pk=administration.pk)
 
     relatiecode = normalize_number(administration.loket_client_number)
@@ -200,7 +216,7 @@ def link_by_number(request, pk):
                     if note := shared_access.assign_for_administrator(request.user, row.administration,
                                                                       row.company.name):
                         messages.info(request, note)
-        messages.success(request, _("Linked by number: %(names)s.") % {"names": ", ".join(linked)})
+        messages.success(request, fill(_("Linked by number: %(names)s."), {"names": ", ".join(linked)}))
         return redirect("nmbrs:link-by-number", pk=domain.pk)
     return render(request, "nmbrs/link_by_number.html", {
         "domain": domain,

@@ -62,6 +62,14 @@ class SecretFieldsMixin:
         if self.is_bound:
             self._keep_typed_secrets()
 
+    def order_fields(self, field_order):
+        """Django's order_fields, keeping each secret's "remove" box (and its kept value) right after the
+        secret: a form that orders its fields by name alone would leave them at the end, far from it."""
+        if field_order is not None:
+            field_order = [companion for name in field_order for companion in
+                           ((name, f"{name}_clear", f"{name}_kept") if name in self.secret_fields else (name,))]
+        super().order_fields(field_order)
+
     def _keep_typed_secrets(self) -> None:
         data = self.data.copy()
         for name in self.secret_fields:

@@ -361,6 +361,18 @@ def summary(run: ImportRun, checks: int = 0) -> str:
     return text
 
 
+def result_in_active_language(run: ImportRun) -> str:
+    """The finished run's result in the active language. The stored result (ImportRun.result) is written once,
+    in the language the run ran in (the portal's); a reader in another language (`import_now --language en`)
+    gets the same counts in their own words. A result that is a single reason (a skip, a failed fetch)
+    stays as stored."""
+    if run.dry_run and run.status in (RunStatus.SUCCEEDED, RunStatus.PARTLY_FAILED):
+        return dry_run_summary(run)
+    if not run.dry_run and run.dispatched_at is not None and run.status in FINISHED_WITH_DOCUMENTS:
+        return summary(run, checks=progress(run).get(EntryState.NEEDS_CHECK, 0))
+    return run.result
+
+
 def held_for_a_person(kind: str, n: int) -> str:
     """'1 journaalpost moet nog worden gecontroleerd': n documents of this kind wait for a person's check."""
     words = {
@@ -449,13 +461,19 @@ def _dry_run(run: ImportRun, documents) -> None:
         preview.append(booking.preview(candidate))
     ImportRun.objects.filter(pk=run.pk).update(fetched=len(documents), unchanged=unchanged, dry_run_preview=preview)
     run.refresh_from_db()
+    _finish(run, RunStatus.PARTLY_FAILED if run.problems else RunStatus.SUCCEEDED, dry_run_summary(run))
+
+
+def dry_run_summary(run: ImportRun) -> str:
+    """What a dry run found, from its stored preview and counts."""
+    n = len(run.dry_run_preview)
     text = ngettext(
         "Dry run: %(n)s document would be booked, %(u)s unchanged; nothing was sent to Yuki.",
         "Dry run: %(n)s documents would be booked, %(u)s unchanged; nothing was sent to Yuki.",
-        len(preview)) % {"n": len(preview), "u": unchanged}
+        n) % {"n": n, "u": run.unchanged}
     if run.waiting_at_source:
         text += " " + ngettext("%(n)s waits at the payroll source.", "%(n)s wait at the payroll source.",
                                run.waiting_at_source) % {"n": run.waiting_at_source}
     if run.problems:
         text += " " + _("Not fetched: %(problems)s") % {"problems": " ".join(run.problems)}
-    _finish(run, RunStatus.PARTLY_FAILED if run.problems else RunStatus.SUCCEEDED, text)
+    return text

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from portal.models import AssignedEmployer
+from portal.sentences import fill
 from portal.sources.base import EmployerId, SourceUnavailable
 from portal.sources.registry import get, source_of
 
@@ -141,5 +142,5 @@ def assign_for_administrator(user, administration, name: str) -> str:
                                                  wage_tax_number=employer.wage_tax_number, name=name[:200])
     label = _("%(employer)s for domain %(domain)s") % {"employer": assignment, "domain": domain.name}
     auditing.record(user, AuditAction.CREATED, assignment, auditing.diff(assignment, None), label=label)
-    return _("The employer %(employer)s is now assigned to the domain %(domain)s.") % {
-        "employer": str(assignment), "domain": domain.name}
+    return fill(_("The employer %(employer)s is now assigned to the domain %(domain)s."), {
+        "employer": str(assignment), "domain": domain.name})

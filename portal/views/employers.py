@@ -16,6 +16,7 @@ from portal.forms.employers import AssignEmployerForm, shared_sources
 from portal.models import AssignedEmployer, PortalSettings
 from portal.models.audit import AuditAction
 from portal.paging import paginate
+from portal.sentences import fill
 from portal.views.access import domain_for, portal_view
 
 
@@ -34,8 +35,8 @@ def domain_employers(request, pk):
             employer.save()
             auditing.record(request.user, AuditAction.CREATED, employer, auditing.diff(employer, None),
                             label=_label(employer))
-        messages.success(request, _("%(employer)s is assigned to %(domain)s.") % {"employer": employer,
-                                                                               "domain": domain.name})
+        messages.success(request, fill(_("%(employer)s is assigned to %(domain)s."), {"employer": employer,
+                                                                                "domain": domain.name}))
         return _back(request, domain)
     return render(request, "portal/domain_employers.html", {
         "domain": domain, "form": form,
@@ -77,6 +78,6 @@ def domain_employer_remove(request, pk, employer_pk):
     with transaction.atomic():
         auditing.record(request.user, AuditAction.DELETED, employer, label=label)
         employer.delete()
-    messages.success(request, _("%(employer)s is no longer assigned to %(domain)s.") % {"employer": employer,
-                                                                                     "domain": domain.name})
+    messages.success(request, fill(_("%(employer)s is no longer assigned to %(domain)s."), {"employer": employer,
+                                                                                      "domain": domain.name}))
     return _back(request, domain)

@@ -92,7 +92,7 @@ def test_a_journal_in_the_old_guessed_layout_is_not_booked_and_the_run_says_why(
            "</JournalLines></Journal>")
     nmbrs.app.state.set_journal(BAKKERIJ, _run_id(BAKKERIJ, 2026, 10), old)
     run = october_journal_only(bakkerij_nmbrs)
-    assert "opbouw die de portal niet leest" in run.result and "diepe controle" in run.result, run.result
+    assert "opbouw die het portaal niet leest" in run.result and "diepe controle" in run.result, run.result
     assert booked_in_yuki(yuki) == [] and not LedgerEntry.objects.filter(kind="journal", state=EntryState.BOOKED)
 
 

@@ -24,6 +24,8 @@ NOT_PAGES = {
     "portal:domain-employer-remove": "POST only, redirects to the domain's employers",
     "portal:deep-check": "POST only: calls the vendors; its report page is read in its own browser test",
     "portal:test-yuki": "POST only: calls Yuki, redirects to the administration with the outcome as a message",
+    "nmbrs:test": "POST only: calls Nmbrs, redirects to the administration with the outcome as messages "
+                  "(read in tests/browser/test_journey_nmbrs_card.py)",
     "portal:account-mapping-delete": "POST only, redirects to the ledger accounts page",
     "login_code": "needs a password step in the same session: read in both languages in tests/test_two_factor.py",
     "login_setup": "needs a password step in the same session: read in both languages in tests/test_two_factor.py",

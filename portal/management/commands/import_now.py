@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from payrollsync.celery import app as celery_app
 from portal.imports.booking import folder_name
+from portal.imports.runs import result_in_active_language
 from portal.management.base import PortalCommand
 from portal.models import Administration
 from portal.models.ledger import kind_label
@@ -49,7 +50,7 @@ class Command(PortalCommand):
             self.stdout.write(_("%(administration)s: queued (run %(run)s)") % {"administration": item, "run": run.pk})
             return
         style = self.style.SUCCESS if run.status == "succeeded" else self.style.WARNING
-        self.stdout.write(style(f"{item}: {run.get_status_display()} – {run.result}"))
+        self.stdout.write(style(f"{item}: {run.get_status_display()} – {result_in_active_language(run)}"))
         for preview in run.dry_run_preview:
             self.stdout.write("  " + _("would book %(kind)s %(period)s: %(name)s -> %(target)s") % in_words(preview))
 
