@@ -16,6 +16,7 @@ an attempt that is not known), and Loket stays unconnected. So:
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -65,7 +66,8 @@ def unreachable_return(request) -> str | None:
 
 
 def _key(state: str) -> str:
-    return f"loket-login-attempt:{state}"
+    # The state comes back from the browser and may hold anything: a digest is a valid key for any cache.
+    return "loket-login-attempt:" + hashlib.sha256(state.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def remember(request, state: str) -> None:

@@ -4,6 +4,8 @@ favicon.ico that is not there."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.urls import reverse
 
 from portal.models import Administration, PortalRole
@@ -39,7 +41,8 @@ def test_sandbox_pages_name_their_icon(journey, vendors):
     page = journey.page
     for address in (vendors["yuki"].url + "/", vendors["nmbrs"].url + "/soap/v3/CompanyService.asmx",
                     vendors["loket"].url + "/oauth/authorize?client_id=" + loket_data.CLIENT_ID
-                    + "&redirect_uri=http://localhost/&response_type=code&scope=all&state=s"):
+                    + "&redirect_uri=" + quote(journey.url(reverse("loket:callback")), safe="")
+                    + "&response_type=code&scope=all&state=s"):
         page.goto(address)
         icon = page.evaluate("document.querySelector('link[rel~=icon]')?.getAttribute('href') ?? ''")
         assert icon.startswith("data:"), f"{address} names no icon of its own: the browser asks /favicon.ico"

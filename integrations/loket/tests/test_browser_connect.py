@@ -9,6 +9,7 @@ from portal.models.connections import ConnectionStatus
 from sandbox.loket import data
 from tests.conftest import PASSWORD, make_user
 from tests.support import chromium_page as chromium
+from tests.support import pass_second_step
 
 SCREENSHOT = "/tmp/loket_connected.png"
 
@@ -20,7 +21,8 @@ def chromium_page(monkeypatch):
 
 
 @pytest.fixture
-def browser_portal(live_server, settings, server):
+def browser_portal(live_server, settings, server, app):
+    app.state.register_redirect_uri(f"{live_server.url}/loket/callback/")  # as a firm registers it at Loket
     settings.PORTAL_BASE_URL = live_server.url
     settings.LOKET_ENVIRONMENT = "sandbox"
     settings.LOKET_SANDBOX_URL = server.url
@@ -42,6 +44,7 @@ def test_connect_to_loket_in_a_real_browser(browser_portal, chromium_page):
     page.fill("#id_username", "alice")
     page.fill("#id_password", PASSWORD)
     page.locator("form button[type=submit]").click()
+    pass_second_step(page, "alice")  # a portal administrator: the code of the authenticator app
     page.wait_for_url(f"{browser_portal.url}/settings/")
 
     page.get_by_role("button", name="Verbind met Loket").click()
