@@ -35,6 +35,7 @@ from lxml import etree
 logger = logging.getLogger(__name__)
 
 BYTES = "bytes"  # the scheme of a fingerprint that could not read the document
+JOURNAL_LINES = "journal-lines"  # the scheme of a journal's fingerprint: its lines
 MAX_DIFFERENCES = 30  # a correction shows at most this many differences
 
 
@@ -201,7 +202,7 @@ def of_journal(lines: list[dict]) -> Fingerprint:
     """A journal by its lines (JournalLine.as_dict()), hashed as the ledger always has, so journal entries
     recorded before fingerprints keep theirs."""
     payload = json.dumps(lines, sort_keys=True)
-    return Fingerprint(hashlib.sha256(payload.encode()).hexdigest(), {"scheme": "journal-lines"})
+    return Fingerprint(hashlib.sha256(payload.encode()).hexdigest(), {"scheme": JOURNAL_LINES})
 
 
 # --- what changed ---------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from yuki_client import DailyLimitError, YukiError
 from yuki_client.fault_messages import reason
 from yuki_client.transactions import with_reference
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^(?!0000)(\d{4})-(0[1-9]|1[0-2])$")  # year 0000 is no date: a 500 in date()
 # What the ledger may have sent to Yuki: only these are read back.
 SENT = (EntryState.BOOKED, EntryState.NEEDS_CHECK)
 WAITING = (EntryState.NEW, EntryState.PUSHING, EntryState.WAITING_BUDGET, EntryState.WAITING_ACCOUNTS,

@@ -182,7 +182,11 @@ def _update(entry: LedgerEntry, payload: dict, run) -> Change:
 
 def comparable(before: dict | None, after: dict | None) -> bool:
     """Whether two fingerprints say by meaning that a booked document changed. A fingerprint that fell
-    back to the bytes (or none at all) cannot: generated anew, the bytes of an unchanged file differ."""
+    back to the bytes (or none at all) cannot: generated anew, the bytes of an unchanged file differ.
+    A journal always can: its hash has been the hash of its lines since the ledger began, so a journal
+    recorded before fingerprints (none stored) is compared as well, and its correction booked."""
+    if fingerprints.JOURNAL_LINES in ((before or {}).get("scheme"), (after or {}).get("scheme")):
+        return True
     return bool(before) and bool(after) and before.get("scheme") != fingerprints.BYTES \
         and after.get("scheme") != fingerprints.BYTES
 
@@ -248,8 +252,11 @@ def take_up_pending(entry_id: int, run) -> bool:
         was = entry.state
         payload = {**(entry.pending or {}), "content_hash": entry.pending_hash, "content": entry.pending_content}
         entry.pending_hash, entry.pending, entry.pending_content = "", None, None
+        # A version parked before fingerprints has none: a journal's is its lines (see comparable).
+        parked = payload.get("fingerprint") or (
+            {"scheme": fingerprints.JOURNAL_LINES} if payload.get("journal_lines") is not None else None)
         if entry.state == EntryState.BOOKED and payload["content_hash"] != entry.booked_hash \
-                and not comparable(entry.fingerprint, payload.get("fingerprint")):
+                and not comparable(entry.fingerprint, parked):
             _show_unreadable_change(entry, {"fingerprint": None, **payload}, run)
             entry.save(update_fields=["pending_hash", "pending", "pending_content"])
             return False

@@ -62,7 +62,8 @@ def _from_preview(payload: str, chart) -> tuple[petty_cash.Prepared | None, list
             account=shown.account, transaction_date=line.transaction_date, description=line.description,
             amount=line.amount, transaction_code=line.transaction_code, offset_account=line.suspense_account,
             offset_name=line.suspense_name, project_code=shown.project_code, project_name=shown.project_name), []
-    except (ValueError, KeyError, TypeError, IndexError, InvalidOperation, StatementError):
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, InvalidOperation, StatementError):
+        # The hidden copy can be anything a person sends (a number where text belongs, ...): never a 500.
         return None, [petty_cash.RowError(0, "", _("The preview could not be read back; upload the file or enter "
                                                    "the line again."))]
 

@@ -144,6 +144,11 @@ def test_a_month_that_is_not_a_month_is_not_found(booked, client):
     administration, _month = booked
     client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
     assert client.get(reverse("portal:completeness", args=[administration.pk]) + "?month=2026-13").status_code == 404
+    for month in ("0000-05", "0000-12"):  # no such date: a 404, never a 500
+        assert client.get(reverse("portal:completeness", args=[administration.pk]) + f"?month={month}").status_code \
+            == 404
+        assert client.get(reverse("portal:completeness-export",
+                                  args=[administration.pk, month, "pdf"])).status_code == 404
     assert client.get(reverse("portal:completeness-export",
                               args=[administration.pk, "2026-11", "xls"])).status_code == 404
 

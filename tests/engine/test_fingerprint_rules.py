@@ -168,3 +168,25 @@ def test_the_upgrade_fingerprints_kept_files_and_marks_booked_ones_without_booki
         (1, "booked"), (2, "new"), (1, "waiting_at_source")}, "nothing booked, nothing new to book"
     assert booked.pk and at_source.pk
     MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def nmbrs_journal(amount: str) -> SourceDocument:
+    from connectors.documents import JournalLine
+
+    day = date(2026, 11, 25)
+    return SourceDocument(source="nmbrs", kind=DocumentKind.JOURNAL, source_id="nmbrs:company:50001:run:1:journal",
+                          period=PERIOD, title="Salarisjournaal november 2026", journal_lines=(
+                              JournalLine(day, "4000", Decimal(amount), "Brutoloon"),
+                              JournalLine(day, "1600", -Decimal(amount), "Te betalen nettoloon")))
+
+
+def test_a_journal_booked_before_fingerprints_is_still_corrected_when_its_lines_change(administration):
+    """The upgrade stores no fingerprint for a journal (its hash always was its lines): a changed journal
+    after the upgrade is a correction to book, not an 'unreadable change' that silently keeps v1 in Yuki."""
+    first = ledger.record(administration, nmbrs_journal("3100.00"), None)
+    book(first.entry)
+    LedgerEntry.objects.filter(pk=first.entry.pk).update(fingerprint=None)  # as migration 0024 leaves it
+    assert ledger.record(administration, nmbrs_journal("3100.00"), None).change == Change.UNCHANGED
+    corrected = ledger.record(administration, nmbrs_journal("3150.00"), None)
+    assert corrected.change == Change.CORRECTION
+    assert corrected.entry.version == 2 and corrected.entry.state == EntryState.NEW

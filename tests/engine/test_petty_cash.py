@@ -3,6 +3,7 @@ the sandbox's own record of received statements judges what was booked, and how 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -90,6 +91,11 @@ def test_the_page_refuses_row_by_row_previews_and_sends_once(bakkerij_nmbrs, yuk
     assert len(yuki.app.state.petty_cash) == 1
     page = client.get(url).content.decode()
     assert "Geboekt" in page
+    # The hidden preview is the person's input: tampered, it is refused in words, never a 500.
+    tampered = json.loads(payload) | {"account": 1}
+    response = client.post(url, {"action": "send", "payload": json.dumps(tampered)})
+    assert response.status_code == 200 and "kon niet worden teruggelezen" in response.content.decode()
+    assert len(yuki.app.state.petty_cash) == 1
 
 
 def test_a_send_whose_answer_is_lost_is_never_resent_blindly_a_person_answers(bakkerij_nmbrs, yuki, settings):
