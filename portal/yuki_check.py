@@ -58,8 +58,11 @@ def verify(domain, access_key: str, administration_id: str) -> YukiCheck:
                                               "Press 'Test Yuki' on the administration page later.") % {
                                                   "error": reason(exc)})
     except YukiError as exc:
-        return YukiCheck(Verdict.REFUSED, _("Yuki refused the check: %(error)s.") % {"error": reason(exc)},
-                         form_field="yuki_access_key")
+        # Any other fault says nothing about this key or ID (Yuki's own trouble): saving goes on, with the
+        # reason, rather than locking every setting of the administration until Yuki is well again.
+        return YukiCheck(Verdict.UNCHECKED, _("Not checked with Yuki: Yuki answered with an error (%(error)s). "
+                                              "Press 'Test Yuki' on the administration page later.") % {
+                                                  "error": reason(exc)})
     finally:
         charge_calls(None, client.store.reserved)
 

@@ -5,9 +5,7 @@ rows of 536 px: ten runs were 5,358 px.)"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.utils import timezone
+from datetime import UTC, datetime, timedelta
 
 from portal.models import Administration, ImportRun, PortalRole
 from sandbox.demo import seed_demo_data
@@ -17,11 +15,13 @@ LONG_RESULT = ("12 documenten opgehaald, 9 geboekt, 0 ongewijzigd, 3 mislukt. Ni
                "2026-11: de journaalpost is niet in balans (debet 10.234,56, credit 10.234,55); Loket, loonaangifte "
                "2026-10: het recht 'Aangifte loonheffingen inzien' ontbreekt voor de Loket-gebruiker.")
 
+NOON = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)  # 12:00 in Amsterdam: every run below starts and ends that day
+
 
 def test_ten_runs_fit_one_screen_one_line_each(journey, vendors):
     seed_demo_data()
     administration = Administration.objects.get(name="Bakkerij De Korenschoof B.V.")
-    now = timezone.now()
+    now = NOON  # not the real clock: near midnight a run would start on one day and end on the next
     for hours, status in enumerate(["failed", "succeeded", "partly_failed", "skipped", "succeeded"] * 2):
         started = now - timedelta(hours=hours + 1)
         ImportRun.objects.create(administration=administration, source="loket", trigger="scheduled",
@@ -66,7 +66,7 @@ def test_a_run_page_header_without_periods_has_no_stray_dot(journey, vendors):
     seed_demo_data()
     administration = Administration.objects.get(name="Bakkerij De Korenschoof B.V.")
     alice = make_user("alice", PortalRole.ADMINISTRATOR)
-    now = timezone.now()
+    now = NOON
     retry = ImportRun.objects.create(administration=administration, source="loket", trigger="retry", status="succeeded",
                                      result="1 document geboekt.", started_at=now, finished_at=now, requested_by=alice)
     journey.login(alice)

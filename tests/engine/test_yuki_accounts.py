@@ -155,3 +155,15 @@ def test_the_test_button_without_a_stored_key_says_what_is_missing(users, acme_a
     response = login(users["alice"]).post(reverse("portal:test-yuki", args=[acme_admin.pk]), follow=True)
     assert response.status_code == 200
     assert "Yuki heeft de toegangscode (API-sleutel) van deze administratie nodig" in response.content.decode()
+
+
+def test_a_yuki_fault_that_is_not_about_the_key_saves_unchecked_with_the_reason(bakkerij_nmbrs, yuki):
+    """Yuki's own trouble says nothing about the key or the ID: the save goes on (with the reason), it does
+    not lock every setting of the administration until Yuki is well again."""
+    from portal.yuki_check import Verdict, verify
+
+    yuki.app.faults.add("soap_fault", vendor="yuki", operation="Administrations", times=1,
+                        message="Server is in maintenance mode")
+    check = verify(bakkerij_nmbrs.domain, yuki_data.DEMO_ACCESS_KEY, ADMINISTRATION)
+    assert check.verdict == Verdict.UNCHECKED, check
+    assert "Niet gecontroleerd bij Yuki" in check.message and "maintenance" in check.message
