@@ -2,7 +2,7 @@
 with the latest journal as it would be booked after the mapping (portal/account_check.py)."""
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,13 +26,22 @@ def account_mapping(request, pk):
     administration = administration_for(request.user, pk, edit=request.method == "POST")
     form = AccountMappingForm(request.POST or None, administration=administration)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            mapping = form.save()
-            auditing.record(request.user, AuditAction.CREATED, mapping, auditing.diff(mapping, None),
-                            label=_label(mapping))
+        try:
+            with transaction.atomic():
+                mapping = form.save()
+                auditing.record(request.user, AuditAction.CREATED, mapping, auditing.diff(mapping, None),
+                                label=_label(mapping))
+        except IntegrityError:  # the same mapping saved a moment ago (a double click): the form's own words
+            form.add_error(None, _("Account %(account)s already has a mapping for this cost centre: delete it "
+                                   "first.") % {"account": form.cleaned_data["payroll_account"]})
+            return _page(request, administration, form)
         messages.success(request, _("Lines on %(mapping)s are booked on the Yuki account from now on; a journal "
                                     "waiting for it is booked at the next import.") % {"mapping": mapping})
         return redirect("portal:account-mapping", pk=administration.pk)
+    return _page(request, administration, form)
+
+
+def _page(request, administration, form):
     return render(request, "portal/account_mapping.html", {
         "administration": administration, "form": form,
         "mappings": administration.account_mappings.all(),

@@ -167,3 +167,22 @@ def test_a_yuki_fault_that_is_not_about_the_key_saves_unchecked_with_the_reason(
     check = verify(bakkerij_nmbrs.domain, yuki_data.DEMO_ACCESS_KEY, ADMINISTRATION)
     assert check.verdict == Verdict.UNCHECKED, check
     assert "Niet gecontroleerd bij Yuki" in check.message and "maintenance" in check.message
+
+
+def test_the_same_mapping_saved_twice_at_once_is_refused_in_words_not_a_500(bakkerij_nmbrs, yuki, client, monkeypatch):
+    """Two quick submits both pass the form's check before either is saved: the database's uniqueness
+    refuses the second, and the person reads why."""
+    from django.urls import reverse
+
+    from portal.forms.account_mapping import AccountMappingForm
+    from portal.models import PortalRole
+    from tests.conftest import make_user
+
+    monkeypatch.setattr(AccountMappingForm, "clean", lambda form: form.cleaned_data)  # as if checked before
+    YukiAccountMapping.objects.create(administration=bakkerij_nmbrs, payroll_account="4015", yuki_account="4000")
+    client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
+    response = client.post(reverse("portal:account-mapping", args=[bakkerij_nmbrs.pk]),
+                           {"payroll_account": "4015", "cost_centre": "", "yuki_account": "4000"})
+    assert response.status_code == 200
+    assert "Rekening 4015 heeft al een koppeling" in response.content.decode()
+    assert YukiAccountMapping.objects.filter(administration=bakkerij_nmbrs).count() == 1
