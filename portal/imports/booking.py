@@ -133,6 +133,13 @@ def send_petty_cash(client, entry: LedgerEntry):
     return result.document_id or "-"
 
 
+def is_single_petty_cash_line(entry: LedgerEntry) -> bool:
+    """A line sent on its own (with or without a project): those operations take no administration ID."""
+    from portal.petty_cash import Method
+
+    return is_petty_cash(entry) and (entry.metadata or {}).get("method") in (Method.LINE, Method.PROJECT_LINE)
+
+
 def petty_cash_lines(entry: LedgerEntry) -> list[dict]:
     """The statement's lines as kept in the ledger, for the document page."""
     return list((entry.metadata or {}).get("lines") or []) if is_petty_cash(entry) else []

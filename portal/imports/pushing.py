@@ -88,6 +88,8 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
             calling = True
             reference = client.process_journal(administration.yuki_administration_id, journal)
         elif booking.is_petty_cash(entry):
+            if booking.is_single_petty_cash_line(entry) and not _key_reaches_only(administration, client):
+                return _refuse_single_line(entry, token, run, client)
             calling = True  # yuki_client checks the statement again before its request: StatementError, not sent
             reference = booking.send_petty_cash(client, entry)
         else:
@@ -122,6 +124,23 @@ def _missing_accounts(administration, client, lines: list[dict], run) -> list[ac
         log.warning("chart of accounts of %s not read: %s", administration.pk, exc)
         return []
     return missing if chart else []  # an empty chart says nothing: Yuki decides
+
+
+def _key_reaches_only(administration, client) -> bool:
+    """Whether the access key reaches this administration and no other. A single petty cash line names no
+    administration: Yuki books it in the key's own (docs/vendors/yuki.md), and which one that is can only
+    be known for certain when the key reaches just one. One call (Administrations), counted."""
+    wanted = administration.yuki_administration_id.strip().lower()
+    return {a.id.strip().lower() for a in client.administrations()} == {wanted}
+
+
+def _refuse_single_line(entry, token, run, client) -> PushResult:
+    message = _("%(title)s is not sent to Yuki: a single petty cash line names no administration, so Yuki books "
+                "it in the access key's own administration, and this key reaches more than this one. Upload "
+                "the line as a petty cash statement (the CSV file), which names the administration.") % {
+                    "title": entry.title}
+    ledger.settle(entry.pk, token, EntryState.FAILED, run, message, EventKind.FAILED, last_error=message)
+    return PushResult(Outcome.FAILED, message, charge_yuki_calls(run, client))
 
 
 def _wait_for_accounts(entry, token, run, client, missing) -> PushResult:

@@ -14,6 +14,7 @@ from portal.imports import petty_cash_sending
 from portal.imports.petty_cash_sending import Sent
 from portal.models import EntryState, EventKind, ImportRun, LedgerEntry, PortalRole, RunStatus
 from portal.models.imports import RunCategory
+from sandbox.yuki import data as yuki_data
 from tests.conftest import make_user
 
 HEADER = ";".join(petty_cash.HEADERS)
@@ -66,6 +67,18 @@ def test_single_lines_with_and_without_a_project(bakkerij_nmbrs, yuki):
                                    amount=Decimal("-8.40"), offset_name="PostNL")
     project = petty_cash.single_line(account="10000", transaction_date=date(2026, 11, 4), description="Taxi",
                                      amount=Decimal("-25.00"), project_code="P-17", project_name="Verbouwing")
+    # The demo key reaches two administrations: a single line (no administration ID) could land in the
+    # other one, so it is refused before it is sent, with the way out.
+    refused = petty_cash_sending.send(bakkerij_nmbrs, plain, user)
+    assert refused.outcome == Sent.NOT_BOOKED and refused.entry.state == EntryState.FAILED
+    assert "meer dan deze" in refused.entry.last_error and "CSV" in refused.entry.last_error
+    assert not yuki.app.state.petty_cash
+    # A key that reaches this administration only: Yuki's "own administration" is certainly this one.
+    bakkerij_nmbrs.yuki_administration_id = yuki_data.OTHER_ADMINISTRATION_ID
+    bakkerij_nmbrs.yuki_access_key = yuki_data.OTHER_ACCESS_KEY
+    bakkerij_nmbrs.save()
+    plain = petty_cash.single_line(account="10000", transaction_date=date(2026, 11, 5), description="Postzegels",
+                                   amount=Decimal("-8.40"), offset_name="PostNL")
     assert petty_cash_sending.send(bakkerij_nmbrs, plain, user).outcome == Sent.BOOKED
     assert petty_cash_sending.send(bakkerij_nmbrs, project, user).outcome == Sent.BOOKED
     operations = [(p.operation, p.lines[0]["project_code"]) for p in yuki.app.state.petty_cash]
