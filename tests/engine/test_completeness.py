@@ -187,3 +187,29 @@ def test_the_domains_read_back_reads_every_administration_and_names_a_deleted_jo
     assert exported["Content-Type"] == "application/pdf"
     assert "Volgens het portaal geboekt, maar Yuki toont het niet." in " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(exported.content)).pages).split())
+
+
+def test_a_petty_cash_statement_is_not_searched_for_and_named_as_not_checkable(booked, yuki):
+    """Yuki files a statement under a name of its own: searching the archive for ours would cost a call and
+    report a difference that is not there."""
+    from portal import petty_cash
+    from portal.imports import petty_cash_sending
+    from portal.imports.petty_cash_sending import Sent
+
+    administration, month = booked
+    year, number = month.split("-")
+    text = (";".join(petty_cash.HEADERS) + "\r\n"
+            f"10000;Kas;KOF;4000;Koffiehuis;02-{number}-{year};Koffie en thee;-12,50;;;\r\n")
+    prepared, errors = petty_cash.read_text(text)
+    assert not errors
+    with translation.override("nl"):
+        before = completeness.estimate(administration, month)
+        sent = petty_cash_sending.send(administration, prepared, make_user("alice", PortalRole.ADMINISTRATOR))
+        assert sent.outcome == Sent.BOOKED and sent.entry.period == month
+        assert completeness.estimate(administration, month) == before, "no search for a statement"
+        reads = yuki_reads(yuki)
+        completeness.read_back(administration, month)
+        report = completeness.report(administration, month)
+    assert yuki_reads(yuki) - reads == before - 1
+    [row] = [row for row in report.rows if row.entry.pk == sent.entry.pk]
+    assert "Bank" in row.yuki and not row.difference, (row.yuki, row.difference)
