@@ -31,14 +31,16 @@ class Sent(StrEnum):
     ALREADY_BOOKED = "already_booked"  # the same statement was booked before: nothing sent
     BUSY = "busy"  # being sent right now, or awaiting a check: nothing sent
     NOT_BOOKED = "not_booked"  # refused, waiting for budget, or uncertain: the message says which
+    OVERLAP = "overlap"  # lines already booked in another statement: nothing sent until a person confirms
 
 
 @dataclass(frozen=True)
 class SendResult:
     outcome: Sent
-    entry: LedgerEntry
+    entry: LedgerEntry | None
     message: str
     run: ImportRun | None = None
+    overlap: tuple = ()  # the lines (as kept in the ledger) another booked statement holds already
 
 
 def ledger_key(administration: Administration, prepared: Prepared) -> dict:
@@ -74,7 +76,32 @@ def record(administration: Administration, prepared: Prepared, user) -> LedgerEn
     raise RuntimeError("could not record the petty cash statement")
 
 
-def send(administration: Administration, prepared: Prepared, user) -> SendResult:
+def _line_key(account: str, line: dict) -> tuple:
+    return account, line["date"], str(line["amount"]), line["description"].strip()
+
+
+def already_booked_lines(administration: Administration, prepared: Prepared) -> list[dict]:
+    """The lines of this statement that a statement booked before holds too (same account, date, amount,
+    description). Yuki does not check for doubles: a corrected file, or next month's export that repeats
+    the last rows, would book those lines twice."""
+    own = ledger_key(administration, prepared)["source_id"]
+    booked = LedgerEntry.objects.filter(administration=administration, source=SOURCE,
+                                        kind=DocumentKind.PETTY_CASH.value, state=EntryState.BOOKED,
+                                        ).exclude(source_id=own).values_list("metadata", flat=True)
+    seen = {_line_key(data.get("account", ""), line) for data in booked if data for line in data.get("lines", [])}
+    shown = prepared.as_json()
+    return [line for line in shown["lines"] if _line_key(shown["account"], line) in seen]
+
+
+def send(administration: Administration, prepared: Prepared, user, *, overlap_confirmed: bool = False) -> SendResult:
+    known = LedgerEntry.objects.filter(**ledger_key(administration, prepared)).exists()  # this very statement
+    if not known and not overlap_confirmed and (overlap := already_booked_lines(administration, prepared)):
+        return SendResult(Sent.OVERLAP, None, ngettext(
+            "%(n)s line of this statement is already in a statement booked before. Yuki does not check for "
+            "doubles: send only the new lines, or send anyway if the line really happened twice.",
+            "%(n)s lines of this statement are already in a statement booked before. Yuki does not check for "
+            "doubles: send only the new lines, or send anyway if the lines really happened twice.",
+            len(overlap)) % {"n": len(overlap)}, overlap=tuple(overlap))
     entry = record(administration, prepared, user)
     if entry.state == EntryState.BOOKED:
         when = formats.date_format(timezone.localtime(entry.booked_at), "SHORT_DATETIME_FORMAT") \

@@ -35,15 +35,21 @@ def petty_cash_page(request, pk):
     elif action == "check_line":
         line_form = StatementLineForm(request.POST)
         prepared = line_form.prepared()
-    elif action == "send":
+    overlap = ()
+    if action == "send":
         prepared, errors = _from_preview(request.POST.get("payload", ""), chart)
         if prepared is not None:
-            return _send(request, administration, prepared)
+            result = petty_cash_sending.send(administration, prepared, request.user,
+                                             overlap_confirmed=request.POST.get("overlap_confirmed") == "1")
+            if result.outcome != Sent.OVERLAP:
+                return _sent(request, administration, result)
+            messages.warning(request, result.message)  # the preview again, with the lines named
+            overlap = result.overlap
     entries = administration.ledger_entries.filter(kind=DocumentKind.PETTY_CASH).defer(
         "content", "pending_content").order_by("-created_at", "-pk")
     return render(request, "portal/petty_cash.html", {
         "administration": administration, "upload_form": upload_form, "line_form": line_form,
-        "errors": errors, "prepared": prepared,
+        "errors": errors, "prepared": prepared, "overlap": overlap,
         "payload": json.dumps(prepared.as_json()) if prepared is not None else "",
         "headers": petty_cash.HEADERS, "chart_known": bool(chart),
         "can_edit": permissions.can_edit_domain(request.user, administration.domain),
@@ -68,8 +74,7 @@ def _from_preview(payload: str, chart) -> tuple[petty_cash.Prepared | None, list
                                                    "the line again."))]
 
 
-def _send(request, administration, prepared):
-    result = petty_cash_sending.send(administration, prepared, request.user)
+def _sent(request, administration, result):
     level = {Sent.BOOKED: messages.success, Sent.ALREADY_BOOKED: messages.info,
              Sent.BUSY: messages.warning}.get(result.outcome, messages.error)
     level(request, result.message)

@@ -1,6 +1,7 @@
 """Petty cash ("Kas") in Chromium against the Yuki sandbox over real HTTP, as a domain's backoffice user:
 a file in Yuki's CSV format with one bad row is refused row by row with the column named; corrected, it is
 previewed and sent; the sandbox's own page shows the statement; sending it again books nothing and says so;
+a next file that repeats a booked line names it and sends only when the person confirms;
 a line with a project is refused while the access key reaches more administrations than this one (a single
 line names none). The sandbox's record judges what was booked."""
 
@@ -109,6 +110,24 @@ def test_a_petty_cash_statement_refused_row_by_row_corrected_sent_once(journey, 
     lines = page.get_by_test_id("petty-cash-lines").inner_text()
     assert "Contante verkoop broodjes" in lines and "40,00" in lines and "-12,50" in lines
 
+    # December's export repeats November's last row: that line is named, nothing is sent until carol
+    # says the line really happened twice.
+    journey.goto(f"/administrations/{korenschoof.pk}/petty-cash/")
+    december = tmp_path / "kas-december.csv"
+    december.write_text("\r\n".join([HEADER, GOOD_ROWS[2], "10000;Kas;;4500;;01-12-2026;Parkeren;-3,60;;;"])
+                        + "\r\n", encoding="utf-8")
+    upload(page, december)
+    page.get_by_test_id("petty-cash-send").click()
+    page.wait_for_load_state("networkidle")
+    overlap = page.get_by_test_id("petty-cash-overlap").inner_text()
+    assert "Al geboekt in een eerder kasafschrift" in overlap and "04-11-2026 Parkeren -7,20" in overlap, overlap
+    assert "1 regel van dit kasafschrift staat al" in page.locator(".messages").first.inner_text()
+    assert len(yuki.state.petty_cash) == 1, "nothing sent"
+    page.get_by_role("button", name="Toch versturen, met deze regels").click()
+    page.wait_for_load_state("networkidle")
+    assert "Het kasafschrift is geboekt in Yuki (2 regels)." in page.locator(".messages").inner_text()
+    assert len(yuki.state.petty_cash) == 2
+
     # A single line with a project, double-clicked: the demo key reaches two administrations and a single
     # line names none, so it is refused (once) with the way out, and nothing reaches Yuki.
     journey.goto(f"/administrations/{korenschoof.pk}/petty-cash/")
@@ -124,7 +143,7 @@ def test_a_petty_cash_statement_refused_row_by_row_corrected_sent_once(journey, 
     page.locator(".messages").wait_for()
     message = page.locator(".messages").inner_text()
     assert "meer dan deze" in message and "kasafschrift (het CSV-bestand)" in message, message
-    assert [p.operation for p in yuki.state.petty_cash] == ["ImportStatement"]
+    assert [p.operation for p in yuki.state.petty_cash] == ["ImportStatement", "ImportStatement"]
 
     # Another domain's petty cash is not carol's to see.
     refused_page(journey, f"/administrations/{Administration.objects.get(name='Jansen B.V.').pk}/petty-cash/", 404)

@@ -140,3 +140,21 @@ def test_a_statement_waiting_for_the_budget_says_so_and_goes_with_a_retry(bakker
     settings.YUKI_DAILY_BUDGET = 800
     assert petty_cash_sending.send(bakkerij_nmbrs, statement(), user).outcome == Sent.BOOKED
     assert len(yuki.app.state.petty_cash) == 1
+
+
+def test_lines_booked_in_an_earlier_statement_are_not_sent_twice_without_a_person_saying_so(bakkerij_nmbrs, yuki):
+    """Yuki does not check for doubles: a corrected file, or one that repeats last month's rows, names the
+    lines already booked and sends nothing until the person confirms."""
+    user = make_user("alice", PortalRole.ADMINISTRATOR)
+    first, _errors = petty_cash.read_text(GOOD)
+    assert petty_cash_sending.send(bakkerij_nmbrs, first, user).outcome == Sent.BOOKED
+    repeated, _errors = petty_cash.read_text(GOOD + "10000;Kas;;4500;;04-11-2026;Parkeren;-7,20;;;\r\n")
+    held = petty_cash_sending.send(bakkerij_nmbrs, repeated, user)
+    assert held.outcome == Sent.OVERLAP and held.entry is None
+    assert [line["description"] for line in held.overlap] == ["Koffie en thee", "Contante verkoop"]
+    assert "2 regels van dit kasafschrift staan al" in held.message
+    assert len(yuki.app.state.petty_cash) == 1, "nothing sent"
+    confirmed = petty_cash_sending.send(bakkerij_nmbrs, repeated, user, overlap_confirmed=True)
+    assert confirmed.outcome == Sent.BOOKED and len(yuki.app.state.petty_cash) == 2
+    assert petty_cash_sending.send(bakkerij_nmbrs, first, user).outcome == Sent.ALREADY_BOOKED, \
+        "the same statement again: already booked, not an overlap"
