@@ -74,3 +74,15 @@ def test_a_too_short_metrics_token_stops_the_start_with_a_dutch_sentence_and_no_
         "Het portaal start niet: METRICS_ENABLED staat aan, maar METRICS_TOKEN is te kort (4 tekens). Kies een "
         "willekeurige waarde van ten minste 20 tekens, bijvoorbeeld met: "
         "python -c 'import secrets; print(secrets.token_urlsafe(24))'")
+
+
+def test_a_web_worker_outlives_the_yuki_calls_a_page_makes_while_the_person_waits():
+    """Sending petty cash makes up to three Yuki calls in the request (session, Administrations, the import):
+    gunicorn must not kill the worker halfway (its default is 30 s; a Yuki call may take YUKI_TIMEOUT)."""
+    import runpy
+    from pathlib import Path
+
+    from django.conf import settings
+
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    assert config["timeout"] > 3 * settings.YUKI_TIMEOUT
