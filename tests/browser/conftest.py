@@ -186,11 +186,13 @@ def journey(live_server, transactional_db, monkeypatch, settings):
 @pytest.fixture
 def vendors(settings, tmp_path, live_server):
     """Yuki, Loket and Nmbrs sandboxes over real HTTP, wired into the portal's settings; the live portal's
-    Loket redirect URL registered with the Loket sandbox's client."""
+    Loket redirect URL registered with the Loket sandbox's client (at both loopback names, as make run's)."""
     from django.urls import reverse
 
     yuki, nmbrs = create_yuki(), create_nmbrs()
-    loket = create_loket(redirect_uris=[live_server.url + reverse("loket:callback")])
+    from sandbox.urls import portal_callbacks
+
+    loket = create_loket(redirect_uris=portal_callbacks(live_server.url, reverse("loket:callback")))
     with SandboxServer(yuki) as yuki_server, SandboxServer(loket) as loket_server, \
             SandboxServer(nmbrs) as nmbrs_server:
         yuki_server.app, loket_server.app, nmbrs_server.app = yuki, loket, nmbrs
