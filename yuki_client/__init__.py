@@ -6,6 +6,7 @@ daily call budget and typed errors. A plain library: no Django.
     guid = client.process_journal(administration_id, Journal("Loonjournaal 2026-11", lines))
 """
 
+from yuki_client.account_transactions import Transaction
 from yuki_client.archive import ALL_FOLDERS, ALL_TABS, ALL_YEARS, ArchiveFolder
 from yuki_client.budget import DEFAULT_DAILY_BUDGET, YUKI_DAILY_LIMIT, amsterdam_day, calls_today
 from yuki_client.chart import GLAccount
@@ -45,6 +46,6 @@ __all__ = [
     "Service", "SessionExpiredError", "SingleStatementLine", "StatementError", "StatementLine",
     "UnbalancedJournalError", "UnknownOperationError", "WRITE_OPERATIONS", "YUKI_DAILY_LIMIT", "YukiClient", "YukiConfigurationError",
     "YukiDailyLimitReached", "YukiError", "YukiFault", "YukiStore", "YukiTimeout", "YukiTransportError",
-    "GLAccount", "GLAccountTransaction", "NotSentError", "UnreadableAnswerError",
+    "GLAccount", "GLAccountTransaction", "NotSentError", "Transaction", "UnreadableAnswerError",
     "amsterdam_day", "calls_today", "clear_client_cache", "wsdl_parse_count",
 ]

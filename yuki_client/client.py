@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx2
 
-from yuki_client import chart, results, transactions
+from yuki_client import account_transactions, chart, results, transactions
 from yuki_client.archive import (
     ALL_FOLDERS,
     ALL_TABS,
@@ -220,6 +220,20 @@ class YukiClient:
                            transactions.params(administration_id, gl_account, start, end),
                            administration_id=administration_id)
         return transactions.read(result)
+
+    def get_transactions(self, administration_id: str, gl_account: str, start: date, end: date, *,
+                         data_groups=(), number_of_records: int = account_transactions.MAX_RECORDS,
+                         start_record: int = 0) -> list[account_transactions.Transaction]:
+        """One page of the transactions on an account (AccountingInfo.GetTransactions), with only the data
+        groups named in `data_groups` ("Contact", "ForeignCurrency"): one counted call
+        (yuki_client/account_transactions.py)."""
+        result = self.call(Service.ACCOUNTING_INFO, account_transactions.OPERATION,
+                           account_transactions.params(administration_id, gl_account, start, end,
+                                                       data_groups=tuple(data_groups),
+                                                       number_of_records=number_of_records,
+                                                       start_record=start_record),
+                           administration_id=administration_id)
+        return account_transactions.read(result)
 
     def gl_account_scheme(self, administration_id: str) -> list[chart.GLAccount]:
         """The administration's chart of accounts (AccountingInfo.GetGLAccountScheme): one call, a read,

@@ -18,3 +18,7 @@ UNKNOWN_ADMINISTRATION_NAME = "No administration named '{name}' in the current d
 # A guess (Yuki's text is not public): the account a journal line names is not in the chart. Matched by
 # yuki_client.fault_messages (the unknown-account refusal).
 UNKNOWN_GL_ACCOUNT = "JournalEntry {number}: GL account '{code}' does not exist in administration '{id}'."
+# Guesses (Yuki's texts are not public): GetTransactions asked for an end before its start, or a data
+# group the sandbox does not know.
+DATES_REVERSED = "The start date {start} is after the end date {end}."
+UNKNOWN_DATA_GROUP = "Unknown data group '{name}'. Known data groups: {known}."

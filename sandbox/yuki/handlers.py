@@ -12,6 +12,7 @@ from datetime import date, datetime
 from lxml import etree
 
 from sandbox.yuki import fault_texts, journal_rules, statement_rules
+from sandbox.yuki.operations import DATA_GROUPS
 from sandbox.yuki.state import (
     AMSTERDAM,
     ArchivedFile,
@@ -115,6 +116,54 @@ def gl_account_scheme(state: SandboxState, session: Session, params: dict):
     administration = state.administration(session, params["administrationID"])
     return [{"code": code, "descripton": description}
             for code, description in sorted(administration.gl_accounts.items())]
+
+
+def get_transactions(state: SandboxState, session: Session, params: dict):
+    """AccountingInfo.GetTransactions (docs/vendors/yuki.md, "Listing transactions"): the lines
+    ProcessJournal booked in the administration on this account, entry date from startDate to endDate
+    (calendar days, both included), in booking order, then `numberOfRecords` from `startRecord`
+    (0 = the first). A data group is in an item only when `dataGroups` names it. `financialMode` and
+    `searchValues` are accepted and not interpreted: their meaning is not public."""
+    administration = state.administration(session, params["administrationID"])
+    code = (params["glAccountCode"] or "").strip()
+    if not code:
+        raise SoapFault("Value cannot be null. Parameter name: glAccountCode")
+    start, end = _local(params["startDate"]).date(), _local(params["endDate"]).date()
+    if start > end:
+        raise SoapFault(fault_texts.DATES_REVERSED.format(start=start.isoformat(), end=end.isoformat()))
+    number, first = params["numberOfRecords"], params["startRecord"]
+    if number < 0 or first < 0:
+        raise SoapFault("numberOfRecords and startRecord cannot be negative.")
+    groups = _data_groups(params["dataGroups"])
+    found = []
+    for journal in state.booked_journals(administration.id):
+        for line, entry in enumerate(journal.entries, start=1):
+            if entry.gl_account == code and start <= entry.entry_date <= end:
+                found.append(_transaction(journal, line, entry, groups))
+    return found[first:first + number]
+
+
+def _data_groups(text: str | None) -> set[str]:
+    """`Contact,ForeignCurrency` -> {"contact", "foreignCurrency"}; a name the sandbox does not know is
+    refused rather than ignored, so a misspelt group shows up in tests rather than as a missing field."""
+    names = {name.strip() for name in (text or "").split(",") if name.strip()}
+    unknown = sorted(names - set(DATA_GROUPS))
+    if unknown:
+        raise SoapFault(fault_texts.UNKNOWN_DATA_GROUP.format(name=unknown[0], known=", ".join(DATA_GROUPS)))
+    return {DATA_GROUPS[name] for name in names}
+
+
+def _transaction(journal: BookedJournal, line: int, entry, groups: set[str]) -> dict:
+    # A stable ID per booked line: the same line has the same ID on every call, as a Yuki transaction has.
+    item = {"id": str(uuid.uuid5(uuid.UUID(journal.id), str(line))),
+            "transactionDate": datetime.combine(entry.entry_date, datetime.min.time()),
+            "description": entry.description, "amount": entry.amount,
+            "contact": None, "foreignCurrency": None}
+    if "contact" in groups:
+        item["contact"] = {"code": entry.contact_code, "name": entry.contact_name}
+    if "foreignCurrency" in groups:
+        item["foreignCurrency"] = {}  # ProcessJournal books in the administration's currency: nothing foreign
+    return item
 
 
 def document_folders(state: SandboxState, session: Session, params: dict):
@@ -235,6 +284,7 @@ HANDLERS = {
     "ProcessJournal": process_journal,
     "GLAccountTransactions": gl_account_transactions,
     "GetGLAccountScheme": gl_account_scheme,
+    "GetTransactions": get_transactions,
     "DocumentFolders": document_folders,
     "UploadDocument": upload_document,
     "UploadDocumentWithData": upload_document,

@@ -45,21 +45,47 @@ DOCUMENT_SORT_ORDER = Enumeration("DocumentSortOrder", (
 
 
 @dataclass(frozen=True)
+class Group:
+    """A class-typed field of an array item (a .NET reference type, so minOccurs=0): the complexType
+    `name` holding string `fields`. Left out of an item when its value is None, as XmlSerializer
+    leaves out a null reference. No `fields` means the layout is not public: open content (s:any)."""
+
+    name: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ArrayOf:
-    """A typed array result as ASMX renders a .NET array of a class: `tns:ArrayOf<Item>`, a sequence of
-    `<Item>` elements (minOccurs=0, unbounded, nillable), each a complexType of `fields` (strings)."""
+    """A typed array as ASMX renders a .NET array of a class: `tns:ArrayOf<Item>`, a sequence of
+    `<Item>` elements (minOccurs=0, unbounded, nillable), each a complexType of `fields`: a plain name is
+    an s:string, a (name, type) pair has a simple type (INT, DECIMAL, DATETIME) or a Group. No fields at
+    all: the item's layout is not public and it is declared with open content (s:any)."""
 
     item: str
-    fields: tuple[str, ...]
+    fields: tuple = ()
 
     @property
     def name(self) -> str:
         return f"ArrayOf{self.item}"
 
+    def typed_fields(self) -> tuple[tuple[str, str | Group], ...]:
+        return tuple((field, STRING) if isinstance(field, str) else field for field in self.fields)
+
 
 # AccountingInfo.GetGLAccountScheme -> ArrayOfGlAccount (docs/vendors/yuki.md, "Chart of accounts"): the
 # two fields the public sources name, `code` and the misspelt `descripton`.
 GL_ACCOUNT_ARRAY = ArrayOf("GlAccount", ("code", "descripton"))
+
+# AccountingInfo.GetTransactions (docs/vendors/yuki.md, "Listing transactions"): the catalogue types the
+# answer ArrayOfTransaction and `searchValues` ArrayOfTransactionSearch. The four fields and the two
+# groups' field names are those a public client read on real data; the groups' own fields are not public
+# except that a contact has a name and a code, as the journal's contact has (a guess: `code`, `name`).
+# The complexType names Contact and ForeignCurrency are guesses too; a client reads elements, not types.
+DATA_GROUPS = {"Contact": "contact", "ForeignCurrency": "foreignCurrency"}
+TRANSACTION_ARRAY = ArrayOf("Transaction", (
+    "id", ("transactionDate", DATETIME), "description", ("amount", DECIMAL),
+    ("contact", Group("Contact", ("code", "name"))), ("foreignCurrency", Group("ForeignCurrency"))))
+TRANSACTION_SEARCH_ARRAY = ArrayOf("TransactionSearch")
 
 
 @dataclass(frozen=True)
@@ -115,6 +141,11 @@ ACCOUNTING = Service("Accounting", "Accounting.asmx", (
 ACCOUNTING_INFO = Service("AccountingInfo", "AccountingInfo.asmx", (
     Operation("GetGLAccountScheme", SESSION + (("administrationID", STRING),), GL_ACCOUNT_ARRAY,
               "Returns the general ledger accounts (chart of accounts) of the administration."),
+    Operation("GetTransactions", SESSION + (
+        ("administrationID", STRING), ("glAccountCode", STRING), ("startDate", DATETIME), ("endDate", DATETIME),
+        ("financialMode", INT), ("dataGroups", STRING), ("numberOfRecords", INT), ("startRecord", INT),
+        ("searchValues", TRANSACTION_SEARCH_ARRAY)), TRANSACTION_ARRAY,
+        "Returns the transactions on a general ledger account between two dates, with the data groups asked for."),
 ) + SESSION_OPERATIONS)
 
 _UPLOAD = SESSION + (("fileName", STRING), ("data", BASE64), ("folder", INT), ("administrationID", STRING))

@@ -24,6 +24,7 @@ from sandbox.yuki.operations import (
     XML,
     ArrayOf,
     Enumeration,
+    Group,
     Operation,
     Service,
     is_value_type,
@@ -164,8 +165,8 @@ INT32 = range(-2**31, 2**31)
 
 
 def _convert(element, xsd_type, name: str):
-    if xsd_type == XML:
-        return element
+    if xsd_type == XML or isinstance(xsd_type, ArrayOf):
+        return element  # an array parameter is handed over as read; the handler decides what it means
     text = element.text or ""
     if isinstance(xsd_type, Enumeration):
         # The XmlSerializer refuses an enum value it does not know, before the service sees the call.
@@ -209,13 +210,29 @@ def response(operation: Operation, result=None) -> bytes:
             # A typed array: every element qualified in the service namespace (elementFormDefault).
             for values in result:
                 item = etree.SubElement(holder, f"{{{NAMESPACE}}}{operation.result.item}")
-                for field in operation.result.fields:
-                    etree.SubElement(item, f"{{{NAMESPACE}}}{field}").text = values.get(field, "")
+                for field, xsd_type in operation.result.typed_fields():
+                    _array_field(item, field, xsd_type, values.get(field, ""))
         elif isinstance(result, str):
             holder.text = result
         else:
             holder.append(result)
     return etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
+
+
+def _array_field(item, field: str, xsd_type, value) -> None:
+    """One field of a typed array item, as XmlSerializer writes it: a group left out when None."""
+    if isinstance(xsd_type, Group):
+        if value is None:
+            return
+        group = etree.SubElement(item, f"{{{NAMESPACE}}}{field}")
+        for name in xsd_type.fields:
+            etree.SubElement(group, f"{{{NAMESPACE}}}{name}").text = value.get(name, "")
+        return
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    elif isinstance(value, Decimal):
+        value = f"{value:f}"
+    etree.SubElement(item, f"{{{NAMESPACE}}}{field}").text = value
 
 
 def fault(message: str, code: str = "soap:Server") -> bytes:

@@ -13,7 +13,16 @@ from functools import lru_cache
 
 from lxml import etree
 
-from sandbox.yuki.operations import NAMESPACE, XML, ArrayOf, Enumeration, Operation, Service, is_value_type
+from sandbox.yuki.operations import (
+    NAMESPACE,
+    XML,
+    ArrayOf,
+    Enumeration,
+    Group,
+    Operation,
+    Service,
+    is_value_type,
+)
 
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
@@ -49,15 +58,40 @@ def _enumeration(schema, enumeration: Enumeration) -> None:
         etree.SubElement(restriction, _s("enumeration"), value=value)
 
 
-def _array(schema, array: ArrayOf) -> None:
-    """ASMX's rendering of a .NET array of a class: ArrayOf<Item> holding <Item> elements, then the class."""
+def _open_content(sequence) -> None:
+    etree.SubElement(sequence, _s("any"), minOccurs="0", maxOccurs="unbounded", processContents="lax")
+
+
+def _array(schema, array: ArrayOf, declared: set[str]) -> None:
+    """ASMX's rendering of a .NET array of a class: ArrayOf<Item> holding <Item> elements, then the class
+    and the classes of its fields."""
+    declared.add(array.name)
     holder = etree.SubElement(schema, _s("complexType"), name=array.name)
     etree.SubElement(etree.SubElement(holder, _s("sequence")), _s("element"), minOccurs="0", maxOccurs="unbounded",
                      name=array.item, nillable="true", type=f"tns:{array.item}")
     item = etree.SubElement(schema, _s("complexType"), name=array.item)
     sequence = etree.SubElement(item, _s("sequence"))
-    for field in array.fields:
-        etree.SubElement(sequence, _s("element"), minOccurs="0", maxOccurs="1", name=field, type="s:string")
+    if not array.fields:
+        _open_content(sequence)
+    groups = []
+    for field, xsd_type in array.typed_fields():
+        if isinstance(xsd_type, Group):
+            groups.append(xsd_type)
+            etree.SubElement(sequence, _s("element"), minOccurs="0", maxOccurs="1", name=field,
+                             type=f"tns:{xsd_type.name}")
+        else:
+            etree.SubElement(sequence, _s("element"), minOccurs="1" if is_value_type(xsd_type) else "0",
+                             maxOccurs="1", name=field, type=f"s:{xsd_type}")
+    for group in groups:
+        if group.name in declared:
+            continue
+        declared.add(group.name)
+        group_sequence = etree.SubElement(etree.SubElement(schema, _s("complexType"), name=group.name),
+                                          _s("sequence"))
+        for field in group.fields:
+            etree.SubElement(group_sequence, _s("element"), minOccurs="0", maxOccurs="1", name=field, type="s:string")
+        if not group.fields:
+            _open_content(group_sequence)
 
 
 def _schema(definitions, service: Service) -> None:
@@ -69,11 +103,13 @@ def _schema(definitions, service: Service) -> None:
         sequence = etree.SubElement(etree.SubElement(request, _s("complexType")), _s("sequence"))
         for name, xsd_type in op.params:
             _sequence_element(sequence, name, xsd_type)
-        # ASMX declares an enum's simpleType right after the first element that uses it.
+        # ASMX declares an enum's simpleType (or an array's types) right after the first element using it.
         for _, xsd_type in op.params:
             if isinstance(xsd_type, Enumeration) and xsd_type.name not in declared:
                 declared.add(xsd_type.name)
                 _enumeration(schema, xsd_type)
+            elif isinstance(xsd_type, ArrayOf) and xsd_type.name not in declared:
+                _array(schema, xsd_type, declared)
         response = etree.SubElement(schema, _s("element"), name=f"{op.name}Response")
         if op.result is None:
             etree.SubElement(response, _s("complexType"))
@@ -81,8 +117,7 @@ def _schema(definitions, service: Service) -> None:
             sequence = etree.SubElement(etree.SubElement(response, _s("complexType")), _s("sequence"))
             _sequence_element(sequence, f"{op.name}Result", op.result)
             if isinstance(op.result, ArrayOf) and op.result.name not in declared:
-                declared.add(op.result.name)
-                _array(schema, op.result)
+                _array(schema, op.result, declared)
 
 
 def _binding(definitions, service: Service, soap_ns: str, suffix: str) -> None:
