@@ -182,3 +182,19 @@ def force_login_with_second_step(client, user, backend=None):
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+def authorise_portal_loket() -> None:
+    """The portal's own Loket access authorised at the Loket sandbox through the real OAuth flow (the
+    sandbox's login and consent pages, then the code exchanged), as a person clicking 'Verbind met Loket'.
+    The sandbox must be the one LOKET_SANDBOX_URL names, with the portal's redirect URL registered."""
+    from integrations.loket.access import oauth, redirect_uri, store_authorisation
+    from portal.models import PortalSettings
+    from sandbox.loket.login import log_in_at_loket
+
+    client = oauth()
+    url, _state = client.authorization_url()
+    code = log_in_at_loket(url, redirect_uri=redirect_uri())["code"]
+    portal = PortalSettings.load()
+    portal.loket_connection = store_authorisation(None, client.exchange_code(code), None)
+    portal.save()

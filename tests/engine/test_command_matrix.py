@@ -15,8 +15,6 @@ from django.core.management import CommandError, call_command, get_commands, loa
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from portal.models import PortalSettings
-from sandbox.yuki import data as yuki_data
 from tests.engine.test_engine_loket import loket  # noqa: F401 - the Loket sandbox fixture
 
 # Options every command has from Django itself (tested by tests/test_command_help.py and
@@ -101,20 +99,13 @@ def test_every_declared_option_is_run():
 @pytest.fixture
 def demo(transactional_db, yuki, nmbrs, loket, eager_celery, settings):  # noqa: F811 - loket is the fixture
     """The demo data of `make run`, the portal's Loket access authorised at the sandbox."""
-    from integrations.loket.access import oauth, redirect_uri, store_authorisation
     from sandbox.demo import seed_demo_data
-    from sandbox.loket.login import log_in_at_loket
+    from tests.support import authorise_portal_loket
 
     settings.SANDBOX_ENABLED = True
     seed_demo_data()
-    client = oauth()
-    url, _state = client.authorization_url()
-    code = log_in_at_loket(url, redirect_uri=redirect_uri())["code"]
-    portal = PortalSettings.load()
-    portal.loket_connection = store_authorisation(None, client.exchange_code(code), None)
-    portal.save()
+    authorise_portal_loket()
     call_command("create_admin", "admin", "--password", "het-eerste-wachtwoord-1", stdout=io.StringIO())
-    assert yuki_data.DEMO_ADMINISTRATION_ID
 
 
 @pytest.mark.parametrize(("command", "args", "outcome", "expected"), MATRIX,

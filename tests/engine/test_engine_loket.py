@@ -14,12 +14,10 @@ from portal.models import (
     EntryState,
     EventKind,
     LedgerEntry,
-    PortalSettings,
     RunStatus,
     RunTrigger,
 )
 from sandbox.loket import create_app as create_loket
-from sandbox.loket.login import log_in_at_loket
 from sandbox.server import SandboxServer
 from sandbox.yuki import data as yuki_data
 from tests.engine.conftest import booked_in_yuki, fetched_entries
@@ -49,16 +47,11 @@ def loket(settings):
 @pytest.fixture
 def korenschoof(transactional_db, yuki, loket, eager_celery):
     """The demo's Loket administration, with the portal's Loket connection authorised at the sandbox."""
-    from integrations.loket.access import oauth, redirect_uri, store_authorisation
     from sandbox.demo import seed_demo_data
+    from tests.support import authorise_portal_loket
 
     seed_demo_data()
-    client = oauth()
-    url, _state = client.authorization_url()
-    code = log_in_at_loket(url, redirect_uri=redirect_uri())["code"]
-    portal = PortalSettings.load()
-    portal.loket_connection = store_authorisation(None, client.exchange_code(code), None)
-    portal.save()
+    authorise_portal_loket()
     return Administration.objects.get(yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID)
 
 

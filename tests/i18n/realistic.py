@@ -25,13 +25,13 @@ from portal.models import (
     ImportRun,
     LedgerEntry,
     PortalRole,
-    PortalSettings,
     RunStatus,
     RunTrigger,
 )
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
 from tests.conftest import PASSWORD, make_user
+from tests.support import authorise_portal_loket
 
 TODAY = timezone.localdate()
 THIS_MONTH = Period.month(TODAY.year, TODAY.month)
@@ -66,18 +66,6 @@ def _import(administration, plan, *, category="payroll", dry_run=False) -> Impor
     tasks.enqueue(run)  # eager Celery: runs right here, with its pushes
     run.refresh_from_db()
     return run
-
-
-def _authorise_loket() -> None:
-    from integrations.loket.access import oauth, redirect_uri, store_authorisation
-    from sandbox.loket.login import log_in_at_loket
-
-    client = oauth()
-    url, _state = client.authorization_url()
-    code = log_in_at_loket(url, redirect_uri=redirect_uri())["code"]
-    portal = PortalSettings.load()
-    portal.loket_connection = store_authorisation(None, client.exchange_code(code), None)
-    portal.save()
 
 
 def _change_through_the_forms(admin, administration) -> None:
@@ -145,7 +133,7 @@ def build() -> Portal:
     vandijk = Administration.objects.get(yuki_administration_id=yuki_data.OTHER_ADMINISTRATION_ID)
     holding = Administration.objects.get(yuki_administration_id=yuki_data.DEMO_SECOND_ADMINISTRATION_ID)
     domain_user = make_user("carol", domains=[korenschoof.domain])
-    _authorise_loket()
+    authorise_portal_loket()
 
     # First a dry run (what would be booked: journal lines with amounts, files with their Yuki folder).
     dry_run = _import(korenschoof, LOKET_PLAN, dry_run=True)
