@@ -59,7 +59,7 @@ def test_connection(request, pk):
     """The "Test connection" button of an administration's Nmbrs card: the same check as
     `check_connections` (the source's check_connection: the credentials it uses, and its company within
     reach), its lines shown on the administration page. Reads only; nothing is stored."""
-    administration = administration_for(request.user, pk, edit=True)
+    administration = _nmbrs_administration(request.user, pk, edit=True)  # another source's: 404
     for line in source_of(administration).check_connection(effective_settings(administration)):
         (messages.success if line.ok else messages.error)(request, f"{line.name}: {line.message}")
     return redirect(reverse("portal:administration", args=[administration.pk]) + "#nmbrs")

@@ -9,6 +9,11 @@ from portal import account_check
 from portal.models import YukiAccountMapping
 
 
+def already_mapped(account: str) -> str:
+    """Why a mapping cannot be added: the form's check, and the database's when two saves race."""
+    return _("Account %(account)s already has a mapping for this cost centre: delete it first.") % {"account": account}
+
+
 class AccountMappingForm(forms.ModelForm):
     class Meta:
         model = YukiAccountMapping
@@ -24,16 +29,12 @@ class AccountMappingForm(forms.ModelForm):
         self.instance.administration = administration
 
     def clean(self):
-        cleaned = super().clean()
-        for name in ("payroll_account", "cost_centre", "yuki_account"):
-            if isinstance(cleaned.get(name), str):
-                cleaned[name] = cleaned[name].strip()
+        cleaned = super().clean()  # CharFields strip their values themselves
         taken = YukiAccountMapping.objects.filter(administration=self.administration,
                                                   payroll_account=cleaned.get("payroll_account"),
                                                   cost_centre=cleaned.get("cost_centre") or "")
         if cleaned.get("payroll_account") and taken.exists():
-            raise forms.ValidationError(_("Account %(account)s already has a mapping for this cost centre: delete it "
-                                          "first.") % {"account": cleaned["payroll_account"]})
+            raise forms.ValidationError(already_mapped(cleaned["payroll_account"]))
         chart = account_check.cached_chart(self.administration)
         account = cleaned.get("yuki_account")
         if account and chart and account not in chart:

@@ -55,10 +55,11 @@ class DomainForm(forms.ModelForm):
 
 
 class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
-    yuki_check = None  # the check with Yuki on save (portal/yuki_check.py), when one was made
     """An administration's settings. The fields, cards and sub-forms of its payroll source come from the
     sources' parts (portal.forms.parts, PayrollSource.administration_form), asked of the registry when a
     form is built: the form itself names no source."""
+
+    yuki_check = None  # the check with Yuki on save (portal/yuki_check.py), when one was made
 
     secret_fields = ("yuki_access_key",)
     own_sections = {"own_import": FormSection("use_portal_import_settings", when=False)}

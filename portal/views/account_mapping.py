@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import account_check, auditing, permissions
-from portal.forms.account_mapping import AccountMappingForm
+from portal.forms.account_mapping import AccountMappingForm, already_mapped
 from portal.imports import booking
 from portal.models import EntryState, YukiAccountMapping
 from portal.models.audit import AuditAction
@@ -32,8 +32,7 @@ def account_mapping(request, pk):
                 auditing.record(request.user, AuditAction.CREATED, mapping, auditing.diff(mapping, None),
                                 label=_label(mapping))
         except IntegrityError:  # the same mapping saved a moment ago (a double click): the form's own words
-            form.add_error(None, _("Account %(account)s already has a mapping for this cost centre: delete it "
-                                   "first.") % {"account": form.cleaned_data["payroll_account"]})
+            form.add_error(None, already_mapped(form.cleaned_data["payroll_account"]))
             return _page(request, administration, form)
         messages.success(request, _("Lines on %(mapping)s are booked on the Yuki account from now on; a journal "
                                     "waiting for it is booked at the next import.") % {"mapping": mapping})

@@ -31,7 +31,9 @@ def petty_cash_page(request, pk):
     if action == "check_file":
         upload_form = StatementUploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
-            prepared, errors = petty_cash.read_file(upload_form.cleaned_data["file"].read(), chart)
+            # One byte past the limit is enough for read_file to refuse it: a large upload is not read whole.
+            upload = upload_form.cleaned_data["file"].read(petty_cash.MAX_FILE_BYTES + 1)
+            prepared, errors = petty_cash.read_file(upload, chart)
     elif action == "check_line":
         line_form = StatementLineForm(request.POST)
         prepared = line_form.prepared()
@@ -63,11 +65,17 @@ def _from_preview(payload: str, chart) -> tuple[petty_cash.Prepared | None, list
         shown = petty_cash.Prepared.from_json(json.loads(payload))
         if shown.method == petty_cash.Method.STATEMENT:
             return petty_cash.read_text(shown.text, chart)
+        # A single line passes the line form's rules again, not only the client's (0,00, lengths, ';').
         line = shown.lines[0]
-        return petty_cash.single_line(
-            account=shown.account, transaction_date=line.transaction_date, description=line.description,
-            amount=line.amount, transaction_code=line.transaction_code, offset_account=line.suspense_account,
-            offset_name=line.suspense_name, project_code=shown.project_code, project_name=shown.project_name), []
+        form = StatementLineForm({
+            "account": shown.account, "transaction_date": line.transaction_date.isoformat(),
+            "description": line.description, "amount": str(line.amount), "transaction_code": line.transaction_code,
+            "offset_account": line.suspense_account, "offset_name": line.suspense_name,
+            "project_code": shown.project_code, "project_name": shown.project_name})
+        prepared = form.prepared()
+        if prepared is None:
+            raise ValueError(form.errors.as_text())
+        return prepared, []
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, InvalidOperation, StatementError):
         # The hidden copy can be anything a person sends (a number where text belongs, ...): never a 500.
         return None, [petty_cash.RowError(0, "", _("The preview could not be read back; upload the file or enter "

@@ -158,3 +158,17 @@ def test_lines_booked_in_an_earlier_statement_are_not_sent_twice_without_a_perso
     assert confirmed.outcome == Sent.BOOKED and len(yuki.app.state.petty_cash) == 2
     assert petty_cash_sending.send(bakkerij_nmbrs, first, user).outcome == Sent.ALREADY_BOOKED, \
         "the same statement again: already booked, not an overlap"
+
+
+def test_a_tampered_single_line_preview_passes_the_line_forms_rules_again(bakkerij_nmbrs, yuki, client):
+    """The hidden preview is the person's input: a line of 0,00 or a project code longer than the form takes
+    is refused as the form refuses it, and nothing reaches the ledger or Yuki."""
+    client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
+    url = reverse("portal:petty-cash", args=[bakkerij_nmbrs.pk])
+    line = {"action": "check_line", "account": "10000", "transaction_date": "2026-11-04", "description": "Taxi",
+            "amount": "-25,00", "project_code": "P-17"}
+    payload = json.loads(client.post(url, line).context["payload"])
+    for tampered in ({"lines": [payload["lines"][0] | {"amount": "0.00"}]}, {"project_code": "P" * 101}):
+        response = client.post(url, {"action": "send", "payload": json.dumps(payload | tampered)})
+        assert response.status_code == 200 and "kon niet worden teruggelezen" in response.content.decode()
+    assert not LedgerEntry.objects.filter(kind="petty_cash").exists() and not yuki.app.state.petty_cash

@@ -348,3 +348,11 @@ def test_the_company_matching_the_relatiecode_comes_first_on_page_one(users, log
     assert rows[0]["company"].id == wanted.id and rows[0]["number_matches"]
     assert [row["company"].id for row in rows[1:]] == [c.id for c in sorted(
         nmbrs_app.state.companies, key=lambda c: (c.number, c.name)) if c.id != wanted.id][:49]
+
+
+def test_the_nmbrs_test_button_answers_404_for_an_administration_of_another_source(users, login, acme):
+    """Its check is Nmbrs': an administration that gets its documents elsewhere is not one of its pages."""
+    loket = Administration.objects.create(domain=acme, name="Loket-klant", yuki_administration_id="adm-loket",
+                                          yuki_access_key="key", source="loket", loket_client_number="40123")
+    client = login(users["alice"])
+    assert client.post(reverse("nmbrs:test", args=[loket.pk])).status_code == 404
