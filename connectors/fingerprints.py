@@ -48,14 +48,6 @@ class Fingerprint:
     digest: str  # sha256 hex of the facts (or of the bytes, when unreadable)
     facts: dict  # what the digest was computed from, with its "scheme"; {"scheme": "bytes", "reason": ...}
 
-    @property
-    def scheme(self) -> str:
-        return self.facts.get("scheme", "")
-
-    @property
-    def readable(self) -> bool:
-        return self.scheme != BYTES
-
 
 def _digest(facts: dict) -> str:
     return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -71,14 +63,15 @@ def pdf_facts(content: bytes) -> dict:
     if not content.lstrip()[:5] == b"%PDF-":
         raise Unreadable("not a PDF file")
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
         pages = [[_SPACES.sub(" ", line).strip() for line in (page.extract_text() or "").splitlines()]
                  for page in reader.pages]
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        raise Unreadable(f"the PDF cannot be read: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged or exotic PDF raises (pypdf raises
+        # NotImplementedError for a filter or an encryption it lacks, RecursionError for a deep tree): the
+        # document falls back to its bytes, never fails the fetch of every other document in the run.
+        raise Unreadable(f"the PDF cannot be read: {type(exc).__name__}: {exc}") from exc
     pages = [[line for line in page if line] for page in pages]
     if not pages or not any(pages):
         raise Unreadable("the PDF has no text")  # a scan: nothing to compare by meaning

@@ -40,10 +40,6 @@ def cached_chart(administration) -> dict[str, str] | None:
     return cache.get(_chart_key(administration))
 
 
-def forget_chart(administration) -> None:
-    cache.delete(_chart_key(administration))
-
-
 def read_chart(administration, client) -> dict[str, str]:
     """Yuki's chart for the administration (one call), kept for the rest of the day."""
     chart = {account.code: account.description

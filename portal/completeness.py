@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,7 +32,8 @@ from portal.imports.reconcile import same_booking
 from portal.models import CompletenessReadBack, EntryState, LedgerEntry
 from portal.models.ledger import KIND_LABELS
 from portal.vendors import charge_calls, yuki_client
-from yuki_client import DailyLimitError, YukiError
+from portal.yuki_store import DatabaseYukiStore
+from yuki_client import DailyLimitError, YukiError, calls_today
 from yuki_client.fault_messages import reason
 from yuki_client.transactions import with_reference
 
@@ -219,9 +221,10 @@ def estimate(administration, period: str) -> int:
     return calls + 1 if calls else 0
 
 
-def remaining_today(administration) -> int:
-    client = yuki_client(administration)
-    return max(0, client.daily_budget - client.calls_today())
+def remaining_today(domain) -> int:
+    """The domain's Yuki calls left today, read from the count (no client: an administration without an
+    access key has none to build)."""
+    return max(0, settings.YUKI_DAILY_BUDGET - calls_today(DatabaseYukiStore(), domain.yuki_domain_id))
 
 
 def read_back(administration, period: str, user=None) -> CompletenessReadBack:

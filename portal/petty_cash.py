@@ -259,8 +259,8 @@ def _statement_errors(accounts, balances, lines) -> list[RowError]:
         for number, account, description in accounts[1:]:
             if (account, description) != first[1:]:
                 errors.append(RowError(number, ACCOUNT, _(
-                    "A statement is for one petty cash account: row 2 has %(first)s, this row %(this)s.") % {
-                        "first": f"{first[1]} {first[2]}", "this": f"{account} {description}"}))
+                    "A statement is for one petty cash account: row %(row)s has %(first)s, this row %(this)s.") % {
+                        "row": first[0], "first": f"{first[1]} {first[2]}", "this": f"{account} {description}"}))
     if any(given for _number, given in balances) and not all(given for _number, given in balances):
         for number, given in balances:
             if not given:

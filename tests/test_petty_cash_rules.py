@@ -82,6 +82,10 @@ def test_a_missing_column_is_named():
 def test_one_petty_cash_account_per_statement():
     found = refusals(row(), row(account="10010", account_description="Kas filiaal"))
     assert [(r, c) for r, c, _m in found] == [(3, "Ledger account Petty Cash")]
+    # The first row refused for another reason: the message names the row whose account counts (row 3).
+    found = refusals(row(account="20000"), row(), row(account="10010", account_description="Kas filiaal"))
+    assert [(r, c) for r, c, _m in found] == [(2, "Ledger account Petty Cash"), (4, "Ledger account Petty Cash")]
+    assert "regel 3 heeft 10000" in found[1][2], found[1][2]
 
 
 def test_balances_on_some_rows_only_are_refused_on_the_rows_without_one():

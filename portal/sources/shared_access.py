@@ -80,14 +80,13 @@ class EmployerRefused(SourceUnavailable):
         super().__init__(message, transient=False)
 
 
-def guard(administration, *, employer_required: bool = True) -> EmployerId | None:
+def guard(administration) -> EmployerId:
     """The employer a call to the source for `administration` may be about; raises EmployerRefused when
-    there is none it may reach. `employer_required=False` only where no employer is read yet (an import
-    that first links its company by number among the `visible` ones)."""
+    there is none it may reach."""
     if refused := refusal(administration):
         raise EmployerRefused(refused)
     employer = source_of(administration).employer_of(administration)
-    if employer is None and employer_required:
+    if employer is None:
         raise EmployerRefused(no_employer_text(administration))
     return employer
 

@@ -37,7 +37,7 @@ def _months(administrations, current: str) -> list[str]:
 
 def _cost(administrations, month: str) -> dict:
     estimated = sum(completeness.estimate(a, month) for a in administrations)
-    remaining = completeness.remaining_today(administrations[0]) if administrations else 0
+    remaining = completeness.remaining_today(administrations[0].domain) if administrations else 0
     return {"calls": estimated, "remaining": remaining, "affordable": estimated <= remaining}
 
 

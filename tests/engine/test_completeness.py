@@ -213,3 +213,15 @@ def test_a_petty_cash_statement_is_not_searched_for_and_named_as_not_checkable(b
     assert yuki_reads(yuki) - reads == before - 1
     [row] = [row for row in report.rows if row.entry.pk == sent.entry.pk]
     assert "Bank" in row.yuki and not row.difference, (row.yuki, row.difference)
+
+
+def test_the_report_opens_for_a_domain_whose_first_administration_has_no_access_key(booked, client):
+    """The budget left today is the domain's count: no Yuki client is built for it (an administration without
+    a key has none to build, and the page was a 500)."""
+    administration, month = booked
+    administration.yuki_access_key = ""
+    administration.save()
+    client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
+    for url in (reverse("portal:completeness", args=[administration.pk]) + f"?month={month}",
+                reverse("portal:domain-completeness", args=[administration.domain.pk]) + f"?month={month}"):
+        assert client.get(url).status_code == 200, url

@@ -190,3 +190,18 @@ def test_a_journal_booked_before_fingerprints_is_still_corrected_when_its_lines_
     corrected = ledger.record(administration, nmbrs_journal("3150.00"), None)
     assert corrected.change == Change.CORRECTION
     assert corrected.entry.version == 2 and corrected.entry.state == EntryState.NEW
+
+
+@pytest.mark.parametrize("error", [NotImplementedError("unsupported filter /JBIG2Decode"), RecursionError("deep")])
+def test_a_pdf_the_reader_cannot_handle_falls_back_to_its_bytes_and_fails_no_fetch(monkeypatch, error):
+    """pypdf raises NotImplementedError for a filter or an encryption it lacks: the one document is compared
+    by its bytes (booked once, a change shown to a person); the other documents of the run are fetched."""
+    import pypdf
+
+    def broken(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(pypdf, "PdfReader", broken)
+    document = payslip(pdf("3100.00"))
+    assert document.fingerprint.facts["scheme"] == fingerprints.BYTES
+    assert type(error).__name__ in document.fingerprint.facts["reason"]
