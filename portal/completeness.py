@@ -199,7 +199,9 @@ def _journal_plan(sent: list[LedgerEntry]) -> dict[str, list[LedgerEntry]]:
 
 
 def _booked_lines(entry: LedgerEntry) -> list[dict]:
-    return entry.booked_journal_lines or booking.mapped_lines(entry)
+    if entry.state == EntryState.BOOKED and entry.booked_journal_lines:
+        return entry.booked_journal_lines
+    return booking.sent_lines(entry)  # a check pending: what was sent
 
 
 def _sent(administration, period: str) -> list[LedgerEntry]:

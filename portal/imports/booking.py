@@ -103,10 +103,16 @@ def mapped_lines(entry: LedgerEntry, mappings: dict | None = None) -> list[dict]
     return account_check.map_lines(entry.journal_lines or [], mappings)
 
 
-def journal(entry: LedgerEntry, mappings: dict | None = None) -> Journal:
-    """The journal to book. A correction reverses what was booked before and books the new lines, in one
-    journal, so Yuki's balance ends up as if only the corrected version had ever been booked."""
-    lines = _lines(entry, mapped_lines(entry, mappings))
+def sent_lines(entry: LedgerEntry) -> list[dict]:
+    """The lines of the journal sent last time when its outcome is unknown; else the mapping applied now."""
+    return entry.sent_journal_lines if entry.sent_journal_lines is not None else mapped_lines(entry)
+
+
+def journal(entry: LedgerEntry, mappings: dict | None = None, *, lines: list[dict] | None = None) -> Journal:
+    """The journal to book (`lines`: the mapped lines when the caller has them). A correction reverses what
+    was booked before and books the new lines, in one journal, so Yuki's balance ends up as if only the
+    corrected version had ever been booked."""
+    lines = _lines(entry, lines if lines is not None else mapped_lines(entry, mappings))
     if entry.version > 1 and entry.booked_journal_lines:
         lines = _lines(entry, entry.booked_journal_lines, negate=True,
                        note=f"Tegenboeking v{entry.version - 1}") + lines

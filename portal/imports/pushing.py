@@ -77,6 +77,7 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
     administration = entry.administration
     client = yuki_client(administration)
     calling = False  # True from the moment yuki_client has the request: before it, nothing can be sent
+    booked_lines = None  # a journal's lines after the mapping: what is sent
     try:
         if entry.journal_lines is not None:
             mappings = account_check.mappings_of(administration)
@@ -84,7 +85,7 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
             missing = _missing_accounts(administration, client, booked_lines, run)
             if missing:
                 return _wait_for_accounts(entry, token, run, client, missing)
-            journal = booking.journal(entry, mappings)
+            journal = booking.journal(entry, lines=booked_lines)
             calling = True
             reference = client.process_journal(administration.yuki_administration_id, journal)
         elif booking.is_petty_cash(entry):
@@ -97,7 +98,8 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
             calling = True
             reference = client.upload_document(administration.yuki_administration_id, name, data, folder)
     except Exception as exc:  # noqa: BLE001 - every failure must leave the entry in a known state
-        result = _settle_failure(entry, token, run, exc, final_attempt, sent=calling and exc_may_be_sent(exc))
+        result = _settle_failure(entry, token, run, exc, final_attempt, sent=calling and exc_may_be_sent(exc),
+                                 sent_lines=booked_lines if calling else None)
     else:
         calls = client.store.reserved  # charged to the run by the settle's own statement
         settled = ledger.settle(entry_id, token, EntryState.BOOKED, run,
@@ -105,6 +107,7 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
                                 yuki_calls=calls, yuki_reference=str(reference)[:100], booked_at=timezone.now(),
                                 booked_hash=entry.content_hash,
                                 booked_journal_lines=booked_lines if entry.journal_lines is not None else None,
+                                sent_journal_lines=None,
                                 content=None, last_error="")
         return PushResult(Outcome.BOOKED, yuki_calls=calls, settled=settled)
     return PushResult(result.outcome, result.message, charge_yuki_calls(run, client))
@@ -173,7 +176,7 @@ def exc_may_be_sent(exc: Exception) -> bool:
 
 
 def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_attempt: bool,
-                    sent: bool = True) -> PushResult:
+                    sent: bool = True, sent_lines: list[dict] | None = None) -> PushResult:
     name = entry.administration.name
     if not sent and not isinstance(exc, YukiError):
         # Failed before the request left us (our database, a bug in building it): a plain retry.
@@ -191,7 +194,8 @@ def _settle_failure(entry: LedgerEntry, token: str, run, exc: Exception, final_a
     if isinstance(exc, AmbiguousWriteError):
         message = _("The connection to Yuki broke off after %(title)s was sent; Yuki may have booked it. "
                     "It is checked before anything is sent again.") % {"title": entry.title}
-        return _settle(entry, token, run, EntryState.NEEDS_CHECK, EventKind.NEEDS_CHECK, message, Outcome.NEEDS_CHECK)
+        return _settle(entry, token, run, EntryState.NEEDS_CHECK, EventKind.NEEDS_CHECK, message, Outcome.NEEDS_CHECK,
+                       sent_journal_lines=sent_lines)
     if isinstance(exc, YukiTransportError) and not getattr(exc, "request_sent", True) and not final_attempt:
         message = _("Yuki could not be reached (%(error)s); trying again shortly.") % {"error": reason(exc)}
         return _settle(entry, token, run, EntryState.NEW, EventKind.FAILED, message, Outcome.RETRY)
@@ -242,6 +246,6 @@ def _release(entry, token, run, message) -> PushResult:
                 close_old_connections()  # a broken connection is replaced on the next query
 
 
-def _settle(entry, token, run, state, event, message, outcome) -> PushResult:
-    ledger.settle(entry.pk, token, state, run, message, event, last_error=message)
+def _settle(entry, token, run, state, event, message, outcome, **fields) -> PushResult:
+    ledger.settle(entry.pk, token, state, run, message, event, last_error=message, **fields)
     return PushResult(outcome, message)

@@ -85,7 +85,7 @@ def _reconcile_journal(entry: LedgerEntry, run) -> Resolution:
     journal carries its reference, so if Yuki booked the journal, this listing shows it."""
     reference = booking.reference(entry)
     subject = booking.journal_subject(entry)
-    line = booking.journal(entry).lines[0]
+    line = booking.journal(entry, lines=booking.sent_lines(entry)).lines[0]
     client = yuki_client(entry.administration)
     try:
         listed = client.gl_account_transactions(entry.administration.yuki_administration_id, line.gl_account,
@@ -105,7 +105,7 @@ def _reconcile_journal(entry: LedgerEntry, run) -> Resolution:
         _resolve(entry, EntryState.BOOKED, _(
             "Found in Yuki: general ledger account %(account)s lists '%(reference)s' on %(date)s; "
             "it was booked.") % where,
-            booked_at=timezone.now(), booked_hash=entry.content_hash, booked_journal_lines=booking.mapped_lines(entry),
+            booked_at=timezone.now(), booked_hash=entry.content_hash, booked_journal_lines=booking.sent_lines(entry),
             content=None, last_error="")
         return Resolution.FOUND
     lookalikes = same_booking(listed, line)
@@ -170,7 +170,7 @@ def answer(entry_id: int, *, in_yuki: bool, user) -> bool:
     if in_yuki:
         return _resolve(entry, EntryState.BOOKED, _("Confirmed in Yuki by %(who)s.") % {"who": who},
                         booked_at=timezone.now(), booked_hash=entry.content_hash,
-                        booked_journal_lines=booking.mapped_lines(entry) if entry.journal_lines is not None
+                        booked_journal_lines=booking.sent_lines(entry) if entry.journal_lines is not None
                         else None, content=None, last_error="")
     return _resolve(entry, EntryState.NEW, _("Not in Yuki according to %(who)s: it is sent again.") % {"who": who})
 
@@ -179,6 +179,7 @@ def _resolve(entry: LedgerEntry, state: str, message: str, **fields) -> bool:
     with transaction.atomic():
         updated = LedgerEntry.objects.filter(pk=entry.pk, state=EntryState.NEEDS_CHECK).update(
             state=state, updated_at=timezone.now(), check_by_person=False, check_attempts=0,
+            sent_journal_lines=None,  # settled: the next send's outcome is its own
             **({"last_error": ""} | fields))
         if updated:
             entry.refresh_from_db()

@@ -71,6 +71,9 @@ class LedgerEntry(models.Model):
     # What was booked last (hash and lines): a correction reverses these lines.
     booked_hash = models.CharField(max_length=64, blank=True)
     booked_journal_lines = models.JSONField(null=True, blank=True)
+    # The journal lines (after the mapping) of a send whose outcome is unknown: what the check looks for in
+    # Yuki and what counts as booked if it is there, whatever the mapping has become since.
+    sent_journal_lines = models.JSONField(null=True, blank=True)
     yuki_reference = models.CharField(max_length=100, blank=True)
     booked_at = models.DateTimeField(null=True, blank=True)
     attempted_at = models.DateTimeField(null=True, blank=True)  # the last claim: when a call may have left

@@ -235,3 +235,27 @@ def test_a_booking_like_ours_without_our_reference_is_never_sent_again_a_person_
     assert "Loonjournaal handmatig" in journal.last_error and first.gl_account in journal.last_error
     with translation.override("en"):
         assert journal.check_note().startswith("Waiting for your answer")
+
+
+def test_a_mapping_changed_while_a_send_is_unsure_is_checked_against_what_was_sent(bakkerij_nmbrs, yuki, monkeypatch):
+    """The check looks for the journal on the accounts it was sent with. Looked for after a new mapping
+    (on another account), it would not be found and the journal would be sent a second time."""
+    from portal import tasks
+    from portal.imports import reconcile
+    from portal.models import YukiAccountMapping
+
+    monkeypatch.setattr(tasks.reconcile_document, "apply_async", lambda *args, **kwargs: None)  # checked below
+    yuki.app.faults.add("drop_after", vendor="yuki", operation="ProcessJournal", times=1)
+    import_now(bakkerij_nmbrs)
+    journal = the_journal(bakkerij_nmbrs)
+    assert journal.state == EntryState.NEEDS_CHECK and journal.sent_journal_lines
+    sent_first = journal.sent_journal_lines[0]["gl_account"]
+    chart = yuki.app.state.administrations[journal.administration.yuki_administration_id].gl_accounts
+    other = next(code for code in chart if code != sent_first)
+    YukiAccountMapping.objects.create(administration=bakkerij_nmbrs, payroll_account=sent_first, yuki_account=other)
+
+    assert reconcile.reconcile(journal.pk) == reconcile.Resolution.FOUND
+    journal.refresh_from_db()
+    assert journal.state == EntryState.BOOKED and journal.booked_journal_lines[0]["gl_account"] == sent_first
+    assert journal.sent_journal_lines is None
+    assert_booked_once(yuki, journal)
