@@ -193,11 +193,17 @@ def source_calls_by_endpoint(calls: dict, source: str) -> dict:
 
 def booked_digest(state) -> str:
     """One hash of everything booked into the Yuki sandbox, independent of the order it arrived in: two
-    checkouts that book the same documents print the same digest."""
+    checkouts that book the same documents print the same digest. A file counts by what it says (its
+    fingerprint of meaning), not its bytes: the simulated vendors stamp every file anew on each fetch."""
     import hashlib
 
-    parts = sorted(f"file|{f.administration_id}|{f.file_name}|{f.folder}|{hashlib.sha256(f.data).hexdigest()}"
-                   for f in state.archive)
+    from connectors.fingerprints import of_file
+
+    def meaning(data: bytes) -> str:
+        kind = "sepa" if b"pain.001" in data[:2000] else "wage_tax_return"  # PDFs and loonaangifte alike
+        return of_file(kind, data).digest
+
+    parts = sorted(f"file|{f.administration_id}|{f.file_name}|{f.folder}|{meaning(f.data)}" for f in state.archive)
     parts += sorted(f"journal|{j.administration_id}|{hashlib.sha256(j.xml).hexdigest()}" for j in state.journals)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16] + f" ({len(parts)} items)"
 

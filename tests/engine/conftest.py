@@ -6,7 +6,12 @@ Celery runs eagerly in the test process here; tests that need a real worker star
 
 from __future__ import annotations
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from payrollsync.celery import app as celery_app
 from portal.models import Administration, Domain, ImportSettings, NmbrsCredentials
@@ -110,3 +115,13 @@ def page(monkeypatch):
         page.on("pageerror", lambda error: errors.append(str(error)))
         yield page
         assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture
+def noon_today():
+    """Today at 12:00 in Amsterdam, the clock ticking from there: a test that imports 'this month' (as the
+    sandboxes serve it) and counts Yuki's calls per day cannot cross midnight halfway, whatever hour the
+    suite runs (CI starts near midnight)."""
+    noon = datetime.combine(timezone.localdate(), time(12), tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with time_machine.travel(noon, tick=True) as traveller:
+        yield traveller

@@ -9,8 +9,11 @@ never a traceback). The sandboxes answer like the vendors, so a check really rea
 from __future__ import annotations
 
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command, get_commands, load_command_class
 from django.core.management.base import BaseCommand
 from django.utils import translation
@@ -96,8 +99,19 @@ def test_every_declared_option_is_run():
         f"options no row of MATRIX runs: {missing}"
 
 
+# The rows name months (--period 2026-11, --month 2026-10): the whole test lives at one moment after them,
+# so a month is never "in the future" nor past the retention period, whatever day the suite runs.
+NOW = datetime(2026, 11, 18, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
 @pytest.fixture
-def demo(transactional_db, yuki, nmbrs, loket, eager_celery, settings):  # noqa: F811 - loket is the fixture
+def demo(clock, transactional_db, yuki, nmbrs, loket, eager_celery, settings):  # noqa: F811 - loket is the fixture
     """The demo data of `make run`, the portal's Loket access authorised at the sandbox."""
     from sandbox.demo import seed_demo_data
     from tests.support import authorise_portal_loket

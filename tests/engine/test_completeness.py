@@ -23,6 +23,8 @@ from portal.version import portal_version
 from tests.conftest import make_user
 from tests.engine.test_engine_nmbrs import import_now
 
+pytestmark = pytest.mark.usefixtures("noon_today")  # an import of this month, read back on one day
+
 
 def yuki_reads(yuki) -> int:
     calls = yuki.app.faults.calls

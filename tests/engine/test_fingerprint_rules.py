@@ -1,7 +1,7 @@
 """The ledger's rules around fingerprints of meaning (portal/imports/ledger.py, connectors/fingerprints.py):
 
 - a document whose fingerprint cannot be made is booked once; a later change is shown, never re-booked;
-- an entry booked before fingerprints (migration 0021) takes its next fetch as the baseline, books nothing.
+- an entry booked before fingerprints (migration 0024) takes its next fetch as the baseline, books nothing.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from sandbox.yuki import data as yuki_data
 from tests.engine.test_engine_nmbrs import THIS_MONTH, import_now
 
 ADMINISTRATION = yuki_data.DEMO_ADMINISTRATION_ID
+pytestmark = pytest.mark.usefixtures("noon_today")  # the chart is kept per day
 
 
 def journal_of(administration) -> LedgerEntry:
