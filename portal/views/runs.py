@@ -38,8 +38,8 @@ from portal.views.access import administration_for, check_domain, domain_for, po
 
 # What a page about documents leaves in the database: the files, the journal lines and the newer version
 # waiting to be taken up. None of the pages shows them.
-DOCUMENT_CONTENT = ("content", "pending_content", "journal_lines", "booked_journal_lines", "metadata", "pending",
-                    "fingerprint")
+DOCUMENT_CONTENT = ("content", "pending_content", "journal_lines", "booked_journal_lines", "sent_journal_lines",
+                    "metadata", "pending", "fingerprint")
 # check_note() asks whether a document is a journal entry; this answers without loading the lines.
 IS_JOURNAL = ExpressionWrapper(Q(journal_lines__isnull=False), output_field=BooleanField())
 # Documents per page of a dry run's preview: fewer than a list's rows, as each one shows its journal lines.
