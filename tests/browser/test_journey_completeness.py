@@ -1,18 +1,20 @@
 """The month's completeness report in Chromium, against the Yuki sandbox over real HTTP: the report of the
 imported month, the read-back with its cost shown first, a difference injected in Yuki's own state named,
-and the CSV and PDF downloads read back (the PDF's text through pypdf)."""
+the CSV and PDF downloads read back (the PDF's text through pypdf), and the domain's report read back on its
+own, naming a second difference and the new moment."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from portal.imports import booking
-from portal.models import EntryState, LedgerEntry
+from portal.models import CompletenessReadBack, EntryState, LedgerEntry
 from portal.version import portal_version
 from tests.browser.steps import wait_for_text
 from tests.browser.test_journey_accountant import demo, import_now  # noqa: F401 - the fixture, and a step
@@ -43,7 +45,8 @@ def test_the_months_report_names_a_document_deleted_in_yuki_and_exports_it(journ
     before = yuki.state.calls_on(journey_domain(demo))
     page.get_by_test_id("read-back-button").click()
     page.wait_for_url(f"**/completeness/?month={payslip.period}")
-    assert "Teruggelezen uit Yuki:" in page.locator(".messages").inner_text()
+    differences = differences_read_back(page)
+    assert differences >= 1
     assert yuki.state.calls_on(journey_domain(demo)) - before <= calls, "no more than announced"
     report = page.get_by_test_id("completeness-report")
     row = report.locator("tr", has_text=payslip.title).first
@@ -74,8 +77,37 @@ def test_the_months_report_names_a_document_deleted_in_yuki_and_exports_it(journ
     # The domain's report lists the administration with the same difference.
     journey.goto(f"/domains/{demo.domain_id}/")
     page.get_by_test_id("completeness-link").click()
+    domain_report = page.get_by_test_id("completeness-report").filter(has_text=demo.name)
+    assert "Volgens het portaal geboekt, maar Yuki toont het niet." in domain_report.inner_text()
+
+    # The domain's own read-back: another payslip disappears from Yuki's archive; the report still shows the
+    # earlier read-back (its moment set to a known one) until "Nu teruglezen" on the domain's report asks Yuki.
+    other = (LedgerEntry.objects.filter(last_run=run, kind="payslip", state=EntryState.BOOKED)
+             .exclude(pk=payslip.pk).first())
+    assert other is not None, "the demo month holds more than one payslip"
+    assert yuki.state.delete_file(booking.yuki_file_name(other))
+    CompletenessReadBack.objects.filter(administration=demo).update(
+        read_at=datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
+    page.reload()
+    assert "Teruggelezen uit Yuki op 05-01-2026 09:00" in domain_report.get_by_test_id("read-back-moment").inner_text()
+    assert "Yuki toont het niet" not in domain_report.locator("tr", has_text=other.title).first.inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nu teruglezen").click()
+    assert page.url.endswith(f"/domains/{demo.domain_id}/completeness/?month={payslip.period}"), page.url
+    assert differences_read_back(page) == differences + 1, "the newly deleted payslip is counted"
     assert "Volgens het portaal geboekt, maar Yuki toont het niet." in \
-        page.get_by_test_id("completeness-report").first.inner_text()
+        domain_report.locator("tr", has_text=other.title).first.inner_text()
+    moment = domain_report.get_by_test_id("read-back-moment").inner_text()
+    assert re.search(r"Teruggelezen uit Yuki op \d\d-\d\d-\d{4} \d\d:\d\d", moment) and "05-01-2026" not in moment, moment
+
+
+def differences_read_back(page) -> int:
+    """The number of differences the read-back's message names ("Teruggelezen uit Yuki: 4 aanroepen, 1
+    verschillen.")."""
+    message = page.locator(".messages").inner_text()
+    found = re.search(r"Teruggelezen uit Yuki: \d+ aanroepen, (\d+) verschillen\.", message)
+    assert found, message
+    return int(found.group(1))
 
 
 def journey_domain(administration) -> str:

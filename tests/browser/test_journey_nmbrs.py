@@ -1,14 +1,18 @@
 """Nmbrs in Chromium (seed 002): credentials refused for a wrong tenant key and a wrong token, then accepted;
 companies linked by number and by choice; SEPA files in a run; the annual documents bulk action. Imports run
-on a real worker against the Nmbrs and Yuki sandboxes."""
+on a real worker against the Nmbrs and Yuki sandboxes. On the portal's shared credentials, a linked company
+whose assignment a portal administrator removed is named on the companies page as refused."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
+from django.urls import reverse
+
 from portal.imports import booking
-from portal.models import Administration, LedgerEntry, PortalRole
+from portal.models import Administration, Domain, LedgerEntry, NmbrsCredentials, PortalRole, PortalSettings
+from portal.models.connections import ConnectionStatus
 from sandbox.demo import seed_demo_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
@@ -116,3 +120,58 @@ def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, w
     assert annual.exists() and set(annual.values_list("state", flat=True)) == {"booked"}
     page.locator("[data-testid=run-log-status]").first.click()
     assert "Jaarwerk" in page.locator("#run-progress table").inner_text()
+
+
+def test_a_linked_company_no_longer_assigned_to_the_domain_is_named_on_the_companies_page(journey, vendors):
+    """The portal's shared Nmbrs credentials: a portal administrator links Van Dijk's administration to a company
+    (which assigns it to the domain), then removes that assignment on the domain's employers page. The domain's
+    user then reads on the companies page why its linked company is refused, in Dutch."""
+    seed_demo_data()
+    portal = PortalSettings.load()
+    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+        login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
+        status=ConnectionStatus.AUTHORISED)
+    portal.save()
+    van_dijk = Domain.objects.get(yuki_domain_id=yuki_data.OTHER_DOMAIN_ID)
+    fietsen = Administration.objects.create(
+        domain=van_dijk, name="Van Dijk Fietsen", yuki_administration_id="adm-vandijk-fietsen",
+        yuki_access_key=yuki_data.OTHER_ACCESS_KEY, source="nmbrs", loket_client_number="201",
+        use_portal_nmbrs_credentials=True)
+    page = journey.page
+
+    # The portal administrator links the company whose number is the Relatiecode: it is assigned to the domain.
+    alice = make_user("alice", PortalRole.ADMINISTRATOR)
+    journey.login(alice)
+    journey.goto(f"/administrations/{fietsen.pk}/")
+    page.get_by_role("link", name="Nmbrs-bedrijf kiezen").click()
+    page.get_by_role("button", name="Koppelen De Vries Fietsen V.O.F.", exact=True).click()
+    page.wait_for_url(f"**/administrations/{fietsen.pk}/")
+    messages = page.locator(".messages").inner_text()
+    assert "De werkgever De Vries Fietsen V.O.F. (50003) is nu toegewezen aan het domein Installatiebedrijf " \
+        "Van Dijk" in messages, messages
+
+    # The domain's user sees its linked company, no warning.
+    dave = make_user("dave", domains=[van_dijk])
+    journey.login(dave)
+    journey.goto(reverse("nmbrs:companies", args=[fietsen.pk]))
+    assert "De Vries Fietsen V.O.F." in page.get_by_test_id("linked-company").inner_text()
+    assert page.get_by_test_id("linked-refused").count() == 0
+    assert "De Vries Fietsen V.O.F." in page.get_by_test_id("companies").inner_text()
+
+    # The portal administrator removes the assignment on the domain's employers page.
+    journey.login(alice)
+    journey.goto(f"/domains/{van_dijk.pk}/employers/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="De Vries Fietsen V.O.F. verwijderen").click()
+    assert "De Vries Fietsen V.O.F." not in page.get_by_test_id("assigned-employers").inner_text()
+
+    # The domain's user reads why the linked company is refused, and no longer sees it in the list.
+    journey.login(dave)
+    journey.goto(f"/administrations/{fietsen.pk}/")
+    page.get_by_role("link", name="Nmbrs-bedrijf kiezen").click()
+    refused = page.get_by_test_id("linked-refused")
+    assert refused.is_visible()
+    assert "De werkgever 50003 is niet toegewezen aan het domein Installatiebedrijf Van Dijk" in refused.inner_text()
+    assert "vraag een portaalbeheerder om hem toe te wijzen" in refused.inner_text()
+    assert page.get_by_test_id("none-assigned").is_visible()
+    assert "De Vries Fietsen V.O.F." not in page.get_by_test_id("companies").inner_text()

@@ -2,7 +2,8 @@
 
 - a journal entry whose account the Yuki administration lacks is not sent: it waits, naming the account and
   its lines; the ledger accounts page maps it, shows the journal as it will be booked, and the next import
-  books it (the sandbox's own record judges);
+  books it (the sandbox's own record judges); the mapping deleted again is gone from the page and the
+  preview, and named in the audit log;
 - an administration ID Yuki does not know for the access key is refused on save with Yuki's reason; the
   right one is saved with the administration's name in Yuki, and "Yuki testen" checks it again.
 """
@@ -73,6 +74,21 @@ def test_a_journal_on_an_account_yuki_lacks_waits_until_the_mapping_books_it(jou
     assert any(line.get("payroll_gl_account") == "4100" for line in journal.booked_journal_lines), \
         "what was booked is kept as booked: a correction reverses Yuki's account"
 
+    # The mapping is deleted again: the page says so, the table no longer lists it, the preview shows the lines
+    # on 4100 without a Yuki account again, and the audit log names the deletion.
+    journey.goto(f"/administrations/{demo.pk}/ledger-accounts/")
+    mappings = page.get_by_test_id("mappings")
+    with page.expect_navigation():
+        mappings.get_by_role("button", name="Verwijder 4100 → 40100").click()
+    assert "De koppeling 4100 → 40100 is verwijderd." in page.locator(".messages").inner_text()
+    assert "40100" not in mappings.inner_text() and mappings.get_by_role("button").count() == 0
+    assert "Geen koppeling: elke regel wordt geboekt op de rekening die de" in mappings.inner_text()
+    assert preview.get_by_text("niet in Yuki").count() == len(lines)
+    assert not demo.account_mappings.exists()
+    journey.goto("/audit/")
+    deleted = page.locator("tbody tr", has_text="4100 → 40100").filter(has_text="verwijderd")
+    assert deleted.count() == 1, page.locator("main").inner_text()
+
     # English on request.
     page.get_by_test_id("profile-link").click()
     page.get_by_label("Taal van het portaal").select_option("en")
@@ -80,7 +96,8 @@ def test_a_journal_on_an_account_yuki_lacks_waits_until_the_mapping_books_it(jou
     assert UserProfile.objects.get(user__username="alice").language == "en"
     journey.goto(f"/administrations/{demo.pk}/ledger-accounts/")
     assert "Latest journal entry after the mapping" in main_text(page)
-    assert "Every account exists in Yuki" in main_text(page)
+    assert "No mapping: every line is booked on the account the payroll source gives." in main_text(page)
+    assert re.search(r"\d+ lines? uses? an account Yuki does not have", main_text(page)), main_text(page)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The deep check button on the administration page, in a real browser, against the Nmbrs sandbox."""
+"""The deep check button on the administration page, in a real browser, against the Nmbrs sandbox; the check
+is then in the audit log (who read the administration's payroll data at the source, and when)."""
 
 import pytest
 from django.db import connections
@@ -37,5 +38,19 @@ def test_a_portal_administrator_runs_the_deep_check_and_reads_the_report(live_se
         assert any("'Klaar voor verzending' kent het portaal niet" in row for row in rows), rows
         assert page.get_by_test_id("deep-check-summary").inner_text().endswith("Er is niets geboekt.")
         assert not LedgerEntry.objects.exists()
+        levels = report.locator("tbody tr td:first-child").all_inner_texts()
+        errors, points = levels.count("fout"), levels.count("nakijken")
+        assert points >= 1, levels
+
+        # The audit log names the check: who, what, which administration, the period and what it found.
+        page.get_by_role("link", name="Auditlog").click()
+        page.wait_for_url(f"{live_server.url}/audit/")
+        row = page.locator("tbody tr", has_text="diepe controle uitgevoerd")
+        assert row.count() == 1, page.locator("main").inner_text()
+        text = " ".join(row.inner_text().split())
+        assert "alice" in text and f"administratie: {bakkerij_nmbrs.name}" in text, text
+        assert f"Periode: – → {TODAY.year}-{TODAY.month:02d}" in text, text
+        assert f"Fouten: – → {errors}" in text, text
+        assert f"Punten om na te kijken: – → {points}" in text, text
     finally:
         connections.close_all()
