@@ -198,3 +198,25 @@ def authorise_portal_loket() -> None:
     portal = PortalSettings.load()
     portal.loket_connection = store_authorisation(None, client.exchange_code(code), None)
     portal.save()
+
+
+def share_nmbrs_access():
+    """The portal's own Nmbrs access (the sandbox's demo user, who sees every company): its employers are
+    listed on a domain's employers page. Returns those credentials."""
+    from portal.models import NmbrsCredentials, PortalSettings
+    from portal.models.connections import ConnectionStatus
+    from sandbox.nmbrs import data
+
+    portal = PortalSettings.load()
+    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+        login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN,
+        status=ConnectionStatus.AUTHORISED)
+    portal.save()
+    return portal.nmbrs_credentials
+
+
+def point_portal_at_loket(settings, sandbox_url: str) -> None:
+    """The portal talks to the Loket sandbox at `sandbox_url` with the sandbox's own OAuth client."""
+    settings.LOKET_ENVIRONMENT = "sandbox"
+    settings.LOKET_SANDBOX_URL = sandbox_url
+    settings.LOKET_CLIENT_ID = settings.LOKET_CLIENT_SECRET = ""

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from portal.models import Administration, AssignedEmployer, AuditLogEntry
 from portal.models.audit import AuditAction
-from tests.conftest import assign
+from tests.people import assign
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from portal.models import Administration, Domain
 from portal.version import portal_version
-from tests.conftest import assign
+from tests.people import assign
 
 ENGLISH = {"the", "not", "and", "for", "with", "could", "yet", "calls", "today", "accepted", "queued",
            "password", "ready", "exists", "use", "newest", "secrets", "matches", "future", "there", "stays",

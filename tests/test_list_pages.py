@@ -27,7 +27,7 @@ from portal.models import (
     LedgerEvent,
     NmbrsCredentials,
 )
-from tests.conftest import assign, make_user
+from tests.people import assign, make_user
 
 _serial = itertools.count()
 
@@ -149,20 +149,6 @@ def sandbox_companies(first: int, count: int) -> list:
             for k in range(first, first + count)]
 
 
-def share_nmbrs_access() -> None:
-    """The portal's own Nmbrs access (the sandbox's demo user, who sees every company): its employers are
-    listed on a domain's employers page."""
-    from portal.models import NmbrsCredentials, PortalSettings
-    from portal.models.connections import ConnectionStatus
-    from sandbox.nmbrs import data
-
-    portal = PortalSettings.load()
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
-        login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN,
-        status=ConnectionStatus.AUTHORISED)
-    portal.save()
-
-
 def nmbrs_administration(acme) -> Administration:
     """An administration of Acme that gets its documents from Nmbrs through the portal's shared access."""
     return Administration.objects.create(domain=acme, name="Loonbedrijf Nmbrs", yuki_administration_id="adm-nmbrs",
@@ -175,19 +161,6 @@ def assign_companies(acme, companies) -> None:
     portal's shared access (a company is assigned by its ID)."""
     AssignedEmployer.objects.bulk_create([AssignedEmployer(domain=acme, source="nmbrs", number=str(company.id),
                                                            name=company.name) for company in companies])
-
-
-@pytest.fixture
-def nmbrs_companies(settings):
-    """The Nmbrs sandbox over HTTP as the portal's shared Nmbrs access: the list of companies it sees."""
-    from sandbox.nmbrs import create_app
-    from sandbox.server import SandboxServer
-
-    app = create_app()
-    with SandboxServer(app) as server:
-        settings.NMBRS_ENVIRONMENT = server.url + "/soap/v3/"
-        share_nmbrs_access()
-        yield app.state.companies
 
 
 LIST_PAGES = {

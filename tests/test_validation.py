@@ -6,7 +6,7 @@ from django.urls import reverse
 from portal.forms.settings import AdministrationForm, ImportSettingsForm
 from portal.models import ImportSettings, PortalSettings
 from portal.models.domains import normalize_wage_tax_number, validate_wage_tax_number
-from tests.conftest import assign
+from tests.people import assign
 
 
 @pytest.mark.parametrize("value", ["812345678L01", "823456705L99", "000000000L99"])

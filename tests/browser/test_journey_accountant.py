@@ -28,7 +28,7 @@ from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import post_form, wait_for_text
-from tests.conftest import PASSWORD, make_user
+from tests.people import PASSWORD, make_user
 from tests.support import pass_second_step
 
 
@@ -101,7 +101,7 @@ def test_portal_settings(journey, vendors):
     assert "ziet 5 administraties" in page.get_by_test_id("loket-checks").inner_text()
     assert "Korenschoof" not in page.locator("main").inner_text(), "no employer picked by the test itself"
     # Every call of the imports, for an employer assigned to a domain that the portal's manager picks.
-    from tests.conftest import assign
+    from tests.people import assign
 
     korenschoof = loket_data.ADMINISTRATIONS[0]
     assign(Domain.objects.create(name="Bakkerij De Korenschoof", yuki_domain_id="dom-korenschoof"), "loket",

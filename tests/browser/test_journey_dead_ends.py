@@ -11,7 +11,7 @@ from django.urls import reverse
 from portal.models import Administration, PortalRole
 from sandbox.demo import seed_demo_data
 from sandbox.loket import data as loket_data
-from tests.conftest import make_user
+from tests.people import make_user
 
 
 def test_a_button_only_address_opened_directly_has_a_way_back(journey, vendors):

@@ -17,7 +17,7 @@ from sandbox.demo import seed_demo_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import wait_for_text, yuki_knows
-from tests.conftest import make_user
+from tests.people import make_user
 
 
 def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, worker):

@@ -14,7 +14,7 @@ import pytest
 from portal.models import Administration, Domain, EntryState, LedgerEntry
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import refused_page
-from tests.conftest import make_user
+from tests.people import make_user
 
 HEADER = ("Ledger account Petty Cash;Petty cash description;Transaction code;Suspense account;"
           "Name suspense account;Date transaction;Description;Amount;Balance petty cash;Project code;Project name")

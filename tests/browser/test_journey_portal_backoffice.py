@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from portal.models import Administration, EntryState, Notice, PortalRole
 from tests.browser.steps import post_form, refused_page, seed_two_domains_with_documents
-from tests.conftest import make_user
+from tests.people import make_user
 
 
 def test_portal_backoffice_sees_everything_and_changes_nothing(journey, vendors):

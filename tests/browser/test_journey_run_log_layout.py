@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from portal.models import Administration, ImportRun, PortalRole
 from sandbox.demo import seed_demo_data
-from tests.conftest import make_user
+from tests.people import make_user
 
 LONG_RESULT = ("12 documenten opgehaald, 9 geboekt, 0 ongewijzigd, 3 mislukt. Niet opgehaald: Loket, journaalpost "
                "2026-11: de journaalpost is niet in balans (debet 10.234,56, credit 10.234,55); Loket, loonaangifte "

@@ -18,8 +18,6 @@ from django.core.management import CommandError, call_command, get_commands, loa
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from tests.engine.test_engine_loket import loket  # noqa: F401 - the Loket sandbox fixture
-
 # Options every command has from Django itself (tested by tests/test_command_help.py and
 # tests/test_command_language.py): not the commands' own.
 DJANGO_OPTIONS = {option for action in BaseCommand().create_parser("manage.py", "x")._actions
@@ -111,7 +109,7 @@ def clock():
 
 
 @pytest.fixture
-def demo(clock, transactional_db, yuki, nmbrs, loket, eager_celery, settings):  # noqa: F811 - loket is the fixture
+def demo(clock, transactional_db, yuki, nmbrs, loket, eager_celery, settings):
     """The demo data of `make run`, the portal's Loket access authorised at the sandbox."""
     from sandbox.demo import seed_demo_data
     from tests.support import authorise_portal_loket

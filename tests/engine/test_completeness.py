@@ -20,8 +20,8 @@ from portal.completeness_export import as_csv, as_pdf
 from portal.imports import booking
 from portal.models import CompletenessReadBack, EntryState, LedgerEntry, PortalRole
 from portal.version import portal_version
-from tests.conftest import make_user
 from tests.engine.test_engine_nmbrs import import_now
+from tests.people import make_user
 
 pytestmark = pytest.mark.usefixtures("noon_today")  # an import of this month, read back on one day
 

@@ -10,8 +10,7 @@ from django.utils import timezone, translation
 
 from portal.models import ImportRun, LedgerEntry
 from sandbox.loket import data as loket_data
-from tests.engine.conftest import booked_in_yuki
-from tests.engine.test_engine_loket import korenschoof, loket  # noqa: F401 - fixtures
+from tests.engine.outcome import booked_in_yuki
 
 TODAY = timezone.localdate()
 KORENSCHOOF_ID = next(a.id for a in loket_data.ADMINISTRATIONS if a.key == "korenschoof")
@@ -29,7 +28,7 @@ def deep(*args) -> str:
     return out.getvalue()
 
 
-def test_loket_deep_check_reads_everything_and_books_nothing(korenschoof, yuki, loket, tmp_path):  # noqa: F811
+def test_loket_deep_check_reads_everything_and_books_nothing(korenschoof, yuki, loket, tmp_path):
     requests_before = len(loket.app.state.requests)
     out = deep("--administration", korenschoof.name, "--sample", str(tmp_path))
     assert f"Diepe controle van {korenschoof.domain.name} / {korenschoof.name} (Loket.nl)" in out
@@ -64,8 +63,8 @@ def test_nmbrs_deep_check_names_an_unknown_status_and_writes_redacted_answers(ba
     assert "Bakkerij Jansen" not in text
 
 
-def test_loket_deep_check_names_an_unknown_status_and_a_field_it_does_not_read(korenschoof, yuki,  # noqa: F811
-                                                                                loket):  # noqa: F811
+def test_loket_deep_check_names_an_unknown_status_and_a_field_it_does_not_read(korenschoof, yuki,
+                                                                                loket):
     loket.app.state.set_tax_return_status(KORENSCHOOF_ID, TODAY.year, TODAY.month, 9, "Ingetrokken")
     out = deep("--administration", str(korenschoof.pk), "--period", f"{TODAY.year}-{TODAY.month:02d}")
     assert "nakijken loonaangiften: Loonaangifte" in out and "'Ingetrokken' kent het portaal niet" in out
@@ -100,7 +99,7 @@ def test_the_button_is_for_portal_administrators_only(bakkerij_nmbrs, nmbrs, cli
     from django.urls import reverse
 
     from portal.models import PortalRole
-    from tests.conftest import make_user
+    from tests.people import make_user
 
     url = reverse("portal:deep-check", args=[bakkerij_nmbrs.pk])
     page = reverse("portal:administration", args=[bakkerij_nmbrs.pk])
@@ -119,7 +118,7 @@ def test_the_button_is_for_portal_administrators_only(bakkerij_nmbrs, nmbrs, cli
     assert not LedgerEntry.objects.exists()
 
 
-def test_loket_deep_check_reports_an_id_that_does_not_resolve_and_goes_on(korenschoof, yuki, loket):  # noqa: F811
+def test_loket_deep_check_reports_an_id_that_does_not_resolve_and_goes_on(korenschoof, yuki, loket):
     body = json.dumps({"version": {}, "messages": [{"code": 404, "type": "NotFound",
                                                     "description": "No such journal run"}]})
     loket.app.faults.add("http_error", vendor="loket", operation="GET */journalruns/*/results", status=404,
@@ -136,7 +135,7 @@ def test_each_deep_check_click_is_in_the_audit_log(bakkerij_nmbrs, nmbrs, client
 
     from portal.models import AuditLogEntry, PortalRole
     from portal.models.audit import AuditAction
-    from tests.conftest import make_user
+    from tests.people import make_user
 
     url = reverse("portal:deep-check", args=[bakkerij_nmbrs.pk])
     client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))

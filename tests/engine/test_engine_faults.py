@@ -10,7 +10,7 @@ from django.utils import timezone
 from portal import tasks
 from portal.models import EntryState, EventKind, LedgerEntry, Notice, RunStatus
 from portal.tasks import sweep
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import import_now
 
 
@@ -37,7 +37,7 @@ def test_an_exhausted_budget_waits_for_tomorrow_and_loses_nothing(bakkerij_nmbrs
 
 def test_a_refusal_is_explained_notified_once_per_run_and_retried_on_request(bakkerij_nmbrs, yuki, settings):
     from portal.models import PortalRole
-    from tests.conftest import make_user
+    from tests.people import make_user
 
     make_user("alice", PortalRole.ADMINISTRATOR)  # alice@example.nl gets the e-mail
     yuki.app.faults.add("soap_fault", vendor="yuki", operation="ProcessJournal", times=2,

@@ -12,7 +12,7 @@ from payrollsync.celery import app as celery_app
 from portal.imports import booking
 from portal.models import EntryState, EventKind, LedgerEntry
 from portal.tasks import sweep
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import import_now
 
 

@@ -16,7 +16,7 @@ from connectors.documents import DocumentKind, Period
 from portal.imports import booking
 from portal.models import EntryState, LedgerEntry, RunStatus
 from sandbox.nmbrs.payroll import _run_id
-from tests.engine.conftest import booked_in_yuki
+from tests.engine.outcome import booked_in_yuki
 from tests.engine.test_engine_nmbrs import import_now
 
 TODAY = date(2026, 11, 16)

@@ -11,7 +11,7 @@ from portal import tasks
 from portal.checks import LEASE_HOLDING_TASKS, hard_time_limit
 from portal.imports.pushing import Outcome, PushResult
 from portal.models import EntryState, ImportRun, LedgerEntry, RunStatus
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 from tests.engine.test_push_cost import dispatched_run
 
 

@@ -21,7 +21,7 @@ from portal.imports import ledger, runs
 from portal.models import EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger, YukiCallCount
 from portal.tasks import sweep
 from portal.yuki_store import forget_sessions
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import PLAN
 
 PUSH_STATEMENTS = 3

@@ -24,24 +24,17 @@ from portal.models import (
     Domain,
     ImportRun,
     LedgerEntry,
-    NmbrsCredentials,
     PortalRole,
     PortalSettings,
     RunStatus,
     RunTrigger,
 )
-from portal.models.connections import ConnectionStatus
 from portal.scheduling import due_import, local_zone
 from portal.sources.base import SourceUnavailable
 from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
-from tests.conftest import assign, make_user
-from tests.engine import test_engine_loket
 from tests.engine.test_engine_loket import PLAN
-
-# The Loket engine tests' fixtures: the sandbox, and the demo data with the portal's Loket access authorised.
-loket = test_engine_loket.loket
-korenschoof = test_engine_loket.korenschoof
+from tests.people import assign, make_user
 
 KORENSCHOOF, VANDIJK, _OLD, HETANKER, _DECL = loket_data.ADMINISTRATIONS  # 40123 (domain B), 40124, 40125 (none)
 BAKKERIJ_JANSEN, JANSEN_VASTGOED, DE_VRIES, GROEN = nmbrs_data.COMPANIES
@@ -89,16 +82,6 @@ def loket_administration(domain, employer, name="Acme Salarissen") -> Administra
         domain=domain, name=name, yuki_administration_id=f"adm-{employer.client_number}",
         yuki_access_key="acme-key", source="loket", loket_client_number=str(employer.client_number),
         wage_tax_number=employer.wage_tax_number, use_portal_loket_access=True)
-
-
-@pytest.fixture
-def shared_nmbrs(transactional_db, nmbrs, yuki, eager_celery):
-    portal = PortalSettings.load()
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
-        login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
-        status=ConnectionStatus.AUTHORISED)
-    portal.save()
-    return portal.nmbrs_credentials
 
 
 @pytest.fixture

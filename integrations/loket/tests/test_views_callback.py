@@ -5,7 +5,7 @@ import pytest
 from django.db import connection as db
 from django.urls import reverse
 
-from integrations.loket.tests.conftest import (
+from integrations.loket.tests.flow import (
     connect_through_portal,
     log_in_at_loket,
     nl,
@@ -17,10 +17,8 @@ from integrations.loket.views import SESSION_KEY
 from portal.models import AuditLogEntry, LoketConnection, Notice, PortalSettings
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
-from tests.conftest import acme, acme_admin, bakkerij, users
 
 pytestmark = pytest.mark.django_db
-PORTAL_FIXTURES = (acme, acme_admin, bakkerij, users)  # the named users and domains of tests/conftest.py
 
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from connectors.nmbrs.errors import InvalidCredentials, NoCompanyAccess
 from portal.models import Administration, AuditLogEntry, NmbrsCredentials, PortalSettings
 from sandbox.nmbrs import data
-from tests.conftest import assign
+from tests.people import assign
 from tests.test_list_pages import sandbox_companies
 
 pytestmark = pytest.mark.django_db

@@ -10,26 +10,13 @@ from django.db import connections
 from portal.models import Administration, AssignedEmployer, Domain, PortalRole
 from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
-from tests.conftest import PASSWORD, make_user
-from tests.support import chromium_page, pass_second_step
+from tests.people import PASSWORD, make_user
+from tests.support import pass_second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HETANKER = next(a for a in loket_data.ADMINISTRATIONS if a.key == "hetanker")
 KORENSCHOOF = next(a for a in loket_data.ADMINISTRATIONS if a.key == "korenschoof")
-
-
-@pytest.fixture
-def page(monkeypatch):
-    with chromium_page(monkeypatch) as page:
-        errors: list[str] = []
-        page.on("console", lambda message: errors.append(f"{message.text} {message.location.get('url', '')}")
-                if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        yield page
-        # The portal serves no favicon (base.html), a 404 on every page that is not this journey's subject.
-        errors = [error for error in errors if "/favicon.ico" not in error]
-        assert errors == [], f"console errors: {errors}"
 
 
 @pytest.fixture
@@ -124,27 +111,7 @@ def test_a_domain_user_adds_an_administration_by_picking_an_assigned_employer(li
                                                                       HETANKER.wage_tax_number)
 
 
-@pytest.fixture
-def shared_nmbrs(settings):
-    """The portal's Nmbrs credentials, at an Nmbrs sandbox served over HTTP."""
-    from portal.models import NmbrsCredentials, PortalSettings
-    from portal.models.connections import ConnectionStatus
-    from sandbox.nmbrs import create_app as create_nmbrs
-    from sandbox.server import SandboxServer
-
-    app = create_nmbrs()
-    with SandboxServer(app) as server:
-        server.app = app
-        settings.NMBRS_ENVIRONMENT = server.url + "/soap/v3/"
-        portal = PortalSettings.load()
-        portal.nmbrs_credentials = NmbrsCredentials.objects.create(
-            login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
-            status=ConnectionStatus.AUTHORISED)
-        portal.save()
-        yield server
-
-
-def test_the_administrator_assigns_a_company_the_portals_nmbrs_access_sees(live_server, domains, shared_nmbrs, page):
+def test_the_administrator_assigns_a_company_the_portals_nmbrs_access_sees(live_server, domains, nmbrs_companies, page):
     acme, other = domains
     make_user("alice", PortalRole.ADMINISTRATOR)
     jansen = nmbrs_data.COMPANIES[0]

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from portal.models import Domain, PortalRole
-from tests.a11y.axe import violations
-from tests.conftest import make_user
+from tests.browser.axe import violations
+from tests.people import make_user
 from tests.test_list_pages import (
     assign_companies,
     busy_document,

@@ -7,16 +7,9 @@ import pytest
 from django.db import connections
 
 from portal.models import PortalRole
-from tests.conftest import PASSWORD, make_user
-from tests.support import chromium_page
+from tests.people import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page(monkeypatch):
-    with chromium_page(monkeypatch) as page:
-        yield page
 
 
 def log_in(page, base, username, password):

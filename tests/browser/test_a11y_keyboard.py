@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from portal.models import PortalRole, UserProfile
-from tests.conftest import make_user
+from tests.people import make_user
 
 pytestmark = pytest.mark.browser
 

@@ -7,45 +7,28 @@ from django.db import connections
 from portal.models import PortalRole, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.loket import data
-from tests.conftest import PASSWORD, make_user
-from tests.support import chromium_page as chromium
+from tests.people import PASSWORD, make_user
 from tests.support import pass_second_step
 
 SCREENSHOT = "/tmp/loket_connected.png"
 
 
-@pytest.fixture
-def chromium_page(monkeypatch):
-    with chromium(monkeypatch) as page:
-        yield page
-
-
-@pytest.fixture
-def browser_portal(live_server, settings, server, app):
-    app.state.register_redirect_uri(f"{live_server.url}/loket/callback/")  # as a firm registers it at Loket
-    settings.PORTAL_BASE_URL = live_server.url
-    settings.LOKET_ENVIRONMENT = "sandbox"
-    settings.LOKET_SANDBOX_URL = server.url
-    settings.LOKET_CLIENT_ID = settings.LOKET_CLIENT_SECRET = ""
-    return live_server
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_connect_to_loket_in_a_real_browser(browser_portal, chromium_page):
+def test_connect_to_loket_in_a_real_browser(live_server, vendors, page, settings):
     from django.core.cache import cache
 
     cache.clear()  # the login throttle counts per user and address
     make_user("alice", PortalRole.ADMINISTRATOR)
     connections.close_all()
-    page = chromium_page
+    settings.PORTAL_BASE_URL = live_server.url
 
-    page.goto(f"{browser_portal.url}/settings/")  # the login comes first
+    page.goto(f"{live_server.url}/settings/")  # the login comes first
     page.fill("#id_username", "alice")
     page.fill("#id_password", PASSWORD)
     page.locator("form button[type=submit]").click()
     pass_second_step(page, "alice")  # a portal administrator: the code of the authenticator app
-    page.wait_for_url(f"{browser_portal.url}/settings/")
+    page.wait_for_url(f"{live_server.url}/settings/")
 
     page.get_by_role("button", name="Verbind met Loket").click()
     page.wait_for_url("**/oauth/authorize?*")
@@ -54,7 +37,7 @@ def test_connect_to_loket_in_a_real_browser(browser_portal, chromium_page):
     page.get_by_role("button", name="Login").click()
     page.get_by_role("button", name="Toestaan").click()
 
-    page.wait_for_url(f"{browser_portal.url}/settings/**")
+    page.wait_for_url(f"{live_server.url}/settings/**")
     authorised = page.get_by_test_id("loket-authorised")
     authorised.wait_for()
     assert authorised.inner_text().strip() == "Loket geautoriseerd ✔"

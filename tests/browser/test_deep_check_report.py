@@ -6,7 +6,7 @@ from django.db import connections
 from django.utils import timezone
 
 from portal.models import LedgerEntry, PortalRole
-from tests.conftest import PASSWORD, make_user
+from tests.people import PASSWORD, make_user
 from tests.support import pass_second_step
 
 TODAY = timezone.localdate()

@@ -9,7 +9,7 @@ from connectors.documents import DocumentKind, Period
 from portal import tasks
 from portal.imports import runs
 from portal.models import PortalRole, RunTrigger
-from tests.conftest import PASSWORD, make_user
+from tests.people import PASSWORD, make_user
 from tests.support import pass_second_step
 
 TODAY = timezone.localdate()

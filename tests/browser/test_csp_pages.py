@@ -4,18 +4,12 @@ script error on any page, htmx still polls a running import, and choosing Englis
 import pytest
 from django.db import connections
 
-from tests.conftest import PASSWORD
-from tests.support import chromium_page, pass_second_step
+from tests.people import PASSWORD
+from tests.support import pass_second_step
 from tests.test_url_matrix import MATRIX
 from tests.url_inventory import ADMIN, ROLES, make_world
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page(monkeypatch):
-    with chromium_page(monkeypatch) as page:
-        yield page
 
 
 @pytest.mark.django_db(transaction=True)

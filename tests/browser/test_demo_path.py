@@ -9,58 +9,23 @@ from django.db import connections
 
 from portal.models import Administration, EntryState, LedgerEntry, PortalRole
 from sandbox.demo import seed_demo_data
-from sandbox.loket import create_app as create_loket
 from sandbox.loket import data as loket_data
-from sandbox.nmbrs import create_app as create_nmbrs
-from sandbox.server import SandboxServer
-from sandbox.yuki import create_app as create_yuki
 from sandbox.yuki import data as yuki_data
-from tests.conftest import PASSWORD, make_user
-from tests.support import celery_worker, chromium_page, pass_second_step
+from tests.people import PASSWORD, make_user
+from tests.support import pass_second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker]
 
 
-@pytest.fixture
-def vendors(settings, tmp_path, live_server):
-    from django.urls import reverse
-
-    yuki, nmbrs = create_yuki(), create_nmbrs()
-    loket = create_loket(redirect_uris=[live_server.url + reverse("loket:callback")])
-    with SandboxServer(yuki) as yuki_server, SandboxServer(loket) as loket_server, \
-            SandboxServer(nmbrs) as nmbrs_server:
-        yuki.faults.add("delay", vendor="yuki", operation="UploadDocument", seconds=0.3, times=0)
-        yuki_server.app, loket_server.app = yuki, loket
-        settings.YUKI_BASE_URL = yuki_server.url + "/ws/"
-        settings.YUKI_WSDL_CACHE_DIR = str(tmp_path / "wsdl")
-        settings.LOKET_ENVIRONMENT = "sandbox"
-        settings.LOKET_SANDBOX_URL = loket_server.url
-        settings.LOKET_CLIENT_ID = settings.LOKET_CLIENT_SECRET = ""
-        settings.NMBRS_ENVIRONMENT = nmbrs_server.url + "/soap/v3/"
-        yield {"yuki": yuki_server, "loket": loket_server}
-
-
-@pytest.fixture
-def worker(live_server, vendors, settings):
-    settings.PORTAL_BASE_URL = live_server.url
-    with celery_worker(settings, concurrency=2, YUKI_BASE_URL=settings.YUKI_BASE_URL,
-                       YUKI_WSDL_CACHE_DIR=settings.YUKI_WSDL_CACHE_DIR, LOKET_ENVIRONMENT="sandbox",
-                       LOKET_SANDBOX_URL=settings.LOKET_SANDBOX_URL, NMBRS_ENVIRONMENT=settings.NMBRS_ENVIRONMENT,
-                       PORTAL_BASE_URL=live_server.url) as process:
-        yield process
-
-
-@pytest.fixture
-def page(monkeypatch):
-    with chromium_page(monkeypatch, timeout_ms=30_000) as page:
-        yield page
-
-
 @pytest.mark.django_db(transaction=True)
-def test_connect_import_and_see_it_in_yuki(live_server, vendors, worker, page):
+def test_connect_import_and_see_it_in_yuki(live_server, vendors, worker, page, settings):
     from django.core.cache import cache
 
     cache.clear()
+    settings.PORTAL_BASE_URL = live_server.url
+    # Yuki takes its time over each upload, so the run page is seen while the import runs.
+    vendors["yuki"].app.faults.add("delay", vendor="yuki", operation="UploadDocument", seconds=0.3, times=0)
+    page.set_default_timeout(30_000)
     make_user("alice", PortalRole.ADMINISTRATOR)
     seed_demo_data()
     administration = Administration.objects.get(yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID)

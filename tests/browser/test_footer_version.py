@@ -8,16 +8,10 @@ from django.db import connections
 
 from portal.models import PortalRole
 from portal.version import portal_version
-from tests.conftest import PASSWORD, make_user
-from tests.support import chromium_page, pass_second_step
+from tests.people import PASSWORD, make_user
+from tests.support import pass_second_step
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page(monkeypatch):
-    with chromium_page(monkeypatch) as page:
-        yield page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,16 +6,9 @@ import time_machine
 from django.db import connections
 
 from portal.models import Administration, ImportRun
-from tests.conftest import PASSWORD, assign
-from tests.support import chromium_page
+from tests.people import PASSWORD, assign
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page(monkeypatch):
-    with chromium_page(monkeypatch) as page:
-        yield page
 
 
 def field_error(page, name):

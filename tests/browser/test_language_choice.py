@@ -4,7 +4,7 @@ profile, and that choice sticks: after a reload, and after logging out and in ag
 import pytest
 
 from portal.models import PortalRole, UserProfile
-from tests.conftest import PASSWORD, make_user
+from tests.people import PASSWORD, make_user
 from tests.support import pass_second_step
 
 pytestmark = pytest.mark.browser

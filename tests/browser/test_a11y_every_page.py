@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from portal.models import ImportRun, LedgerEntry
-from tests.a11y.axe import blocking, violations
+from tests.browser.axe import blocking, violations
 from tests.i18n.pages import pages
 
 pytestmark = pytest.mark.browser
