@@ -13,7 +13,7 @@ The bench has a database and Redis DB of its own (--database, --broker: dropped 
 never another's data. --project measures another checkout (e.g. a worktree of main) with this script:
 
     .venv/bin/python bench/bench_import.py --administrations 1000 --employees 20 --latency 0.1 --concurrency 8
-    .venv/bin/python bench/bench_import.py --administrations 200 --project /work/wt/main-before
+    .venv/bin/python bench/bench_import.py --administrations 200 --project ../main-before
 """
 
 from __future__ import annotations

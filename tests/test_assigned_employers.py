@@ -1,4 +1,4 @@
-"""Issue #11, section 1: the portal administrator's assignment of employers to a domain (audited), and
+"""The portal's shared access (README "Roles"): the portal administrator's assignment of employers to a domain (audited), and
 the administration form, where a domain user on the portal's shared access picks one of them instead
 of typing numbers the shared access would follow (portal/sources/shared_access.py)."""
 

@@ -1,4 +1,4 @@
-"""Inputs found to crash or to be accepted wrongly (issue: no input gives a 500): each gets a clear Dutch error."""
+"""Inputs found to crash or to be accepted wrongly (no input may give a 500): each gets a clear Dutch error."""
 
 import pytest
 from django.core.management import CommandError, call_command

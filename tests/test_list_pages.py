@@ -1,5 +1,5 @@
 """The list pages at size: paged, a fixed number of queries whatever the data, no document content loaded,
-no secret decrypted that the page does not show (issue #14, "Pages")."""
+no secret decrypted that the page does not show."""
 
 from __future__ import annotations
 

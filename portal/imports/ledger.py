@@ -311,8 +311,8 @@ def claim_for_push(entry_id: int, run: ImportRun | None, states=CLAIMABLE) -> Cl
 
     One conditional UPDATE ... RETURNING: the claim is committed before the Yuki call. On PostgreSQL the
     same statement writes its event and returns the claimed row joined with its administration and
-    domain, so a push reads nothing more before calling Yuki (issue #14: the ORM's load of the entry
-    was the push's largest CPU cost). Elsewhere (SQLite, `make run`) the event and the load follow."""
+    domain, so a push reads nothing more before calling Yuki (the ORM's load of the entry was
+    the push's largest CPU cost). Elsewhere (SQLite, `make run`) the event and the load follow."""
     token = secrets.token_hex(16)
     now = timezone.now()
     run_id = run.pk if run is not None else None

@@ -1,4 +1,5 @@
-"""The one rule for the portal's shared vendor access (issue #11, section 1).
+"""The one rule for the portal's shared vendor access (README "Roles", "The portal's shared access
+reaches only a domain's assigned employers").
 
 The portal's own connection to a payroll source (its vendor login) reaches every employer of the firm. An
 administration that uses them reaches only the employers a portal administrator assigned to its

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
 
 import pytest
 from django.core.cache import cache
@@ -28,6 +27,7 @@ from sandbox.loket import create_app as create_loket
 from sandbox.nmbrs import create_app as create_nmbrs
 from sandbox.server import SandboxServer
 from sandbox.yuki import create_app as create_yuki
+from tests.browser.steps import REACHED, reached
 from tests.support import CHROMIUM, CHROMIUM_ARGS, chromium_page, point_portal_at_loket
 
 # Runs in every page before its own scripts. Reports, as console errors the journey collects:
@@ -49,20 +49,6 @@ _FORM_WATCH = r"""
   document.addEventListener('htmx:afterSwap', () => setTimeout(scan, 0));
 })();
 """
-
-
-# Which URL patterns the journeys reached (by route), written to $JOURNEY_URL_REPORT after the session.
-REACHED: dict[str, set[str]] = {}
-
-
-def reached(url: str, method: str, status: int) -> None:
-    from django.urls import Resolver404, resolve
-
-    try:
-        match = resolve(urlparse(url).path)
-    except Resolver404:
-        return
-    REACHED.setdefault(match.route, set()).add(f"{method} {status}")
 
 
 def pytest_sessionfinish(session):

@@ -42,7 +42,8 @@ def login_with_the_form(journey, username: str) -> None:
 
 
 def connect_loket(journey) -> None:
-    """Seed 000 step 2 through the Loket sandbox's own OAuth pages."""
+    """The Loket link set up through the Loket sandbox's own OAuth pages (docs/vendors/loket.md,
+    "Authorisation (OAuth)")."""
     page = journey.page
     journey.goto("/settings/")
     page.get_by_role("button", name="Verbind met Loket").click()
@@ -59,7 +60,7 @@ def test_portal_settings(journey, vendors):
     page = journey.page
     journey.goto("/settings/")
 
-    # The import window: seed 000's advice shows next to it while typing, before anything is saved.
+    # The import window: Yuki's advice (docs/vendors/loket.md, "Schedule") shows next to it while typing, before anything is saved.
     advice = page.get_by_test_id("window-advice")
     page.fill("#id_import-first_day", "10")
     page.fill("#id_import-last_day", "28")

@@ -1,4 +1,4 @@
-"""Done-when of the issue: in headless Chromium, log in to the portal, click "Verbind met Loket", log in at
+"""The portal's Loket link set up as a person does it: in headless Chromium, log in to the portal, click "Verbind met Loket", log in at
 the Loket sandbox, click "Toestaan" and see "Loket geautoriseerd" with the green tick (docs/vendors/loket.md, "Authorisation")."""
 
 import pytest

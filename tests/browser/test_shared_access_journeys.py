@@ -1,4 +1,4 @@
-"""Issue #11, section 1, in a real browser: a portal administrator assigns an employer to a domain and
+"""The portal's shared access (README "Roles") in a real browser: a portal administrator assigns an employer to a domain and
 reads it back (and in the audit log); a domain user adds an administration on the portal's shared
 Loket access by picking that employer from the list. Any console error fails the journey."""
 

@@ -1,5 +1,6 @@
 """A run's pushes go out in batches (portal/tasks.py): fewer Celery tasks, each document still pushed,
-retried, checked and counted on its own (issue #14: a task cost the worker more CPU than a push)."""
+retried, checked and counted on its own (a task of its own per document cost the worker more CPU than
+the push itself)."""
 
 from __future__ import annotations
 

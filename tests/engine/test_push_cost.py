@@ -1,4 +1,4 @@
-"""What one push costs the database, and the run's count of documents left (issue #14).
+"""What one push costs the database, and the run's count of documents left.
 
 A booked document costs at most PUSH_STATEMENTS SQL statements (claim with its event, returning the
 entry to send with its administration and domain; the call budget; settle with its event and the run's

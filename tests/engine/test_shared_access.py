@@ -1,4 +1,4 @@
-"""Issue #11, section 1: through the portal's shared Loket connection and Nmbrs credentials, a domain's
+"""The portal's shared access (README "Roles"): through the portal's shared Loket connection and Nmbrs credentials, a domain's
 users (and the engine acting for the domain) reach only the employers a portal administrator assigned
 to that domain (portal/sources/shared_access.py). Against the Loket, Nmbrs and Yuki sandboxes over
 HTTP, with their real employer and company names: an employer of another domain (B) or of no domain

@@ -2,8 +2,8 @@
 
 A small word list, not a language model: words that are common in one language and never occur in
 the other (English "the", "has", "yes", "True"; Dutch "het", "niet", "geen"), plus the domain's own
-words (payroll, password, folder names; administratie, loonstrook). It caught every leak reported in
-issue 9: the Loket error tail "(Loket client number 40125 has no payroll administration ...)", "no
+words (payroll, password, folder names; administratie, loonstrook). It caught every leak found so far:
+the Loket error tail "(Loket client number 40125 has no payroll administration ...)", "no
 payroll runs in 2024", Django's password messages, audit values ("validated at", "yes", "True") and
 Yuki folders "(tax)"/"(personnel)".
 

@@ -1,5 +1,6 @@
 """Archive uploads and folders; our Archive WSDL against Yuki's real one."""
 
+import os
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -11,8 +12,12 @@ from sandbox.yuki import data
 from yuki_client import ArchiveFolder, DocumentFolder, YukiConfigurationError
 from yuki_client.results import read_documents
 
-REAL_ARCHIVE_WSDL = Path("/work/shared/reference/yuki/Archive.asmx.wsdl.xml")
-REAL_ARCHIVE_WSDL_OFFLINE = Path("/work/shared/reference/yuki/Archive.asmx.wsdl.zeep-offline.xml")
+# Yuki's own Archive WSDL as published (docs/vendors/yuki.md, "Sources"), and its copy readable offline by
+# zeep: not part of this repository; YUKI_REAL_WSDL_DIR names the folder holding them (without it, the two
+# comparisons with it are skipped).
+REAL_WSDL_DIR = Path(os.environ.get("YUKI_REAL_WSDL_DIR") or "/nonexistent")
+REAL_ARCHIVE_WSDL = REAL_WSDL_DIR / "Archive.asmx.wsdl.xml"
+REAL_ARCHIVE_WSDL_OFFLINE = REAL_WSDL_DIR / "Archive.asmx.wsdl.zeep-offline.xml"
 PDF = b"%PDF-1.7\n% loonstrook november 2026\n%%EOF\n"
 
 
