@@ -30,7 +30,6 @@ READS = {
     "Run_GetList": ("ID", "Number", "Year", "PeriodStart", "PeriodEnd"),
     "WageTax_GetList": ("LoonaangifteID", "Period", "Year", "Status"),
 }
-TEXT_OPERATIONS = {operations.JOURNAL: "journal", operations.SEPA: "sepa", operations.WAGE_TAX_XML: "wage_tax"}
 
 
 class Recorder:
