@@ -234,8 +234,8 @@ def english_browser(monkeypatch):
 
 @pytest.fixture
 def page_as(monkeypatch, live_server):
-    """page_as(user) -> a Playwright page logged in as `user` (the session cookie of a forced login); the
-    accessibility tests (axe-core, tests/browser/axe.py) open one per person."""
+    """page_as(user) -> a Playwright page logged in as `user` (the session cookie of a forced login), or
+    nobody's for None; the accessibility tests (axe-core, tests/browser/axe.py) open one per person."""
     from django.conf import settings as django_settings
 
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -244,12 +244,13 @@ def page_as(monkeypatch, live_server):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
         def open_page(user):
-            client = Client()
-            client.force_login(user)
             context = browser.new_context(locale="nl-NL", base_url=live_server.url)
-            context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                                  "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                                  "url": live_server.url}])
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
+                                      "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                                      "url": live_server.url}])
             page = context.new_page()
             page.set_default_timeout(15_000)
             return page

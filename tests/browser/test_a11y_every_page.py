@@ -45,9 +45,9 @@ def tally(every: dict) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_page_as_the_portal_administrator(realistic_portal, page_as, browser, live_server):
+def test_every_page_as_the_portal_administrator(realistic_portal, page_as, live_server):
     portal = realistic_portal
-    page, anonymous = page_as(portal.admin), browser.new_page(base_url=live_server.url)
+    page, anonymous = page_as(portal.admin), page_as(None)
     found: dict = {}
     every: dict = {}
     urls = sorted({url for addresses in pages(portal).values() for url, _data in addresses})

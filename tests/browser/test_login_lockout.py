@@ -21,13 +21,14 @@ def log_in(page, base, username, password):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_locked_login_says_so_and_stays_locked_for_look_alike_names(live_server, page, settings):
+def test_a_locked_login_says_so_and_stays_locked_for_look_alike_names(journey, settings):
+    page, base = journey.page, journey.base_url
+    journey.expect_status(429, "/login/")  # the lock answers "Too Many Requests"
     settings.AXES_FAILURE_LIMIT = 3
     settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
     make_user("thr3", PortalRole.ADMINISTRATOR)
     make_user("bob", PortalRole.BACKOFFICE)
     connections.close_all()
-    base = live_server.url
 
     for _ in range(2):
         log_in(page, base, "thr3", "not-the-password")
