@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from connectors.documents import DocumentKind, Period
 from portal import permissions, tasks
 from portal.effective import effective_settings
-from portal.imports import changes, ledger, reconcile, runs
+from portal.imports import changes, finishing, ledger, reconcile, runs, summaries
 from portal.models import (
     Administration,
     EntryState,
@@ -113,13 +113,13 @@ def run_log(request):
     page = paginate(request, qs.defer("plan", "periods", "dry_run_preview", "source_waiting", "problems"),
                     cap=COUNT_CAP)
     busy = False
-    # A running run's totals come from its documents, as on the run page (runs.progress), so both show
+    # A running run's totals come from its documents, as on the run page (summaries.progress), so both show
     # the same numbers: for all running runs of the page in one query.
     running = [run for run in page if run.status == RunStatus.RUNNING and not run.dry_run]
-    live = runs.progress_of([run.pk for run in running]) if running else {}
+    live = summaries.progress_of([run.pk for run in running]) if running else {}
     for run in running:
         by_state = live.get(run.pk, {})
-        run.booked, run.failed = by_state.get(EntryState.BOOKED, 0), runs.failed_of(by_state)
+        run.booked, run.failed = by_state.get(EntryState.BOOKED, 0), summaries.failed_of(by_state)
     for run in page:
         busy = busy or not run.is_finished
     template = "portal/_run_log_table.html" if request.headers.get("HX-Request") else "portal/run_log.html"
@@ -135,10 +135,10 @@ def run_detail(request, pk):
     entries = documents_of(run).defer(*DOCUMENT_CONTENT).annotate(is_journal=IS_JOURNAL).order_by(
         "kind", "title", "pk")
     template = "portal/_run_progress.html" if request.headers.get("HX-Request") else "portal/run_detail.html"
-    live = runs.progress(run) if run.status == RunStatus.RUNNING else {}
+    live = summaries.progress(run) if run.status == RunStatus.RUNNING else {}
     if live:
         live["pending"] = live.get(EntryState.NEW, 0) + live.get(EntryState.PUSHING, 0)
-        live["failed"] = runs.failed_of(live)  # as the run log
+        live["failed"] = summaries.failed_of(live)  # as the run log
     return render(request, template, {
         "run": run, "entries": paginate(request, entries), "live": live,
         # A dry run's preview (stored on the run, in memory) pages on its own parameter, beside the documents.
@@ -194,7 +194,7 @@ def document_answer(request, pk):
         if not in_yuki or ledger.take_up_pending(entry.pk, None):
             with transaction.atomic():
                 tasks.retry_failed(entry.administration, user=request.user, states=(EntryState.NEW,))
-        runs.recount(answered_run)
+        finishing.recount(answered_run)
         messages.success(request, _("Thank you: %(title)s is %(what)s.") % {
             "title": entry.title, "what": _("marked as booked") if in_yuki else _("being booked again")})
     else:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from payrollsync.celery import app as celery_app
 from portal.imports.booking import folder_name
-from portal.imports.runs import result_in_active_language
+from portal.imports.summaries import result_in_active_language
 from portal.management.base import PortalCommand
 from portal.models import Administration
 from portal.models.ledger import kind_label
