@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.documents import DocumentKind, Period
@@ -127,3 +128,13 @@ def due_imports(now: datetime) -> list[DueImport]:
         if item is not None:
             due.append(item)
     return due
+
+
+def plan_for(administration: Administration, month: date | None) -> dict[DocumentKind, tuple[Period, ...]]:
+    """Import now: the same documents the schedule would fetch; a chosen month: that month only."""
+    settings_ = effective_settings(administration).import_settings
+    if month is None:
+        return import_plan(administration.source, settings_, timezone.localdate())
+    period = Period.month(month.year, month.month)
+    plan = import_plan(administration.source, settings_, month)
+    return {kind: (period,) for kind in plan} or {DocumentKind.PAYSLIP: (period,)}

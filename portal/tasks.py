@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from portal.effective import effective_settings
 from portal.imports import finishing, leases, ledger, runs
-from portal.imports.pushing import Outcome, push
+from portal.imports.pushing import PUSH_RETRIES, Outcome, push
 from portal.imports.reconcile import Resolution, reconcile
 from portal.models import (
     Administration,
@@ -182,7 +182,7 @@ def push_one(entry_id: int, run_id: int | None, *, retries: int = 0, run: Import
 
 
 @shared_task(name="portal.tasks.push_document", bind=True, acks_late=True, reject_on_worker_lost=True,
-             max_retries=3, soft_time_limit=PUSH_TIME_LIMIT - 30, time_limit=PUSH_TIME_LIMIT)
+             max_retries=PUSH_RETRIES, soft_time_limit=PUSH_TIME_LIMIT - 30, time_limit=PUSH_TIME_LIMIT)
 def push_document(self, entry_id: int, run_id: int | None) -> str:
     outcome = push_one(entry_id, run_id, retries=self.request.retries)
     if outcome == Outcome.RETRY:

@@ -41,6 +41,9 @@ from yuki_client.fault_messages import (  # Yuki's errors in the reader's words,
 
 log = logging.getLogger(__name__)
 
+# A push that surely sent nothing (Outcome.RETRY) is tried this many times more before it counts as failed.
+PUSH_RETRIES = 3
+
 
 class Outcome(StrEnum):
     BOOKED = "booked"

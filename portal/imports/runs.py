@@ -5,7 +5,7 @@ run's preview portal.imports.dry_run."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,7 +26,7 @@ from portal.models import (
     RunStatus,
     RunTrigger,
 )
-from portal.scheduling import blocking_reason, chosen_pause
+from portal.scheduling import blocking_reason, chosen_pause, plan_for
 from portal.sources.base import NotYetAvailable, Plan, SourceUnavailable
 from portal.sources.registry import source_of
 from portal.vendors import charge_yuki_calls, yuki_client
@@ -57,6 +57,14 @@ def create_run(administration: Administration, *, trigger: str, plan: Plan, slot
         administration=administration, source=administration.source, trigger=trigger, slot=slot,
         plan=plan_to_json(plan), periods=sorted({p.key for ps in plan.values() for p in ps}), dry_run=dry_run,
         requested_by=user if getattr(user, "is_authenticated", False) else None, category=category)
+
+
+def create_import_run(administration: Administration, *, month: date | None = None, dry_run: bool = False,
+                      user=None) -> ImportRun:
+    """Import now (the button, the import_now command): the documents the schedule would fetch, or those of a
+    chosen month (a backfill)."""
+    return create_run(administration, trigger=RunTrigger.BACKFILL if month else RunTrigger.MANUAL,
+                      plan=plan_for(administration, month), user=user, dry_run=dry_run)
 
 
 def record_skip(administration: Administration, slot: str, reason: str) -> ImportRun:

@@ -124,7 +124,7 @@ class LedgerEntry(models.Model):
 
         since = self.attempted_at or self.updated_at or timezone.now()
         when = timezone.localtime(since + timedelta(seconds=settings.IMPORT_RECONCILE_DELAY_SECONDS))
-        # A list may annotate is_journal instead of loading the journal lines (views.runs.needs_check).
+        # A list may annotate is_journal instead of loading the journal lines (views.documents.needs_check).
         is_journal = self.is_journal if hasattr(self, "is_journal") else self.journal_lines is not None
         if is_journal:
             return _("Checked automatically in Yuki's bookings at %(when)s (and again later if Yuki cannot be "
