@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from portal.imports import booking
 from portal.models import CompletenessReadBack, EntryState, LedgerEntry
-from portal.models.ledger import KIND_LABELS
 
 MONTH = re.compile(r"^(?!0000)(\d{4})-(0[1-9]|1[0-2])$")  # year 0000 is no date: a 500 in date()
 # What the ledger may have sent to Yuki: only these are read back.
@@ -127,7 +126,7 @@ def report(administration, period: str) -> Report:
     for entry in entries(administration, period):
         source = _("Offered by the source") if entry.state != EntryState.WAITING_AT_SOURCE else \
             _("Shown by the source, not final yet")
-        row = Row(entry, str(KIND_LABELS.get(entry.kind, entry.kind)), booking.reference(entry), source, _why(entry),
+        row = Row(entry, entry.kind_label, booking.reference(entry), source, _why(entry),
                   amount=_debit_total(entry))
         seen = found.get(str(entry.pk))
         if seen:

@@ -13,7 +13,7 @@ def preview(run: ImportRun, documents) -> None:
     preview, unchanged = [], 0
     for document in documents:
         existing = LedgerEntry.objects.filter(
-            administration=run.administration, source=document.source, kind=document.kind.value,
+            administration=run.administration, source=document.source, kind=str(document.kind),
             source_id=document.source_id, period=document.period.key).first()
         if existing and existing.state == EntryState.BOOKED and (
                 existing.content_hash == document.content_hash or existing.fingerprint_outdated
@@ -24,7 +24,7 @@ def preview(run: ImportRun, documents) -> None:
         if existing and existing.state in (EntryState.PUSHING, EntryState.NEEDS_CHECK):
             continue  # being booked or checked right now: not something this import would send
         candidate = LedgerEntry(administration=run.administration, source=document.source,
-                                kind=document.kind.value, source_id=document.source_id, period=document.period.key,
+                                kind=str(document.kind), source_id=document.source_id, period=document.period.key,
                                 **ledger.payload_of(document))
         if existing and existing.state == EntryState.BOOKED:
             candidate.version = existing.version + 1

@@ -67,7 +67,7 @@ def _jsonable(value):
 
 
 def record(administration: Administration, document: SourceDocument, run: ImportRun | None) -> Recorded:
-    key = {"administration": administration, "source": document.source, "kind": document.kind.value,
+    key = {"administration": administration, "source": document.source, "kind": str(document.kind),
            "source_id": document.source_id, "period": document.period.key}
     payload = payload_of(document)
     for _attempt in range(2):
@@ -91,7 +91,7 @@ def record_all(administration: Administration, documents: list[SourceDocument], 
     events; booked and unchanged ones need nothing more; the others go through record() one by one."""
     if not documents:
         return []
-    keys = [(d.source, d.kind.value, d.source_id, d.period.key) for d in documents]
+    keys = [(d.source, str(d.kind), d.source_id, d.period.key) for d in documents]
     held = {(source, kind, source_id, period): (pk, state, content_hash)
             for pk, source, kind, source_id, period, state, content_hash in LedgerEntry.objects.filter(
                 administration=administration, period__in={k[3] for k in keys}, kind__in={k[1] for k in keys},

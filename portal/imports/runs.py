@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from connectors.documents import DocumentKind, Period
+from connectors import kinds
+from connectors.documents import Period
 from portal.effective import effective_settings
 from portal.imports import finishing, ledger, waiting
 from portal.imports.dry_run import preview as preview_dry_run
@@ -34,16 +35,13 @@ from yuki_client import YukiError
 
 log = logging.getLogger(__name__)
 
-KIND_VALUES = {kind.value for kind in DocumentKind}
-
-
 def plan_to_json(plan: Plan) -> dict:
-    return {kind.value: [[p.year, p.number] for p in periods] for kind, periods in plan.items()}
+    return {str(kind): [[p.year, p.number] for p in periods] for kind, periods in plan.items()}
 
 
 def plan_from_json(data: dict) -> Plan:
-    return {DocumentKind(kind): tuple(_period(year, number) for year, number in periods)
-            for kind, periods in data.items() if kind in KIND_VALUES}  # a retry run's plan holds states
+    return {kinds.named(kind): tuple(_period(year, number) for year, number in periods)
+            for kind, periods in data.items() if kinds.is_registered(kind)}  # a retry run's plan holds states
 
 
 def _period(year: int, number: int) -> Period:

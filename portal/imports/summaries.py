@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from connectors.documents import DocumentKind
+from connectors import kinds
 from portal.models import EntryState, ImportRun, LedgerEntry, RunStatus
 
 
@@ -44,9 +44,9 @@ def summary(run: ImportRun, checks: int = 0) -> str:
     # machine has still to make keep the short wording.
     held = list(LedgerEntry.objects.filter(administration_id=run.administration_id, state=EntryState.NEEDS_CHECK,
                                            check_by_person=True).values_list("kind", "last_run_id"))
-    for kind in DocumentKind:
-        if n := sum(1 for held_kind, _run in held if held_kind == kind):
-            parts.append(held_for_a_person(kind, n))
+    for kind in kinds.all_kinds():
+        if n := sum(1 for held_kind, _run in held if held_kind == kind.key):
+            parts.append(held_for_a_person(kind.key, n))
     if (automatic := checks - sum(1 for _kind, run_id in held if run_id == run.pk)) > 0:
         parts.append(ngettext("%(n)s needs a check", "%(n)s need a check", automatic) % {"n": automatic})
     if run.waiting:
@@ -78,21 +78,7 @@ def result_in_active_language(run: ImportRun) -> str:
 
 def held_for_a_person(kind: str, n: int) -> str:
     """'1 journaalpost moet nog worden gecontroleerd': n documents of this kind wait for a person's check."""
-    words = {
-        DocumentKind.JOURNAL: ngettext("%(n)s journal entry still needs to be checked",
-                                       "%(n)s journal entries still need to be checked", n),
-        DocumentKind.PAYSLIP: ngettext("%(n)s payslip still needs to be checked",
-                                       "%(n)s payslips still need to be checked", n),
-        DocumentKind.WAGE_TAX_RETURN: ngettext("%(n)s wage tax return still needs to be checked",
-                                               "%(n)s wage tax returns still need to be checked", n),
-        DocumentKind.SEPA: ngettext("%(n)s SEPA file still needs to be checked",
-                                    "%(n)s SEPA files still need to be checked", n),
-        DocumentKind.ANNUAL_DOCUMENT: ngettext("%(n)s annual document still needs to be checked",
-                                               "%(n)s annual documents still need to be checked", n),
-        DocumentKind.PETTY_CASH: ngettext("%(n)s petty cash statement still needs to be checked",
-                                          "%(n)s petty cash statements still need to be checked", n),
-    }
-    return words[DocumentKind(kind)] % {"n": n}
+    return kinds.get(kind).held % {"n": n}
 
 
 def dry_run_summary(run: ImportRun) -> str:

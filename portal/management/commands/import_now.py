@@ -3,13 +3,13 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from connectors import kinds
 from portal import tasks
 from portal.imports import in_process, runs
 from portal.imports.booking import folder_name
 from portal.imports.summaries import result_in_active_language
 from portal.management.base import PortalCommand
 from portal.models import Administration
-from portal.models.ledger import kind_label
 from portal.templatetags.portal_format import period
 from portal.validators import parse_id, parse_month
 
@@ -78,5 +78,5 @@ def in_words(preview: dict) -> dict:
         target = f"{_('Yuki folder')} {folder_name(preview['folder'])}"
     else:
         target = _("a journal entry in Yuki")
-    return {**preview, "kind": str(kind_label(preview["kind"])).lower(), "period": period(preview["period"]),
+    return {**preview, "kind": kinds.label_of(preview["kind"]).lower(), "period": period(preview["period"]),
             "target": target}
