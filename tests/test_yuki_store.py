@@ -13,7 +13,7 @@ from portal.yuki_store import DatabaseYukiStore, forget_sessions
 from sandbox.server import SandboxServer
 from sandbox.yuki import create_app, data
 from yuki_client import CallBudgetExhausted, MemoryStore, YukiClient
-from yuki_client.client import SESSION_TTL_SECONDS
+from yuki_client.connection import SESSION_TTL_SECONDS
 
 
 @pytest.fixture

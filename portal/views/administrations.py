@@ -12,7 +12,7 @@ from portal.paging import paginate
 from portal.sources import shared_access
 from portal.sources.registry import source_of
 from portal.views.access import administration_for, domain_for, portal_view, receives_secrets
-from portal.views.runs import ImportForm
+from portal.views.imports import ImportForm
 
 
 @portal_view()

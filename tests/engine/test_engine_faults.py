@@ -75,9 +75,9 @@ class Killed(BaseException):
 
 
 def test_killed_after_yuki_answered_but_before_our_commit(bakkerij_nmbrs, yuki, monkeypatch, settings):
-    from portal.imports import ledger
+    from portal.imports import leases
 
-    real_settle = ledger.settle
+    real_settle = leases.settle
     killed = []
 
     def settle(entry_id, token, state, *args, **kwargs):
@@ -86,10 +86,10 @@ def test_killed_after_yuki_answered_but_before_our_commit(bakkerij_nmbrs, yuki, 
             raise Killed()
         return real_settle(entry_id, token, state, *args, **kwargs)
 
-    monkeypatch.setattr(ledger, "settle", settle)
+    monkeypatch.setattr(leases, "settle", settle)
     with pytest.raises(Killed):
         import_now(bakkerij_nmbrs)
-    monkeypatch.setattr(ledger, "settle", real_settle)
+    monkeypatch.setattr(leases, "settle", real_settle)
     entry = LedgerEntry.objects.get(pk=killed[0])
     assert entry.state == EntryState.PUSHING, "the claim was committed before the call"
     assert len(booked_in_yuki(yuki)) == 1, "Yuki did book it"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from connectors import fingerprints
+from connectors import kinds
 from connectors.documents import DocumentKind, Period
 from portal import tasks
 from portal.imports import runs
@@ -41,13 +41,13 @@ def clock():
 def fetched_bytes(monkeypatch):
     """Every file the import fingerprints, as (kind, sha256 of its bytes), in order."""
     seen: list[tuple[str, str]] = []
-    of_file = fingerprints.of_file
+    file_fingerprint = kinds.file_fingerprint
 
     def spy(kind, content):
         seen.append((str(kind), hashlib.sha256(content).hexdigest()))
-        return of_file(kind, content)
+        return file_fingerprint(kind, content)
 
-    monkeypatch.setattr(fingerprints, "of_file", spy)
+    monkeypatch.setattr(kinds, "file_fingerprint", spy)
     return seen
 
 
