@@ -19,11 +19,11 @@ from portal.models import EntryState, ImportRun, LedgerEntry, PortalRole, RunSta
 from portal.scheduling import due_imports
 from portal.sources import registry
 from portal.sources.base import Fetched
-from tests.conftest import make_user
-from tests.engine.conftest import booked_in_yuki
+from tests.engine.outcome import booked_in_yuki
 from tests.engine.test_third_source import paperclip  # noqa: F401 - the third source's administration
 from tests.engine.third_source import vendor
 from tests.engine.third_source.source import PaperclipPayrollSource, Session
+from tests.people import make_user
 from yuki_client import ArchiveFolder
 
 TIMESHEET = kinds.Kind(
