@@ -12,7 +12,7 @@ attribute 'hostname'"), which Celery does not expect there, so the worker's main
 that close swallows it and the worker reconnects. Nothing is lost by not restoring then: Redis is gone
 (or restarted), and kombu restores unacknowledged messages from Redis after the visibility timeout.
 
-settings.py selects this transport for redis:// broker URLs (CELERY_BROKER_TRANSPORT). When kombu no
+payrollsync/settings/celery.py selects this transport for redis:// broker URLs (CELERY_BROKER_TRANSPORT). When kombu no
 longer builds a pool from a collected connection, tests/test_broker.py says so and this can go.
 """
 
