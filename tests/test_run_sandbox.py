@@ -11,6 +11,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -194,10 +196,19 @@ def test_the_back_off_doubles_up_to_its_cap_and_resets_after_a_stable_run():
                                      "ze starten opnieuw over 1 s.")
 
 
-def test_make_run_stopped_with_sigterm_is_clean_and_quick(tmp_path):
-    """`make run` stopped the way a service manager or `kill` stops it: SIGTERM to make alone. make hands it
-    to the launcher, which stops the web server, worker and beat; nothing is left running, nothing but the
-    launcher's own goodbye is said, and it takes seconds, as Ctrl+C does."""
+# On the shared 2-core test machine (load 20-28) stopping took 8-9 s by SIGTERM and 8-11 s by Ctrl+C before
+# (the embedded broker's 2 s polls, Celery's 1 s timer), 4-6 s after: this bound fails the old way and
+# leaves a busy machine a margin.
+STOPS_WITHIN_SECONDS = 6.5
+
+
+@pytest.mark.parametrize("how", ["kill", "ctrl-c"])
+def test_make_run_stops_cleanly_and_quickly(tmp_path, how):
+    """`make run` stopped the way a service manager or `kill` stops it (SIGTERM to make alone: make hands it
+    to the launcher), or with Ctrl+C (SIGINT to the terminal's whole foreground process group). The launcher
+    stops the web server, worker and beat; nothing is left running, nothing but the launcher's own goodbye
+    is said (no "Hitting Ctrl+C again will initiate cold shutdown" from a worker that took the Ctrl+C
+    itself, no second shutdown), and it takes seconds."""
     port = free_port()
     database = tmp_path / "db.sqlite3"
     local_env = (f"DEBUG=on SANDBOX_ENABLED=on CELERY_BROKER_URL=filesystem://localhost/ "
@@ -214,7 +225,10 @@ def test_make_run_stopped_with_sigterm_is_clean_and_quick(tmp_path):
         everything = {make.pid, *children_of(make.pid)}
         everything |= {grandchild for pid in list(everything) for grandchild in children_of(pid)}
         stopped_at = time.monotonic()
-        make.send_signal(signal.SIGTERM)
+        if how == "kill":
+            make.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(make.pid, signal.SIGINT)  # what the terminal does on Ctrl+C
         make.wait(timeout=60)
         took = time.monotonic() - stopped_at
         left = [pid for pid in everything if Path(f"/proc/{pid}").exists()
@@ -225,7 +239,8 @@ def test_make_run_stopped_with_sigterm_is_clean_and_quick(tmp_path):
             os.killpg(make.pid, signal.SIGKILL)
     output = log.read_text()
     assert not left, f"still running after make ended: {left_running}"
-    assert took < 20, f"make run took {took:.1f} s to stop"  # seconds even on a busy test machine; it was 30
+    assert took < STOPS_WITHIN_SECONDS, f"make run took {took:.1f} s to stop"
     after = output.split("sandbox-demo", 1)[1]
     assert "Webserver, worker en planner gestopt." in after
     assert "Terminated" not in after and "wait:" not in after and "Error" not in after, after
+    assert "Ctrl+C again" not in after and after.count("shutdown") <= 1, after

@@ -79,7 +79,9 @@ class Command(PortalCommand):
                 if not announced and _listening(address):
                     announced = True
                     self._announce(address)
-                time.sleep(0.5)
+                for _tick in range(5):  # half a second, looking at a stop request every tenth
+                    if not stopping:
+                        time.sleep(0.1)
         finally:
             for child in children:
                 child.terminate()
@@ -137,7 +139,11 @@ class Child:
         self.restart_at: float | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.argv, **self.popen)
+        # In a process group of its own: Ctrl+C in the terminal reaches the launcher alone, which stops each
+        # child with SIGTERM, as on a SIGTERM to the launcher: one way to stop, said once. (In the terminal's
+        # group the worker also took the SIGINT itself, began its stop twice and offered a "cold shutdown"
+        # on a second Ctrl+C that would cut running pushes off.)
+        self.process = subprocess.Popen(self.argv, process_group=0, **self.popen)
         self.started_at = time.monotonic()
         if self.restart_at is not None:
             self.restarts += 1
