@@ -94,7 +94,7 @@ def test_the_screens_show_the_third_source(paperclip, client):
 
 @pytest.fixture
 def its_templates(settings):
-    """In a portal, the registered sources' folders are apps (payrollsync/settings.py: source_apps()), so their
+    """In a portal, the registered sources' folders are apps (payrollsync/settings/: source_apps()), so their
     templates are found; a source registered while the tests run comes too late for that: add its folder here."""
     engine = settings.TEMPLATES[0]
     settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], Path(vendor.__file__).parent / "templates"]},
