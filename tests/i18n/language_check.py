@@ -78,3 +78,17 @@ def foreign_words(text: str, language: str, names=()) -> list[str]:
             start, end = max(0, match.start() - 40), match.end() + 40
             found.append(f"{match.group()!r} in …{' '.join(text[start:end].split())}…")
     return found
+
+
+# The formal "u"/"uw": Dutch here speaks to a person as "je", as Yuki's own help does.
+_FORMAL = re.compile(r"(?<![\w-])(u|uw|uzelf)(?![\w-])", re.IGNORECASE)
+
+
+def formal_address(text: str, names=()) -> list[str]:
+    """Each "u"/"uw" in Dutch `text` (a page's visible text or an e-mail), with a little context."""
+    text = re.sub(r"https?://\S+", " ", text)
+    for name in sorted((n for n in names if n), key=len, reverse=True):
+        text = text.replace(name, " ")
+    return [f"{match.group()!r} in …{' '.join(text[max(0, match.start() - 40):match.end() + 40].split())}…"
+            for match in _FORMAL.finditer(text)]
+
