@@ -37,8 +37,9 @@ def reason_text(reason: str, status: str) -> str:
 def report_fetched(report, label: str, period, documents: list, waiting: list) -> None:
     """A deep check's findings for one kind (integrations/<source>/deep_check.py): how many documents
     are readable, how many wait and why; a period without any is a warning."""
-    report.add("ok", label, _("%(n)s %(what)s for %(period)s readable, %(w)s waiting at the source.") % {
-        "n": len(documents), "what": label, "period": period.key, "w": len(waiting)})
+    # The kind is the finding's label; the counts follow no noun, so no "1 journaalposten".
+    report.add("ok", label, _("For %(period)s: %(n)s readable, %(w)s waiting at the source.") % {
+        "n": len(documents), "period": period.key, "w": len(waiting)})
     if not documents and not waiting:
         report.add("warning", label, _("The source shows no %(what)s for %(period)s: expected some if this "
                                        "period's payroll has run.") % {"what": label, "period": period.key})

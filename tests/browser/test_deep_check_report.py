@@ -36,6 +36,8 @@ def test_a_portal_administrator_runs_the_deep_check_and_reads_the_report(live_se
         rows = report.locator("tbody tr").all_inner_texts()
         assert any("salarisstroken" in row and "leesbaar" in row for row in rows), rows
         assert any("'Klaar voor verzending' kent het portaal niet" in row for row in rows), rows
+        calls = report.locator("tbody tr td:nth-child(2)").all_inner_texts()
+        assert "loonaangiften" in calls and not [c for c in calls if "_Get" in c], "calls in words: " + str(calls)
         assert page.get_by_test_id("deep-check-summary").inner_text().endswith("Er is niets geboekt.")
         assert not LedgerEntry.objects.exists()
         levels = report.locator("tbody tr td:first-child").all_inner_texts()

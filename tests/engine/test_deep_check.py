@@ -71,6 +71,24 @@ def test_loket_deep_check_names_an_unknown_status_and_a_field_it_does_not_read(k
     assert "0 fouten, 1 punt om na te kijken. Er is niets geboekt." in out
 
 
+def test_the_dutch_report_names_each_call_in_words_and_counts_without_a_wrong_plural(korenschoof, yuki, loket):
+    """A person reads the report: which call, in words (not /providers/employers/...), and counts that
+    need no plural of their own (it said "1 journaalposten voor 2026-12 leesbaar")."""
+    out = deep("--administration", korenschoof.name)
+    assert "/providers/" not in out and "{" not in out, out
+    assert "salarisadministraties: Salarisadministratie gevonden" in out, out
+    assert f"journaalposten: Voor {TODAY.year}-{TODAY.month:02d}: 1 leesbaar, 0 wachtend bij de bron." in out, out
+    assert "salarisstrook (bestand): Bestand leesbaar: application/pdf, 1." in out, "sizes as 1.489 bytes: " + out
+    assert "1 journaalposten" not in out and "1 salarisstroken" not in out
+
+
+def test_the_nmbrs_report_names_no_operation(bakkerij_nmbrs, yuki, nmbrs):
+    nmbrs.app.state.set_wage_tax_status(50001, TODAY.year, TODAY.month, "Klaar voor verzending")
+    out = deep("--administration", str(bakkerij_nmbrs.pk))
+    assert "_Get" not in out and "_v2" not in out, out
+    assert "loonaangiften: Een loonaangiftestatus die de code niet kent: 'Klaar voor verzending'" in out, out
+
+
 def test_redacted_answers_keep_the_shape_and_lose_the_person():
     from connectors.shapes import redact, redact_xml
 
@@ -125,7 +143,8 @@ def test_loket_deep_check_reports_an_id_that_does_not_resolve_and_goes_on(korens
                          body=body, headers={"Content-Type": "application/json"}, times=0)
     out = deep("--administration", str(korenschoof.pk))
     assert "fout" in out and "Een id verwijst nergens naar" in out, out
-    assert "salarisstroken voor" in out and "loonaangiften voor" in out, "the other kinds are still checked"
+    assert "salarisstroken: Voor" in out and "loonaangiften: Voor" in out, "the other kinds are still checked"
+    assert "resultaten van een journaalrun: Een id verwijst nergens naar" in out, "the call in words, not its path"
     assert "1 fout, 0 punten om na te kijken" in out, "plurals as Dutch says them"
 
 
