@@ -94,6 +94,13 @@ def test_a_guid_is_stored_normalised_and_a_duplicate_name_is_refused(users, logi
     assert response.status_code == 200 and "heeft deze Yuki domein-ID al" in response.content.decode()
 
 
+def test_a_duplicate_name_ending_in_a_full_stop_is_refused_with_one_full_stop(users, login, acme):
+    acme.name = "Acme B.V."
+    acme.save()
+    response = domain_post(login(users["alice"]), name="acme b.v.")
+    assert "al een domein met de naam acme b.v.<" in response.content.decode(), "not 'acme b.v..'"
+
+
 def admin_post(client, domain, **changes):
     data = {"name": "Tweede B.V.", "yuki_administration_id": GUID, "yuki_access_key": "key", "source": "loket",
             "loket_client_number": "40123", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
