@@ -61,6 +61,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "payrollsync.urls"
+# A form sent without a valid CSRF token gets the portal's own page with a way back (Django's is technical).
+CSRF_FAILURE_VIEW = "portal.views.expired_form.csrf_failure"
 WSGI_APPLICATION = "payrollsync.wsgi.application"
 
 TEMPLATES = [
