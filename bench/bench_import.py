@@ -43,6 +43,7 @@ def parse_args():
     parser.add_argument("--source", choices=["loket", "nmbrs"], default="loket")
     parser.add_argument("--administrations", type=int, default=200)
     parser.add_argument("--employees", type=int, default=20)
+    parser.add_argument("--per-domain", type=int, default=10, help="administrations per Yuki domain")
     parser.add_argument("--latency", type=float, default=0.1, help="seconds added to every vendor call")
     parser.add_argument("--concurrency", type=int, default=8, help="Celery worker processes")
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/bench_payrollsync",
@@ -208,6 +209,48 @@ def booked_digest(state) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16] + f" ({len(parts)} items)"
 
 
+def set_up_administrations(args, yuki, employers) -> list:
+    """The portal's domains and administrations and Yuki's, in bulk (10,000 one by one took minutes)."""
+    from portal.models import Administration, Domain, NmbrsCredentials
+    from portal.models.connections import ConnectionStatus
+    from portal.models.employers import AssignedEmployer
+    from sandbox.nmbrs import data as nmbrs_data
+    from sandbox.yuki.data import STANDARD_GL_ACCOUNTS, SandboxAdministration, SandboxDomain
+
+    domain_ids = [f"bench-domain-{n}" for n in range(-(-args.administrations // args.per_domain))]
+    domains = Domain.objects.bulk_create([Domain(yuki_domain_id=d, name=d, payroll_link_active=True)
+                                          for d in domain_ids])
+    rows = []
+    for index in range(args.administrations):
+        domain, key, yuki_admin = domains[index // args.per_domain], f"bench-key-{index}", f"bench-admin-{index}"
+        yuki.state.register(SandboxDomain(domain.yuki_domain_id, f"Bench domein {index // args.per_domain}"),
+                            [SandboxAdministration(yuki_admin, f"Bench {index}", domain.yuki_domain_id,
+                                                   gl_accounts=dict(STANDARD_GL_ACCOUNTS))])
+        yuki.state.add_access_key(key, domain.yuki_domain_id, [yuki_admin])
+        if args.source == "loket":
+            rows.append(Administration(domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin,
+                                       yuki_access_key=key, source="loket",
+                                       loket_client_number=str(employers[index].client_number),
+                                       wage_tax_number=employers[index].wage_tax_number))
+        else:
+            rows.append(Administration(domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin,
+                                       yuki_access_key=key, source="nmbrs", nmbrs_company_id=60000 + index,
+                                       use_portal_nmbrs_credentials=False))
+    if args.source == "loket":
+        # The portal's shared Loket access reaches only employers assigned to the domain.
+        AssignedEmployer.objects.bulk_create([AssignedEmployer(
+            domain=domains[index // args.per_domain], source="loket", number=str(employer.client_number),
+            wage_tax_number=employer.wage_tax_number, name=employer.employer_name)
+            for index, employer in enumerate(employers)], batch_size=2000)
+    else:
+        credentials = NmbrsCredentials.objects.bulk_create([NmbrsCredentials(
+            login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
+            status=ConnectionStatus.AUTHORISED) for _ in rows], batch_size=2000)
+        for row, own in zip(rows, credentials, strict=True):
+            row.own_nmbrs_credentials = own
+    return Administration.objects.bulk_create(rows, batch_size=2000)
+
+
 def main():
     args = parse_args()
     recreate_database(args.database)
@@ -232,25 +275,18 @@ def main():
     from integrations.loket.access import redirect_uri
     from portal.imports import runs
     from portal.models import (
-        Administration,
-        Domain,
         ImportRun,
         LedgerEntry,
-        NmbrsCredentials,
         PortalSettings,
         RunTrigger,
     )
-    from portal.models.connections import ConnectionStatus
-    from portal.models.employers import AssignedEmployer
     from portal.scheduling import import_plan
     from portal.tasks import run_import
     from sandbox.loket import create_app as create_loket
     from sandbox.loket import data as loket_data
     from sandbox.nmbrs import create_app as create_nmbrs
-    from sandbox.nmbrs import data as nmbrs_data
     from sandbox.server import SandboxServer
     from sandbox.yuki import create_app as create_yuki
-    from sandbox.yuki.data import STANDARD_GL_ACCOUNTS, SandboxAdministration, SandboxDomain
 
     yuki, nmbrs, loket = create_yuki(), create_nmbrs(), create_loket(redirect_uris=[redirect_uri()])
     yuki.state.daily_limit = 10**9  # the bench measures cost, not the limit
@@ -278,34 +314,7 @@ def main():
         portal.import_settings.save()
         # What the schedule imports tonight (portal.scheduling.import_plan), for the settings just saved.
         plan = import_plan(args.source, portal.import_settings, today)
-        administrations = []
-        for index in range(args.administrations):
-            domain_id = f"bench-domain-{index // 10}"
-            key = f"bench-key-{index}"
-            yuki_admin = f"bench-admin-{index}"
-            yuki.state.register(SandboxDomain(domain_id, f"Bench domein {index // 10}"),
-                                [SandboxAdministration(yuki_admin, f"Bench {index}", domain_id,
-                                                       gl_accounts=dict(STANDARD_GL_ACCOUNTS))])
-            yuki.state.add_access_key(key, domain_id, [yuki_admin])
-            domain, _ = Domain.objects.get_or_create(yuki_domain_id=domain_id,
-                                                     defaults={"name": domain_id, "payroll_link_active": True})
-            if args.source == "loket":
-                # The portal's shared Loket access reaches only employers assigned to the domain.
-                AssignedEmployer.objects.create(domain=domain, source="loket",
-                                                number=str(employers[index].client_number),
-                                                wage_tax_number=employers[index].wage_tax_number,
-                                                name=employers[index].employer_name)
-                administrations.append(Administration.objects.create(
-                    domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin, yuki_access_key=key,
-                    source="loket", loket_client_number=str(employers[index].client_number),
-                    wage_tax_number=employers[index].wage_tax_number))
-                continue
-            administrations.append(Administration.objects.create(
-                domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin, yuki_access_key=key,
-                source="nmbrs", nmbrs_company_id=60000 + index, use_portal_nmbrs_credentials=False,
-                own_nmbrs_credentials=NmbrsCredentials.objects.create(
-                    login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN,
-                    tenant_key=nmbrs_data.DEMO_DOMAIN, status=ConnectionStatus.AUTHORISED)))
+        administrations = set_up_administrations(args, yuki, employers)
 
         from django.db import connection
 
