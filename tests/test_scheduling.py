@@ -198,7 +198,7 @@ def test_due_imports_reads_only_what_is_not_done(portal, acme, acme_admin, bakke
     assert rule.call_count == 2, "only the two not done are evaluated"
     Administration.objects.filter(pk__in=[a.pk for a in done]).delete()
     with CaptureQueriesContext(connection) as without_done:
-        due_imports(now)
+        list(due_imports(now))
     assert len(with_done) == len(without_done), "the done ones cost no query"
     ImportRun.objects.create(administration=acme_admin, source="loket", trigger="scheduled", slot="loket:2026-11-22")
     assert [item.administration.pk for item in due_imports(now)] == [bakkerij_admin.pk]
