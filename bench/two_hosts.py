@@ -282,6 +282,12 @@ def main():  # noqa: PLR0915 - one night, told from start to end
               f"{sum(1 for v in per_domain.values() if v > args.budget)}")
         from django.db.models import Max
 
+        from portal.models import YukiCallCount
+
+        counted = YukiCallCount.objects.filter(domain_id__startswith="bench-domain-")
+        print(f"the portal's count per domain: {sorted(set(counted.values_list('count', flat=True)))}; "
+              f"a domain where Yuki reported its own limit: {counted.filter(limit_reached=True).count()}")
+
         last = ImportRun.objects.aggregate(last=Max("finished_at"))["last"]
         print(f"the last run finished {last.timestamp() - started_at:.1f}s after the start")
         print(f"wall time: {wall:.1f}s  lower bound: {lower_bound:.1f}s  ratio: {wall / max(lower_bound, 1e-9):.2f}")
