@@ -132,8 +132,9 @@ def due_imports(now: datetime) -> Iterator[DueImport]:
                                                             *registry.administration_relations()).exclude(
         Exists(ImportRun.objects.filter(administration=OuterRef("pk"), slot__in=latest)))
     # One at a time: the fan-out creates each run as soon as it is known to be due, so the first runs are
-    # on their way while the rule still goes through the rest (at 10,000 administrations, minutes).
-    for administration in administrations:
+    # on their way while the rule still goes through the rest (at 10,000 administrations, minutes); read in
+    # chunks, so the worker process never holds every administration at once (+20 MiB at 10,000).
+    for administration in administrations.iterator(chunk_size=500):
         item = due_import(effective_settings(administration, portal), now)
         if item is not None:
             yield item
