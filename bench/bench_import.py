@@ -51,6 +51,8 @@ def parse_args():
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/7", help="a Redis DB of the bench's own (emptied)")
     parser.add_argument("--project", default=str(ROOT), help="the checkout to measure (default: this one)")
     parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--no-digest", action="store_true",
+                        help="skip the booked documents' digest (it reads every PDF's text: minutes at 10,000)")
     parser.add_argument("--fan-out", choices=["bench", "beat"], default="bench",
                         help="bench: this process creates and queues every run after the clock starts; beat: one "
                              "enqueue_due_imports task (as the beat sends it) creates them in a worker")
@@ -403,7 +405,8 @@ def main():
               f"{source_calls / max(booked, 1):.3f}  per administration: {source_calls / args.administrations:.1f}")
         print(f"{args.source.capitalize()} calls by endpoint:", source_calls_by_endpoint(
             loket.faults.calls if args.source == "loket" else nmbrs.faults.calls, args.source))
-        print(f"booked documents digest: {booked_digest(yuki.state)} "
+        digest = "not computed (--no-digest)" if args.no_digest else booked_digest(yuki.state)
+        print(f"booked documents digest: {digest} "
               "(SHA-256 over every archived file's administration, name, folder and bytes and every journal's XML)")
         source_server = loket_server if args.source == "loket" else nmbrs_server
         # Checkouts whose simulator closed every connection (HTTP/1.0) count none.
