@@ -16,6 +16,7 @@ from celery import signals  # noqa: E402
 
 _counts = {"sql": 0, "pings": 0, "tasks": 0}
 _client = None  # this process's Redis client for the counters (made after the fork)
+_PREFIX = os.environ.get("BENCH_COUNTER_PREFIX", "bench")  # bench/two_hosts.py: one set of counters per host
 
 
 def _count_statement(execute, sql, params, many, context):
@@ -50,7 +51,7 @@ def _flush(**kwargs):
     with _client.pipeline(transaction=False) as pipe:
         for key, value in _counts.items():
             if value:
-                pipe.incrby(f"bench:{key}", value)
+                pipe.incrby(f"{_PREFIX}:{key}", value)
         pipe.execute()
     for key in _counts:
         _counts[key] = 0

@@ -16,18 +16,20 @@ constraint), so a slot that was missed while the scheduler was down is simply st
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors import kinds
 from connectors.documents import DocumentKind, Period
 from portal.effective import EffectiveSettings, effective_settings
-from portal.models import Administration, ImportSettings, PortalSettings
+from portal.models import Administration, ImportRun, ImportSettings, PortalSettings
 from portal.sources import registry, shared_access
 
 
@@ -114,16 +116,25 @@ def due_import(effective: EffectiveSettings, now: datetime) -> DueImport | None:
     return DueImport(administration, slot=slot.key, reference_date=day, plan=plan)
 
 
-def due_imports(now: datetime) -> list[DueImport]:
+def due_imports(now: datetime) -> Iterator[DueImport]:
     portal = PortalSettings.load()
+    # O(work due), not O(administrations): the latest slot any administration of a source can have at `now`
+    # is its slot under a window of every day; one whose run of that slot exists is done until the next
+    # slot, and is left out in SQL (one anti-join over the slot index) instead of evaluated here and
+    # refused by the unique slot on every beat. The others (a narrower window, a skip, not yet run) go
+    # through the rule as before.
+    every_day = ImportSettings(first_day=1, last_day=31)
+    latest = [slot.key for source in registry.all_sources() if (slot := source.slot(every_day, now)) is not None]
     administrations = Administration.objects.select_related("domain", "own_import_settings",
-                                                            *registry.administration_relations())
-    due = []
-    for administration in administrations:
+                                                            *registry.administration_relations()).exclude(
+        Exists(ImportRun.objects.filter(administration=OuterRef("pk"), slot__in=latest)))
+    # One at a time: the fan-out creates each run as soon as it is known to be due, so the first runs are
+    # on their way while the rule still goes through the rest (at 10,000 administrations, minutes); read in
+    # chunks, so the worker process never holds every administration at once (+20 MiB at 10,000).
+    for administration in administrations.iterator(chunk_size=500):
         item = due_import(effective_settings(administration, portal), now)
         if item is not None:
-            due.append(item)
-    return due
+            yield item
 
 
 def plan_for(administration: Administration, month: date | None) -> dict[DocumentKind, tuple[Period, ...]]:

@@ -168,6 +168,42 @@ def test_due_imports_covers_every_administration(portal, acme_admin, bakkerij_ad
     assert found == {acme_admin.pk: "loket:2026-11-22", bakkerij_admin.pk: "loket:2026-11-22"}
 
 
+def test_due_imports_reads_only_what_is_not_done(portal, acme, acme_admin, bakkerij_admin):
+    """O(work due): administrations whose run of tonight's slot exists are left out in SQL, so the beat's
+    queries and the rule's evaluations do not grow with them; a narrower window and a skip still count."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal import scheduling
+    from portal.models import Administration, ImportRun
+
+    now = local(2026, 11, 22, 3, 0)
+    done = Administration.objects.bulk_create([Administration(
+        domain=acme, name=f"Klaar {n}", yuki_administration_id=f"adm-{n}", yuki_access_key=f"key-{n}",
+        loket_client_number=str(5000 + n), wage_tax_number="812345678L01") for n in range(30)])
+    ImportRun.objects.bulk_create([ImportRun(administration=a, source="loket", trigger="scheduled",
+                                             slot="loket:2026-11-22") for a in done])
+    # A run of an earlier slot or a skip of tonight does not make an administration done.
+    ImportRun.objects.create(administration=acme_admin, source="loket", trigger="scheduled", slot="loket:2026-11-21")
+    ImportRun.objects.create(administration=bakkerij_admin, source="loket", trigger="scheduled",
+                             slot="skip:loket:2026-11-22")
+    assert sorted(item.administration.pk for item in due_imports(local(2026, 11, 23, 3, 0))) == sorted(
+        [acme_admin.pk, bakkerij_admin.pk, *(a.pk for a in done)]), "the next night all of them again"
+    with CaptureQueriesContext(connection) as with_done, mock.patch(
+            "portal.scheduling.due_import", wraps=scheduling.due_import) as rule:
+        found = {item.administration.pk: item.slot for item in due_imports(now)}
+    assert found == {acme_admin.pk: "loket:2026-11-22", bakkerij_admin.pk: "loket:2026-11-22"}
+    assert rule.call_count == 2, "only the two not done are evaluated"
+    Administration.objects.filter(pk__in=[a.pk for a in done]).delete()
+    with CaptureQueriesContext(connection) as without_done:
+        list(due_imports(now))
+    assert len(with_done) == len(without_done), "the done ones cost no query"
+    ImportRun.objects.create(administration=acme_admin, source="loket", trigger="scheduled", slot="loket:2026-11-22")
+    assert [item.administration.pk for item in due_imports(now)] == [bakkerij_admin.pk]
+
+
 def test_a_run_describes_itself(portal, acme_admin):
     from portal.models import ImportRun
 

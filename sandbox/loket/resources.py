@@ -39,7 +39,23 @@ class Index:
         self.by_id = {a.id: a for a in administrations}
         self.employer_ids = {id(a): a.employer_id for a in administrations}  # by identity: hashing hashes every employee
         self.employments = {e.employment_id(a.id): (a, e) for a in administrations for e in a.employees}
+        # An employer's administrations and a client number's, so a request reads the few it names, not all
+        # of them (bench/bench_import.py simulates 10,000).
+        self.by_employer: dict[str, list[data.Administration]] = {}
+        self.by_client_number: dict[str, list[data.Administration]] = {}
+        for a in administrations:
+            self.by_employer.setdefault(a.employer_id, []).append(a)
+            self.by_client_number.setdefault(str(a.client_number), []).append(a)
         self._tax_returns: dict[date, dict[str, tuple[data.Administration, int, int]]] = {}
+        self._journal_runs: dict[date, dict[str, tuple[data.Administration, int, int]]] = {}
+
+    def journal_runs(self, today: date) -> dict[str, tuple[data.Administration, int, int]]:
+        if today not in self._journal_runs:
+            self._journal_runs = {today: {
+                data.guid("journalrun", a.id, year, month): (a, year, month)
+                for a in self.administrations for year, month in data.calendar_months(a, today)
+                if data.is_processed(year, month, today)}}
+        return self._journal_runs[today]
 
     def tax_returns(self, today: date) -> dict[str, tuple[data.Administration, int, int]]:
         if today not in self._tax_returns:
