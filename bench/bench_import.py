@@ -28,6 +28,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from integrations.nmbrs.models import NmbrsCredentials
+from tests.vendor_state import make_administration
+
 ROOT = Path(__file__).resolve().parent.parent
 if "--project" in sys.argv:  # before anything of the project is imported
     ROOT = Path(sys.argv[sys.argv.index("--project") + 1]).resolve()
@@ -231,15 +234,7 @@ def main():
 
     from integrations.loket.access import redirect_uri
     from portal.imports import runs
-    from portal.models import (
-        Administration,
-        Domain,
-        ImportRun,
-        LedgerEntry,
-        NmbrsCredentials,
-        PortalSettings,
-        RunTrigger,
-    )
+    from portal.models import Domain, ImportRun, LedgerEntry, PortalSettings, RunTrigger
     from portal.models.connections import ConnectionStatus
     from portal.models.employers import AssignedEmployer
     from portal.scheduling import import_plan
@@ -295,12 +290,12 @@ def main():
                                                 number=str(employers[index].client_number),
                                                 wage_tax_number=employers[index].wage_tax_number,
                                                 name=employers[index].employer_name)
-                administrations.append(Administration.objects.create(
+                administrations.append(make_administration(
                     domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin, yuki_access_key=key,
-                    source="loket", loket_client_number=str(employers[index].client_number),
+                    source="loket", relation_code=str(employers[index].client_number),
                     wage_tax_number=employers[index].wage_tax_number))
                 continue
-            administrations.append(Administration.objects.create(
+            administrations.append(make_administration(
                 domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin, yuki_access_key=key,
                 source="nmbrs", nmbrs_company_id=60000 + index, use_portal_nmbrs_credentials=False,
                 own_nmbrs_credentials=NmbrsCredentials.objects.create(

@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from integrations.nmbrs.models import NmbrsCredentials
+
 HERE = Path(__file__).resolve().parent.parent
 
 
@@ -87,7 +89,6 @@ def seed(args) -> None:
         ImportRun,
         ImportSettings,
         LedgerEntry,
-        NmbrsCredentials,
         PortalMembership,
         PortalSettings,
     )
@@ -122,7 +123,7 @@ def seed(args) -> None:
         administrations.append(Administration(
             domain=domains[n % len(domains)], name=f"Administratie {n:04d}", yuki_administration_id=f"adm-{n}",
             yuki_access_key=f"access-key-{n:04d}-" + "x" * 20, source="nmbrs" if nmbrs else "loket",
-            loket_client_number=str(60000 + n), wage_tax_number="123456782L01",
+            relation_code=str(60000 + n), wage_tax_number="123456782L01",
             use_portal_import_settings=n % 2 == 1, own_import_settings=None if n % 2 else own_settings[n // 2],
             use_portal_nmbrs_credentials=False, own_nmbrs_credentials=credentials[n // 3] if nmbrs else None,
             nmbrs_company_id=70000 + n if nmbrs else None))

@@ -38,12 +38,14 @@ def nmbrs_seed(domain_name: str, yuki_domain_id: str, administrations: list[dict
     from sandbox.nmbrs import data
 
     return f"""
-from portal.models import Administration, Domain, NmbrsCredentials
+from portal.models import Administration, Domain
 from portal.models.connections import ConnectionStatus
+from integrations.nmbrs.models import NmbrsCredentials
+from tests.vendor_state import make_administration
 
 domain = Domain.objects.create(name={domain_name!r}, yuki_domain_id={yuki_domain_id!r}, payroll_link_active=True)
 for fields in {administrations!r}:
-    Administration.objects.create(
+    make_administration(
         domain=domain, source="nmbrs", use_portal_nmbrs_credentials=False, **fields,
         own_nmbrs_credentials=NmbrsCredentials.objects.create(
             login_email={data.DEMO_USERNAME!r}, api_token={data.DEMO_TOKEN!r}, tenant_key={data.DEMO_DOMAIN!r},

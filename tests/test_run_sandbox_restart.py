@@ -17,8 +17,9 @@ from tests.test_run_sandbox import ROOT, free_port, wait_for
 # What a first run left behind: the Loket sandbox authorised, and an import that booked into the Yuki sandbox.
 EARLIER_RUN = """
 from django.utils import timezone
-from portal.models import Administration, ImportRun, LoketConnection, PortalSettings
+from portal.models import Administration, ImportRun, PortalSettings
 from portal.models.connections import ConnectionStatus
+from integrations.loket.models import LoketConnection
 portal = PortalSettings.load()
 portal.loket_connection = LoketConnection.objects.create(
     environment="sandbox", refresh_token="rt-from-the-last-run", access_token="at",

@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from connectors.documents import DocumentKind, Period
+from integrations.loket.models import LoketConnection
+from integrations.nmbrs.models import NmbrsCredentials
 from portal.effective import effective_settings
-from portal.models import ImportSettings, LoketConnection, NmbrsCredentials, PortalSettings
+from portal.models import ImportSettings, PortalSettings
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import due_import, due_imports
 
@@ -99,8 +101,8 @@ def test_fall_back_night_02_30_happens_twice_but_is_one_slot(portal, acme_admin)
 @pytest.fixture
 def nmbrs_admin(portal, acme_admin):
     acme_admin.source = "nmbrs"
-    acme_admin.nmbrs_company_id = 42
-    acme_admin.own_nmbrs_credentials = NmbrsCredentials.objects.create(
+    acme_admin.nmbrs_link.company_id = 42
+    acme_admin.nmbrs_link.own_credentials = NmbrsCredentials.objects.create(
         login_email="a@b.nl", api_token="t", tenant_key="kantoor", status=ConnectionStatus.AUTHORISED)
     acme_admin.save()
     return acme_admin

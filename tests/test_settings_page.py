@@ -4,7 +4,8 @@ stored, the green tick "Loket geautoriseerd" once one is."""
 import pytest
 from django.urls import reverse
 
-from portal.models import LoketConnection, PortalSettings
+from integrations.loket.models import LoketConnection
+from portal.models import PortalSettings
 from portal.models.connections import ConnectionStatus
 
 

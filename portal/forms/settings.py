@@ -4,35 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal import permissions, yuki_check
+from portal import auditing, permissions, yuki_check
+from portal.forms.import_settings import ImportSettingsForm
 from portal.forms.parts import FormSection
 from portal.forms.secrets import SecretFieldsMixin
-from portal.models import Administration, AssignedEmployer, Domain, ImportSettings
-from portal.models.settings import ADVISED_WINDOW_DAYS
+from portal.models import Administration, AssignedEmployer, Domain
 from portal.sources import registry, shared_access
 from portal.sources.base import EmployerId
 from portal.validators import IdChoiceField, normalize_guid, validate_guid
-
-
-class ImportSettingsForm(forms.ModelForm):
-    class Meta:
-        model = ImportSettings
-        fields = list(ImportSettings.EDITABLE)  # a source's own import settings too (the model lists them)
-        widgets = {
-            "first_day": forms.NumberInput(attrs={"min": 1, "max": 31}),
-            "last_day": forms.NumberInput(attrs={"min": 1, "max": 31}),
-        }
-
-    def window_warning(self) -> str:
-        if self.is_bound and not self.is_valid():
-            return ""
-        return self.instance.window_warning()
-
-    def window_advice(self) -> dict:
-        """Seed 000's advice, on the form next to the window before saving: the page shows it while the
-        typed window is shorter than advised (static/portal/portal.js, with `days` from here)."""
-        return {"text": ImportSettings(first_day=1, last_day=1).window_warning(), "days": ADVISED_WINDOW_DAYS,
-                "shown": bool(self.window_warning())}
 
 
 class DomainForm(forms.ModelForm):
@@ -81,7 +60,12 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
         self._meta.fields = [*generic[:generic.index("source") + 1], *shown_by, *generic[generic.index("source") + 1:]]
         super().__init__(*args, **kwargs)
         for name, keys in shown_by.items():
-            self.fields[name] = Administration._meta.get_field(name).formfield()
+            if (owner := self._link_owner(name)) is not None:  # a field of a source's link model
+                link = owner.link(self.instance)
+                self.fields[name] = type(link)._meta.get_field(owner.link_fields[name]).formfield()
+                self.initial[name] = getattr(link, owner.link_fields[name])
+            else:
+                self.fields[name] = Administration._meta.get_field(name).formfield()
             self.fields[name].sources = keys  # rendered as data-sources (templates/includes/form_fields.html)
         self.order_fields(self._meta.fields)
         if self.instance.yuki_administration_name:
@@ -99,6 +83,27 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
             typed = [name for name in self.fields if name in picked]
             after = list(self.fields).index(typed[-1]) + 1 if typed else len(self.fields) - 1
             self.order_fields([*list(self.fields)[:after], "shared_employer"])
+
+    def _link_owner(self, name: str):
+        """The source part whose link model holds the form field `name` (AdministrationFormPart.link_fields)."""
+        return next((part for _key, part in self.parts if name in part.link_fields), None)
+
+    def save_links(self, user) -> None:
+        """Write the link fields onto each source's link of the (saved) administration, audited; after the
+        administration is saved, and after the sources' sub-forms put what they saved on the links."""
+        for _key, part in self.parts:
+            if not part.link_fields:
+                continue
+            link = part.link(self.instance)
+            link.administration = self.instance
+            # What is stored (a sub-form may have put its new row on the link already).
+            stored = type(link).objects.filter(pk=link.pk).first()
+            before = auditing.snapshot(stored) if stored is not None else None
+            for name, field in part.link_fields.items():
+                if name in self.cleaned_data:
+                    setattr(link, field, self.cleaned_data[name])
+            if before is None or auditing.snapshot(link) != before:
+                auditing.save_audited(user, link, before, label=self.instance.name)
 
     def section_applies(self, name: str) -> bool:
         return self.sections[name].applies(self)
@@ -163,6 +168,10 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self._clean_source_fields(cleaned)
+        for _key, part in self.parts:  # on the links now (unsaved), for the model's check of what a source needs
+            for name, field in part.link_fields.items():
+                if name in cleaned:
+                    setattr(part.link(self.instance), field, cleaned[name])
         if not cleaned.get("yuki_access_key"):
             self.add_error("yuki_access_key", _("Yuki needs the access key (API key) of this administration."))
         if self.picks_employer:
@@ -246,3 +255,6 @@ class SharedEmployerField(IdChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return f"{obj} – {obj.get_source_display()}"
+
+
+__all__ = ["AdministrationForm", "DomainForm", "ImportSettingsForm"]

@@ -441,7 +441,7 @@ def test_own_loket_login_of_an_administration_and_logging_out(journey, vendors):
     page.wait_for_url(f"**/administrations/{administration.pk}/#loket")
     page.get_by_test_id("loket-authorised").wait_for()
     administration.refresh_from_db()
-    assert administration.own_loket_connection.is_authorised
+    assert administration.loket_link.own_connection.is_authorised
     assert PortalSettings.load().loket_connection is None, "the portal's own link is untouched"
     page.locator("#loket").get_by_role("button", name="Verbinding testen").click()
     page.wait_for_url("**/loket/test/")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connections
 
+from integrations.nmbrs.models import NmbrsCredentials
 from portal.models import Administration, AssignedEmployer, Domain, PortalRole
 from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
@@ -105,7 +106,7 @@ def test_a_domain_user_adds_an_administration_by_picking_an_assigned_employer(li
     assert any(HETANKER.employer_name in option for option in options)
     assert not any(KORENSCHOOF.employer_name in option for option in options), "another domain's employer"
     # A number typed without picking is not followed: the form asks to pick.
-    page.fill("#id_loket_client_number", str(KORENSCHOOF.client_number))
+    page.fill("#id_relation_code", str(KORENSCHOOF.client_number))
     page.fill("#id_wage_tax_number", KORENSCHOOF.wage_tax_number)
     save(page)
     page.locator(".error", has_text="de werkgever uit de lijst").wait_for()
@@ -120,14 +121,14 @@ def test_a_domain_user_adds_an_administration_by_picking_an_assigned_employer(li
     assert str(HETANKER.client_number) in body and HETANKER.wage_tax_number in body
     assert str(KORENSCHOOF.client_number) not in body
     created = Administration.objects.get(name="Acme Zorg")
-    assert (created.loket_client_number, created.wage_tax_number) == (str(HETANKER.client_number),
+    assert (created.relation_code, created.wage_tax_number) == (str(HETANKER.client_number),
                                                                       HETANKER.wage_tax_number)
 
 
 @pytest.fixture
 def shared_nmbrs(settings):
     """The portal's Nmbrs credentials, at an Nmbrs sandbox served over HTTP."""
-    from portal.models import NmbrsCredentials, PortalSettings
+    from portal.models import PortalSettings
     from portal.models.connections import ConnectionStatus
     from sandbox.nmbrs import create_app as create_nmbrs
     from sandbox.server import SandboxServer

@@ -13,14 +13,16 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from integrations.nmbrs.models import NmbrsCredentials
 from payrollsync.celery import app as celery_app
-from portal.models import Administration, Domain, ImportSettings, NmbrsCredentials
+from portal.models import Domain, ImportSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import create_app as create_nmbrs
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.server import SandboxServer
 from sandbox.yuki import create_app as create_yuki
 from sandbox.yuki import data as yuki_data
+from tests.vendor_state import make_administration
 from yuki_client import clear_client_cache
 
 
@@ -74,7 +76,7 @@ def bakkerij_nmbrs(transactional_db, yuki, nmbrs, eager_celery):
     """An Nmbrs administration (Bakkerij Jansen, company 50001) booking into the Yuki sandbox's demo administration."""
     domain = Domain.objects.create(name="Jansen Groep", yuki_domain_id=yuki_data.DEMO_DOMAIN_ID,
                                    payroll_link_active=True)
-    return Administration.objects.create(
+    return make_administration(
         domain=domain, name="Bakkerij Jansen B.V.", yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID,
         yuki_access_key=yuki_data.DEMO_ACCESS_KEY, source="nmbrs", nmbrs_company_id=50001,
         nmbrs_company_number="101", use_portal_import_settings=False,

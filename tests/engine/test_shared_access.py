@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from connectors.documents import DocumentKind, Period
+from integrations.nmbrs.models import NmbrsCredentials
 from portal import tasks
 from portal.effective import effective_settings
 from portal.imports import runs
@@ -24,7 +25,6 @@ from portal.models import (
     Domain,
     ImportRun,
     LedgerEntry,
-    NmbrsCredentials,
     PortalRole,
     PortalSettings,
     RunStatus,
@@ -38,6 +38,7 @@ from sandbox.nmbrs import data as nmbrs_data
 from tests.conftest import assign, make_user
 from tests.engine import test_engine_loket
 from tests.engine.test_engine_loket import PLAN
+from tests.vendor_state import make_administration
 
 # The Loket engine tests' fixtures: the sandbox, and the demo data with the portal's Loket access authorised.
 loket = test_engine_loket.loket
@@ -85,9 +86,9 @@ def as_user(user) -> Client:
 
 def loket_administration(domain, employer, name="Acme Salarissen") -> Administration:
     """Made however (the admin, the ORM, an old form): the shared access with another domain's numbers."""
-    return Administration.objects.create(
+    return make_administration(
         domain=domain, name=name, yuki_administration_id=f"adm-{employer.client_number}",
-        yuki_access_key="acme-key", source="loket", loket_client_number=str(employer.client_number),
+        yuki_access_key="acme-key", source="loket", relation_code=str(employer.client_number),
         wage_tax_number=employer.wage_tax_number, use_portal_loket_access=True)
 
 
@@ -111,10 +112,10 @@ def nmbrs_domains(shared_nmbrs, domain_a):
 
 
 def nmbrs_administration(domain, company=None, name="Acme Loonadministratie") -> Administration:
-    return Administration.objects.create(
+    return make_administration(
         domain=domain, name=name, yuki_administration_id=f"adm-n-{company.id if company else 0}",
         yuki_access_key="acme-key", source="nmbrs", use_portal_nmbrs_credentials=True,
-        nmbrs_company_id=company.id if company else None, loket_client_number=str(company.number) if company else "")
+        nmbrs_company_id=company.id if company else None, relation_code=str(company.number) if company else "")
 
 
 # --- Loket: dry run, import, bulk import, the scheduler ----------------------------------------------------
@@ -207,8 +208,8 @@ def test_the_own_loket_login_is_not_limited_and_the_domains_own_employer_still_i
     tasks.enqueue(run)
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED and run.fetched > 0, run.result
-    korenschoof.use_portal_loket_access = False  # its own login: the assignment rule does not apply
-    korenschoof.own_loket_connection = PortalSettings.load().loket_connection
+    korenschoof.loket_link.use_portal_access = False  # its own login: the assignment rule does not apply
+    korenschoof.loket_link.own_connection = PortalSettings.load().loket_connection
     AssignedEmployer.objects.all().delete()
     assert fetch_documents(effective_settings(korenschoof), {DocumentKind.PAYSLIP: PLAN[DocumentKind.PAYSLIP]})
 
@@ -233,14 +234,14 @@ def test_linking_an_unassigned_nmbrs_company_is_refused(nmbrs_domains, carol, co
     response = as_user(carol).post(reverse("nmbrs:companies", args=[administration.pk]), {"company_id": company.id})
     assert response.status_code == 200, "the page again, with the refusal"
     administration.refresh_from_db()
-    assert administration.nmbrs_company_id is None and administration.nmbrs_company_name == ""
+    assert administration.nmbrs_link.company_id is None and administration.nmbrs_link.company_name == ""
     assert leaked(response, nmbrs_names(company)) == []
 
 
 def test_link_by_number_matches_only_assigned_companies(nmbrs_domains, carol):
     domain_a, _domain_b = nmbrs_domains
     other = nmbrs_administration(domain_a, name="Acme Twee")
-    other.loket_client_number = str(BAKKERIJ_JANSEN.number)  # 101: domain B's company number
+    other.relation_code = str(BAKKERIJ_JANSEN.number)  # 101: domain B's company number
     other.save()
     web = as_user(carol)
     url = reverse("nmbrs:link-by-number", args=[domain_a.pk])
@@ -248,13 +249,13 @@ def test_link_by_number_matches_only_assigned_companies(nmbrs_domains, carol):
     assert leaked(response, nmbrs_names(BAKKERIJ_JANSEN)) == []
     web.post(url, {"links": [f"{other.pk}:{BAKKERIJ_JANSEN.id}"]})
     other.refresh_from_db()
-    assert other.nmbrs_company_id is None
+    assert other.nmbrs_link.company_id is None
 
 
 def test_linking_by_number_before_an_import_never_reaches_another_domains_company(nmbrs_domains, carol):
     domain_a, _domain_b = nmbrs_domains
     administration = nmbrs_administration(domain_a)
-    administration.loket_client_number = str(BAKKERIJ_JANSEN.number)
+    administration.relation_code = str(BAKKERIJ_JANSEN.number)
     administration.use_portal_import_settings = False
     administration.save()
     from portal.models import ImportSettings
@@ -264,7 +265,7 @@ def test_linking_by_number_before_an_import_never_reaches_another_domains_compan
     response = as_user(carol).post(reverse("portal:import-now", args=[administration.pk]), {"dry_run": "on"},
                                    follow=True)
     administration.refresh_from_db()
-    assert administration.nmbrs_company_id is None
+    assert administration.nmbrs_link.company_id is None
     assert ImportRun.objects.get(administration=administration).status == RunStatus.FAILED
     assert leaked(response, nmbrs_names(BAKKERIJ_JANSEN)) == []
 
@@ -307,7 +308,7 @@ def test_a_portal_administrator_is_not_limited_and_assigns_by_linking(nmbrs_doma
     assert {row["company"].id for row in response.context["rows"]} == {c.id for c in nmbrs_data.COMPANIES}
     web.post(reverse("nmbrs:companies", args=[administration.pk]), {"company_id": DE_VRIES.id})
     administration.refresh_from_db()
-    assert administration.nmbrs_company_id == DE_VRIES.id
+    assert administration.nmbrs_link.company_id == DE_VRIES.id
     assert AssignedEmployer.objects.get(source="nmbrs", number=str(DE_VRIES.id)).domain == domain_a
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection as db
 from django.urls import reverse
 
+from integrations.loket.models import LoketConnection
 from integrations.loket.tests.conftest import (
     connect_through_portal,
     log_in_at_loket,
@@ -14,7 +15,7 @@ from integrations.loket.tests.conftest import (
     start_connect,
 )
 from integrations.loket.views import SESSION_KEY
-from portal.models import AuditLogEntry, LoketConnection, Notice, PortalSettings
+from portal.models import AuditLogEntry, Notice, PortalSettings
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
 from tests.conftest import acme, acme_admin, bakkerij, users
@@ -72,14 +73,14 @@ def test_connecting_is_in_the_audit_log(web, users, loket_portal):
 
 
 def test_an_administration_without_the_portals_access_gets_its_own_connection(web, users, acme_admin, loket_portal):
-    acme_admin.use_portal_loket_access = False
+    acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
     web.force_login(users["carol"])
     response = connect_through_portal(web, acme_admin)
     assert response.redirect_chain[-1] == (reverse("portal:administration", args=[acme_admin.pk]) + "#loket", 302)
     acme_admin.refresh_from_db()
-    assert acme_admin.own_loket_connection.status == ConnectionStatus.AUTHORISED
-    assert acme_admin.own_loket_connection.authorised_by == users["carol"]
+    assert acme_admin.loket_link.own_connection.status == ConnectionStatus.AUTHORISED
+    assert acme_admin.loket_link.own_connection.authorised_by == users["carol"]
     assert PortalSettings.load().loket_connection is None  # the portal's stays as it was
     page = page_text(response)
     assert "Loket geautoriseerd" in page and "✔" in page
@@ -204,13 +205,13 @@ def test_a_wrong_client_secret(web, users, loket_portal, settings):
 
 
 def test_an_administrations_failure_ends_on_its_page(web, users, acme_admin, loket_portal):
-    acme_admin.use_portal_loket_access = False
+    acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
     web.force_login(users["carol"])
     response = connect_through_portal(web, acme_admin, decision="deny")
     assert response.redirect_chain[-1] == (reverse("portal:administration", args=[acme_admin.pk]) + "#loket", 302)
     acme_admin.refresh_from_db()
-    assert acme_admin.own_loket_connection is None
+    assert acme_admin.loket_link.own_connection is None
 
 
 def test_the_callback_needs_the_same_rights_as_connecting(web, users, loket_portal):

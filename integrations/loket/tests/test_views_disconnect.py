@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from integrations.loket.models import LoketConnection
 from integrations.loket.tests.conftest import connect_through_portal, nl, page_text
-from portal.models import AuditLogEntry, LoketConnection, Notice, PortalSettings
+from portal.models import AuditLogEntry, Notice, PortalSettings
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
 from tests.conftest import acme, acme_admin, bakkerij, users
@@ -54,14 +55,14 @@ def test_disconnecting_when_not_connected_says_so(web, users, loket_portal):
 
 
 def test_an_administrations_own_connection_is_disconnected_from_its_page(web, users, acme_admin, loket_portal):
-    acme_admin.use_portal_loket_access = False
+    acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
     web.force_login(users["carol"])
     connect_through_portal(web, acme_admin)
     response = disconnect(web, acme_admin)
     assert response.redirect_chain[-1] == (reverse("portal:administration", args=[acme_admin.pk]) + "#loket", 302)
     acme_admin.refresh_from_db()
-    assert acme_admin.own_loket_connection.refresh_token == ""
+    assert acme_admin.loket_link.own_connection.refresh_token == ""
     assert 'data-testid="loket-not-connected"' in page_text(response)
 
 
@@ -75,11 +76,11 @@ def test_only_portal_managers_disconnect_the_portal(web, users, loket_portal, wh
 
 
 def test_another_domains_backoffice_cannot_disconnect_an_administration(web, users, acme_admin, loket_portal):
-    acme_admin.use_portal_loket_access = False
+    acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
     web.force_login(users["carol"])
     connect_through_portal(web, acme_admin)
     web.force_login(users["dave"])
     assert web.post(reverse("loket:disconnect"), {"administration": acme_admin.pk}).status_code == 404
     acme_admin.refresh_from_db()
-    assert acme_admin.own_loket_connection.is_authorised
+    assert acme_admin.loket_link.own_connection.is_authorised

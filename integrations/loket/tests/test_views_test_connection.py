@@ -73,7 +73,7 @@ def test_a_missing_right_is_named(web, users, loket_portal, app, today, employer
 
 
 def test_an_administration_is_tested_with_its_client_and_wage_tax_number(web, users, acme_admin, loket_portal, today):
-    acme_admin.loket_client_number = str(KORENSCHOOF.client_number)
+    acme_admin.relation_code = str(KORENSCHOOF.client_number)
     acme_admin.wage_tax_number = KORENSCHOOF.wage_tax_number
     acme_admin.save()
     assign(acme_admin.domain, "loket", str(KORENSCHOOF.client_number), KORENSCHOOF.wage_tax_number)
@@ -182,7 +182,7 @@ def test_a_get_with_a_revoked_authorisation_does_not_mark_it_broken(web, users, 
 
 def test_the_button_on_the_administration_page_tests_that_administration(web, users, acme_admin, loket_portal,
                                                                            employer):
-    acme_admin.loket_client_number = str(KORENSCHOOF.client_number)
+    acme_admin.relation_code = str(KORENSCHOOF.client_number)
     acme_admin.wage_tax_number = KORENSCHOOF.wage_tax_number
     acme_admin.save()
     web.force_login(users["alice"])

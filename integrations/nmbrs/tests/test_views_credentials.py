@@ -19,7 +19,8 @@ from connectors.nmbrs.errors import (
     UnknownTenant,
 )
 from integrations.nmbrs.forms import NmbrsCredentialsForm
-from portal.models import AuditLogEntry, NmbrsCredentials, PortalSettings
+from integrations.nmbrs.models import NmbrsCredentials
+from portal.models import AuditLogEntry, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import data
 
@@ -125,17 +126,17 @@ def test_no_access_to_a_linked_company_is_1003(users, login, portal_nmbrs, acme_
     assert portal_post(web).status_code == 302
     other_debtors = next(c for c in data.COMPANIES if c.debtor_id != 7001)
     acme_admin.source = "nmbrs"
-    acme_admin.use_portal_nmbrs_credentials = True
-    acme_admin.nmbrs_company_id = other_debtors.id
-    acme_admin.nmbrs_company_number = str(other_debtors.number)
-    acme_admin.nmbrs_company_name = other_debtors.name
+    acme_admin.nmbrs_link.use_portal_credentials = True
+    acme_admin.nmbrs_link.company_id = other_debtors.id
+    acme_admin.nmbrs_link.company_number = str(other_debtors.number)
+    acme_admin.nmbrs_link.company_name = other_debtors.name
     acme_admin.save()
     response = portal_post(web, username=data.ONE_DEBTOR_USERNAME, token=data.ONE_DEBTOR_TOKEN)
     assert_shown(response, str(NoCompanyAccess.user_message))
     assert any(other_debtors.name in e and acme_admin.name in e for e in errors_of(response))
     assert PortalSettings.load().nmbrs_credentials.login_email == data.DEMO_USERNAME, "not saved"
 
-    acme_admin.nmbrs_company_id = 50001  # a company of the debtor this user does see
+    acme_admin.nmbrs_link.company_id = 50001  # a company of the debtor this user does see
     acme_admin.save()
     response = portal_post(web, username=data.ONE_DEBTOR_USERNAME, token=data.ONE_DEBTOR_TOKEN)
     assert response.status_code == 302, errors_of(response)
@@ -198,7 +199,7 @@ def test_changed_credentials_that_nmbrs_refuses_keep_the_stored_ones(users, logi
 def admin_post(web, administration, username=data.DEMO_USERNAME, token="", tenant=data.DEMO_DOMAIN):
     return web.post(reverse("portal:administration-edit", args=[administration.pk]), {
         "name": administration.name, "yuki_administration_id": administration.yuki_administration_id,
-        "yuki_access_key": "", "source": "nmbrs", "loket_client_number": administration.loket_client_number,
+        "yuki_access_key": "", "source": "nmbrs", "relation_code": administration.relation_code,
         "wage_tax_number": administration.wage_tax_number, "use_portal_loket_access": "on",
         "use_portal_import_settings": "on",
         "nmbrs-login_email": username, "nmbrs-api_token": token, "nmbrs-tenant_key": tenant,
@@ -211,7 +212,7 @@ def nmbrs_admin(acme_admin):
     # Values the administration form accepts (a GUID, a wage tax number passing the 11-test).
     acme_admin.yuki_administration_id = "00000000-0000-4000-8000-000000000041"
     acme_admin.wage_tax_number = "812345678L01"
-    acme_admin.own_nmbrs_credentials = NmbrsCredentials.objects.create(
+    acme_admin.nmbrs_link.own_credentials = NmbrsCredentials.objects.create(
         login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN)
     acme_admin.save()
     return acme_admin
@@ -236,8 +237,8 @@ def test_a_stored_token_nmbrs_no_longer_accepts_is_explained(users, login, porta
 
 
 def test_own_credentials_without_access_to_the_linked_company_are_1003(users, login, portal_nmbrs, nmbrs_admin):
-    nmbrs_admin.nmbrs_company_id = 50003  # De Vries Fietsen: another debtor than the one Jansen sees
-    nmbrs_admin.nmbrs_company_name = "De Vries Fietsen V.O.F."
+    nmbrs_admin.nmbrs_link.company_id = 50003  # De Vries Fietsen: another debtor than the one Jansen sees
+    nmbrs_admin.nmbrs_link.company_name = "De Vries Fietsen V.O.F."
     nmbrs_admin.save()
     response = admin_post(login(users["carol"]), nmbrs_admin, username=data.ONE_DEBTOR_USERNAME,
                           token=data.ONE_DEBTOR_TOKEN)
