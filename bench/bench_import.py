@@ -97,6 +97,7 @@ def generated_employers(count: int, employees: int):
 def connect_loket(loket_server) -> None:
     """The portal's Loket connection, through the real OAuth flow against the sandbox."""
     from integrations.loket.access import oauth, redirect_uri, store_authorisation
+    from integrations.loket.models import set_portal_connection
     from portal.models import PortalSettings
     from sandbox.loket.login import log_in_at_loket
 
@@ -104,8 +105,7 @@ def connect_loket(loket_server) -> None:
     url, _state = client.authorization_url()
     code = log_in_at_loket(url, redirect_uri=redirect_uri())["code"]
     portal = PortalSettings.load()
-    portal.loket_connection = store_authorisation(None, client.exchange_code(code), None)
-    portal.save()
+    set_portal_connection(portal, store_authorisation(None, client.exchange_code(code), None))
 
 
 def worker_memory(pid: int) -> int:

@@ -191,6 +191,7 @@ def authorise_portal_loket() -> None:
     sandbox's login and consent pages, then the code exchanged), as a person clicking 'Verbind met Loket'.
     The sandbox must be the one LOKET_SANDBOX_URL names, with the portal's redirect URL registered."""
     from integrations.loket.access import oauth, redirect_uri, store_authorisation
+    from integrations.loket.models import set_portal_connection
     from portal.models import PortalSettings
     from sandbox.loket.login import log_in_at_loket
 
@@ -198,5 +199,4 @@ def authorise_portal_loket() -> None:
     url, _state = client.authorization_url()
     code = log_in_at_loket(url, redirect_uri=redirect_uri())["code"]
     portal = PortalSettings.load()
-    portal.loket_connection = store_authorisation(None, client.exchange_code(code), None)
-    portal.save()
+    set_portal_connection(portal, store_authorisation(None, client.exchange_code(code), None))

@@ -37,6 +37,8 @@ def secrets(acme_admin):
     acme_admin.nmbrs_link.own_credentials = NmbrsCredentials.objects.create(
         login_email="salaris@example.nl", api_token=SECRETS["nmbrs"], tenant_key="kantoor")
     acme_admin.save()
+    acme_admin.loket_link.save()
+    acme_admin.nmbrs_link.save()
     YukiSession.objects.create(fingerprint="f" * 64, session_id=SECRETS["session"],
                                expires_at=timezone.now() + timedelta(hours=1))
     return acme_admin

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from integrations.nmbrs.models import NmbrsCredentials
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
 from portal import crypto
 from portal.models import (
     Administration,
@@ -158,10 +158,9 @@ def share_nmbrs_access() -> None:
     from sandbox.nmbrs import data
 
     portal = PortalSettings.load()
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+    set_portal_credentials(portal, NmbrsCredentials.objects.create(
         login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN,
-        status=ConnectionStatus.AUTHORISED)
-    portal.save()
+        status=ConnectionStatus.AUTHORISED))
 
 
 def nmbrs_administration(acme) -> Administration:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from connectors.documents import DocumentKind, Period
-from integrations.loket.models import LoketConnection
+from integrations.loket.models import LoketConnection, portal_connection, set_portal_connection
 from integrations.nmbrs.models import NmbrsCredentials
 from portal.effective import effective_settings
 from portal.models import ImportSettings, PortalSettings
@@ -26,9 +26,8 @@ def portal(db):
     s = portal.import_settings
     s.auto_import, s.first_day, s.last_day = True, 1, 31
     s.save()
-    portal.loket_connection = LoketConnection.objects.create(environment="sandbox", refresh_token="rt",
-                                                             status=ConnectionStatus.AUTHORISED)
-    portal.save()
+    set_portal_connection(portal, LoketConnection.objects.create(environment="sandbox", refresh_token="rt",
+                                                             status=ConnectionStatus.AUTHORISED))
     return portal
 
 
@@ -105,6 +104,7 @@ def nmbrs_admin(portal, acme_admin):
     acme_admin.nmbrs_link.own_credentials = NmbrsCredentials.objects.create(
         login_email="a@b.nl", api_token="t", tenant_key="kantoor", status=ConnectionStatus.AUTHORISED)
     acme_admin.save()
+    acme_admin.nmbrs_link.save()
     return acme_admin
 
 
@@ -139,8 +139,9 @@ def test_skips_say_why_once_a_day_and_leave_the_slot_free(portal, acme_admin, br
         portal.import_settings.auto_import = False
         portal.import_settings.save()
     elif breakage == "broken":
-        portal.loket_connection.status = ConnectionStatus.BROKEN
-        portal.loket_connection.save()
+        connection = portal_connection(portal)
+        connection.status = ConnectionStatus.BROKEN
+        connection.save()
     elif breakage == "no_key":
         acme_admin.yuki_access_key = ""
         acme_admin.save()

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from integrations.loket.models import LoketConnection
-from integrations.nmbrs.models import NmbrsCredentials
+from integrations.loket.models import LoketConnection, set_portal_connection
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
 from portal.models import Administration, PortalSettings
 
 SECRETS = {
@@ -26,11 +26,10 @@ def stored_secrets(acme):
                                   yuki_access_key=SECRETS["yuki"], relation_code="1",
                                   wage_tax_number="123456789L01")
     portal = PortalSettings.load()
-    portal.loket_connection = LoketConnection.objects.create(
-        environment="sandbox", access_token=SECRETS["access"], refresh_token=SECRETS["refresh"])
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
-        login_email="x@y.nl", api_token=SECRETS["nmbrs"], tenant_key="kantoor")
-    portal.save()
+    set_portal_connection(portal, LoketConnection.objects.create(
+        environment="sandbox", access_token=SECRETS["access"], refresh_token=SECRETS["refresh"]))
+    set_portal_credentials(portal, NmbrsCredentials.objects.create(
+        login_email="x@y.nl", api_token=SECRETS["nmbrs"], tenant_key="kantoor"))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -47,3 +47,17 @@ def nmbrs_options(import_settings: ImportSettings, **values) -> NmbrsImportOptio
 
 def portal_settings() -> PortalSettings:
     return PortalSettings.load()
+
+
+def portal_loket_connection() -> LoketConnection | None:
+    """The portal's shared Loket connection, read anew."""
+    from integrations.loket.models import portal_connection
+
+    return portal_connection(PortalSettings.load())
+
+
+def portal_nmbrs_credentials() -> NmbrsCredentials | None:
+    """The portal's shared Nmbrs credentials, read anew."""
+    from integrations.nmbrs.models import portal_credentials
+
+    return portal_credentials(PortalSettings.load())

@@ -83,5 +83,5 @@ def link_company(user, administration, company: Company, *, label: str = "") -> 
     link.company_id, link.company_number, link.company_name = company.id, str(company.number), company.name
     if before is not None and auditing.snapshot(link) == before:
         return False
-    auditing.save_audited(user, link, before, label=label or administration.name)
+    auditing.save_parts_audited(user, administration, [link], label=label or administration.name)
     return True

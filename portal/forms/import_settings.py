@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 
-from portal import auditing
 from portal.models import ImportSettings
 from portal.models.settings import ADVISED_WINDOW_DAYS
 from portal.sources import registry
@@ -23,7 +22,7 @@ class ImportSettingsForm(forms.ModelForm):
         """`options_from`: whose options new import settings start from (the portal's, for an own copy)."""
         super().__init__(*args, **kwargs)
         # Each source's own options (PayrollSource.import_options: a model of its app, one row per import
-        # settings row), shown before the window days and saved with these settings (save_options).
+        # settings row), shown before the window days and saved with these settings (option_rows).
         start = self.instance if self.instance.pk or options_from is None else options_from
         self.options = [(model, options_row(start, model)) for model in import_option_models()]
         fields = list(self.fields)
@@ -35,17 +34,18 @@ class ImportSettingsForm(forms.ModelForm):
         self.order_fields([*fields[:before_window], *(name for model, _row in self.options for name in model.EDITABLE),
                            *fields[before_window:]])
 
-    def save_options(self, user, label: str) -> None:
-        """Save the sources' options of the (saved) import settings, audited like them."""
+    def option_rows(self) -> list:
+        """The sources' options of these import settings with the form's values on them, to save (audited,
+        in the import settings' entry: auditing.save_audited's parts) after the import settings."""
+        rows = []
         for model, row in self.options:
-            stored = model.objects.filter(import_settings=self.instance.pk).first()
-            before = auditing.snapshot(stored) if stored is not None else None
-            row = stored or model()
+            row = model.objects.filter(import_settings=self.instance.pk).first() if self.instance.pk else None
+            row = row or model()
             row.import_settings = self.instance
             for name in model.EDITABLE:
                 setattr(row, name, self.cleaned_data[name])
-            if before is None or auditing.snapshot(row) != before:
-                auditing.save_audited(user, row, before, label=label)
+            rows.append(row)
+        return rows
 
     def window_warning(self) -> str:
         if self.is_bound and not self.is_valid():

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal import auditing, permissions, yuki_check
+from portal import permissions, yuki_check
 from portal.forms.import_settings import ImportSettingsForm
 from portal.forms.parts import FormSection
 from portal.forms.secrets import SecretFieldsMixin
@@ -88,22 +88,21 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
         """The source part whose link model holds the form field `name` (AdministrationFormPart.link_fields)."""
         return next((part for _key, part in self.parts if name in part.link_fields), None)
 
-    def save_links(self, user) -> None:
-        """Write the link fields onto each source's link of the (saved) administration, audited; after the
-        administration is saved, and after the sources' sub-forms put what they saved on the links."""
+    def links(self) -> list:
+        """Each source's link of the administration with the form's link fields on it, to save (audited, in
+        the administration's entry: auditing.save_audited's parts) after the administration and after the
+        sources' sub-forms put what they saved on the links."""
+        links = []
         for _key, part in self.parts:
             if not part.link_fields:
                 continue
             link = part.link(self.instance)
             link.administration = self.instance
-            # What is stored (a sub-form may have put its new row on the link already).
-            stored = type(link).objects.filter(pk=link.pk).first()
-            before = auditing.snapshot(stored) if stored is not None else None
             for name, field in part.link_fields.items():
                 if name in self.cleaned_data:
                     setattr(link, field, self.cleaned_data[name])
-            if before is None or auditing.snapshot(link) != before:
-                auditing.save_audited(user, link, before, label=self.instance.name)
+            links.append(link)
+        return links
 
     def section_applies(self, name: str) -> bool:
         return self.sections[name].applies(self)

@@ -81,13 +81,12 @@ def _edit(request, administration: Administration):
             with transaction.atomic():
                 if wants_own_import:
                     label = _("Import settings of %(name)s") % {"name": form.instance.name}
-                    auditing.save_audited(request.user, import_form.instance, import_before, label=label)
-                    import_form.save_options(request.user, label=label)
+                    auditing.save_audited(request.user, import_form.instance, import_before, label=label,
+                                          parts=import_form.option_rows())
                     form.instance.own_import_settings = import_form.instance
                 for name, (part, sub_form) in counting.items():
                     part.save(request.user, form.instance, name, sub_form)
-                auditing.save_audited(request.user, form.instance, admin_before)
-                form.save_links(request.user)
+                auditing.save_audited(request.user, form.instance, admin_before, parts=form.links())
                 note = shared_access.assign_for_administrator(request.user, form.instance, form.instance.name)
             messages.success(request, _("Administration %(name)s is saved.") % {"name": form.instance.name})
             if form.yuki_check is not None:

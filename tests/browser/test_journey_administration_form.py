@@ -11,7 +11,7 @@ import itertools
 
 import pytest
 
-from integrations.nmbrs.models import NmbrsCredentials
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
 from portal.models import Administration, Domain, PortalRole, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import data as nmbrs_data
@@ -34,10 +34,9 @@ def domain(db):
 @pytest.fixture
 def portal_nmbrs(db):
     portal = PortalSettings.load()
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+    set_portal_credentials(portal, NmbrsCredentials.objects.create(
         login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
-        status=ConnectionStatus.AUTHORISED)
-    portal.save()
+        status=ConnectionStatus.AUTHORISED))
 
 
 def set_box(page, selector: str, on: bool) -> None:

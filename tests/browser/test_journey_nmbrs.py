@@ -10,7 +10,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from integrations.nmbrs.models import NmbrsCredentials
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
 from portal.imports import booking
 from portal.models import Administration, Domain, LedgerEntry, PortalRole, PortalSettings
 from portal.models.connections import ConnectionStatus
@@ -130,10 +130,9 @@ def test_a_linked_company_no_longer_assigned_to_the_domain_is_named_on_the_compa
     user then reads on the companies page why its linked company is refused, in Dutch."""
     seed_demo_data()
     portal = PortalSettings.load()
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+    set_portal_credentials(portal, NmbrsCredentials.objects.create(
         login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
-        status=ConnectionStatus.AUTHORISED)
-    portal.save()
+        status=ConnectionStatus.AUTHORISED))
     van_dijk = Domain.objects.get(yuki_domain_id=yuki_data.OTHER_DOMAIN_ID)
     fietsen = make_administration(
         domain=van_dijk, name="Van Dijk Fietsen", yuki_administration_id="adm-vandijk-fietsen",

@@ -7,6 +7,7 @@ from portal.models import Administration, PortalRole, PortalSettings
 from sandbox.demo import seed_demo_data
 from sandbox.yuki import data as yuki_data
 from tests.conftest import make_user
+from tests.vendor_state import nmbrs_options
 
 
 def test_a_company_with_another_number_is_not_linked_by_hand(journey, vendors):
@@ -14,8 +15,7 @@ def test_a_company_with_another_number_is_not_linked_by_hand(journey, vendors):
     holding = Administration.objects.get(yuki_administration_id=yuki_data.DEMO_SECOND_ADMINISTRATION_ID)
     assert (holding.relation_code, holding.nmbrs_link.company_id) == ("101", 50001)  # Bakkerij Jansen B.V.
     portal = PortalSettings.load()
-    portal.import_settings.nmbrs_number_must_match = True
-    portal.import_settings.save()
+    nmbrs_options(portal.import_settings, number_must_match=True)
     journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
     page = journey.page
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connections
 
-from integrations.nmbrs.models import NmbrsCredentials
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
 from portal.models import Administration, AssignedEmployer, Domain, PortalRole
 from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
@@ -138,10 +138,9 @@ def shared_nmbrs(settings):
         server.app = app
         settings.NMBRS_ENVIRONMENT = server.url + "/soap/v3/"
         portal = PortalSettings.load()
-        portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+        set_portal_credentials(portal, NmbrsCredentials.objects.create(
             login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
-            status=ConnectionStatus.AUTHORISED)
-        portal.save()
+            status=ConnectionStatus.AUTHORISED))
         yield server
 
 

@@ -8,14 +8,15 @@ from portal.models import AuditLogEntry, RunStatus
 from portal.scheduling import due_import
 from tests.engine.conftest import booked_in_yuki
 from tests.engine.test_engine_nmbrs import import_now
+from tests.vendor_state import nmbrs_options
 
 
 def unlinked(administration, relatiecode):
     administration.nmbrs_link.company_id, administration.nmbrs_link.company_number = None, ""
     administration.relation_code = relatiecode
     administration.save()
-    administration.own_import_settings.nmbrs_number_must_match = True
-    administration.own_import_settings.save()
+    administration.nmbrs_link.save()
+    nmbrs_options(administration.own_import_settings, number_must_match=True)
     return administration
 
 
@@ -49,6 +50,7 @@ def test_an_import_never_changes_a_link_and_says_why_it_stopped(bakkerij_nmbrs, 
     administration.nmbrs_link.company_id, administration.nmbrs_link.company_number = 50002, "102"
     administration.nmbrs_link.company_name = "Jansen Vastgoed B.V."
     administration.save()
+    administration.nmbrs_link.save()
     audited = AuditLogEntry.objects.count()
     run = import_now(administration)
     administration.refresh_from_db()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from connectors.documents import DocumentKind, Period
-from integrations.nmbrs.models import NmbrsCredentials
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
 from portal import tasks
 from portal.effective import effective_settings
 from portal.imports import runs
@@ -38,7 +38,12 @@ from sandbox.nmbrs import data as nmbrs_data
 from tests.conftest import assign, make_user
 from tests.engine import test_engine_loket
 from tests.engine.test_engine_loket import PLAN
-from tests.vendor_state import make_administration
+from tests.vendor_state import (
+    make_administration,
+    nmbrs_options,
+    portal_loket_connection,
+    portal_nmbrs_credentials,
+)
 
 # The Loket engine tests' fixtures: the sandbox, and the demo data with the portal's Loket access authorised.
 loket = test_engine_loket.loket
@@ -95,11 +100,10 @@ def loket_administration(domain, employer, name="Acme Salarissen") -> Administra
 @pytest.fixture
 def shared_nmbrs(transactional_db, nmbrs, yuki, eager_celery):
     portal = PortalSettings.load()
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+    set_portal_credentials(portal, NmbrsCredentials.objects.create(
         login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
-        status=ConnectionStatus.AUTHORISED)
-    portal.save()
-    return portal.nmbrs_credentials
+        status=ConnectionStatus.AUTHORISED))
+    return portal_nmbrs_credentials()
 
 
 @pytest.fixture
@@ -209,7 +213,7 @@ def test_the_own_loket_login_is_not_limited_and_the_domains_own_employer_still_i
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED and run.fetched > 0, run.result
     korenschoof.loket_link.use_portal_access = False  # its own login: the assignment rule does not apply
-    korenschoof.loket_link.own_connection = PortalSettings.load().loket_connection
+    korenschoof.loket_link.own_connection = portal_loket_connection()
     AssignedEmployer.objects.all().delete()
     assert fetch_documents(effective_settings(korenschoof), {DocumentKind.PAYSLIP: PLAN[DocumentKind.PAYSLIP]})
 
@@ -260,8 +264,9 @@ def test_linking_by_number_before_an_import_never_reaches_another_domains_compan
     administration.save()
     from portal.models import ImportSettings
 
-    administration.own_import_settings = ImportSettings.objects.create(nmbrs_number_must_match=True)
+    administration.own_import_settings = ImportSettings.objects.create()
     administration.save()
+    nmbrs_options(administration.own_import_settings, number_must_match=True)
     response = as_user(carol).post(reverse("portal:import-now", args=[administration.pk]), {"dry_run": "on"},
                                    follow=True)
     administration.refresh_from_db()

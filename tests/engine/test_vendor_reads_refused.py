@@ -182,6 +182,7 @@ def put_nmbrs_in_state(administration, state: str) -> list[str]:
     administration.nmbrs_link.company_id = company.id if company else None
     administration.relation_code = str(company.number) if company else ""  # its Relatiecode
     administration.save()
+    administration.nmbrs_link.save()
     return [str(company.id)] if company else []  # its own link, which the refusal names
 
 

@@ -5,10 +5,11 @@ from django.urls import reverse
 
 from integrations.loket.models import LoketConnection
 from integrations.loket.tests.conftest import connect_through_portal, nl, page_text
-from portal.models import AuditLogEntry, Notice, PortalSettings
+from portal.models import AuditLogEntry, Notice
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
 from tests.conftest import acme, acme_admin, bakkerij, users
+from tests.vendor_state import portal_loket_connection
 
 pytestmark = pytest.mark.django_db
 PORTAL_FIXTURES = (acme, acme_admin, bakkerij, users)  # the named users and domains of tests/conftest.py
@@ -24,7 +25,7 @@ def test_disconnect_removes_the_tokens(web, users, loket_portal):
     connect_through_portal(web)
     response = disconnect(web)
     assert response.redirect_chain[-1] == (reverse("portal:settings") + "#loket", 302)
-    connection = PortalSettings.load().loket_connection
+    connection = portal_loket_connection()
     assert (connection.access_token, connection.refresh_token) == ("", "")
     assert connection.access_token_expires_at is None and connection.authorised_at is None
     assert connection.status == ConnectionStatus.NOT_CONNECTED
@@ -38,7 +39,7 @@ def test_disconnect_removes_the_tokens(web, users, loket_portal):
 def test_disconnecting_a_broken_connection_closes_its_notice(web, users, loket_portal):
     web.force_login(users["alice"])
     connect_through_portal(web)
-    connection = PortalSettings.load().loket_connection
+    connection = portal_loket_connection()
     LoketConnection.objects.filter(pk=connection.pk).update(status=ConnectionStatus.BROKEN)
     Notice.objects.create(title="Loket", message="broken", key=f"loket-broken-{connection.pk}")
     disconnect(web)
@@ -57,6 +58,7 @@ def test_disconnecting_when_not_connected_says_so(web, users, loket_portal):
 def test_an_administrations_own_connection_is_disconnected_from_its_page(web, users, acme_admin, loket_portal):
     acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
+    acme_admin.loket_link.save()
     web.force_login(users["carol"])
     connect_through_portal(web, acme_admin)
     response = disconnect(web, acme_admin)
@@ -72,12 +74,13 @@ def test_only_portal_managers_disconnect_the_portal(web, users, loket_portal, wh
     connect_through_portal(web)
     web.force_login(users[who])
     assert web.post(reverse("loket:disconnect")).status_code == 403
-    assert PortalSettings.load().loket_connection.is_authorised
+    assert portal_loket_connection().is_authorised
 
 
 def test_another_domains_backoffice_cannot_disconnect_an_administration(web, users, acme_admin, loket_portal):
     acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
+    acme_admin.loket_link.save()
     web.force_login(users["carol"])
     connect_through_portal(web, acme_admin)
     web.force_login(users["dave"])

@@ -106,6 +106,7 @@ def test_imports_skip_a_broken_connection_with_the_reason(portal_connection, acm
 def test_an_administrations_broken_connection_is_notified_to_its_domain(web, users, acme_admin, loket_portal, app):
     acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
+    acme_admin.loket_link.save()
     web.force_login(users["carol"])
     connect_through_portal(web, acme_admin)
     acme_admin.refresh_from_db()

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from connectors.nmbrs.errors import InvalidCredentials, NoCompanyAccess
-from integrations.nmbrs.models import NmbrsCredentials
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
+from integrations.nmbrs.models import portal_credentials as portal_credentials_of
 from portal.models import Administration, AuditLogEntry, PortalSettings
 from sandbox.nmbrs import data
 from tests.conftest import assign
@@ -29,10 +30,9 @@ def companies_of_acme(acme):
 @pytest.fixture
 def portal_credentials(db):
     portal = PortalSettings.load()
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
-        login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN, status="authorised")
-    portal.save()
-    return portal.nmbrs_credentials
+    set_portal_credentials(portal, NmbrsCredentials.objects.create(
+        login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN, status="authorised"))
+    return portal_credentials_of(portal)
 
 
 def nmbrs_administration(domain, name, relatiecode="", **fields):
@@ -106,6 +106,7 @@ def test_a_company_the_credentials_do_not_see_is_not_linked(users, login, portal
 def test_a_linked_company_no_longer_visible_is_reported(users, login, portal_nmbrs, jansen, portal_credentials):
     jansen.nmbrs_link.company_id = GROEN.id
     jansen.save()
+    jansen.nmbrs_link.save()
     NmbrsCredentials.objects.filter(pk=portal_credentials.pk).update(
         login_email=data.ONE_DEBTOR_USERNAME, api_token=data.ONE_DEBTOR_TOKEN)
     response = login(users["carol"]).get(companies_url(jansen))
@@ -214,6 +215,7 @@ def acme_nmbrs(acme, acme_admin, portal_credentials):
     already.nmbrs_link.company_id, already.nmbrs_link.company_number, already.nmbrs_link.company_name = \
         DE_VRIES.id, str(DE_VRIES.number), DE_VRIES.name
     already.save()
+    already.nmbrs_link.save()
     return {
         "bakkerij": nmbrs_administration(acme, "Bakkerij", "0101"),
         "vastgoed": nmbrs_administration(acme, "Vastgoed", " 102 "),
