@@ -90,3 +90,19 @@ def test_two_first_loads_of_the_portal_settings_at_once_share_one_row(db, monkey
     assert PortalSettings.load().pk == winner.pk
     monkeypatch.undo()
     assert PortalSettings.objects.count() == 1 and ImportSettings.objects.count() == import_settings_before
+
+
+def test_the_portal_settings_load_with_every_sources_portal_rows_in_one_query(portal, django_assert_num_queries):
+    """PortalSettings.load() is read on most pages and per administration in the scheduler: the sources'
+    shared access and import options come with it (PayrollSource.portal_relations), not one query each."""
+    from portal.sources import registry
+
+    with django_assert_num_queries(1):
+        loaded = PortalSettings.load()
+        shared = {default.name: default.portal(loaded)
+                  for source in registry.all_sources() for default in source.portal_defaults}
+        options = [getattr(loaded.import_settings, model.import_settings.field.related_query_name())
+                   for model in (source.import_options for source in registry.all_sources()) if model]
+    assert shared["loket_connection"].refresh_token == "portal-rt"
+    assert shared["nmbrs_credentials"].login_email == "p@x.nl"
+    assert [row.pk for row in options] == [loaded.import_settings.pk]

@@ -97,6 +97,7 @@ class LoketPayrollSource(SourceBase):
                                      own=lambda a: link_of(a).own_connection, portal=portal_connection),)
     sandbox = "loket"
     administration_relations = ("loket_link", "loket_link__own_connection")
+    portal_relations = ("loket_access__connection",)
     urls = "integrations.loket.urls"
     shared_access_switch = "use_portal_loket_access"
 

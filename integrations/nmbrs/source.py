@@ -100,6 +100,7 @@ class NmbrsPayrollSource(SourceBase):
                                      own=lambda a: link_of(a).own_credentials, portal=portal_credentials),)
     sandbox = "nmbrs"
     administration_relations = ("nmbrs_link", "nmbrs_link__own_credentials")
+    portal_relations = ("nmbrs_access__credentials", "import_settings__nmbrs_options")
     import_options = NmbrsImportOptions
     urls = "integrations.nmbrs.urls"
     shared_access_switch = "use_portal_nmbrs_credentials"

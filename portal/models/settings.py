@@ -3,6 +3,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from portal.sources import registry
+
 DAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(31)]
 # docs/vendors/loket.md: Yuki advises at least seven days between the first and the last import day.
 ADVISED_WINDOW_DAYS = 7
@@ -88,7 +90,9 @@ class PortalSettings(models.Model):
 
     @classmethod
     def load(cls) -> "PortalSettings":
-        existing = cls.objects.select_related("import_settings").first()
+        """The portal's row with its import settings and the sources' portal-level rows (their shared
+        access, their import options: PayrollSource.portal_relations) in one query."""
+        existing = cls._with_relations().first()
         if existing:
             return existing
         try:
@@ -97,4 +101,8 @@ class PortalSettings(models.Model):
             with transaction.atomic():
                 return cls.objects.create(pk=1, import_settings=ImportSettings.objects.create())
         except IntegrityError:
-            return cls.objects.select_related("import_settings").get(pk=1)
+            return cls._with_relations().get(pk=1)
+
+    @classmethod
+    def _with_relations(cls):
+        return cls.objects.select_related("import_settings", *registry.portal_relations())

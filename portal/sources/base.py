@@ -184,6 +184,9 @@ class SourceBase:
     # The Administration relations its models hang on (its link), loaded with the administrations
     # (select_related), e.g. "<key>_link" and "<key>_link__own_connection".
     administration_relations: tuple[str, ...] = ()
+    # The same for the PortalSettings row (PortalSettings.load): its shared access, e.g.
+    # "<key>_access__connection", and its options on the portal's import settings.
+    portal_relations: tuple[str, ...] = ()
     # The administration form's switch for the portal's shared access ('' when the source has none).
     shared_access_switch = ""
     # Its options on the import settings (a model of its own app with a one-to-one `import_settings` to

@@ -86,6 +86,11 @@ def administration_relations() -> list[str]:
     return sorted({field for source in all_sources() for field in source.administration_relations})
 
 
+def portal_relations() -> list[str]:
+    """The PortalSettings relations the sources' settings live in, for select_related."""
+    return sorted({field for source in all_sources() for field in source.portal_relations})
+
+
 def source_apps() -> list[str]:
     """The Django apps of the registered sources (their templates, translations): the folder of each."""
     return [path.rsplit(".", 2)[0] for path in SOURCES.values()]
