@@ -16,9 +16,11 @@ if __name__ == "__main__":
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    from payrollsync.setting_errors import STARTS_NOT, translated
+
     try:
-        settings.INSTALLED_APPS  # noqa: B018 - reads payrollsync/settings.py, which refuses a wrong setting
+        settings.INSTALLED_APPS  # noqa: B018 - reads payrollsync/settings/, which refuses a wrong setting
     except ImproperlyConfigured as exc:
-        # A setting a person must correct: what to do, not a traceback through Django's internals.
-        sys.exit(f"Het portaal start niet: {exc}")
+        # A setting a person must correct: what to do, in the portal's language, not a traceback.
+        sys.exit(translated(STARTS_NOT) % {"reason": exc})
     execute_from_command_line(sys.argv)

@@ -13,7 +13,7 @@ The bench has a database and Redis DB of its own (--database, --broker: dropped 
 never another's data. --project measures another checkout (e.g. a worktree of main) with this script:
 
     .venv/bin/python bench/bench_import.py --administrations 1000 --employees 20 --latency 0.1 --concurrency 8
-    .venv/bin/python bench/bench_import.py --administrations 200 --project /work/wt/main-before
+    .venv/bin/python bench/bench_import.py --administrations 200 --project ../main-before
 """
 
 from __future__ import annotations
@@ -200,11 +200,11 @@ def booked_digest(state) -> str:
     fingerprint of meaning), not its bytes: the simulated vendors stamp every file anew on each fetch."""
     import hashlib
 
-    from connectors.fingerprints import of_file
+    from connectors.kinds import file_fingerprint
 
     def meaning(data: bytes) -> str:
         kind = "sepa" if b"pain.001" in data[:2000] else "wage_tax_return"  # PDFs and loonaangifte alike
-        return of_file(kind, data).digest
+        return file_fingerprint(kind, data).digest
 
     parts = sorted(f"file|{f.administration_id}|{f.file_name}|{f.folder}|{meaning(f.data)}" for f in state.archive)
     parts += sorted(f"journal|{j.administration_id}|{hashlib.sha256(j.xml).hexdigest()}" for j in state.journals)

@@ -7,7 +7,7 @@ Client, in this process) and prints per page: median and p95 time, response size
 
     .venv/bin/python bench/bench_pages.py --seed              # seed (a few minutes), then measure
     .venv/bin/python bench/bench_pages.py                     # measure the seeded database again
-    .venv/bin/python bench/bench_pages.py --code /work/wt/other-checkout   # another checkout's pages
+    .venv/bin/python bench/bench_pages.py --code ../other-checkout   # another checkout's pages
 
 `--code` runs the pages of another checkout (e.g. the main branch) against the same database, so a
 before/after comparison is one sitting on one machine. Times are wall-clock on a shared machine:

@@ -1,7 +1,8 @@
 """The one document type every payroll source delivers to the import engine.
 
 Sources differ in everything but this: the engine records, books and reports `SourceDocument`s and
-never looks at where they came from beyond `source` (the key the source is registered under).
+never looks at where they came from beyond `source` (the key the source is registered under). What each
+document kind needs is its entry in connectors/kinds.py (`DocumentKind` names the built-in ones).
 """
 
 from __future__ import annotations
@@ -12,21 +13,11 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from connectors import fingerprints
+from connectors import fingerprints, kinds
+from connectors.kinds import DocumentKind
 from yuki_client.journal import imbalance
 
 CENT = Decimal("0.01")
-
-
-class DocumentKind(StrEnum):
-    PAYSLIP = "payslip"
-    JOURNAL = "journal"
-    WAGE_TAX_RETURN = "wage_tax_return"
-    SEPA = "sepa"
-    ANNUAL_DOCUMENT = "annual_document"
-    # A petty cash statement entered in the portal (not from a payroll source): booked through Yuki's
-    # PettyCash service (docs/vendors/yuki.md, "Petty cash"), in the same ledger as payroll documents.
-    PETTY_CASH = "petty_cash"
 
 
 @dataclass(frozen=True, order=True)
@@ -146,6 +137,8 @@ class SourceDocument:
             raise ValueError("a SourceDocument carries either content bytes or journal lines")
         if not self.source_id:
             raise ValueError("a SourceDocument needs a stable source_id")
+        if not kinds.is_registered(self.kind):
+            raise ValueError(f"{self.kind!r} is no registered document kind (connectors/kinds.py)")
         if self.content is not None and not self.file_name:
             raise ValueError("a file document needs a file name")
         if self.journal_lines is not None:
@@ -160,7 +153,7 @@ class SourceDocument:
 
     def _fingerprint(self) -> fingerprints.Fingerprint:
         if self.content is not None:
-            return fingerprints.of_file(self.kind, self.content)
+            return kinds.file_fingerprint(self.kind, self.content)
         return fingerprints.of_journal([line.as_dict() for line in self.journal_lines])
 
 
@@ -193,4 +186,6 @@ class WaitingDocument:
     def __post_init__(self):
         if not self.source_id:
             raise ValueError("a WaitingDocument needs the source_id its document will have")
+        if not kinds.is_registered(self.kind):
+            raise ValueError(f"{self.kind!r} is no registered document kind (connectors/kinds.py)")
         object.__setattr__(self, "reason", WaitReason(self.reason))

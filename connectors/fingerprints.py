@@ -3,7 +3,7 @@
 Vendors generate files anew on each request (docs/vendors/generated-files.md): a PDF writer stamps a
 new /CreationDate, /ModDate and /ID, a pain.001 file a new MsgId and CreDtTm, a wage tax message a
 new message id and creation time. Comparing bytes would call every fetch a correction and book every
-document again. So each kind has its own fingerprint of meaning (the registry `FINGERPRINTERS`):
+document again. So each kind has its own fingerprint of meaning (its `facts` in connectors/kinds.py):
 
 - payslip, annual document: the PDF's text, page by page, and its page count (pypdf), not its metadata;
 - SEPA file (pain.001): its payment instructions (execution date, debtor IBAN and, per transfer, the
@@ -167,26 +167,20 @@ def wage_tax_return_facts(content: bytes) -> dict:
     return loonaangifte_facts(content)
 
 
-# --- the registry ---------------------------------------------------------------------------------
+# --- a file's fingerprint -------------------------------------------------------------------------
 
 FileFacts = Callable[[bytes], dict]
-# Keyed by connectors.documents.DocumentKind's values (a StrEnum: its members look these up).
-FINGERPRINTERS: dict[str, FileFacts] = {
-    "payslip": pdf_facts,
-    "annual_document": pdf_facts,
-    "sepa": sepa_facts,
-    "wage_tax_return": wage_tax_return_facts,
-}
 
 
-def of_file(kind: str, content: bytes) -> Fingerprint:
-    facts_of = FINGERPRINTERS.get(str(kind))
+def of_file(facts_of: FileFacts | None, content: bytes, *, what: str = "file") -> Fingerprint:
+    """A file by what `facts_of` reads in it (a kind's `facts`: connectors.kinds.file_fingerprint), or by its
+    bytes when it cannot be read or its kind has no fingerprint of meaning. `what` names it in the log."""
     try:
         if facts_of is None:
-            raise Unreadable(f"no fingerprint of meaning for {kind}")
+            raise Unreadable(f"no fingerprint of meaning for {what}")
         facts = facts_of(content)
     except Unreadable as exc:
-        logger.info("fingerprint of a %s falls back to its bytes: %s", kind, exc)
+        logger.info("fingerprint of a %s falls back to its bytes: %s", what, exc)
         return Fingerprint(hashlib.sha256(content).hexdigest(), {"scheme": BYTES, "reason": str(exc)})
     return Fingerprint(_digest(facts), facts)
 

@@ -67,3 +67,18 @@ def gettext_lazy(text: str) -> LazyText:
 def gettext_noop(text: str) -> str:
     """Marks a text for the catalog without translating it now (a table's texts, translated when shown)."""
     return text
+
+
+class LazyPlural:
+    """A text with a singular and a plural, chosen by the number under `key` when it is filled in:
+    `ngettext_lazy("%(n)s payslip waits", "%(n)s payslips wait", "n") % {"n": 2}` (as Django's)."""
+
+    def __init__(self, singular: str, plural: str, key: str):
+        self.singular, self.plural, self.key = singular, plural, key
+
+    def __mod__(self, params: dict) -> str:
+        return ngettext(self.singular, self.plural, params[self.key]) % params
+
+
+def ngettext_lazy(singular: str, plural: str, key: str) -> LazyPlural:
+    return LazyPlural(singular, plural, key)

@@ -17,12 +17,8 @@ from portal.models import Notice, NoticeLevel, PortalRole
 log = logging.getLogger(__name__)
 
 
-def recipients(domain=None) -> list[str]:
-    """Portal administrators and portal backoffice, plus the domain's backoffice users."""
-    return sorted({u.email for u in _recipient_users(domain)})
-
-
 def _recipient_users(domain=None):
+    """Portal administrators and portal backoffice, plus the domain's backoffice users."""
     User = get_user_model()
     who = Q(portal_membership__role__in=[PortalRole.ADMINISTRATOR, PortalRole.BACKOFFICE])
     if domain is not None:

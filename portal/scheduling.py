@@ -7,9 +7,9 @@ constraint), so a slot that was missed while the scheduler was down is simply st
 
 - Each payroll source says when it is due (`PayrollSource.slot`, in integrations/<source>/source.py)
   and what blocks it (its connection).
-- The plan is the same for every source: payslips and journal entries of the current month, wage
-  tax returns of the previous and the current month, SEPA files of the current month, each when the
-  import settings select it and the source delivers it (docs/vendors/).
+- The plan is the same for every source: each document kind the source delivers and the import
+  settings select, for the months of the kind's window (connectors/kinds.py: payslips, journal
+  entries and SEPA files of the current month, wage tax returns of the previous and the current one).
 - Never for a domain without the payroll link feature, without automatic import, or with a broken
   connection: those return a skip (at most one a day), so the run log says why.
 """
@@ -17,12 +17,14 @@ constraint), so a slot that was missed while the scheduler was down is simply st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from connectors import kinds
 from connectors.documents import DocumentKind, Period
 from portal.effective import EffectiveSettings, effective_settings
 from portal.models import Administration, ImportSettings, PortalSettings
@@ -54,20 +56,15 @@ def at_local(day: date, moment: time) -> datetime:
 
 
 def import_plan(source: str, import_settings: ImportSettings, day: date) -> dict[DocumentKind, tuple[Period, ...]]:
-    current = Period.month(day.year, day.month)
-    previous_day = day.replace(day=1) - timedelta(days=1)
-    previous = Period.month(previous_day.year, previous_day.month)
-    plan: dict[DocumentKind, tuple[Period, ...]] = {}
-    if import_settings.import_payslips:
-        plan[DocumentKind.PAYSLIP] = (current,)
-    if import_settings.import_journals:
-        plan[DocumentKind.JOURNAL] = (current,)
-    if import_settings.import_wage_tax_returns:
-        plan[DocumentKind.WAGE_TAX_RETURN] = (previous, current)
-    if import_settings.import_sepa_files:
-        plan[DocumentKind.SEPA] = (current,)
+    """What a scheduled import on `day` fetches: each kind the source offers and the import settings select
+    (its `setting`), for the months of its window (connectors/kinds.py)."""
     offered = registry.get(source).document_kinds
-    return {kind: periods for kind, periods in plan.items() if kind in offered}
+    plan: dict[DocumentKind, tuple[Period, ...]] = {}
+    for kind in kinds.all_kinds():
+        if kind.key in offered and kind.window != kinds.Window.ON_REQUEST and (
+                not kind.setting or getattr(import_settings, kind.setting)):
+            plan[kinds.named(kind.key)] = tuple(Period.month(year, month) for year, month in kind.window.periods(day))
+    return plan
 
 
 def chosen_pause(effective: EffectiveSettings, *, manual: bool = False) -> str:
@@ -127,3 +124,13 @@ def due_imports(now: datetime) -> list[DueImport]:
         if item is not None:
             due.append(item)
     return due
+
+
+def plan_for(administration: Administration, month: date | None) -> dict[DocumentKind, tuple[Period, ...]]:
+    """Import now: the same documents the schedule would fetch; a chosen month: that month only."""
+    settings_ = effective_settings(administration).import_settings
+    if month is None:
+        return import_plan(administration.source, settings_, timezone.localdate())
+    period = Period.month(month.year, month.month)
+    plan = import_plan(administration.source, settings_, month)
+    return {kind: (period,) for kind in plan} or {DocumentKind.PAYSLIP: (period,)}

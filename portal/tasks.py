@@ -22,8 +22,8 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.utils import timezone
 
 from portal.effective import effective_settings
-from portal.imports import ledger, runs
-from portal.imports.pushing import Outcome, push
+from portal.imports import finishing, leases, ledger, runs
+from portal.imports.pushing import PUSH_RETRIES, Outcome, push
 from portal.imports.reconcile import Resolution, reconcile
 from portal.models import (
     Administration,
@@ -177,12 +177,12 @@ def push_one(entry_id: int, run_id: int | None, *, retries: int = 0, run: Import
         return result.outcome
     if run_id and (settled is None or settled.run_id != run_id or settled.outstanding is None
                    or settled.outstanding <= 0):
-        runs.finish_if_done(run_id)
+        finishing.finish_if_done(run_id)
     return result.outcome
 
 
 @shared_task(name="portal.tasks.push_document", bind=True, acks_late=True, reject_on_worker_lost=True,
-             max_retries=3, soft_time_limit=PUSH_TIME_LIMIT - 30, time_limit=PUSH_TIME_LIMIT)
+             max_retries=PUSH_RETRIES, soft_time_limit=PUSH_TIME_LIMIT - 30, time_limit=PUSH_TIME_LIMIT)
 def push_document(self, entry_id: int, run_id: int | None) -> str:
     outcome = push_one(entry_id, run_id, retries=self.request.retries)
     if outcome == Outcome.RETRY:
@@ -237,7 +237,7 @@ def reconcile_document(entry_id: int, run_id: int | None = None) -> str:
     if resolution == Resolution.ABSENT or (resolution == Resolution.FOUND and ledger.take_up_pending(entry_id, run)):
         push_document.delay(entry_id, run_id)
     elif run_id:
-        runs.finish_if_done(run_id, exact=True)  # a check settles documents without counting them down
+        finishing.finish_if_done(run_id, exact=True)  # a check settles documents without counting them down
     return resolution
 
 
@@ -246,7 +246,7 @@ def sweep() -> dict:
     """Recover from crashes: expired push leases go to a check (never a resend), pushes of running runs
     that were lost are dispatched again (claims are conditional, so a duplicate does nothing), and
     runs with nothing left to do are finished."""
-    expired = ledger.expire_stale_leases()
+    expired = leases.expire_stale_leases()
     for entry_id in expired:
         entry = LedgerEntry.objects.get(pk=entry_id)
         reconcile_document.delay(entry_id, entry.last_run_id)
@@ -265,7 +265,7 @@ def sweep() -> dict:
             push_document.delay(entry_id, run.pk)
         redispatched += len(lost)
         if not lost:
-            runs.finish_if_done(run.pk, exact=True)
+            finishing.finish_if_done(run.pk, exact=True)
     unchecked = LedgerEntry.objects.filter(state=EntryState.NEEDS_CHECK, check_by_person=False,
                                            updated_at__lt=quiet_since).values_list("pk", "last_run_id")
     for entry_id, run_id in unchecked:

@@ -1,31 +1,30 @@
-"""Shared fixtures. Named users make permission tests read like sentences:
+"""Fixtures shared by the portal's tests (tests/ and its folders): the named people (tests/people.py), the
+vendor sandboxes over real HTTP, a portal full of realistic data, and a real Celery worker.
 
-alice  portal administrator         bob    portal backoffice
-carol  backoffice of domain "Acme"  dave   backoffice of domain "Bakkerij"
-erin   a user without any role
-
-The second login step (portal/two_factor.py) is satisfied here, once for all tests: a portal
-administrator made by make_user has an authenticator app (its code: tests.support.second_step_code),
-and Client.force_login (also behind the browser journeys' login) gives a session that passed the second
-step whenever the user needs one. tests/test_two_factor.py logs in without this (FORCE_LOGIN_ONLY).
+Where a fixture lives: in the conftest.py of the nearest folder that holds every test using it, defined
+once (README "Architecture", tests paragraph; tests/test_architecture.py checks it). Helpers that are not
+fixtures live in modules (tests/support.py, tests/people.py): nothing imports from a conftest.py.
 """
 
+from __future__ import annotations
+
 import pytest
-from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
-from portal.models import (
-    Administration,
-    AssignedEmployer,
-    Domain,
-    DomainMembership,
-    PortalMembership,
-    PortalRole,
-)
-
-PASSWORD = "correct-horse-battery-staple"
-# The second login step for force_login lives in tests/support.py and is applied for every folder by
-# the root conftest.py (integrations/ and connectors/ do not see this file); the names stay importable here.
-from tests.support import FORCE_LOGIN_ONLY, give_authenticator  # noqa: E402,F401
+from integrations.nmbrs.models import NmbrsCredentials
+from payrollsync.celery import app as celery_app
+from portal.models import Domain, ImportSettings
+from portal.models.connections import ConnectionStatus
+from sandbox.loket import create_app as create_loket
+from sandbox.nmbrs import create_app as create_nmbrs
+from sandbox.nmbrs import data as nmbrs_data
+from sandbox.server import SandboxServer
+from sandbox.yuki import create_app as create_yuki
+from sandbox.yuki import data as yuki_data
+from tests.people import acme, acme_admin, bakkerij, bakkerij_admin, users  # noqa: F401 - fixtures
+from tests.support import celery_worker, kill_task_process, point_portal_at_loket
+from tests.vendor_state import make_administration
+from yuki_client import clear_client_cache
 
 
 @pytest.fixture(autouse=True)
@@ -38,63 +37,6 @@ def _forget_yuki_sessions():
     forget_sessions()
 
 
-def make_user(username, portal_role=None, domains=()):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD,
-                                                email=f"{username}@example.nl")
-    if portal_role:
-        PortalMembership.objects.create(user=user, role=portal_role)
-    if portal_role == PortalRole.ADMINISTRATOR:
-        give_authenticator(user)
-    for domain in domains:
-        DomainMembership.objects.create(user=user, domain=domain)
-    return user
-
-
-@pytest.fixture
-def acme(db):
-    return Domain.objects.create(name="Acme", yuki_domain_id="dom-acme", payroll_link_active=True)
-
-
-@pytest.fixture
-def bakkerij(db):
-    return Domain.objects.create(name="Bakkerij", yuki_domain_id="dom-bakkerij", payroll_link_active=True)
-
-
-def assign(domain, source, number, wage_tax_number="", name=""):
-    """A portal administrator assigned this employer to the domain (the portal's shared access reaches it)."""
-    return AssignedEmployer.objects.create(domain=domain, source=source, number=number,
-                                           wage_tax_number=wage_tax_number, name=name or f"Employer {number}")
-
-
-@pytest.fixture
-def acme_admin(acme):
-    assign(acme, "loket", "1001", "812345678L01", "Acme B.V.")
-    return Administration.objects.create(
-        domain=acme, name="Acme B.V.", yuki_administration_id="adm-acme", yuki_access_key="acme-key-123",
-        relation_code="1001", wage_tax_number="812345678L01",
-    )
-
-
-@pytest.fixture
-def bakkerij_admin(bakkerij):
-    assign(bakkerij, "loket", "2002", "987654321L02", "Bakkerij B.V.")
-    return Administration.objects.create(
-        domain=bakkerij, name="Bakkerij B.V.", yuki_administration_id="adm-bakkerij",
-        yuki_access_key="bakkerij-key-456", relation_code="2002", wage_tax_number="987654321L02",
-    )
-
-
-@pytest.fixture
-def users(acme, bakkerij):
-    return {
-        "alice": make_user("alice", PortalRole.ADMINISTRATOR),
-        "bob": make_user("bob", PortalRole.BACKOFFICE),
-        "carol": make_user("carol", domains=[acme]),
-        "dave": make_user("dave", domains=[bakkerij]),
-        "erin": make_user("erin"),
-    }
-
-
 @pytest.fixture
 def login(client):
     def as_user(user):
@@ -102,3 +44,134 @@ def login(client):
         return client
 
     return as_user
+
+
+# -- the vendor sandboxes over real HTTP ------------------------------------------------------------------
+class Switch:
+    """One server per test session, a fresh vendor app per test."""
+
+    def __init__(self):
+        self.app = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def _servers():
+    yuki, nmbrs = Switch(), Switch()
+    with SandboxServer(yuki) as yuki_server, SandboxServer(nmbrs) as nmbrs_server:
+        yield {"yuki": (yuki_server, yuki), "nmbrs": (nmbrs_server, nmbrs)}
+
+
+@pytest.fixture
+def yuki(_servers, settings, tmp_path):
+    server, switch = _servers["yuki"]
+    switch.app = create_yuki()
+    settings.YUKI_BASE_URL = server.url + "/ws/"
+    settings.YUKI_WSDL_CACHE_DIR = str(tmp_path / "wsdl")
+    server.app = switch.app
+    yield server
+    clear_client_cache()
+
+
+@pytest.fixture
+def nmbrs(_servers, settings):
+    server, switch = _servers["nmbrs"]
+    switch.app = create_nmbrs()
+    settings.NMBRS_ENVIRONMENT = server.url + "/soap/v3/"
+    server.app = switch.app
+    return server
+
+
+@pytest.fixture
+def loket(settings):
+    """The Loket sandbox with the portal's redirect URL registered (as a firm registers it at Loket)."""
+    from integrations.loket.access import redirect_uri
+
+    app = create_loket(redirect_uris=[redirect_uri()])
+    with SandboxServer(app) as server:
+        server.app = app
+        point_portal_at_loket(settings, server.url)
+        yield server
+
+
+@pytest.fixture
+def nmbrs_companies(settings):
+    """The Nmbrs sandbox over HTTP as the portal's shared Nmbrs access: the list of companies it sees."""
+    from tests.support import share_nmbrs_access
+
+    app = create_nmbrs()
+    with SandboxServer(app) as server:
+        settings.NMBRS_ENVIRONMENT = server.url + "/soap/v3/"
+        share_nmbrs_access()
+        yield app.state.companies
+
+
+@pytest.fixture
+def eager_celery():
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def bakkerij_nmbrs(transactional_db, yuki, nmbrs, eager_celery):
+    """An Nmbrs administration (Bakkerij Jansen, company 50001) booking into the Yuki sandbox's demo administration."""
+    domain = Domain.objects.create(name="Jansen Groep", yuki_domain_id=yuki_data.DEMO_DOMAIN_ID,
+                                   payroll_link_active=True)
+    return make_administration(
+        domain=domain, name="Bakkerij Jansen B.V.", yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID,
+        yuki_access_key=yuki_data.DEMO_ACCESS_KEY, source="nmbrs", nmbrs_company_id=50001,
+        nmbrs_company_number="101", use_portal_import_settings=False,
+        own_import_settings=ImportSettings.objects.create(auto_import=True, import_sepa_files=True),
+        own_nmbrs_credentials=NmbrsCredentials.objects.create(
+            login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
+            status=ConnectionStatus.AUTHORISED))
+
+
+@pytest.fixture
+def realistic_portal(transactional_db, yuki, nmbrs, loket, eager_celery, settings):
+    """A portal full of realistic data (tests/i18n/realistic.py), made by the engine against the sandboxes."""
+    from django.utils import translation
+
+    from tests.i18n import realistic
+
+    cache.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with translation.override(settings.LANGUAGE_CODE):  # as a worker: no person, the portal's language
+        portal = realistic.build()
+    yield portal
+    cache.clear()
+
+
+# -- a real Celery worker -----------------------------------------------------------------------------------
+# The settings a worker process takes over from the test: the sandboxes and the portal it must reach, and
+# how soon it retries or checks an upload.
+WORKER_SETTINGS = ("YUKI_BASE_URL", "YUKI_WSDL_CACHE_DIR", "LOKET_ENVIRONMENT", "LOKET_SANDBOX_URL",
+                   "NMBRS_ENVIRONMENT", "PORTAL_BASE_URL", "IMPORT_RECONCILE_DELAY_SECONDS", "IMPORT_RETRY_SECONDS")
+# Fixtures that change those settings: set up before the worker starts, whatever order the test names them in.
+_WORKER_REACHES = ("live_server", "vendors", "yuki", "nmbrs", "loket", "bakkerij_nmbrs")
+
+
+@pytest.fixture
+def worker(request, transactional_db, settings):
+    """A real Celery worker process on a private queue (tests.support.celery_worker) that reaches what this
+    test reaches. The test's `celery_worker` mark may choose `pool`, `concurrency` (2 by default, as the
+    journeys need: one process pushes while another answers) and settings for both sides, e.g.
+    `@pytest.mark.celery_worker(concurrency=1, IMPORT_RECONCILE_DELAY_SECONDS=0)`; any other upper-case
+    name is passed to the worker's environment only. Yields the process: `.queue`, `.kill_child()`."""
+    for name in _WORKER_REACHES:
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+    mark = request.node.get_closest_marker("celery_worker")
+    options = dict(mark.kwargs) if mark else {}
+    pool, concurrency = options.pop("pool", "prefork"), options.pop("concurrency", 2)
+    for name, value in options.items():
+        if hasattr(settings, name):
+            setattr(settings, name, value)
+    env = {name: getattr(settings, name) for name in WORKER_SETTINGS} | options
+    with celery_worker(settings, pool=pool, concurrency=concurrency, **env) as process:
+        process.kill_child = lambda: kill_task_process(process)
+        yield process

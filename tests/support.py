@@ -200,3 +200,25 @@ def authorise_portal_loket() -> None:
     code = log_in_at_loket(url, redirect_uri=redirect_uri())["code"]
     portal = PortalSettings.load()
     set_portal_connection(portal, store_authorisation(None, client.exchange_code(code), None))
+
+
+def share_nmbrs_access():
+    """The portal's own Nmbrs access (the sandbox's demo user, who sees every company): its employers are
+    listed on a domain's employers page. Returns those credentials."""
+    from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
+    from portal.models import PortalSettings
+    from portal.models.connections import ConnectionStatus
+    from sandbox.nmbrs import data
+
+    credentials = NmbrsCredentials.objects.create(
+        login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN,
+        status=ConnectionStatus.AUTHORISED)
+    set_portal_credentials(PortalSettings.load(), credentials)
+    return credentials
+
+
+def point_portal_at_loket(settings, sandbox_url: str) -> None:
+    """The portal talks to the Loket sandbox at `sandbox_url` with the sandbox's own OAuth client."""
+    settings.LOKET_ENVIRONMENT = "sandbox"
+    settings.LOKET_SANDBOX_URL = sandbox_url
+    settings.LOKET_CLIENT_ID = settings.LOKET_CLIENT_SECRET = ""

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from portal.languages import choose_language
 from portal.models import LoginFailure
-from tests.conftest import PASSWORD, make_user
+from tests.people import PASSWORD, make_user
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PROXY = {"REMOTE_ADDR": "172.30.250.5"}

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from portal.models import PortalMembership, PortalRole
-from tests.conftest import make_user
+from tests.people import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -85,7 +85,7 @@ def _module_name(path: Path) -> str:
 
 def _modules() -> dict[str, Path]:
     return {_module_name(path): path for top in FIRST_PARTY for path in (ROOT / top).rglob("*.py")
-            if "/tests/" not in path.as_posix() and "/migrations/" not in path.as_posix()}
+            if not {"tests", "migrations"} & set(path.relative_to(ROOT).parts)}
 
 
 def _is_type_checking(node: ast.If) -> bool:
@@ -191,3 +191,127 @@ def test_the_connectors_and_the_yuki_client_are_plain_libraries():
             if any(name.split(".")[0] in ("django", "portal", "integrations", "payrollsync") for name in imported):
                 offenders.append(path.relative_to(ROOT).as_posix())
     assert sorted(offenders) == []
+
+
+# -- the tests' own shape (README "Architecture", tests paragraph) --------------------------------------------
+TEST_FOLDERS = ("tests", "connectors", "integrations", "yuki_client")
+# What drives Chromium: Playwright itself, the Chromium helper, and the browser fixtures of tests/browser/.
+BROWSER_USE = re.compile(r"\b(playwright|chromium_page)\b")
+BROWSER_FIXTURES = {"journey", "page_as", "english_browser"}
+# Fixture names still defined in more than one test module of one folder tree, each with a different
+# meaning there; this list may only shrink (a fixture two modules share moves to their conftest.py).
+KNOWN_REPEATED_FIXTURES = {
+    "administration", "alice", "clock", "demo", "dutch", "dutch_portal", "korenschoof", "paperclip", "portal",
+    "world",
+}
+
+
+def _test_modules():
+    for top in TEST_FOLDERS:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if top == "tests" or "/tests/" in relative:
+                yield relative, path
+
+
+def _fixtures(tree: ast.Module) -> set[str]:
+    return {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+            and any("fixture" in ast.unparse(decorator) for decorator in node.decorator_list)}
+
+
+def test_every_test_that_drives_chromium_lives_in_tests_browser():
+    offenders = []
+    for relative, path in _test_modules():
+        if relative.startswith("tests/browser/") or relative in ("tests/support.py", "tests/test_architecture.py"):
+            continue
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        asked = {arg.arg for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+                 and node.name.startswith("test_") for arg in node.args.args}
+        if BROWSER_USE.search(source) or asked & BROWSER_FIXTURES or "mark.browser" in source:
+            offenders.append(relative)
+    assert offenders == [], "a browser test goes to tests/browser/ (one folder for every Chromium test)"
+
+
+def test_nothing_imports_from_a_conftest():
+    """conftest.py holds fixtures and hooks; helpers and shared fixtures live in modules (tests/people.py,
+    tests/support.py, connectors/<source>/tests/fixtures.py) that the conftests import."""
+    offenders = []
+    for relative, path in _test_modules():
+        if relative == "tests/browser/test_journey_fixture.py":  # it tests the conftest's own hook
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] + [f"{node.module}.{alias.name}" for alias in node.names]
+                     if isinstance(node, ast.ImportFrom) else
+                     [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+            if any(name == "conftest" or name.endswith(".conftest") for name in names):
+                offenders.append(relative)
+    assert offenders == []
+
+
+def test_a_fixture_is_defined_once_where_its_tests_see_it():
+    """No conftest fixture is redefined below it (shadowed), and a fixture two test modules of one folder
+    tree define alike belongs in their conftest.py."""
+    defined: dict[str, list[str]] = {}
+    for relative, path in _test_modules():
+        for name in _fixtures(ast.parse(path.read_text(encoding="utf-8"))):
+            defined.setdefault(name, []).append(relative)
+    shadowed = sorted(
+        f"{name}: {conftest} and {other}" for name, places in defined.items()
+        for conftest in places if conftest.endswith("conftest.py")
+        for other in places if other != conftest and other.startswith(conftest.removesuffix("conftest.py")))
+    assert shadowed == []
+    trees = {name: {place.split("/")[0] if place.startswith("tests/") else place.rsplit("/tests/", 1)[0]
+                    for place in places} for name, places in defined.items()}
+    repeated = {name for name, places in defined.items()
+                if len(places) > len(trees[name]) and not all(p.endswith(("conftest.py", "fixtures.py"))
+                                                              for p in places)}
+    assert repeated <= KNOWN_REPEATED_FIXTURES, f"define these once, in a conftest: {repeated - KNOWN_REPEATED_FIXTURES}"
+    assert KNOWN_REPEATED_FIXTURES <= repeated, f"defined once now: remove {KNOWN_REPEATED_FIXTURES - repeated}"
+
+
+# A comment cites a document inside the repository (docs/vendors/*.md, the README) or says why; never the
+# evidence folders outside it, an issue number, or a path on the development machine.
+OUTSIDE_CITATION = re.compile(
+    r"\.\./shared|\bseeds?/|\bseed \d{3}\b|\breference/|/work/"
+    r"|\b(?:issue|pr|pull request)\s*#?\d+|(?<![\w&/#:\"'])#\d{1,4}\b",
+    re.IGNORECASE)
+
+
+def test_comments_cite_only_documents_inside_the_repository():
+    this_file = Path(__file__).resolve()
+    files = list(production_files(".py", ".html", ".js"))
+    files += [(relative, path) for relative, path in _test_modules() if path != this_file]
+    for top in ("sandbox", "bench", "scripts"):
+        files += [(path.relative_to(ROOT).as_posix(), path) for path in sorted((ROOT / top).rglob("*"))
+                  if path.suffix in (".py", ".html", ".js", ".sh")]
+    offenders = sorted({f"{relative}:{number}: {line.strip()}" for relative, path in files
+                        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                        if OUTSIDE_CITATION.search(line)})
+    assert offenders == [], "cite docs/vendors/*.md or the README, or say why"
+
+
+# No product module over this many lines: a module that grows past it is split by meaning (README,
+# "Architecture"). Migrations are history, not modules one reads; tests are not product code.
+MAX_MODULE_LINES = 300
+SIZED = ("payrollsync", "portal", "integrations", "connectors", "yuki_client", "sandbox")
+# Modules allowed over the limit for a while, each with its reason (empty: none); the test fails when a listed
+# module is no longer over it, so the entry cannot be forgotten.
+OVERSIZED_FOR_NOW: dict[str, str] = {}
+
+
+def product_modules():
+    for top in SIZED:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            relative = path.relative_to(ROOT).as_posix()
+            if "/tests/" not in f"/{relative}" and "/migrations/" not in relative:
+                yield relative, path
+
+
+def test_no_product_module_is_over_the_size_limit():
+    sizes = {relative: len(path.read_text(encoding="utf-8").splitlines()) for relative, path in product_modules()}
+    assert len(sizes) > 100, "the walk found the product modules"
+    over = {relative: n for relative, n in sizes.items() if n > MAX_MODULE_LINES and relative not in OVERSIZED_FOR_NOW}
+    assert over == {}, f"split these by meaning (at most {MAX_MODULE_LINES} lines each): {over}"
+    back_under = {relative for relative in OVERSIZED_FOR_NOW if sizes.get(relative, 0) <= MAX_MODULE_LINES}
+    assert back_under == set(), f"no longer over the limit, remove from OVERSIZED_FOR_NOW: {back_under}"

@@ -1,4 +1,4 @@
-"""Issue #11, section 1: the portal administrator's assignment of employers to a domain (audited), and
+"""The portal's shared access (README "Roles"): the portal administrator's assignment of employers to a domain (audited), and
 the administration form, where a domain user on the portal's shared access picks one of them instead
 of typing numbers the shared access would follow (portal/sources/shared_access.py)."""
 
@@ -8,7 +8,7 @@ from django.utils import translation
 
 from portal.models import Administration, AssignedEmployer, AuditLogEntry
 from portal.models.audit import AuditAction
-from tests.conftest import assign
+from tests.people import assign
 
 pytestmark = pytest.mark.django_db
 

@@ -99,7 +99,7 @@ def test_the_audit_log_reads_in_the_readers_language(users, login, language, exp
 
 @pytest.mark.django_db
 def test_settings_changes_read_as_words_not_database_values(users, acme_admin, login):
-    """Issue 9: 'validated at', 'True', '– → 2' (an ID): each change reads as words."""
+    """Not database values such as 'validated at', 'True', '– → 2' (an ID): each change reads as words."""
     client = login(users["alice"])
     client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
         "name": "Acme B.V.", "yuki_administration_id": "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d5e6f", "yuki_access_key": "", "source": "loket",

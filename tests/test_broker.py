@@ -286,3 +286,28 @@ def test_make_run_uses_the_atomic_embedded_broker(tmp_path):
                               "CELERY_BROKER_FOLDER": str(tmp_path / "broker"),
                               "PAYROLLSYNC_IGNORE_DOTENV": "1"})
     assert out.stdout.strip() == "payrollsync.broker:FilesystemTransport"
+
+
+def test_the_embedded_broker_hands_back_to_celery_within_a_fraction_of_a_second(tmp_path):
+    """Celery's loop for this broker asks drain_events(timeout=2.0) and sees a stop request only between two
+    calls (and runs one more after it): kombu's filesystem transport waited the whole 2 s on an empty queue
+    (polling each second), which held every stop of `make run` 3-5 s. Ours hands back after DRAIN_SECONDS;
+    a message waiting is delivered as before."""
+    import socket
+    import time
+
+    from kombu import Queue
+
+    from payrollsync import broker
+
+    connection = filesystem_connection(tmp_path, broker.FilesystemTransport)
+    received = []
+    queue = Queue("q", routing_key="q")
+    with connection.Consumer(queue, callbacks=[lambda body, message: (received.append(body), message.ack())]):
+        started = time.monotonic()
+        with pytest.raises(socket.timeout):
+            connection.drain_events(timeout=2.0)
+        assert time.monotonic() - started < 1.0, "kombu's own transport waits the whole 2 s"
+        connection.Producer().publish({"task": "heartbeat"}, routing_key="q", declare=[queue])
+        connection.drain_events(timeout=2.0)
+    assert received == [{"task": "heartbeat"}]

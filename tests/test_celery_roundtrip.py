@@ -4,19 +4,13 @@
 import pytest
 from django.conf import settings
 
-from tests.support import celery_worker, heartbeat_through
+from tests.support import heartbeat_through
 
 
-@pytest.fixture
-def worker(transactional_db, settings):
-    with celery_worker(settings, pool="solo") as process:
-        yield process.queue
-
-
-@pytest.mark.celery_worker
+@pytest.mark.celery_worker(pool="solo")
 def test_a_task_goes_through_redis_to_a_real_worker(worker):
     assert settings.CELERY_BROKER_URL.startswith("redis://")
-    beat = heartbeat_through(worker)
+    beat = heartbeat_through(worker.queue)
     assert beat.hostname, "the worker recorded where it ran"
 
 

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from portal.models import Domain
 from portal.version import portal_version
-from tests.conftest import assign
+from tests.people import assign
 from tests.vendor_state import make_administration
 
 ENGLISH = {"the", "not", "and", "for", "with", "could", "yet", "calls", "today", "accepted", "queued",

@@ -19,7 +19,7 @@ PRODUCTION = {
 def run(args, **extra_env):
     env = {k: v for k, v in os.environ.items()
            if k not in ("SECRET_KEY", "SECRET_ENCRYPTION_KEYS", "DEBUG", "SANDBOX_ENABLED", "DATABASE_URL",
-                        "SECURE_SSL_REDIRECT")}
+                        "SECURE_SSL_REDIRECT", "PORTAL_LANGUAGE")}
     env.update(PRODUCTION, **extra_env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
@@ -60,9 +60,9 @@ def test_sandbox_urls_do_not_exist_when_the_switch_is_off():
 
 def test_refuses_the_placeholders_and_keys_that_are_not_fernet_keys():
     result = run(["check"], SECRET_KEY="change-me-" + "x" * 60, SECRET_ENCRYPTION_KEYS=Fernet.generate_key().decode())
-    assert result.returncode != 0 and "placeholder" in result.stderr
+    assert result.returncode != 0 and "SECRET_KEY is nog de voorbeeldwaarde uit .env.example" in result.stderr
     result = run(["check"], SECRET_KEY="k" * 60, SECRET_ENCRYPTION_KEYS="not-a-fernet-key")
-    assert result.returncode != 0 and "not a Fernet key" in result.stderr
+    assert result.returncode != 0 and "bevat een waarde die geen Fernet-sleutel is" in result.stderr
 
 
 def test_a_too_short_metrics_token_stops_the_start_with_a_dutch_sentence_and_no_traceback():
@@ -71,7 +71,7 @@ def test_a_too_short_metrics_token_stops_the_start_with_a_dutch_sentence_and_no_
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip() == (
-        "Het portaal start niet: METRICS_ENABLED staat aan, maar METRICS_TOKEN is te kort (4 tekens). Kies een "
+        "Het portaal start niet: METRICS_ENABLED staat aan, maar METRICS_TOKEN is te kort: kies een "
         "willekeurige waarde van ten minste 20 tekens, bijvoorbeeld met: "
         "python -c 'import secrets; print(secrets.token_urlsafe(24))'")
 

@@ -48,7 +48,7 @@ PortalMembership.objects.create(user=user, role=PortalRole.ADMINISTRATOR)
 
 
 @pytest.fixture
-def vendors():
+def embedded_vendors():
     yuki, nmbrs = create_yuki(), create_nmbrs()
     nmbrs.state.companies.extend(generated_companies(ADMINISTRATIONS, employees=4))
     admins = [SandboxAdministration(f"embedded-admin-{index}", f"Embedded {index}", "embedded-domain",
@@ -62,9 +62,9 @@ def vendors():
 
 
 @pytest.fixture
-def embedded_env(tmp_path, vendors):
+def embedded_env(tmp_path, embedded_vendors):
     """The environment `make run` sets, with the database file and broker folder in tmp_path."""
-    return outside_env(**vendors, **{
+    return outside_env(**embedded_vendors, **{
             "DJANGO_SETTINGS_MODULE": "payrollsync.settings", "DEBUG": "on", "SANDBOX_ENABLED": "on", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
             "CELERY_BROKER_URL": "filesystem://localhost/", "CELERY_BROKER_FOLDER": str(tmp_path / "broker"),
             "YUKI_WSDL_CACHE_DIR": str(tmp_path / "wsdl"), "YUKI_DAILY_BUDGET": "100000", "LOG_LEVEL": "WARNING"})

@@ -39,7 +39,7 @@ FORM_INDEPENDENT_PARAMETERS = {
     "nmbrs:companies": {"company_id"},
     "nmbrs:link-by-number": {"links"},
 }
-# The values that broke inputs before (issue: no input gives a 500), tried in every field one by one;
+# The values that broke inputs before (no input may give a 500), tried in every field one by one;
 # 2**63 is the first id beyond the database's range (a 500 on SQLite, see `_bounded` below).
 CLASSIC = ["abc", "1.5", "²", "1" * 20, "-1", "0", "0001-01", "9999-12", "a\x00b", "a" * 5000, "١٢", "<b>1</b>", "",
            "9223372036854775808"]

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from portal.models import PortalRole, ServiceHeartbeat
-from tests.conftest import make_user
+from tests.people import make_user
 from tests.support import celery_worker
 
 

@@ -1,4 +1,4 @@
-"""Inputs found to crash or to be accepted wrongly (issue: no input gives a 500): each gets a clear Dutch error."""
+"""Inputs found to crash or to be accepted wrongly (no input may give a 500): each gets a clear Dutch error."""
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -92,6 +92,13 @@ def test_a_guid_is_stored_normalised_and_a_duplicate_name_is_refused(users, logi
     assert response.status_code == 200 and "al een domein met de naam" in response.content.decode()
     response = domain_post(client, name="Ander", yuki_domain_id=GUID.upper())
     assert response.status_code == 200 and "heeft deze Yuki domein-ID al" in response.content.decode()
+
+
+def test_a_duplicate_name_ending_in_a_full_stop_is_refused_with_one_full_stop(users, login, acme):
+    acme.name = "Acme B.V."
+    acme.save()
+    response = domain_post(login(users["alice"]), name="acme b.v.")
+    assert "al een domein met de naam acme b.v.<" in response.content.decode(), "not 'acme b.v..'"
 
 
 def admin_post(client, domain, **changes):

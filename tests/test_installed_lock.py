@@ -1,6 +1,6 @@
 """The environment the tests run in holds exactly the locked versions (requirements/test.txt and pip.txt,
 markers evaluated for this machine): nothing more, nothing less, nothing else. `make install` builds it
-from the lock; this is what a fresh clone must end up with (issue 16)."""
+from the lock; this is what a fresh clone must end up with (README "Dependencies: lock files")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The list pages at size: paged, a fixed number of queries whatever the data, no document content loaded,
-no secret decrypted that the page does not show (issue #14, "Pages")."""
+no secret decrypted that the page does not show."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
+from integrations.nmbrs.models import NmbrsCredentials
 from portal import crypto
 from portal.models import (
     Administration,
@@ -27,7 +27,7 @@ from portal.models import (
     LedgerEntry,
     LedgerEvent,
 )
-from tests.conftest import assign, make_user
+from tests.people import assign, make_user
 from tests.vendor_state import make_administration
 
 _serial = itertools.count()
@@ -150,19 +150,6 @@ def sandbox_companies(first: int, count: int) -> list:
             for k in range(first, first + count)]
 
 
-def share_nmbrs_access() -> None:
-    """The portal's own Nmbrs access (the sandbox's demo user, who sees every company): its employers are
-    listed on a domain's employers page."""
-    from portal.models import PortalSettings
-    from portal.models.connections import ConnectionStatus
-    from sandbox.nmbrs import data
-
-    portal = PortalSettings.load()
-    set_portal_credentials(portal, NmbrsCredentials.objects.create(
-        login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN,
-        status=ConnectionStatus.AUTHORISED))
-
-
 def nmbrs_administration(acme) -> Administration:
     """An administration of Acme that gets its documents from Nmbrs through the portal's shared access."""
     return make_administration(domain=acme, name="Loonbedrijf Nmbrs", yuki_administration_id="adm-nmbrs",
@@ -175,19 +162,6 @@ def assign_companies(acme, companies) -> None:
     portal's shared access (a company is assigned by its ID)."""
     AssignedEmployer.objects.bulk_create([AssignedEmployer(domain=acme, source="nmbrs", number=str(company.id),
                                                            name=company.name) for company in companies])
-
-
-@pytest.fixture
-def nmbrs_companies(settings):
-    """The Nmbrs sandbox over HTTP as the portal's shared Nmbrs access: the list of companies it sees."""
-    from sandbox.nmbrs import create_app
-    from sandbox.server import SandboxServer
-
-    app = create_app()
-    with SandboxServer(app) as server:
-        settings.NMBRS_ENVIRONMENT = server.url + "/soap/v3/"
-        share_nmbrs_access()
-        yield app.state.companies
 
 
 LIST_PAGES = {

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from portal.languages import choose_language
 from portal.login_throttle import client_address, username_key
-from tests.conftest import PASSWORD
+from tests.people import PASSWORD
 
 LOCKED = "te veel mislukte inlogpogingen"
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from portal.models import PortalRole
-from tests.conftest import make_user
+from tests.people import make_user
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,7 +29,10 @@ def children_of(pid: int) -> list[int]:
         return []
 
 
-def test_sigterm_stops_web_worker_and_beat(tmp_path):
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_stops_web_worker_and_beat(tmp_path, stop_signal):
+    """SIGTERM (`kill`, a service manager) or SIGHUP (the terminal closed): the launcher stops its children,
+    which run in process groups of their own and so hear of neither themselves."""
     port = free_port()
     env = {**os.environ, "DEBUG": "on", "SANDBOX_ENABLED": "on", "CELERY_BROKER_URL": "filesystem://localhost/",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DJANGO_SETTINGS_MODULE": "payrollsync.settings",
@@ -54,7 +59,7 @@ def test_sigterm_stops_web_worker_and_beat(tmp_path):
         time.sleep(3)  # the worker's own start-up (where Celery would warn) runs beside the web server's
         started = children_of(launcher.pid)
         assert len(started) == 2, "a worker (with beat) and a web server"
-        launcher.send_signal(signal.SIGTERM)
+        launcher.send_signal(stop_signal)
         launcher.wait(timeout=30)
     finally:
         if launcher.poll() is None:
@@ -194,10 +199,19 @@ def test_the_back_off_doubles_up_to_its_cap_and_resets_after_a_stable_run():
                                      "ze starten opnieuw over 1 s.")
 
 
-def test_make_run_stopped_with_sigterm_is_clean_and_quick(tmp_path):
-    """`make run` stopped the way a service manager or `kill` stops it: SIGTERM to make alone. make hands it
-    to the launcher, which stops the web server, worker and beat; nothing is left running, nothing but the
-    launcher's own goodbye is said, and it takes seconds, as Ctrl+C does."""
+# On the shared 2-core test machine (load 20-28) stopping took 8-9 s by SIGTERM and 8-11 s by Ctrl+C before
+# (the embedded broker's 2 s polls, Celery's 1 s timer), 4-6 s after: this bound fails the old way and
+# leaves a busy machine a margin.
+STOPS_WITHIN_SECONDS = 6.5
+
+
+@pytest.mark.parametrize("how", ["kill", "ctrl-c"])
+def test_make_run_stops_cleanly_and_quickly(tmp_path, how):
+    """`make run` stopped the way a service manager or `kill` stops it (SIGTERM to make alone: make hands it
+    to the launcher), or with Ctrl+C (SIGINT to the terminal's whole foreground process group). The launcher
+    stops the web server, worker and beat; nothing is left running, nothing but the launcher's own goodbye
+    is said (no "Hitting Ctrl+C again will initiate cold shutdown" from a worker that took the Ctrl+C
+    itself, no second shutdown), and it takes seconds."""
     port = free_port()
     database = tmp_path / "db.sqlite3"
     local_env = (f"DEBUG=on SANDBOX_ENABLED=on CELERY_BROKER_URL=filesystem://localhost/ "
@@ -214,7 +228,10 @@ def test_make_run_stopped_with_sigterm_is_clean_and_quick(tmp_path):
         everything = {make.pid, *children_of(make.pid)}
         everything |= {grandchild for pid in list(everything) for grandchild in children_of(pid)}
         stopped_at = time.monotonic()
-        make.send_signal(signal.SIGTERM)
+        if how == "kill":
+            make.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(make.pid, signal.SIGINT)  # what the terminal does on Ctrl+C
         make.wait(timeout=60)
         took = time.monotonic() - stopped_at
         left = [pid for pid in everything if Path(f"/proc/{pid}").exists()
@@ -225,7 +242,40 @@ def test_make_run_stopped_with_sigterm_is_clean_and_quick(tmp_path):
             os.killpg(make.pid, signal.SIGKILL)
     output = log.read_text()
     assert not left, f"still running after make ended: {left_running}"
-    assert took < 20, f"make run took {took:.1f} s to stop"  # seconds even on a busy test machine; it was 30
+    assert took < STOPS_WITHIN_SECONDS, f"make run took {took:.1f} s to stop"
     after = output.split("sandbox-demo", 1)[1]
     assert "Webserver, worker en planner gestopt." in after
     assert "Terminated" not in after and "wait:" not in after and "Error" not in after, after
+    assert "Ctrl+C again" not in after and after.count("shutdown") <= 1, after
+
+
+def test_a_launcher_killed_outright_takes_its_children_with_it(tmp_path):
+    """SIGKILL leaves the launcher no moment to stop anything: its children (in process groups of their own)
+    get SIGTERM from the kernel when it dies (Linux), so no web server keeps the port and no worker runs on."""
+    port = free_port()
+    env = {**os.environ, "DEBUG": "on", "SANDBOX_ENABLED": "on", "CELERY_BROKER_URL": "filesystem://localhost/",
+           "CELERY_BROKER_FOLDER": str(tmp_path / "broker"), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "DJANGO_SETTINGS_MODULE": "payrollsync.settings", "PAYROLLSYNC_IGNORE_DOTENV": "1"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    log = tmp_path / "run_sandbox.log"
+    with log.open("w") as out:
+        launcher = subprocess.Popen([sys.executable, "manage.py", "run_sandbox", "--address", f"127.0.0.1:{port}"],
+                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+    children = []
+    try:
+        wait_for(lambda: "sandbox-demo" in log.read_text(), 90, f"never announced:\n{log.read_text()}")
+        children = wait_for(lambda: (found := children_of(launcher.pid)) and len(found) == 2 and found, 30,
+                            "no worker and web server")
+        launcher.kill()
+        launcher.wait(timeout=10)
+
+        def gone() -> bool:
+            return all(not Path(f"/proc/{pid}").exists()
+                       or "zombie" in Path(f"/proc/{pid}/status").read_text().lower() for pid in children)
+
+        wait_for(gone, 30, f"still running after the launcher died: {[command_line(pid) for pid in children]}")
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

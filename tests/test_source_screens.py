@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from portal.models import PortalRole
 from portal.sources import registry
-from tests.conftest import make_user
+from tests.people import make_user
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.languages import choose_language
 from portal.models import LoginFailure, PortalMembership, PortalRole
-from tests.conftest import FORCE_LOGIN_ONLY, PASSWORD, make_user
-from tests.support import second_step_code
+from tests.people import PASSWORD, make_user
+from tests.support import FORCE_LOGIN_ONLY, second_step_code
 
 START = datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC)
 

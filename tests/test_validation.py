@@ -6,7 +6,7 @@ from django.urls import reverse
 from portal.forms.settings import AdministrationForm, ImportSettingsForm
 from portal.models import ImportSettings, PortalSettings
 from portal.models.domains import normalize_wage_tax_number, validate_wage_tax_number
-from tests.conftest import assign
+from tests.people import assign
 
 
 @pytest.mark.parametrize("value", ["812345678L01", "823456705L99", "000000000L99"])
@@ -101,11 +101,11 @@ def test_saving_a_short_window_shows_the_advice_as_a_warning(users, login):
 
 
 def test_every_document_kind_has_a_label():
+    from connectors import kinds
     from connectors.documents import DocumentKind
-    from portal.models.ledger import KIND_LABELS, kind_label
 
-    assert set(KIND_LABELS) == set(DocumentKind)
-    assert all(kind_label(kind.value) for kind in DocumentKind)
+    assert {kind.key for kind in kinds.all_kinds()} >= set(DocumentKind)
+    assert all(kinds.label_of(kind.value) != kind.value for kind in DocumentKind)
 
 
 @pytest.mark.django_db

@@ -7,20 +7,13 @@ import time
 import pytest
 from django.db import connection
 
-from tests.support import celery_worker, heartbeat_through
-
-pytestmark = pytest.mark.celery_worker
+from tests.support import heartbeat_through
 
 WORKER_APP_NAME = "payrollsync-test-worker"
-
-
-@pytest.fixture
-def worker(transactional_db, settings):
-    # Named (libpq's PGAPPNAME) so that the test ends only the worker's connections, never those of
-    # this test process's other threads (a live server's), which later tests would find dead.
-    with celery_worker(settings, concurrency=1, PGAPPNAME=WORKER_APP_NAME) as process:  # prefork, as in production
-        yield process.queue
-
+# One prefork process, as in production; named (libpq's PGAPPNAME) so that the test ends only the worker's
+# connections, never those of this test process's other threads (a live server's), which later tests would
+# find dead.
+pytestmark = pytest.mark.celery_worker(concurrency=1, PGAPPNAME=WORKER_APP_NAME)
 
 
 def sessions() -> int:
@@ -33,17 +26,17 @@ def sessions() -> int:
 
 
 def test_a_worker_process_reuses_its_connection_across_tasks(worker):
-    heartbeat_through(worker)  # the pool process is up and connected
+    heartbeat_through(worker.queue)  # the pool process is up and connected
     before = sessions()
     for _ in range(15):
-        heartbeat_through(worker)
+        heartbeat_through(worker.queue)
     assert sessions() - before <= 1, "15 tasks on the connection the process already had"
 
 
 def test_a_broken_connection_is_replaced_before_the_next_task(worker):
-    heartbeat_through(worker)
+    heartbeat_through(worker.queue)
     with connection.cursor() as cursor:  # what a database restart does to the worker's connections
         cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                        "WHERE datname = current_database() AND application_name = %s", [WORKER_APP_NAME])
         assert cursor.fetchone()[0] >= 1, "the worker's connection was ended"
-    heartbeat_through(worker)  # Django's health check found the connection dead and opened a new one
+    heartbeat_through(worker.queue)  # Django's health check found the connection dead and opened a new one

@@ -13,11 +13,12 @@ from portal.yuki_store import DatabaseYukiStore, forget_sessions
 from sandbox.server import SandboxServer
 from sandbox.yuki import create_app, data
 from yuki_client import CallBudgetExhausted, MemoryStore, YukiClient
-from yuki_client.client import SESSION_TTL_SECONDS
+from yuki_client.connection import SESSION_TTL_SECONDS
 
 
 @pytest.fixture
-def yuki(tmp_path):
+def yuki_with_store(tmp_path):
+    """The Yuki sandbox, with `client(**options)`: a new Yuki client on the database store, as each worker has."""
     app = create_app()
     with SandboxServer(app) as server:
         server.app = app
@@ -28,10 +29,10 @@ def yuki(tmp_path):
 
 
 @pytest.mark.django_db
-def test_calls_are_counted_per_domain_and_sessions_reused_across_clients(yuki):
+def test_calls_are_counted_per_domain_and_sessions_reused_across_clients(yuki_with_store):
     for _ in range(3):
-        yuki.client().document_folders()  # a new client each time, like separate workers
-    assert yuki.app.state.authentications == 1, "one Authenticate, then the stored session"
+        yuki_with_store.client().document_folders()  # a new client each time, like separate workers
+    assert yuki_with_store.app.state.authentications == 1, "one Authenticate, then the stored session"
     assert YukiCallCount.objects.get(domain_id=data.DEMO_DOMAIN_ID).count == 4  # 1 Authenticate + 3 calls
     assert data.DEMO_ACCESS_KEY not in str(list(YukiSession.objects.values_list("fingerprint", flat=True)))
     with connection.cursor() as cursor:
@@ -40,15 +41,15 @@ def test_calls_are_counted_per_domain_and_sessions_reused_across_clients(yuki):
 
 
 @pytest.mark.django_db
-def test_the_budget_is_enforced_before_sending(yuki):
-    client = yuki.client(daily_budget=3)
+def test_the_budget_is_enforced_before_sending(yuki_with_store):
+    client = yuki_with_store.client(daily_budget=3)
     client.document_folders()  # Authenticate + DocumentFolders
     client.document_folders()
-    assert yuki.app.state.calls_on(data.DEMO_DOMAIN_ID) == 3
+    assert yuki_with_store.app.state.calls_on(data.DEMO_DOMAIN_ID) == 3
     with pytest.raises(CallBudgetExhausted):
         client.document_folders()
     assert YukiCallCount.objects.get(domain_id=data.DEMO_DOMAIN_ID).count == 3
-    assert yuki.app.state.calls_on(data.DEMO_DOMAIN_ID) == 3, "nothing was sent"
+    assert yuki_with_store.app.state.calls_on(data.DEMO_DOMAIN_ID) == 3, "nothing was sent"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -72,18 +73,18 @@ def test_reservations_are_atomic_across_threads():
 
 
 @pytest.mark.django_db
-def test_yukis_daily_limit_is_remembered_in_the_database_across_workers(yuki):
+def test_yukis_daily_limit_is_remembered_in_the_database_across_workers(yuki_with_store):
     from yuki_client import YukiDailyLimitReached
 
-    yuki.app.state.daily_limit = 2
-    yuki.client().document_folders()
+    yuki_with_store.app.state.daily_limit = 2
+    yuki_with_store.client().document_folders()
     with pytest.raises(YukiDailyLimitReached):
-        yuki.client().document_folders()
-    sent = yuki.app.faults.calls["yuki:DocumentFolders"]
+        yuki_with_store.client().document_folders()
+    sent = yuki_with_store.app.faults.calls["yuki:DocumentFolders"]
 
     with pytest.raises(YukiDailyLimitReached, match="reported earlier today"):
-        yuki.client().document_folders()  # a new client: another worker
-    assert yuki.app.faults.calls["yuki:DocumentFolders"] == sent, "nothing more is sent today"
+        yuki_with_store.client().document_folders()  # a new client: another worker
+    assert yuki_with_store.app.faults.calls["yuki:DocumentFolders"] == sent, "nothing more is sent today"
     row = YukiCallCount.objects.get(domain_id=data.DEMO_DOMAIN_ID)
     assert (row.count, row.limit_reached) == (3, True)
 
@@ -110,45 +111,45 @@ def test_simultaneous_sign_ins_share_the_first_stored_session():
 
 
 @pytest.mark.django_db
-def test_a_process_reads_the_shared_session_once_and_keeps_it_until_it_expires(yuki):
+def test_a_process_reads_the_shared_session_once_and_keeps_it_until_it_expires(yuki_with_store):
     from django.test.utils import CaptureQueriesContext
 
-    yuki.client().document_folders()  # signs in and stores the session
+    yuki_with_store.client().document_folders()  # signs in and stores the session
     with CaptureQueriesContext(connection) as queries:
         for _ in range(3):
-            yuki.client().document_folders()  # new clients in the same process
+            yuki_with_store.client().document_folders()  # new clients in the same process
     assert not [q for q in queries.captured_queries if "portal_yukisession" in q["sql"]], \
         "the stored session is remembered in the process: no query per call"
-    assert yuki.app.state.authentications == 1
+    assert yuki_with_store.app.state.authentications == 1
 
     YukiSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     forget_sessions()  # as another process that never saw it
-    yuki.client().document_folders()
-    assert yuki.app.state.authentications == 2, "an expired stored session is not used"
+    yuki_with_store.client().document_folders()
+    assert yuki_with_store.app.state.authentications == 2, "an expired stored session is not used"
     with time_machine.travel(timezone.now() + timedelta(seconds=SESSION_TTL_SECONDS + 1)):
-        yuki.app.state.expire_sessions()
-        yuki.client().document_folders()  # the remembered one expired with the row: read, sign in again
-    assert yuki.app.state.authentications == 3
+        yuki_with_store.app.state.expire_sessions()
+        yuki_with_store.client().document_folders()  # the remembered one expired with the row: read, sign in again
+    assert yuki_with_store.app.state.authentications == 3
 
 
 @pytest.mark.django_db
-def test_a_session_renewed_by_another_process_replaces_the_remembered_one_after_one_rejection(yuki):
-    yuki.client().document_folders()
-    assert yuki.app.state.authentications == 1
+def test_a_session_renewed_by_another_process_replaces_the_remembered_one_after_one_rejection(yuki_with_store):
+    yuki_with_store.client().document_folders()
+    assert yuki_with_store.app.state.authentications == 1
     remembered = YukiSession.objects.get().session_id
     # Another worker found the session rejected and signed in again: the table holds its new session,
     # this process still remembers the old one, which Yuki no longer accepts.
-    yuki.app.state.expire_sessions()
-    other = YukiClient(yuki.url + "/ws/", data.DEMO_ACCESS_KEY, domain_id=data.DEMO_DOMAIN_ID,
+    yuki_with_store.app.state.expire_sessions()
+    other = YukiClient(yuki_with_store.url + "/ws/", data.DEMO_ACCESS_KEY, domain_id=data.DEMO_DOMAIN_ID,
                        store=MemoryStore(), timeout=5)
     renewed = other.authenticate()
     YukiSession.objects.update(session_id=renewed)
-    assert renewed != remembered and yuki.app.state.authentications == 2
+    assert renewed != remembered and yuki_with_store.app.state.authentications == 2
 
-    sent = yuki.app.faults.calls["yuki:DocumentFolders"]
-    yuki.client().document_folders()  # rejected once, drops its own, uses the other's: no sign-in
-    assert yuki.app.state.authentications == 2
-    assert yuki.app.faults.calls["yuki:DocumentFolders"] == sent + 2
+    sent = yuki_with_store.app.faults.calls["yuki:DocumentFolders"]
+    yuki_with_store.client().document_folders()  # rejected once, drops its own, uses the other's: no sign-in
+    assert yuki_with_store.app.state.authentications == 2
+    assert yuki_with_store.app.faults.calls["yuki:DocumentFolders"] == sent + 2
     assert YukiSession.objects.get().session_id == renewed, "the other worker's session is not dropped"
-    yuki.client().document_folders()
-    assert yuki.app.faults.calls["yuki:DocumentFolders"] == sent + 3, "and remembered from then on"
+    yuki_with_store.client().document_folders()
+    assert yuki_with_store.app.faults.calls["yuki:DocumentFolders"] == sent + 3, "and remembered from then on"

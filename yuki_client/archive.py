@@ -18,11 +18,6 @@ class ArchiveFolder(IntEnum):
     OTHER_FINANCIAL = 8
 
 
-# UploadDocumentWithData's extra fields, in WSDL order, with the values sent when not given
-# (amount and paymentMethod are minOccurs=1 in the real Archive WSDL, so they are always sent).
-UPLOAD_DATA_FIELDS = ("currency", "amount", "cost_category", "payment_method", "project", "remarks")
-
-
 # SearchDocuments (the Archive WSDL; its documentation: "Use -1 as Folder or Tab argument to search all
 # folders or tabs, or '0001-01-01' as date selection to search all years").
 SEARCH_OPTIONS = ("All", "Creator", "Contact", "Subject", "Tag", "Type")  # the WSDL's SearchOption enum

@@ -26,7 +26,8 @@ class Service(StrEnum):
                 "PettyCash": "Pettycash.asmx"}[self.value]
 
 
-# Writes are never retried blindly after an ambiguous failure (the issue; the import ledger decides).
+# Writes are never retried blindly after an ambiguous failure (the import ledger decides: README, "How the
+# portal keeps 'nothing lost, nothing twice'").
 WRITE_OPERATIONS = frozenset({
     "ProcessJournal", "UploadDocument", "UploadDocumentWithData", "ImportStatement",
     "ImportSingleStatementLine", "ImportSingleStatementProjectLine",

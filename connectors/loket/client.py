@@ -6,20 +6,17 @@ It knows nothing of payslips or journals (see fetchers.py); it turns HTTP into J
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import logging
-import re
 import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Protocol
 
 import httpx2
 
-from connectors.loket import endpoints
+from connectors.loket import endpoints, responses
 from connectors.loket.errors import (
     LoketError,
     LoketForbidden,
@@ -29,7 +26,6 @@ from connectors.loket.errors import (
     LoketRequestError,
     LoketTransientError,
     LoketUnauthorized,
-    messages_from_body,
     missing_right_for,
 )
 
@@ -120,8 +116,9 @@ class LoketClient:
         items = body.get("_embedded")
         if not isinstance(items, list):
             raise LoketMalformedResponse(f"Loket's list answer for {path} has no '_embedded' list.", path=path)
-        return Page(items=items, current_page=_int(body.get("currentPage"), page_number),
-                    total_pages=_int(body.get("totalPages"), 1), total_size=_int(body.get("totalSize"), 0))
+        return Page(items=items, current_page=responses.int_or(body.get("currentPage"), page_number),
+                    total_pages=responses.int_or(body.get("totalPages"), 1),
+                    total_size=responses.int_or(body.get("totalSize"), 0))
 
     def iter_list(self, path: str, *, filter: str | None = None, order_by: str | None = None,  # noqa: A002
                   params: dict | None = None, version: str = endpoints.DEFAULT_VERSION) -> Iterator[dict]:
@@ -144,12 +141,12 @@ class LoketClient:
 
         def parse(response: httpx2.Response) -> LoketFile:
             content = response.content
-            if not _looks_like(media, content):
+            if not responses.looks_like(media, content):
                 raise LoketMalformedResponse(f"Loket sent something other than {media} for {path}.", path=path,
                                              status=response.status_code)
             media_type = response.headers.get("Content-Type", media).split(";")[0].strip()
             return LoketFile(content=content, media_type=media_type,
-                             file_name=_file_name(response.headers.get("Content-Disposition", "")))
+                             file_name=responses.file_name(response.headers.get("Content-Disposition", "")))
 
         return self._request(path, params or {}, endpoints.accept_header(media, version), parse)
 
@@ -203,7 +200,7 @@ class LoketClient:
                 attempt -= 1
                 continue
             if status == 429:
-                retry_after = _retry_after(response.headers.get("Retry-After"))
+                retry_after = responses.retry_after(response.headers.get("Retry-After"))
                 if last or (retry_after is not None and retry_after > self.max_retry_after):
                     raise LoketRateLimited(f"Loket is limiting our calls (HTTP 429 on {path}). The import will "
                                            "be retried later.", retry_after=retry_after, status=429, path=path)
@@ -213,7 +210,7 @@ class LoketClient:
                 if last:
                     raise LoketTransientError(f"Loket had an internal error (HTTP {status} on {path}) "
                                               f"{attempt} times in a row. Try again later.", status=status,
-                                              path=path, messages=_messages(response))
+                                              path=path, messages=responses.messages(response))
                 self._wait(attempt)
                 continue
             if status >= 400:
@@ -227,7 +224,7 @@ class LoketClient:
 
     def _client_error(self, response: httpx2.Response, path: str) -> LoketError:
         status = response.status_code
-        messages = _messages(response)
+        messages = responses.messages(response)
         said = "; ".join(m.description for m in messages if m.description)
         detail = f" Loket says: {said}" if said else ""
         if status == 401:
@@ -261,52 +258,6 @@ def _tls_context() -> ssl.SSLContext:
     time. An SSLContext may be shared by clients and threads, and by processes forked after it was made;
     SSL_CERT_FILE / SSL_CERT_DIR are read when it is made, so a change to them needs a restart."""
     return httpx2.create_ssl_context()
-
-
-def _messages(response: httpx2.Response):
-    try:
-        return messages_from_body(response.json())
-    except ValueError:
-        return ()
-
-
-def _int(value, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds: either a number or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-_SIGNATURES = {endpoints.MEDIA_PDF: (b"%PDF-",), endpoints.MEDIA_XML: (b"<?xml", b"<", b"\xef\xbb\xbf<")}
-
-
-def _looks_like(media: str, content: bytes) -> bool:
-    signatures = _SIGNATURES.get(media)
-    if signatures is None:
-        return bool(content)
-    head = content.lstrip()[:16] if media == endpoints.MEDIA_XML else content[:16]
-    return any(head.startswith(sig) for sig in signatures)
-
-
-def _file_name(disposition: str) -> str:
-    match = re.search(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', disposition, re.IGNORECASE)
-    return match.group(1) if match else ""
 
 
 def _log_call(path: str, started: float, outcome: str) -> None:

@@ -215,7 +215,6 @@ FAULT_CODES: dict[int, FaultCode] = {rule.code: rule for rule in (
     FaultCode(2046, _P, gettext_noop("Nmbrs did not find what was asked for.")),
     FaultCode(2047, _P, gettext_noop("Nmbrs refused a document type."), fetching_never_causes=True),
 )}
-UNKNOWN_CODE = 9999  # Nmbrs's own "unknown error": handled like any code we do not know
 
 
 def _message_for(code: int, vendor_text: str, operation: str) -> tuple[type[NmbrsError], str]:

@@ -82,6 +82,3 @@ class WageTaxReturn:
                    str(_get(obj, "Status", "")), int(_get(obj, "TotalGeneral", 0)),
                    str(_get(obj, "PaymentReference", "")), _when(_get(obj, "SentAt")),
                    _when(_get(obj, "TijdvakStart")), _when(_get(obj, "TijdvakEnd")))
-
-    def has_status(self, wanted: str) -> bool:
-        return self.status.strip().lower() == wanted.strip().lower()

@@ -20,7 +20,6 @@ from connectors.nmbrs.records import Run
 from connectors.texts import format_date, gettext
 
 DEFAULT_WAGE_TAX_STATUS = "locked"  # docs/vendors/nmbrs.md: "standaard alle aangiftes met de status 'locked'"
-ALL_STATUSES = None
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import re
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from connectors.documents import DocumentKind, Period
 from connectors.loket import endpoints
@@ -76,6 +78,34 @@ def resource_of(path: str) -> str:
     return next((template for template, pattern in RESOURCES if pattern.match(path)), "")
 
 
+# What each call reads, in words: the report names a call so, not by its path (a person reads the report;
+# the --sample files keep each answer's path). Files after the JSON resources: a payslip's
+# .../summary/{id} would also match .../summary/metadata.
+CALL_NAMES = {
+    endpoints.ADMINISTRATIONS: gettext_lazy("payroll administrations"),
+    endpoints.PAYROLL_PERIODS: gettext_lazy("payroll periods"),
+    endpoints.EMPLOYMENTS: gettext_lazy("employments"),
+    endpoints.PAYSLIP_LIST: gettext_lazy("an employment's payslips"),
+    endpoints.PAYSLIP_SUMMARY_METADATA: gettext_lazy("an employment's payslips"),
+    endpoints.JOURNAL_RUNS: gettext_lazy("journal runs"),
+    endpoints.JOURNAL_RUN_RESULTS: gettext_lazy("journal run results"),
+    endpoints.TAX_RETURNS: gettext_lazy("wage tax returns"),
+    endpoints.TAX_RETURN: gettext_lazy("wage tax returns"),
+}
+FILE_NAMES = [(_pattern(template), name) for template, name in (
+    (endpoints.PAYSLIP_PDF, gettext_lazy("payslip (file)")),
+    (endpoints.TAX_RETURN_MESSAGE, gettext_lazy("wage tax return (file)")),
+    *((template, gettext_lazy("wage tax return (file)")) for template in endpoints.TAX_RETURN_REPORTS))]
+
+
+def call_name(path: str) -> str:
+    """The call that read `path`, in words ("salarisadministraties"); the path itself if it is none of ours."""
+    resource = resource_of(path)
+    if resource in CALL_NAMES:
+        return str(CALL_NAMES[resource])
+    return next((str(name) for pattern, name in FILE_NAMES if pattern.match(path)), path)
+
+
 class Recorder:
     """Wraps a LoketClient's JSON and file reads: every answer kept, in the order asked."""
 
@@ -104,10 +134,10 @@ def deep_check(client, client_number: str, wage_tax_number: str, period: Period)
     try:
         admin = source.find_administration(client_number, wage_tax_number)
     except LoketError as exc:
-        report.add("error", endpoints.ADMINISTRATIONS, user_message(exc))
+        report.add("error", call_name(endpoints.ADMINISTRATIONS), user_message(exc))
         report.samples = samples(recorder.answers)
         return report
-    report.add("ok", endpoints.ADMINISTRATIONS, fill(_("Payroll administration found: %(name)s."), {
+    report.add("ok", call_name(endpoints.ADMINISTRATIONS), fill(_("Payroll administration found: %(name)s."), {
         "name": admin.description or admin.id}))
     _check_answers(report, recorder.answers)
     for kind, label in ((DocumentKind.PAYSLIP, _("payslips")), (DocumentKind.JOURNAL, _("journal entries")),
@@ -117,11 +147,11 @@ def deep_check(client, client_number: str, wage_tax_number: str, period: Period)
         try:
             documents = source.documents_of(admin, period, [kind], waiting)
         except LoketNotFound as exc:
-            report.add("error", getattr(exc, "path", "") or label, _("An id does not resolve: %(message)s") % {
-                "message": user_message(exc)})
+            report.add("error", call_name(getattr(exc, "path", "")) or label,
+                       _("An id does not resolve: %(message)s") % {"message": user_message(exc)})
             continue
         except LoketError as exc:
-            report.add("error", getattr(exc, "path", "") or label, user_message(exc))
+            report.add("error", call_name(getattr(exc, "path", "")) or label, user_message(exc))
             continue
         except (KeyError, TypeError, ValueError) as exc:
             report.add("error", label, _("The answer has not the shape the code expects (%(error)s).") % {
@@ -130,7 +160,8 @@ def deep_check(client, client_number: str, wage_tax_number: str, period: Period)
         report_fetched(report, label, period, documents, waiting)
         _check_answers(report, recorder.answers[before:])
     for path, media_type, size in recorder.files:
-        report.add("ok", path, _("File readable: %(media)s, %(size)s bytes.") % {"media": media_type, "size": size})
+        report.add("ok", call_name(path), _("File readable: %(media)s, %(size)s bytes.") % {
+            "media": media_type, "size": number_format(size, force_grouping=True)})
     report.samples = samples(recorder.answers)
     return report
 
@@ -152,17 +183,17 @@ def _check_answers(report: DeepReport, answers: list[tuple[str, dict]]) -> None:
         for item in _items(resource, body):
             missing, unexpected = compare(item, shape)
             if missing:
-                report.add("warning", path, _("Fields the code reads are missing: %(fields)s.") % {
+                report.add("warning", call_name(path), _("Fields the code reads are missing: %(fields)s.") % {
                     "fields": ", ".join(missing)})
             new = [name for name in unexpected if (resource, name) not in seen_unexpected]
             seen_unexpected.update((resource, name) for name in new)
             if new:
-                report.add("warning", path, _("Fields the code does not know: %(fields)s.") % {
+                report.add("warning", call_name(path), _("Fields the code does not know: %(fields)s.") % {
                     "fields": ", ".join(new)})
             if resource == endpoints.JOURNAL_RUNS:
                 status = item.get("journalRunStatus") or {}
                 if status.get("key") not in KNOWN_JOURNAL_RUN_STATUS_KEYS:
-                    report.add("warning", path, _("Unknown journal run status: %(status)s.") % {
+                    report.add("warning", call_name(path), _("Unknown journal run status: %(status)s.") % {
                         "status": json.dumps(status, ensure_ascii=False)})
 
 

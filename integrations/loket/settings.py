@@ -1,4 +1,4 @@
-"""Loket's Django settings, from the environment (the README's table of variables). payrollsync/settings.py
+"""Loket's Django settings, from the environment (the README's table of variables). payrollsync/settings/
 merges them in through the registry (portal.sources.registry.environment_settings); read them as
 django.conf.settings.LOKET_*. Imported before Django is set up: nothing but the environment here."""
 

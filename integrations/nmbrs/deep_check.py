@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from zeep.helpers import serialize_object
 
 from connectors.documents import DocumentKind, Period
@@ -30,7 +31,18 @@ READS = {
     "Run_GetList": ("ID", "Number", "Year", "PeriodStart", "PeriodEnd"),
     "WageTax_GetList": ("LoonaangifteID", "Period", "Year", "Status"),
 }
-TEXT_OPERATIONS = {operations.JOURNAL: "journal", operations.SEPA: "sepa", operations.WAGE_TAX_XML: "wage_tax"}
+
+# What each operation reads, in words: the report names a call so, not by Nmbrs' operation name (a person
+# reads the report; the --sample files are named after the operations).
+CALL_NAMES = {
+    "Run_GetList": gettext_lazy("payroll runs"),
+    "WageTax_GetList": gettext_lazy("wage tax returns"),
+    operations.JOURNAL: gettext_lazy("journal entries"),
+}
+
+
+def call_name(operation: str) -> str:
+    return str(CALL_NAMES.get(operation, operation))
 
 
 class Recorder:
@@ -81,18 +93,18 @@ def _check_answers(report: DeepReport, answers: list[tuple[str, object]]) -> Non
             for item in items:
                 empty = [name for name in READS[operation] if item.get(name) in (None, "")]
                 if empty:
-                    report.add("warning", operation, _("Fields the code reads are empty: %(fields)s.") % {
-                        "fields": ", ".join(empty)})
+                    report.add("warning", call_name(operation),
+                               _("Fields the code reads are empty: %(fields)s.") % {"fields": ", ".join(empty)})
         if operation == "Run_GetList" and not items:
-            report.add("warning", operation, _("Nmbrs shows no payroll runs in this year."))
+            report.add("warning", call_name(operation), _("Nmbrs shows no payroll runs in this year."))
         if operation == "WageTax_GetList":
             unknown_statuses |= {str(item.get("Status") or "") for item in items
                                  if wage_tax_statuses.unknown(str(item.get("Status") or ""))}
         if operation == operations.JOURNAL and isinstance(answer, str):
             _check_journal(report, answer)
     for status in sorted(unknown_statuses):
-        report.add("warning", "WageTax_GetList", _("A wage tax status the code does not know: '%(status)s'.") % {
-            "status": status})
+        report.add("warning", call_name("WageTax_GetList"),
+                   _("A wage tax status the code does not know: '%(status)s'.") % {"status": status})
 
 
 def _check_journal(report: DeepReport, xml: str) -> None:
@@ -101,11 +113,11 @@ def _check_journal(report: DeepReport, xml: str) -> None:
     try:
         root = journals.parse_root(xml)
     except UnusableJournal:
-        report.add("error", operations.JOURNAL, _("The journal is not readable XML."))
+        report.add("error", call_name(operations.JOURNAL), _("The journal is not readable XML."))
         return
     for path in journals.unknown_elements(root):
-        report.add("warning", operations.JOURNAL, _("Unknown element '%(name)s' in journal entry ignored.") % {
-            "name": path})
+        report.add("warning", call_name(operations.JOURNAL),
+                   _("Unknown element '%(name)s' in journal entry ignored.") % {"name": path})
 
 
 def _items(answer) -> list[dict]:

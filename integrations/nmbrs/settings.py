@@ -1,4 +1,4 @@
-"""Nmbrs' Django settings, from the environment (the README's table of variables). payrollsync/settings.py
+"""Nmbrs' Django settings, from the environment (the README's table of variables). payrollsync/settings/
 merges them in through the registry (portal.sources.registry.environment_settings); read them as
 django.conf.settings.NMBRS_*. Imported before Django is set up: nothing but the environment here."""
 

@@ -53,7 +53,7 @@ class ImportSettingsForm(forms.ModelForm):
         return self.instance.window_warning()
 
     def window_advice(self) -> dict:
-        """Seed 000's advice, on the form next to the window before saving: the page shows it while the
+        """Yuki's advice (docs/vendors/loket.md, "Schedule"), on the form next to the window before saving: the page shows it while the
         typed window is shorter than advised (static/portal/portal.js, with `days` from here)."""
         return {"text": ImportSettings(first_day=1, last_day=1).window_warning(), "days": ADVISED_WINDOW_DAYS,
                 "shown": bool(self.window_warning())}

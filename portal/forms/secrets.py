@@ -82,9 +82,6 @@ class SecretFieldsMixin:
                                                 "save it, or type another one.")
         self.data = data
 
-    def secret_is_set(self, name: str) -> bool:
-        return bool(getattr(self.instance, name, ""))
-
     def clean(self):
         # Subclasses call super().clean() first and then see the value that will be stored.
         cleaned = super().clean()

@@ -9,6 +9,7 @@ from portal.forms.import_settings import ImportSettingsForm
 from portal.forms.parts import FormSection
 from portal.forms.secrets import SecretFieldsMixin
 from portal.models import Administration, AssignedEmployer, Domain
+from portal.sentences import fill
 from portal.sources import registry, shared_access
 from portal.sources.base import EmployerId
 from portal.validators import IdChoiceField, normalize_guid, validate_guid
@@ -22,7 +23,7 @@ class DomainForm(forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if Domain.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("There is already a domain called %(name)s.") % {"name": name})
+            raise forms.ValidationError(fill(_("There is already a domain called %(name)s."), {"name": name}))
         return name
 
     def clean_yuki_domain_id(self):
@@ -150,8 +151,8 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
         name = self.cleaned_data["name"].strip()
         taken = Administration.objects.filter(domain_id=self.instance.domain_id, name__iexact=name)
         if taken.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("This domain already has an administration called %(name)s.")
-                                        % {"name": name})
+            raise forms.ValidationError(fill(_("This domain already has an administration called %(name)s."),
+                                             {"name": name}))
         return name
 
     def clean_yuki_administration_id(self):

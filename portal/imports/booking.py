@@ -1,4 +1,4 @@
-"""What a ledger entry becomes in Yuki, in one place: the folder per kind, file names, journal subjects.
+"""What a ledger entry becomes in Yuki, in one place: its folder (its kind's), file names, journal subjects.
 
 Every name carries a short reference derived from the ledger key and version ("[ps-1a2b3c4d5e v2]"), so
 a person or the reconciliation can find exactly this document in Yuki: in a file name, a journal's
@@ -14,37 +14,32 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from connectors.documents import DocumentKind, JournalLine
+from connectors import kinds
+from connectors.documents import JournalLine
 from portal import account_check
 from portal.models import LedgerEntry
 from yuki_client import ArchiveFolder, Journal
 
-# docs/vendors/yuki.md: payslips belong in the personnel folder (4), wage tax returns in the tax folder (5).
-FOLDER_FOR_KIND = {
-    DocumentKind.PAYSLIP: ArchiveFolder.PERSONNEL,
-    DocumentKind.WAGE_TAX_RETURN: ArchiveFolder.TAX,
-    DocumentKind.ANNUAL_DOCUMENT: ArchiveFolder.PERSONNEL,  # jaaropgaven and the like
-    DocumentKind.SEPA: ArchiveFolder.BANK,  # the salary payment file
-}
 # The folders as a person sees them in Yuki ("Personeel", "Belasting"), in the reader's language.
 FOLDER_NAMES = {
     ArchiveFolder.PURCHASE: _("Purchase"), ArchiveFolder.SALES: _("Sales"), ArchiveFolder.BANK: _("Bank"),
     ArchiveFolder.PERSONNEL: _("Personnel"), ArchiveFolder.TAX: _("Tax"),
     ArchiveFolder.TO_BE_SORTED: _("To be sorted"), ArchiveFolder.OTHER_FINANCIAL: _("Other financial"),
 }
-PREFIX = {DocumentKind.PAYSLIP: "ps", DocumentKind.JOURNAL: "jr", DocumentKind.WAGE_TAX_RETURN: "lh",
-          DocumentKind.SEPA: "sp", DocumentKind.ANNUAL_DOCUMENT: "jw", DocumentKind.PETTY_CASH: "ks"}
 
 
 def reference(entry: LedgerEntry) -> str:
     key = f"{entry.administration_id}|{entry.source}|{entry.kind}|{entry.source_id}|{entry.period}"
     short = hashlib.sha256(key.encode()).hexdigest()[:10]
     version = f" v{entry.version}" if entry.version > 1 else ""
-    return f"[{PREFIX.get(DocumentKind(entry.kind), 'doc')}-{short}{version}]"
+    prefix = kinds.get(entry.kind).reference_prefix if kinds.is_registered(entry.kind) else "doc"
+    return f"[{prefix}-{short}{version}]"
 
 
 def folder(entry: LedgerEntry) -> ArchiveFolder:
-    return FOLDER_FOR_KIND.get(DocumentKind(entry.kind), ArchiveFolder.TO_BE_SORTED)
+    """The kind's archive folder (connectors/kinds.py; docs/vendors/yuki.md: payslips in the personnel folder,
+    wage tax returns in the tax folder); "to be sorted" for a kind no longer registered."""
+    return kinds.get(entry.kind).folder if kinds.is_registered(entry.kind) else ArchiveFolder.TO_BE_SORTED
 
 
 def folder_name(folder: ArchiveFolder | int) -> str:
@@ -120,7 +115,7 @@ def journal(entry: LedgerEntry, mappings: dict | None = None, *, lines: list[dic
 
 
 def is_petty_cash(entry: LedgerEntry) -> bool:
-    return entry.kind == DocumentKind.PETTY_CASH
+    return kinds.is_registered(entry.kind) and kinds.get(entry.kind).target == kinds.Target.PETTY_CASH
 
 
 def send_petty_cash(client, entry: LedgerEntry):

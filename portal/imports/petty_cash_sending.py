@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from connectors.documents import DocumentKind
-from portal.imports import ledger, pushing, runs
+from portal.imports import finishing, ledger, pushing, runs
 from portal.models import Administration, EntryState, EventKind, ImportRun, LedgerEntry, RunTrigger
 from portal.models.imports import RunCategory, RunStatus
 from portal.petty_cash import Prepared
@@ -126,7 +126,7 @@ def send(administration: Administration, prepared: Prepared, user, *, overlap_co
             "moment: it is booked once."))
     taken = runs.dispatch(run, [entry.pk])
     result = pushing.push(entry.pk, run) if taken else None
-    runs.finish_if_done(run.pk, exact=True)
+    finishing.finish_if_done(run.pk, exact=True)
     run.refresh_from_db()
     entry.refresh_from_db()
     if result is None or result.outcome == pushing.Outcome.NOT_OURS:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal import account_check
-from portal.imports import booking, ledger
+from portal.imports import booking, leases, ledger
 from portal.models import EntryState, EventKind, ImportRun, LedgerEntry
 from portal.vendors import charge_yuki_calls, yuki_client
 from yuki_client import (
@@ -41,6 +41,9 @@ from yuki_client.fault_messages import (  # Yuki's errors in the reader's words,
 
 log = logging.getLogger(__name__)
 
+# A push that surely sent nothing (Outcome.RETRY) is tried this many times more before it counts as failed.
+PUSH_RETRIES = 3
+
 
 class Outcome(StrEnum):
     BOOKED = "booked"
@@ -57,14 +60,14 @@ class PushResult:
     outcome: Outcome
     message: str = ""
     yuki_calls: int = 0
-    settled: ledger.Settled | None = None  # a booking's settle: whether a newer version waits, the run's count
+    settled: leases.Settled | None = None  # a booking's settle: whether a newer version waits, the run's count
 
 
 def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
          states=ledger.CLAIMABLE) -> PushResult:
-    """One push of the entry, if it is in one of `states` (ledger.claim_for_push) and no one holds it."""
+    """One push of the entry, if it is in one of `states` (leases.claim_for_push) and no one holds it."""
     try:
-        claimed = ledger.claim_for_push(entry_id, run, states)
+        claimed = leases.claim_for_push(entry_id, run, states)
     except DatabaseError as exc:
         # Nothing was sent. If the claim did commit before the connection broke, the next claim is
         # refused and the lease runs out into a check, which finds nothing in Yuki: no loss either way.
@@ -102,7 +105,7 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
                                  sent_lines=booked_lines if calling else None)
     else:
         calls = client.store.reserved  # charged to the run by the settle's own statement
-        settled = ledger.settle(entry_id, token, EntryState.BOOKED, run,
+        settled = leases.settle(entry_id, token, EntryState.BOOKED, run,
                                 _("Booked in Yuki (%(what)s).") % {"what": _what(entry)}, EventKind.BOOKED,
                                 yuki_calls=calls, yuki_reference=str(reference)[:100], booked_at=timezone.now(),
                                 booked_hash=entry.content_hash,
@@ -142,7 +145,7 @@ def _refuse_single_line(entry, token, run, client) -> PushResult:
                 "it in the access key's own administration, and this key reaches more than this one. Upload "
                 "the line as a petty cash statement (the CSV file), which names the administration.") % {
                     "title": entry.title}
-    ledger.settle(entry.pk, token, EntryState.FAILED, run, message, EventKind.FAILED, last_error=message)
+    leases.settle(entry.pk, token, EntryState.FAILED, run, message, EventKind.FAILED, last_error=message)
     return PushResult(Outcome.FAILED, message, charge_yuki_calls(run, client))
 
 
@@ -150,7 +153,7 @@ def _wait_for_accounts(entry, token, run, client, missing) -> PushResult:
     message = _("%(title)s is not sent to Yuki: %(missing)s Create the account in Yuki or map it on the "
                 "ledger accounts page; the next import books it.") % {
                     "title": entry.title, "missing": account_check.describe(missing, entry.administration)}
-    ledger.settle(entry.pk, token, EntryState.WAITING_ACCOUNTS, run, message, EventKind.WAITING_ACCOUNTS,
+    leases.settle(entry.pk, token, EntryState.WAITING_ACCOUNTS, run, message, EventKind.WAITING_ACCOUNTS,
                   last_error=message)
     return PushResult(Outcome.WAITING_ACCOUNTS, message, charge_yuki_calls(run, client))
 
@@ -247,5 +250,5 @@ def _release(entry, token, run, message) -> PushResult:
 
 
 def _settle(entry, token, run, state, event, message, outcome, **fields) -> PushResult:
-    ledger.settle(entry.pk, token, state, run, message, event, last_error=message, **fields)
+    leases.settle(entry.pk, token, state, run, message, event, last_error=message, **fields)
     return PushResult(outcome, message)

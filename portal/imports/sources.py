@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from connectors.documents import DocumentKind, Period
 from connectors.errors import SourceError
+from connectors.kinds import label_of
 from portal.effective import EffectiveSettings
-from portal.models.ledger import kind_label
 from portal.sources.base import Fetched, NotYetAvailable, Plan, SourceUnavailable
 from portal.sources.messages import user_message
 from portal.sources.registry import source_of
@@ -81,6 +81,6 @@ def _fail(fetched: Fetched, exc: SourceError, period: Period, kinds, source_name
     if isinstance(exc, SourceUnavailable):
         fetched.problems.append(exc.message)
         return
-    what = ", ".join(str(kind_label(kind)).lower() for kind in kinds)
+    what = ", ".join(label_of(kind).lower() for kind in kinds)
     fetched.problems.append(_("%(vendor)s, %(what)s %(period)s: %(message)s") % {
         "vendor": source_name, "what": what, "period": period.key, "message": user_message(exc)})

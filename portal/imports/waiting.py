@@ -14,23 +14,13 @@ from collections import Counter
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
 
-from connectors.documents import DocumentKind, WaitingDocument, WaitReason
+from connectors import kinds
+from connectors.documents import WaitingDocument, WaitReason
 from portal import notifications
 from portal.imports.ledger import add_event
 from portal.models import Administration, EntryState, EventKind, ImportRun, LedgerEntry, Notice, NoticeLevel
 from portal.sources.registry import get as source_named
-
-# "2 loonaangiften wachten": the count and the kind together, so each language can inflect both.
-KIND_WAIT = {
-    DocumentKind.PAYSLIP: ngettext_lazy("%(n)s payslip waits", "%(n)s payslips wait", "n"),
-    DocumentKind.JOURNAL: ngettext_lazy("%(n)s journal entry waits", "%(n)s journal entries wait", "n"),
-    DocumentKind.WAGE_TAX_RETURN: ngettext_lazy("%(n)s wage tax return waits", "%(n)s wage tax returns wait", "n"),
-    DocumentKind.SEPA: ngettext_lazy("%(n)s SEPA file waits", "%(n)s SEPA files wait", "n"),
-    DocumentKind.ANNUAL_DOCUMENT: ngettext_lazy("%(n)s annual document waits", "%(n)s annual documents wait",
-                                                "n"),
-}
 
 
 def reason_text(reason: str, status: str) -> str:
@@ -47,8 +37,9 @@ def reason_text(reason: str, status: str) -> str:
 def report_fetched(report, label: str, period, documents: list, waiting: list) -> None:
     """A deep check's findings for one kind (integrations/<source>/deep_check.py): how many documents
     are readable, how many wait and why; a period without any is a warning."""
-    report.add("ok", label, _("%(n)s %(what)s for %(period)s readable, %(w)s waiting at the source.") % {
-        "n": len(documents), "what": label, "period": period.key, "w": len(waiting)})
+    # The kind is the finding's label; the counts follow no noun, so no "1 journaalposten".
+    report.add("ok", label, _("For %(period)s: %(n)s readable, %(w)s waiting at the source.") % {
+        "n": len(documents), "period": period.key, "w": len(waiting)})
     if not documents and not waiting:
         report.add("warning", label, _("The source shows no %(what)s for %(period)s: expected some if this "
                                        "period's payroll has run.") % {"what": label, "period": period.key})
@@ -59,12 +50,13 @@ def report_fetched(report, label: str, period, documents: list, waiting: list) -
 
 def line(group: dict) -> str:
     """One line of the run page: "2 loonaangiften wachten: status 'Verzonden' is nog niet definitief"."""
-    return _("%(what)s: %(why)s") % {"what": KIND_WAIT[DocumentKind(group["kind"])] % {"n": group["n"]},
+    # "2 loonaangiften wachten": the count and the kind together (its `waits`), so each language inflects both.
+    return _("%(what)s: %(why)s") % {"what": kinds.get(group["kind"]).waits % {"n": group["n"]},
                                      "why": reason_text(group["reason"], group["status"])}
 
 
 def groups(waiting: list[WaitingDocument]) -> list[dict]:
-    counted = Counter((w.kind.value, w.reason.value, w.status) for w in waiting)
+    counted = Counter((str(w.kind), w.reason.value, w.status) for w in waiting)
     return [{"kind": kind, "reason": reason, "status": status, "n": n}
             for (kind, reason, status), n in sorted(counted.items())]
 
@@ -72,7 +64,7 @@ def groups(waiting: list[WaitingDocument]) -> list[dict]:
 def record(administration: Administration, waiting: WaitingDocument, run: ImportRun | None) -> bool:
     """Record one waiting document. False when the ledger already has it in another state (booked, or
     on its way): then the document the source delivered earlier stands, and nothing waits."""
-    key = {"administration": administration, "source": waiting.source, "kind": waiting.kind.value,
+    key = {"administration": administration, "source": waiting.source, "kind": str(waiting.kind),
            "source_id": waiting.source_id, "period": waiting.period.key}
     fields = {"wait_reason": waiting.reason.value, "source_status": waiting.status[:100]}
     why = reason_text(waiting.reason, waiting.status) + (f" ({waiting.detail})" if waiting.detail else "")
@@ -107,7 +99,7 @@ def still_waiting(administration: Administration, waiting: list[WaitingDocument]
     settled = set(LedgerEntry.objects.filter(administration=administration).exclude(
         state=EntryState.WAITING_AT_SOURCE).filter(source_id__in=[w.source_id for w in waiting])
         .values_list("source", "kind", "source_id", "period"))
-    return [w for w in waiting if (w.source, w.kind.value, w.source_id, w.period.key) not in settled]
+    return [w for w in waiting if (w.source, str(w.kind), w.source_id, w.period.key) not in settled]
 
 
 def take_in(run: ImportRun, waiting: list[WaitingDocument], *, dry_run: bool = False) -> None:
@@ -127,7 +119,7 @@ def take_in(run: ImportRun, waiting: list[WaitingDocument], *, dry_run: bool = F
 def _notice_once(run: ImportRun, item: WaitingDocument) -> None:
     """One notice per status text never seen before (per source and kind), for the whole portal: it
     names the text, so the code's table of statuses can learn it (docs/vendors/)."""
-    key = f"source-status:{item.source}:{item.kind.value}:{' '.join(item.status.split()).casefold()}"[:200]
+    key = f"source-status:{item.source}:{item.kind}:{' '.join(item.status.split()).casefold()}"[:200]
     if Notice.objects.filter(key=key).exists():
         return
     notifications.notify(
@@ -136,6 +128,6 @@ def _notice_once(run: ImportRun, item: WaitingDocument) -> None:
         message=_("%(administration)s: %(line)s. The portal does not know this status, so the document is "
                   "not booked; it waits until a developer adds the status to the source's table of statuses.")
         % {"administration": run.administration.name, "line": line(
-            {"kind": item.kind.value, "reason": item.reason.value, "status": item.status, "n": 1})},
+            {"kind": str(item.kind), "reason": item.reason.value, "status": item.status, "n": 1})},
         key=key, level=NoticeLevel.WARNING, administration=run.administration, run=run,
         link=reverse("portal:run", args=[run.pk]))

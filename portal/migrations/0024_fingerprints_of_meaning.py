@@ -10,7 +10,7 @@
 
 from django.db import migrations, models
 
-from connectors import fingerprints
+from connectors import kinds
 
 BATCH = 500
 
@@ -22,14 +22,14 @@ def fingerprint_entries(apps, schema_editor):
     for entry in files.only("pk", "kind", "state", "content", "content_hash", "booked_hash", "pending_hash",
                             "pending", "pending_content").iterator(chunk_size=BATCH):
         if entry.content is not None:
-            fingerprint = fingerprints.of_file(entry.kind, bytes(entry.content))
+            fingerprint = kinds.file_fingerprint(entry.kind, bytes(entry.content))
             if entry.booked_hash == entry.content_hash:
                 entry.booked_hash = fingerprint.digest
             entry.content_hash, entry.fingerprint = fingerprint.digest, fingerprint.facts
         else:
             entry.fingerprint_outdated = True
         if entry.pending_hash and entry.pending_content is not None:
-            parked = fingerprints.of_file(entry.kind, bytes(entry.pending_content))
+            parked = kinds.file_fingerprint(entry.kind, bytes(entry.pending_content))
             entry.pending_hash = parked.digest
             entry.pending = {**(entry.pending or {}), "fingerprint": parked.facts}
         changed.append(entry)

@@ -5,7 +5,7 @@ from portal.sources import registry
 
 
 class AssignedEmployer(models.Model):
-    """An employer the portal's shared vendor access may reach for one domain (issue #11, section 1).
+    """An employer the portal's shared vendor access may reach for one domain (README "Roles").
 
     The portal's own connection to a payroll source sees every employer of the firm. A domain's
     administrations that use it reach only the employers a portal administrator assigned here; the

@@ -63,8 +63,8 @@ class ImportRun(models.Model):
     source_waiting = models.JSONField(default=list, blank=True)
     yuki_calls = models.PositiveIntegerField(default=0)
     # Documents of this run still to settle (new, being pushed, awaiting the automatic check): set at
-    # dispatch, counted down by each push's settle (portal.imports.ledger.settle). When it reaches zero
-    # the run counts its documents for real and finishes (portal.imports.runs.finish_if_done); never
+    # dispatch, counted down by each push's settle (portal.imports.leases.settle). When it reaches zero
+    # the run counts its documents for real and finishes (portal.imports.finishing.finish_if_done); never
     # trusted to finish a run on its own, so a miscount can only delay a finish until the sweep.
     outstanding = models.IntegerField(default=0)
     dry_run_preview = models.JSONField(default=list, blank=True)

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from connectors.documents import DocumentKind
+from connectors import kinds
 from portal.sources.registry import SOURCE_KEY_LENGTH
 
 
@@ -21,20 +21,9 @@ class EntryState(models.TextChoices):
     WAITING_AT_SOURCE = "waiting_at_source", _("Waiting at the payroll source")
 
 
-# The screens' names of connectors.documents.DocumentKind (the one kind enum).
-KIND_LABELS = {
-    DocumentKind.PAYSLIP: _("Payslip"),
-    DocumentKind.JOURNAL: _("Journal entry"),
-    DocumentKind.WAGE_TAX_RETURN: _("Wage tax return"),
-    DocumentKind.SEPA: _("SEPA file"),
-    DocumentKind.ANNUAL_DOCUMENT: _("Annual document"),
-    DocumentKind.PETTY_CASH: _("Petty cash statement"),
-}
-KIND_CHOICES = [(kind.value, KIND_LABELS[kind]) for kind in DocumentKind]
-
-
-def kind_label(kind) -> str:
-    return KIND_LABELS[DocumentKind(kind)]
+# The built-in kinds (connectors/kinds.py) as the field's choices, as the migrations have them; a kind
+# registered besides them is stored the same way and named by LedgerEntry.kind_label.
+KIND_CHOICES = [(str(kind.key), kind.label) for kind in kinds.BUILT_IN]
 
 
 class LedgerEntry(models.Model):
@@ -111,6 +100,11 @@ class LedgerEntry(models.Model):
     def __str__(self):
         return f"{self.title} ({self.period}, v{self.version}): {self.state}"
 
+    @property
+    def kind_label(self) -> str:
+        """The kind's name in the reader's language (connectors/kinds.py)."""
+        return kinds.label_of(self.kind)
+
     def check_note(self) -> str:
         """For a document whose booking is uncertain: who checks it and when. The run page, the document
         page and "To check" all show this one text, so they never disagree."""
@@ -125,7 +119,7 @@ class LedgerEntry(models.Model):
 
         since = self.attempted_at or self.updated_at or timezone.now()
         when = timezone.localtime(since + timedelta(seconds=settings.IMPORT_RECONCILE_DELAY_SECONDS))
-        # A list may annotate is_journal instead of loading the journal lines (views.runs.needs_check).
+        # A list may annotate is_journal instead of loading the journal lines (views.documents.needs_check).
         is_journal = self.is_journal if hasattr(self, "is_journal") else self.journal_lines is not None
         if is_journal:
             return _("Checked automatically in Yuki's bookings at %(when)s (and again later if Yuki cannot be "

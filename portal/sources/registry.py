@@ -114,7 +114,7 @@ def simulated() -> list[str]:
 def environment_settings(env, *, sandbox_enabled: bool) -> dict:
     """Each source's Django settings read from the environment: `from_environment(env, sandbox_enabled=...)`
     in the `settings` module of its folder (integrations/<source>/settings.py), when it has one. Called by
-    payrollsync/settings.py, before Django is set up: those modules import neither Django nor the source."""
+    payrollsync/settings/, before Django is set up: those modules import neither Django nor the source."""
     found = {}
     for app in source_apps():
         try:

@@ -1,4 +1,5 @@
-"""The one rule for the portal's shared vendor access (issue #11, section 1).
+"""The one rule for the portal's shared vendor access (README "Roles", "The portal's shared access
+reaches only a domain's assigned employers").
 
 The portal's own connection to a payroll source (its vendor login) reaches every employer of the firm. An
 administration that uses them reaches only the employers a portal administrator assigned to its
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from portal.models import AssignedEmployer
 from portal.sentences import fill
 from portal.sources.base import EmployerId, SourceUnavailable
-from portal.sources.registry import get, source_of
+from portal.sources.registry import source_of
 
 
 def uses_shared_access(administration, source=None) -> bool:
@@ -104,14 +105,6 @@ def no_employer_text(administration) -> str:
     source = source_of(administration)
     return _("No %(source)s employer is set for %(name)s yet, so nothing was read at %(source)s: enter the "
              "employer on the administration page first.") % {"source": source.name, "name": administration.name}
-
-
-def employer_choices(domain, source_key: str) -> list[tuple[int, str]]:
-    return [(e.pk, str(e)) for e in assigned(domain, source_key)]
-
-
-def source_label(source_key: str) -> str:
-    return get(source_key).label
 
 
 def assign_for_administrator(user, administration, name: str) -> str:

@@ -11,9 +11,8 @@ from portal.models import Administration, EntryState, ImportSettings, PortalSett
 from portal.paging import paginate
 from portal.sources import shared_access
 from portal.sources.registry import source_of
-from portal.status import connection_state
 from portal.views.access import administration_for, domain_for, portal_view, receives_secrets
-from portal.views.runs import ImportForm
+from portal.views.imports import ImportForm
 
 
 @portal_view()
@@ -23,7 +22,7 @@ def administration_detail(request, pk):
     return render(request, "portal/administration_detail.html", {
         "administration": administration,
         "effective": effective,
-        "connection": connection_state(effective),
+        "connection": source_of(effective.administration).connection_state(effective),
         "payroll_source": source_of(administration),
         "can_edit": permissions.can_edit_domain(request.user, administration.domain),
         "import_form": ImportForm(),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import completeness, permissions
+from portal import completeness, completeness_read_back, permissions
 from portal.completeness_export import as_csv, as_pdf, read_back_text, summary_text
 from portal.models import LedgerEntry
 from portal.views.access import administration_for, domain_for, portal_view
@@ -36,8 +36,8 @@ def _months(administrations, current: str) -> list[str]:
 
 
 def _cost(administrations, month: str) -> dict:
-    estimated = sum(completeness.estimate(a, month) for a in administrations)
-    remaining = completeness.remaining_today(administrations[0].domain) if administrations else 0
+    estimated = sum(completeness_read_back.estimate(a, month) for a in administrations)
+    remaining = completeness_read_back.remaining_today(administrations[0].domain) if administrations else 0
     return {"calls": estimated, "remaining": remaining, "affordable": estimated <= remaining}
 
 
@@ -83,7 +83,7 @@ def _read_back(request, administrations, month: str) -> None:
         messages.error(request, _("Not read back: it costs %(calls)s Yuki calls and today only %(remaining)s are "
                                   "left in this domain's budget. Read back tomorrow.") % cost)
         return
-    records = [completeness.read_back(a, month, request.user) for a in administrations]
+    records = [completeness_read_back.read_back(a, month, request.user) for a in administrations]
     calls = sum(record.calls for record in records)
     errors = [record.error for record in records if record.error]
     differences = sum(len(completeness.report(a, month).differences) for a in administrations)

@@ -12,7 +12,7 @@ from portal.health import HEARTBEAT_STALE_AFTER
 from portal.models import Administration, ImportRun, Notice, PortalSettings, ServiceHeartbeat, YukiCallCount
 from portal.paging import paginate
 from portal.sources import registry
-from portal.status import connection_state
+from portal.sources.registry import source_of
 from portal.views.access import portal_view
 from yuki_client import amsterdam_day
 
@@ -36,7 +36,7 @@ def administration_rows(administrations, portal) -> list[dict]:
     for administration in administrations:
         effective = effective_settings(administration, portal)
         rows.append({"administration": administration, "effective": effective,
-                     "connection": connection_state(effective),
+                     "connection": source_of(effective.administration).connection_state(effective),
                      "last_run": last_runs.get(getattr(administration, "last_run_id", None))})
     return rows
 

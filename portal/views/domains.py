@@ -10,7 +10,7 @@ from portal.paging import paginate
 from portal.sources import registry
 from portal.views.access import domain_for, portal_view
 from portal.views.dashboard import administration_rows, with_settings
-from portal.views.runs import ImportForm
+from portal.views.imports import ImportForm
 
 
 @portal_view(permissions.can_manage_domains)

@@ -7,13 +7,13 @@ that need a Loket right answer 403 with a `messages` body when the user lacks it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from sandbox import stamps
-from sandbox.loket import data
+from sandbox.loket import data, resources
 from sandbox.loket.envelope import detail, error, listing
 from sandbox.loket.files import euro, simple_pdf, tax_return_message
+from sandbox.loket.resources import Call
 from sandbox.loket.state import LoketState
 from sandbox.loket.web import Response, query
 
@@ -23,118 +23,12 @@ _FILE_MEDIA = {"pdf": "application/pdf", "xml": "application/xml"}
 _P = "/api/v2/providers/employers"
 
 
-@dataclass(frozen=True)
-class Call:
-    state: LoketState
-    username: str
-    params: dict
-    today: date
-
-    def may_see(self, a: data.Administration) -> bool:
-        allowed = self.state.users[self.username].employer_ids
-        return allowed is None or _index().employer_ids[id(a)] in allowed
-
-    def administrations(self) -> list[data.Administration]:
-        return [a for a in data.ADMINISTRATIONS if self.may_see(a)]
-
-    def administration(self, administration_id: str) -> data.Administration | None:
-        a = _index().by_id.get(administration_id)
-        return a if a is not None and self.may_see(a) else None
-
-
-class _Index:
-    """The sandbox's identifiers (uuid5s) computed once per set of administrations, not on every request:
-    a request looks its employment or tax return up in a dict instead of hashing every employee of every
-    administration (which made the simulator, not the portal, the cost in bench/bench_import.py)."""
-
-    def __init__(self, administrations: tuple[data.Administration, ...]):
-        self.administrations = administrations
-        self.by_id = {a.id: a for a in administrations}
-        self.employer_ids = {id(a): a.employer_id for a in administrations}  # by identity: hashing hashes every employee
-        self.employments = {e.employment_id(a.id): (a, e) for a in administrations for e in a.employees}
-        self._tax_returns: dict[date, dict[str, tuple[data.Administration, int, int]]] = {}
-
-    def tax_returns(self, today: date) -> dict[str, tuple[data.Administration, int, int]]:
-        if today not in self._tax_returns:
-            self._tax_returns = {today: {
-                data.guid("payrolltaxreturn", a.id, year, month): (a, year, month)
-                for a in self.administrations for year, month in data.calendar_months(a, today)
-                if data.is_processed(year, month, today)}}
-        return self._tax_returns[today]
-
-
-_index_cache: _Index | None = None
-
-
-def _index() -> _Index:
-    """The index of data.ADMINISTRATIONS as it is now (tests and the bench replace the tuple)."""
-    global _index_cache
-    if _index_cache is None or _index_cache.administrations is not data.ADMINISTRATIONS:
-        _index_cache = _Index(data.ADMINISTRATIONS)
-    return _index_cache
-
-
-# --- resources -------------------------------------------------------------------------------------
-
-def _administration_json(a: data.Administration) -> dict:
-    return {"id": a.id, "employerId": a.employer_id, "clientNumber": a.client_number,
-            "wageTaxNumber": a.wage_tax_number, "description": a.description,
-            "isPayrollAdministration": a.is_payroll, "startDate": a.start.isoformat(),
-            "endDate": a.end.isoformat() if a.end else None}
-
-
-def _employment_json(a: data.Administration, e: data.Employee, today: date) -> dict:
-    end = e.end(today)
-    return {"id": e.employment_id(a.id), "startDate": e.start.isoformat(),
-            "endDate": end.isoformat() if end else None,
-            "employee": {"id": e.employee_id(a.employer_id), "employeeNumber": e.number,
-                         "firstName": e.first_name, "lastName": e.last_name, "formattedName": e.name},
-            "payrollAdministration": {"id": a.id, "description": a.description}}
-
-
-def _find_employment(call: Call, employment_id: str):
-    a, e = _index().employments.get(employment_id, (None, None))
-    return (a, e) if a is not None and call.may_see(a) else (None, None)
-
-
-def _journal_run(a: data.Administration, year: int, month: int, state: LoketState) -> dict:
-    key = state.journal_run_status.get((a.id, data.period_id(year, month)), 4)
-    value = {0: "Aangevraagd", 1: "In behandeling", 2: "In behandeling", 3: "Mislukt"}.get(key, "Verwerkt")
-    return {"id": data.guid("journalrun", a.id, year, month), "sequenceNumber": 1,
-            "journalRunStatus": {"key": key, "value": value},
-            "methodOfCreation": {"key": 1, "value": "Handmatig"},
-            "payrollRun": {"payrollRunId": data.guid("payrollrun", a.id, year, month),
-                           "sequenceNumberApproved": 1, "payrollPeriod": data.period_ref(year, month)},
-            "requestTime": f"{date(year, month, 1).isoformat()}T09:00:00",
-            "processingFinishedTime": f"{date(year, month, 1).isoformat()}T09:02:13" if key > 3 else None,
-            "removeTime": None, "removedBy": None}
-
-
-def _tax_return(a: data.Administration, year: int, month: int, today: date, state: LoketState) -> dict:
-    tax_return_id = data.guid("payrolltaxreturn", a.id, year, month)
-    current = (year, month) == (today.year, today.month)
-    status = {"key": 2, "value": "Goedgekeurd"} if current else {"key": 4, "value": "Geaccepteerd"}
-    status = state.tax_return_status.get((a.id, data.period_id(year, month)), status)
-    total = data.tax_return_amounts(a, year, month, today) / 100
-    revision = state.tax_return_revisions.get(tax_return_id, 0)
-    return {"id": tax_return_id, "wageTaxNumber": a.wage_tax_number, "period": data.period_ref(year, month),
-            "payrollTaxReturnStatus": status, "payrollTaxReturnType": {"key": 1, "value": "Normaal"},
-            "totalAmount": total, "periodAmount": total, "correctionAmount": 0.0,
-            "paymentReference": f"{a.wage_tax_number[:9]}{year % 100:02d}{month:02d}{revision:04d}",
-            "messageReference": f"LA{year}{month:02d}{a.client_number}-{revision}",
-            "sendTime": None if current else f"{data._add_months(date(year, month, 1), 1).isoformat()}T08:15:00",
-            "removalTime": None, "sequenceNumber": 1 + revision}
-
-
-def _find_tax_return(call: Call, tax_return_id: str):
-    a, year, month = _index().tax_returns(call.today).get(tax_return_id, (None, 0, 0))
-    return (a, year, month) if a is not None and call.may_see(a) else (None, 0, 0)
 
 
 # --- handlers --------------------------------------------------------------------------------------
 
 def administrations(call: Call) -> Response:
-    return listing([_administration_json(a) for a in call.administrations()], call.params)
+    return listing([resources.administration_json(a) for a in call.administrations()], call.params)
 
 
 def payroll_periods(call: Call, administration_id: str) -> Response:
@@ -147,14 +41,14 @@ def payroll_periods(call: Call, administration_id: str) -> Response:
 
 
 def employments(call: Call, employer_id: str) -> Response:
-    mine = [a for a in call.administrations() if _index().employer_ids[id(a)] == employer_id]
+    mine = [a for a in call.administrations() if resources.index().employer_ids[id(a)] == employer_id]
     if not mine:
         return error(404, "Employer not found", "NotFound")
-    return listing([_employment_json(a, e, call.today) for a in mine for e in a.employees], call.params)
+    return listing([resources.employment_json(a, e, call.today) for a in mine for e in a.employees], call.params)
 
 
 def payslips(call: Call, employment_id: str) -> Response:
-    a, e = _find_employment(call, employment_id)
+    a, e = resources.find_employment(call, employment_id)
     if a is None:
         return error(404, "Employment not found", "NotFound")
     items = [{"payrollrunId": data.guid("payrollrun", a.id, y, m), "numberOfPayslips": 1,
@@ -178,7 +72,7 @@ def payslip_summary_metadata(call: Call, employment_id: str) -> Response:
     """The periods a cumulative payslip can be downloaded for. The option shape follows Loket's metadata
     convention (key + value, extra attributes beside them); its exact fields are our guess
     (docs/vendors/loket.md)."""
-    a, e = _find_employment(call, employment_id)
+    a, e = resources.find_employment(call, employment_id)
     if a is None:
         return error(404, "Employment not found", "NotFound")
     options = [{"key": _summary_id(call, a, employment_id, y, m), "value": f"{y} periode {m:02d}",
@@ -187,7 +81,7 @@ def payslip_summary_metadata(call: Call, employment_id: str) -> Response:
 
 
 def payslip_pdf(call: Call, employment_id: str, payroll_period_id: str) -> Response:
-    a, e = _find_employment(call, employment_id)
+    a, e = resources.find_employment(call, employment_id)
     if a is None:
         return error(404, "Employment not found", "NotFound")
     year, month = next(((y, m) for y, m in _summary_months(call, a, e)
@@ -212,7 +106,7 @@ def journal_runs(call: Call, administration_id: str) -> Response:
     a = call.administration(administration_id)
     if a is None or not a.is_payroll:
         return error(404, "Payroll administration not found", "NotFound")
-    runs = [_journal_run(a, y, m, call.state) for y, m in data.calendar_months(a, call.today)
+    runs = [resources.journal_run(a, y, m, call.state) for y, m in data.calendar_months(a, call.today)
             if data.is_processed(y, m, call.today)]
     return listing(runs, call.params)
 
@@ -221,7 +115,7 @@ def journal_run_results(call: Call, journal_run_id: str) -> Response:
     for a in call.administrations():
         for y, m in data.calendar_months(a, call.today):
             if data.is_processed(y, m, call.today) and data.guid("journalrun", a.id, y, m) == journal_run_id:
-                if _journal_run(a, y, m, call.state)["journalRunStatus"]["key"] in (0, 1, 2, 3):
+                if resources.journal_run(a, y, m, call.state)["journalRunStatus"]["key"] in (0, 1, 2, 3):
                     return error(400, "The journal run has no results (yet).", "BrokenBusinessRule")
                 consolidate = call.params.get("consolidate", "BasedOnLedgerAccountConfiguration")
                 if consolidate not in ("BasedOnLedgerAccountConfiguration", "Always", "Never"):
@@ -234,16 +128,16 @@ def tax_returns(call: Call, administration_id: str) -> Response:
     a = call.administration(administration_id)
     if a is None or not a.is_payroll:
         return error(404, "Payroll administration not found", "NotFound")
-    items = [_tax_return(a, y, m, call.today, call.state) for y, m in data.calendar_months(a, call.today)
+    items = [resources.tax_return(a, y, m, call.today, call.state) for y, m in data.calendar_months(a, call.today)
              if data.is_processed(y, m, call.today)]
     return listing(items, call.params)
 
 
 def tax_return(call: Call, tax_return_id: str, part: str = "") -> Response:
-    a, year, month = _find_tax_return(call, tax_return_id)
+    a, year, month = resources.find_tax_return(call, tax_return_id)
     if a is None:
         return error(404, "Payroll tax return not found", "NotFound")
-    content = _tax_return(a, year, month, call.today, call.state)
+    content = resources.tax_return(a, year, month, call.today, call.state)
     if not part:
         return detail(content)
     revision = call.state.tax_return_revisions.get(tax_return_id, 0)

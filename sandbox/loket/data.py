@@ -135,10 +135,6 @@ ADMINISTRATIONS: tuple[Administration, ...] = (
 )
 
 
-def administration_by_id(administration_id: str) -> Administration | None:
-    return next((a for a in ADMINISTRATIONS if a.id == administration_id), None)
-
-
 # --- periods ---------------------------------------------------------------------------------------
 
 def _add_months(day: date, months: int) -> date:

@@ -16,7 +16,7 @@ from sandbox.loket.web import Response, form, html_response, json_response, quer
 
 _PAGE = """<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>{title} - Loket.nl (sandbox)</title></head>
-<body><main><h1>Loket.nl</h1><p><em>Sandbox: simulated Loket login.</em></p>{body}</main></body></html>"""
+<body><main><h1>Loket.nl</h1><p><em>Sandbox: nagebootste inlogpagina van Loket.</em></p>{body}</main></body></html>"""
 
 
 def _page(title: str, body: str, status: int = 200) -> Response:

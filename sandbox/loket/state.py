@@ -131,9 +131,6 @@ class LoketState:
     def revoke_right(self, right: str, username: str = data.DEMO_USERNAME) -> None:
         self.users[username].rights.discard(right)
 
-    def grant_right(self, right: str, username: str = data.DEMO_USERNAME) -> None:
-        self.users[username].rights.add(right)
-
     def correct_payslip(self, employment_id: str, year: int, month: int) -> None:
         """Loket re-issues the payslip (a correction run): same document, new content."""
         key = (employment_id, data.period_id(year, month))

@@ -124,7 +124,3 @@ COMPANIES = (
         employees=(Employee(1, "T. Groen", _nl_iban("RABO", "0155500001"), Decimal("3300.00"), "BUIT"),),
     ),
 )
-
-
-def company_by_id(company_id: int) -> Company | None:
-    return next((c for c in COMPANIES if c.id == company_id), None)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import mimetypes
+from datetime import date, datetime
+from decimal import Decimal
 from wsgiref.util import application_uri
 
 FOLDERS = {1: "Inkoop", 2: "Verkoop", 3: "Bank", 4: "Personeel", 5: "Belasting", 7: "Uitzoeken door Yuki",
@@ -21,14 +23,39 @@ STYLE = ("body{font:15px system-ui,sans-serif;margin:2rem auto;max-width:1000px;
          "h1 small,.muted{color:#666}.card{border:1px solid #ddd;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}")
 
 
+NOT_FOUND = b"Niet gevonden in de Yuki-sandbox.\n"
+
+
 def _page(title: str, body: str) -> bytes:
     return (f"<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><link rel='icon' href='data:,'><title>{html.escape(title)}</title>"
-            f"<style>{STYLE}</style></head><body><p class='muted'>Yuki sandbox – simulated, not the real Yuki"
+            f"<style>{STYLE}</style></head><body><p class='muted'>Yuki-sandbox: nagebootst, niet de echte Yuki"
             f"</p>{body}</body></html>").encode()
 
 
 def _e(value) -> str:
     return html.escape(str(value))
+
+
+# Amounts, dates and counts as Yuki shows them to a Dutch bookkeeper, and as the portal does (its
+# payrollsync/formats/nl): 1.234,56, 07-12-2026, 07-12-2026 14:05, 12.345.
+def _amount(value) -> str:
+    return _dutch_grouping(f"{Decimal(value):,.2f}")
+
+
+def _count(value: int) -> str:
+    return _dutch_grouping(f"{value:,}")
+
+
+def _dutch_grouping(english: str) -> str:
+    return english.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _date(value: date) -> str:
+    return f"{value:%d-%m-%Y}"
+
+
+def _moment(value: datetime) -> str:
+    return f"{value:%d-%m-%Y %H:%M}"
 
 
 def browse(state, environ, start_response):
@@ -47,7 +74,7 @@ def browse(state, environ, start_response):
                                       ("Content-Disposition", f'inline; filename="{found.file_name}"')])
             return [found.data]
     start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
-    return [b"Not found in the Yuki sandbox.\n"]
+    return [NOT_FOUND]
 
 
 def remove_account(state, environ, start_response):
@@ -60,7 +87,7 @@ def remove_account(state, environ, start_response):
         start_response("303 See Other", [("Location", f"{base}/administrations/{parts[1]}/")])
         return [b""]
     start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
-    return [b"Not found in the Yuki sandbox.\n"]
+    return [NOT_FOUND]
 
 
 def _ok(start_response, body: bytes):
@@ -91,10 +118,10 @@ def _petty_cash(state, administration_id: str) -> str:
     parts = ["<h2>Kas</h2>"]
     for imported in imports:
         lines = "".join(
-            f"<tr><td>{line['date']:%d-%m-%Y}</td><td>{_e(line['account'])}</td><td>{_e(line['transaction_code'])}"
+            f"<tr><td>{_date(line['date'])}</td><td>{_e(line['account'])}</td><td>{_e(line['transaction_code'])}"
             f"</td><td>{_e(line['suspense_account'])} {_e(line['suspense_name'])}</td><td>{_e(line['description'])}"
-            f"</td><td class='amount'>{line['amount']}</td><td class='amount'>"
-            f"{'' if line['balance'] is None else line['balance']}</td><td>{_e(line['project_code'])} "
+            f"</td><td class='amount'>{_amount(line['amount'])}</td><td class='amount'>"
+            f"{'' if line['balance'] is None else _amount(line['balance'])}</td><td>{_e(line['project_code'])} "
             f"{_e(line['project_name'])}</td></tr>" for line in imported.lines)
         parts.append(f"<div class='card petty-cash'><h3>{_e(imported.operation)}</h3><p class='muted'>{_e(imported.id)}"
                      "</p><table><tr><th>Datum</th><th>Kas</th><th>Code</th><th>Tegenrekening</th><th>Omschrijving</th>"
@@ -108,7 +135,7 @@ def _administration(state, base: str, administration_id: str) -> bytes:
              f"<p><a href='{base}/'>← alle administraties</a></p>", "<h2>Journaalposten</h2>"]
     journals = [j for j in state.journals if j.administration_id == administration_id]
     for journal in journals:
-        lines = "".join(f"<tr><td>{e.entry_date}</td><td>{_e(e.gl_account)}</td><td class='amount'>{e.amount}</td>"
+        lines = "".join(f"<tr><td>{_date(e.entry_date)}</td><td>{_e(e.gl_account)}</td><td class='amount'>{_amount(e.amount)}</td>"
                         f"<td>{_e(e.description)}</td></tr>" for e in journal.entries)
         parts.append(f"<div class='card journal'><h3>{_e(journal.subject)}</h3><p class='muted'>{_e(journal.id)}</p>"
                      f"<table><tr><th>Datum</th><th>Grootboek</th><th>Bedrag</th><th>Omschrijving</th></tr>{lines}"
@@ -119,8 +146,8 @@ def _administration(state, base: str, administration_id: str) -> bytes:
     files = [f for f in state.archive if f.administration_id == administration_id]
     if files:
         rows = "".join(f"<tr><td><a href='{base}/files/{_e(f.id)}'>{_e(f.file_name)}</a></td>"
-                       f"<td>{_e(FOLDERS.get(f.folder, f.folder))}</td><td>{len(f.data):,} bytes</td>"
-                       f"<td>{f.created:%Y-%m-%d %H:%M}</td></tr>" if f.created else "" for f in files)
+                       f"<td>{_e(FOLDERS.get(f.folder, f.folder))}</td><td>{_count(len(f.data))} bytes</td>"
+                       f"<td>{_moment(f.created)}</td></tr>" if f.created else "" for f in files)
         parts.append(f"<table class='archive'><tr><th>Bestand</th><th>Map</th><th>Grootte</th><th>Ontvangen</th></tr>"
                      f"{rows}</table>")
     else:

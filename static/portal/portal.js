@@ -86,7 +86,7 @@
   });
 })();
 
-// Seed 000's advice (at least seven days between the first and the last import day), next to the window
+// Yuki's advice (docs/vendors/loket.md, "Schedule": at least seven days between the first and the last import day), next to the window
 // while it is typed, before saving. The text and the number of days come from the page.
 (function () {
   function update(advice) {

@@ -1,4 +1,6 @@
-"""Journeys in Chromium: the browser is the judge (docs: README "Test it").
+"""Every test that drives Chromium lives in this folder (README "Architecture", tests paragraph).
+
+Journeys in Chromium: the browser is the judge (docs: README "Test it").
 
 `journey` drives Debian's chromium (Playwright's sync API, no browser download) against the live portal.
 A journey FAILS when, anywhere along the way,
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
 
 import pytest
 from django.core.cache import cache
@@ -26,7 +27,8 @@ from sandbox.loket import create_app as create_loket
 from sandbox.nmbrs import create_app as create_nmbrs
 from sandbox.server import SandboxServer
 from sandbox.yuki import create_app as create_yuki
-from tests.support import CHROMIUM_ARGS, celery_worker
+from tests.browser.steps import REACHED, reached
+from tests.support import CHROMIUM, CHROMIUM_ARGS, chromium_page, point_portal_at_loket
 
 # Runs in every page before its own scripts. Reports, as console errors the journey collects:
 # an `invalid` event (the browser refused a submit because of that control), and a required control
@@ -47,20 +49,6 @@ _FORM_WATCH = r"""
   document.addEventListener('htmx:afterSwap', () => setTimeout(scan, 0));
 })();
 """
-
-
-# Which URL patterns the journeys reached (by route), written to $JOURNEY_URL_REPORT after the session.
-REACHED: dict[str, set[str]] = {}
-
-
-def reached(url: str, method: str, status: int) -> None:
-    from django.urls import Resolver404, resolve
-
-    try:
-        match = resolve(urlparse(url).path)
-    except Resolver404:
-        return
-    REACHED.setdefault(match.route, set()).add(f"{method} {status}")
 
 
 def pytest_sessionfinish(session):
@@ -166,7 +154,7 @@ def journey(live_server, transactional_db, monkeypatch, settings):
     settings.LANGUAGE_CODE = "nl"
     cache.clear()  # login throttling and the like start empty
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam")
             context.add_init_script(_FORM_WATCH)
@@ -185,8 +173,9 @@ def journey(live_server, transactional_db, monkeypatch, settings):
 
 @pytest.fixture
 def vendors(settings, tmp_path, live_server):
-    """Yuki, Loket and Nmbrs sandboxes over real HTTP, wired into the portal's settings; the live portal's
-    Loket redirect URL registered with the Loket sandbox's client (at both loopback names, as make run's)."""
+    """Yuki, Loket and Nmbrs sandboxes over real HTTP, wired into the portal's settings (and so into the
+    `worker`'s); the live portal's Loket redirect URL registered with the Loket sandbox's client (at both
+    loopback names, as make run's)."""
     from django.urls import reverse
 
     yuki, nmbrs = create_yuki(), create_nmbrs()
@@ -198,21 +187,75 @@ def vendors(settings, tmp_path, live_server):
         yuki_server.app, loket_server.app, nmbrs_server.app = yuki, loket, nmbrs
         settings.YUKI_BASE_URL = yuki_server.url + "/ws/"
         settings.YUKI_WSDL_CACHE_DIR = str(tmp_path / "wsdl")
-        settings.LOKET_ENVIRONMENT = "sandbox"
-        settings.LOKET_SANDBOX_URL = loket_server.url
-        settings.LOKET_CLIENT_ID = settings.LOKET_CLIENT_SECRET = ""
+        point_portal_at_loket(settings, loket_server.url)
         settings.NMBRS_ENVIRONMENT = nmbrs_server.url + "/soap/v3/"
+        # The `worker` (tests/conftest.py) takes these over: retries and the automatic check of an
+        # uncertain upload come after a second, not minutes, so a journey sees them.
+        settings.IMPORT_RECONCILE_DELAY_SECONDS = settings.IMPORT_RETRY_SECONDS = 1
         yield {"yuki": yuki_server, "loket": loket_server, "nmbrs": nmbrs_server}
 
 
 @pytest.fixture
-def worker(live_server, vendors, settings):
-    """A real Celery worker on a private queue, talking to the same sandboxes as the portal. Retries and the
-    automatic check of an uncertain upload come after a second, not minutes, so a journey sees them."""
-    settings.IMPORT_RECONCILE_DELAY_SECONDS = settings.IMPORT_RETRY_SECONDS = 1
-    with celery_worker(settings, concurrency=2, YUKI_BASE_URL=settings.YUKI_BASE_URL,
-                       IMPORT_RECONCILE_DELAY_SECONDS=1, IMPORT_RETRY_SECONDS=1,
-                       YUKI_WSDL_CACHE_DIR=settings.YUKI_WSDL_CACHE_DIR, LOKET_ENVIRONMENT="sandbox",
-                       LOKET_SANDBOX_URL=settings.LOKET_SANDBOX_URL, NMBRS_ENVIRONMENT=settings.NMBRS_ENVIRONMENT,
-                       PORTAL_BASE_URL=live_server.url) as process:
-        yield process
+def page(monkeypatch):
+    """A Chromium page (tests.support.chromium_page, Dutch) for tests that drive the browser themselves
+    rather than through `journey`; it fails the test on any console error or script error of the page."""
+    with chromium_page(monkeypatch) as page:
+        errors = []
+
+        def console(message):
+            # The browser's own favicon request is no error of this page (the portal serves no favicon).
+            if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+                errors.append(f"{message.text} {message.location.get('url', '')}")
+
+        page.on("console", console)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture
+def english_browser(monkeypatch):
+    """A Chromium page whose browser asks for English (en-US): a Dutch page proves the portal ignores
+    Accept-Language."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    cache.clear()  # login throttling counts live in the cache
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(locale="en-US", extra_http_headers={"Accept-Language": "en-US,en;q=0.9"})
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            yield page
+        finally:
+            browser.close()
+    cache.clear()
+
+
+@pytest.fixture
+def page_as(monkeypatch, live_server):
+    """page_as(user) -> a Playwright page logged in as `user` (the session cookie of a forced login), or
+    nobody's for None; the accessibility tests (axe-core, tests/browser/axe.py) open one per person."""
+    from django.conf import settings as django_settings
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        def open_page(user):
+            context = browser.new_context(locale="nl-NL", base_url=live_server.url)
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
+                                      "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
+                                      "url": live_server.url}])
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            return page
+
+        try:
+            yield open_page
+        finally:
+            browser.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 
 def wait_for_text(page, testid: str, pattern: str, timeout: int = 60_000) -> None:
     """Wait, without reloading, until the element with data-testid `testid` matches `pattern` (a regex)."""
@@ -15,12 +17,25 @@ def field_value(page, selector: str) -> str:
 
 
 
+# Which URL patterns the journeys reached (by route), written to $JOURNEY_URL_REPORT after the session.
+REACHED: dict[str, set[str]] = {}
+
+
+def reached(url: str, method: str, status: int) -> None:
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(urlparse(url).path)
+    except Resolver404:
+        return
+    REACHED.setdefault(match.route, set()).add(f"{method} {status}")
+
+
 def post_form(journey, path: str, data: dict | None = None):
     """POST like a form of the page would (the session and CSRF cookies of the browser); returns the response.
     For actions whose button a user does not see: the server must refuse them too."""
     page = journey.page
     token = next((c["value"] for c in page.context.cookies() if c["name"] == "csrftoken"), "")
-    from tests.browser.conftest import reached
 
     response = page.request.post(journey.url(path), form={"csrfmiddlewaretoken": token, **(data or {})},
                                  max_redirects=0, headers={"X-CSRFToken": token})

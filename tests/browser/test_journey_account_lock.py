@@ -15,7 +15,7 @@ import time_machine
 from django.db import connections
 
 from portal.models import Domain, LoginFailure
-from tests.conftest import PASSWORD, make_user
+from tests.people import PASSWORD, make_user
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 

@@ -28,7 +28,7 @@ from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import post_form, wait_for_text
-from tests.conftest import PASSWORD, make_user
+from tests.people import PASSWORD, make_user
 from tests.support import pass_second_step
 from tests.vendor_state import portal_loket_connection, portal_nmbrs_credentials
 
@@ -43,7 +43,8 @@ def login_with_the_form(journey, username: str) -> None:
 
 
 def connect_loket(journey) -> None:
-    """Seed 000 step 2 through the Loket sandbox's own OAuth pages."""
+    """The Loket link set up through the Loket sandbox's own OAuth pages (docs/vendors/loket.md,
+    "Authorisation (OAuth)")."""
     page = journey.page
     journey.goto("/settings/")
     page.get_by_role("button", name="Verbind met Loket").click()
@@ -60,7 +61,7 @@ def test_portal_settings(journey, vendors):
     page = journey.page
     journey.goto("/settings/")
 
-    # The import window: seed 000's advice shows next to it while typing, before anything is saved.
+    # The import window: Yuki's advice (docs/vendors/loket.md, "Schedule") shows next to it while typing, before anything is saved.
     advice = page.get_by_test_id("window-advice")
     page.fill("#id_import-first_day", "10")
     page.fill("#id_import-last_day", "28")
@@ -102,7 +103,7 @@ def test_portal_settings(journey, vendors):
     assert "ziet 5 administraties" in page.get_by_test_id("loket-checks").inner_text()
     assert "Korenschoof" not in page.locator("main").inner_text(), "no employer picked by the test itself"
     # Every call of the imports, for an employer assigned to a domain that the portal's manager picks.
-    from tests.conftest import assign
+    from tests.people import assign
 
     korenschoof = loket_data.ADMINISTRATIONS[0]
     assign(Domain.objects.create(name="Bakkerij De Korenschoof", yuki_domain_id="dom-korenschoof"), "loket",

@@ -16,7 +16,7 @@ from portal.models import Administration, Domain, PortalRole, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import data as nmbrs_data
 from tests.browser.steps import yuki_knows
-from tests.conftest import assign, make_user
+from tests.people import assign, make_user
 
 SWITCHES = list(itertools.product([True, False], repeat=2))
 

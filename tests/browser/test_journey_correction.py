@@ -20,7 +20,7 @@ from sandbox.nmbrs import data as nmbrs_data
 from sandbox.nmbrs.payroll import _run_id
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import wait_for_text
-from tests.conftest import make_user
+from tests.people import make_user
 from tests.vendor_state import make_administration
 
 NOW = datetime(2026, 11, 18, 14, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))

@@ -4,6 +4,7 @@ favicon.ico that is not there."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.urls import reverse
 from portal.models import Administration, PortalRole
 from sandbox.demo import seed_demo_data
 from sandbox.loket import data as loket_data
-from tests.conftest import make_user
+from tests.people import PASSWORD, make_user
 
 
 def test_a_button_only_address_opened_directly_has_a_way_back(journey, vendors):
@@ -46,3 +47,29 @@ def test_sandbox_pages_name_their_icon(journey, vendors):
         page.goto(address)
         icon = page.evaluate("document.querySelector('link[rel~=icon]')?.getAttribute('href') ?? ''")
         assert icon.startswith("data:"), f"{address} names no icon of its own: the browser asks /favicon.ico"
+
+
+def test_a_form_sent_after_its_token_expired_says_so_and_leads_back(journey):
+    """A login form left open while the browser lost its cookies (or opened in another tab before logging
+    in elsewhere): the portal's own Dutch page says nothing was changed and leads back to the form."""
+    make_user("carla", PortalRole.BACKOFFICE)
+    page = journey.page
+    journey.expect_status(403, "/login/")
+    journey.goto("/login/")
+    page.context.clear_cookies()  # the CSRF cookie the form's token belongs to is gone
+    page.fill("input[name=username]", "carla")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+
+    expired = page.get_by_test_id("form-expired")
+    assert page.get_by_role("banner").count() == 1, "the portal's own page, with its header"
+    text = expired.inner_text()
+    assert "verlopen" in text and "Er is niets gewijzigd" in text, text
+    assert not re.search(r"\b(u|uw)\b", text, re.IGNORECASE), "the portal says 'je', Django's page said 'u'"
+    expired.get_by_role("link", name="Open de pagina opnieuw").click()
+    page.wait_for_url(journey.url("/login/"))
+    page.fill("input[name=username]", "carla")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(journey.url("/"))
+    assert page.get_by_text("carla").first.is_visible()

@@ -16,7 +16,7 @@ from portal.models import Administration, Notice, PortalRole
 from sandbox.demo import seed_demo_data
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import wait_for_text
-from tests.conftest import make_user
+from tests.people import make_user
 from tests.support import celery_worker
 
 FINISHED = "^(Afgerond|Mislukt|Deels mislukt|Overgeslagen|Wacht op budget)$"

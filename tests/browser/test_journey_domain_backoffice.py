@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from portal.models import Administration, EntryState, Notice
 from tests.browser.steps import post_form, refused_page, seed_two_domains_with_documents
-from tests.conftest import assign, make_user
+from tests.people import assign, make_user
 
 
 def test_domain_backoffice_changes_its_own_domain_only(journey, vendors):

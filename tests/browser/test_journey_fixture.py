@@ -3,7 +3,7 @@
 import pytest
 
 from portal.models import PortalRole
-from tests.conftest import make_user
+from tests.people import make_user
 
 
 def test_a_console_error_is_a_problem(journey):

@@ -8,7 +8,7 @@ from portal.models import Administration, EntryState, LedgerEntry, PortalRole
 from sandbox.demo import seed_demo_data
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import wait_for_text
-from tests.conftest import make_user
+from tests.people import make_user
 
 
 def import_and_wait(journey, administration) -> None:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from portal.models import PortalRole
 from sandbox.loket import data as loket_data
-from tests.conftest import make_user
+from tests.people import make_user
 from tests.vendor_state import portal_loket_connection
 
 

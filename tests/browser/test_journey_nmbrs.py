@@ -1,4 +1,4 @@
-"""Nmbrs in Chromium (seed 002): credentials refused for a wrong tenant key and a wrong token, then accepted;
+"""Nmbrs in Chromium (docs/vendors/nmbrs.md): credentials refused for a wrong tenant key and a wrong token, then accepted;
 companies linked by number and by choice; SEPA files in a run; the annual documents bulk action. Imports run
 on a real worker against the Nmbrs and Yuki sandboxes. On the portal's shared credentials, a linked company
 whose assignment a portal administrator removed is named on the companies page as refused."""
@@ -18,7 +18,7 @@ from sandbox.demo import seed_demo_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import wait_for_text, yuki_knows
-from tests.conftest import make_user
+from tests.people import make_user
 from tests.vendor_state import make_administration
 
 

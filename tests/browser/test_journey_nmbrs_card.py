@@ -8,7 +8,7 @@ from portal.effective import effective_settings
 from portal.models import Administration, PortalRole
 from sandbox.demo import seed_demo_data
 from sandbox.yuki import data as yuki_data
-from tests.conftest import make_user
+from tests.people import make_user
 from tests.vendor_state import nmbrs_options
 
 

@@ -9,7 +9,7 @@ import pytest
 from portal.models import Administration, Domain
 from sandbox.demo import seed_demo_data
 from sandbox.yuki import data as yuki_data
-from tests.conftest import make_user
+from tests.people import make_user
 
 
 @pytest.mark.parametrize("debug", [True, False], ids=["debug-on", "debug-off"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from portal.models import Administration, PortalRole, PortalSettings
 from sandbox.demo import seed_demo_data
 from sandbox.yuki import data as yuki_data
-from tests.conftest import make_user
+from tests.people import make_user
 from tests.vendor_state import nmbrs_options
 
 

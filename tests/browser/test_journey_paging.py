@@ -18,7 +18,8 @@ from portal.models import (
     LedgerEvent,
     PortalRole,
 )
-from tests.conftest import make_user
+from tests.people import make_user
+from tests.support import share_nmbrs_access
 from tests.test_list_pages import (
     assign_companies,
     busy_document,
@@ -27,7 +28,6 @@ from tests.test_list_pages import (
     grow,
     nmbrs_administration,
     sandbox_companies,
-    share_nmbrs_access,
 )
 
 

@@ -14,7 +14,7 @@ import pytest
 from portal.models import Administration, Domain, EntryState, LedgerEntry
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import refused_page
-from tests.conftest import make_user
+from tests.people import make_user
 
 HEADER = ("Ledger account Petty Cash;Petty cash description;Transaction code;Suspense account;"
           "Name suspense account;Date transaction;Description;Amount;Balance petty cash;Project code;Project name")
@@ -86,7 +86,7 @@ def test_a_petty_cash_statement_refused_row_by_row_corrected_sent_once(journey, 
     # Read back in Yuki (the sandbox's own page).
     page.goto(f"{vendors['yuki'].url}/administrations/{yuki_data.DEMO_ADMINISTRATION_ID}/")
     received = page.locator(".petty-cash").inner_text()
-    for words in ("Koffie en thee voor de vergadering", "Contante verkoop broodjes", "Parkeren", "-12.50", "40.00",
+    for words in ("Koffie en thee voor de vergadering", "Contante verkoop broodjes", "Parkeren", "-12,50", "40,00",
                   "Koffiehuis De Molen", "02-11-2026"):
         assert words in received, words
 

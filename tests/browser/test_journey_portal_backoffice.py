@@ -1,7 +1,7 @@
 """The portal backoffice in Chromium: sees every domain, administration, run and document, and changes
 nothing there: every change control is absent and every change action is refused by the server.
 
-Seed 000 lets 'Portaal backoffice' set up the portal's Loket link (portal settings), so that page is
+'Portaal backoffice' may set up the portal's Loket link (docs/vendors/loket.md, "Authorisation (OAuth)"), so that page is
 theirs; users, domains and the audit log are not.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from portal.models import Administration, EntryState, Notice, PortalRole
 from tests.browser.steps import post_form, refused_page, seed_two_domains_with_documents
-from tests.conftest import make_user
+from tests.people import make_user
 
 
 def test_portal_backoffice_sees_everything_and_changes_nothing(journey, vendors):
@@ -74,6 +74,6 @@ def test_portal_backoffice_sees_everything_and_changes_nothing(journey, vendors)
     assert Notice.objects.filter(resolved_at__isnull=True).count() == 2
     assert Administration.objects.filter(name="Anders").count() == 0
 
-    # The portal settings are theirs (seed 000): the Loket link can be set up from here.
+    # The portal settings are theirs (docs/vendors/loket.md, "Authorisation (OAuth)"): the Loket link can be set up from here.
     journey.goto("/settings/")
     assert page.get_by_role("button", name="Verbind met Loket").is_visible()

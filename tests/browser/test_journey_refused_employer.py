@@ -8,7 +8,7 @@ from portal.models import Administration, Domain, PortalRole
 from sandbox.loket import data as loket_data
 from sandbox.yuki import data as yuki_data
 from tests.browser.test_journey_accountant import connect_loket
-from tests.conftest import make_user
+from tests.people import make_user
 
 KORENSCHOOF = loket_data.ADMINISTRATIONS[0]  # domain 1's employer: the first one the Loket user sees
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from portal.models import Administration, ImportRun, PortalRole
 from sandbox.demo import seed_demo_data
-from tests.conftest import make_user
+from tests.people import make_user
 
 LONG_RESULT = ("12 documenten opgehaald, 9 geboekt, 0 ongewijzigd, 3 mislukt. Niet opgehaald: Loket, journaalpost "
                "2026-11: de journaalpost is niet in balans (debet 10.234,56, credit 10.234,55); Loket, loonaangifte "
@@ -62,7 +62,8 @@ def test_ten_runs_fit_one_screen_one_line_each(journey, vendors):
 
 
 def test_a_run_page_header_without_periods_has_no_stray_dot(journey, vendors):
-    """A retry run fetches nothing, so it has no periods: its header is "Opnieuw (alice)", not "... ·"."""
+    """A retry run fetches nothing, so it has no periods: its header ends on who asked ("... · alice"), not
+    on a stray "·" ("Mislukte documenten opnieuw · alice ·")."""
     seed_demo_data()
     administration = Administration.objects.get(name="Bakkerij De Korenschoof B.V.")
     alice = make_user("alice", PortalRole.ADMINISTRATOR)

@@ -12,8 +12,8 @@ from portal.models import Administration, Domain, PortalRole
 from portal.sources import registry
 from sandbox import registry as sandbox_registry
 from tests.browser.steps import yuki_knows
-from tests.conftest import make_user
 from tests.engine.third_source import vendor
+from tests.people import make_user
 
 
 @pytest.fixture

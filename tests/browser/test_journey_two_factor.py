@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal import two_factor
 from portal.models import Domain, PortalMembership, PortalRole
 from tests.browser.steps import seed_two_domains_with_documents
-from tests.conftest import PASSWORD, make_user
+from tests.people import PASSWORD, make_user
 from tests.support import give_authenticator, second_step_code
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))

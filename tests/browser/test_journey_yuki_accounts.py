@@ -18,7 +18,7 @@ from portal.models import Administration, Domain, EntryState, LedgerEntry, Porta
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import wait_for_text
 from tests.browser.test_journey_accountant import demo, import_now  # noqa: F401 - the fixture, and a step
-from tests.conftest import make_user
+from tests.people import make_user
 
 FINISHED = "^(Afgerond|Deels mislukt)$"
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from portal.models import EntryState, ImportRun, LedgerEntry, PortalRole, RunStatus
 from sandbox.nmbrs import data as nmbrs_data
-from tests.conftest import make_user
+from tests.people import make_user
 
 LAST_YEAR = timezone.localdate().year - 1
 

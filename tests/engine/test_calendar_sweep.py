@@ -7,7 +7,6 @@ exactly one run per slot, the month window's periods (payslips, journals and SEP
 tax returns of the previous and the current month), and nothing booked twice by a later run.
 """
 
-# ruff: noqa: F811 - the Loket fixtures are imported by name and requested by name
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -28,8 +27,7 @@ from portal.models import (
     RunTrigger,
 )
 from portal.tasks import enqueue_due_imports
-from tests.engine.conftest import fetched_entries
-from tests.engine.test_engine_loket import korenschoof, loket  # noqa: F401 - fixtures
+from tests.engine.outcome import fetched_entries
 
 AMS = ZoneInfo("Europe/Amsterdam")
 UTC = ZoneInfo("UTC")

@@ -9,6 +9,7 @@ never a traceback). The sandboxes answer like the vendors, so a check really rea
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,8 @@ from django.core.management import CommandError, call_command, get_commands, loa
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from tests.engine.test_engine_loket import loket  # noqa: F401 - the Loket sandbox fixture
+from portal.models import Administration, Domain
+from tests.i18n.language_check import foreign_words
 
 # Options every command has from Django itself (tested by tests/test_command_help.py and
 # tests/test_command_language.py): not the commands' own.
@@ -111,7 +113,7 @@ def clock():
 
 
 @pytest.fixture
-def demo(clock, transactional_db, yuki, nmbrs, loket, eager_celery, settings):  # noqa: F811 - loket is the fixture
+def demo(clock, transactional_db, yuki, nmbrs, loket, eager_celery, settings):
     """The demo data of `make run`, the portal's Loket access authorised at the sandbox."""
     from sandbox.demo import seed_demo_data
     from tests.support import authorise_portal_loket
@@ -143,3 +145,10 @@ def test_command_with_options(demo, command, args, outcome, expected, tmp_path):
         call_command(command, *args, stdout=out, stderr=out, no_color=True)
     assert expected in out.getvalue(), out.getvalue()
     assert "Traceback" not in out.getvalue()
+    if "--language" in args:  # "--language en" prints no Dutch (import_now printed "documenten opgehaald")
+        names = [*Domain.objects.values_list("name", flat=True), *Administration.objects.values_list("name", flat=True)]
+        # A document's title and file name are the source's: "would book payslip ...: <title> -> Yuki ...".
+        # So is what is quoted ("Found 'Van Dijk personeel'").
+        said = re.sub(r"(?m)^(\s*would book [^:]*:).*?( -> )", r"\1\2", out.getvalue())
+        said = re.sub(r"'[^'\n]*'", " ", said)
+        assert not foreign_words(said, args[args.index("--language") + 1], names), out.getvalue()

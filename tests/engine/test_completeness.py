@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from portal import completeness
+from portal import completeness, completeness_read_back
 from portal.completeness_export import as_csv, as_pdf
 from portal.imports import booking
 from portal.models import CompletenessReadBack, EntryState, LedgerEntry, PortalRole
 from portal.version import portal_version
-from tests.conftest import make_user
 from tests.engine.test_engine_nmbrs import import_now
+from tests.people import make_user
 
 pytestmark = pytest.mark.usefixtures("noon_today")  # an import of this month, read back on one day
 
@@ -51,9 +51,9 @@ def test_everything_booked_is_found_in_yuki_at_the_announced_cost(booked, yuki):
         before = completeness.report(administration, month)
         assert before.read_back is None and not before.complete
         assert before.offered == before.booked + before.waiting + before.failed
-        estimate = completeness.estimate(administration, month)
+        estimate = completeness_read_back.estimate(administration, month)
         reads = yuki_reads(yuki)
-        record = completeness.read_back(administration, month)
+        record = completeness_read_back.read_back(administration, month)
         after = completeness.report(administration, month)
     made = yuki_reads(yuki) - reads
     sent = LedgerEntry.objects.filter(administration=administration, period=month,
@@ -84,7 +84,7 @@ def test_a_journal_and_a_document_gone_from_yuki_are_named(booked, yuki):
     moment = (timezone.localtime() + timedelta(days=1)).replace(hour=9, minute=15, second=0, microsecond=0)
     on = moment.strftime("%d-%m-%Y")
     with time_machine.travel(moment, tick=False), translation.override("nl"):
-        completeness.read_back(administration, month)
+        completeness_read_back.read_back(administration, month)
         report = completeness.report(administration, month)
         rows = {row.entry.pk: row for row in report.rows}
         assert rows[document.pk].difference == "Volgens het portaal geboekt, maar Yuki toont het niet."
@@ -126,10 +126,10 @@ def test_the_read_back_is_refused_when_the_budget_cannot_pay_for_it(booked, yuki
     user = make_user("alice", PortalRole.ADMINISTRATOR)
     client.force_login(user)
     page = client.get(reverse("portal:completeness", args=[administration.pk]), HTTP_ACCEPT_LANGUAGE="nl")
-    cost = completeness.estimate(administration, month)
+    cost = completeness_read_back.estimate(administration, month)
     assert f"Teruglezen kost hooguit {cost} Yuki-aanroepen" in page.content.decode()
 
-    used = completeness.yuki_client(administration).calls_today()
+    used = completeness_read_back.yuki_client(administration).calls_today()
     settings.YUKI_DAILY_BUDGET = used + cost - 1
     reads = yuki_reads(yuki)
     answer = client.post(reverse("portal:completeness-read-back", args=[administration.pk, month]), follow=True)
@@ -175,7 +175,7 @@ def test_the_domains_read_back_reads_every_administration_and_names_a_deleted_jo
     client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
 
     page = client.get(reverse("portal:domain-completeness", args=[administration.domain_id]) + f"?month={month}")
-    assert f"Teruglezen kost hooguit {completeness.estimate(administration, month)} Yuki-aanroepen" in page.content.decode()
+    assert f"Teruglezen kost hooguit {completeness_read_back.estimate(administration, month)} Yuki-aanroepen" in page.content.decode()
     answer = client.post(reverse("portal:domain-completeness-read-back", args=[administration.domain_id, month]),
                          follow=True)
     assert answer.redirect_chain[-1][0].endswith(f"/domains/{administration.domain_id}/completeness/?month={month}")
@@ -205,12 +205,12 @@ def test_a_petty_cash_statement_is_not_searched_for_and_named_as_not_checkable(b
     prepared, errors = petty_cash.read_text(text)
     assert not errors
     with translation.override("nl"):
-        before = completeness.estimate(administration, month)
+        before = completeness_read_back.estimate(administration, month)
         sent = petty_cash_sending.send(administration, prepared, make_user("alice", PortalRole.ADMINISTRATOR))
         assert sent.outcome == Sent.BOOKED and sent.entry.period == month
-        assert completeness.estimate(administration, month) == before, "no search for a statement"
+        assert completeness_read_back.estimate(administration, month) == before, "no search for a statement"
         reads = yuki_reads(yuki)
-        completeness.read_back(administration, month)
+        completeness_read_back.read_back(administration, month)
         report = completeness.report(administration, month)
     assert yuki_reads(yuki) - reads == before - 1
     [row] = [row for row in report.rows if row.entry.pk == sent.entry.pk]

@@ -10,8 +10,7 @@ from django.utils import timezone, translation
 
 from portal.models import ImportRun, LedgerEntry
 from sandbox.loket import data as loket_data
-from tests.engine.conftest import booked_in_yuki
-from tests.engine.test_engine_loket import korenschoof, loket  # noqa: F401 - fixtures
+from tests.engine.outcome import booked_in_yuki
 
 TODAY = timezone.localdate()
 KORENSCHOOF_ID = next(a.id for a in loket_data.ADMINISTRATIONS if a.key == "korenschoof")
@@ -29,7 +28,7 @@ def deep(*args) -> str:
     return out.getvalue()
 
 
-def test_loket_deep_check_reads_everything_and_books_nothing(korenschoof, yuki, loket, tmp_path):  # noqa: F811
+def test_loket_deep_check_reads_everything_and_books_nothing(korenschoof, yuki, loket, tmp_path):
     requests_before = len(loket.app.state.requests)
     out = deep("--administration", korenschoof.name, "--sample", str(tmp_path))
     assert f"Diepe controle van {korenschoof.domain.name} / {korenschoof.name} (Loket.nl)" in out
@@ -64,12 +63,30 @@ def test_nmbrs_deep_check_names_an_unknown_status_and_writes_redacted_answers(ba
     assert "Bakkerij Jansen" not in text
 
 
-def test_loket_deep_check_names_an_unknown_status_and_a_field_it_does_not_read(korenschoof, yuki,  # noqa: F811
-                                                                                loket):  # noqa: F811
+def test_loket_deep_check_names_an_unknown_status_and_a_field_it_does_not_read(korenschoof, yuki,
+                                                                                loket):
     loket.app.state.set_tax_return_status(KORENSCHOOF_ID, TODAY.year, TODAY.month, 9, "Ingetrokken")
     out = deep("--administration", str(korenschoof.pk), "--period", f"{TODAY.year}-{TODAY.month:02d}")
     assert "nakijken loonaangiften: Loonaangifte" in out and "'Ingetrokken' kent het portaal niet" in out
     assert "0 fouten, 1 punt om na te kijken. Er is niets geboekt." in out
+
+
+def test_the_dutch_report_names_each_call_in_words_and_counts_without_a_wrong_plural(korenschoof, yuki, loket):
+    """A person reads the report: which call, in words (not /providers/employers/...), and counts that
+    need no plural of their own (it said "1 journaalposten voor 2026-12 leesbaar")."""
+    out = deep("--administration", korenschoof.name)
+    assert "/providers/" not in out and "{" not in out, out
+    assert "salarisadministraties: Salarisadministratie gevonden" in out, out
+    assert f"journaalposten: Voor {TODAY.year}-{TODAY.month:02d}: 1 leesbaar, 0 wachtend bij de bron." in out, out
+    assert "salarisstrook (bestand): Bestand leesbaar: application/pdf, 1." in out, "sizes as 1.489 bytes: " + out
+    assert "1 journaalposten" not in out and "1 salarisstroken" not in out
+
+
+def test_the_nmbrs_report_names_no_operation(bakkerij_nmbrs, yuki, nmbrs):
+    nmbrs.app.state.set_wage_tax_status(50001, TODAY.year, TODAY.month, "Klaar voor verzending")
+    out = deep("--administration", str(bakkerij_nmbrs.pk))
+    assert "_Get" not in out and "_v2" not in out, out
+    assert "loonaangiften: Een loonaangiftestatus die de code niet kent: 'Klaar voor verzending'" in out, out
 
 
 def test_redacted_answers_keep_the_shape_and_lose_the_person():
@@ -100,7 +117,7 @@ def test_the_button_is_for_portal_administrators_only(bakkerij_nmbrs, nmbrs, cli
     from django.urls import reverse
 
     from portal.models import PortalRole
-    from tests.conftest import make_user
+    from tests.people import make_user
 
     url = reverse("portal:deep-check", args=[bakkerij_nmbrs.pk])
     page = reverse("portal:administration", args=[bakkerij_nmbrs.pk])
@@ -119,14 +136,15 @@ def test_the_button_is_for_portal_administrators_only(bakkerij_nmbrs, nmbrs, cli
     assert not LedgerEntry.objects.exists()
 
 
-def test_loket_deep_check_reports_an_id_that_does_not_resolve_and_goes_on(korenschoof, yuki, loket):  # noqa: F811
+def test_loket_deep_check_reports_an_id_that_does_not_resolve_and_goes_on(korenschoof, yuki, loket):
     body = json.dumps({"version": {}, "messages": [{"code": 404, "type": "NotFound",
                                                     "description": "No such journal run"}]})
     loket.app.faults.add("http_error", vendor="loket", operation="GET */journalruns/*/results", status=404,
                          body=body, headers={"Content-Type": "application/json"}, times=0)
     out = deep("--administration", str(korenschoof.pk))
     assert "fout" in out and "Een id verwijst nergens naar" in out, out
-    assert "salarisstroken voor" in out and "loonaangiften voor" in out, "the other kinds are still checked"
+    assert "salarisstroken: Voor" in out and "loonaangiften: Voor" in out, "the other kinds are still checked"
+    assert "resultaten van een journaalrun: Een id verwijst nergens naar" in out, "the call in words, not its path"
     assert "1 fout, 0 punten om na te kijken" in out, "plurals as Dutch says them"
 
 
@@ -136,7 +154,7 @@ def test_each_deep_check_click_is_in_the_audit_log(bakkerij_nmbrs, nmbrs, client
 
     from portal.models import AuditLogEntry, PortalRole
     from portal.models.audit import AuditAction
-    from tests.conftest import make_user
+    from tests.people import make_user
 
     url = reverse("portal:deep-check", args=[bakkerij_nmbrs.pk])
     client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from portal import tasks
 from portal.models import EntryState, EventKind, LedgerEntry, Notice, RunStatus
 from portal.tasks import sweep
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import import_now
 
 
@@ -37,7 +37,7 @@ def test_an_exhausted_budget_waits_for_tomorrow_and_loses_nothing(bakkerij_nmbrs
 
 def test_a_refusal_is_explained_notified_once_per_run_and_retried_on_request(bakkerij_nmbrs, yuki, settings):
     from portal.models import PortalRole
-    from tests.conftest import make_user
+    from tests.people import make_user
 
     make_user("alice", PortalRole.ADMINISTRATOR)  # alice@example.nl gets the e-mail
     yuki.app.faults.add("soap_fault", vendor="yuki", operation="ProcessJournal", times=2,
@@ -75,9 +75,9 @@ class Killed(BaseException):
 
 
 def test_killed_after_yuki_answered_but_before_our_commit(bakkerij_nmbrs, yuki, monkeypatch, settings):
-    from portal.imports import ledger
+    from portal.imports import leases
 
-    real_settle = ledger.settle
+    real_settle = leases.settle
     killed = []
 
     def settle(entry_id, token, state, *args, **kwargs):
@@ -86,10 +86,10 @@ def test_killed_after_yuki_answered_but_before_our_commit(bakkerij_nmbrs, yuki, 
             raise Killed()
         return real_settle(entry_id, token, state, *args, **kwargs)
 
-    monkeypatch.setattr(ledger, "settle", settle)
+    monkeypatch.setattr(leases, "settle", settle)
     with pytest.raises(Killed):
         import_now(bakkerij_nmbrs)
-    monkeypatch.setattr(ledger, "settle", real_settle)
+    monkeypatch.setattr(leases, "settle", real_settle)
     entry = LedgerEntry.objects.get(pk=killed[0])
     assert entry.state == EntryState.PUSHING, "the claim was committed before the call"
     assert len(booked_in_yuki(yuki)) == 1, "Yuki did book it"

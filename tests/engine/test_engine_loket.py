@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from connectors.documents import DocumentKind, Period
@@ -10,17 +9,13 @@ from connectors.loket.errors import RIGHT_PAYROLL_OUTPUT
 from portal import tasks
 from portal.imports import runs
 from portal.models import (
-    Administration,
     EntryState,
     EventKind,
     LedgerEntry,
     RunStatus,
     RunTrigger,
 )
-from sandbox.loket import create_app as create_loket
-from sandbox.server import SandboxServer
-from sandbox.yuki import data as yuki_data
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 
 TODAY = timezone.localdate()
 THIS_MONTH = Period.month(TODAY.year, TODAY.month)
@@ -29,30 +24,6 @@ LAST_MONTH = Period.month(_LAST.year, _LAST.month)
 # As the schedule does (docs/vendors/loket.md): payslips and journals of this month, returns of last and this month.
 PLAN = {DocumentKind.PAYSLIP: (THIS_MONTH,), DocumentKind.JOURNAL: (THIS_MONTH,),
         DocumentKind.WAGE_TAX_RETURN: (LAST_MONTH, THIS_MONTH)}
-
-
-@pytest.fixture
-def loket(settings):
-    from integrations.loket.access import redirect_uri
-
-    app = create_loket(redirect_uris=[redirect_uri()])  # the portal's redirect URL, registered at "Loket"
-    with SandboxServer(app) as server:
-        server.app = app
-        settings.LOKET_ENVIRONMENT = "sandbox"
-        settings.LOKET_SANDBOX_URL = server.url
-        settings.LOKET_CLIENT_ID = settings.LOKET_CLIENT_SECRET = ""
-        yield server
-
-
-@pytest.fixture
-def korenschoof(transactional_db, yuki, loket, eager_celery):
-    """The demo's Loket administration, with the portal's Loket connection authorised at the sandbox."""
-    from sandbox.demo import seed_demo_data
-    from tests.support import authorise_portal_loket
-
-    seed_demo_data()
-    authorise_portal_loket()
-    return Administration.objects.get(yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID)
 
 
 def import_now(administration):

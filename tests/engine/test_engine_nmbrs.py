@@ -9,7 +9,7 @@ from connectors.documents import DocumentKind, Period
 from portal import tasks
 from portal.imports import runs
 from portal.models import EntryState, EventKind, ImportRun, LedgerEntry, RunStatus, RunTrigger
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 
 TODAY = timezone.localdate()
 THIS_MONTH = Period.month(TODAY.year, TODAY.month)

@@ -1,9 +1,8 @@
 """One kind of document that cannot be fetched does not stop the others; the run says what is missing."""
 
 from portal.models import Notice, RunStatus
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_loket import import_now as import_from_loket
-from tests.engine.test_engine_loket import korenschoof, loket  # noqa: F401 - fixtures
 from tests.engine.test_engine_nmbrs import import_now
 
 
@@ -19,7 +18,7 @@ def test_an_nmbrs_journal_refused_for_rights_leaves_payslips_and_sepa_booked(bak
     assert len(booked_in_yuki(yuki)) == 2
 
 
-def test_a_loket_journal_run_refused_leaves_payslips_and_returns_booked(korenschoof, yuki, loket):  # noqa: F811
+def test_a_loket_journal_run_refused_leaves_payslips_and_returns_booked(korenschoof, yuki, loket):
     loket.app.faults.add("http_error", vendor="loket", operation="GET */journalruns*", status=403, times=0,
                          headers={"Content-Type": "application/json"},
                          body='{"messages": [{"code": 403, "type": "error", "description": "Forbidden"}]}')

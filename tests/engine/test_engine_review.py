@@ -22,9 +22,9 @@ from portal.models import (
 )
 from portal.tasks import enqueue_due_imports, sweep
 from sandbox.nmbrs.payroll import _run_id
-from tests.conftest import make_user
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import PLAN, TODAY, import_now
+from tests.people import make_user
 
 
 def test_the_sweeper_leaves_a_run_that_is_still_fetching_alone(bakkerij_nmbrs, yuki, nmbrs):

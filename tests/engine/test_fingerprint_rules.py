@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from connectors import fingerprints
+from connectors import fingerprints, kinds
 from connectors.documents import DocumentKind, Period, SourceDocument
 from portal.imports import ledger
 from portal.imports.ledger import Change
@@ -116,15 +116,15 @@ def test_a_sepa_file_is_compared_by_its_payments_not_its_header():
     one = sepa_xml(company, run, date(2026, 11, 25), lines, datetime(2026, 11, 18, 10))
     two = sepa_xml(company, run, date(2026, 11, 25), lines, datetime(2026, 11, 19, 11))
     assert one != two
-    assert fingerprints.of_file("sepa", one).digest == fingerprints.of_file("sepa", two).digest
+    assert kinds.file_fingerprint("sepa", one).digest == kinds.file_fingerprint("sepa", two).digest
     later = sepa_xml(company, run, date(2026, 11, 26), lines, datetime(2026, 11, 19, 11))
     more = sepa_xml(company, run, date(2026, 11, 25), payroll.pay_lines(company, run, {1: Decimal("10.00")}),
                     datetime(2026, 11, 19, 11))
-    assert {d.field for d in fingerprints.differences(fingerprints.of_file("sepa", one).facts,
-                                                      fingerprints.of_file("sepa", later).facts)} == {"execution_date"}
-    [paid] = fingerprints.differences(fingerprints.of_file("sepa", one).facts, fingerprints.of_file("sepa", more).facts)
+    assert {d.field for d in fingerprints.differences(kinds.file_fingerprint("sepa", one).facts,
+                                                      kinds.file_fingerprint("sepa", later).facts)} == {"execution_date"}
+    [paid] = fingerprints.differences(kinds.file_fingerprint("sepa", one).facts, kinds.file_fingerprint("sepa", more).facts)
     assert paid.field == "amount" and Decimal(paid.after) - Decimal(paid.before) == Decimal("7.00")
-    assert fingerprints.of_file("sepa", b"<Document/>").facts["scheme"] == fingerprints.BYTES
+    assert kinds.file_fingerprint("sepa", b"<Document/>").facts["scheme"] == fingerprints.BYTES
 
 
 BEFORE = [("portal", "0023_login_failures")]
@@ -160,7 +160,7 @@ def test_the_upgrade_fingerprints_kept_files_and_marks_booked_ones_without_booki
     Entry = executor.loader.project_state(AFTER).apps.get_model("portal", "LedgerEntry")
     by_id = {e.source_id: e for e in Entry.objects.all()}
     assert by_id["booked"].fingerprint_outdated and by_id["booked"].content_hash == "c" * 64
-    assert by_id["new"].content_hash == fingerprints.of_file("payslip", kept).digest != waiting.content_hash
+    assert by_id["new"].content_hash == kinds.file_fingerprint("payslip", kept).digest != waiting.content_hash
     assert by_id["new"].fingerprint["scheme"] == "pdf-text" and not by_id["new"].fingerprint_outdated
     assert by_id["new"].booked_hash == "d" * 64, "the booked version's hash is not this file's"
     assert by_id["journal"].content_hash == journal.content_hash and not by_id["journal"].fingerprint_outdated

@@ -3,7 +3,7 @@ was well ("1 journaalpost moet nog worden gecontroleerd", not "0 geboekt, 12 ong
 
 from django.utils import translation
 
-from portal.imports import runs
+from portal.imports import summaries
 from portal.models import EntryState, LedgerEntry, RunStatus, RunTrigger
 from tests.engine.test_engine_nmbrs import import_now
 
@@ -21,7 +21,7 @@ def test_a_scheduled_run_that_sees_a_held_journal_says_so(bakkerij_nmbrs, yuki):
     assert "1 journaalpost moet nog worden gecontroleerd" in run.result, run.result
     assert "salarisstro" not in run.result
     with translation.override("en"):
-        assert "1 journal entry still needs to be checked" in runs.summary(run)
+        assert "1 journal entry still needs to be checked" in summaries.summary(run)
 
 
 def test_each_kind_is_named_with_its_plural(bakkerij_nmbrs, yuki):
@@ -32,7 +32,7 @@ def test_each_kind_is_named_with_its_plural(bakkerij_nmbrs, yuki):
     run = import_now(bakkerij_nmbrs, trigger=RunTrigger.SCHEDULED)
     for kind in kinds:
         n = LedgerEntry.objects.filter(kind=kind).count()
-        assert runs.held_for_a_person(kind, n) in run.result, run.result
+        assert summaries.held_for_a_person(kind, n) in run.result, run.result
     assert "1 journaalpost moet nog worden gecontroleerd" in run.result
     assert "1 salarisstrook moet nog worden gecontroleerd" in run.result
     expected = {
@@ -45,11 +45,11 @@ def test_each_kind_is_named_with_its_plural(bakkerij_nmbrs, yuki):
                             "2 annual documents still need"),
     }
     for kind, (one_nl, two_nl, one_en, two_en) in expected.items():
-        assert runs.held_for_a_person(kind, 1) == f"{one_nl} nog worden gecontroleerd"
-        assert runs.held_for_a_person(kind, 2) == f"{two_nl} nog worden gecontroleerd"
+        assert summaries.held_for_a_person(kind, 1) == f"{one_nl} nog worden gecontroleerd"
+        assert summaries.held_for_a_person(kind, 2) == f"{two_nl} nog worden gecontroleerd"
         with translation.override("en"):
-            assert runs.held_for_a_person(kind, 1) == f"{one_en} to be checked"
-            assert runs.held_for_a_person(kind, 2) == f"{two_en} to be checked"
+            assert summaries.held_for_a_person(kind, 1) == f"{one_en} to be checked"
+            assert summaries.held_for_a_person(kind, 2) == f"{two_en} to be checked"
 
 
 def test_a_held_document_of_the_run_itself_is_named_once(bakkerij_nmbrs, yuki):
@@ -57,9 +57,9 @@ def test_a_held_document_of_the_run_itself_is_named_once(bakkerij_nmbrs, yuki):
     LedgerEntry.objects.filter(kind="journal").update(state=EntryState.NEEDS_CHECK, check_by_person=True,
                                                       last_run=run)
     run.refresh_from_db()
-    text = runs.summary(run, checks=1)
+    text = summaries.summary(run, checks=1)
     assert text.count("gecontroleerd") == 1 and "1 journaalpost moet nog worden gecontroleerd" in text, text
     # One still waiting for the machine's own check keeps the short wording.
     LedgerEntry.objects.filter(kind="payslip").update(state=EntryState.NEEDS_CHECK, check_by_person=False,
                                                       last_run=run)
-    assert "1 moet worden gecontroleerd" in runs.summary(run, checks=2)
+    assert "1 moet worden gecontroleerd" in summaries.summary(run, checks=2)

@@ -12,7 +12,7 @@ from payrollsync.celery import app as celery_app
 from portal.imports import booking
 from portal.models import EntryState, EventKind, LedgerEntry
 from portal.tasks import sweep
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import import_now
 
 
@@ -140,11 +140,11 @@ def eager_retries(eager_celery):
 def test_a_database_error_before_the_call_is_a_plain_retry(bakkerij_nmbrs, yuki, monkeypatch, eager_retries,
                                                            where):
     from portal import yuki_store
-    from portal.imports import ledger
+    from portal.imports import leases
 
     admin_shutdown = OperationalError("terminating connection due to administrator command")
     if where == "claim":
-        failed = fail_once(monkeypatch, ledger, "claim_for_push", admin_shutdown, only=journal_claims)
+        failed = fail_once(monkeypatch, leases, "claim_for_push", admin_shutdown, only=journal_claims)
     else:
         # The session is read, and the call counted, for the journal's ProcessJournal only once it is
         # the one push in flight: fail the first read/count after the payslips are booked.
@@ -174,13 +174,13 @@ def test_a_database_error_before_the_call_is_a_plain_retry(bakkerij_nmbrs, yuki,
 def test_a_database_still_restarting_when_the_entry_is_released_is_tried_again(bakkerij_nmbrs, yuki, monkeypatch,
                                                                                   eager_retries):
     from portal import yuki_store
-    from portal.imports import ledger, pushing
+    from portal.imports import leases, pushing
 
     monkeypatch.setattr(pushing, "RELEASE_PAUSES", (0, 0, 0))
     in_flight = lambda *a, **k: LedgerEntry.objects.filter(kind="journal", state=EntryState.PUSHING).exists()  # noqa: E731
     fail_once(monkeypatch, yuki_store.DatabaseYukiStore, "get_session", OperationalError("admin shutdown"),
               only=in_flight)
-    released = fail_once(monkeypatch, ledger, "settle", OperationalError("the database system is starting up"),
+    released = fail_once(monkeypatch, leases, "settle", OperationalError("the database system is starting up"),
                          only=lambda entry_id, token, state, *a, **k: state == EntryState.NEW)
     import_now(bakkerij_nmbrs)
 

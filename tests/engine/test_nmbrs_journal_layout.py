@@ -16,7 +16,7 @@ from connectors.documents import DocumentKind, Period
 from portal.imports import booking
 from portal.models import EntryState, LedgerEntry, RunStatus
 from sandbox.nmbrs.payroll import _run_id
-from tests.engine.conftest import booked_in_yuki
+from tests.engine.outcome import booked_in_yuki
 from tests.engine.test_engine_nmbrs import import_now
 
 TODAY = date(2026, 11, 16)
@@ -105,7 +105,7 @@ def test_deep_check_names_an_element_the_reader_does_not_know(bakkerij_nmbrs, yu
                  stdout=out, no_color=True)
     text = out.getvalue()
     assert "Onbekend element 'transaction/lines/line/vatcode' in journaalpost genegeerd." in text, text
-    assert "1 journaalposten voor 2026-10 leesbaar" in text, "ignored, so still read: " + text
+    assert "journaalposten: Voor 2026-10: 1 leesbaar" in text, "ignored, so still read: " + text
     assert booked_in_yuki(yuki) == []
 
 
@@ -113,4 +113,4 @@ def test_deep_check_is_quiet_about_the_journal_the_sandbox_serves(bakkerij_nmbrs
     out = StringIO()
     call_command("check_connections", "--deep", "--administration", str(bakkerij_nmbrs.pk), "--period", "2026-10",
                  stdout=out, no_color=True)
-    assert "Onbekend element" not in out.getvalue() and "1 journaalposten voor 2026-10 leesbaar" in out.getvalue()
+    assert "Onbekend element" not in out.getvalue() and "journaalposten: Voor 2026-10: 1 leesbaar" in out.getvalue()

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from portal.effective import effective_settings
 from portal.models import AuditLogEntry, RunStatus
 from portal.scheduling import due_import
-from tests.engine.conftest import booked_in_yuki
+from tests.engine.outcome import booked_in_yuki
 from tests.engine.test_engine_nmbrs import import_now
 from tests.vendor_state import nmbrs_options
 

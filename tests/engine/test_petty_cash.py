@@ -15,7 +15,7 @@ from portal.imports.petty_cash_sending import Sent
 from portal.models import EntryState, EventKind, ImportRun, LedgerEntry, PortalRole, RunStatus
 from portal.models.imports import RunCategory
 from sandbox.yuki import data as yuki_data
-from tests.conftest import make_user
+from tests.people import make_user
 
 HEADER = ";".join(petty_cash.HEADERS)
 GOOD = (HEADER + "\r\n"

@@ -1,5 +1,6 @@
 """A run's pushes go out in batches (portal/tasks.py): fewer Celery tasks, each document still pushed,
-retried, checked and counted on its own (issue #14: a task cost the worker more CPU than a push)."""
+retried, checked and counted on its own (a task of its own per document cost the worker more CPU than
+the push itself)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from portal import tasks
 from portal.checks import LEASE_HOLDING_TASKS, hard_time_limit
 from portal.imports.pushing import Outcome, PushResult
 from portal.models import EntryState, ImportRun, LedgerEntry, RunStatus
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 from tests.engine.test_push_cost import dispatched_run
 
 

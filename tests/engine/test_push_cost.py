@@ -1,4 +1,4 @@
-"""What one push costs the database, and the run's count of documents left (issue #14).
+"""What one push costs the database, and the run's count of documents left.
 
 A booked document costs at most PUSH_STATEMENTS SQL statements (claim with its event, returning the
 entry to send with its administration and domain; the call budget; settle with its event and the run's
@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from portal import tasks
-from portal.imports import ledger, runs
+from portal.imports import finishing, leases, runs
 from portal.models import EntryState, ImportRun, LedgerEntry, RunStatus, RunTrigger, YukiCallCount
 from portal.tasks import sweep
 from portal.yuki_store import forget_sessions
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import PLAN
 
 PUSH_STATEMENTS = 3
@@ -80,7 +80,7 @@ def test_a_crashed_push_taken_over_by_the_sweep_still_finishes_the_run_once(bakk
     run, to_push = dispatched_run(bakkerij_nmbrs)
     upload = next(pk for pk in to_push if LedgerEntry.objects.get(pk=pk).journal_lines is None)
     # The worker died after claiming: the entry stays `pushing`, its settle never comes.
-    assert ledger.claim_for_push(upload, run) is not None
+    assert leases.claim_for_push(upload, run) is not None
     for entry_id in to_push:
         if entry_id != upload:
             tasks.push_document.apply(args=(entry_id, run.pk))
@@ -102,11 +102,11 @@ def test_a_crashed_push_taken_over_by_the_sweep_still_finishes_the_run_once(bakk
 
 def test_a_retried_push_is_counted_once(bakkerij_nmbrs, yuki):
     run, to_push = dispatched_run(bakkerij_nmbrs)
-    token = ledger.claim_for_push(to_push[0], run).token
-    assert not ledger.settle(to_push[0], "not-the-lease", EntryState.BOOKED, run, "", "booked"), \
+    token = leases.claim_for_push(to_push[0], run).token
+    assert not leases.settle(to_push[0], "not-the-lease", EntryState.BOOKED, run, "", "booked"), \
         "a settle without the lease changes nothing"
     # Surely not sent: back to new, still this run's (not counted down), then booked by the retry.
-    assert ledger.settle(to_push[0], token, EntryState.NEW, run, "retry", "failed")
+    assert leases.settle(to_push[0], token, EntryState.NEW, run, "retry", "failed")
     run.refresh_from_db()
     assert run.outstanding == len(to_push)
     for entry_id in to_push:
@@ -120,12 +120,12 @@ def test_a_count_that_is_off_never_finishes_a_run_early_nor_keeps_it_running(bak
     # Too low (say, a person's answer put a document back without counting it): the run looks at its
     # documents, does not finish, and sets its count right.
     ImportRun.objects.filter(pk=run.pk).update(outstanding=0)
-    assert not runs.finish_if_done(run.pk)
+    assert not finishing.finish_if_done(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.RUNNING and run.outstanding == len(to_push)
     # While it is above zero a push's finish check reads the run's row and nothing else.
     with CaptureQueriesContext(connection) as queries:
-        assert not runs.finish_if_done(run.pk)
+        assert not finishing.finish_if_done(run.pk)
     assert len(queries) == 1
     for entry_id in to_push:
         tasks.push_document.apply(args=(entry_id, run.pk))
@@ -136,7 +136,7 @@ def test_a_count_that_is_off_never_finishes_a_run_early_nor_keeps_it_running(bak
     later = runs.create_run(bakkerij_nmbrs, trigger=RunTrigger.MANUAL, plan=PLAN)
     ImportRun.objects.filter(pk=later.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(),
                                                  dispatched_at=timezone.now(), outstanding=5)
-    assert not runs.finish_if_done(later.pk), "the counter says: not yet"
+    assert not finishing.finish_if_done(later.pk), "the counter says: not yet"
     sweep()
     later.refresh_from_db()
     assert later.status == RunStatus.SUCCEEDED and later.outstanding == 0

@@ -14,14 +14,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from connectors import fingerprints
+from connectors import kinds
 from connectors.documents import DocumentKind, Period
 from portal import tasks
 from portal.imports import runs
 from portal.models import EntryState, EventKind, LedgerEntry, RunStatus, RunTrigger
 from sandbox.nmbrs.payroll import _run_id
-from tests.engine.conftest import booked_in_yuki, fetched_entries
-from tests.engine.test_engine_loket import korenschoof, loket  # noqa: F401 (fixtures)
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 18, 14, 0, tzinfo=AMS)  # any day would do; this one is fixed
@@ -42,13 +41,13 @@ def clock():
 def fetched_bytes(monkeypatch):
     """Every file the import fingerprints, as (kind, sha256 of its bytes), in order."""
     seen: list[tuple[str, str]] = []
-    of_file = fingerprints.of_file
+    file_fingerprint = kinds.file_fingerprint
 
     def spy(kind, content):
         seen.append((str(kind), hashlib.sha256(content).hexdigest()))
-        return of_file(kind, content)
+        return file_fingerprint(kind, content)
 
-    monkeypatch.setattr(fingerprints, "of_file", spy)
+    monkeypatch.setattr(kinds, "file_fingerprint", spy)
     return seen
 
 
@@ -86,7 +85,7 @@ def test_two_nmbrs_imports_of_an_unchanged_month_book_each_document_once(bakkeri
     assert kinds == {"payslip", "journal", "sepa", "wage_tax_return"} and first.booked == 4
 
 
-def test_two_loket_imports_of_an_unchanged_month_book_each_document_once(korenschoof, yuki, fetched_bytes,  # noqa: F811
+def test_two_loket_imports_of_an_unchanged_month_book_each_document_once(korenschoof, yuki, fetched_bytes,
                                                                         clock):
     _import_twice_unchanged(korenschoof, LOKET_PLAN, yuki, fetched_bytes, clock)
     parts = set(fetched_entries(administration=korenschoof, kind="wage_tax_return").values_list("file_name", flat=True))

@@ -1,4 +1,4 @@
-"""Issue #11, section 1: through the portal's shared Loket connection and Nmbrs credentials, a domain's
+"""The portal's shared access (README "Roles"): through the portal's shared Loket connection and Nmbrs credentials, a domain's
 users (and the engine acting for the domain) reach only the employers a portal administrator assigned
 to that domain (portal/sources/shared_access.py). Against the Loket, Nmbrs and Yuki sandboxes over
 HTTP, with their real employer and company names: an employer of another domain (B) or of no domain
@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from connectors.documents import DocumentKind, Period
-from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
 from portal import tasks
 from portal.effective import effective_settings
 from portal.imports import runs
@@ -30,24 +29,17 @@ from portal.models import (
     RunStatus,
     RunTrigger,
 )
-from portal.models.connections import ConnectionStatus
 from portal.scheduling import due_import, local_zone
 from portal.sources.base import SourceUnavailable
 from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
-from tests.conftest import assign, make_user
-from tests.engine import test_engine_loket
 from tests.engine.test_engine_loket import PLAN
+from tests.people import assign, make_user
 from tests.vendor_state import (
     make_administration,
     nmbrs_options,
     portal_loket_connection,
-    portal_nmbrs_credentials,
 )
-
-# The Loket engine tests' fixtures: the sandbox, and the demo data with the portal's Loket access authorised.
-loket = test_engine_loket.loket
-korenschoof = test_engine_loket.korenschoof
 
 KORENSCHOOF, VANDIJK, _OLD, HETANKER, _DECL = loket_data.ADMINISTRATIONS  # 40123 (domain B), 40124, 40125 (none)
 BAKKERIJ_JANSEN, JANSEN_VASTGOED, DE_VRIES, GROEN = nmbrs_data.COMPANIES
@@ -95,15 +87,6 @@ def loket_administration(domain, employer, name="Acme Salarissen") -> Administra
         domain=domain, name=name, yuki_administration_id=f"adm-{employer.client_number}",
         yuki_access_key="acme-key", source="loket", relation_code=str(employer.client_number),
         wage_tax_number=employer.wage_tax_number, use_portal_loket_access=True)
-
-
-@pytest.fixture
-def shared_nmbrs(transactional_db, nmbrs, yuki, eager_celery):
-    portal = PortalSettings.load()
-    set_portal_credentials(portal, NmbrsCredentials.objects.create(
-        login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
-        status=ConnectionStatus.AUTHORISED))
-    return portal_nmbrs_credentials()
 
 
 @pytest.fixture

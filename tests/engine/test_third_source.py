@@ -22,10 +22,10 @@ from portal.models import (
 from portal.scheduling import due_imports
 from portal.sources import registry
 from sandbox.yuki import data as yuki_data
-from tests.conftest import make_user
-from tests.engine.conftest import booked_in_yuki
+from tests.engine.outcome import booked_in_yuki
 from tests.engine.third_source import vendor
 from tests.engine.third_source.models import PaperclipLink, link_of
+from tests.people import make_user
 
 
 @pytest.fixture

@@ -23,13 +23,8 @@ from portal.models import Administration, AssignedEmployer, Domain, PortalRole
 from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
-from tests.conftest import assign, make_user
-from tests.engine import test_engine_loket, test_shared_access
+from tests.people import assign, make_user
 from tests.vendor_state import make_administration
-
-loket = test_engine_loket.loket
-korenschoof = test_engine_loket.korenschoof
-shared_nmbrs = test_shared_access.shared_nmbrs
 
 KORENSCHOOF, VANDIJK, _OLD, HETANKER, _DECL = loket_data.ADMINISTRATIONS  # 40123 (domain 1), 40124 (domain 2), 40125
 BAKKERIJ_JANSEN, JANSEN_VASTGOED, DE_VRIES, GROEN = nmbrs_data.COMPANIES

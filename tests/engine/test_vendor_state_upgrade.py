@@ -90,11 +90,6 @@ def test_the_upgrade_keeps_both_vendors_state_and_booked_history(old_schema):
 
 # --- the next import after the upgrade books nothing twice ----------------------------------------------
 
-# The engine tests' sandboxes (tests/engine/conftest.py gives yuki and nmbrs): Loket, and the demo with the
-# portal's Loket access authorised at it.
-loket = test_engine_loket.loket
-korenschoof = test_engine_loket.korenschoof
-
 
 def state_of(rows) -> list[dict]:
     """The rows (a queryset) as column values (secrets decrypted), to write again through a historical model."""

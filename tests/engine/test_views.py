@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import EntryState, ImportRun, LedgerEntry, PortalRole, RunStatus, RunTrigger
-from tests.conftest import make_user
+from tests.people import make_user
 
 TODAY = timezone.localdate()
 

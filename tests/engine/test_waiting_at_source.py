@@ -16,9 +16,8 @@ from portal.imports import runs
 from portal.languages import choose_language
 from portal.models import EntryState, EventKind, LedgerEntry, Notice, PortalRole, RunStatus, RunTrigger
 from sandbox.loket import data as loket_data
-from tests.conftest import make_user
-from tests.engine.conftest import booked_in_yuki
-from tests.engine.test_engine_loket import korenschoof, loket  # noqa: F401 - fixtures
+from tests.engine.outcome import booked_in_yuki
+from tests.people import make_user
 
 TODAY = timezone.localdate()
 THIS_MONTH = Period.month(TODAY.year, TODAY.month)
@@ -119,7 +118,7 @@ def test_the_run_page_shows_what_waits_in_dutch_and_in_english(bakkerij_nmbrs, y
 
 # --- Loket: this month's return is "Goedgekeurd" (key 2) in the sandbox -------------------------------
 
-def test_a_loket_return_not_accepted_yet_waits_and_is_booked_once_when_accepted(korenschoof, yuki, loket):  # noqa: F811
+def test_a_loket_return_not_accepted_yet_waits_and_is_booked_once_when_accepted(korenschoof, yuki, loket):
     run = import_now(korenschoof, WAGE_TAX)
     assert run.status == RunStatus.SUCCEEDED, run.result
     entry = waiting_entries(korenschoof).get()
@@ -141,7 +140,7 @@ def test_a_loket_return_not_accepted_yet_waits_and_is_booked_once_when_accepted(
     assert booked_in_yuki(yuki) == booked, "nothing twice"
 
 
-def test_an_unknown_loket_status_and_an_unfinished_journal_run_wait(korenschoof, yuki, loket):  # noqa: F811
+def test_an_unknown_loket_status_and_an_unfinished_journal_run_wait(korenschoof, yuki, loket):
     loket.app.state.set_tax_return_status(KORENSCHOOF_ID, TODAY.year, TODAY.month, 9, "Ingetrokken")
     loket.app.state.set_journal_run_status(KORENSCHOOF_ID, TODAY.year, TODAY.month, 1)
     run = import_now(korenschoof, {**WAGE_TAX, DocumentKind.JOURNAL: (THIS_MONTH,)})

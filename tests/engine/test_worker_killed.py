@@ -19,11 +19,12 @@ from portal import tasks
 from portal.imports import runs
 from portal.models import EntryState, LedgerEntry, RunStatus, RunTrigger
 from portal.tasks import sweep
-from tests.engine.conftest import booked_in_yuki, fetched_entries
+from tests.engine.outcome import booked_in_yuki, fetched_entries
 from tests.engine.test_engine_nmbrs import PLAN
-from tests.support import celery_worker, kill_task_process
 
-pytestmark = pytest.mark.celery_worker
+# One pool process, so `worker.kill_child()` kills the one running the task. The worker's clock is real
+# while the test travels past leases: it may call an upload absent at once.
+pytestmark = pytest.mark.celery_worker(concurrency=1, IMPORT_RECONCILE_DELAY_SECONDS=0)
 
 
 def wait_for(condition, timeout=30.0, what="condition"):
@@ -33,17 +34,6 @@ def wait_for(condition, timeout=30.0, what="condition"):
             return value
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def worker(bakkerij_nmbrs, yuki, nmbrs, settings):
-    """A real worker on a private queue; `kill_child()` kills the process running the task."""
-    # The worker's clock is real while the test travels past leases: it may call an upload absent at once.
-    settings.IMPORT_RECONCILE_DELAY_SECONDS = 0
-    with celery_worker(settings, YUKI_BASE_URL=settings.YUKI_BASE_URL, NMBRS_ENVIRONMENT=settings.NMBRS_ENVIRONMENT,
-                       YUKI_WSDL_CACHE_DIR=settings.YUKI_WSDL_CACHE_DIR, IMPORT_RECONCILE_DELAY_SECONDS=0) as process:
-        process.kill_child = lambda: kill_task_process(process)
-        yield process
 
 
 def history(administration) -> str:

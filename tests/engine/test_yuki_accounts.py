@@ -177,7 +177,7 @@ def test_the_same_mapping_saved_twice_at_once_is_refused_in_words_not_a_500(bakk
 
     from portal.forms.account_mapping import AccountMappingForm
     from portal.models import PortalRole
-    from tests.conftest import make_user
+    from tests.people import make_user
 
     monkeypatch.setattr(AccountMappingForm, "clean", lambda form: form.cleaned_data)  # as if checked before
     YukiAccountMapping.objects.create(administration=bakkerij_nmbrs, payroll_account="4015", yuki_account="4000")

@@ -2,8 +2,8 @@
 
 A small word list, not a language model: words that are common in one language and never occur in
 the other (English "the", "has", "yes", "True"; Dutch "het", "niet", "geen"), plus the domain's own
-words (payroll, password, folder names; administratie, loonstrook). It caught every leak reported in
-issue 9: the Loket error tail "(Loket client number 40125 has no payroll administration ...)", "no
+words (payroll, password, folder names; administratie, loonstrook). It caught every leak found so far:
+the Loket error tail "(Loket client number 40125 has no payroll administration ...)", "no
 payroll runs in 2024", Django's password messages, audit values ("validated at", "yes", "True") and
 Yuki folders "(tax)"/"(personnel)".
 
@@ -78,3 +78,17 @@ def foreign_words(text: str, language: str, names=()) -> list[str]:
             start, end = max(0, match.start() - 40), match.end() + 40
             found.append(f"{match.group()!r} in …{' '.join(text[start:end].split())}…")
     return found
+
+
+# The formal "u"/"uw": Dutch here speaks to a person as "je", as Yuki's own help does.
+_FORMAL = re.compile(r"(?<![\w-])(u|uw|uzelf)(?![\w-])", re.IGNORECASE)
+
+
+def formal_address(text: str, names=()) -> list[str]:
+    """Each "u"/"uw" in Dutch `text` (a page's visible text or an e-mail), with a little context."""
+    text = re.sub(r"https?://\S+", " ", text)
+    for name in sorted((n for n in names if n), key=len, reverse=True):
+        text = text.replace(name, " ")
+    return [f"{match.group()!r} in …{' '.join(text[max(0, match.start() - 40):match.end() + 40].split())}…"
+            for match in _FORMAL.finditer(text)]
+

@@ -30,7 +30,7 @@ from portal.models import (
 )
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
-from tests.conftest import PASSWORD, make_user
+from tests.people import PASSWORD, make_user
 from tests.support import authorise_portal_loket
 
 TODAY = timezone.localdate()

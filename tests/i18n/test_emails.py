@@ -7,8 +7,8 @@ from django.core import mail
 from portal import notifications, tasks
 from portal.languages import choose_language
 from portal.models import PortalRole
-from tests.conftest import make_user
 from tests.i18n.language_check import foreign_words
+from tests.people import make_user
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from portal.models import PortalRole
 from portal.sentences import fill
-from tests.conftest import assign, make_user
+from tests.people import assign, make_user
 
 
 @pytest.mark.parametrize("language, expected", [

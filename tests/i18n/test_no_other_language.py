@@ -1,7 +1,9 @@
 """Every page of the URLconf and every e-mail, in Dutch and in English, with realistic data (runs that
 booked and failed, annual documents, a document to check, notices, audit entries): no word of the
 other language. Stored run results are written in the portal's language and marked as such (`lang`),
-so the English pages may quote them; the Dutch pages may not contain English anywhere."""
+so the English pages may quote them; the Dutch pages may not contain English anywhere. Dutch speaks to
+a person as "je": a "u" or "uw" on a Dutch page or in a Dutch e-mail fails too (the catalogue's own test
+cannot see a text that does not come from it)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from integrations.nmbrs.models import NmbrsLink
 from portal.languages import choose_language
 from portal.models import Administration, AssignedEmployer, Domain, LedgerEntry
 from sandbox.nmbrs import data as nmbrs_data
-from tests.i18n.language_check import foreign_words, visible_text
+from tests.i18n.language_check import foreign_words, formal_address, visible_text
 from tests.i18n.pages import NOT_PAGES, pages, url_names
 
 
@@ -45,6 +47,11 @@ def read(web: Client, url: str, data) -> str:
     return response.content.decode()
 
 
+def unwelcome(text: str, language: str, names) -> list[str]:
+    """Words of the other language; in Dutch also the formal "u"/"uw"."""
+    return foreign_words(text, language, names) + (formal_address(text, names) if language == "nl" else [])
+
+
 def read_progress(web: Client, run) -> str:
     return web.get(reverse("portal:run", args=[run.pk]), HTTP_HX_REQUEST="true").content.decode()
 
@@ -64,11 +71,11 @@ def test_no_page_and_no_email_speaks_the_other_language(realistic_portal, langua
             html = read(web, url, data)
             expected = settings.LANGUAGE_CODE if anonymous(url) else language  # no person: Dutch
             assert re.search(rf'<html lang="{expected}"', html), f"{url} is not marked as {expected}"
-            found = foreign_words(visible_text(html, expected), expected, names)
+            found = unwelcome(visible_text(html, expected), expected, names)
             if found:
                 leaks[f"{name} {url}{' (POST)' if data is not None else ''}"] = found
     for run in (portal.booked_run, portal.failed_run):
-        found = foreign_words(visible_text(read_progress(web, run), language), language, names)
+        found = unwelcome(visible_text(read_progress(web, run), language), language, names)
         if found:
             leaks[f"run progress {run.pk}"] = found
     assert not leaks, "\n".join(f"{where}: {words[:6]}" for where, words in leaks.items())
@@ -77,5 +84,5 @@ def test_no_page_and_no_email_speaks_the_other_language(realistic_portal, langua
 def test_the_emails_are_dutch(realistic_portal):
     assert realistic_portal.emails, "the failed import told someone"
     names = data_names()
-    leaks = [(m.subject, foreign_words(f"{m.subject}\n{m.body}", "nl", names)) for m in realistic_portal.emails]
+    leaks = [(m.subject, unwelcome(f"{m.subject}\n{m.body}", "nl", names)) for m in realistic_portal.emails]
     assert not [leak for leak in leaks if leak[1]], leaks

@@ -2,17 +2,19 @@
 
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from sandbox.yuki import data
+from tests.published_files import published
 from yuki_client import ArchiveFolder, DocumentFolder, YukiConfigurationError
 from yuki_client.results import read_documents
 
-REAL_ARCHIVE_WSDL = Path("/work/shared/reference/yuki/Archive.asmx.wsdl.xml")
-REAL_ARCHIVE_WSDL_OFFLINE = Path("/work/shared/reference/yuki/Archive.asmx.wsdl.zeep-offline.xml")
+# Yuki's own Archive WSDL as published (docs/vendors/yuki.md, "Sources"), and its copy readable offline by
+# zeep: the vendor's files, not ours (tests/published_files.py says where they are read from).
+REAL_ARCHIVE_WSDL = ("yuki", "Archive.asmx.wsdl.xml")
+REAL_ARCHIVE_WSDL_OFFLINE = ("yuki", "Archive.asmx.wsdl.zeep-offline.xml")
 PDF = b"%PDF-1.7\n% loonstrook november 2026\n%%EOF\n"
 
 
@@ -57,12 +59,11 @@ def _element(wsdl: etree._Element, name: str):
             for e in found[0].iter("{http://www.w3.org/2001/XMLSchema}element")]
 
 
-@pytest.mark.skipif(not REAL_ARCHIVE_WSDL.exists(), reason="the real Archive WSDL is not available")
 def test_our_archive_wsdl_declares_operations_exactly_as_yukis_real_one(sandbox):
     import httpx2
 
     ours = etree.fromstring(httpx2.get(sandbox.base_url + "Archive.asmx?WSDL").content)
-    real = etree.parse(str(REAL_ARCHIVE_WSDL)).getroot()
+    real = etree.parse(str(published(*REAL_ARCHIVE_WSDL))).getroot()
     for name in ("UploadDocument", "UploadDocumentWithData", "DocumentFolders", "SearchDocuments", "Authenticate",
                  "AuthenticateByUserName", "Domains", "SetCurrentDomain", "GetCurrentDomain", "Administrations",
                  "AdministrationID"):
@@ -83,11 +84,10 @@ def _enumeration(wsdl: etree._Element, name: str) -> list[str]:
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")  # zeep on the HttpGet/HttpPost bindings
-@pytest.mark.skipif(not REAL_ARCHIVE_WSDL_OFFLINE.exists(), reason="the real Archive WSDL is not available")
 def test_a_client_built_from_yukis_real_archive_wsdl_is_served(sandbox):
     import zeep
 
-    real = zeep.Client(str(REAL_ARCHIVE_WSDL_OFFLINE))
+    real = zeep.Client(str(published(*REAL_ARCHIVE_WSDL_OFFLINE)))
     service = real.create_service("{http://www.theyukicompany.com/}ArchiveSoap", sandbox.base_url + "Archive.asmx")
     session_id = service.Authenticate(data.DEMO_ACCESS_KEY)
     document_id = service.UploadDocument(session_id, "jaaropgave-2026.pdf", PDF, 4, data.DEMO_ADMINISTRATION_ID)

@@ -18,7 +18,7 @@ from connectors.loket.errors import (
     LoketRequestError,
     LoketTransientError,
 )
-from connectors.loket.tests.conftest import api_calls
+from connectors.loket.tests.fixtures import api_calls
 from sandbox.loket import data
 
 ADMINS = "GET /api/v2" + endpoints.ADMINISTRATIONS

@@ -9,7 +9,7 @@ import pytest
 from connectors.documents import DocumentKind, Period, check_balanced
 from connectors.loket.errors import RIGHT_TAX_RETURNS, LoketForbidden
 from connectors.loket.fetchers import LoketSource
-from connectors.loket.tests.conftest import api_calls
+from connectors.loket.tests.fixtures import api_calls
 from sandbox.loket import data
 
 KORENSCHOOF = ("40123", "812345678L01")

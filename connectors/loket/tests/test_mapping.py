@@ -10,9 +10,9 @@ import pytest
 from connectors.documents import Period
 from connectors.loket import endpoints, environments
 from connectors.loket.administrations import LoketAdministration
-from connectors.loket.client import _retry_after
 from connectors.loket.errors import REQUIRED_RIGHTS, LoketDataError, missing_right_for
 from connectors.loket.mapping import amount, journal_document, journal_lines, period_from_loket
+from connectors.loket.responses import retry_after
 
 NOV = Period.month(2026, 11)
 ADMIN = LoketAdministration("adm", "emp", "40123", "812345678L01", "Demo")
@@ -88,6 +88,6 @@ def test_environments_are_chosen_by_name():
 
 
 def test_retry_after_reads_seconds_and_http_dates():
-    assert _retry_after("7") == 7.0
-    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: go now
-    assert _retry_after("soon") is None and _retry_after(None) is None
+    assert retry_after("7") == 7.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: go now
+    assert retry_after("soon") is None and retry_after(None) is None

@@ -16,7 +16,7 @@ from connectors.loket.errors import (
     StateMismatch,
 )
 from connectors.loket.oauth import LoketOAuth, parse_callback
-from connectors.loket.tests.conftest import REDIRECT_URI, log_in_at_loket
+from connectors.loket.tests.fixtures import REDIRECT_URI, log_in_at_loket
 from sandbox.loket import data
 
 

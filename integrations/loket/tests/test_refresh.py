@@ -13,7 +13,7 @@ from connectors.loket import endpoints, environments
 from connectors.loket.client import LoketClient
 from connectors.loket.errors import ConnectionBroken, InvalidGrant, LoketUnauthorized, OAuthError
 from connectors.loket.oauth import LoketOAuth, TokenSet
-from connectors.loket.tests.conftest import REDIRECT_URI, api_calls
+from connectors.loket.tests.fixtures import REDIRECT_URI, api_calls
 from connectors.loket.tokens import MemoryTokenProvider, refresh_rotating
 from integrations.loket.models import LoketConnection
 

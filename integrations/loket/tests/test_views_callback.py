@@ -6,7 +6,7 @@ from django.db import connection as db
 from django.urls import reverse
 
 from integrations.loket.models import LoketConnection
-from integrations.loket.tests.conftest import (
+from integrations.loket.tests.flow import (
     connect_through_portal,
     log_in_at_loket,
     nl,
@@ -18,11 +18,9 @@ from integrations.loket.views import SESSION_KEY
 from portal.models import AuditLogEntry, Notice
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
-from tests.conftest import acme, acme_admin, bakkerij, users
 from tests.vendor_state import portal_loket_connection
 
 pytestmark = pytest.mark.django_db
-PORTAL_FIXTURES = (acme, acme_admin, bakkerij, users)  # the named users and domains of tests/conftest.py
 
 
 

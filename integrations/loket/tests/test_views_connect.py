@@ -5,13 +5,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from integrations.loket.tests.conftest import nl, page_text, portal_redirect_uri, start_connect
+from integrations.loket.tests.flow import nl, page_text, portal_redirect_uri, start_connect
 from integrations.loket.views import SESSION_KEY
 from sandbox.loket import data
-from tests.conftest import acme, acme_admin, bakkerij, users
 
 pytestmark = pytest.mark.django_db
-PORTAL_FIXTURES = (acme, acme_admin, bakkerij, users)  # the named users and domains of tests/conftest.py
 
 
 def query_of(url: str) -> dict[str, str]:

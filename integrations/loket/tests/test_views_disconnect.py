@@ -4,15 +4,13 @@ import pytest
 from django.urls import reverse
 
 from integrations.loket.models import LoketConnection
-from integrations.loket.tests.conftest import connect_through_portal, nl, page_text
+from integrations.loket.tests.flow import connect_through_portal, nl, page_text
 from portal.models import AuditLogEntry, Notice
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
-from tests.conftest import acme, acme_admin, bakkerij, users
 from tests.vendor_state import portal_loket_connection
 
 pytestmark = pytest.mark.django_db
-PORTAL_FIXTURES = (acme, acme_admin, bakkerij, users)  # the named users and domains of tests/conftest.py
 
 
 def disconnect(web, administration=None):

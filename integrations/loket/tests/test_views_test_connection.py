@@ -9,15 +9,14 @@ from django.urls import reverse
 from django.utils import translation
 
 from connectors.loket.errors import RIGHT_EXPORT_JOURNAL_RUN, RIGHT_TAX_RETURNS
-from integrations.loket.tests.conftest import connect_through_portal, nl, page_text
+from integrations.loket.tests.flow import connect_through_portal, nl, page_text
 from portal.languages import choose_language
 from portal.models import Notice
 from sandbox.loket import data
-from tests.conftest import acme, acme_admin, assign, bakkerij, users
+from tests.people import assign
 from tests.vendor_state import portal_loket_connection
 
 pytestmark = pytest.mark.django_db
-PORTAL_FIXTURES = (acme, acme_admin, bakkerij, users)  # the named users and domains of tests/conftest.py
 
 KORENSCHOOF = next(a for a in data.ADMINISTRATIONS if a.key == "korenschoof")
 

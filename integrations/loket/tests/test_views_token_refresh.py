@@ -17,15 +17,13 @@ from connectors.loket.errors import ConnectionBroken, InvalidGrant, LoketError
 from connectors.loket.oauth import LoketOAuth
 from integrations.loket import access as loket_access
 from integrations.loket.models import LoketConnection
-from integrations.loket.tests.conftest import connect_through_portal, nl
+from integrations.loket.tests.flow import connect_through_portal, nl
 from portal.effective import effective_settings
 from portal.models import Notice
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import blocking_reason
-from tests.conftest import acme, acme_admin, bakkerij, users
 
 pytestmark = pytest.mark.django_db
-PORTAL_FIXTURES = (acme, acme_admin, bakkerij, users)  # the named users and domains of tests/conftest.py
 
 
 def token_calls(app) -> int:

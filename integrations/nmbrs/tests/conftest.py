@@ -1,25 +1,23 @@
 """Fixtures for the portal's Nmbrs side (views, forms): the connector's sandbox fixtures, the portal
-pointed at that sandbox, and the named users of tests/conftest.py."""
+pointed at that sandbox, and the named people of tests/people.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from connectors.nmbrs.tests import conftest as _connector
+from connectors.nmbrs.tests.fixtures import (  # noqa: F401 - the connector's sandbox fixtures
+    base_url,
+    client,
+    make_client,
+    nmbrs_app,
+    nmbrs_sandbox_server,
+    nmbrs_server,
+    source,
+    today,
+)
 
-# The portal's named users and domains (tests/conftest.py), imported because integrations/ does not see
-# that conftest. Its `login` fixture is not: here `client` is the Nmbrs client, so `login` is ours.
-from tests.conftest import acme, acme_admin, bakkerij, bakkerij_admin, users  # noqa: F401
-
-# The connector's sandbox fixtures, shared with its own tests (this folder does not see that conftest).
-_served = _connector._served
-base_url = _connector.base_url
-client = _connector.client
-make_client = _connector.make_client
-nmbrs_app = _connector.nmbrs_app
-nmbrs_server = _connector.nmbrs_server
-source = _connector.source
-today = _connector.today
+# The named people (tests/people.py). Not tests/conftest.py's `login`: here `client` is the Nmbrs client.
+from tests.people import acme, acme_admin, bakkerij, bakkerij_admin, users  # noqa: F401
 
 
 @pytest.fixture
@@ -40,7 +38,7 @@ def login(db):
 
 
 @pytest.fixture
-def portal_nmbrs(settings, base_url):
+def portal_nmbrs(settings, base_url):  # noqa: F811 - an imported fixture
     """The portal talks to the sandbox served over HTTP."""
     settings.NMBRS_ENVIRONMENT = base_url
     return base_url

@@ -11,7 +11,7 @@ from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
 from integrations.nmbrs.models import portal_credentials as portal_credentials_of
 from portal.models import Administration, AuditLogEntry, PortalSettings
 from sandbox.nmbrs import data
-from tests.conftest import assign
+from tests.people import assign
 from tests.test_list_pages import sandbox_companies
 from tests.vendor_state import make_administration
 

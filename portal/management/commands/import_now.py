@@ -1,19 +1,17 @@
-import logging
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from payrollsync.celery import app as celery_app
+from connectors import kinds
+from portal import tasks
+from portal.imports import in_process, runs
 from portal.imports.booking import folder_name
-from portal.imports.runs import result_in_active_language
+from portal.imports.summaries import result_in_active_language
 from portal.management.base import PortalCommand
 from portal.models import Administration
-from portal.models.ledger import kind_label
 from portal.templatetags.portal_format import period
 from portal.validators import parse_id, parse_month
-from portal.views.runs import start_import
 
 
 class Command(PortalCommand):
@@ -31,24 +29,16 @@ class Command(PortalCommand):
     def handle(self, administration, month, dry_run, queue, **options):
         chosen = self._administrations(administration)
         month_start = self._month(month)
-        tracer = logging.getLogger("celery.app.trace")
-        level = tracer.level
-        if not queue:
-            celery_app.conf.task_always_eager = True
-            # Run here, the task tracer's "Task ... succeeded" log lines are plumbing: the result follows.
-            tracer.setLevel(logging.WARNING)
-        try:
-            for item in chosen:
-                self._import(item, month_start, dry_run, queue)
-        finally:
-            tracer.setLevel(level)
+        for item in chosen:
+            self._import(item, month_start, dry_run, queue)
 
     def _import(self, item, month_start, dry_run, queue):
-        run = start_import(item, None, month_start, dry_run)
-        run.refresh_from_db()
+        run = runs.create_import_run(item, month=month_start, dry_run=dry_run)
         if queue:
+            tasks.enqueue(run)
             self.stdout.write(_("%(administration)s: queued (run %(run)s)") % {"administration": item, "run": run.pk})
             return
+        run = in_process.run_to_end(run)  # here, with the engine itself: no worker, nothing sent to the broker
         style = self.style.SUCCESS if run.status == "succeeded" else self.style.WARNING
         self.stdout.write(style(f"{item}: {run.get_status_display()} – {result_in_active_language(run)}"))
         for preview in run.dry_run_preview:
@@ -88,5 +78,5 @@ def in_words(preview: dict) -> dict:
         target = f"{_('Yuki folder')} {folder_name(preview['folder'])}"
     else:
         target = _("a journal entry in Yuki")
-    return {**preview, "kind": str(kind_label(preview["kind"])).lower(), "period": period(preview["period"]),
+    return {**preview, "kind": kinds.label_of(preview["kind"]).lower(), "period": period(preview["period"]),
             "target": target}

@@ -1,8 +1,9 @@
 """The one-command local run: the web server plus a Celery worker with the beat scheduler, together.
 
-Owns both as child processes: Ctrl+C (or SIGTERM) stops both, so nothing is left running in the
-background. A child that exits on its own (the worker after a broker restart, a pool that could not start,
-a web server that crashed) is started again after a back-off of 1, 2, 4 ... seconds (at most
+Owns both as child processes: Ctrl+C, SIGTERM or a closed terminal (SIGHUP) stops both, and a launcher
+killed outright takes them with it (Linux), so nothing is left running in the background. A child that
+exits on its own (the worker after a broker restart, a pool that could not start, a web server that
+crashed) is started again after a back-off of 1, 2, 4 ... seconds (at most
 MAX_BACKOFF_SECONDS), back to 1 s once it ran STABLE_SECONDS; the output says so each time. Production
 runs web, worker and beat as separate services that docker-compose restarts (docker-compose.yml).
 """
@@ -68,8 +69,10 @@ class Command(PortalCommand):
             nonlocal stopping
             stopping = True
 
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
+        # Ctrl+C, `kill` or a service manager, and a closed terminal (SIGHUP: the children, in groups of
+        # their own, would not hear of it and keep running).
+        for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop_signal, stop)
         try:
             for child in children:
                 child.start()
@@ -79,7 +82,9 @@ class Command(PortalCommand):
                 if not announced and _listening(address):
                     announced = True
                     self._announce(address)
-                time.sleep(0.5)
+                for _tick in range(5):  # half a second, looking at a stop request every tenth
+                    if not stopping:
+                        time.sleep(0.1)
         finally:
             for child in children:
                 child.terminate()
@@ -137,7 +142,11 @@ class Child:
         self.restart_at: float | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.argv, **self.popen)
+        # In a process group of its own: Ctrl+C in the terminal reaches the launcher alone, which stops each
+        # child with SIGTERM, as on a SIGTERM to the launcher: one way to stop, said once. (In the terminal's
+        # group the worker also took the SIGINT itself, began its stop twice and offered a "cold shutdown"
+        # on a second Ctrl+C that would cut running pushes off.)
+        self.process = subprocess.Popen(self.argv, process_group=0, preexec_fn=_stop_with_the_launcher, **self.popen)
         self.started_at = time.monotonic()
         if self.restart_at is not None:
             self.restarts += 1
@@ -182,3 +191,12 @@ class Child:
 
 
 _SIGNALS = {int(sig) for sig in signal.Signals}
+
+
+def _stop_with_the_launcher() -> None:
+    """In the child before it starts (Linux): SIGTERM when the launcher dies without stopping it (SIGKILL, a
+    crash), as its process group's signal used to bring; elsewhere nothing (the launcher stops it itself)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
