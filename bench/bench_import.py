@@ -100,6 +100,7 @@ def generated_employers(count: int, employees: int):
 def connect_loket(loket_server) -> None:
     """The portal's Loket connection, through the real OAuth flow against the sandbox."""
     from integrations.loket.access import oauth, redirect_uri, store_authorisation
+    from integrations.loket.models import set_portal_connection
     from portal.models import PortalSettings
     from sandbox.loket.login import log_in_at_loket
 
@@ -107,8 +108,7 @@ def connect_loket(loket_server) -> None:
     url, _state = client.authorization_url()
     code = log_in_at_loket(url, redirect_uri=redirect_uri())["code"]
     portal = PortalSettings.load()
-    portal.loket_connection = store_authorisation(None, client.exchange_code(code), None)
-    portal.save()
+    set_portal_connection(portal, store_authorisation(None, client.exchange_code(code), None))
 
 
 def worker_memory(pid: int) -> int:
@@ -219,15 +219,23 @@ def warm_loket_index(loket) -> None:
     them took the first requests past the portal's timeout."""
     from sandbox.loket import api
 
-    index, today = api._index(), loket.state.today()
+    try:
+        from sandbox.loket.resources import index as loket_index
+    except ImportError:  # a checkout from before the simulator's resources module (--project)
+        loket_index = api._index
+    index, today = loket_index(), loket.state.today()
     for built in ("tax_returns", "journal_runs"):  # journal_runs: a simulator from after 6f767b9
         if hasattr(index, built):
             getattr(index, built)(today)
 
 
 def set_up_administrations(args, yuki, employers) -> list:
-    """The portal's domains and administrations and Yuki's, in bulk (10,000 one by one took minutes)."""
-    from portal.models import Administration, Domain, NmbrsCredentials
+    """The portal's domains and administrations and Yuki's, in bulk (10,000 one by one took minutes). Bulk
+    creation sends no post_save, so each integration's link row (integrations/<source>/apps.py makes one per
+    administration) is created here, in bulk too."""
+    from integrations.loket.models import LoketLink
+    from integrations.nmbrs.models import NmbrsCredentials, NmbrsLink
+    from portal.models import Administration, Domain
     from portal.models.connections import ConnectionStatus
     from portal.models.employers import AssignedEmployer
     from sandbox.nmbrs import data as nmbrs_data
@@ -243,15 +251,13 @@ def set_up_administrations(args, yuki, employers) -> list:
                             [SandboxAdministration(yuki_admin, f"Bench {index}", domain.yuki_domain_id,
                                                    gl_accounts=dict(STANDARD_GL_ACCOUNTS))])
         yuki.state.add_access_key(key, domain.yuki_domain_id, [yuki_admin])
-        if args.source == "loket":
-            rows.append(Administration(domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin,
-                                       yuki_access_key=key, source="loket",
-                                       loket_client_number=str(employers[index].client_number),
-                                       wage_tax_number=employers[index].wage_tax_number))
-        else:
-            rows.append(Administration(domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin,
-                                       yuki_access_key=key, source="nmbrs", nmbrs_company_id=60000 + index,
-                                       use_portal_nmbrs_credentials=False))
+        loket = args.source == "loket"
+        rows.append(Administration(domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin,
+                                   yuki_access_key=key, source=args.source,
+                                   relation_code=str(employers[index].client_number) if loket else "",
+                                   wage_tax_number=employers[index].wage_tax_number if loket else ""))
+    administrations = Administration.objects.bulk_create(rows, batch_size=2000)
+    credentials = [None] * len(administrations)
     if args.source == "loket":
         # The portal's shared Loket access reaches only employers assigned to the domain.
         AssignedEmployer.objects.bulk_create([AssignedEmployer(
@@ -261,10 +267,13 @@ def set_up_administrations(args, yuki, employers) -> list:
     else:
         credentials = NmbrsCredentials.objects.bulk_create([NmbrsCredentials(
             login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
-            status=ConnectionStatus.AUTHORISED) for _ in rows], batch_size=2000)
-        for row, own in zip(rows, credentials, strict=True):
-            row.own_nmbrs_credentials = own
-    return Administration.objects.bulk_create(rows, batch_size=2000)
+            status=ConnectionStatus.AUTHORISED) for _ in administrations], batch_size=2000)
+    LoketLink.objects.bulk_create([LoketLink(administration=a) for a in administrations], batch_size=2000)
+    NmbrsLink.objects.bulk_create([
+        NmbrsLink(administration=a, use_portal_credentials=False, own_credentials=own,
+                  company_id=60000 + index if args.source == "nmbrs" else None)
+        for index, (a, own) in enumerate(zip(administrations, credentials, strict=True))], batch_size=2000)
+    return administrations
 
 
 def main():

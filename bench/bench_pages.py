@@ -99,6 +99,8 @@ def seed(args) -> None:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
+    from integrations.loket.models import LoketLink
+    from integrations.nmbrs.models import NmbrsCredentials, NmbrsLink
     from portal.models import (
         Administration,
         AuditLogEntry,
@@ -108,7 +110,6 @@ def seed(args) -> None:
         ImportRun,
         ImportSettings,
         LedgerEntry,
-        NmbrsCredentials,
         PortalMembership,
         PortalSettings,
     )
@@ -143,11 +144,16 @@ def seed(args) -> None:
         administrations.append(Administration(
             domain=domains[n % len(domains)], name=f"Administratie {n:04d}", yuki_administration_id=f"adm-{n}",
             yuki_access_key=f"access-key-{n:04d}-" + "x" * 20, source="nmbrs" if nmbrs else "loket",
-            loket_client_number=str(60000 + n), wage_tax_number="123456782L01",
-            use_portal_import_settings=n % 2 == 1, own_import_settings=None if n % 2 else own_settings[n // 2],
-            use_portal_nmbrs_credentials=False, own_nmbrs_credentials=credentials[n // 3] if nmbrs else None,
-            nmbrs_company_id=70000 + n if nmbrs else None))
+            relation_code=str(60000 + n), wage_tax_number="123456782L01",
+            use_portal_import_settings=n % 2 == 1, own_import_settings=None if n % 2 else own_settings[n // 2]))
     administrations = Administration.objects.bulk_create(administrations, batch_size=1000)
+    # Bulk creation sends no post_save: each integration's link row (integrations/<source>/apps.py) is made here.
+    LoketLink.objects.bulk_create([LoketLink(administration=a) for a in administrations], batch_size=1000)
+    NmbrsLink.objects.bulk_create([
+        NmbrsLink(administration=a, use_portal_credentials=False,
+                  own_credentials=credentials[n // 3] if a.source == "nmbrs" else None,
+                  company_id=70000 + n if a.source == "nmbrs" else None)
+        for n, a in enumerate(administrations)], batch_size=1000)
     print(f"  administrations ({time.perf_counter() - started:.1f} s)", flush=True)
 
     statuses = ["succeeded"] * 8 + ["failed", "partly_failed"]

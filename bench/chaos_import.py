@@ -289,7 +289,7 @@ def main():  # noqa: C901, PLR0915 - one night, told from start to end
                                             name=employers[index].employer_name)
             administrations.append(Administration.objects.create(
                 domain=domain, name=f"Chaos {index}", yuki_administration_id=yuki_admin, yuki_access_key=key,
-                source="loket", loket_client_number=str(employers[index].client_number),
+                source="loket", relation_code=str(employers[index].client_number),
                 wage_tax_number=employers[index].wage_tax_number))
         connection.close()
 

@@ -17,3 +17,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Parallel runs on one machine (several developers, CI) each get their own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_payrollsync")}  # noqa: F405
+# The test-only third payroll source (tests/engine/third_source/) owns a model: its table must exist in the
+# test database. Registered as a source only by the tests that use it (portal.sources.registry.register).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.engine.third_source"]  # noqa: F405

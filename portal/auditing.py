@@ -9,6 +9,7 @@ a related object by its name, never its database ID). The audit page translates 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import models
@@ -96,8 +97,29 @@ def record(user, action: str, instance: models.Model, changes: dict | None = Non
     )
 
 
-def save_audited(user, instance: models.Model, before: dict | None, label: str = "") -> None:
-    """Save `instance` and log what changed since `before` (None: it is new)."""
+def save_audited(user, instance: models.Model, before: dict | None, label: str = "",
+                 parts: Iterable[models.Model] = ()) -> None:
+    """Save `instance` and log what changed since `before` (None: it is new).
+
+    `parts`: rows of a source's own models that belong to `instance` (an administration's link, the options
+    of import settings), saved after it. Their changed fields go into the same entry: the log reads as one
+    change of the administration or the import settings, as when those fields were its columns."""
     instance.save()
-    action = AuditAction.CREATED if before is None else AuditAction.CHANGED
-    record(user, action, instance, diff(instance, before), label=label)
+    changes = {**diff(instance, before), **_save_parts(parts, new=before is None)}
+    record(user, AuditAction.CREATED if before is None else AuditAction.CHANGED, instance, changes, label=label)
+
+
+def save_parts_audited(user, owner: models.Model, parts: Iterable[models.Model], label: str = "") -> None:
+    """Save rows that belong to `owner` (see save_audited) and log their changes as a change of `owner`."""
+    record(user, AuditAction.CHANGED, owner, _save_parts(parts, new=False), label=label)
+
+
+def _save_parts(parts: Iterable[models.Model], *, new: bool) -> dict:
+    """Save each part; what changed since its stored row (all it holds when its owner is new)."""
+    changes = {}
+    for part in parts:
+        stored = None if new or part.pk is None else type(part)._default_manager.filter(pk=part.pk).first()
+        before = snapshot(stored) if stored is not None else None
+        part.save()
+        changes.update(diff(part, before))
+    return changes

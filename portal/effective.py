@@ -57,8 +57,7 @@ def effective_settings(administration: Administration, portal: PortalSettings | 
         # Opted out but nothing saved yet: nothing is imported automatically until it is set up.
         import_settings = ImportSettings(auto_import=False)
     source_settings = {
-        default.name: pick(getattr(administration, default.switch), getattr(administration, default.own),
-                           getattr(portal, default.portal))
+        default.name: pick(default.uses_portal(administration), default.own(administration), default.portal(portal))
         for source in registry.all_sources() for default in source.portal_defaults
     }
     return EffectiveSettings(

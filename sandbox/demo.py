@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext
 
-from portal.models import Administration, AssignedEmployer, Domain, NmbrsCredentials, PortalSettings
+from integrations.nmbrs.models import NmbrsCredentials, NmbrsLink
+from portal.models import Administration, AssignedEmployer, Domain, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.loket import data as loket
 from sandbox.nmbrs import data as nmbrs
@@ -31,21 +32,22 @@ def seed_demo_data() -> list[str]:
         yuki_domain_id=yuki.OTHER_DOMAIN_ID, defaults={"name": "Installatiebedrijf Van Dijk",
                                                        "payroll_link_active": True})
     _administration(korenschoof, "Bakkerij De Korenschoof B.V.", yuki.DEMO_ADMINISTRATION_ID, yuki.DEMO_ACCESS_KEY,
-                    source="loket", loket_client_number="40123", wage_tax_number="812345678L01")
+                    source="loket", relation_code="40123", wage_tax_number="812345678L01")
     _administration(vandijk, "Installatiebedrijf Van Dijk B.V.", yuki.OTHER_ADMINISTRATION_ID, yuki.OTHER_ACCESS_KEY,
-                    source="loket", loket_client_number="40124", wage_tax_number="823456705L01")
+                    source="loket", relation_code="40124", wage_tax_number="823456705L01")
     # The portal's shared Loket access reaches each domain's own employer only (portal/sources/shared_access.py).
     _assign(korenschoof, "loket", "40123", "812345678L01", "Bakkerij De Korenschoof B.V.")
     _assign(vandijk, "loket", "40124", "823456705L01", "Schildersbedrijf Van Dijk")
     holding = _administration(korenschoof, "Korenschoof Holding B.V.", yuki.DEMO_SECOND_ADMINISTRATION_ID,
-                              yuki.DEMO_ACCESS_KEY, source="nmbrs", loket_client_number="101",
-                              nmbrs_company_id=50001, nmbrs_company_number="101",
-                              nmbrs_company_name="Bakkerij Jansen B.V.", use_portal_nmbrs_credentials=False)
-    if holding.own_nmbrs_credentials is None:
-        holding.own_nmbrs_credentials = NmbrsCredentials.objects.create(
+                              yuki.DEMO_ACCESS_KEY, source="nmbrs", relation_code="101")
+    link, created = NmbrsLink.objects.get_or_create(administration=holding)
+    if created or link.own_credentials is None:  # the demo's own credentials, linked to its company
+        link.company_id, link.company_number, link.company_name = 50001, "101", "Bakkerij Jansen B.V."
+        link.use_portal_credentials = False
+        link.own_credentials = NmbrsCredentials.objects.create(
             login_email=nmbrs.DEMO_USERNAME, api_token=nmbrs.DEMO_TOKEN, tenant_key=nmbrs.DEMO_DOMAIN,
             tenant_name=nmbrs.DEMO_TENANT_NAME, status=ConnectionStatus.AUTHORISED)
-        holding.save()
+        link.save()
 
     return [gettext("Domain '%(domain)s': %(administrations)s") % {
                 "domain": d.name, "administrations": ", ".join(a.name for a in d.administrations.all())}
@@ -94,7 +96,8 @@ def forget_vendor_state() -> str:
     Returns what to tell the person ('' when there was nothing to forget)."""
     from django.db import transaction
 
-    from portal.models import ImportRun, LedgerEntry, LoketConnection, Notice, YukiCallCount, YukiSession
+    from integrations.loket.models import LoketConnection
+    from portal.models import ImportRun, LedgerEntry, Notice, YukiCallCount, YukiSession
 
     forgotten = 0
     with transaction.atomic():

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from integrations.nmbrs.models import NmbrsCredentials
 from payrollsync.celery import app as celery_app
-from portal.models import Administration, Domain, ImportSettings, NmbrsCredentials
+from portal.models import Domain, ImportSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.loket import create_app as create_loket
 from sandbox.nmbrs import create_app as create_nmbrs
@@ -22,6 +23,7 @@ from sandbox.yuki import create_app as create_yuki
 from sandbox.yuki import data as yuki_data
 from tests.people import acme, acme_admin, bakkerij, bakkerij_admin, users  # noqa: F401 - fixtures
 from tests.support import celery_worker, kill_task_process, point_portal_at_loket
+from tests.vendor_state import make_administration
 from yuki_client import clear_client_cache
 
 
@@ -119,7 +121,7 @@ def bakkerij_nmbrs(transactional_db, yuki, nmbrs, eager_celery):
     """An Nmbrs administration (Bakkerij Jansen, company 50001) booking into the Yuki sandbox's demo administration."""
     domain = Domain.objects.create(name="Jansen Groep", yuki_domain_id=yuki_data.DEMO_DOMAIN_ID,
                                    payroll_link_active=True)
-    return Administration.objects.create(
+    return make_administration(
         domain=domain, name="Bakkerij Jansen B.V.", yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID,
         yuki_access_key=yuki_data.DEMO_ACCESS_KEY, source="nmbrs", nmbrs_company_id=50001,
         nmbrs_company_number="101", use_portal_import_settings=False,

@@ -62,7 +62,7 @@ def acme_admin(acme):
     assign(acme, "loket", "1001", "812345678L01", "Acme B.V.")
     return Administration.objects.create(
         domain=acme, name="Acme B.V.", yuki_administration_id="adm-acme", yuki_access_key="acme-key-123",
-        loket_client_number="1001", wage_tax_number="812345678L01",
+        relation_code="1001", wage_tax_number="812345678L01",
     )
 
 
@@ -71,7 +71,7 @@ def bakkerij_admin(bakkerij):
     assign(bakkerij, "loket", "2002", "987654321L02", "Bakkerij B.V.")
     return Administration.objects.create(
         domain=bakkerij, name="Bakkerij B.V.", yuki_administration_id="adm-bakkerij",
-        yuki_access_key="bakkerij-key-456", loket_client_number="2002", wage_tax_number="987654321L02",
+        yuki_access_key="bakkerij-key-456", relation_code="2002", wage_tax_number="987654321L02",
     )
 
 

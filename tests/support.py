@@ -38,12 +38,14 @@ def nmbrs_seed(domain_name: str, yuki_domain_id: str, administrations: list[dict
     from sandbox.nmbrs import data
 
     return f"""
-from portal.models import Administration, Domain, NmbrsCredentials
+from portal.models import Administration, Domain
 from portal.models.connections import ConnectionStatus
+from integrations.nmbrs.models import NmbrsCredentials
+from tests.vendor_state import make_administration
 
 domain = Domain.objects.create(name={domain_name!r}, yuki_domain_id={yuki_domain_id!r}, payroll_link_active=True)
 for fields in {administrations!r}:
-    Administration.objects.create(
+    make_administration(
         domain=domain, source="nmbrs", use_portal_nmbrs_credentials=False, **fields,
         own_nmbrs_credentials=NmbrsCredentials.objects.create(
             login_email={data.DEMO_USERNAME!r}, api_token={data.DEMO_TOKEN!r}, tenant_key={data.DEMO_DOMAIN!r},
@@ -189,6 +191,7 @@ def authorise_portal_loket() -> None:
     sandbox's login and consent pages, then the code exchanged), as a person clicking 'Verbind met Loket'.
     The sandbox must be the one LOKET_SANDBOX_URL names, with the portal's redirect URL registered."""
     from integrations.loket.access import oauth, redirect_uri, store_authorisation
+    from integrations.loket.models import set_portal_connection
     from portal.models import PortalSettings
     from sandbox.loket.login import log_in_at_loket
 
@@ -196,23 +199,22 @@ def authorise_portal_loket() -> None:
     url, _state = client.authorization_url()
     code = log_in_at_loket(url, redirect_uri=redirect_uri())["code"]
     portal = PortalSettings.load()
-    portal.loket_connection = store_authorisation(None, client.exchange_code(code), None)
-    portal.save()
+    set_portal_connection(portal, store_authorisation(None, client.exchange_code(code), None))
 
 
 def share_nmbrs_access():
     """The portal's own Nmbrs access (the sandbox's demo user, who sees every company): its employers are
     listed on a domain's employers page. Returns those credentials."""
-    from portal.models import NmbrsCredentials, PortalSettings
+    from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
+    from portal.models import PortalSettings
     from portal.models.connections import ConnectionStatus
     from sandbox.nmbrs import data
 
-    portal = PortalSettings.load()
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+    credentials = NmbrsCredentials.objects.create(
         login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN,
         status=ConnectionStatus.AUTHORISED)
-    portal.save()
-    return portal.nmbrs_credentials
+    set_portal_credentials(PortalSettings.load(), credentials)
+    return credentials
 
 
 def point_portal_at_loket(settings, sandbox_url: str) -> None:

@@ -23,7 +23,7 @@ def employers_url(domain):
 
 def new_administration(login, user, domain, **changes):
     data = {"name": "Acme Twee", "yuki_administration_id": "00000000-0000-4000-8000-000000000031", "yuki_access_key": "k2", "source": "loket",
-            "loket_client_number": KORENSCHOOF[0], "wage_tax_number": KORENSCHOOF[1],
+            "relation_code": KORENSCHOOF[0], "wage_tax_number": KORENSCHOOF[1],
             "use_portal_loket_access": "on", "use_portal_import_settings": "on", **changes}
     return login(user).post(reverse("portal:administration-create", args=[domain.pk]), data)
 
@@ -89,14 +89,14 @@ def test_a_domain_user_picks_an_assigned_employer_and_its_numbers_are_used(users
     assert refused.status_code == 200 and not Administration.objects.filter(name="Acme Twee").exists()
     assert new_administration(login, users["carol"], acme, shared_employer=ours.pk).status_code == 302
     created = Administration.objects.get(name="Acme Twee")
-    assert (created.loket_client_number, created.wage_tax_number) == ("40125", "834567891L02"), "typed ignored"
+    assert (created.relation_code, created.wage_tax_number) == ("40125", "834567891L02"), "typed ignored"
 
 
 def test_a_domain_users_own_loket_login_is_theirs_to_use(users, login, acme):
     data = {"use_portal_loket_access": ""}
     assert new_administration(login, users["carol"], acme, **data).status_code == 302
     created = Administration.objects.get(name="Acme Twee")
-    assert (created.loket_client_number, created.use_portal_loket_access) == (KORENSCHOOF[0], False)
+    assert (created.relation_code, created.loket_link.use_portal_access) == (KORENSCHOOF[0], False)
 
 
 def test_an_administrator_is_not_limited_and_a_free_employer_is_assigned_on_saving(users, login, acme, bakkerij):

@@ -16,7 +16,7 @@ def test_changing_an_administration_is_logged_with_fields_and_masked_secrets(use
     client = login(users["carol"])
     response = client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
         "name": "Acme Holding B.V.", "yuki_administration_id": "00000000-0000-4000-8000-000000000021", "yuki_access_key": "BRAND-NEW-KEY",
-        "source": "loket", "loket_client_number": "1001", "wage_tax_number": "812345678L01",
+        "source": "loket", "relation_code": "1001", "wage_tax_number": "812345678L01",
         "use_portal_loket_access": "on", "use_portal_import_settings": "on"})
     assert response.status_code == 302
     entry = AuditLogEntry.objects.get(object_id=str(acme_admin.pk), action="changed")
@@ -34,7 +34,7 @@ def test_own_import_settings_are_logged_and_the_page_lists_entries(users, acme_a
     client = login(users["alice"])
     client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
         "name": "Acme B.V.", "yuki_administration_id": "00000000-0000-4000-8000-000000000022", "yuki_access_key": "", "source": "loket",
-        "loket_client_number": "1001", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
+        "relation_code": "1001", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
         "own-auto_import": "on", "own-first_day": "2", "own-last_day": "15",
         "own-wage_tax_return_status": "locked"})
     acme_admin.refresh_from_db()
@@ -103,7 +103,7 @@ def test_settings_changes_read_as_words_not_database_values(users, acme_admin, l
     client = login(users["alice"])
     client.post(reverse("portal:administration-edit", args=[acme_admin.pk]), {
         "name": "Acme B.V.", "yuki_administration_id": "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d5e6f", "yuki_access_key": "", "source": "loket",
-        "loket_client_number": "1001", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
+        "relation_code": "1001", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
         "own-auto_import": "on", "own-first_day": "2", "own-last_day": "15",
         "own-wage_tax_return_status": "locked"})
     rows = audit_rows(client)

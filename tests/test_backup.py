@@ -11,7 +11,9 @@ from django.core.management import call_command
 from django.core.serializers.base import DeserializationError
 from django.utils import timezone
 
-from portal.models import Administration, LoketConnection, NmbrsCredentials
+from integrations.loket.models import LoketConnection
+from integrations.nmbrs.models import NmbrsCredentials
+from portal.models import Administration
 from portal.models.yuki import YukiSession
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -29,12 +31,14 @@ def documented_commands() -> list[list[str]]:
 @pytest.fixture
 def secrets(acme_admin):
     acme_admin.yuki_access_key = SECRETS["yuki"]
-    acme_admin.own_loket_connection = LoketConnection.objects.create(
+    acme_admin.loket_link.own_connection = LoketConnection.objects.create(
         environment="sandbox", access_token=SECRETS["access"], refresh_token=SECRETS["refresh"],
         status="authorised")
-    acme_admin.own_nmbrs_credentials = NmbrsCredentials.objects.create(
+    acme_admin.nmbrs_link.own_credentials = NmbrsCredentials.objects.create(
         login_email="salaris@example.nl", api_token=SECRETS["nmbrs"], tenant_key="kantoor")
     acme_admin.save()
+    acme_admin.loket_link.save()
+    acme_admin.nmbrs_link.save()
     YukiSession.objects.create(fingerprint="f" * 64, session_id=SECRETS["session"],
                                expires_at=timezone.now() + timedelta(hours=1))
     return acme_admin
@@ -46,11 +50,11 @@ def test_dumpdata_writes_no_secret_in_plain_text(secrets, fmt, tmp_path, capsys)
     if fmt == "python":
         from django.core import serializers
 
-        text = repr(serializers.serialize("python", [secrets, secrets.own_loket_connection,
-                                                     secrets.own_nmbrs_credentials, *YukiSession.objects.all()]))
+        text = repr(serializers.serialize("python", [secrets, secrets.loket_link.own_connection,
+                                                     secrets.nmbrs_link.own_credentials, *YukiSession.objects.all()]))
     else:
         out = tmp_path / f"dump.{fmt}"
-        call_command("dumpdata", "portal", format=fmt, output=str(out))
+        call_command("dumpdata", "portal", "loket", "nmbrs", format=fmt, output=str(out))  # the sources keep theirs
         text = out.read_text()
     for secret in SECRETS.values():
         assert secret not in text
@@ -70,9 +74,9 @@ def test_the_documented_dump_and_restore_gives_working_secrets(secrets, tmp_path
         call_command(*command, verbosity=0)
     restored = Administration.objects.get(pk=secrets.pk)
     assert restored.yuki_access_key == SECRETS["yuki"]
-    assert restored.own_loket_connection.access_token == SECRETS["access"]
-    assert restored.own_loket_connection.refresh_token == SECRETS["refresh"]
-    assert restored.own_nmbrs_credentials.api_token == SECRETS["nmbrs"]
+    assert restored.loket_link.own_connection.access_token == SECRETS["access"]
+    assert restored.loket_link.own_connection.refresh_token == SECRETS["refresh"]
+    assert restored.nmbrs_link.own_credentials.api_token == SECRETS["nmbrs"]
     assert YukiSession.objects.get().session_id == SECRETS["session"]
     assert restored.domain.name == "Acme"
     from django.contrib.auth.models import User

@@ -102,7 +102,7 @@ def test_an_nmbrs_company_id_beyond_the_database_is_refused(users, login, acme):
                                               {"company_id": TOO_BIG})
     assert response.status_code == 200 and "company_id" in response.context["form"].errors
     administration.refresh_from_db()
-    assert administration.nmbrs_company_id is None
+    assert administration.nmbrs_link.company_id is None
 
 
 # --- no error report shows a secret ------------------------------------------------------------------------

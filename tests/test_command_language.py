@@ -13,9 +13,10 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import translation
 
-from portal.models import Administration, Domain
+from portal.models import Domain
 from portal.version import portal_version
 from tests.people import assign
+from tests.vendor_state import make_administration
 
 ENGLISH = {"the", "not", "and", "for", "with", "could", "yet", "calls", "today", "accepted", "queued",
            "password", "ready", "exists", "use", "newest", "secrets", "matches", "future", "there", "stays",
@@ -68,15 +69,15 @@ def dutch_portal():
 def unlinked_loket(db):
     domain = Domain.objects.create(name="Kaasmakerij Zuidwolde", yuki_domain_id="dom-kz", payroll_link_active=True)
     assign(domain, "loket", "3003", "111222333L01", "Kaasmakerij Zuidwolde B.V.")  # its employer: not the refusal
-    return Administration.objects.create(domain=domain, name="Kaasmakerij Zuidwolde B.V.",
+    return make_administration(domain=domain, name="Kaasmakerij Zuidwolde B.V.",
                                          yuki_administration_id="adm-kz", yuki_access_key="kz-key",
-                                         loket_client_number="3003", wage_tax_number="111222333L01")
+                                         relation_code="3003", wage_tax_number="111222333L01")
 
 
 @pytest.fixture
 def nmbrs_without_credentials(db):
     domain = Domain.objects.create(name="Zuivel Oosterend", yuki_domain_id="dom-zo", payroll_link_active=True)
-    return Administration.objects.create(domain=domain, name="Zuivel Oosterend B.V.", source="nmbrs",
+    return make_administration(domain=domain, name="Zuivel Oosterend B.V.", source="nmbrs",
                                          yuki_administration_id="adm-zo", yuki_access_key="zo-key",
                                          nmbrs_company_id=7, use_portal_nmbrs_credentials=True)
 

@@ -2,8 +2,10 @@
 
 import pytest
 
+from integrations.loket.models import LoketConnection, set_portal_connection
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
 from portal.effective import Origin, effective_settings
-from portal.models import ImportSettings, LoketConnection, NmbrsCredentials, PortalSettings
+from portal.models import ImportSettings, PortalSettings
 from portal.models.connections import ConnectionStatus
 
 
@@ -13,10 +15,10 @@ def portal(db):
     portal.import_settings.auto_import = True
     portal.import_settings.first_day, portal.import_settings.last_day = 5, 25
     portal.import_settings.save()
-    portal.loket_connection = LoketConnection.objects.create(environment="sandbox", refresh_token="portal-rt",
-                                                             status=ConnectionStatus.AUTHORISED)
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(login_email="p@x.nl", api_token="t", tenant_key="p")
-    portal.save()
+    set_portal_connection(portal, LoketConnection.objects.create(environment="sandbox", refresh_token="portal-rt",
+                                                                 status=ConnectionStatus.AUTHORISED))
+    set_portal_credentials(portal, NmbrsCredentials.objects.create(login_email="p@x.nl", api_token="t",
+                                                                   tenant_key="p"))
     return portal
 
 
@@ -52,11 +54,11 @@ def test_opting_out_without_own_settings_imports_nothing_automatically(portal, a
 
 
 def test_own_loket_connection(portal, acme_admin):
-    acme_admin.use_portal_loket_access = False
-    acme_admin.save()
+    acme_admin.loket_link.use_portal_access = False
+    acme_admin.loket_link.save()
     assert effective_settings(acme_admin).loket_connection is None, "own access not authorised yet"
-    acme_admin.own_loket_connection = LoketConnection.objects.create(environment="sandbox", refresh_token="own-rt")
-    acme_admin.save()
+    acme_admin.loket_link.own_connection = LoketConnection.objects.create(environment="sandbox", refresh_token="own-rt")
+    acme_admin.loket_link.save()
     effective = effective_settings(acme_admin)
     assert effective.loket_connection.refresh_token == "own-rt"
     assert effective.loket_connection_origin == Origin.ADMINISTRATION
@@ -64,8 +66,8 @@ def test_own_loket_connection(portal, acme_admin):
 
 def test_nmbrs_credentials_default_to_own_and_can_use_the_portals(portal, acme_admin):
     assert effective_settings(acme_admin).nmbrs_credentials is None
-    acme_admin.use_portal_nmbrs_credentials = True
-    acme_admin.save()
+    acme_admin.nmbrs_link.use_portal_credentials = True
+    acme_admin.nmbrs_link.save()
     assert effective_settings(acme_admin).nmbrs_credentials.login_email == "p@x.nl"
 
 
@@ -88,3 +90,19 @@ def test_two_first_loads_of_the_portal_settings_at_once_share_one_row(db, monkey
     assert PortalSettings.load().pk == winner.pk
     monkeypatch.undo()
     assert PortalSettings.objects.count() == 1 and ImportSettings.objects.count() == import_settings_before
+
+
+def test_the_portal_settings_load_with_every_sources_portal_rows_in_one_query(portal, django_assert_num_queries):
+    """PortalSettings.load() is read on most pages and per administration in the scheduler: the sources'
+    shared access and import options come with it (PayrollSource.portal_relations), not one query each."""
+    from portal.sources import registry
+
+    with django_assert_num_queries(1):
+        loaded = PortalSettings.load()
+        shared = {default.name: default.portal(loaded)
+                  for source in registry.all_sources() for default in source.portal_defaults}
+        options = [getattr(loaded.import_settings, model.import_settings.field.related_query_name())
+                   for model in (source.import_options for source in registry.all_sources()) if model]
+    assert shared["loket_connection"].refresh_token == "portal-rt"
+    assert shared["nmbrs_credentials"].login_email == "p@x.nl"
+    assert [row.pk for row in options] == [loaded.import_settings.pk]

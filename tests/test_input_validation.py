@@ -103,16 +103,16 @@ def test_a_duplicate_name_ending_in_a_full_stop_is_refused_with_one_full_stop(us
 
 def admin_post(client, domain, **changes):
     data = {"name": "Tweede B.V.", "yuki_administration_id": GUID, "yuki_access_key": "key", "source": "loket",
-            "loket_client_number": "40123", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
+            "relation_code": "40123", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
             "use_portal_import_settings": "on", **changes}
     return client.post(reverse("portal:administration-create", args=[domain.pk]), data)
 
 
 @pytest.mark.parametrize("field, value, text", [
-    ("loket_client_number", "-1", "positief geheel getal"),
-    ("loket_client_number", "<b>1</b>", "positief geheel getal"),
-    ("loket_client_number", "１２", "positief geheel getal"),
-    ("loket_client_number", "0", "positief geheel getal"),
+    ("relation_code", "-1", "positief geheel getal"),
+    ("relation_code", "<b>1</b>", "positief geheel getal"),
+    ("relation_code", "１２", "positief geheel getal"),
+    ("relation_code", "0", "positief geheel getal"),
     ("wage_tax_number", "812345678L00", "01-99"),
     ("wage_tax_number", "123456789L01", "elfproef"),
     ("wage_tax_number", "８１２３４５６７８L01", "9 cijfers"),
@@ -128,8 +128,8 @@ def test_administration_fields_are_checked(users, acme, acme_admin, login, field
 
 def test_a_valid_administration_is_saved_with_its_client_number_as_a_number(users, acme, login):
     # alice: a domain user on the shared access picks an assigned employer instead (tests/test_assigned_employers.py)
-    assert admin_post(login(users["alice"]), acme, loket_client_number=" 040123 ").status_code == 302
-    assert Administration.objects.get(name="Tweede B.V.").loket_client_number == "40123"
+    assert admin_post(login(users["alice"]), acme, relation_code=" 040123 ").status_code == 302
+    assert Administration.objects.get(name="Tweede B.V.").relation_code == "40123"
 
 
 def test_the_same_administration_name_in_another_domain_is_fine(users, acme, bakkerij_admin, login):
@@ -160,6 +160,6 @@ def test_create_admin_arguments_give_an_error_not_a_traceback(args):
 
 
 def test_a_refused_client_number_gets_one_message_not_two(users, acme, login):
-    response = admin_post(login(users["carol"]), acme, loket_client_number="-1")
-    errors = response.context["form"].errors["loket_client_number"]
+    response = admin_post(login(users["carol"]), acme, relation_code="-1")
+    errors = response.context["form"].errors["relation_code"]
     assert len(errors) == 1 and "positief geheel getal" in errors[0]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from integrations.nmbrs.models import NmbrsCredentials
 from portal import crypto
 from portal.models import (
     Administration,
@@ -25,9 +26,9 @@ from portal.models import (
     ImportSettings,
     LedgerEntry,
     LedgerEvent,
-    NmbrsCredentials,
 )
 from tests.people import assign, make_user
+from tests.vendor_state import make_administration
 
 _serial = itertools.count()
 
@@ -46,9 +47,9 @@ def grow(acme, *, domains: int, administrations: int, runs: int, entries: int, u
         nmbrs = index % 3 == 0
         credentials = NmbrsCredentials.objects.create(login_email=f"x{n}-{index}@example.nl", api_token="secret",
                                                       tenant_key="t") if nmbrs else None
-        made.append(Administration.objects.create(
+        made.append(make_administration(
             domain=domain, name=f"Administratie {n}-{index:03d}", yuki_administration_id=f"adm-{n}-{index}",
-            yuki_access_key=f"key-{n}-{index}", source="nmbrs" if nmbrs else "loket", loket_client_number="1",
+            yuki_access_key=f"key-{n}-{index}", source="nmbrs" if nmbrs else "loket", relation_code="1",
             wage_tax_number="812345678L01", nmbrs_company_id=1 if nmbrs else None,
             use_portal_import_settings=own is None, own_import_settings=own,
             use_portal_nmbrs_credentials=not nmbrs, own_nmbrs_credentials=credentials))
@@ -151,7 +152,7 @@ def sandbox_companies(first: int, count: int) -> list:
 
 def nmbrs_administration(acme) -> Administration:
     """An administration of Acme that gets its documents from Nmbrs through the portal's shared access."""
-    return Administration.objects.create(domain=acme, name="Loonbedrijf Nmbrs", yuki_administration_id="adm-nmbrs",
+    return make_administration(domain=acme, name="Loonbedrijf Nmbrs", yuki_administration_id="adm-nmbrs",
                                          yuki_access_key="key-nmbrs", source="nmbrs",
                                          use_portal_nmbrs_credentials=True)
 

@@ -51,7 +51,7 @@ ROLES = ["alice", "bob", "carol", "dave", "erin"]
 def admin_post_data(administration, **changes):
     data = {
         "name": administration.name, "yuki_administration_id": "00000000-0000-4000-8000-000000000011",
-        "yuki_access_key": "", "source": "loket", "loket_client_number": administration.loket_client_number,
+        "yuki_access_key": "", "source": "loket", "relation_code": administration.relation_code,
         "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
         "use_portal_import_settings": "on",
     }
@@ -79,7 +79,7 @@ def request_for(action, acme, acme_admin):
         "add administration to Acme page": ("get", reverse("portal:administration-create", args=[acme.pk]), None),
         "add administration to Acme": ("post", reverse("portal:administration-create", args=[acme.pk]), {
             "name": "Acme Two", "yuki_administration_id": "00000000-0000-4000-8000-000000000014", "yuki_access_key": "k2", "source": "loket",
-            "loket_client_number": "1001", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
+            "relation_code": "1001", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
             "use_portal_import_settings": "on"}),
         "run log": ("get", reverse("portal:runs"), None),
         "import Acme now": ("post", reverse("portal:import-now", args=[acme_admin.pk]), {"month": ""}),
@@ -196,7 +196,7 @@ def test_the_dashboard_needs_the_same_number_of_queries_for_many_domains(users, 
         domain.memberships.create(user=users["carol"])
         for m in range(3):
             Administration.objects.create(domain=domain, name=f"A{n}-{m}", yuki_administration_id=f"a{n}-{m}",
-                                          yuki_access_key="k", loket_client_number="1", wage_tax_number="123456789L01")
+                                          yuki_access_key="k", relation_code="1", wage_tax_number="123456789L01")
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("portal:dashboard"))
     assert "A0-2" in page.content.decode()  # the first 10 domains by name: Acme, D0, ..., D8

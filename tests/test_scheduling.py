@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from connectors.documents import DocumentKind, Period
+from integrations.loket.models import LoketConnection, portal_connection, set_portal_connection
+from integrations.nmbrs.models import NmbrsCredentials
 from portal.effective import effective_settings
-from portal.models import ImportSettings, LoketConnection, NmbrsCredentials, PortalSettings
+from portal.models import ImportSettings, PortalSettings
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import due_import, due_imports
 
@@ -24,9 +26,8 @@ def portal(db):
     s = portal.import_settings
     s.auto_import, s.first_day, s.last_day = True, 1, 31
     s.save()
-    portal.loket_connection = LoketConnection.objects.create(environment="sandbox", refresh_token="rt",
-                                                             status=ConnectionStatus.AUTHORISED)
-    portal.save()
+    set_portal_connection(portal, LoketConnection.objects.create(environment="sandbox", refresh_token="rt",
+                                                             status=ConnectionStatus.AUTHORISED))
     return portal
 
 
@@ -99,10 +100,11 @@ def test_fall_back_night_02_30_happens_twice_but_is_one_slot(portal, acme_admin)
 @pytest.fixture
 def nmbrs_admin(portal, acme_admin):
     acme_admin.source = "nmbrs"
-    acme_admin.nmbrs_company_id = 42
-    acme_admin.own_nmbrs_credentials = NmbrsCredentials.objects.create(
+    acme_admin.nmbrs_link.company_id = 42
+    acme_admin.nmbrs_link.own_credentials = NmbrsCredentials.objects.create(
         login_email="a@b.nl", api_token="t", tenant_key="kantoor", status=ConnectionStatus.AUTHORISED)
     acme_admin.save()
+    acme_admin.nmbrs_link.save()
     return acme_admin
 
 
@@ -137,8 +139,9 @@ def test_skips_say_why_once_a_day_and_leave_the_slot_free(portal, acme_admin, br
         portal.import_settings.auto_import = False
         portal.import_settings.save()
     elif breakage == "broken":
-        portal.loket_connection.status = ConnectionStatus.BROKEN
-        portal.loket_connection.save()
+        connection = portal_connection(portal)
+        connection.status = ConnectionStatus.BROKEN
+        connection.save()
     elif breakage == "no_key":
         acme_admin.yuki_access_key = ""
         acme_admin.save()

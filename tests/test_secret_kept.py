@@ -20,7 +20,7 @@ def test_a_kept_token_only_opens_for_its_own_field():
 @pytest.mark.django_db
 def test_the_form_carries_the_typed_key_but_never_renders_it(acme):
     data = {"name": "", "yuki_administration_id": "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d5e6f", "yuki_access_key": "geheim-123", "source": "loket",
-            "loket_client_number": "1", "wage_tax_number": "812345678L01"}
+            "relation_code": "1", "wage_tax_number": "812345678L01"}
     form = AdministrationForm(data, instance=Administration(domain=acme))
     assert not form.is_valid() and "name" in form.errors
     html = form.as_div()

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from portal.models import Administration, LoketConnection, NmbrsCredentials, PortalSettings
+from integrations.loket.models import LoketConnection, set_portal_connection
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
+from portal.models import Administration, PortalSettings
 
 SECRETS = {
     "yuki": "YUKI-ACCESS-KEY-0b5e6f1c",
@@ -21,14 +23,13 @@ SECRETS = {
 @pytest.fixture
 def stored_secrets(acme):
     Administration.objects.create(domain=acme, name="Secretive", yuki_administration_id="adm-s",
-                                  yuki_access_key=SECRETS["yuki"], loket_client_number="1",
+                                  yuki_access_key=SECRETS["yuki"], relation_code="1",
                                   wage_tax_number="123456789L01")
     portal = PortalSettings.load()
-    portal.loket_connection = LoketConnection.objects.create(
-        environment="sandbox", access_token=SECRETS["access"], refresh_token=SECRETS["refresh"])
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
-        login_email="x@y.nl", api_token=SECRETS["nmbrs"], tenant_key="kantoor")
-    portal.save()
+    set_portal_connection(portal, LoketConnection.objects.create(
+        environment="sandbox", access_token=SECRETS["access"], refresh_token=SECRETS["refresh"]))
+    set_portal_credentials(portal, NmbrsCredentials.objects.create(
+        login_email="x@y.nl", api_token=SECRETS["nmbrs"], tenant_key="kantoor"))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -76,7 +77,7 @@ def test_an_empty_secret_input_keeps_the_stored_value_and_clear_removes_it(store
     administration = Administration.objects.get(name="Secretive")
     url = reverse("portal:administration-edit", args=[administration.pk])
     data = {"name": "Secretive", "yuki_administration_id": "00000000-0000-4000-8000-000000000031", "yuki_access_key": "", "source": "loket",
-            "loket_client_number": "1", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
+            "relation_code": "1", "wage_tax_number": "812345678L01", "use_portal_loket_access": "on",
             "use_portal_import_settings": "on"}
     assert client.post(url, data).status_code == 302
     administration.refresh_from_db()

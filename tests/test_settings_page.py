@@ -4,7 +4,8 @@ stored, the green tick "Loket geautoriseerd" once one is."""
 import pytest
 from django.urls import reverse
 
-from portal.models import LoketConnection, PortalSettings
+from integrations.loket.models import LoketConnection, set_portal_connection
+from portal.models import PortalSettings
 from portal.models.connections import ConnectionStatus
 
 
@@ -15,9 +16,8 @@ def test_connect_button_until_authorised_then_the_tick(users, login):
     assert ">Verbind met Loket</button>" in page and "Loket geautoriseerd" not in page
 
     portal = PortalSettings.load()
-    portal.loket_connection = LoketConnection.objects.create(environment="sandbox", refresh_token="rt",
-                                                             status=ConnectionStatus.AUTHORISED)
-    portal.save()
+    set_portal_connection(portal, LoketConnection.objects.create(environment="sandbox", refresh_token="rt",
+                                                             status=ConnectionStatus.AUTHORISED))
     page = client.get(reverse("portal:settings")).content.decode()
     assert "Loket geautoriseerd" in page and ">Verbind met Loket</button>" not in page
     assert "Opnieuw verbinden" in page, "connecting again (another Loket user) stays possible"

@@ -30,7 +30,7 @@ def test_wage_tax_number_is_normalised_as_people_type_it():
 
 def form_data(**changes):
     data = {"name": "X", "yuki_administration_id": "00000000-0000-4000-8000-000000000001", "yuki_access_key": "key", "source": "loket",
-            "loket_client_number": "1", "wage_tax_number": "812345678l01", "use_portal_loket_access": "on",
+            "relation_code": "1", "wage_tax_number": "812345678l01", "use_portal_loket_access": "on",
             "use_portal_import_settings": "on"}
     data.update(changes)
     return data
@@ -52,12 +52,12 @@ def test_administration_form_normalises_and_validates_the_wage_tax_number(acme):
 def test_loket_administration_needs_client_number_and_wage_tax_number(acme):
     from portal.models import Administration
 
-    form = AdministrationForm(form_data(loket_client_number="", wage_tax_number=""),
+    form = AdministrationForm(form_data(relation_code="", wage_tax_number=""),
                               instance=Administration(domain=acme))
     assert not form.is_valid()
-    assert set(form.errors) >= {"loket_client_number", "wage_tax_number"}
+    assert set(form.errors) >= {"relation_code", "wage_tax_number"}
     # An Nmbrs administration does not need them.
-    form = AdministrationForm(form_data(source="nmbrs", loket_client_number="", wage_tax_number=""),
+    form = AdministrationForm(form_data(source="nmbrs", relation_code="", wage_tax_number=""),
                               instance=Administration(domain=acme))
     assert form.is_valid(), form.errors
 

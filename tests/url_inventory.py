@@ -102,7 +102,7 @@ class World:
 def make_world(users, acme, bakkerij, acme_admin, bakkerij_admin) -> World:
     nmbrs_admin = Administration.objects.create(
         domain=acme, name="Acme Nmbrs B.V.", yuki_administration_id="00000000-0000-4000-8000-0000000000a2",
-        yuki_access_key="k", source="nmbrs", loket_client_number="301")
+        yuki_access_key="k", source="nmbrs", relation_code="301")
     LedgerEntry.objects.create(administration=acme_admin, source="loket", kind="payslip", source_id="ps-1",
                                period="2026-11", title="Loonstrook", file_name="ls.pdf", content_hash="x",
                                content=b"%PDF", state="failed")

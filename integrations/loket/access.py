@@ -31,8 +31,9 @@ from connectors.loket.environments import (
 from connectors.loket.errors import ConnectionBroken
 from connectors.loket.oauth import LoketOAuth, TokenSet
 from connectors.loket.tokens import refresh_rotating
+from integrations.loket.models import LoketConnection, LoketLink, LoketPortalAccess
 from portal import notifications
-from portal.models import Administration, LoketConnection, PortalSettings
+from portal.models import Administration
 from portal.models.connections import ConnectionStatus
 from portal.vendors import sandbox_url
 
@@ -129,9 +130,10 @@ def remove_authorisation(connection: LoketConnection) -> LoketConnection:
 
 def _owner(connection: LoketConnection) -> Administration | None:
     """The administration whose own connection this is; None for the portal's."""
-    if PortalSettings.objects.filter(loket_connection=connection).exists():
+    if LoketPortalAccess.objects.filter(connection=connection).exists():
         return None
-    return Administration.objects.select_related("domain").filter(own_loket_connection=connection).first()
+    link = LoketLink.objects.select_related("administration__domain").filter(own_connection=connection).first()
+    return link.administration if link is not None else None
 
 
 def _notify_broken(connection: LoketConnection) -> None:

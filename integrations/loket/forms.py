@@ -3,6 +3,7 @@ switch for the portal's Loket access (docs/vendors/loket.md, "Per administration
 
 from __future__ import annotations
 
+from integrations.loket.models import LoketLink, link_of
 from portal.forms.parts import AdministrationFormPart
 from portal.models.domains import normalize_wage_tax_number
 from portal.validators import clean_client_number
@@ -13,8 +14,12 @@ TYPED_WAGE_TAX_NUMBER_LENGTH = 20
 
 
 class LoketAdministrationForm(AdministrationFormPart):
-    fields = ("loket_client_number", "wage_tax_number", "use_portal_loket_access")
-    cleaners = {"loket_client_number": clean_client_number, "wage_tax_number": normalize_wage_tax_number}
+    fields = ("relation_code", "wage_tax_number", "use_portal_loket_access")
+    link_fields = {"use_portal_loket_access": "use_portal_access"}
+    cleaners = {"relation_code": clean_client_number, "wage_tax_number": normalize_wage_tax_number}
+
+    def link(self, administration) -> LoketLink:
+        return link_of(administration)
 
     def configure(self, form) -> None:
         field = form.fields["wage_tax_number"]

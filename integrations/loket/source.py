@@ -23,6 +23,7 @@ from connectors.loket.mapping import SOURCE
 from integrations.loket.access import loket_client_for, redirect_uri
 from integrations.loket.deep_check import deep_check
 from integrations.loket.forms import LoketAdministrationForm
+from integrations.loket.models import link_of, portal_connection
 from portal.models.connections import ConnectionStatus
 from portal.models.domains import normalize_wage_tax_number, validate_wage_tax_number
 from portal.scheduling import at_local, local_zone, nightly_time
@@ -33,6 +34,7 @@ from portal.sources.base import (
     Fetched,
     PortalDefault,
     Slot,
+    SourceBase,
     SourceUnavailable,
 )
 from portal.sources.messages import user_message
@@ -82,24 +84,25 @@ class LoketSession:
         self.client.close()
 
 
-class LoketPayrollSource:
+class LoketPayrollSource(SourceBase):
     key = SOURCE
     label = "Loket.nl"
     name = "Loket"
     document_kinds = (DocumentKind.PAYSLIP, DocumentKind.JOURNAL, DocumentKind.WAGE_TAX_RETURN)
-    on_request_kinds = ()
     administration_fields_template = "loket/_administration_fields.html"
     administration_template = "loket/_administration.html"
     portal_settings_template = "loket/_portal_settings.html"
-    domain_actions_template = ""
-    annual_documents_template = ""
     administration_form = LoketAdministrationForm()
-    portal_defaults = (PortalDefault("loket_connection", switch="use_portal_loket_access",
-                                     own="own_loket_connection", portal="loket_connection"),)
+    portal_defaults = (PortalDefault("loket_connection", uses_portal=lambda a: link_of(a).use_portal_access,
+                                     own=lambda a: link_of(a).own_connection, portal=portal_connection),)
     sandbox = "loket"
-    administration_relations = ("own_loket_connection",)
+    administration_relations = ("loket_link", "loket_link__own_connection")
+    portal_relations = ("loket_access__connection",)
     urls = "integrations.loket.urls"
     shared_access_switch = "use_portal_loket_access"
+
+    def uses_shared_access(self, administration) -> bool:
+        return link_of(administration).use_portal_access
 
     def slot(self, import_settings, now: datetime) -> Slot | None:
         day = slot_date(import_settings, now)
@@ -145,8 +148,8 @@ class LoketPayrollSource:
 
     def validate_administration(self, administration) -> dict[str, str]:
         missing = {}
-        if not administration.loket_client_number:
-            missing["loket_client_number"] = _("Loket needs the client number to find this employer.")
+        if not administration.relation_code:
+            missing["relation_code"] = _("Loket needs the client number to find this employer.")
         if not administration.wage_tax_number:
             missing["wage_tax_number"] = _("Loket needs the wage tax number to find this employer.")
         return missing
@@ -154,7 +157,7 @@ class LoketPayrollSource:
     # --- the employer: client number + loonheffingennummer (docs/vendors/loket.md, "Per administration") --
 
     def employer_of(self, administration) -> EmployerId | None:
-        number = normalize_client_number(administration.loket_client_number)
+        number = normalize_client_number(administration.relation_code)
         wage_tax_number = normalize_wage_tax_number(administration.wage_tax_number)
         return EmployerId(number, wage_tax_number) if number and wage_tax_number else None
 
@@ -175,13 +178,7 @@ class LoketPayrollSource:
         return EmployerId(number, wage_tax_number)
 
     def employer_fields(self, employer: EmployerId) -> dict:
-        return {"loket_client_number": employer.number, "wage_tax_number": employer.wage_tax_number}
-
-    def shared_employers(self, portal) -> tuple[list, str]:
-        return [], ""  # typed by the portal administrator: client number + loonheffingennummer
-
-    def prepare(self, effective) -> str:
-        return ""
+        return {"relation_code": employer.number, "wage_tax_number": employer.wage_tax_number}
 
     def open(self, effective, plan) -> LoketSession:
         administration = effective.administration
@@ -202,11 +199,5 @@ class LoketPayrollSource:
     # --- the portal settings page: the portal's connection --------------------------------------------
 
     def portal_settings_context(self, portal) -> dict:
-        return {"loket": portal.loket_connection, "loket_redirect_url": redirect_uri(),
+        return {"loket": portal_connection(portal), "loket_redirect_url": redirect_uri(),
                 "loket_environment": settings.LOKET_ENVIRONMENT}
-
-    def portal_settings_form(self, portal, data):
-        return None  # connected through Loket's login (views.connect), not a form
-
-    def save_portal_settings(self, user, portal, form) -> str:
-        raise NotImplementedError("Loket has no settings form")

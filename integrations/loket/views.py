@@ -31,9 +31,10 @@ from connectors.loket.mapping import SOURCE
 from connectors.loket.oauth import parse_callback
 from integrations.loket import access as loket_access
 from integrations.loket import addresses
+from integrations.loket.models import LoketConnection, link_of, portal_connection, set_portal_connection
 from portal import auditing, permissions
 from portal.effective import effective_settings
-from portal.models import Administration, AssignedEmployer, LoketConnection, PortalSettings
+from portal.models import Administration, AssignedEmployer, PortalSettings
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
 from portal.sources import shared_access
@@ -58,8 +59,8 @@ class Target:
     @property
     def connection(self) -> LoketConnection | None:
         if self.administration is None:
-            return PortalSettings.load().loket_connection
-        return self.administration.own_loket_connection
+            return portal_connection(PortalSettings.load())
+        return link_of(self.administration).own_connection
 
     @property
     def url(self) -> str:
@@ -76,12 +77,13 @@ class Target:
     def attach(self, connection: LoketConnection) -> None:
         if self.administration is None:
             portal = PortalSettings.load()
-            if portal.loket_connection_id != connection.pk:
-                portal.loket_connection = connection
-                portal.save(update_fields=["loket_connection", "updated_at"])
-        elif self.administration.own_loket_connection_id != connection.pk:
-            self.administration.own_loket_connection = connection
-            self.administration.save(update_fields=["own_loket_connection"])
+            if portal_connection(portal) != connection:
+                set_portal_connection(portal, connection)
+            return
+        link = link_of(self.administration)
+        if link.own_connection_id != connection.pk:
+            link.own_connection = connection
+            link.save()
 
 
 def _target(request, administration_pk) -> Target:
@@ -109,7 +111,7 @@ def connect(request):
     if administration is not None and administration.source != SOURCE:
         messages.error(request, _("%(name)s does not use Loket as its payroll source.") % {"name": administration.name})
         return redirect(target.url)
-    if administration is not None and administration.use_portal_loket_access:
+    if administration is not None and link_of(administration).use_portal_access:
         messages.error(request, _("%(name)s uses the portal's Loket access. Switch off \"use the portal's Loket "
                                   "access\" to connect it to another Loket account.") % {"name": administration.name})
         return redirect(target.url)
@@ -259,7 +261,7 @@ def test_connection(request):
         back_url = reverse("portal:administration", args=[administration.pk]) + "#loket"
         refused = shared_access.refusal_to_check(administration)
     else:
-        connection = PortalSettings.load().loket_connection
+        connection = portal_connection(PortalSettings.load())
         back_url = reverse("portal:settings") + "#loket"
         refused = ""
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from connectors.nmbrs import environments
 from connectors.nmbrs.client import NmbrsClient
 from connectors.nmbrs.client import NmbrsCredentials as ClientCredentials
-from portal.models import NmbrsCredentials
+from integrations.nmbrs.models import NmbrsCredentials
 from portal.vendors import sandbox_url
 
 

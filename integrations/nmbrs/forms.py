@@ -16,10 +16,11 @@ from connectors.nmbrs.credentials import InvalidTenantKey, normalize_tenant_key,
 from connectors.nmbrs.errors import MissingApiRights, NmbrsError, NoCompanyAccess, UnknownTenant
 from connectors.nmbrs.mapping import SOURCE as NMBRS
 from integrations.nmbrs.access import nmbrs_base_url
+from integrations.nmbrs.models import NmbrsCredentials, NmbrsLink, NmbrsPortalAccess, link_of
 from portal import auditing
 from portal.forms.parts import AdministrationFormPart, FormSection
 from portal.forms.secrets import SecretFieldsMixin
-from portal.models import Administration, NmbrsCredentials, PortalSettings
+from portal.models import Administration
 from portal.models.connections import ConnectionStatus
 from portal.sentences import fill
 from portal.sources.messages import user_message
@@ -112,16 +113,16 @@ class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):
                 self.add_error(None, _("Nothing is saved yet: save again in a few minutes."))
             return cleaned
         visible = {company.id for company in check.companies}
-        lost = [a for a in self._linked_administrations() if a.nmbrs_company_id not in visible]
+        lost = [a for a in self._linked_administrations() if link_of(a).company_id not in visible]
         if lost:
             error = NoCompanyAccess(
                 f"The Nmbrs user {cleaned['login_email']} has no access to a linked company. Grant access "
                 f"in Nmbrs or link another company.", operation="List_GetAll")
             self.add_error(None, forms.ValidationError(error_text(error), code="nmbrs"))
             for administration in lost:
-                company = administration.nmbrs_company_name or str(administration.nmbrs_company_id)
-                if administration.nmbrs_company_number:
-                    company += f" ({administration.nmbrs_company_number})"
+                company = link_of(administration).company_name or str(link_of(administration).company_id)
+                if link_of(administration).company_number:
+                    company += f" ({link_of(administration).company_number})"
                 self.add_error(None, fill(_("Linked company %(company)s of administration %(administration)s."),
                                     {"company": company, "administration": administration.name}))
             return cleaned
@@ -136,22 +137,23 @@ class NmbrsCredentialsForm(SecretFieldsMixin, forms.ModelForm):
 
     def _linked_administrations(self) -> list[Administration]:
         """Nmbrs administrations linked to a company that use (or are about to use) these credentials."""
-        linked = Administration.objects.filter(source=NMBRS, nmbrs_company_id__isnull=False)
+        linked = Administration.objects.filter(source=NMBRS, nmbrs_link__company_id__isnull=False)
         if self.instance.pk is None:
             wanted = self.administration
-            return [wanted] if wanted is not None and wanted.nmbrs_company_id else []
-        users = Q(own_nmbrs_credentials=self.instance.pk)
-        if PortalSettings.objects.filter(nmbrs_credentials=self.instance.pk).exists():
-            users |= Q(use_portal_nmbrs_credentials=True)
-        return list(linked.filter(users).select_related("domain").order_by("domain__name", "name"))
+            return [wanted] if wanted is not None and link_of(wanted).company_id else []
+        users = Q(nmbrs_link__own_credentials=self.instance.pk)
+        if NmbrsPortalAccess.objects.filter(credentials=self.instance.pk).exists():
+            users |= Q(nmbrs_link__use_portal_credentials=True)
+        return list(linked.filter(users).select_related("domain", "nmbrs_link").order_by("domain__name", "name"))
 
 
 class NmbrsAdministrationForm(AdministrationFormPart):
     """On the administration form: the company number (to link by number), the switch for the portal's
     credentials, the sync direction, and the own credentials while the portal's are not used."""
 
-    fields = ("loket_client_number", "use_portal_nmbrs_credentials")
-    cleaners = {"loket_client_number": clean_client_number}
+    fields = ("relation_code", "use_portal_nmbrs_credentials")
+    link_fields = {"use_portal_nmbrs_credentials": "use_portal_credentials"}
+    cleaners = {"relation_code": clean_client_number}
     sections = {
         "nmbrs_direction": FormSection(source=NMBRS),
         "own_nmbrs": FormSection("use_portal_nmbrs_credentials", when=False, source=NMBRS, form="nmbrs_form"),
@@ -159,7 +161,7 @@ class NmbrsAdministrationForm(AdministrationFormPart):
     template = "nmbrs/_administration_form.html"
 
     def sub_form(self, section, administration, data) -> NmbrsCredentialsForm:
-        credentials = administration.own_nmbrs_credentials or NmbrsCredentials()
+        credentials = link_of(administration).own_credentials or NmbrsCredentials()
         # Nmbrs is asked (in is_valid) only once the rest of the page is right: the view sees to that.
         form = NmbrsCredentialsForm(data, instance=credentials, prefix="nmbrs",
                                     administration=None if administration.pk is None else administration)
@@ -170,4 +172,7 @@ class NmbrsAdministrationForm(AdministrationFormPart):
     def save(self, user, administration, section, form) -> None:
         auditing.save_audited(user, form.instance, form.before,
                               label=gettext_now("Nmbrs credentials of %(name)s") % {"name": administration.name})
-        administration.own_nmbrs_credentials = form.instance
+        link_of(administration).own_credentials = form.instance  # saved with the link, after the administration
+
+    def link(self, administration) -> NmbrsLink:
+        return link_of(administration)

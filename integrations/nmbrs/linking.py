@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from connectors.nmbrs.companies import match_companies, normalize_number
 from connectors.nmbrs.records import Company
 from integrations.nmbrs.access import nmbrs_client_for
+from integrations.nmbrs.models import link_of
 from portal import auditing, permissions
 from portal.effective import EffectiveSettings
 from portal.sources import shared_access
@@ -41,22 +42,23 @@ def link_by_number(effective: EffectiveSettings) -> str:
     Raises the connector's NmbrsError when Nmbrs cannot be asked."""
     administration, credentials = effective.administration, effective.nmbrs_credentials
     companies = reachable(administration, nmbrs_client_for(credentials).companies())
-    result = match_companies(companies, {administration.pk: administration.loket_client_number})
+    result = match_companies(companies, {administration.pk: administration.relation_code})
     if not result.matches:
         reason = result.mismatches[0].reason if result.mismatches else ""
         return _("No Nmbrs company matches the Relatiecode %(number)s of %(name)s: %(reason)s. Correct the "
                  "Relatiecode or the company number in Nmbrs, or switch off 'the company number must match' and "
-                 "link the company by hand.") % {"number": administration.loket_client_number or "–",
+                 "link the company by hand.") % {"number": administration.relation_code or "–",
                                                  "name": administration.name, "reason": reason}
     company = result.matches[0].company
-    if administration.nmbrs_company_id and administration.nmbrs_company_id != company.id:
+    linked = link_of(administration)
+    if linked.company_id and linked.company_id != company.id:
         return _("%(name)s is linked to the Nmbrs company %(linked)s (number %(linked_number)s), but its "
                  "Relatiecode %(number)s is the number of %(company)s. The portal does not change a link by "
                  "itself: link the right company on the administration's Nmbrs company page, or correct the "
                  "Relatiecode.") % {
-            "name": administration.name, "linked": administration.nmbrs_company_name or administration.nmbrs_company_id,
-            "linked_number": administration.nmbrs_company_number or "–",
-            "number": administration.loket_client_number, "company": company.name}
+            "name": administration.name, "linked": linked.company_name or linked.company_id,
+            "linked_number": linked.company_number or "–",
+            "number": administration.relation_code, "company": company.name}
     link_company(None, administration, company, label=administration.name)
     return ""
 
@@ -64,23 +66,22 @@ def link_by_number(effective: EffectiveSettings) -> str:
 def number_refusal(administration, company: Company, *, must_match: bool) -> str:
     """Why `company` may not be linked to the administration by hand ('' when it may): with "the company
     number must match" on, only the company whose number is the Relatiecode."""
-    relatiecode = normalize_number(administration.loket_client_number)
+    relatiecode = normalize_number(administration.relation_code)
     if not must_match or (relatiecode and normalize_number(company.number) == relatiecode):
         return ""
     return _("'The company number must match' is on: %(company)s has number %(company_number)s, the Relatiecode "
              "of %(name)s is %(number)s. Link the company with number %(number)s, correct the Relatiecode, or "
              "switch 'the company number must match' off.") % {
         "company": company.name, "company_number": company.number, "name": administration.name,
-        "number": administration.loket_client_number or "–"}
+        "number": administration.relation_code or "–"}
 
 
 def link_company(user, administration, company: Company, *, label: str = "") -> bool:
     """Link the administration to the company (audited). False when it was linked to exactly it already."""
-    before = auditing.snapshot(administration)
-    administration.nmbrs_company_id = company.id
-    administration.nmbrs_company_number = str(company.number)
-    administration.nmbrs_company_name = company.name
-    if auditing.snapshot(administration) == before:
+    link = link_of(administration)
+    before = auditing.snapshot(link) if link.pk else None
+    link.company_id, link.company_number, link.company_name = company.id, str(company.number), company.name
+    if before is not None and auditing.snapshot(link) == before:
         return False
-    auditing.save_audited(user, administration, before, label=label)
+    auditing.save_parts_audited(user, administration, [link], label=label or administration.name)
     return True

@@ -24,8 +24,15 @@ from integrations.nmbrs.access import nmbrs_base_url, nmbrs_client_for
 from integrations.nmbrs.deep_check import deep_check
 from integrations.nmbrs.forms import NmbrsAdministrationForm, NmbrsCredentialsForm
 from integrations.nmbrs.linking import company_employer, link_by_number
+from integrations.nmbrs.models import (
+    NmbrsCredentials,
+    NmbrsImportOptions,
+    link_of,
+    options_of,
+    portal_credentials,
+    set_portal_credentials,
+)
 from portal import auditing
-from portal.models import NmbrsCredentials
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import local_zone
 from portal.sources.base import (
@@ -36,6 +43,7 @@ from portal.sources.base import (
     NotYetAvailable,
     PortalDefault,
     Slot,
+    SourceBase,
     SourceUnavailable,
 )
 from portal.sources.messages import user_message
@@ -76,7 +84,7 @@ class NmbrsSession:
         pass  # each SOAP call is its own request
 
 
-class NmbrsPayrollSource:
+class NmbrsPayrollSource(SourceBase):
     key = SOURCE
     label = "Nmbrs"
     name = "Nmbrs"
@@ -88,12 +96,17 @@ class NmbrsPayrollSource:
     domain_actions_template = "nmbrs/_domain_actions.html"
     annual_documents_template = "nmbrs/_annual_documents.html"
     administration_form = NmbrsAdministrationForm()
-    portal_defaults = (PortalDefault("nmbrs_credentials", switch="use_portal_nmbrs_credentials",
-                                     own="own_nmbrs_credentials", portal="nmbrs_credentials"),)
+    portal_defaults = (PortalDefault("nmbrs_credentials", uses_portal=lambda a: link_of(a).use_portal_credentials,
+                                     own=lambda a: link_of(a).own_credentials, portal=portal_credentials),)
     sandbox = "nmbrs"
-    administration_relations = ("own_nmbrs_credentials",)
+    administration_relations = ("nmbrs_link", "nmbrs_link__own_credentials")
+    portal_relations = ("nmbrs_access__credentials", "import_settings__nmbrs_options")
+    import_options = NmbrsImportOptions
     urls = "integrations.nmbrs.urls"
     shared_access_switch = "use_portal_nmbrs_credentials"
+
+    def uses_shared_access(self, administration) -> bool:
+        return link_of(administration).use_portal_credentials
 
     def slot(self, import_settings, now: datetime) -> Slot | None:
         local_now = now.astimezone(local_zone())
@@ -109,7 +122,7 @@ class NmbrsPayrollSource:
         if credentials.status == ConnectionStatus.BROKEN:
             return _("Nmbrs refused the credentials (%(reason)s): check them on the administration page.") % {
                 "reason": credentials.status_reason or _("unknown reason")}
-        if not effective.administration.nmbrs_company_id and not effective.import_settings.nmbrs_number_must_match:
+        if not link_of(effective.administration).company_id and not options_of(effective.import_settings).number_must_match:
             return _("No Nmbrs company is linked to this administration yet.")
         return ""
 
@@ -142,7 +155,7 @@ class NmbrsPayrollSource:
             report.add("error", "Nmbrs", _("The Nmbrs credentials are missing."))
             return report
         employer = guard(effective.administration)  # EmployerRefused: reported, nothing read
-        status = effective.import_settings.wage_tax_return_status
+        status = options_of(effective.import_settings).wage_tax_return_status
         return deep_check(nmbrs_client_for(credentials), int(employer.number), None if status == "any" else status,
                           period)
 
@@ -152,7 +165,7 @@ class NmbrsPayrollSource:
     # --- the employer: the Nmbrs company, by its ID (docs/vendors/nmbrs.md, "Linking administrations") --
 
     def employer_of(self, administration) -> EmployerId | None:
-        company_id = administration.nmbrs_company_id
+        company_id = link_of(administration).company_id
         return company_employer(company_id) if company_id else None
 
     def employer_id(self, number: str, wage_tax_number: str) -> EmployerId:
@@ -166,17 +179,18 @@ class NmbrsPayrollSource:
 
     def shared_employers(self, portal) -> tuple[list[tuple[EmployerId, str]], str]:
         """The companies the portal's Nmbrs credentials see (one CompanyService.List_GetAll call)."""
-        if portal.nmbrs_credentials is None:
+        credentials = portal_credentials(portal)
+        if credentials is None:
             return [], ""
         try:
-            companies = nmbrs_client_for(portal.nmbrs_credentials, timeout=30.0).companies()
+            companies = nmbrs_client_for(credentials, timeout=30.0).companies()
         except NmbrsError as exc:
             return [], _("Nmbrs: %(message)s") % {"message": user_message(exc)}
         return [(company_employer(c.id), c.name) for c in sorted(companies, key=lambda c: c.name)], ""
 
     def prepare(self, effective) -> str:
         """With 'the company number must match' on, link the company by number before every import."""
-        if not effective.import_settings.nmbrs_number_must_match:
+        if not options_of(effective.import_settings).number_must_match:
             return ""
         try:
             return link_by_number(effective)
@@ -188,17 +202,14 @@ class NmbrsPayrollSource:
         if credentials is None:
             raise SourceUnavailable(_("The Nmbrs credentials are missing."))
         employer = guard(effective.administration)
-        status = effective.import_settings.wage_tax_return_status
+        status = options_of(effective.import_settings).wage_tax_return_status
         source = NmbrsSource(nmbrs_client_for(credentials), one_import=True)  # a session is one import
         return NmbrsSession(source, int(employer.number), None if status == "any" else status)
 
     # --- the portal settings page: the default credentials -------------------------------------------
 
-    def portal_settings_context(self, portal) -> dict:
-        return {}
-
     def portal_settings_form(self, portal, data) -> NmbrsCredentialsForm:
-        credentials = portal.nmbrs_credentials or NmbrsCredentials()
+        credentials = portal_credentials(portal) or NmbrsCredentials()
         form = NmbrsCredentialsForm(data, instance=credentials, prefix="nmbrs")
         # Before validation: a ModelForm's is_valid() already writes the input onto the instance.
         form.before = auditing.snapshot(credentials) if credentials.pk else None
@@ -207,7 +218,6 @@ class NmbrsPayrollSource:
     def save_portal_settings(self, user, portal, form) -> str:
         with transaction.atomic():
             auditing.save_audited(user, form.instance, form.before, label=_("Portal Nmbrs credentials"))
-            if portal.nmbrs_credentials_id != form.instance.pk:
-                portal.nmbrs_credentials = form.instance
-                portal.save(update_fields=["nmbrs_credentials", "updated_at"])
+            if portal_credentials(portal) != form.instance:
+                set_portal_credentials(portal, form.instance)
         return _("The portal's Nmbrs credentials are saved.")

@@ -3,7 +3,7 @@ het nummer moet overeenkomen").
 
 - `companies`: the companies an administration's effective credentials see; link one (by hand).
 - `link_by_number`: for a domain's Nmbrs administrations, match the Relatiecode (the client's relation
-  code in Yuki, `Administration.loket_client_number`) to the company number, show matches and
+  code in Yuki, `Administration.relation_code`) to the company number, show matches and
   mismatches with reasons, and save the confirmed matches.
 
 Viewing needs `can_view_domain`, linking `can_edit_domain` (portal.views.access). Every link is audited.
@@ -28,9 +28,10 @@ from connectors.nmbrs.records import Company
 from integrations.nmbrs.access import nmbrs_client_for
 from integrations.nmbrs.forms import ConfirmMatchesForm, LinkCompanyForm, error_text
 from integrations.nmbrs.linking import link_company, number_refusal, reachable
+from integrations.nmbrs.models import NmbrsCredentials, link_of, options_of
 from portal import permissions
 from portal.effective import effective_settings
-from portal.models import Administration, NmbrsCredentials, PortalSettings
+from portal.models import Administration, PortalSettings
 from portal.paging import paginate
 from portal.sentences import fill
 from portal.sources import shared_access
@@ -88,7 +89,7 @@ def companies(request, pk):
                 f"The Nmbrs user {credentials.login_email} has no access to company "
                 f"{form.cleaned_data['company_id']}. Grant access in Nmbrs or link another company.")))
         elif refused := number_refusal(administration, company,
-                                       must_match=effective.import_settings.nmbrs_number_must_match):
+                                       must_match=options_of(effective.import_settings).number_must_match):
             form.add_error(None, refused)
         else:
             with transaction.atomic():
@@ -103,7 +104,7 @@ def companies(request, pk):
                               {"administration": administration.name, "company": company.name}))
             return redirect("portal:administration", pk=administration.pk)
 
-    relatiecode = normalize_number(administration.loket_client_number)
+    relatiecode = normalize_number(administration.relation_code)
 
     def number_matches(company) -> bool:
         return bool(relatiecode) and normalize_number(company.number) == relatiecode
@@ -113,9 +114,9 @@ def companies(request, pk):
     # The company whose number is the Relatiecode is the likely choice: first, not on whichever page the
     # list's order (by number and name, list_companies) puts it; the others keep that order.
     page = paginate(request, sorted(listed, key=lambda company: not number_matches(company)))
-    rows = [{"company": c, "linked": c.id == administration.nmbrs_company_id, "number_matches": number_matches(c)}
+    rows = [{"company": c, "linked": c.id == link_of(administration).company_id, "number_matches": number_matches(c)}
             for c in page]
-    linked_is_visible = any(c.id == administration.nmbrs_company_id for c in listed)  # on any page
+    linked_is_visible = any(c.id == link_of(administration).company_id for c in listed)  # on any page
     # A linked company the domain may not reach (its assignment removed or given to another domain): why.
     refused = shared_access.refusal(administration)
     return render(request, "nmbrs/companies.html", {
@@ -128,7 +129,7 @@ def companies(request, pk):
         "error": error,
         "form": form,
         "linked_refused": refused,
-        "linked_not_visible": bool(listed) and administration.nmbrs_company_id and not linked_is_visible
+        "linked_not_visible": bool(listed) and link_of(administration).company_id and not linked_is_visible
         and not refused,
         "no_access_text": error_text(NoCompanyAccess("The Nmbrs user has no access to the linked company. Grant "
                                                      "access in Nmbrs or link another company.")),
@@ -185,13 +186,13 @@ def _match_domain(domain, user) -> list[_Group]:
             for row in group.rows:
                 row.reason = _("the companies could not be listed (see above)")
             continue
-        result = match_companies(listed, {row.administration.pk: row.administration.loket_client_number
+        result = match_companies(listed, {row.administration.pk: row.administration.relation_code
                                           for row in group.rows})
         by_pk = {row.administration.pk: row for row in group.rows}
         for match in result.matches:
             row = by_pk[match.administration]
             row.company = match.company
-            row.already_linked = row.administration.nmbrs_company_id == match.company.id
+            row.already_linked = link_of(row.administration).company_id == match.company.id
         for mismatch in result.mismatches:
             by_pk[mismatch.administration].reason = mismatch.reason
         group.unmatched_companies = result.unmatched_companies

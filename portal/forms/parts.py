@@ -47,6 +47,10 @@ class AdministrationFormPart:
     # Administration fields shown in the form's first card while this source is chosen, in this order
     # (the registry's order decides between sources).
     fields: tuple[str, ...] = ()
+    # Those of `fields` that are not the Administration's but its link's (the source's own model, one per
+    # administration): form field -> field of the model `link(administration)` returns. The form reads them
+    # from the link and saves them on it, audited, after the administration.
+    link_fields: Mapping[str, str] = {}
     # field -> function(value) -> value: normalises what was typed or raises ValidationError. The chosen
     # source's cleaner applies; a field it does not show keeps the cleaners of the sources that show it.
     cleaners: Mapping[str, Callable[[Any], Any]] = {}
@@ -57,6 +61,11 @@ class AdministrationFormPart:
 
     def configure(self, form) -> None:
         """Adjust the form's fields (widgets, lengths) once the form is built."""
+
+    def link(self, administration):
+        """The administration's link (its row of the source's link model; a new one when it has none).
+        Only asked when `link_fields` is set."""
+        raise NotImplementedError
 
     def sub_form(self, section: str, administration, data):
         """The form of one of its sections, bound to `data` (None: the section does not count, so the form

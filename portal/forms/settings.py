@@ -5,35 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import permissions, yuki_check
+from portal.forms.import_settings import ImportSettingsForm
 from portal.forms.parts import FormSection
 from portal.forms.secrets import SecretFieldsMixin
-from portal.models import Administration, AssignedEmployer, Domain, ImportSettings
-from portal.models.settings import ADVISED_WINDOW_DAYS
+from portal.models import Administration, AssignedEmployer, Domain
 from portal.sentences import fill
 from portal.sources import registry, shared_access
 from portal.sources.base import EmployerId
 from portal.validators import IdChoiceField, normalize_guid, validate_guid
-
-
-class ImportSettingsForm(forms.ModelForm):
-    class Meta:
-        model = ImportSettings
-        fields = list(ImportSettings.EDITABLE)  # a source's own import settings too (the model lists them)
-        widgets = {
-            "first_day": forms.NumberInput(attrs={"min": 1, "max": 31}),
-            "last_day": forms.NumberInput(attrs={"min": 1, "max": 31}),
-        }
-
-    def window_warning(self) -> str:
-        if self.is_bound and not self.is_valid():
-            return ""
-        return self.instance.window_warning()
-
-    def window_advice(self) -> dict:
-        """Yuki's advice (docs/vendors/loket.md, "Schedule"), on the form next to the window before saving: the page shows it while the
-        typed window is shorter than advised (static/portal/portal.js, with `days` from here)."""
-        return {"text": ImportSettings(first_day=1, last_day=1).window_warning(), "days": ADVISED_WINDOW_DAYS,
-                "shown": bool(self.window_warning())}
 
 
 class DomainForm(forms.ModelForm):
@@ -82,7 +61,12 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
         self._meta.fields = [*generic[:generic.index("source") + 1], *shown_by, *generic[generic.index("source") + 1:]]
         super().__init__(*args, **kwargs)
         for name, keys in shown_by.items():
-            self.fields[name] = Administration._meta.get_field(name).formfield()
+            if (owner := self._link_owner(name)) is not None:  # a field of a source's link model
+                link = owner.link(self.instance)
+                self.fields[name] = type(link)._meta.get_field(owner.link_fields[name]).formfield()
+                self.initial[name] = getattr(link, owner.link_fields[name])
+            else:
+                self.fields[name] = Administration._meta.get_field(name).formfield()
             self.fields[name].sources = keys  # rendered as data-sources (templates/includes/form_fields.html)
         self.order_fields(self._meta.fields)
         if self.instance.yuki_administration_name:
@@ -100,6 +84,26 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
             typed = [name for name in self.fields if name in picked]
             after = list(self.fields).index(typed[-1]) + 1 if typed else len(self.fields) - 1
             self.order_fields([*list(self.fields)[:after], "shared_employer"])
+
+    def _link_owner(self, name: str):
+        """The source part whose link model holds the form field `name` (AdministrationFormPart.link_fields)."""
+        return next((part for _key, part in self.parts if name in part.link_fields), None)
+
+    def links(self) -> list:
+        """Each source's link of the administration with the form's link fields on it, to save (audited, in
+        the administration's entry: auditing.save_audited's parts) after the administration and after the
+        sources' sub-forms put what they saved on the links."""
+        links = []
+        for _key, part in self.parts:
+            if not part.link_fields:
+                continue
+            link = part.link(self.instance)
+            link.administration = self.instance
+            for name, field in part.link_fields.items():
+                if name in self.cleaned_data:
+                    setattr(link, field, self.cleaned_data[name])
+            links.append(link)
+        return links
 
     def section_applies(self, name: str) -> bool:
         return self.sections[name].applies(self)
@@ -164,6 +168,10 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self._clean_source_fields(cleaned)
+        for _key, part in self.parts:  # on the links now (unsaved), for the model's check of what a source needs
+            for name, field in part.link_fields.items():
+                if name in cleaned:
+                    setattr(part.link(self.instance), field, cleaned[name])
         if not cleaned.get("yuki_access_key"):
             self.add_error("yuki_access_key", _("Yuki needs the access key (API key) of this administration."))
         if self.picks_employer:
@@ -247,3 +255,6 @@ class SharedEmployerField(IdChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return f"{obj} – {obj.get_source_display()}"
+
+
+__all__ = ["AdministrationForm", "DomainForm", "ImportSettingsForm"]

@@ -1,7 +1,6 @@
 from portal.models.account_mapping import YukiAccountMapping
 from portal.models.audit import AuditLogEntry
 from portal.models.completeness import CompletenessReadBack
-from portal.models.connections import LoketConnection, NmbrsCredentials
 from portal.models.domains import Administration, Domain
 from portal.models.employers import AssignedEmployer
 from portal.models.heartbeat import ServiceHeartbeat
@@ -33,8 +32,6 @@ __all__ = [
     "DomainMembership",
     "ImportSettings",
     "Language",
-    "LoketConnection",
-    "NmbrsCredentials",
     "PortalMembership",
     "PortalRole",
     "PortalSettings",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.fields import EncryptedTextField
 from portal.sources import registry
+from portal.sources.registry import SOURCE_KEY_LENGTH
 
 # 9 digits (the employer's RSIN or BSN), the letter L and a 2-digit subnumber 01-99; ASCII digits only
 # (Python's \d would also take other scripts' digits).
@@ -66,27 +67,14 @@ class Administration(models.Model):
     # checked (portal/yuki_check.py): shown on the form and in messages ("... Yuki-administratie X").
     yuki_administration_name = models.CharField(_("name in Yuki"), max_length=200, blank=True)
     # The registry's keys (portal/sources/registry.py): a new source needs no migration.
-    source = models.CharField(_("payroll source"), max_length=10, choices=registry.source_choices,
-                              default="loket")
-
-    # docs/vendors/loket.md, "Per administration": Loket's client number is stored in Yuki's field "Relatiecode". For Nmbrs the same
-    # relation code is the number a company is linked by (docs/vendors/nmbrs.md, "nummer moet overeenkomen").
-    loket_client_number = models.CharField(_("client number (Relatiecode)"), max_length=20, blank=True)
+    source = models.CharField(_("payroll source"), max_length=SOURCE_KEY_LENGTH, choices=registry.source_choices,
+                              default=registry.first_key)
+    # Yuki's "Relatiecode" of the administration: the number the payroll sources know the employer by (each
+    # source says how it uses it: PayrollSource.employer_of). A source's own state (its access, the company
+    # it is linked to) is in its own app's link model (integrations/<source>/models.py).
+    relation_code = models.CharField(_("relation code (Relatiecode)"), max_length=20, blank=True)
     wage_tax_number = models.CharField(_("wage tax number (loonheffingennummer)"), max_length=12, blank=True,
                                        validators=[validate_wage_tax_number])
-    use_portal_loket_access = models.BooleanField(_("use the portal's Loket access"), default=True)
-    own_loket_connection = models.OneToOneField(
-        "portal.LoketConnection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    # Nmbrs (docs/vendors/nmbrs.md)
-    use_portal_nmbrs_credentials = models.BooleanField(_("use the portal's Nmbrs credentials"), default=False)
-    own_nmbrs_credentials = models.OneToOneField(
-        "portal.NmbrsCredentials", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    nmbrs_company_id = models.BigIntegerField(_("Nmbrs company ID"), null=True, blank=True)
-    nmbrs_company_number = models.CharField(_("Nmbrs company number"), max_length=40, blank=True)
-    nmbrs_company_name = models.CharField(_("Nmbrs company name"), max_length=200, blank=True)
 
     use_portal_import_settings = models.BooleanField(_("use the portal's import settings"), default=True)
     own_import_settings = models.OneToOneField(

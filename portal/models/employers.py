@@ -16,7 +16,7 @@ class AssignedEmployer(models.Model):
 
     domain = models.ForeignKey("portal.Domain", on_delete=models.CASCADE, related_name="assigned_employers",
                                verbose_name=_("domain"))
-    source = models.CharField(_("payroll source"), max_length=10, choices=registry.source_choices)
+    source = models.CharField(_("payroll source"), max_length=registry.SOURCE_KEY_LENGTH, choices=registry.source_choices)
     number = models.CharField(_("number"), max_length=20)
     wage_tax_number = models.CharField(_("wage tax number (loonheffingennummer)"), max_length=12, blank=True)
     name = models.CharField(_("employer name"), max_length=200)

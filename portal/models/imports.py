@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.sources.registry import SOURCE_KEY_LENGTH
+
 
 class RunTrigger(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
@@ -32,11 +34,11 @@ class ImportRun(models.Model):
 
     administration = models.ForeignKey("portal.Administration", on_delete=models.CASCADE, related_name="runs")
     category = models.CharField(max_length=20, choices=RunCategory.choices, default=RunCategory.PAYROLL)
-    source = models.CharField(max_length=10)
+    source = models.CharField(max_length=SOURCE_KEY_LENGTH)
     trigger = models.CharField(max_length=20, choices=RunTrigger.choices)
-    # A scheduled run's slot ("loket:2026-11-22", "nmbrs:2026-11-22T07"): unique per administration,
+    # A scheduled run's slot ("<source>:2026-11-22", "<source>:2026-11-22T07": PayrollSource.slot): unique per administration,
     # so a slot is enqueued once however often (or by how many beats) the schedule is evaluated.
-    slot = models.CharField(max_length=40, blank=True)
+    slot = models.CharField(max_length=SOURCE_KEY_LENGTH + 24, blank=True)
     periods = models.JSONField(default=list)  # ["2026-10", "2026-11"], for display and filters
     # What to fetch: {"payslip": [[2026, 11]], "wage_tax_return": [[2026, 10], [2026, 11]]}
     plan = models.JSONField(default=dict)

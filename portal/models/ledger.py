@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from connectors import kinds
+from portal.sources.registry import SOURCE_KEY_LENGTH
 
 
 class EntryState(models.TextChoices):
@@ -33,7 +34,7 @@ class LedgerEntry(models.Model):
 
     administration = models.ForeignKey("portal.Administration", on_delete=models.CASCADE,
                                        related_name="ledger_entries")
-    source = models.CharField(max_length=10)
+    source = models.CharField(max_length=SOURCE_KEY_LENGTH)
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     source_id = models.CharField(max_length=200)
     period = models.CharField(max_length=10)

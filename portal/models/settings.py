@@ -3,22 +3,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from portal.sources import registry
+
 DAY_VALIDATORS = [MinValueValidator(1), MaxValueValidator(31)]
 # docs/vendors/loket.md: Yuki advises at least seven days between the first and the last import day.
 ADVISED_WINDOW_DAYS = 7
 
 
-class WageTaxReturnStatus(models.TextChoices):
-    """Nmbrs wage tax return statuses to fetch (docs/vendors/nmbrs.md: default 'locked')."""
-
-    LOCKED = "locked", _("Locked")
-    SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
-    ANY = "any", _("Any status")
-
-
 class ImportSettings(models.Model):
-    """What is imported automatically and on which days (docs/vendors/loket.md and docs/vendors/nmbrs.md, "Schedule").
+    """What is imported automatically and on which days (each source's "Schedule" in docs/vendors/).
 
     Owned either by the portal (PortalSettings.import_settings) or by one administration that does
     not use the portal's settings (Administration.own_import_settings). Which one applies is decided
@@ -29,17 +22,7 @@ class ImportSettings(models.Model):
     import_payslips = models.BooleanField(_("payslips"), default=True)
     import_journals = models.BooleanField(_("journal entries"), default=True)
     import_wage_tax_returns = models.BooleanField(_("wage tax returns"), default=True)
-    import_sepa_files = models.BooleanField(_("SEPA files (Nmbrs)"), default=False)
-    wage_tax_return_status = models.CharField(
-        _("wage tax return status to fetch (Nmbrs)"),
-        max_length=20,
-        choices=WageTaxReturnStatus.choices,
-        default=WageTaxReturnStatus.LOCKED,
-    )
-    # docs/vendors/nmbrs.md, "Linking administrations to companies" ("Bepaal of het nummer moet overeenkomen"): link each Nmbrs administration to the
-    # company whose number equals its Relatiecode, automatically, and report those that do not match.
-    nmbrs_number_must_match = models.BooleanField(
-        _("Nmbrs: the company number must match the Relatiecode (link automatically)"), default=False)
+    import_sepa_files = models.BooleanField(_("SEPA files"), default=False)
     first_day = models.PositiveSmallIntegerField(
         _("first day of the current month from which documents are imported"),
         default=1,
@@ -51,9 +34,10 @@ class ImportSettings(models.Model):
         validators=DAY_VALIDATORS,
     )
 
-    # What a person sets on the import settings forms (portal.forms.settings.ImportSettingsForm), in this order.
+    # What a person sets on the import settings forms (portal.forms.settings.ImportSettingsForm), in this order;
+    # a source's own options follow (PayrollSource.import_options, a model of its own app).
     EDITABLE = ("auto_import", "import_payslips", "import_journals", "import_wage_tax_returns", "import_sepa_files",
-                "wage_tax_return_status", "nmbrs_number_must_match", "first_day", "last_day")
+                "first_day", "last_day")
 
     class Meta:
         verbose_name = _("import settings")
@@ -87,15 +71,10 @@ class ImportSettings(models.Model):
 
 
 class PortalSettings(models.Model):
-    """One row per installation: the portal's Loket connection, Nmbrs default and import settings."""
+    """One row per installation: the portal's import settings; each source keeps the portal's shared access
+    in its own app, linked to this row (integrations/<source>/models.py)."""
 
     import_settings = models.OneToOneField(ImportSettings, on_delete=models.PROTECT, related_name="+")
-    loket_connection = models.OneToOneField(
-        "portal.LoketConnection", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    nmbrs_credentials = models.OneToOneField(
-        "portal.NmbrsCredentials", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -111,7 +90,9 @@ class PortalSettings(models.Model):
 
     @classmethod
     def load(cls) -> "PortalSettings":
-        existing = cls.objects.select_related("import_settings").first()
+        """The portal's row with its import settings and the sources' portal-level rows (their shared
+        access, their import options: PayrollSource.portal_relations) in one query."""
+        existing = cls._with_relations().first()
         if existing:
             return existing
         try:
@@ -120,4 +101,8 @@ class PortalSettings(models.Model):
             with transaction.atomic():
                 return cls.objects.create(pk=1, import_settings=ImportSettings.objects.create())
         except IntegrityError:
-            return cls.objects.select_related("import_settings").get(pk=1)
+            return cls._with_relations().get(pk=1)
+
+    @classmethod
+    def _with_relations(cls):
+        return cls.objects.select_related("import_settings", *registry.portal_relations())

@@ -7,9 +7,10 @@ screens and the management commands only talk to sources through it; none of the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol, runtime_checkable
 
 from connectors.documents import DocumentKind, Period, SourceDocument, WaitingDocument
 from connectors.errors import SourceError
@@ -68,14 +69,15 @@ class EmployerId(NamedTuple):
 
 
 class PortalDefault(NamedTuple):
-    """A setting an administration takes from the portal unless it has its own (portal.effective): while the
-    Administration's BooleanField `switch` is on, the PortalSettings relation `portal` applies, else the
-    Administration's relation `own`. EffectiveSettings shows it as `<name>` and `<name>_origin`."""
+    """A setting an administration takes from the portal unless it has its own (portal.effective): while
+    `uses_portal(administration)` is true, `portal(portal_settings)` applies, else `own(administration)`.
+    The three read the source's own models (its link per administration, its portal-wide access).
+    EffectiveSettings shows it as `<name>` and `<name>_origin`."""
 
     name: str
-    switch: str
-    own: str
-    portal: str
+    uses_portal: Callable[[Any], bool]
+    own: Callable[[Any], Any]
+    portal: Callable[[Any], Any]
 
 
 class CheckLine(NamedTuple):
@@ -124,6 +126,9 @@ class FetchSession(Protocol):
 
 @runtime_checkable
 class PayrollSource(Protocol):
+    """What the engine (portal/imports), the scheduler and the shared-access rule ask of a source: the
+    small protocol. Everything the screens and the commands ask besides is in SourceBase, with defaults."""
+
     key: str  # stored in Administration.source, ImportRun.source and LedgerEntry.source: never change it
     label: str  # the choice's label, e.g. the product's name
     name: str  # short, in messages: "<name>, payslips 2026-11: ..."
@@ -131,27 +136,6 @@ class PayrollSource(Protocol):
     document_kinds: tuple[DocumentKind, ...]
     # Kinds only fetched when a person asks for them (a bulk action), never by the schedule.
     on_request_kinds: tuple[DocumentKind, ...]
-    # Optional screens (templates found through the source's app): '' when there is none.
-    administration_fields_template: str  # rows in the administration page's summary (<dt>/<dd>)
-    administration_template: str  # a card on the administration page
-    portal_settings_template: str  # a card on the portal settings page
-    domain_actions_template: str  # buttons on a domain's page, shown when it has such administrations
-    # On the annual documents page (a source with ANNUAL_DOCUMENT in on_request_kinds): its explanation
-    # (part "intro") and its administrations' table (part "table", gets `administrations`).
-    annual_documents_template: str
-    # Its share of the administration form (fields, cards, sub-forms), or None.
-    administration_form: AdministrationFormPart | None
-    # The settings an administration takes from the portal unless it has its own (its access).
-    portal_defaults: tuple[PortalDefault, ...]
-    # The simulator under sandbox/ that stands in for it in sandbox mode ('' for none): the banner names it.
-    sandbox: str
-    urls: str  # the module with the source's URLconf ('' for none), mounted under /<key>/
-    # The Administration relations its settings live in, loaded with the administrations (select_related).
-    administration_relations: tuple[str, ...]
-    # The Administration switch that makes it use the portal's shared access (which sees every employer
-    # of the firm, so portal/sources/shared_access.py limits it to the domain's assigned employers);
-    # '' when the source has no shared access.
-    shared_access_switch: str
 
     def slot(self, import_settings: ImportSettings, now: datetime) -> Slot | None:
         """The scheduling rule: the slot due at `now`, or None when nothing is due."""
@@ -162,30 +146,12 @@ class PayrollSource(Protocol):
     def connection_state(self, effective: EffectiveSettings) -> dict:
         """{'ok': bool, 'label': text, 'origin': 'portal'|'administration'} for the dashboard."""
 
-    def check_connection(self, effective: EffectiveSettings) -> list[CheckLine]:
-        """Try the connection for check_connections (calls the source)."""
-
-    def deep_check(self, effective: EffectiveSettings, period: Period) -> DeepReport:
-        """check_connections --deep: every read call the import makes for `period`, each answer compared
-        with the shape the code expects (missing or unexpected fields, unknown statuses, empty lists,
-        ids that do not resolve). Books nothing, writes nothing at the source."""
-
-    def validate_administration(self, administration: Administration) -> dict[str, str]:
-        """Fields this source needs on an administration that are missing: {field: message}."""
-
     def employer_of(self, administration: Administration) -> EmployerId | None:
         """The employer this administration fetches for, as an assignment names it; None while none is set."""
 
-    def employer_id(self, number: str, wage_tax_number: str) -> EmployerId:
-        """An employer as a portal administrator typed it, normalised. Raises ValidationError({field: message})."""
-
-    def employer_fields(self, employer: EmployerId) -> dict[str, Any]:
-        """The Administration fields that make it fetch for `employer` when a domain user picks it on the
-        administration form ({}: the source links its employer on a page of its own)."""
-
-    def shared_employers(self, portal) -> tuple[list[tuple[EmployerId, str]], str]:
-        """The employers the portal's shared access sees, with their names, for the assignment screen
-        (calls the source); and why they could not be listed ('' when they could). ([], ''): not offered."""
+    def uses_shared_access(self, administration: Administration) -> bool:
+        """Whether it uses the portal's shared access (which sees every employer of the firm, so
+        portal/sources/shared_access.py limits it to the domain's assigned employers)."""
 
     def prepare(self, effective: EffectiveSettings) -> str:
         """Called before each import's fetch (e.g. to link a company by number): '' or why it cannot go on."""
@@ -193,12 +159,87 @@ class PayrollSource(Protocol):
     def open(self, effective: EffectiveSettings, plan: Plan) -> FetchSession:
         """A session to fetch the plan with. Raises SourceUnavailable when the source cannot be used."""
 
+
+class SourceBase:
+    """A payroll source's class starts from this one (as paperless' parser base classes): it implements the
+    engine's protocol (PayrollSource) and overrides from here only what differs. The defaults are those of
+    a source without screens of its own, shared access, or extra settings."""
+
+    on_request_kinds: tuple[DocumentKind, ...] = ()
+    # Optional screens (templates found through the source's app): '' when there is none.
+    administration_fields_template = ""  # rows in the administration page's summary (<dt>/<dd>)
+    administration_template = ""  # a card on the administration page
+    portal_settings_template = ""  # a card on the portal settings page
+    domain_actions_template = ""  # buttons on a domain's page, shown when it has such administrations
+    # On the annual documents page (a source with ANNUAL_DOCUMENT in on_request_kinds): its explanation
+    # (part "intro") and its administrations' table (part "table", gets `administrations`).
+    annual_documents_template = ""
+    # Its share of the administration form (fields, cards, sub-forms), or None.
+    administration_form: AdministrationFormPart | None = None
+    # The settings an administration takes from the portal unless it has its own (its access).
+    portal_defaults: tuple[PortalDefault, ...] = ()
+    # The simulator under sandbox/ that stands in for it in sandbox mode ('' for none): the banner names it.
+    sandbox = ""
+    urls = ""  # the module with the source's URLconf ('' for none), mounted under /<key>/
+    # The Administration relations its models hang on (its link), loaded with the administrations
+    # (select_related), e.g. "<key>_link" and "<key>_link__own_connection".
+    administration_relations: tuple[str, ...] = ()
+    # The same for the PortalSettings row (PortalSettings.load): its shared access, e.g.
+    # "<key>_access__connection", and its options on the portal's import settings.
+    portal_relations: tuple[str, ...] = ()
+    # The administration form's switch for the portal's shared access ('' when the source has none).
+    shared_access_switch = ""
+    # Its options on the import settings (a model of its own app with a one-to-one `import_settings` to
+    # portal.ImportSettings and the tuple EDITABLE), shown on the import settings forms; or None.
+    import_options: ClassVar[type | None] = None
+
+    def uses_shared_access(self, administration) -> bool:
+        return False
+
+    def check_connection(self, effective: EffectiveSettings) -> list[CheckLine]:
+        """Try the connection for check_connections (calls the source). Default: the connection state."""
+        state = self.connection_state(effective)
+        return [CheckLine(self.name, bool(state["ok"]), str(state["label"]))]
+
+    def deep_check(self, effective: EffectiveSettings, period: Period) -> DeepReport:
+        """check_connections --deep: every read call the import makes for `period`, each answer compared
+        with the shape the code expects (missing or unexpected fields, unknown statuses, empty lists,
+        ids that do not resolve). Books nothing, writes nothing at the source. Default: the check above."""
+        report = DeepReport()
+        for line in self.check_connection(effective):
+            report.add("ok" if line.ok else "error", line.name, line.message)
+        return report
+
+    def validate_administration(self, administration: Administration) -> dict[str, str]:
+        """Fields this source needs on an administration that are missing: {field: message}."""
+        return {}
+
+    def employer_id(self, number: str, wage_tax_number: str) -> EmployerId:
+        """An employer as a portal administrator typed it, normalised. Raises ValidationError({field: message})."""
+        return EmployerId(str(number or "").strip(), str(wage_tax_number or "").strip())
+
+    def employer_fields(self, employer: EmployerId) -> dict[str, Any]:
+        """The Administration fields that make it fetch for `employer` when a domain user picks it on the
+        administration form ({}: the source links its employer on a page of its own)."""
+        return {}
+
+    def shared_employers(self, portal) -> tuple[list[tuple[EmployerId, str]], str]:
+        """The employers the portal's shared access sees, with their names, for the assignment screen
+        (calls the source); and why they could not be listed ('' when they could). ([], ''): not offered."""
+        return [], ""
+
+    def prepare(self, effective: EffectiveSettings) -> str:
+        return ""
+
     # The portal settings page (only asked when portal_settings_template is set).
     def portal_settings_context(self, portal) -> dict:
         """Variables its card reads (named after the source, they share the page's context)."""
+        return {}
 
     def portal_settings_form(self, portal, data) -> Any:
         """Its settings form, bound to `data` when its card was submitted (section=<key>); or None."""
+        return None
 
     def save_portal_settings(self, user, portal, form) -> str:
         """Save a valid form (audited); the message to show."""
+        raise NotImplementedError(f"{self.name} has no portal settings form")

@@ -21,6 +21,10 @@ SOURCES: dict[str, str] = {
 }
 
 
+# The longest key a source may have: the ledger, the runs, the assignments and the administrations store it.
+SOURCE_KEY_LENGTH = 40
+
+
 class UnknownSource(LookupError):
     pass
 
@@ -29,6 +33,8 @@ def register(key: str, dotted_path: str) -> None:
     """Add a source (tests add a test-only one this way). The key must be new."""
     if key in SOURCES:
         raise ValueError(f"a payroll source {key!r} is already registered")
+    if len(key) > SOURCE_KEY_LENGTH:
+        raise ValueError(f"a payroll source's key has at most {SOURCE_KEY_LENGTH} characters: {key!r}")
     SOURCES[key] = dotted_path
     _load.cache_clear()
 
@@ -52,6 +58,11 @@ def get(key: str):
         raise UnknownSource(key) from None
 
 
+def first_key() -> str:
+    """A new administration's source until one is chosen: the first registered."""
+    return next(iter(SOURCES))
+
+
 def source_of(administration):
     return get(administration.source)
 
@@ -73,6 +84,11 @@ def keys_offering(kind: DocumentKind) -> list[str]:
 def administration_relations() -> list[str]:
     """The Administration relations the sources' settings live in, for select_related."""
     return sorted({field for source in all_sources() for field in source.administration_relations})
+
+
+def portal_relations() -> list[str]:
+    """The PortalSettings relations the sources' settings live in, for select_related."""
+    return sorted({field for source in all_sources() for field in source.portal_relations})
 
 
 def source_apps() -> list[str]:

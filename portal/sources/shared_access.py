@@ -5,7 +5,7 @@ The portal's own connection to a payroll source (its vendor login) reaches every
 administration that uses them reaches only the employers a portal administrator assigned to its
 domain (portal.models.AssignedEmployer); an administration's own login at the source is not limited.
 Each source says which switch means "shared" and how its employer is identified (the PayrollSource
-protocol: shared_access_switch, employer_of, employer_id). The engine asks `refusal` before every
+protocol: uses_shared_access, employer_of, employer_id). The engine asks `refusal` before every
 fetch (portal/imports/sources.py) and the scheduler before queueing (portal/scheduling.py); the
 source's own pages filter what they list with `visible`/`is_assigned`.
 
@@ -29,7 +29,7 @@ from portal.sources.registry import source_of
 
 def uses_shared_access(administration, source=None) -> bool:
     source = source or source_of(administration)
-    return bool(source.shared_access_switch) and bool(getattr(administration, source.shared_access_switch))
+    return source.uses_shared_access(administration)
 
 
 def assigned(domain, source_key: str):

@@ -67,7 +67,8 @@ def _edit(request, administration: Administration):
     # stays unbound. The rest is validated together, so every error shows at once; a source is asked
     # (its sub-forms' checks) only once everything else is right.
     wants_own_import = form.section_applies("own_import")
-    import_form = ImportSettingsForm(data if wants_own_import else None, instance=own_import, prefix="own")
+    import_form = ImportSettingsForm(data if wants_own_import else None, instance=own_import, prefix="own",
+                                     options_from=PortalSettings.load().import_settings)
     sub_forms = form.source_sub_forms(data)
     counting = {name: (part, sub_form) for name, (part, sub_form) in sub_forms.items() if form.section_applies(name)}
 
@@ -78,12 +79,13 @@ def _edit(request, administration: Administration):
         if sub_forms_ok:
             with transaction.atomic():
                 if wants_own_import:
-                    auditing.save_audited(request.user, import_form.instance, import_before,
-                                          label=_("Import settings of %(name)s") % {"name": form.instance.name})
+                    label = _("Import settings of %(name)s") % {"name": form.instance.name}
+                    auditing.save_audited(request.user, import_form.instance, import_before, label=label,
+                                          parts=import_form.option_rows())
                     form.instance.own_import_settings = import_form.instance
                 for name, (part, sub_form) in counting.items():
                     part.save(request.user, form.instance, name, sub_form)
-                auditing.save_audited(request.user, form.instance, admin_before)
+                auditing.save_audited(request.user, form.instance, admin_before, parts=form.links())
                 note = shared_access.assign_for_administrator(request.user, form.instance, form.instance.name)
             messages.success(request, _("Administration %(name)s is saved.") % {"name": form.instance.name})
             if form.yuki_check is not None:

@@ -54,7 +54,8 @@ def annual_documents(request):
     administrations whose source offers them and fetch their annual documents for a year."""
     editable = Administration.objects.filter(
         source__in=keys_offering(DocumentKind.ANNUAL_DOCUMENT),
-        domain__in=permissions.editable_domains(request.user)).select_related("domain").order_by(
+        domain__in=permissions.editable_domains(request.user)).select_related(
+        "domain", *registry.administration_relations()).order_by(
         "source", "domain__name", "name", "pk")
     form = AnnualDocumentsForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():

@@ -23,7 +23,7 @@ def portal_settings(request):
     if section == "import" and import_form.is_valid():
         with transaction.atomic():
             auditing.save_audited(request.user, import_form.instance, import_before,
-                                  label=_("Portal import settings"))
+                                  label=_("Portal import settings"), parts=import_form.option_rows())
         messages.success(request, _("The portal's import settings are saved."))
         if warning := import_form.instance.window_warning():
             messages.warning(request, warning)

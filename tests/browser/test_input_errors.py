@@ -34,14 +34,14 @@ def test_the_administration_form_explains_each_mistake(live_server, page, users,
     page.fill("#id_name", "acme b.v.")  # Acme B.V. exists in this domain
     page.fill("#id_yuki_administration_id", "adm-1")
     page.fill("#id_yuki_access_key", "yuki-key")
-    page.fill("#id_loket_client_number", "-1")
+    page.fill("#id_relation_code", "-1")
     page.fill("#id_wage_tax_number", "123456789L01")
     page.get_by_role("button", name="Bewaren").click()
     page.wait_for_load_state()
     # One full stop after a name that ends in one (it said "acme b.v..").
     assert field_error(page, "name").strip().endswith("al een administratie met de naam acme b.v.")
     assert "8-4-4-4-12" in field_error(page, "yuki_administration_id")
-    assert "positief geheel getal" in field_error(page, "loket_client_number")
+    assert "positief geheel getal" in field_error(page, "relation_code")
     assert "elfproef" in field_error(page, "wage_tax_number")
     page.screenshot(path="/tmp/e2e_administration_errors.png", full_page=True)
 
@@ -49,12 +49,12 @@ def test_the_administration_form_explains_each_mistake(live_server, page, users,
     page.fill("#id_name", "Acme Twee B.V.")
     page.fill("#id_yuki_administration_id", "2B8C4C41-5A0E-4D7C-9D0C-0F3A7D1E0ABC")
     page.fill("#id_yuki_access_key", "yuki-key")
-    page.fill("#id_loket_client_number", "40123")
+    page.fill("#id_relation_code", "40123")
     page.fill("#id_wage_tax_number", "8123.45.678.L.01")
     page.get_by_role("button", name="Bewaren").click()
     page.wait_for_url(f"{base}/administrations/*/")
     created = Administration.objects.get(name="Acme Twee B.V.")
-    assert (created.yuki_administration_id, created.loket_client_number, created.wage_tax_number) == (
+    assert (created.yuki_administration_id, created.relation_code, created.wage_tax_number) == (
         "2b8c4c41-5a0e-4d7c-9d0c-0f3a7d1e0abc", "40123", "812345678L01")
 
     with time_machine.travel("2026-11-15 12:00 +01:00", tick=True):

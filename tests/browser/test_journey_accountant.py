@@ -30,6 +30,7 @@ from sandbox.yuki import data as yuki_data
 from tests.browser.steps import post_form, wait_for_text
 from tests.people import PASSWORD, make_user
 from tests.support import pass_second_step
+from tests.vendor_state import portal_loket_connection, portal_nmbrs_credentials
 
 
 def login_with_the_form(journey, username: str) -> None:
@@ -137,14 +138,14 @@ def test_portal_settings(journey, vendors):
     # The clear box sits right after the secret it clears, and names it.
     clear = nmbrs.locator('[data-field="nmbrs-api_token"] + [data-field="nmbrs-api_token_clear"]')
     assert clear.is_visible() and "API" in clear.inner_text()
-    assert PortalSettings.load().nmbrs_credentials.api_token == nmbrs_data.DEMO_TOKEN
+    assert portal_nmbrs_credentials().api_token == nmbrs_data.DEMO_TOKEN
     # Another field's error leaves the stored token stored (and says so); nothing changes.
     page.fill("#id_nmbrs-tenant_key", "ander-kantoor")
     nmbrs.get_by_role("button", name="Bewaren").click()
     assert page.get_by_test_id("error-summary").is_visible()
     assert "opgeslagen" in nmbrs.locator('[data-field="nmbrs-api_token"] .help').inner_text().lower()
     assert nmbrs.locator('[data-field="nmbrs-api_token_clear"]').is_visible()
-    stored = PortalSettings.load().nmbrs_credentials
+    stored = portal_nmbrs_credentials()
     assert (stored.api_token, stored.tenant_key) == (nmbrs_data.DEMO_TOKEN, nmbrs_data.DEMO_DOMAIN)
 
 
@@ -442,8 +443,8 @@ def test_own_loket_login_of_an_administration_and_logging_out(journey, vendors):
     page.wait_for_url(f"**/administrations/{administration.pk}/#loket")
     page.get_by_test_id("loket-authorised").wait_for()
     administration.refresh_from_db()
-    assert administration.own_loket_connection.is_authorised
-    assert PortalSettings.load().loket_connection is None, "the portal's own link is untouched"
+    assert administration.loket_link.own_connection.is_authorised
+    assert portal_loket_connection() is None, "the portal's own link is untouched"
     page.locator("#loket").get_by_role("button", name="Verbinding testen").click()
     page.wait_for_url("**/loket/test/")
     page.get_by_test_id("loket-test-summary").wait_for()

@@ -11,7 +11,8 @@ import itertools
 
 import pytest
 
-from portal.models import Administration, Domain, NmbrsCredentials, PortalRole, PortalSettings
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
+from portal.models import Administration, Domain, PortalRole, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import data as nmbrs_data
 from tests.browser.steps import yuki_knows
@@ -33,10 +34,9 @@ def domain(db):
 @pytest.fixture
 def portal_nmbrs(db):
     portal = PortalSettings.load()
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+    set_portal_credentials(portal, NmbrsCredentials.objects.create(
         login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
-        status=ConnectionStatus.AUTHORISED)
-    portal.save()
+        status=ConnectionStatus.AUTHORISED))
 
 
 def set_box(page, selector: str, on: bool) -> None:
@@ -46,7 +46,7 @@ def set_box(page, selector: str, on: bool) -> None:
 def fill_loket(page, *, name, number, portal_access, portal_import, first_day, pick=None):
     page.fill("#id_name", name)
     page.select_option("#id_source", "loket")
-    page.fill("#id_loket_client_number", number)
+    page.fill("#id_relation_code", number)
     page.fill("#id_wage_tax_number", "8123.45.678.L.01")
     set_box(page, "#id_use_portal_loket_access", portal_access)
     if pick is not None:  # a domain user on the portal's shared access picks an assigned employer
@@ -60,7 +60,7 @@ def fill_loket(page, *, name, number, portal_access, portal_import, first_day, p
 def fill_nmbrs(page, *, name, number, portal_credentials, portal_import, first_day):
     page.fill("#id_name", name)
     page.select_option("#id_source", "nmbrs")
-    page.fill("#id_loket_client_number", number)
+    page.fill("#id_relation_code", number)
     set_box(page, "#id_use_portal_nmbrs_credentials", portal_credentials)
     set_box(page, "#id_use_portal_import_settings", portal_import)
     if not portal_import:
@@ -83,7 +83,7 @@ def read_back(journey, administration, *, switch_box, switch_on, portal_import, 
     page = journey.page
     journey.goto(f"/administrations/{administration.pk}/edit/")
     page.reload()
-    assert page.locator("#id_loket_client_number").input_value() == number
+    assert page.locator("#id_relation_code").input_value() == number
     assert page.locator(switch_box).is_checked() is switch_on
     assert page.locator("#id_use_portal_import_settings").is_checked() is portal_import
     assert page.get_by_test_id("own-import").is_visible() is (not portal_import)
@@ -117,9 +117,9 @@ def test_loket_administration_every_combination(journey, domain, vendors, user_k
         assert not page.get_by_test_id("own-nmbrs").is_visible()
         created = save(journey)
         assert created.source == "loket" and created.wage_tax_number == "812345678L01"
-        assert created.use_portal_loket_access is portal_access and created.use_portal_import_settings is portal_import
+        assert created.loket_link.use_portal_access is portal_access and created.use_portal_import_settings is portal_import
         assert created.own_import_settings is None or created.own_import_settings.first_day == first_day
-        assert created.own_nmbrs_credentials is None
+        assert created.nmbrs_link.own_credentials is None
         read_back(journey, created, switch_box="#id_use_portal_loket_access", switch_on=portal_access,
                   portal_import=portal_import, first_day=first_day, number=number)
         # ... and edit the previous one into this combination (the key stays stored: left empty).
@@ -129,7 +129,7 @@ def test_loket_administration_every_combination(journey, domain, vendors, user_k
                        portal_import=portal_import, first_day=first_day,
                        pick=assigned[number + "9"] if picks and portal_access else None)
             edited = save(journey)
-            assert edited.pk == administration.pk and edited.loket_client_number == number + "9"
+            assert edited.pk == administration.pk and edited.relation_code == number + "9"
             assert edited.yuki_access_key == administration.yuki_access_key
             read_back(journey, edited, switch_box="#id_use_portal_loket_access", switch_on=portal_access,
                       portal_import=portal_import, first_day=first_day, number=number + "9")
@@ -153,11 +153,11 @@ def test_nmbrs_administration_every_combination(journey, domain, vendors, portal
         assert not page.locator('[data-field="wage_tax_number"]').is_visible()
         assert page.get_by_test_id("own-nmbrs").is_visible() is (not portal_credentials)
         created = save(journey)
-        assert created.source == "nmbrs" and created.use_portal_nmbrs_credentials is portal_credentials
+        assert created.source == "nmbrs" and created.nmbrs_link.use_portal_credentials is portal_credentials
         if portal_credentials:
-            assert created.own_nmbrs_credentials is None
+            assert created.nmbrs_link.own_credentials is None
         else:
-            own = created.own_nmbrs_credentials
+            own = created.nmbrs_link.own_credentials
             assert own.tenant_key == nmbrs_data.DEMO_DOMAIN and own.api_token == nmbrs_data.DEMO_TOKEN
         read_back(journey, created, switch_box="#id_use_portal_nmbrs_credentials", switch_on=portal_credentials,
                   portal_import=portal_import, first_day=first_day, number=number)
@@ -168,7 +168,7 @@ def test_nmbrs_administration_every_combination(journey, domain, vendors, portal
             fill_nmbrs(page, name=administration.name, number=number + "9", portal_credentials=portal_credentials,
                        portal_import=portal_import, first_day=first_day)
             edited = save(journey)
-            assert edited.pk == administration.pk and edited.use_portal_nmbrs_credentials is portal_credentials
+            assert edited.pk == administration.pk and edited.nmbrs_link.use_portal_credentials is portal_credentials
             read_back(journey, edited, switch_box="#id_use_portal_nmbrs_credentials", switch_on=portal_credentials,
                       portal_import=portal_import, first_day=first_day, number=number + "9")
         administration = created

@@ -12,22 +12,16 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from integrations.nmbrs.models import NmbrsCredentials
 from payrollsync.celery import app as celery_app
-from portal.models import (
-    Administration,
-    Domain,
-    ImportSettings,
-    LedgerEntry,
-    NmbrsCredentials,
-    Notice,
-    PortalRole,
-)
+from portal.models import Administration, Domain, ImportSettings, LedgerEntry, Notice, PortalRole
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.nmbrs.payroll import _run_id
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import wait_for_text
 from tests.people import make_user
+from tests.vendor_state import make_administration
 
 NOW = datetime(2026, 11, 18, 14, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
@@ -44,7 +38,7 @@ def eager_imports():
 def bakkerij() -> Administration:
     domain = Domain.objects.create(name="Jansen Groep", yuki_domain_id=yuki_data.DEMO_DOMAIN_ID,
                                    payroll_link_active=True)
-    return Administration.objects.create(
+    return make_administration(
         domain=domain, name="Bakkerij Jansen B.V.", yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID,
         yuki_access_key=yuki_data.DEMO_ACCESS_KEY, source="nmbrs", nmbrs_company_id=50001,
         nmbrs_company_number="101", use_portal_import_settings=False,

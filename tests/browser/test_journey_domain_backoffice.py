@@ -41,7 +41,7 @@ def test_domain_backoffice_changes_its_own_domain_only(journey, vendors):
     page.reload()
     assert "eigen instellingen" in page.locator("main").inner_text().lower()
     administration.refresh_from_db()
-    assert administration.loket_client_number == "40199"
+    assert administration.relation_code == "40199"
     assert (administration.own_import_settings.first_day, administration.own_import_settings.last_day) == (5, 25)
 
     # Its own notices can be dismissed, its own documents answered.

@@ -10,9 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 from django.test import Client
 from django.urls import reverse
 
-from portal.models import PortalRole, PortalSettings
+from portal.models import PortalRole
 from sandbox.loket import data as loket_data
 from tests.people import make_user
+from tests.vendor_state import portal_loket_connection
 
 
 def log_in_at(journey, origin: str, user) -> None:
@@ -38,7 +39,7 @@ def test_loket_connects_at_either_loopback_address(journey, vendors, live_server
     page.get_by_role("button", name="Toestaan").click()
     page.get_by_test_id("loket-authorised").wait_for()
     assert page.url.startswith(numeric + "/"), page.url
-    assert PortalSettings.load().loket_connection.is_authorised
+    assert portal_loket_connection().is_authorised
 
     # An answer that arrives at the other address (a bookmark, a pasted link): it says where the attempt
     # started and where it arrived, not "another tab".

@@ -10,14 +10,16 @@ from datetime import date
 
 from django.urls import reverse
 
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
 from portal.imports import booking
-from portal.models import Administration, Domain, LedgerEntry, NmbrsCredentials, PortalRole, PortalSettings
+from portal.models import Administration, Domain, LedgerEntry, PortalRole, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.demo import seed_demo_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
 from tests.browser.steps import wait_for_text, yuki_knows
 from tests.people import make_user
+from tests.vendor_state import make_administration
 
 
 def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, worker):
@@ -35,7 +37,7 @@ def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, w
     page.fill("#id_yuki_administration_id", "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d5e6f")
     page.fill("#id_yuki_access_key", yuki_data.DEMO_ACCESS_KEY)
     page.select_option("#id_source", "nmbrs")
-    page.fill("#id_loket_client_number", "102")
+    page.fill("#id_relation_code", "102")
     page.locator("#id_use_portal_nmbrs_credentials").uncheck()
     page.fill("#id_nmbrs-login_email", nmbrs_data.DEMO_USERNAME)
     page.fill("#id_nmbrs-api_token", nmbrs_data.DEMO_TOKEN)
@@ -60,7 +62,7 @@ def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, w
     page.get_by_role("button", name="Bewaren").click()
     page.wait_for_url("**/administrations/*/")
     vastgoed = Administration.objects.get(name="Jansen Vastgoed B.V.")
-    assert vastgoed.own_nmbrs_credentials.api_token == nmbrs_data.DEMO_TOKEN
+    assert vastgoed.nmbrs_link.own_credentials.api_token == nmbrs_data.DEMO_TOKEN
 
     # Linked by number: its Relatiecode 102 is the company number of Jansen Vastgoed B.V.
     journey.goto(f"/domains/{domain.pk}/")
@@ -70,7 +72,7 @@ def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, w
     page.get_by_role("button", name="Bevestigen en de overeenkomsten koppelen").click()
     assert "Jansen Vastgoed B.V." in page.locator(".messages").inner_text()
     vastgoed.refresh_from_db()
-    assert vastgoed.nmbrs_company_id == 50002
+    assert vastgoed.nmbrs_link.company_id == 50002
 
     # Linked by choice: another company, picked from the list the credentials see.
     journey.goto(f"/administrations/{vastgoed.pk}/")
@@ -86,7 +88,7 @@ def test_nmbrs_credentials_linking_sepa_and_annual_documents(journey, vendors, w
     page.wait_for_url(f"**/administrations/{vastgoed.pk}/")
     assert "De Vries Fietsen" in page.locator("main").inner_text()
     vastgoed.refresh_from_db()
-    assert vastgoed.nmbrs_company_id == 50003
+    assert vastgoed.nmbrs_link.company_id == 50003
 
     # SEPA files in a run: the holding's own import settings switch them on.
     journey.goto(f"/administrations/{holding.pk}/edit/")
@@ -128,14 +130,13 @@ def test_a_linked_company_no_longer_assigned_to_the_domain_is_named_on_the_compa
     user then reads on the companies page why its linked company is refused, in Dutch."""
     seed_demo_data()
     portal = PortalSettings.load()
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
+    set_portal_credentials(portal, NmbrsCredentials.objects.create(
         login_email=nmbrs_data.DEMO_USERNAME, api_token=nmbrs_data.DEMO_TOKEN, tenant_key=nmbrs_data.DEMO_DOMAIN,
-        status=ConnectionStatus.AUTHORISED)
-    portal.save()
+        status=ConnectionStatus.AUTHORISED))
     van_dijk = Domain.objects.get(yuki_domain_id=yuki_data.OTHER_DOMAIN_ID)
-    fietsen = Administration.objects.create(
+    fietsen = make_administration(
         domain=van_dijk, name="Van Dijk Fietsen", yuki_administration_id="adm-vandijk-fietsen",
-        yuki_access_key=yuki_data.OTHER_ACCESS_KEY, source="nmbrs", loket_client_number="201",
+        yuki_access_key=yuki_data.OTHER_ACCESS_KEY, source="nmbrs", relation_code="201",
         use_portal_nmbrs_credentials=True)
     page = journey.page
 

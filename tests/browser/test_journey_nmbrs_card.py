@@ -9,14 +9,16 @@ from portal.models import Administration, PortalRole
 from sandbox.demo import seed_demo_data
 from sandbox.yuki import data as yuki_data
 from tests.people import make_user
+from tests.vendor_state import nmbrs_options
 
 
 def test_the_nmbrs_card_shows_its_settings_and_tests_the_connection(journey, vendors):
     seed_demo_data()
     holding = Administration.objects.get(yuki_administration_id=yuki_data.DEMO_SECOND_ADMINISTRATION_ID)
     applying = effective_settings(holding).import_settings
-    applying.import_sepa_files, applying.wage_tax_return_status = True, "accepted"
+    applying.import_sepa_files = True
     applying.save()
+    nmbrs_options(applying, wage_tax_return_status="accepted")
     journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
     page = journey.page
 

@@ -7,15 +7,15 @@ from portal.models import Administration, PortalRole, PortalSettings
 from sandbox.demo import seed_demo_data
 from sandbox.yuki import data as yuki_data
 from tests.people import make_user
+from tests.vendor_state import nmbrs_options
 
 
 def test_a_company_with_another_number_is_not_linked_by_hand(journey, vendors):
     seed_demo_data()
     holding = Administration.objects.get(yuki_administration_id=yuki_data.DEMO_SECOND_ADMINISTRATION_ID)
-    assert (holding.loket_client_number, holding.nmbrs_company_id) == ("101", 50001)  # Bakkerij Jansen B.V.
+    assert (holding.relation_code, holding.nmbrs_link.company_id) == ("101", 50001)  # Bakkerij Jansen B.V.
     portal = PortalSettings.load()
-    portal.import_settings.nmbrs_number_must_match = True
-    portal.import_settings.save()
+    nmbrs_options(portal.import_settings, number_must_match=True)
     journey.login(make_user("alice", PortalRole.ADMINISTRATOR))
     page = journey.page
 
@@ -28,4 +28,4 @@ def test_a_company_with_another_number_is_not_linked_by_hand(journey, vendors):
     assert "Jansen Vastgoed B.V." in refusal and "102" in refusal and "101" in refusal, refusal
     assert "Bakkerij Jansen B.V." in page.get_by_test_id("linked-company").inner_text()
     holding.refresh_from_db()
-    assert holding.nmbrs_company_id == 50001
+    assert holding.nmbrs_link.company_id == 50001

@@ -111,7 +111,7 @@ def test_a_domain_backoffice_user_pages_through_their_lists(journey):
     grow(acme, domains=0, administrations=70, runs=120, entries=220, users=0)
     carol = make_user("carol", domains=[acme])
     Administration.objects.create(domain=other, name="Niet van Carol", yuki_administration_id="x",
-                                  yuki_access_key="k", loket_client_number="1", wage_tax_number="812345678L01")
+                                  yuki_access_key="k", relation_code="1", wage_tax_number="812345678L01")
     journey.login(carol)
     page = journey.page
 
@@ -274,7 +274,7 @@ def test_the_company_with_the_relatiecode_is_first_on_page_one_and_linked_from_t
     assign_companies(acme, nmbrs.companies)
     wanted = max(nmbrs.companies, key=lambda c: (c.number, c.name))  # the last of Nmbrs' order: page 3
     administration = nmbrs_administration(acme)
-    administration.loket_client_number = str(wanted.number)
+    administration.relation_code = str(wanted.number)
     administration.save()
     journey.login(make_user("carol", domains=[acme]))
     page = journey.page
@@ -286,7 +286,7 @@ def test_the_company_with_the_relatiecode_is_first_on_page_one_and_linked_from_t
     page.wait_for_load_state()
     assert f"is gekoppeld aan het Nmbrs-bedrijf {wanted.name}" in page.locator(".messages").inner_text()
     administration.refresh_from_db()
-    assert administration.nmbrs_company_id == wanted.id
+    assert administration.nmbrs_link.company_id == wanted.id
 
 
 def test_a_dry_runs_preview_pages_forward_while_the_poll_brings_the_end(journey):

@@ -28,11 +28,11 @@ def korenschoof(db):
     domain = Domain.objects.create(name="Bakkerij De Korenschoof", yuki_domain_id=yuki_data.DEMO_DOMAIN_ID,
                                    payroll_link_active=True)
     other = Domain.objects.create(name="Jansen Groep", yuki_domain_id="00000000-0000-4000-8000-000000000099")
-    Administration.objects.create(domain=other, name="Jansen B.V.", source="loket", loket_client_number="40999",
+    Administration.objects.create(domain=other, name="Jansen B.V.", source="loket", relation_code="40999",
                                   yuki_administration_id="00000000-0000-4000-8000-0000000000a9",
                                   yuki_access_key="other-key")
     return Administration.objects.create(
-        domain=domain, name="Bakkerij De Korenschoof B.V.", source="loket", loket_client_number="40123",
+        domain=domain, name="Bakkerij De Korenschoof B.V.", source="loket", relation_code="40123",
         yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID, yuki_access_key=yuki_data.DEMO_ACCESS_KEY)
 
 

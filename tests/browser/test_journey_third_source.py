@@ -45,13 +45,14 @@ def test_a_third_source_brings_its_card_to_the_administration_form(journey, pape
 
     page.select_option("#id_source", "paperclip")
     assert page.get_by_test_id("paperclip-desk").is_visible()
-    assert visible(page, '[data-field="loket_client_number"]'), "its employer code"
+    assert visible(page, '[data-field="paperclip_employer_code"]'), "its employer code"
+    assert not visible(page, '[data-field="relation_code"]'), "not Yuki's Relatiecode: its own field"
     assert not visible(page, '[data-field="wage_tax_number"]') and not page.get_by_test_id("nmbrs-direction").is_visible()
     page.select_option("#id_source", "loket")
     assert not page.get_by_test_id("paperclip-desk").is_visible() and visible(page, '[data-field="wage_tax_number"]')
     page.select_option("#id_source", "paperclip")
 
-    page.fill("#id_loket_client_number", "PC-9")
+    page.fill("#id_paperclip_employer_code", "PC-9")
     page.fill("#id_paperclip-desk", "12")
     page.get_by_role("button", name="Bewaren").click()
     assert "D-&lt;number&gt;" in page.content() or "D-<number>" in page.get_by_test_id("paperclip-desk").inner_text()
@@ -62,10 +63,11 @@ def test_a_third_source_brings_its_card_to_the_administration_form(journey, pape
     page.wait_for_url("**/administrations/*/")
     assert "is bewaard" in page.locator(".messages").inner_text()
     created = Administration.objects.get()
-    assert (created.source, created.loket_client_number) == ("paperclip", "PC-9")
+    assert (created.source, created.paperclip_link.employer_code) == ("paperclip", "PC-9")
     assert vendor.OFFICE.desks == {"Kantoor Paperclip B.V.": "D-7"}
 
     journey.goto(f"/administrations/{created.pk}/edit/")
     page.reload()
     assert page.locator("#id_source").input_value() == "paperclip"
+    assert page.locator("#id_paperclip_employer_code").input_value() == "PC-9", "read back from its own model"
     assert page.get_by_test_id("paperclip-desk").is_visible() and page.locator("#id_paperclip-desk").input_value() == "D-7"

@@ -114,7 +114,7 @@ def test_an_unknown_administration_id_is_refused_on_save_with_yukis_reason(journ
     page.fill("#id_yuki_administration_id", "5f0c9a52-1b9e-4c61-9d0e-2a7b3c4d9999")  # well-formed, unknown
     page.fill("#id_yuki_access_key", yuki_data.DEMO_ACCESS_KEY)
     page.select_option("#id_source", "loket")
-    page.fill("#id_loket_client_number", "40123")
+    page.fill("#id_relation_code", "40123")
     page.fill("#id_wage_tax_number", "812345678L01")
     page.get_by_role("button", name="Bewaren").click()
     error = page.locator('[data-field="yuki_administration_id"] .error')
@@ -138,7 +138,7 @@ def test_an_unknown_administration_id_is_refused_on_save_with_yukis_reason(journ
     before = yuki.state.calls_on(yuki_data.DEMO_DOMAIN_ID)
     journey.goto(f"/administrations/{saved.pk}/edit/")
     assert "In Yuki: Bakkerij De Korenschoof B.V." in page.locator('[data-field="yuki_administration_id"]').inner_text()
-    page.fill("#id_loket_client_number", "40124")
+    page.fill("#id_relation_code", "40124")
     page.get_by_role("button", name="Bewaren").click()
     page.wait_for_url("**/administrations/*/")
     assert yuki.state.calls_on(yuki_data.DEMO_DOMAIN_ID) == before

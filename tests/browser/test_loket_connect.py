@@ -4,11 +4,12 @@ the Loket sandbox, click "Toestaan" and see "Loket geautoriseerd" with the green
 import pytest
 from django.db import connections
 
-from portal.models import PortalRole, PortalSettings
+from portal.models import PortalRole
 from portal.models.connections import ConnectionStatus
 from sandbox.loket import data
 from tests.people import PASSWORD, make_user
 from tests.support import pass_second_step
+from tests.vendor_state import portal_loket_connection
 
 SCREENSHOT = "/tmp/loket_connected.png"
 
@@ -48,7 +49,7 @@ def test_connect_to_loket_in_a_real_browser(live_server, vendors, page, settings
     page.screenshot(path=SCREENSHOT, full_page=True)
 
     try:
-        connection = PortalSettings.load().loket_connection
+        connection = portal_loket_connection()
         assert connection.status == ConnectionStatus.AUTHORISED and connection.refresh_token
     finally:
         # Under Playwright's greenlet this test body has database connections of its own (Django keeps

@@ -17,13 +17,13 @@ from tests.test_run_sandbox import ROOT, free_port, wait_for
 # What a first run left behind: the Loket sandbox authorised, and an import that booked into the Yuki sandbox.
 EARLIER_RUN = """
 from django.utils import timezone
-from portal.models import Administration, ImportRun, LoketConnection, PortalSettings
+from portal.models import Administration, ImportRun, PortalSettings
 from portal.models.connections import ConnectionStatus
+from integrations.loket.models import LoketConnection, set_portal_connection
 portal = PortalSettings.load()
-portal.loket_connection = LoketConnection.objects.create(
+set_portal_connection(portal, LoketConnection.objects.create(
     environment="sandbox", refresh_token="rt-from-the-last-run", access_token="at",
-    status=ConnectionStatus.AUTHORISED, authorised_at=timezone.now())
-portal.save()
+    status=ConnectionStatus.AUTHORISED, authorised_at=timezone.now()))
 administration = Administration.objects.get(name="Bakkerij De Korenschoof B.V.")
 ImportRun.objects.create(administration=administration, source="loket", trigger="manual", status="succeeded",
                          result="3 documenten opgehaald, 3 geboekt.", started_at=timezone.now(),

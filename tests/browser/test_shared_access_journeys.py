@@ -92,7 +92,7 @@ def test_a_domain_user_adds_an_administration_by_picking_an_assigned_employer(li
     assert any(HETANKER.employer_name in option for option in options)
     assert not any(KORENSCHOOF.employer_name in option for option in options), "another domain's employer"
     # A number typed without picking is not followed: the form asks to pick.
-    page.fill("#id_loket_client_number", str(KORENSCHOOF.client_number))
+    page.fill("#id_relation_code", str(KORENSCHOOF.client_number))
     page.fill("#id_wage_tax_number", KORENSCHOOF.wage_tax_number)
     save(page)
     page.locator(".error", has_text="de werkgever uit de lijst").wait_for()
@@ -107,7 +107,7 @@ def test_a_domain_user_adds_an_administration_by_picking_an_assigned_employer(li
     assert str(HETANKER.client_number) in body and HETANKER.wage_tax_number in body
     assert str(KORENSCHOOF.client_number) not in body
     created = Administration.objects.get(name="Acme Zorg")
-    assert (created.loket_client_number, created.wage_tax_number) == (str(HETANKER.client_number),
+    assert (created.relation_code, created.wage_tax_number) == (str(HETANKER.client_number),
                                                                       HETANKER.wage_tax_number)
 
 

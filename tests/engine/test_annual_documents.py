@@ -30,7 +30,7 @@ def test_bulk_fetch_of_last_years_annual_documents(bakkerij_nmbrs, yuki, client)
 
 
 def test_missing_annual_document_rights_are_named(bakkerij_nmbrs, yuki, client):
-    credentials = bakkerij_nmbrs.own_nmbrs_credentials
+    credentials = bakkerij_nmbrs.nmbrs_link.own_credentials
     credentials.login_email, credentials.api_token = (nmbrs_data.NO_ANNUAL_RIGHTS_USERNAME,
                                                       nmbrs_data.NO_ANNUAL_RIGHTS_TOKEN)
     credentials.save()

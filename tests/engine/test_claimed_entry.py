@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from portal.imports import leases
-from portal.models import Administration, Domain, EntryState, LedgerEntry
+from portal.models import Domain, EntryState, LedgerEntry
+from tests.vendor_state import make_administration
 
 ACCESS_KEY = "3f1c0a52-access-key-of-bakkerij"
 
@@ -17,7 +18,7 @@ ACCESS_KEY = "3f1c0a52-access-key-of-bakkerij"
 @pytest.fixture
 def administration(db):
     domain = Domain.objects.create(name="Jansen Groep", yuki_domain_id="domain-1", payroll_link_active=True)
-    return Administration.objects.create(
+    return make_administration(
         domain=domain,
         name="Bakkerij Jansen B.V.",
         yuki_administration_id="administration-1",

@@ -18,10 +18,11 @@ from connectors import fingerprints, kinds
 from connectors.documents import DocumentKind, Period, SourceDocument
 from portal.imports import ledger
 from portal.imports.ledger import Change
-from portal.models import Administration, Domain, EntryState, LedgerEntry
+from portal.models import Domain, EntryState, LedgerEntry
 from sandbox.nmbrs import data, payroll
 from sandbox.nmbrs.files import sepa_xml
 from sandbox.nmbrs.pdf import render_pdf
+from tests.vendor_state import make_administration
 
 PERIOD = Period.month(2026, 11)
 
@@ -29,7 +30,7 @@ PERIOD = Period.month(2026, 11)
 @pytest.fixture
 def administration(db):
     domain = Domain.objects.create(name="Jansen Groep", yuki_domain_id="domain-1", payroll_link_active=True)
-    return Administration.objects.create(domain=domain, name="Bakkerij Jansen B.V.", source="nmbrs",
+    return make_administration(domain=domain, name="Bakkerij Jansen B.V.", source="nmbrs",
                                          yuki_administration_id="administration-1", yuki_access_key="key",
                                          nmbrs_company_id=50001, nmbrs_company_number="101")
 

@@ -8,14 +8,15 @@ from portal.models import AuditLogEntry, RunStatus
 from portal.scheduling import due_import
 from tests.engine.outcome import booked_in_yuki
 from tests.engine.test_engine_nmbrs import import_now
+from tests.vendor_state import nmbrs_options
 
 
 def unlinked(administration, relatiecode):
-    administration.nmbrs_company_id, administration.nmbrs_company_number = None, ""
-    administration.loket_client_number = relatiecode
+    administration.nmbrs_link.company_id, administration.nmbrs_link.company_number = None, ""
+    administration.relation_code = relatiecode
     administration.save()
-    administration.own_import_settings.nmbrs_number_must_match = True
-    administration.own_import_settings.save()
+    administration.nmbrs_link.save()
+    nmbrs_options(administration.own_import_settings, number_must_match=True)
     return administration
 
 
@@ -23,7 +24,7 @@ def test_the_company_with_the_relatiecode_is_linked_and_imported(bakkerij_nmbrs,
     administration = unlinked(bakkerij_nmbrs, "101")  # Bakkerij Jansen B.V. is company number 101
     run = import_now(administration)
     administration.refresh_from_db()
-    assert (administration.nmbrs_company_id, administration.nmbrs_company_name) == (50001, "Bakkerij Jansen B.V.")
+    assert (administration.nmbrs_link.company_id, administration.nmbrs_link.company_name) == (50001, "Bakkerij Jansen B.V.")
     assert run.status == RunStatus.SUCCEEDED and booked_in_yuki(yuki)
     assert AuditLogEntry.objects.filter(object_id=str(administration.pk), username="system").exists()
 
@@ -46,13 +47,14 @@ def test_the_schedule_does_not_skip_an_unlinked_administration_that_links_by_num
 def test_an_import_never_changes_a_link_and_says_why_it_stopped(bakkerij_nmbrs, yuki):
     """Linked by hand to company 102 while the Relatiecode says 101: the import does not re-link to 101."""
     administration = unlinked(bakkerij_nmbrs, "101")
-    administration.nmbrs_company_id, administration.nmbrs_company_number = 50002, "102"
-    administration.nmbrs_company_name = "Jansen Vastgoed B.V."
+    administration.nmbrs_link.company_id, administration.nmbrs_link.company_number = 50002, "102"
+    administration.nmbrs_link.company_name = "Jansen Vastgoed B.V."
     administration.save()
+    administration.nmbrs_link.save()
     audited = AuditLogEntry.objects.count()
     run = import_now(administration)
     administration.refresh_from_db()
-    assert administration.nmbrs_company_id == 50002, "the link a person made stays"
+    assert administration.nmbrs_link.company_id == 50002, "the link a person made stays"
     assert AuditLogEntry.objects.count() == audited
     assert run.status == RunStatus.FAILED
     assert "Jansen Vastgoed B.V." in run.result and "Bakkerij Jansen B.V." in run.result and "101" in run.result

@@ -35,6 +35,11 @@ from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
 from tests.engine.test_engine_loket import PLAN
 from tests.people import assign, make_user
+from tests.vendor_state import (
+    make_administration,
+    nmbrs_options,
+    portal_loket_connection,
+)
 
 KORENSCHOOF, VANDIJK, _OLD, HETANKER, _DECL = loket_data.ADMINISTRATIONS  # 40123 (domain B), 40124, 40125 (none)
 BAKKERIJ_JANSEN, JANSEN_VASTGOED, DE_VRIES, GROEN = nmbrs_data.COMPANIES
@@ -78,9 +83,9 @@ def as_user(user) -> Client:
 
 def loket_administration(domain, employer, name="Acme Salarissen") -> Administration:
     """Made however (the admin, the ORM, an old form): the shared access with another domain's numbers."""
-    return Administration.objects.create(
+    return make_administration(
         domain=domain, name=name, yuki_administration_id=f"adm-{employer.client_number}",
-        yuki_access_key="acme-key", source="loket", loket_client_number=str(employer.client_number),
+        yuki_access_key="acme-key", source="loket", relation_code=str(employer.client_number),
         wage_tax_number=employer.wage_tax_number, use_portal_loket_access=True)
 
 
@@ -94,10 +99,10 @@ def nmbrs_domains(shared_nmbrs, domain_a):
 
 
 def nmbrs_administration(domain, company=None, name="Acme Loonadministratie") -> Administration:
-    return Administration.objects.create(
+    return make_administration(
         domain=domain, name=name, yuki_administration_id=f"adm-n-{company.id if company else 0}",
         yuki_access_key="acme-key", source="nmbrs", use_portal_nmbrs_credentials=True,
-        nmbrs_company_id=company.id if company else None, loket_client_number=str(company.number) if company else "")
+        nmbrs_company_id=company.id if company else None, relation_code=str(company.number) if company else "")
 
 
 # --- Loket: dry run, import, bulk import, the scheduler ----------------------------------------------------
@@ -190,8 +195,8 @@ def test_the_own_loket_login_is_not_limited_and_the_domains_own_employer_still_i
     tasks.enqueue(run)
     run.refresh_from_db()
     assert run.status == RunStatus.SUCCEEDED and run.fetched > 0, run.result
-    korenschoof.use_portal_loket_access = False  # its own login: the assignment rule does not apply
-    korenschoof.own_loket_connection = PortalSettings.load().loket_connection
+    korenschoof.loket_link.use_portal_access = False  # its own login: the assignment rule does not apply
+    korenschoof.loket_link.own_connection = portal_loket_connection()
     AssignedEmployer.objects.all().delete()
     assert fetch_documents(effective_settings(korenschoof), {DocumentKind.PAYSLIP: PLAN[DocumentKind.PAYSLIP]})
 
@@ -216,14 +221,14 @@ def test_linking_an_unassigned_nmbrs_company_is_refused(nmbrs_domains, carol, co
     response = as_user(carol).post(reverse("nmbrs:companies", args=[administration.pk]), {"company_id": company.id})
     assert response.status_code == 200, "the page again, with the refusal"
     administration.refresh_from_db()
-    assert administration.nmbrs_company_id is None and administration.nmbrs_company_name == ""
+    assert administration.nmbrs_link.company_id is None and administration.nmbrs_link.company_name == ""
     assert leaked(response, nmbrs_names(company)) == []
 
 
 def test_link_by_number_matches_only_assigned_companies(nmbrs_domains, carol):
     domain_a, _domain_b = nmbrs_domains
     other = nmbrs_administration(domain_a, name="Acme Twee")
-    other.loket_client_number = str(BAKKERIJ_JANSEN.number)  # 101: domain B's company number
+    other.relation_code = str(BAKKERIJ_JANSEN.number)  # 101: domain B's company number
     other.save()
     web = as_user(carol)
     url = reverse("nmbrs:link-by-number", args=[domain_a.pk])
@@ -231,23 +236,24 @@ def test_link_by_number_matches_only_assigned_companies(nmbrs_domains, carol):
     assert leaked(response, nmbrs_names(BAKKERIJ_JANSEN)) == []
     web.post(url, {"links": [f"{other.pk}:{BAKKERIJ_JANSEN.id}"]})
     other.refresh_from_db()
-    assert other.nmbrs_company_id is None
+    assert other.nmbrs_link.company_id is None
 
 
 def test_linking_by_number_before_an_import_never_reaches_another_domains_company(nmbrs_domains, carol):
     domain_a, _domain_b = nmbrs_domains
     administration = nmbrs_administration(domain_a)
-    administration.loket_client_number = str(BAKKERIJ_JANSEN.number)
+    administration.relation_code = str(BAKKERIJ_JANSEN.number)
     administration.use_portal_import_settings = False
     administration.save()
     from portal.models import ImportSettings
 
-    administration.own_import_settings = ImportSettings.objects.create(nmbrs_number_must_match=True)
+    administration.own_import_settings = ImportSettings.objects.create()
     administration.save()
+    nmbrs_options(administration.own_import_settings, number_must_match=True)
     response = as_user(carol).post(reverse("portal:import-now", args=[administration.pk]), {"dry_run": "on"},
                                    follow=True)
     administration.refresh_from_db()
-    assert administration.nmbrs_company_id is None
+    assert administration.nmbrs_link.company_id is None
     assert ImportRun.objects.get(administration=administration).status == RunStatus.FAILED
     assert leaked(response, nmbrs_names(BAKKERIJ_JANSEN)) == []
 
@@ -290,7 +296,7 @@ def test_a_portal_administrator_is_not_limited_and_assigns_by_linking(nmbrs_doma
     assert {row["company"].id for row in response.context["rows"]} == {c.id for c in nmbrs_data.COMPANIES}
     web.post(reverse("nmbrs:companies", args=[administration.pk]), {"company_id": DE_VRIES.id})
     administration.refresh_from_db()
-    assert administration.nmbrs_company_id == DE_VRIES.id
+    assert administration.nmbrs_link.company_id == DE_VRIES.id
     assert AssignedEmployer.objects.get(source="nmbrs", number=str(DE_VRIES.id)).domain == domain_a
 
 

@@ -3,7 +3,6 @@ folder) is added with one registry entry and imports its documents end to end in
 scheduled and by hand, and the screens show it, without an edit anywhere else."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -25,6 +24,7 @@ from portal.sources import registry
 from sandbox.yuki import data as yuki_data
 from tests.engine.outcome import booked_in_yuki
 from tests.engine.third_source import vendor
+from tests.engine.third_source.models import PaperclipLink, link_of
 from tests.people import make_user
 
 
@@ -36,10 +36,12 @@ def paperclip(transactional_db, yuki, eager_celery):
                                    payroll_link_active=True)
     administration = Administration(
         domain=domain, name="Kantoor Paperclip B.V.", yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID,
-        yuki_access_key=yuki_data.DEMO_ACCESS_KEY, source="paperclip", loket_client_number="PC-7",
+        yuki_access_key=yuki_data.DEMO_ACCESS_KEY, source="paperclip",
         use_portal_import_settings=False, own_import_settings=ImportSettings.objects.create(auto_import=True))
+    link_of(administration).employer_code = "PC-7"  # its own model (third_source/models.py), no portal column
     administration.full_clean()  # the registry's choices accept the new key; its own rule is asked
     administration.save()
+    PaperclipLink.objects.create(administration=administration, employer_code="PC-7")
     yield administration
     registry.unregister("paperclip")
 
@@ -92,28 +94,19 @@ def test_the_screens_show_the_third_source(paperclip, client):
     assert client.get(reverse("portal:runs"), {"source": "paperclip"}).status_code == 200
 
 
-@pytest.fixture
-def its_templates(settings):
-    """In a portal, the registered sources' folders are apps (payrollsync/settings/: source_apps()), so their
-    templates are found; a source registered while the tests run comes too late for that: add its folder here."""
-    engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], Path(vendor.__file__).parent / "templates"]},
-                          *settings.TEMPLATES[1:]]
-
-
 def form_data(administration, **changes):
     return {"name": administration.name, "yuki_administration_id": administration.yuki_administration_id,
-            "yuki_access_key": "", "source": "paperclip", "loket_client_number": " PC-8 ",
+            "yuki_access_key": "", "source": "paperclip", "paperclip_employer_code": " PC-8 ",
             "use_portal_import_settings": "on", **changes}
 
 
-def test_the_third_source_adds_its_own_card_to_the_administration_form(paperclip, its_templates, client):
+def test_the_third_source_adds_its_own_card_to_the_administration_form(paperclip, client):
     client.force_login(make_user("alice", PortalRole.ADMINISTRATOR))
     edit = reverse("portal:administration-edit", args=[paperclip.pk])
     page = client.get(edit).content.decode()
     card = page.split('data-testid="paperclip-desk"', 1)[1].split(">", 1)[0]
     assert "hidden" not in card, "its card shows while it is the chosen source"
-    assert 'data-sources="loket nmbrs paperclip"' in page, "the employer code field is shown for it too"
+    assert 'data-sources="paperclip"' in page, "its employer code field, from its own model, is shown for it"
     assert 'data-testid="own-nmbrs"' in page and page.split('data-testid="own-nmbrs"', 1)[1].split(">", 1)[0].endswith(
         " hidden"), "another source's card is hidden"
 
@@ -124,11 +117,13 @@ def test_the_third_source_adds_its_own_card_to_the_administration_form(paperclip
     saved = client.post(edit, form_data(paperclip, **{"paperclip-desk": " d-12 "}))
     assert saved.status_code == 302, saved.context and (saved.context["form"].errors, saved.context["paperclip_form"].errors)
     paperclip.refresh_from_db()
-    assert vendor.OFFICE.desks == {paperclip.name: "D-12"} and paperclip.loket_client_number == "PC-8"
+    assert vendor.OFFICE.desks == {paperclip.name: "D-12"}
+    assert PaperclipLink.objects.get(administration=paperclip).employer_code == "PC-8", "saved in its own model"
+    assert paperclip.relation_code == "", "the portal's own field is not its"
     assert 'value="D-12"' in client.get(edit).content.decode(), "read back"
 
     # Chosen another source, its card does not count: neither validated nor saved.
-    nmbrs = client.post(edit, form_data(paperclip, source="nmbrs", loket_client_number="101",
+    nmbrs = client.post(edit, form_data(paperclip, source="nmbrs", relation_code="101",
                                         use_portal_nmbrs_credentials="on", **{"paperclip-desk": "wrong"}))
     assert nmbrs.status_code == 302
     paperclip.refresh_from_db()

@@ -24,6 +24,7 @@ from sandbox.loket import data as loket_data
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.yuki import data as yuki_data
 from tests.people import assign, make_user
+from tests.vendor_state import make_administration
 
 KORENSCHOOF, VANDIJK, _OLD, HETANKER, _DECL = loket_data.ADMINISTRATIONS  # 40123 (domain 1), 40124 (domain 2), 40125
 BAKKERIJ_JANSEN, JANSEN_VASTGOED, DE_VRIES, GROEN = nmbrs_data.COMPANIES
@@ -69,7 +70,7 @@ def domain_2(korenschoof):
     domain = Domain.objects.get(yuki_domain_id=yuki_data.OTHER_DOMAIN_ID)
     domain.dave = make_user("dave", domains=[domain])
     domain.administration = Administration.objects.get(yuki_administration_id=yuki_data.OTHER_ADMINISTRATION_ID)
-    assert domain.administration.use_portal_loket_access and domain.administration.loket_client_number == "40124"
+    assert domain.administration.loket_link.use_portal_access and domain.administration.relation_code == "40124"
     return domain
 
 
@@ -78,10 +79,10 @@ def put_loket_in_state(administration, state: str) -> list[str]:
     numbers = {"removed": VANDIJK, "assigned-elsewhere": KORENSCHOOF, "unassigned": HETANKER}.get(state)
     if state == "removed":  # a portal administrator removed the domain's own employer
         AssignedEmployer.objects.filter(source="loket", number="40124").delete()
-    administration.loket_client_number = str(numbers.client_number) if numbers else ""
+    administration.relation_code = str(numbers.client_number) if numbers else ""
     administration.wage_tax_number = numbers.wage_tax_number if numbers else ""
     administration.save()
-    return [administration.loket_client_number, administration.wage_tax_number] if numbers else []
+    return [administration.relation_code, administration.wage_tax_number] if numbers else []
 
 
 def loket_views(administration) -> list[tuple[str, str, str, dict]]:
@@ -164,7 +165,7 @@ def nmbrs_administration(domain_2, shared_nmbrs):
     """Domain 2's Nmbrs administration on the portal's shared Nmbrs credentials; Bakkerij Jansen is domain 1's."""
     domain_1 = Domain.objects.get(yuki_domain_id=yuki_data.DEMO_DOMAIN_ID)
     assign(domain_1, "nmbrs", str(BAKKERIJ_JANSEN.id), name=BAKKERIJ_JANSEN.name)
-    return Administration.objects.create(
+    return make_administration(
         domain=domain_2, name="Van Dijk Loonadministratie", yuki_administration_id="adm-vandijk-nmbrs",
         yuki_access_key=yuki_data.OTHER_ACCESS_KEY, source="nmbrs", use_portal_nmbrs_credentials=True)
 
@@ -173,9 +174,10 @@ def put_nmbrs_in_state(administration, state: str) -> list[str]:
     company = {"removed": GROEN, "assigned-elsewhere": BAKKERIJ_JANSEN, "unassigned": DE_VRIES}.get(state)
     if state == "removed":
         assign(administration.domain, "nmbrs", str(GROEN.id), name=GROEN.name).delete()
-    administration.nmbrs_company_id = company.id if company else None
-    administration.loket_client_number = str(company.number) if company else ""  # its Relatiecode
+    administration.nmbrs_link.company_id = company.id if company else None
+    administration.relation_code = str(company.number) if company else ""  # its Relatiecode
     administration.save()
+    administration.nmbrs_link.save()
     return [str(company.id)] if company else []  # its own link, which the refusal names
 
 
@@ -184,7 +186,7 @@ def nmbrs_views(administration) -> list[tuple[str, str, str, dict]]:
     companies = reverse("nmbrs:companies", args=[administration.pk])
     return [
         ("companies", "get", companies, {}),
-        ("link a company", "post", companies, {"company_id": administration.nmbrs_company_id or DE_VRIES.id}),
+        ("link a company", "post", companies, {"company_id": administration.nmbrs_link.company_id or DE_VRIES.id}),
         ("link by number", "get", reverse("nmbrs:link-by-number", args=[administration.domain.pk]), {}),
         ("deep check", "post", reverse("portal:deep-check", args=[administration.pk]), {"period": ""}),
         ("dry run", "post", import_url, {"dry_run": "on", "month": ""}),
@@ -203,7 +205,7 @@ def test_a_domain_user_reads_nothing_of_another_company_through_nmbrs(domain_2, 
             body = answer(web, method, url, data)
         assert_nothing_of_others(body, nmbrs_secrets(*nmbrs_data.COMPANIES), own, view)
     administration.refresh_from_db()
-    assert administration.nmbrs_company_name == "", "nothing linked"
+    assert administration.nmbrs_link.company_name == "", "nothing linked"
     if state in ("removed", "assigned-elsewhere", "unassigned"):  # the companies page says why, in Dutch
         with translation.override("nl"):
             page = answer(web, "get", reverse("nmbrs:companies", args=[administration.pk]), {})

@@ -83,7 +83,7 @@ def _change_through_the_forms(admin, administration) -> None:
     assert response.status_code == 302
     edit = reverse("portal:administration-edit", args=[administration.pk])
     data = _forms_on(web, edit)
-    data.update({"wage_tax_number": "812345678L01", "loket_client_number": "40123"})
+    data.update({"wage_tax_number": "812345678L01", "relation_code": "40123"})
     data.pop("use_portal_import_settings", None)  # its own import settings from now on
     assert web.post(edit, data).status_code == 302
     response = web.post(reverse("portal:user-create"), {
@@ -140,7 +140,7 @@ def build() -> Portal:
     booked_run = _import(korenschoof, LOKET_PLAN)
     assert booked_run.status == RunStatus.SUCCEEDED, booked_run.result
     # Zorggroep Het Anker's client number, with Van Dijk's wage tax number: Loket has no such payroll.
-    Administration.objects.filter(pk=vandijk.pk).update(loket_client_number="40125")
+    Administration.objects.filter(pk=vandijk.pk).update(relation_code="40125")
     failed_run = _import(vandijk, LOKET_PLAN)
     assert failed_run.status == RunStatus.FAILED, failed_run.result
 

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from integrations.nmbrs.models import NmbrsLink
 from portal.languages import choose_language
 from portal.models import Administration, AssignedEmployer, Domain, LedgerEntry
 from sandbox.nmbrs import data as nmbrs_data
@@ -25,7 +26,7 @@ from tests.i18n.pages import NOT_PAGES, pages, url_names
 def data_names() -> list[str]:
     """Names the data gives (companies, people, documents): in neither language, or in both."""
     names = [*Domain.objects.values_list("name", flat=True), *Administration.objects.values_list("name", flat=True),
-             *Administration.objects.values_list("nmbrs_company_name", flat=True),
+             *NmbrsLink.objects.values_list("company_name", flat=True),
              *LedgerEntry.objects.values_list("title", flat=True),
              *LedgerEntry.objects.values_list("file_name", flat=True),
              *get_user_model().objects.values_list("username", flat=True),

@@ -39,12 +39,12 @@ def loket_portal(settings, server, app):  # noqa: F811 - imported fixtures, requ
 def portal_connection(db, loket_portal, tokens):  # noqa: F811 - an imported fixture
     """The portal's Loket connection, authorised at the sandbox (as if "Toestaan" was clicked)."""
     from integrations.loket.access import store_authorisation
+    from integrations.loket.models import set_portal_connection
     from portal.models import PortalSettings
 
     connection = store_authorisation(None, tokens, None)
     portal = PortalSettings.load()
-    portal.loket_connection = connection
-    portal.save()
+    set_portal_connection(portal, connection)
     return connection
 
 

@@ -15,6 +15,7 @@ from connectors.loket.errors import ConnectionBroken, InvalidGrant, LoketUnautho
 from connectors.loket.oauth import LoketOAuth, TokenSet
 from connectors.loket.tests.fixtures import REDIRECT_URI, api_calls
 from connectors.loket.tokens import MemoryTokenProvider, refresh_rotating
+from integrations.loket.models import LoketConnection
 
 
 def _token_calls(app) -> int:
@@ -147,7 +148,7 @@ def test_a_code_exchange_without_a_refresh_token_is_still_refused():
 
 def test_the_portals_connection_keeps_its_refresh_token_when_loket_sends_none(portal_connection, monkeypatch):
     from integrations.loket import access as loket_access
-    from portal.models import LoketConnection
+
 
     stored_refresh = portal_connection.refresh_token
     endpoint = TokenEndpoint(loket_access.loket_environment().token_url, _answer(refresh_token=None))

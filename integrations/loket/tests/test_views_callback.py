@@ -5,6 +5,7 @@ import pytest
 from django.db import connection as db
 from django.urls import reverse
 
+from integrations.loket.models import LoketConnection
 from integrations.loket.tests.flow import (
     connect_through_portal,
     log_in_at_loket,
@@ -14,9 +15,10 @@ from integrations.loket.tests.flow import (
     start_connect,
 )
 from integrations.loket.views import SESSION_KEY
-from portal.models import AuditLogEntry, LoketConnection, Notice, PortalSettings
+from portal.models import AuditLogEntry, Notice
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
+from tests.vendor_state import portal_loket_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +36,7 @@ def test_allowing_access_stores_the_tokens_and_shows_loket_authorised_with_a_tic
     web.force_login(users["alice"])
     response = connect_through_portal(web)
     assert response.redirect_chain[-1] == (settings_url(), 302)
-    connection = PortalSettings.load().loket_connection
+    connection = portal_loket_connection()
     assert connection.status == ConnectionStatus.AUTHORISED
     assert connection.refresh_token in app.state.refresh_tokens  # the pair Loket issued
     assert connection.access_token_expires_at is not None
@@ -51,7 +53,7 @@ def test_allowing_access_stores_the_tokens_and_shows_loket_authorised_with_a_tic
 def test_the_tokens_are_encrypted_at_rest(web, users, loket_portal):
     web.force_login(users["alice"])
     connect_through_portal(web)
-    connection = PortalSettings.load().loket_connection
+    connection = portal_loket_connection()
     with db.cursor() as cursor:
         cursor.execute("SELECT access_token, refresh_token FROM portal_loketconnection WHERE id = %s",
                        [connection.pk])
@@ -70,15 +72,16 @@ def test_connecting_is_in_the_audit_log(web, users, loket_portal):
 
 
 def test_an_administration_without_the_portals_access_gets_its_own_connection(web, users, acme_admin, loket_portal):
-    acme_admin.use_portal_loket_access = False
+    acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
+    acme_admin.loket_link.save()
     web.force_login(users["carol"])
     response = connect_through_portal(web, acme_admin)
     assert response.redirect_chain[-1] == (reverse("portal:administration", args=[acme_admin.pk]) + "#loket", 302)
     acme_admin.refresh_from_db()
-    assert acme_admin.own_loket_connection.status == ConnectionStatus.AUTHORISED
-    assert acme_admin.own_loket_connection.authorised_by == users["carol"]
-    assert PortalSettings.load().loket_connection is None  # the portal's stays as it was
+    assert acme_admin.loket_link.own_connection.status == ConnectionStatus.AUTHORISED
+    assert acme_admin.loket_link.own_connection.authorised_by == users["carol"]
+    assert portal_loket_connection() is None  # the portal's stays as it was
     page = page_text(response)
     assert "Loket geautoriseerd" in page and "✔" in page
 
@@ -86,9 +89,9 @@ def test_an_administration_without_the_portals_access_gets_its_own_connection(we
 def test_connecting_again_replaces_the_pair_in_the_same_connection(web, users, loket_portal):
     web.force_login(users["alice"])
     connect_through_portal(web)
-    first = PortalSettings.load().loket_connection
+    first = portal_loket_connection()
     connect_through_portal(web)
-    second = PortalSettings.load().loket_connection
+    second = portal_loket_connection()
     assert second.pk == first.pk
     assert second.refresh_token != first.refresh_token
     assert LoketConnection.objects.count() == 1
@@ -97,7 +100,7 @@ def test_connecting_again_replaces_the_pair_in_the_same_connection(web, users, l
 def test_reconnecting_a_broken_connection_repairs_it_and_closes_the_notice(web, users, loket_portal):
     web.force_login(users["alice"])
     connect_through_portal(web)
-    connection = PortalSettings.load().loket_connection
+    connection = portal_loket_connection()
     LoketConnection.objects.filter(pk=connection.pk).update(status=ConnectionStatus.BROKEN, status_reason="revoked")
     Notice.objects.create(title="Loket", message="broken", key=f"loket-broken-{connection.pk}")
     connect_through_portal(web)
@@ -109,7 +112,7 @@ def test_reconnecting_a_broken_connection_repairs_it_and_closes_the_notice(web, 
 # --- each error path ends on the settings page with a clear message ---------------------------------
 
 def assert_nothing_stored():
-    assert PortalSettings.load().loket_connection is None
+    assert portal_loket_connection() is None
     assert not LoketConnection.objects.exists()
 
 
@@ -147,11 +150,11 @@ def test_an_answer_is_used_once(web, users, loket_portal):
     started = start_connect(web)
     params = log_in_at_loket(started["Location"], redirect_uri=portal_redirect_uri())
     assert back_from_loket(web, **params)["Location"] == settings_url()
-    first = PortalSettings.load().loket_connection.refresh_token
+    first = portal_loket_connection().refresh_token
     replay = web.get(reverse("loket:callback"), params, follow=True)
     assert nl('The answer from Loket does not belong to this login attempt (it was started in another tab, or '
               'has already been used). Loket is not connected. Click "Connect to Loket" again.') in page_text(replay)
-    assert PortalSettings.load().loket_connection.refresh_token == first
+    assert portal_loket_connection().refresh_token == first
 
 
 def test_an_expired_code(web, users, loket_portal, app):
@@ -202,13 +205,14 @@ def test_a_wrong_client_secret(web, users, loket_portal, settings):
 
 
 def test_an_administrations_failure_ends_on_its_page(web, users, acme_admin, loket_portal):
-    acme_admin.use_portal_loket_access = False
+    acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
+    acme_admin.loket_link.save()
     web.force_login(users["carol"])
     response = connect_through_portal(web, acme_admin, decision="deny")
     assert response.redirect_chain[-1] == (reverse("portal:administration", args=[acme_admin.pk]) + "#loket", 302)
     acme_admin.refresh_from_db()
-    assert acme_admin.own_loket_connection is None
+    assert acme_admin.loket_link.own_connection is None
 
 
 def test_the_callback_needs_the_same_rights_as_connecting(web, users, loket_portal):

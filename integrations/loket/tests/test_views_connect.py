@@ -66,8 +66,9 @@ def test_connect_is_a_post(web, users, loket_portal):
 
 
 def test_an_administration_without_the_portals_access_connects_its_own(web, users, acme_admin, loket_portal):
-    acme_admin.use_portal_loket_access = False
+    acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
+    acme_admin.loket_link.save()
     web.force_login(users["carol"])  # backoffice of Acme (docs/vendors/loket.md, "Per administration")
     response = start_connect(web, acme_admin)
     assert response.status_code == 302
@@ -78,8 +79,9 @@ def test_an_administration_without_the_portals_access_connects_its_own(web, user
 @pytest.mark.parametrize("who", ["dave", "erin"])
 def test_only_the_domains_backoffice_or_a_portal_administrator_connects_an_administration(
         web, users, acme_admin, loket_portal, who):
-    acme_admin.use_portal_loket_access = False
+    acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
+    acme_admin.loket_link.save()
     web.force_login(users[who])
     assert start_connect(web, acme_admin).status_code in (403, 404)
     assert SESSION_KEY not in web.session

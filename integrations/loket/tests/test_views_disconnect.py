@@ -3,10 +3,12 @@
 import pytest
 from django.urls import reverse
 
+from integrations.loket.models import LoketConnection
 from integrations.loket.tests.flow import connect_through_portal, nl, page_text
-from portal.models import AuditLogEntry, LoketConnection, Notice, PortalSettings
+from portal.models import AuditLogEntry, Notice
 from portal.models.audit import AuditAction
 from portal.models.connections import ConnectionStatus
+from tests.vendor_state import portal_loket_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,7 @@ def test_disconnect_removes_the_tokens(web, users, loket_portal):
     connect_through_portal(web)
     response = disconnect(web)
     assert response.redirect_chain[-1] == (reverse("portal:settings") + "#loket", 302)
-    connection = PortalSettings.load().loket_connection
+    connection = portal_loket_connection()
     assert (connection.access_token, connection.refresh_token) == ("", "")
     assert connection.access_token_expires_at is None and connection.authorised_at is None
     assert connection.status == ConnectionStatus.NOT_CONNECTED
@@ -35,7 +37,7 @@ def test_disconnect_removes_the_tokens(web, users, loket_portal):
 def test_disconnecting_a_broken_connection_closes_its_notice(web, users, loket_portal):
     web.force_login(users["alice"])
     connect_through_portal(web)
-    connection = PortalSettings.load().loket_connection
+    connection = portal_loket_connection()
     LoketConnection.objects.filter(pk=connection.pk).update(status=ConnectionStatus.BROKEN)
     Notice.objects.create(title="Loket", message="broken", key=f"loket-broken-{connection.pk}")
     disconnect(web)
@@ -52,14 +54,15 @@ def test_disconnecting_when_not_connected_says_so(web, users, loket_portal):
 
 
 def test_an_administrations_own_connection_is_disconnected_from_its_page(web, users, acme_admin, loket_portal):
-    acme_admin.use_portal_loket_access = False
+    acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
+    acme_admin.loket_link.save()
     web.force_login(users["carol"])
     connect_through_portal(web, acme_admin)
     response = disconnect(web, acme_admin)
     assert response.redirect_chain[-1] == (reverse("portal:administration", args=[acme_admin.pk]) + "#loket", 302)
     acme_admin.refresh_from_db()
-    assert acme_admin.own_loket_connection.refresh_token == ""
+    assert acme_admin.loket_link.own_connection.refresh_token == ""
     assert 'data-testid="loket-not-connected"' in page_text(response)
 
 
@@ -69,15 +72,16 @@ def test_only_portal_managers_disconnect_the_portal(web, users, loket_portal, wh
     connect_through_portal(web)
     web.force_login(users[who])
     assert web.post(reverse("loket:disconnect")).status_code == 403
-    assert PortalSettings.load().loket_connection.is_authorised
+    assert portal_loket_connection().is_authorised
 
 
 def test_another_domains_backoffice_cannot_disconnect_an_administration(web, users, acme_admin, loket_portal):
-    acme_admin.use_portal_loket_access = False
+    acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
+    acme_admin.loket_link.save()
     web.force_login(users["carol"])
     connect_through_portal(web, acme_admin)
     web.force_login(users["dave"])
     assert web.post(reverse("loket:disconnect"), {"administration": acme_admin.pk}).status_code == 404
     acme_admin.refresh_from_db()
-    assert acme_admin.own_loket_connection.is_authorised
+    assert acme_admin.loket_link.own_connection.is_authorised

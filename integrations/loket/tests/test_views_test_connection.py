@@ -11,9 +11,10 @@ from django.utils import translation
 from connectors.loket.errors import RIGHT_EXPORT_JOURNAL_RUN, RIGHT_TAX_RETURNS
 from integrations.loket.tests.flow import connect_through_portal, nl, page_text
 from portal.languages import choose_language
-from portal.models import Notice, PortalSettings
+from portal.models import Notice
 from sandbox.loket import data
 from tests.people import assign
+from tests.vendor_state import portal_loket_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_a_missing_right_is_named(web, users, loket_portal, app, today, employer
 
 
 def test_an_administration_is_tested_with_its_client_and_wage_tax_number(web, users, acme_admin, loket_portal, today):
-    acme_admin.loket_client_number = str(KORENSCHOOF.client_number)
+    acme_admin.relation_code = str(KORENSCHOOF.client_number)
     acme_admin.wage_tax_number = KORENSCHOOF.wage_tax_number
     acme_admin.save()
     assign(acme_admin.domain, "loket", str(KORENSCHOOF.client_number), KORENSCHOOF.wage_tax_number)
@@ -114,7 +115,7 @@ def test_a_revoked_authorisation_shows_re_authorisation_needed(web, users, loket
     checks = rows(page)
     assert len(checks) == 1 and 'data-ok="false"' in checks[0]
     assert 'data-testid="loket-test-broken"' in page
-    assert PortalSettings.load().loket_connection.status == "broken"
+    assert portal_loket_connection().status == "broken"
     settings_page = page_text(web.get(reverse("portal:settings")))
     assert 'data-testid="loket-broken"' in settings_page and "Verbind met Loket" in settings_page
 
@@ -150,7 +151,7 @@ def test_the_pages_offer_the_test_as_a_post_with_a_csrf_token(web, users, acme_a
 def test_a_get_only_shows_the_button_and_calls_nothing(web, users, loket_portal, app):
     web.force_login(users["alice"])
     connect_through_portal(web)
-    before = PortalSettings.load().loket_connection
+    before = portal_loket_connection()
     app.state.requests.clear()
     token_calls = app.faults.calls.get("loket:POST /oauth/token", 0)
     app.state.expire_access_tokens()  # a test now would refresh (and rotate) the tokens
@@ -160,7 +161,7 @@ def test_a_get_only_shows_the_button_and_calls_nothing(web, users, loket_portal,
     assert 'name="csrfmiddlewaretoken"' in run and nl("Test connection") in run
     assert page.split('data-testid="loket-test-run"')[0].rsplit("<form", 1)[1].startswith(' method="post"')
     assert app.state.requests == [] and app.faults.calls.get("loket:POST /oauth/token", 0) == token_calls
-    after = PortalSettings.load().loket_connection
+    after = portal_loket_connection()
     assert (after.access_token, after.refresh_token, after.updated_at) == \
         (before.access_token, before.refresh_token, before.updated_at)
 
@@ -172,16 +173,16 @@ def test_a_get_with_a_revoked_authorisation_does_not_mark_it_broken(web, users, 
     app.state.revoke_refresh_tokens()
     page = page_text(web.get(reverse("loket:test")))
     assert "<tbody>" not in page and 'data-testid="loket-test-broken"' not in page
-    assert PortalSettings.load().loket_connection.status == "authorised"
+    assert portal_loket_connection().status == "authorised"
     assert not Notice.objects.exists(), "nobody is notified"
     web.post(reverse("loket:test"))  # running the test finds out, marks it and notifies
-    assert PortalSettings.load().loket_connection.status == "broken"
+    assert portal_loket_connection().status == "broken"
     assert Notice.objects.count() == 1
 
 
 def test_the_button_on_the_administration_page_tests_that_administration(web, users, acme_admin, loket_portal,
                                                                            employer):
-    acme_admin.loket_client_number = str(KORENSCHOOF.client_number)
+    acme_admin.relation_code = str(KORENSCHOOF.client_number)
     acme_admin.wage_tax_number = KORENSCHOOF.wage_tax_number
     acme_admin.save()
     web.force_login(users["alice"])

@@ -16,9 +16,10 @@ from connectors.loket import endpoints
 from connectors.loket.errors import ConnectionBroken, InvalidGrant, LoketError
 from connectors.loket.oauth import LoketOAuth
 from integrations.loket import access as loket_access
+from integrations.loket.models import LoketConnection
 from integrations.loket.tests.flow import connect_through_portal, nl
 from portal.effective import effective_settings
-from portal.models import LoketConnection, Notice
+from portal.models import Notice
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import blocking_reason
 
@@ -101,12 +102,13 @@ def test_imports_skip_a_broken_connection_with_the_reason(portal_connection, acm
 
 
 def test_an_administrations_broken_connection_is_notified_to_its_domain(web, users, acme_admin, loket_portal, app):
-    acme_admin.use_portal_loket_access = False
+    acme_admin.loket_link.use_portal_access = False
     acme_admin.save()
+    acme_admin.loket_link.save()
     web.force_login(users["carol"])
     connect_through_portal(web, acme_admin)
     acme_admin.refresh_from_db()
-    connection = acme_admin.own_loket_connection
+    connection = acme_admin.loket_link.own_connection
     app.state.revoke_refresh_tokens()
     expire_stored_access_token(connection)
     with pytest.raises(ConnectionBroken):

@@ -7,10 +7,13 @@ import pytest
 from django.urls import reverse
 
 from connectors.nmbrs.errors import InvalidCredentials, NoCompanyAccess
-from portal.models import Administration, AuditLogEntry, NmbrsCredentials, PortalSettings
+from integrations.nmbrs.models import NmbrsCredentials, set_portal_credentials
+from integrations.nmbrs.models import portal_credentials as portal_credentials_of
+from portal.models import Administration, AuditLogEntry, PortalSettings
 from sandbox.nmbrs import data
 from tests.people import assign
 from tests.test_list_pages import sandbox_companies
+from tests.vendor_state import make_administration
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +30,16 @@ def companies_of_acme(acme):
 @pytest.fixture
 def portal_credentials(db):
     portal = PortalSettings.load()
-    portal.nmbrs_credentials = NmbrsCredentials.objects.create(
-        login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN, status="authorised")
-    portal.save()
-    return portal.nmbrs_credentials
+    set_portal_credentials(portal, NmbrsCredentials.objects.create(
+        login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN, status="authorised"))
+    return portal_credentials_of(portal)
 
 
 def nmbrs_administration(domain, name, relatiecode="", **fields):
     fields.setdefault("use_portal_nmbrs_credentials", True)
-    return Administration.objects.create(
+    return make_administration(
         domain=domain, name=name, yuki_administration_id=f"adm-{name.lower().replace(' ', '-')}",
-        yuki_access_key="key", source="nmbrs", loket_client_number=relatiecode, **fields)
+        yuki_access_key="key", source="nmbrs", relation_code=relatiecode, **fields)
 
 
 @pytest.fixture
@@ -79,7 +81,7 @@ def test_linking_a_company_stores_id_number_and_name_and_is_audited(users, login
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:administration", args=[jansen.pk])
     jansen.refresh_from_db()
-    assert (jansen.nmbrs_company_id, jansen.nmbrs_company_number, jansen.nmbrs_company_name) == \
+    assert (jansen.nmbrs_link.company_id, jansen.nmbrs_link.company_number, jansen.nmbrs_link.company_name) == \
         (DE_VRIES.id, str(DE_VRIES.number), DE_VRIES.name)
     entry = AuditLogEntry.objects.get(object_id=str(jansen.pk), action="changed")
     assert entry.username == "carol"
@@ -97,13 +99,14 @@ def test_a_company_the_credentials_do_not_see_is_not_linked(users, login, portal
     assert response.status_code == 200
     assert str(NoCompanyAccess.user_message) in page_text(response)
     jansen.refresh_from_db()
-    assert jansen.nmbrs_company_id is None
+    assert jansen.nmbrs_link.company_id is None
     assert not AuditLogEntry.objects.filter(object_id=str(jansen.pk)).exists()
 
 
 def test_a_linked_company_no_longer_visible_is_reported(users, login, portal_nmbrs, jansen, portal_credentials):
-    jansen.nmbrs_company_id = GROEN.id
+    jansen.nmbrs_link.company_id = GROEN.id
     jansen.save()
+    jansen.nmbrs_link.save()
     NmbrsCredentials.objects.filter(pk=portal_credentials.pk).update(
         login_email=data.ONE_DEBTOR_USERNAME, api_token=data.ONE_DEBTOR_TOKEN)
     response = login(users["carol"]).get(companies_url(jansen))
@@ -119,7 +122,7 @@ def test_credentials_nmbrs_refuses_are_explained_on_the_page(users, login, porta
     response = login(users["carol"]).post(companies_url(jansen), {"company_id": DE_VRIES.id})
     assert response.status_code == 200
     jansen.refresh_from_db()
-    assert jansen.nmbrs_company_id is None
+    assert jansen.nmbrs_link.company_id is None
 
 
 def test_without_credentials_the_page_says_so(users, login, portal_nmbrs, acme, nmbrs_app):
@@ -160,14 +163,14 @@ def test_the_companies_are_paged_and_linked_from_any_page(users, login, portal_n
     text = page_text(response)
     assert str(NoCompanyAccess.user_message) in text and listed[50].name in text and listed[49].name not in text
     jansen.refresh_from_db()
-    assert jansen.nmbrs_company_id is None
+    assert jansen.nmbrs_link.company_id is None
     # Linked from page 2: on to the administration's page, as from the first page.
     chosen = listed[55]
     response = web.post(url, {"company_id": chosen.id})
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:administration", args=[jansen.pk])
     jansen.refresh_from_db()
-    assert (jansen.nmbrs_company_id, jansen.nmbrs_company_name) == (chosen.id, chosen.name)
+    assert (jansen.nmbrs_link.company_id, jansen.nmbrs_link.company_name) == (chosen.id, chosen.name)
     assert [row["company"].id for row in web.get(url).context["rows"] if row["linked"]] == [chosen.id]
     # Linked to a company on another page is not "no longer visible".
     assert not web.get(companies_url(jansen)).context["linked_not_visible"]
@@ -189,7 +192,7 @@ def test_who_may_see_and_link(users, login, portal_nmbrs, jansen, bakkerij):
     from django.test import Client
     assert Client().get(url).status_code == 302, "anonymous: to the login page"
     jansen.refresh_from_db()
-    assert jansen.nmbrs_company_id is None
+    assert jansen.nmbrs_link.company_id is None
     bakkerij_jansen = nmbrs_administration(bakkerij, "Bakkerij Jansen", "101")
     assert login(users["carol"]).get(companies_url(bakkerij_jansen)).status_code == 404
     assert login(users["carol"]).post(companies_url(bakkerij_jansen), {"company_id": 50001}).status_code == 404
@@ -209,9 +212,10 @@ def test_the_administration_page_links_to_the_company_page(users, login, jansen,
 def acme_nmbrs(acme, acme_admin, portal_credentials):
     """Acme's administrations: matches, an already linked one, and every kind of mismatch."""
     already = nmbrs_administration(acme, "De Vries", "201")
-    already.nmbrs_company_id, already.nmbrs_company_number, already.nmbrs_company_name = \
+    already.nmbrs_link.company_id, already.nmbrs_link.company_number, already.nmbrs_link.company_name = \
         DE_VRIES.id, str(DE_VRIES.number), DE_VRIES.name
     already.save()
+    already.nmbrs_link.save()
     return {
         "bakkerij": nmbrs_administration(acme, "Bakkerij", "0101"),
         "vastgoed": nmbrs_administration(acme, "Vastgoed", " 102 "),
@@ -266,12 +270,12 @@ def test_confirming_saves_the_matches_audited(users, login, portal_nmbrs, acme_n
     assert response.status_code == 302 and response["Location"] == link_url(domain)
     for key, company in (("bakkerij", BAKKERIJ_JANSEN), ("vastgoed", JANSEN_VASTGOED)):
         administration = Administration.objects.get(pk=acme_nmbrs[key].pk)
-        assert (administration.nmbrs_company_id, administration.nmbrs_company_number,
-                administration.nmbrs_company_name) == (company.id, str(company.number), company.name)
+        assert (administration.nmbrs_link.company_id, administration.nmbrs_link.company_number,
+                administration.nmbrs_link.company_name) == (company.id, str(company.number), company.name)
         assert AuditLogEntry.objects.filter(object_id=str(administration.pk), action="changed",
                                             username="carol").count() == 1
     for key in ("unknown", "no_number", "twin_a", "twin_b", "no_credentials"):
-        assert Administration.objects.get(pk=acme_nmbrs[key].pk).nmbrs_company_id is None
+        assert Administration.objects.get(pk=acme_nmbrs[key].pk).nmbrs_link.company_id is None
     assert not AuditLogEntry.objects.filter(object_id=str(acme_nmbrs["de_vries"].pk)).exists()
     after = rows_by_name(web.get(link_url(domain)))
     assert after["Bakkerij"].already_linked and after["Vastgoed"].already_linked
@@ -281,26 +285,26 @@ def test_only_the_confirmed_matches_are_saved(users, login, portal_nmbrs, acme_n
     domain = acme_nmbrs["bakkerij"].domain
     response = login(users["carol"]).post(link_url(domain), {"links": [f"{acme_nmbrs['vastgoed'].pk}:{JANSEN_VASTGOED.id}"]})
     assert response.status_code == 302
-    assert Administration.objects.get(pk=acme_nmbrs["vastgoed"].pk).nmbrs_company_id == JANSEN_VASTGOED.id
-    assert Administration.objects.get(pk=acme_nmbrs["bakkerij"].pk).nmbrs_company_id is None
+    assert Administration.objects.get(pk=acme_nmbrs["vastgoed"].pk).nmbrs_link.company_id == JANSEN_VASTGOED.id
+    assert Administration.objects.get(pk=acme_nmbrs["bakkerij"].pk).nmbrs_link.company_id is None
 
 
 def test_a_match_that_no_longer_holds_is_refused(users, login, portal_nmbrs, acme_nmbrs):
     """The page was shown, then the Relatiecode changed: the posted pair is not a match any more."""
     bakkerij = acme_nmbrs["bakkerij"]
-    Administration.objects.filter(pk=bakkerij.pk).update(loket_client_number="301")
+    Administration.objects.filter(pk=bakkerij.pk).update(relation_code="301")
     response = login(users["carol"], language="en").post(link_url(bakkerij.domain),
                                                          {"links": [f"{bakkerij.pk}:{BAKKERIJ_JANSEN.id}"]})
     assert response.status_code == 200
     assert "The matches changed since the page was shown" in page_text(response)
-    assert Administration.objects.get(pk=bakkerij.pk).nmbrs_company_id is None
+    assert Administration.objects.get(pk=bakkerij.pk).nmbrs_link.company_id is None
 
 
 def test_a_forged_pair_is_refused(users, login, portal_nmbrs, acme_nmbrs):
     unknown = acme_nmbrs["unknown"]
     response = login(users["carol"]).post(link_url(unknown.domain), {"links": [f"{unknown.pk}:{GROEN.id}"]})
     assert response.status_code == 200
-    assert Administration.objects.get(pk=unknown.pk).nmbrs_company_id is None
+    assert Administration.objects.get(pk=unknown.pk).nmbrs_link.company_id is None
 
 
 def test_link_by_number_explains_nmbrs_errors(users, login, portal_nmbrs, acme_nmbrs, portal_credentials):
@@ -322,7 +326,7 @@ def test_who_may_see_and_confirm_link_by_number(users, login, portal_nmbrs, acme
     assert login(users["erin"]).get(link_url(acme)).status_code == 403
     assert login(users["carol"]).get(link_url(bakkerij)).status_code == 404
     assert login(users["carol"]).post(link_url(bakkerij), pair).status_code == 404
-    assert Administration.objects.get(pk=acme_nmbrs["bakkerij"].pk).nmbrs_company_id is None
+    assert Administration.objects.get(pk=acme_nmbrs["bakkerij"].pk).nmbrs_link.company_id is None
     assert login(users["alice"]).post(link_url(acme), pair).status_code == 302
 
 
@@ -352,7 +356,7 @@ def test_the_company_matching_the_relatiecode_comes_first_on_page_one(users, log
 
 def test_the_nmbrs_test_button_answers_404_for_an_administration_of_another_source(users, login, acme):
     """Its check is Nmbrs': an administration that gets its documents elsewhere is not one of its pages."""
-    loket = Administration.objects.create(domain=acme, name="Loket-klant", yuki_administration_id="adm-loket",
-                                          yuki_access_key="key", source="loket", loket_client_number="40123")
+    loket = make_administration(domain=acme, name="Loket-klant", yuki_administration_id="adm-loket",
+                                          yuki_access_key="key", source="loket", relation_code="40123")
     client = login(users["alice"])
     assert client.post(reverse("nmbrs:test", args=[loket.pk])).status_code == 404

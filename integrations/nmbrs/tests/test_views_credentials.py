@@ -19,9 +19,11 @@ from connectors.nmbrs.errors import (
     UnknownTenant,
 )
 from integrations.nmbrs.forms import NmbrsCredentialsForm
-from portal.models import AuditLogEntry, NmbrsCredentials, PortalSettings
+from integrations.nmbrs.models import NmbrsCredentials
+from portal.models import AuditLogEntry
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import data
+from tests.vendor_state import portal_nmbrs_credentials
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +47,7 @@ def assert_shown(response, text):
 
 
 def assert_nothing_saved():
-    assert PortalSettings.load().nmbrs_credentials is None
+    assert portal_nmbrs_credentials() is None
     assert not NmbrsCredentials.objects.exists()
 
 
@@ -56,7 +58,7 @@ def test_valid_credentials_are_checked_with_one_call_and_saved_as_authorised(use
     response = portal_post(web, tenant=f"https://{data.DEMO_DOMAIN.capitalize()}.nmbrs.nl/applications/",
                            name=data.DEMO_TENANT_NAME)
     assert response.status_code == 302, errors_of(response)
-    saved = PortalSettings.load().nmbrs_credentials
+    saved = portal_nmbrs_credentials()
     assert (saved.login_email, saved.api_token, saved.tenant_key) == (data.DEMO_USERNAME, data.DEMO_TOKEN,
                                                                       data.DEMO_DOMAIN)
     assert saved.status == ConnectionStatus.AUTHORISED and saved.validated_at is not None
@@ -125,21 +127,23 @@ def test_no_access_to_a_linked_company_is_1003(users, login, portal_nmbrs, acme_
     assert portal_post(web).status_code == 302
     other_debtors = next(c for c in data.COMPANIES if c.debtor_id != 7001)
     acme_admin.source = "nmbrs"
-    acme_admin.use_portal_nmbrs_credentials = True
-    acme_admin.nmbrs_company_id = other_debtors.id
-    acme_admin.nmbrs_company_number = str(other_debtors.number)
-    acme_admin.nmbrs_company_name = other_debtors.name
+    acme_admin.nmbrs_link.use_portal_credentials = True
+    acme_admin.nmbrs_link.company_id = other_debtors.id
+    acme_admin.nmbrs_link.company_number = str(other_debtors.number)
+    acme_admin.nmbrs_link.company_name = other_debtors.name
     acme_admin.save()
+    acme_admin.nmbrs_link.save()
     response = portal_post(web, username=data.ONE_DEBTOR_USERNAME, token=data.ONE_DEBTOR_TOKEN)
     assert_shown(response, str(NoCompanyAccess.user_message))
     assert any(other_debtors.name in e and acme_admin.name in e for e in errors_of(response))
-    assert PortalSettings.load().nmbrs_credentials.login_email == data.DEMO_USERNAME, "not saved"
+    assert portal_nmbrs_credentials().login_email == data.DEMO_USERNAME, "not saved"
 
-    acme_admin.nmbrs_company_id = 50001  # a company of the debtor this user does see
+    acme_admin.nmbrs_link.company_id = 50001  # a company of the debtor this user does see
     acme_admin.save()
+    acme_admin.nmbrs_link.save()
     response = portal_post(web, username=data.ONE_DEBTOR_USERNAME, token=data.ONE_DEBTOR_TOKEN)
     assert response.status_code == 302, errors_of(response)
-    assert PortalSettings.load().nmbrs_credentials.login_email == data.ONE_DEBTOR_USERNAME
+    assert portal_nmbrs_credentials().login_email == data.ONE_DEBTOR_USERNAME
 
 
 def test_a_transient_1006_is_retried_and_then_saved(users, login, portal_nmbrs, nmbrs_app):
@@ -149,7 +153,7 @@ def test_a_transient_1006_is_retried_and_then_saved(users, login, portal_nmbrs, 
     assert response.status_code == 302, errors_of(response)
     assert rule.fired == 1, "the first attempt was refused with 1006"
     assert len(nmbrs_app.state.calls_to("List_GetAll")) == 1, "the retry reached Nmbrs"
-    assert PortalSettings.load().nmbrs_credentials.status == ConnectionStatus.AUTHORISED
+    assert portal_nmbrs_credentials().status == ConnectionStatus.AUTHORISED
 
 
 def test_a_1006_that_persists_is_explained_and_not_saved(users, login, portal_nmbrs, nmbrs_app, monkeypatch):
@@ -186,7 +190,7 @@ def test_an_address_that_is_no_tenant_key_is_refused_before_asking_nmbrs(users, 
 def test_changed_credentials_that_nmbrs_refuses_keep_the_stored_ones(users, login, portal_nmbrs):
     web = login(users["alice"])
     assert portal_post(web).status_code == 302
-    stored = PortalSettings.load().nmbrs_credentials
+    stored = portal_nmbrs_credentials()
     response = portal_post(web, token="a-new-but-wrong-token")
     assert_shown(response, str(InvalidCredentials.user_message))
     stored.refresh_from_db()
@@ -198,7 +202,7 @@ def test_changed_credentials_that_nmbrs_refuses_keep_the_stored_ones(users, logi
 def admin_post(web, administration, username=data.DEMO_USERNAME, token="", tenant=data.DEMO_DOMAIN):
     return web.post(reverse("portal:administration-edit", args=[administration.pk]), {
         "name": administration.name, "yuki_administration_id": administration.yuki_administration_id,
-        "yuki_access_key": "", "source": "nmbrs", "loket_client_number": administration.loket_client_number,
+        "yuki_access_key": "", "source": "nmbrs", "relation_code": administration.relation_code,
         "wage_tax_number": administration.wage_tax_number, "use_portal_loket_access": "on",
         "use_portal_import_settings": "on",
         "nmbrs-login_email": username, "nmbrs-api_token": token, "nmbrs-tenant_key": tenant,
@@ -211,9 +215,10 @@ def nmbrs_admin(acme_admin):
     # Values the administration form accepts (a GUID, a wage tax number passing the 11-test).
     acme_admin.yuki_administration_id = "00000000-0000-4000-8000-000000000041"
     acme_admin.wage_tax_number = "812345678L01"
-    acme_admin.own_nmbrs_credentials = NmbrsCredentials.objects.create(
+    acme_admin.nmbrs_link.own_credentials = NmbrsCredentials.objects.create(
         login_email=data.DEMO_USERNAME, api_token=data.DEMO_TOKEN, tenant_key=data.DEMO_DOMAIN)
     acme_admin.save()
+    acme_admin.nmbrs_link.save()
     return acme_admin
 
 
@@ -221,7 +226,7 @@ def test_own_credentials_with_the_stored_token_kept_are_checked_with_the_stored_
         users, login, portal_nmbrs, nmbrs_app, nmbrs_admin):
     response = admin_post(login(users["carol"]), nmbrs_admin, token="")
     assert response.status_code == 302, errors_of(response)
-    credentials = NmbrsCredentials.objects.get(pk=nmbrs_admin.own_nmbrs_credentials_id)
+    credentials = NmbrsCredentials.objects.get(pk=nmbrs_admin.nmbrs_link.own_credentials_id)
     assert credentials.status == ConnectionStatus.AUTHORISED and credentials.validated_at is not None
     assert credentials.api_token == data.DEMO_TOKEN
     [call] = nmbrs_app.state.calls_to("List_GetAll")
@@ -229,27 +234,28 @@ def test_own_credentials_with_the_stored_token_kept_are_checked_with_the_stored_
 
 
 def test_a_stored_token_nmbrs_no_longer_accepts_is_explained(users, login, portal_nmbrs, nmbrs_admin):
-    NmbrsCredentials.objects.filter(pk=nmbrs_admin.own_nmbrs_credentials_id).update(api_token="revoked-token")
+    NmbrsCredentials.objects.filter(pk=nmbrs_admin.nmbrs_link.own_credentials_id).update(api_token="revoked-token")
     response = admin_post(login(users["carol"]), nmbrs_admin, token="")
     assert_shown(response, str(InvalidCredentials.user_message))
-    assert NmbrsCredentials.objects.get(pk=nmbrs_admin.own_nmbrs_credentials_id).status != ConnectionStatus.AUTHORISED
+    assert NmbrsCredentials.objects.get(pk=nmbrs_admin.nmbrs_link.own_credentials_id).status != ConnectionStatus.AUTHORISED
 
 
 def test_own_credentials_without_access_to_the_linked_company_are_1003(users, login, portal_nmbrs, nmbrs_admin):
-    nmbrs_admin.nmbrs_company_id = 50003  # De Vries Fietsen: another debtor than the one Jansen sees
-    nmbrs_admin.nmbrs_company_name = "De Vries Fietsen V.O.F."
+    nmbrs_admin.nmbrs_link.company_id = 50003  # De Vries Fietsen: another debtor than the one Jansen sees
+    nmbrs_admin.nmbrs_link.company_name = "De Vries Fietsen V.O.F."
     nmbrs_admin.save()
+    nmbrs_admin.nmbrs_link.save()
     response = admin_post(login(users["carol"]), nmbrs_admin, username=data.ONE_DEBTOR_USERNAME,
                           token=data.ONE_DEBTOR_TOKEN)
     assert_shown(response, str(NoCompanyAccess.user_message))
-    credentials = NmbrsCredentials.objects.get(pk=nmbrs_admin.own_nmbrs_credentials_id)
+    credentials = NmbrsCredentials.objects.get(pk=nmbrs_admin.nmbrs_link.own_credentials_id)
     assert (credentials.login_email, credentials.api_token) == (data.DEMO_USERNAME, data.DEMO_TOKEN)
 
 
 def test_unknown_tenant_on_the_administration_page(users, login, portal_nmbrs, nmbrs_admin):
     response = admin_post(login(users["carol"]), nmbrs_admin, tenant="kantor")
     assert_shown(response, str(UnknownTenant.user_message))
-    assert NmbrsCredentials.objects.get(pk=nmbrs_admin.own_nmbrs_credentials_id).tenant_key == data.DEMO_DOMAIN
+    assert NmbrsCredentials.objects.get(pk=nmbrs_admin.nmbrs_link.own_credentials_id).tenant_key == data.DEMO_DOMAIN
 
 
 def test_the_administration_form_states_the_sync_direction(users, login, nmbrs_admin):

@@ -7,6 +7,7 @@ from django import forms
 
 from portal.forms.parts import AdministrationFormPart, FormSection
 from tests.engine.third_source import vendor
+from tests.engine.third_source.models import PaperclipLink, link_of
 
 
 class DeskForm(forms.Form):
@@ -20,10 +21,14 @@ class DeskForm(forms.Form):
 
 
 class PaperclipAdministrationForm(AdministrationFormPart):
-    fields = ("loket_client_number",)  # its employer code
-    cleaners = {"loket_client_number": str.strip}  # not the client number's rule: codes are like "PC-7"
+    fields = ("paperclip_employer_code",)  # its employer code, in its own model (models.PaperclipLink)
+    link_fields = {"paperclip_employer_code": "employer_code"}
+    cleaners = {"paperclip_employer_code": str.strip}  # codes are like "PC-7"
     sections = {"paperclip_desk": FormSection(source=vendor.SOURCE, form="paperclip_form")}
     template = "paperclip/_administration_form.html"
+
+    def link(self, administration) -> PaperclipLink:
+        return link_of(administration)
 
     def sub_form(self, section, administration, data) -> DeskForm:
         return DeskForm(data, prefix="paperclip", initial={"desk": vendor.OFFICE.desks.get(administration.name, "")})

@@ -1,13 +1,15 @@
-"""The test source as the engine sees it: portal.sources.base.PayrollSource, nothing more."""
+"""The test source as the engine sees it: portal.sources.base.PayrollSource on SourceBase's defaults, with
+its own card on the administration form and its own model (models.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from connectors.documents import DocumentKind
-from portal.sources.base import CheckLine, DeepReport, EmployerId, Slot, SourceUnavailable
+from portal.sources.base import EmployerId, Slot, SourceBase, SourceUnavailable
 from tests.engine.third_source import vendor
 from tests.engine.third_source.forms import PaperclipAdministrationForm
+from tests.engine.third_source.models import employer_code
 
 
 class Session:
@@ -23,23 +25,13 @@ class Session:
         self.closed = True
 
 
-class PaperclipPayrollSource:
+class PaperclipPayrollSource(SourceBase):
     key = vendor.SOURCE
     label = "Paperclip Payroll"
     name = "Paperclip"
     document_kinds = (DocumentKind.PAYSLIP, DocumentKind.JOURNAL)
-    on_request_kinds = ()
-    administration_fields_template = ""
-    administration_template = ""
-    portal_settings_template = ""
-    domain_actions_template = ""
-    annual_documents_template = ""
     administration_form = PaperclipAdministrationForm()
-    portal_defaults = ()  # no access to share: each administration's own
-    sandbox = ""  # the sandbox does not simulate it
-    urls = ""
-    administration_relations = ()
-    shared_access_switch = ""  # its access is each administration's own
+    administration_relations = ("paperclip_link",)
 
     def slot(self, import_settings, now: datetime) -> Slot | None:
         """Due once a day from noon (UTC, to keep the test simple)."""
@@ -48,39 +40,19 @@ class PaperclipPayrollSource:
         return Slot(f"{self.key}:{now.date().isoformat()}", now.date())
 
     def blocking_reason(self, effective) -> str:
-        return "" if effective.administration.loket_client_number else "The employer code is missing."
+        return "" if employer_code(effective.administration) else "The employer code is missing."
 
     def connection_state(self, effective) -> dict:
         return {"ok": vendor.OFFICE.open, "label": "Paperclip open" if vendor.OFFICE.open else "Paperclip closed",
                 "origin": "administration"}
 
-    def check_connection(self, effective) -> list[CheckLine]:
-        return [CheckLine("Paperclip", vendor.OFFICE.open, "open" if vendor.OFFICE.open else "closed")]
-
-    def deep_check(self, effective, period) -> DeepReport:
-        report = DeepReport()
-        report.add("ok" if vendor.OFFICE.open else "error", "Paperclip", "open" if vendor.OFFICE.open else "closed")
-        return report
-
     def validate_administration(self, administration) -> dict[str, str]:
-        return {} if administration.loket_client_number else {"loket_client_number": "Paperclip needs the code."}
+        return {} if employer_code(administration) else {"paperclip_employer_code": "Paperclip needs the code."}
 
     def employer_of(self, administration):
-        return EmployerId(administration.loket_client_number) if administration.loket_client_number else None
-
-    def employer_id(self, number, wage_tax_number):
-        return EmployerId(number.strip())
-
-    def employer_fields(self, employer) -> dict:
-        return {"loket_client_number": employer.number}
-
-    def shared_employers(self, portal):
-        return [], ""
-
-    def prepare(self, effective) -> str:
-        return ""
+        return EmployerId(employer_code(administration)) if employer_code(administration) else None
 
     def open(self, effective, plan) -> Session:
         if not vendor.OFFICE.open:
             raise SourceUnavailable("Paperclip is closed today.")
-        return Session(effective.administration.loket_client_number)
+        return Session(employer_code(effective.administration))
