@@ -12,8 +12,10 @@ the token is refreshed once (unless the answer names the subscription key).
 from __future__ import annotations
 
 import email.utils
+import functools
 import logging
 import re
+import ssl
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -57,7 +59,7 @@ class NmbrsRestClient:
         self.backoff, self.max_backoff, self.max_retry_after = backoff, max_backoff, max_retry_after
         self.page_size = page_size
         self.sleep = sleep
-        kwargs = {"transport": transport} if transport is not None else {}
+        kwargs = {"transport": transport} if transport is not None else {"verify": tls_context()}
         self.http = httpx2.Client(timeout=timeout, event_hooks=event_hooks or {},
                                   limits=httpx2.Limits(max_connections=max_connections), **kwargs)
 
@@ -181,6 +183,13 @@ class NmbrsRestClient:
 
     def _backoff(self, attempt: int) -> float:
         return min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """httpx2's default TLS context, made once per process: making it reads the system's CA bundle (about a
+    second on a busy machine); a context may be shared by clients, threads and forked processes."""
+    return httpx2.create_ssl_context()
 
 
 def _first(items: list[dict], path: str) -> dict:

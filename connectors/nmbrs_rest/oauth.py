@@ -20,6 +20,7 @@ from authlib.integrations.base_client.errors import OAuthError as AuthlibOAuthEr
 from authlib.integrations.httpx_client import OAuth2Client
 
 from connectors.nmbrs_rest import scopes
+from connectors.nmbrs_rest.client import tls_context
 from connectors.nmbrs_rest.environments import NmbrsRestEnvironment
 from connectors.nmbrs_rest.errors import (
     ConsentDenied,
@@ -88,7 +89,7 @@ class NmbrsRestOAuth:
         self.transport = transport
 
     def _client(self) -> OAuth2Client:
-        kwargs = {"transport": self.transport} if self.transport is not None else {}
+        kwargs = {"transport": self.transport} if self.transport is not None else {"verify": tls_context()}
         return OAuth2Client(client_id=self.client_id, client_secret=self.client_secret,
                             token_endpoint_auth_method="client_secret_post", redirect_uri=self.redirect_uri,
                             scope=" ".join(self.requested_scopes), timeout=self.timeout, **kwargs)

@@ -113,7 +113,7 @@ class NmbrsRestSource:
                            DocumentKind.JOURNAL, mapping.run_source_id(company, run, DocumentKind.JOURNAL), period,
                            f"{mapping.RUN_KIND_TITLES[DocumentKind.JOURNAL]} {period.key}")
         if DocumentKind.SEPA in kinds:
-            paid = self.payment_date(period).isoformat() + "T00:00:00"
+            paid = self.payment_date(period).isoformat() + "T00:00:00Z"  # RFC 3339 date-time, as the spec asks
             yield _Planned(TaskRequest(("sepa", run.id), f"{base}/sepa", {"year": run.year, "paymentDate": paid}),
                            lambda xml, run=run: mapping.sepa_document(company, period, run, xml),
                            DocumentKind.SEPA, mapping.run_source_id(company, run, DocumentKind.SEPA), period,

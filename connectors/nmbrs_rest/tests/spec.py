@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+import yaml
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from openapi_core.security.factories import SecurityProviderFactory
@@ -55,8 +56,20 @@ def openapi() -> OpenAPI:
     if not path.is_file():
         raise FileNotFoundError(f"Nmbrs' OpenAPI description is not at {path}: set NMBRS_OPENAPI_SPEC "
                                 "(docs/vendors/nmbrs-rest.md, 'The OpenAPI description').")
-    return OpenAPI.from_file_path(str(path), config=Config(spec_validator_cls=None,
-                                                           security_provider_factory=_Providers()))
+    with path.open("rb") as file:
+        description = yaml.load(file, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return OpenAPI.from_dict(_without_allow_empty_value(description),
+                             config=Config(spec_validator_cls=None, security_provider_factory=_Providers()))
+
+
+def _without_allow_empty_value(node):
+    """The description marks SEPA's `paymentDate` `allowEmptyValue`, which openapi-core reads with a
+    DeprecationWarning on every request (an error in this suite); we never send it empty, so it goes."""
+    if isinstance(node, dict):
+        return {k: _without_allow_empty_value(v) for k, v in node.items() if k != "allowEmptyValue"}
+    if isinstance(node, list):
+        return [_without_allow_empty_value(v) for v in node]
+    return node
 
 
 class _Request:
