@@ -17,7 +17,7 @@ NOT_THE_SOURCE = re.compile(r"Nmbrs Accounting|docs/vendors/\w+\.md", re.IGNOREC
 
 # Where a vendor may be named: its folders, the registry, the translations, and the models with their
 # migrations (they stay in portal/ so installed portals never move tables between apps; README).
-VENDOR_HOMES = ("integrations/", "connectors/loket/", "connectors/nmbrs/", "sandbox/", "locale/",
+VENDOR_HOMES = ("integrations/", "connectors/loket/", "connectors/nmbrs/", "connectors/nmbrs_rest/", "sandbox/", "locale/",
                 "portal/sources/registry.py", "portal/models/", "portal/migrations/")
 # Still naming a vendor, each for a reason; this list may only shrink. Empty: the administration form,
 # the effective settings, Django's settings, the annual documents page and the sandbox banner ask the

@@ -2,7 +2,7 @@
 
 Names and what they grant come from the `Bearer` security scheme of Nmbrs' OpenAPI description; which
 operation asks for which scope from each operation's `security` list (docs/vendors/nmbrs-rest.md,
-"Scopes"). Only what the import reads, plus `offline_access` (without it no refresh token is issued).
+"Authorisation"). Only what the import reads, plus `offline_access` (without it no refresh token is issued).
 """
 
 from __future__ import annotations
