@@ -60,4 +60,4 @@ def passthrough(request, vendor: str, rest: str):
     return response
 
 
-urlpatterns = [re_path(r"^(?P<vendor>yuki|loket|nmbrs)/(?P<rest>.*)$", passthrough, name="sandbox")]
+urlpatterns = [re_path(r"^(?P<vendor>yuki|loket|nmbrs_rest|nmbrs)/(?P<rest>.*)$", passthrough, name="sandbox")]
