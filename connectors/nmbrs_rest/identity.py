@@ -63,3 +63,39 @@ class DocumentIdentity:
         return all(mine is None or theirs is None or mine == theirs for mine, theirs in (
             (self.run_number, other.run_number), (self.employee_number, other.employee_number),
             (self.serial_number, other.serial_number)))
+
+
+def period_of_key(key: str) -> tuple[int, int]:
+    """(year, period number) of a ledger period key: '2026-11', '2026-P13', '2026-P00' (a whole year)."""
+    year, _, rest = key.partition("-")
+    return int(year), int(rest.lstrip("P"))
+
+
+# SOAP's annual document that REST gives per employee (connectors/nmbrs/operations.py ANNUAL_DOCUMENTS);
+# SOAP's other annual documents (cumulative journals, wage components) have no REST counterpart.
+SOAP_ANNUAL_STATEMENTS = "annual-statements"
+
+
+def from_soap(kind: str, period_key: str, metadata: dict, company_number: str) -> DocumentIdentity | None:
+    """The identity of a document the SOAP source delivered (its ledger row's kind, period key and
+    metadata; the company number from the administration's link, which SOAP's documents do not carry).
+    Rows recorded before identities were stored are derived from what they hold: the run number of run
+    documents, the serial number of wage tax returns (None when not stored: then any return of that
+    period is taken as that one). None when REST has no such document or the row says too little."""
+    stored = metadata.get("identity")
+    if isinstance(stored, dict) and stored.get("kind"):
+        return DocumentIdentity.from_dict(stored)
+    if not str(company_number or "").strip():
+        return None
+    year, period = period_of_key(period_key)
+    if kind in ("payslip", "journal", "sepa"):
+        run_number = metadata.get("run_number")
+        return DocumentIdentity(kind, company_number, year, period, run_number=int(run_number)) \
+            if isinstance(run_number, int) else None
+    if kind == "wage_tax_return":
+        serial = metadata.get("serial_number")
+        return DocumentIdentity(kind, company_number, year, period,
+                                serial_number=serial if isinstance(serial, int) and serial > 0 else None)
+    if kind == "annual_document" and metadata.get("annual_document") == SOAP_ANNUAL_STATEMENTS:
+        return DocumentIdentity(kind, company_number, year, 0)
+    return None
