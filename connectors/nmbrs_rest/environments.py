@@ -21,6 +21,12 @@ class NmbrsRestEnvironment:
     token_url: str
 
 
+# Our sandbox's registered app and product subscription key (sandbox/nmbrs_rest/data.py uses these): the portal
+# in sandbox mode uses them while a portal administrator entered none, as for Loket's sandbox.
+SANDBOX_CLIENT_ID = "payrollsync-sandbox"
+SANDBOX_CLIENT_SECRET = "nmbrs-rest-sandbox-secret-2026"
+SANDBOX_SUBSCRIPTION_KEY = "5ab5c0de5ab5c0de5ab5c0de5ab5c0de"  # 32 hex, as the spec's example
+
 LIVE = NmbrsRestEnvironment("live", LIVE_API, f"{LIVE_IDENTITY}/connect/authorize", f"{LIVE_IDENTITY}/connect/token")
 
 

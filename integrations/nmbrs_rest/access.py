@@ -46,9 +46,8 @@ def app_credentials(portal: PortalSettings | None = None) -> tuple[str, str, str
     access = portal_access(portal or PortalSettings.load())
     if access.client_id or settings.NMBRS_REST_ENVIRONMENT != "sandbox":
         return access.client_id, access.client_secret, access.subscription_key
-    from sandbox.nmbrs_rest import data  # only in sandbox mode
-
-    return data.CLIENT_ID, data.CLIENT_SECRET, data.SUBSCRIPTION_KEY
+    return (environments.SANDBOX_CLIENT_ID, environments.SANDBOX_CLIENT_SECRET,
+            environments.SANDBOX_SUBSCRIPTION_KEY)
 
 
 def redirect_uri() -> str:
@@ -170,10 +169,16 @@ class ConnectionTokens:
             yield
 
 
+# Options every client gets besides: the test suite puts the OpenAPI check of each request here
+# (connectors/nmbrs_rest/tests/spec.py, connector_hooks); empty otherwise.
+EXTRA_CLIENT_OPTIONS: dict = {}
+
+
 def client_for(connection: NmbrsRestConnection, portal: PortalSettings | None = None,
                **client_options) -> NmbrsRestClient:
     """A client on the portal's environment with its subscription key and this connection's tokens."""
     portal = portal or PortalSettings.load()
     _id, _secret, subscription_key = app_credentials(portal)
     tokens = ConnectionTokens(connection.pk, oauth(portal))
-    return NmbrsRestClient(rest_environment().api_base, subscription_key, tokens, **client_options)
+    return NmbrsRestClient(rest_environment().api_base, subscription_key, tokens,
+                           **{**EXTRA_CLIENT_OPTIONS, **client_options})

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import uuid
 
-CLIENT_ID = "payrollsync-sandbox"
-CLIENT_SECRET = "nmbrs-rest-sandbox-secret-2026"
-SUBSCRIPTION_KEY = "5ab5c0de5ab5c0de5ab5c0de5ab5c0de"  # a product subscription key (32 hex, as the spec's example)
+from connectors.nmbrs_rest import environments
+
+CLIENT_ID = environments.SANDBOX_CLIENT_ID
+CLIENT_SECRET = environments.SANDBOX_CLIENT_SECRET
+SUBSCRIPTION_KEY = environments.SANDBOX_SUBSCRIPTION_KEY  # a product subscription key
 DEMO_USERNAME = "koppeling@demokantoor.nl"
 DEMO_PASSWORD = "Nmbrs-Rest-Demo-2026"
 
