@@ -59,3 +59,6 @@ def portal_rest_connection(db, rest_server, rest_app):
     connection = store_authorisation(None, _connector.connect(oauth), None)
     set_portal_connection(PortalSettings.load(), connection)
     return connection
+
+
+page = _engine.page  # Chromium that fails the test on any console error
