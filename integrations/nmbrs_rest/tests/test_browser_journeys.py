@@ -113,3 +113,20 @@ def test_switch_a_soap_administration_with_history_and_book_nothing_again(portal
         assert LedgerEntry.objects.filter(source="nmbrs").count() == 4, "the SOAP history stays"
     finally:
         connections.close_all()
+
+
+def test_move_all_from_the_settings_page(portal_url, page, portal_rest_connection):
+    administration = _administration(None, "nmbrs", nmbrs_company_id=50001, nmbrs_company_number="101",
+                                     nmbrs_company_name="Bakkerij Jansen B.V.", use_portal_nmbrs_credentials=True)
+    connections.close_all()
+    try:
+        log_in(page, f"{portal_url}/settings/")
+        assert page.get_by_test_id("nmbrs-soap-count").inner_text().startswith(
+            "1 administratie importeert nog via Nmbrs SOAP.")
+        page.get_by_test_id("nmbrs-move-all").click()
+        page.get_by_text("Overgezet naar de REST API van Nmbrs: Bakkerij Jansen B.V.").wait_for()
+        assert page.get_by_test_id("nmbrs-soap-count").count() == 0, "none left on SOAP"
+        administration.refresh_from_db()
+        assert administration.source == "nmbrs_rest"
+    finally:
+        connections.close_all()
