@@ -117,3 +117,14 @@ def test_moving_from_soap_books_nothing_twice(rows, soap_administration, yuki, p
     assert all(row.metadata["booked_through"]["source"] == "nmbrs" for row in rest_rows)
     assert soap_rows.count() == LedgerEntry.objects.filter(source="nmbrs").count(), "the SOAP history stays"
     assert import_now(soap_administration).booked == 0
+
+
+def test_with_the_number_must_match_an_import_links_the_company_by_number(rest_administration, yuki):
+    NmbrsRestLink.objects.filter(administration=rest_administration).update(company_id="", company_number="",
+                                                                           company_name="")
+    rest_administration._state.fields_cache.pop("nmbrs_rest_link", None)
+    nmbrs_options(rest_administration.own_import_settings, wage_tax_return_status="any", number_must_match=True)
+    run = import_now(rest_administration, {DocumentKind.JOURNAL: (OCTOBER,)})
+    assert run.status == RunStatus.SUCCEEDED and run.booked == 1, run.result
+    link = NmbrsRestLink.objects.get(administration=rest_administration)
+    assert (link.company_id, link.company_number) == (rest_data.company_uid(BAKKERIJ_ID), "101")
