@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection as db_connection
-from django.db import transaction
+from django.db import connections, transaction
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -126,13 +126,18 @@ def refusal(connection: NmbrsRestConnection | None) -> str:
 class ConnectionTokens:
     """`provider(force_refresh=False) -> access token` for one stored connection: the connector's
     TokenProvider on the database row (load, save, and `locked`: a transaction holding the row lock). The
-    token is kept in memory while valid, so the client's threads do not each read the database."""
+    token is kept in memory while valid, so the client's threads do not each read the database.
+
+    The client calls it from its document-polling threads too (connectors/nmbrs_rest/tasks.py): a refresh
+    after a 401 there opens that thread's own database connection (Django's are per thread), which nothing
+    else would close; so a thread other than the one that made the provider closes it when done here."""
 
     def __init__(self, connection_pk: int, oauth_steps: NmbrsRestOAuth):
         self.connection_pk = connection_pk
         self.inner = TokenProvider(oauth_steps, self._load, self._save, self._locked)
         self._memory: TokenSet | None = None
         self._lock = threading.Lock()
+        self._owner = threading.get_ident()  # its connection is the caller's (closed by Celery or the request)
 
     @property
     def refreshes(self) -> int:
@@ -142,16 +147,23 @@ class ConnectionTokens:
         with self._lock:
             if not force_refresh and self._memory is not None and not self._memory.is_expired():
                 return self._memory.access_token
-            if reason := refusal(NmbrsRestConnection.objects.get(pk=self.connection_pk)):
-                raise GrantRevoked(reason, error="not_authorised")
             try:
-                self.inner(force_refresh)
-            except GrantRevoked as exc:
-                reason = mark_broken(self.connection_pk)
-                raise GrantRevoked(_("Nmbrs (REST) needs to be authorised again (%(reason)s). Click \"Connect "
-                                     "to Nmbrs\".") % {"reason": reason}, error=exc.error) from exc
-            self._memory = self._load()
-            return self._memory.access_token
+                return self._from_database(force_refresh)
+            finally:
+                if threading.get_ident() != self._owner:
+                    close_thread_connections()
+
+    def _from_database(self, force_refresh: bool) -> str:
+        if reason := refusal(NmbrsRestConnection.objects.get(pk=self.connection_pk)):
+            raise GrantRevoked(reason, error="not_authorised")
+        try:
+            self.inner(force_refresh)
+        except GrantRevoked as exc:
+            reason = mark_broken(self.connection_pk)
+            raise GrantRevoked(_("Nmbrs (REST) needs to be authorised again (%(reason)s). Click \"Connect "
+                                 "to Nmbrs\".") % {"reason": reason}, error=exc.error) from exc
+        self._memory = self._load()
+        return self._memory.access_token
 
     def _load(self) -> TokenSet | None:
         return stored_tokens(NmbrsRestConnection.objects.get(pk=self.connection_pk))
@@ -167,6 +179,14 @@ class ConnectionTokens:
         with transaction.atomic():
             _lock(self.connection_pk)
             yield
+
+
+def close_thread_connections() -> None:
+    """Close this thread's database connections (another thread's are not touched: each has its own);
+    never one inside a transaction, which its owner still needs."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
 
 
 # Options every client gets besides: the test suite puts the OpenAPI check of each request here
