@@ -69,9 +69,9 @@ class NmbrsRestPayrollSource(SourceBase):
     label = "Nmbrs (REST API)"
     name = "Nmbrs (REST)"
     document_kinds = (DocumentKind.PAYSLIP, DocumentKind.JOURNAL, DocumentKind.WAGE_TAX_RETURN, DocumentKind.SEPA)
-    # Annual statements: the session fetches them (NmbrsRestSession.fetch), but the annual documents page has
-    # no REST table yet, so the bulk action does not offer them here.
-    on_request_kinds = ()
+    # Annual statements per employee, on request on the annual documents page (NmbrsRestSession.fetch).
+    on_request_kinds = (DocumentKind.ANNUAL_DOCUMENT,)
+    annual_documents_template = "nmbrs_rest/_annual_documents.html"
     administration_fields_template = "nmbrs_rest/_administration_fields.html"
     administration_template = "nmbrs_rest/_administration.html"
     portal_settings_template = "nmbrs_rest/_portal_settings.html"

@@ -130,3 +130,33 @@ def test_move_all_from_the_settings_page(portal_url, page, portal_rest_connectio
         assert administration.source == "nmbrs_rest"
     finally:
         connections.close_all()
+
+
+def test_annual_statements_through_rest_on_the_annual_documents_page(portal_url, page, portal_rest_connection):
+    """Issue 25 (annual statements): a REST administration is offered on the annual documents page beside the
+    SOAP ones; the bulk action fetches 2025's statements (the sandbox's final run of 2025 is locked) and the
+    run page reads them booked, one per employee."""
+    from integrations.nmbrs_rest.tests.test_engine_rest import link_rest
+
+    administration = _administration(None, "nmbrs_rest")
+    link_rest(administration, portal_rest_connection, company_id=data.company_uid(50001), company_number="101",
+              company_name="Bakkerij Jansen B.V.")
+    connections.close_all()
+    try:
+        log_in(page, f"{portal_url}/annual-documents/")
+        assert "employee.document.read" in page.get_by_test_id("nmbrs-rest-annual-intro").inner_text()
+        row = page.get_by_test_id("nmbrs-rest-annual").locator("tr", has_text="Bakkerij Jansen B.V.")
+        assert "Bakkerij Jansen B.V. (101)" in row.inner_text() and "REST API" in row.inner_text()
+        page.fill("#id_year", "2025")
+        page.get_by_label("Bakkerij Jansen B.V.").check()
+        page.get_by_role("button", name="Jaarwerk ophalen").click()
+        page.wait_for_url("**/runs/")
+        page.locator("[data-testid=run-log-status]").first.click()
+        page.wait_for_url("**/runs/*/")
+        result = page.get_by_test_id("run-result").inner_text()
+        assert "3 geboekt" in result, result  # Bakkerij Jansen's three employees
+        assert "Jaarwerk" in page.locator("#run-progress table").inner_text()
+        annual = LedgerEntry.objects.filter(administration=administration, kind="annual_document")
+        assert annual.count() == 3 and set(annual.values_list("source", "state")) == {("nmbrs_rest", "booked")}
+    finally:
+        connections.close_all()
