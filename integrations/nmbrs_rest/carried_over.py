@@ -9,7 +9,11 @@ hold). A SOAP row that covers it decides:
 - booked: the REST document is recorded as booked (its own ledger row, state booked, Yuki's reference of the
   SOAP row, an event saying so), so the engine finds it booked and unchanged and books nothing; a later
   change at Nmbrs is then a correction of that row, as any other;
-- waiting at the source: SOAP can no longer deliver it: REST books it;
+- waiting at the source: SOAP can no longer deliver it: REST books it, and once REST's row is booked the
+  SOAP row is settled as booked through REST (Yuki's reference of REST's row, an event saying so), so no
+  list shows it waiting any longer (`settle_superseded`: after the push, and at the next import for a row
+  booked otherwise, e.g. found in Yuki by the check). A SOAP run PDF covering several REST payslips is
+  settled by the first of them booked; the others stay visible in their own rows;
 - any other state (to book, failed, being booked or checked): the SOAP row is still the one being booked
   (it keeps its content): the REST document is held back and said in the run's result, until that settles.
 
@@ -19,6 +23,7 @@ The SOAP rows stay as they are: the administration's ledger history survives the
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from connectors.documents import SourceDocument
@@ -58,7 +63,12 @@ def separate(administration, documents: list[SourceDocument], company_number: st
     for document in documents:
         stored = document.metadata.get("identity")
         soap = covering(DocumentIdentity.from_dict(stored), rows) if isinstance(stored, dict) else None
-        if soap is None or soap.state == EntryState.WAITING_AT_SOURCE:
+        if soap is not None and soap.state == EntryState.WAITING_AT_SOURCE:
+            document.metadata["supersedes"] = {"source": soap.source, "entry": soap.pk}
+            if (booked := _booked_row(administration, document)) is not None:
+                settle_superseded(booked, soap_pk=soap.pk)  # REST booked it before (found in Yuki by a check, ...)
+            kept.append(document)
+        elif soap is None:
             kept.append(document)
         elif soap.state == EntryState.BOOKED:
             record_as_booked(administration, document, soap, run)
@@ -92,3 +102,39 @@ def record_as_booked(administration, document: SourceDocument, soap: LedgerEntry
     except IntegrityError:
         return None  # recorded meanwhile by a concurrent import
     return entry
+
+
+def _booked_row(administration, document: SourceDocument) -> LedgerEntry | None:
+    return LedgerEntry.objects.filter(administration=administration, source=document.source,
+                                      kind=document.kind.value, source_id=document.source_id,
+                                      period=document.period.key, state=EntryState.BOOKED).first()
+
+
+def settle_superseded(entry: LedgerEntry, yuki_reference: str | None = None, soap_pk: int | None = None) -> bool:
+    """REST's row `entry` is booked: the SOAP row it took over from "waiting at the source" (its metadata's
+    `supersedes`, or `soap_pk`) is settled as booked through REST. False when there is none (or it no longer
+    waits)."""
+    if soap_pk is None:
+        supersedes = (entry.metadata or {}).get("supersedes")
+        soap_pk = supersedes.get("entry") if isinstance(supersedes, dict) else None
+    if not isinstance(soap_pk, int):
+        return False
+    reference = (yuki_reference if yuki_reference is not None else entry.yuki_reference)[:100]
+    with transaction.atomic():
+        soap = LedgerEntry.objects.select_for_update().filter(
+            pk=soap_pk, administration_id=entry.administration_id, source=SOAP_SOURCE,
+            state=EntryState.WAITING_AT_SOURCE).defer("content", "pending_content").first()
+        if soap is None:
+            return False
+        soap.state, soap.yuki_reference, soap.booked_at = EntryState.BOOKED, reference, entry.booked_at or timezone.now()
+        soap.wait_reason = soap.source_status = ""
+        soap.metadata = {**(soap.metadata or {}), "booked_through": {"source": entry.source, "entry": entry.pk,
+                                                                     "source_id": entry.source_id}}
+        soap.save(update_fields=["state", "yuki_reference", "booked_at", "wait_reason", "source_status", "metadata",
+                                 "updated_at"])
+        LedgerEvent.objects.create(entry=soap, kind=EventKind.BOOKED, version=soap.version, yuki_reference=reference,
+                                   message=_("Booked through Nmbrs' REST API as %(title)s (%(period)s): the same "
+                                             "document, recognised by its company number, period, run and employee; "
+                                             "it no longer waits at the source.") % {
+                                       "title": entry.title, "period": entry.period})
+    return True

@@ -86,6 +86,10 @@ class NmbrsRestPayrollSource(SourceBase):
     def uses_shared_access(self, administration) -> bool:
         return link_of(administration).use_portal_access
 
+    def booked(self, entry, yuki_reference: str) -> None:
+        """A document that took over from a SOAP row waiting at the source: that row is settled now."""
+        carried_over.settle_superseded(entry, yuki_reference)
+
     def slot(self, import_settings, now: datetime) -> Slot | None:
         """As Nmbrs SOAP (docs/vendors/nmbrs.md, "Schedule"): every hour from 07:00 to 20:00 local time."""
         local_now = now.astimezone(local_zone())

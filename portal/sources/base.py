@@ -225,6 +225,10 @@ class SourceBase:
         (calls the source); and why they could not be listed ('' when they could). ([], ''): not offered."""
         return [], ""
 
+    def booked(self, entry, yuki_reference: str) -> None:
+        """After a push booked `entry` in Yuki: the source's follow-up, if any (Nmbrs REST settles the SOAP
+        row the document took over from). Called once the booking is stored; nothing by default."""
+
     def prepare(self, effective: EffectiveSettings) -> str:
         return ""
 

@@ -65,6 +65,22 @@ def test_a_soap_row_waiting_at_the_source_lets_rest_book_it(moved):
     assert len(kept) == 1 and held == [] and not LedgerEntry.objects.filter(source="nmbrs_rest").exists()
 
 
+def test_a_rest_row_booked_earlier_settles_the_waiting_soap_row_at_the_next_import(moved):
+    """A REST row booked without a push (found in Yuki by a check) from before `supersedes` was stored: the
+    next import settles the SOAP row it covers."""
+    waiting = soap_row(moved, EntryState.WAITING_AT_SOURCE)
+    document = rest_payslip()
+    LedgerEntry.objects.create(administration=moved, source="nmbrs_rest", kind="payslip", period=OCTOBER.key,
+                               source_id=document.source_id, title=document.title, content_hash="r",
+                               state=EntryState.BOOKED, yuki_reference="yuki-rest-7")
+    kept, _held = separate(moved, [document], "101")
+    assert kept == [document] and document.metadata["supersedes"] == {"source": "nmbrs", "entry": waiting.pk}
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.yuki_reference, waiting.wait_reason) == (EntryState.BOOKED, "yuki-rest-7", "")
+    assert waiting.events.get().message.startswith("Geboekt via de REST API van Nmbrs als Loonstrook 2026-10")
+    assert not LedgerEntry.objects.filter(state=EntryState.WAITING_AT_SOURCE).exists()
+
+
 def test_another_company_or_period_is_not_covered(moved):
     soap_row(moved, EntryState.BOOKED)
     kept, _ = separate(moved, [rest_payslip()], "102")  # the administration's company number decides

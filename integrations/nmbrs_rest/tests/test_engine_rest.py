@@ -119,6 +119,42 @@ def test_moving_from_soap_books_nothing_twice(rows, soap_administration, yuki, p
     assert import_now(soap_administration).booked == 0
 
 
+def test_a_soap_row_left_waiting_at_the_source_is_settled_once_rest_books_the_document(
+        soap_administration, yuki, portal_rest_connection, users):
+    """After a move, SOAP's October wage tax return still waits at the source (its status was not final): REST
+    books the return, and the SOAP row is settled as booked through REST; no list shows it waiting."""
+    from django.test import Client
+    from django.urls import reverse
+
+    waiting = LedgerEntry.objects.create(
+        administration=soap_administration, source="nmbrs", kind="wage_tax_return", period=OCTOBER.key,
+        source_id="nmbrs:company:50001:wagetax:2026-10", title="Loonaangifte 2026-10", content_hash="",
+        state=EntryState.WAITING_AT_SOURCE, wait_reason="not_final", source_status="Aangemaakt",
+        metadata={"company_id": 50001})  # as SOAP rows were recorded before identities: any return of October
+    link_rest(soap_administration, portal_rest_connection)
+    assert moving.move(None, soap_administration) == ""
+    soap_administration.refresh_from_db()
+
+    run = import_now(soap_administration)
+    assert run.status == RunStatus.SUCCEEDED, run.result
+    rest_return = LedgerEntry.objects.get(administration=soap_administration, source="nmbrs_rest",
+                                          kind="wage_tax_return")
+    assert rest_return.state == EntryState.BOOKED and rest_return.metadata["supersedes"]["entry"] == waiting.pk
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.yuki_reference) == (EntryState.BOOKED, rest_return.yuki_reference)
+    assert waiting.metadata["booked_through"] == {"source": "nmbrs_rest", "entry": rest_return.pk,
+                                                  "source_id": rest_return.source_id}
+    assert "Geboekt via de REST API van Nmbrs" in waiting.events.latest("pk").message
+    assert not LedgerEntry.objects.filter(state=EntryState.WAITING_AT_SOURCE).exists()
+
+    client = Client()
+    client.force_login(users["alice"])  # the completeness page lists each document and whether it waits
+    page = client.get(reverse("portal:completeness", args=[soap_administration.pk]) + "?month=2026-10",
+                      HTTP_ACCEPT_LANGUAGE="nl")
+    assert page.status_code == 200 and "Loonaangifte 2026-10" in page.content.decode()
+    assert "Door de bron getoond, nog niet definitief" not in page.content.decode()
+
+
 def test_with_the_number_must_match_an_import_links_the_company_by_number(rest_administration, yuki):
     NmbrsRestLink.objects.filter(administration=rest_administration).update(company_id="", company_number="",
                                                                            company_name="")
