@@ -226,8 +226,8 @@ class SourceBase:
         return [], ""
 
     def booked(self, entry, yuki_reference: str) -> None:
-        """After a push booked `entry` in Yuki: the source's follow-up, if any (Nmbrs REST settles the SOAP
-        row the document took over from). Called once the booking is stored; nothing by default."""
+        """After a push booked `entry` in Yuki: the source's follow-up, if any (e.g. settling an older row of
+        another source that the document took over). Called once the booking is stored; nothing by default."""
 
     def prepare(self, effective: EffectiveSettings) -> str:
         return ""
