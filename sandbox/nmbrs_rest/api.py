@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sandbox import stamps
 from sandbox.nmbrs import files
-from sandbox.nmbrs_rest import data, documents
+from sandbox.nmbrs_rest import data, documents, lookups
 from sandbox.nmbrs_rest.state import RestState
 from sandbox.nmbrs_rest.web import Response, error, file_response, json_response, query
 
@@ -77,9 +77,9 @@ def handle(environ, state: RestState, path: str) -> Response:
 # --- lookups --------------------------------------------------------------------------------------
 
 def _company(state: RestState, company_uid: str):
-    for company in state.payroll.companies:
-        if data.company_uid(company.id) == company_uid:
-            return company
+    company = lookups.index(state.payroll.companies).by_company_uid.get(company_uid)
+    if company is not None:
+        return company
     raise NotFoundError("Company not found. Check if the company Id is correct.")
 
 
@@ -95,10 +95,9 @@ def _run(state: RestState, company, run_uid: str, year: int):
 
 
 def _employee(state: RestState, employee_uid: str):
-    for company in state.payroll.companies:
-        for employee in company.employees:
-            if data.employee_uid(company.id, employee.number) == employee_uid:
-                return company, employee
+    found = lookups.index(state.payroll.companies).by_employee_uid.get(employee_uid)
+    if found is not None:
+        return found
     raise NotFoundError("Employee not found.")
 
 
