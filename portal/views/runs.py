@@ -362,9 +362,12 @@ def _ids(values) -> set[int]:
 def annual_documents(request):
     """The bulk action for annual documents (a source that offers them says so): select the
     administrations whose source offers them and fetch their annual documents for a year."""
+    offering = registry.offering(DocumentKind.ANNUAL_DOCUMENT)
+    # Each source's table reads its link of every row (the company): loaded with the rows, not one query each.
+    relations = sorted({field for source in offering for field in source.administration_relations})
     editable = Administration.objects.filter(
         source__in=keys_offering(DocumentKind.ANNUAL_DOCUMENT),
-        domain__in=permissions.editable_domains(request.user)).select_related("domain").order_by(
+        domain__in=permissions.editable_domains(request.user)).select_related("domain", *relations).order_by(
         "source", "domain__name", "name", "pk")
     form = AnnualDocumentsForm(request.POST or None, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
@@ -386,7 +389,7 @@ def annual_documents(request):
     page = paginate(request, editable)
     # Each source's administrations on this page (ordered by source: a source's rows stay together).
     offers = [{"source": source, "administrations": [a for a in page if a.source == source.key]}
-              for source in registry.offering(DocumentKind.ANNUAL_DOCUMENT)]
+              for source in offering]
     return render(request, "portal/annual_documents.html", {
         "form": form, "administrations": page, "page": page, "offers": offers,
         "offered_by": get_text_list([offer["source"].name for offer in offers], _("and"))})
