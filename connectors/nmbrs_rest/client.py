@@ -41,7 +41,7 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 
 
 class TokenSource(Protocol):
-    def __call__(self, force_refresh: bool = False) -> str: ...
+    def __call__(self, force_refresh: bool = False, rejected: str | None = None) -> str: ...
 
 
 class NmbrsRestClient:
@@ -167,7 +167,7 @@ class NmbrsRestClient:
             error = classify(status, body, path, response.headers.get("WWW-Authenticate", ""))
             # A new token does not mend a wrong subscription key: only a token problem is refreshed.
             if status == 401 and not refreshed and not isinstance(error, InvalidSubscriptionKey):
-                token, refreshed = self.token_provider(force_refresh=True), True
+                token, refreshed = self.token_provider(force_refresh=True, rejected=token), True
                 attempt -= 1  # a refresh is not a failed try
                 continue
             if isinstance(error, RateLimited):

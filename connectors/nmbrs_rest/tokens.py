@@ -33,8 +33,12 @@ def refresh_rotating(oauth: NmbrsRestOAuth, stored: TokenSet, reread: Callable[[
 
 
 class TokenProvider:
-    """`provider()` -> a valid access token; `provider(force_refresh=True)` after a 401 (the client does
-    this once). `refreshes` counts the refreshes this provider made."""
+    """`provider()` -> a valid access token; `provider(force_refresh=True, rejected=token)` after a 401 (the
+    client does this once, naming the token that got it). `refreshes` counts the refreshes this provider made.
+
+    When several threads get a 401 at once, each asks for a refresh and waits on the lock in turn: the first
+    refreshes, the others find (after taking the lock, reading the store again) an access token other than
+    the one refused that has not expired, and take it without refreshing again."""
 
     def __init__(self, oauth: NmbrsRestOAuth, load: Callable[[], TokenSet | None], save: Callable[[TokenSet], None],
                  locked: Callable[[], AbstractContextManager] | None = None):
@@ -43,13 +47,15 @@ class TokenProvider:
         self.locked = locked or (lambda: lock)
         self.refreshes = 0
 
-    def __call__(self, force_refresh: bool = False) -> str:
+    def __call__(self, force_refresh: bool = False, rejected: str | None = None) -> str:
         seen = self._stored()
         if not force_refresh and not seen.is_expired():
             return seen.access_token
+        # The token to replace: the one refused (the store may already hold a newer one), else the stored one.
+        stale = rejected or seen.access_token
         with self.locked():
-            current = self._stored()  # under the lock: another worker may have refreshed meanwhile
-            if current.access_token != seen.access_token and not current.is_expired():
+            current = self._stored()  # under the lock: another thread or worker may have refreshed meanwhile
+            if current.access_token != stale and not current.is_expired():
                 return current.access_token
             fresh = refresh_rotating(self.oauth, current, self.load)
             self.save(fresh)

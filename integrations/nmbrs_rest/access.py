@@ -124,7 +124,7 @@ def refusal(connection: NmbrsRestConnection | None) -> str:
 
 
 class ConnectionTokens:
-    """`provider(force_refresh=False) -> access token` for one stored connection: the connector's
+    """`provider(force_refresh=False, rejected=None) -> access token` for one stored connection: the connector's
     TokenProvider on the database row (load, save, and `locked`: a transaction holding the row lock). The
     token is kept in memory while valid, so the client's threads do not each read the database.
 
@@ -143,21 +143,25 @@ class ConnectionTokens:
     def refreshes(self) -> int:
         return self.inner.refreshes
 
-    def __call__(self, force_refresh: bool = False) -> str:
+    def __call__(self, force_refresh: bool = False, rejected: str | None = None) -> str:
         with self._lock:
-            if not force_refresh and self._memory is not None and not self._memory.is_expired():
-                return self._memory.access_token
+            memory = self._memory
+            # After a 401 another thread of this client may have refreshed while this one waited on the lock:
+            # a token in memory other than the refused one is that new token.
+            renewed = force_refresh and rejected is not None and memory is not None and memory.access_token != rejected
+            if memory is not None and not memory.is_expired() and (not force_refresh or renewed):
+                return memory.access_token
             try:
-                return self._from_database(force_refresh)
+                return self._from_database(force_refresh, rejected)
             finally:
                 if threading.get_ident() != self._owner:
                     close_thread_connections()
 
-    def _from_database(self, force_refresh: bool) -> str:
+    def _from_database(self, force_refresh: bool, rejected: str | None) -> str:
         if reason := refusal(NmbrsRestConnection.objects.get(pk=self.connection_pk)):
             raise GrantRevoked(reason, error="not_authorised")
         try:
-            self.inner(force_refresh)
+            self.inner(force_refresh, rejected)
         except GrantRevoked as exc:
             reason = mark_broken(self.connection_pk)
             raise GrantRevoked(_("Nmbrs (REST) needs to be authorised again (%(reason)s). Click \"Connect "

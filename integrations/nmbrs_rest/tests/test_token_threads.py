@@ -23,14 +23,17 @@ def _backends() -> int:
 
 
 def test_a_refresh_in_a_polling_thread_closes_the_threads_database_connection(
-        transactional_db, rest_app, portal_rest_connection):
+        transactional_db, rest_app, portal_rest_connection, monkeypatch):
+    rotations: list[str] = []
+    rotate = rest_app.state.rotate
+    monkeypatch.setattr(rest_app.state, "rotate", lambda token: (rotations.append(token), rotate(token))[1])
     client = access.client_for(portal_rest_connection)
     provider = client.token_provider
     in_threads: list[tuple[bool, bool]] = []  # (a forced refresh, that thread's connection closed afterwards)
 
-    def recording(force_refresh: bool = False) -> str:
+    def recording(force_refresh: bool = False, rejected: str | None = None) -> str:
         try:
-            return provider(force_refresh)
+            return provider(force_refresh, rejected)
         finally:
             if threading.current_thread() is not threading.main_thread():
                 in_threads.append((force_refresh, connections["default"].connection is None))
@@ -48,7 +51,8 @@ def test_a_refresh_in_a_polling_thread_closes_the_threads_database_connection(
 
     assert all(outcome.ready for outcome in outcomes.values())
     refreshes = [closed for forced, closed in in_threads if forced]
-    assert refreshes, "the 401s came back in the polling threads, which refreshed there"
+    assert refreshes, "the 401s came back in the polling threads, which asked for a refresh there"
+    assert len(rotations) == 1, "one refresh at Nmbrs: the threads after the first take its new token"
     assert all(closed for _forced, closed in in_threads), in_threads
     assert connection.connection is not None, "the import's own connection is not the threads' to close"
     assert _backends() <= before, "no session of a polling thread is left open"
