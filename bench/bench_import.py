@@ -7,13 +7,16 @@ payslip PDF per run). Every vendor call gets an added latency. A real Celery wor
 wall time against the lower bound (vendor calls x latency / concurrency), the worker's CPU, the SQL
 statements its processes sent (bench/worker_shim.py counts them) and the transactions and new
 PostgreSQL connections the bench database saw (pg_stat_database), Yuki calls and Authenticates per
-access key, and the largest worker process's peak memory.
+access key, and the largest worker process's peak memory. `--source nmbrs-rest`: Nmbrs' REST API (a payslip
+PDF per employee, the journal, SEPA and the wage tax return, each a document task polled until ready;
+bench/nmbrs_rest_bench.py says how its lower bound counts the polls).
 
 The bench has a database and Redis DB of its own (--database, --broker: dropped and emptied first),
 never another's data. --project measures another checkout (e.g. a worktree of main) with this script:
 
     .venv/bin/python bench/bench_import.py --administrations 1000 --employees 20 --latency 0.1 --concurrency 8
     .venv/bin/python bench/bench_import.py --administrations 200 --project ../main-before
+    .venv/bin/python bench/bench_import.py --source nmbrs-rest --administrations 1000 --employees 20
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import nmbrs_rest_bench
+
 ROOT = Path(__file__).resolve().parent.parent
 if "--project" in sys.argv:  # before anything of the project is imported
     ROOT = Path(sys.argv[sys.argv.index("--project") + 1]).resolve()
@@ -40,7 +45,7 @@ SHIM = Path(__file__).resolve().parent / "worker_shim.py"
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--source", choices=["loket", "nmbrs"], default="loket")
+    parser.add_argument("--source", choices=["loket", "nmbrs", "nmbrs-rest"], default="loket")
     parser.add_argument("--administrations", type=int, default=200)
     parser.add_argument("--employees", type=int, default=20)
     parser.add_argument("--per-domain", type=int, default=10, help="administrations per Yuki domain")
@@ -192,6 +197,8 @@ def source_calls_by_endpoint(calls: dict, source: str) -> dict:
             continue  # the OAuth pages are not API calls
         if source == "nmbrs" and operation.startswith("GET"):
             continue  # WSDL downloads
+        if source == "nmbrs-rest" and "/api/" not in key:
+            continue  # the identity service (OAuth) is not the API
         name = _ID_SEGMENT.sub("/{id}", operation.split("/api/v2/providers/employers", 1)[-1])
         grouped[name] = grouped.get(name, 0) + count
     return dict(sorted(grouped.items(), key=lambda item: -item[1]))
@@ -229,12 +236,13 @@ def warm_loket_index(loket) -> None:
             getattr(index, built)(today)
 
 
-def set_up_administrations(args, yuki, employers) -> list:
+def set_up_administrations(args, yuki, employers, companies, source_key) -> list:
     """The portal's domains and administrations and Yuki's, in bulk (10,000 one by one took minutes). Bulk
     creation sends no post_save, so each integration's link row (integrations/<source>/apps.py makes one per
     administration) is created here, in bulk too."""
     from integrations.loket.models import LoketLink
     from integrations.nmbrs.models import NmbrsCredentials, NmbrsLink
+    from integrations.nmbrs_rest.models import NmbrsRestLink
     from portal.models import Administration, Domain
     from portal.models.connections import ConnectionStatus
     from portal.models.employers import AssignedEmployer
@@ -252,9 +260,10 @@ def set_up_administrations(args, yuki, employers) -> list:
                                                    gl_accounts=dict(STANDARD_GL_ACCOUNTS))])
         yuki.state.add_access_key(key, domain.yuki_domain_id, [yuki_admin])
         loket = args.source == "loket"
+        relation_code = (str(employers[index].client_number) if loket
+                         else str(companies[index].number) if args.source == "nmbrs-rest" else "")
         rows.append(Administration(domain=domain, name=f"Bench {index}", yuki_administration_id=yuki_admin,
-                                   yuki_access_key=key, source=args.source,
-                                   relation_code=str(employers[index].client_number) if loket else "",
+                                   yuki_access_key=key, source=source_key, relation_code=relation_code,
                                    wage_tax_number=employers[index].wage_tax_number if loket else ""))
     administrations = Administration.objects.bulk_create(rows, batch_size=2000)
     credentials = [None] * len(administrations)
@@ -273,6 +282,10 @@ def set_up_administrations(args, yuki, employers) -> list:
         NmbrsLink(administration=a, use_portal_credentials=False, own_credentials=own,
                   company_id=60000 + index if args.source == "nmbrs" else None)
         for index, (a, own) in enumerate(zip(administrations, credentials, strict=True))], batch_size=2000)
+    NmbrsRestLink.objects.bulk_create([NmbrsRestLink(administration=a) for a in administrations], batch_size=2000)
+    if args.source == "nmbrs-rest":
+        for administration, company in zip(administrations, companies, strict=False):
+            nmbrs_rest_bench.link(administration, company)
     return administrations
 
 
@@ -315,24 +328,31 @@ def main():
 
     yuki, nmbrs, loket = create_yuki(), create_nmbrs(), create_loket(redirect_uris=[redirect_uri()])
     yuki.state.daily_limit = 10**9  # the bench measures cost, not the limit
-    nmbrs.state.companies.extend(generated_companies(args.administrations, args.employees))
+    companies = generated_companies(args.administrations, args.employees)
+    nmbrs.state.companies.extend(companies)
+    rest = nmbrs_rest_bench.create_sandbox(nmbrs.state)  # the same payroll world, through REST
     employers = generated_employers(args.administrations, args.employees)
     loket_data.ADMINISTRATIONS = loket_data.ADMINISTRATIONS + employers
-    source_app = loket if args.source == "loket" else nmbrs
+    source_app, vendor_name = {"loket": (loket, "loket"), "nmbrs": (nmbrs, "nmbrs"),
+                               "nmbrs-rest": (rest, "nmbrs_rest")}[args.source]
     warm_loket_index(loket)
-    for app, vendor in ((yuki, "yuki"), (source_app, args.source)):
+    registry_key = nmbrs_rest_bench.SOURCE if args.source == "nmbrs-rest" else args.source
+    for app, vendor in ((yuki, "yuki"), (source_app, vendor_name)):
         app.faults.add("delay", vendor=vendor, seconds=args.latency, times=0)
 
     with SandboxServer(yuki) as yuki_server, SandboxServer(nmbrs) as nmbrs_server, \
-            SandboxServer(loket) as loket_server:
+            SandboxServer(loket) as loket_server, SandboxServer(rest) as rest_server:
         worker_env = {**os.environ, "YUKI_BASE_URL": yuki_server.url + "/ws/",
                       "NMBRS_ENVIRONMENT": nmbrs_server.url + "/soap/v3/", "YUKI_DAILY_BUDGET": "1000000",
                       "YUKI_WSDL_CACHE_DIR": "/tmp/bench-wsdl-cache", "LOKET_ENVIRONMENT": "sandbox",
-                      "LOKET_SANDBOX_URL": loket_server.url}
+                      "LOKET_SANDBOX_URL": loket_server.url, "NMBRS_REST_ENVIRONMENT": rest_server.url}
         os.environ.update({k: worker_env[k] for k in ("YUKI_BASE_URL", "NMBRS_ENVIRONMENT")})
         settings.LOKET_ENVIRONMENT, settings.LOKET_SANDBOX_URL = "sandbox", loket_server.url
+        settings.NMBRS_REST_ENVIRONMENT = rest_server.url
         if args.source == "loket":
             connect_loket(loket_server)
+        if args.source == "nmbrs-rest":
+            nmbrs_rest_bench.connect(rest_server.url)
 
         today = timezone.localdate()
         portal = PortalSettings.load()
@@ -340,8 +360,8 @@ def main():
         portal.import_settings.first_day, portal.import_settings.last_day = 1, 31  # every night (--fan-out beat)
         portal.import_settings.save()
         # What the schedule imports tonight (portal.scheduling.import_plan), for the settings just saved.
-        plan = import_plan(args.source, portal.import_settings, today)
-        administrations = set_up_administrations(args, yuki, employers)
+        plan = import_plan(registry_key, portal.import_settings, today)
+        administrations = set_up_administrations(args, yuki, employers, companies, registry_key)
 
         from django.db import connection
 
@@ -397,8 +417,8 @@ def main():
         soap = {k: v for k, v in yuki.faults.calls.items() if not k.split(":", 1)[1].startswith("GET")}
         wsdl_downloads = sum(yuki.faults.calls.values()) - sum(soap.values())
         yuki_calls = sum(soap.values())
-        if args.source == "loket":  # REST: every GET under the API is a call; the OAuth pages are not
-            source_calls = sum(v for k, v in loket.faults.calls.items() if "/api/" in k)
+        if args.source in ("loket", "nmbrs-rest"):  # REST: every call under /api/ (polls too); OAuth is not
+            source_calls = sum(v for k, v in source_app.faults.calls.items() if "/api/" in k)
         else:
             source_calls = sum(v for k, v in nmbrs.faults.calls.items() if not k.split(":", 1)[1].startswith("GET"))
         authenticates = sum(v for k, v in yuki.faults.calls.items() if k.endswith(":Authenticate"))
@@ -407,17 +427,19 @@ def main():
         print(f"{args.source}: administrations {args.administrations} x {args.employees} employees, "
               f"latency {args.latency}s, concurrency {args.concurrency}")
         print(f"runs by status: {statuses}")
+        if unfinished := ImportRun.objects.exclude(status="succeeded").values_list("status", "result").first():
+            print(f"  e.g. a run {unfinished[0]}: {unfinished[1][:300]}")
         print(f"documents booked: {booked} (Yuki holds {archive} files + {journals} journals)")
         print(f"Yuki calls: {yuki_calls}  per booked document: {yuki_calls / max(booked, 1):.3f}  "
               f"Authenticate calls: {authenticates}")
         print(f"{args.source.capitalize()} calls: {source_calls}  per booked document: "
               f"{source_calls / max(booked, 1):.3f}  per administration: {source_calls / args.administrations:.1f}")
         print(f"{args.source.capitalize()} calls by endpoint:", source_calls_by_endpoint(
-            loket.faults.calls if args.source == "loket" else nmbrs.faults.calls, args.source))
+            source_app.faults.calls, args.source))
         digest = "not computed (--no-digest)" if args.no_digest else booked_digest(yuki.state)
         print(f"booked documents digest: {digest} "
               "(SHA-256 over every archived file's administration, name, folder and bytes and every journal's XML)")
-        source_server = loket_server if args.source == "loket" else nmbrs_server
+        source_server = {"loket": loket_server, "nmbrs": nmbrs_server, "nmbrs-rest": rest_server}[args.source]
         # Checkouts whose simulator closed every connection (HTTP/1.0) count none.
         tcp = {name: getattr(server, "connections", None) for name, server in
                (("Yuki", yuki_server), (args.source.capitalize(), source_server))}
@@ -430,7 +452,22 @@ def main():
         keys = args.administrations  # one Yuki access key per administration
         print(f"Authenticates per access key: {authenticates / keys:.2f} ({keys} access keys)")
         print(f"runs created and queued ({args.fan_out}): {fanned_out or 0:.1f}s after the start")
-        print(f"wall time: {wall:.1f}s  lower bound: {lower_bound:.1f}s  ratio: {wall / max(lower_bound, 1e-9):.2f}")
+        if args.source == "nmbrs-rest":
+            bounds = nmbrs_rest_bench.lower_bounds(rest.faults.calls, yuki_calls + wsdl_downloads, args.latency,
+                                                   args.concurrency)
+            print(f"REST API calls: {bounds['api_calls']} = {bounds['lists']} list calls + {bounds['task_calls']} "
+                  f"task calls ({bounds['polls']} of them polls, {bounds['polls'] / per:.2f} per booked document); "
+                  f"polls per task: {nmbrs_rest_bench.polls_per_task(rest)}; most REST calls in flight at once: "
+                  f"{rest.state.max_in_flight}")
+            print(f"vendor calls (Yuki + REST, polls included) per booked document: "
+                  f"{(yuki_calls + source_calls) / per:.3f}")
+            print(f"wall time: {wall:.1f}s  lower bound (Yuki and REST lists one at a time per process, task "
+                  f"starts and polls {bounds['threads']} at a time): {bounds['threads_bound']:.1f}s  ratio: "
+                  f"{wall / max(bounds['threads_bound'], 1e-9):.2f}  (every call x latency / processes, which is "
+                  f"no bound with threads: {bounds['naive']:.1f}s, ratio {wall / max(bounds['naive'], 1e-9):.2f})")
+        else:
+            print(f"wall time: {wall:.1f}s  lower bound: {lower_bound:.1f}s  "
+                  f"ratio: {wall / max(lower_bound, 1e-9):.2f}")
         print(f"worker CPU (after its start): {worker_cpu:.1f}s  per booked document: {worker_cpu / per * 1000:.1f} ms"
               f"  (its start: {boot_cpu:.1f}s; sandboxes and bench process: {sandbox_cpu:.1f}s)")
         print(f"SQL statements (sent by Django in the worker's pool processes): {counted['sql']}  "

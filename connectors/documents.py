@@ -164,6 +164,9 @@ class WaitReason(StrEnum):
     UNKNOWN_STATUS = "unknown_status"  # a status text the portal does not know: a person must look
     UNREADABLE = "unreadable"  # the answer has not the shape the code expects (a field missing, ...)
     FILTERED = "filtered"  # the import settings do not select it (e.g. the wage tax return status filter)
+    # The source is still making the file (an asynchronous document task that did not finish in time):
+    # booked by a later import, which asks for it again.
+    NOT_READY = "not_ready"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import importlib
 import threading
 
-VENDORS = ("yuki", "loket", "nmbrs")
+VENDORS = ("yuki", "loket", "nmbrs", "nmbrs_rest")
 _apps: dict = {}
 _lock = threading.Lock()
 

@@ -2,7 +2,8 @@
 (a production-like profile, a staging setup): `python -m sandbox.serve [--host H] [--port P]`.
 
 Yuki answers under /yuki/ (YUKI_BASE_URL=<url>/yuki/ws/), Nmbrs under /nmbrs/ (NMBRS_ENVIRONMENT=
-<url>/nmbrs/soap/v3/), Loket under /loket/ (LOKET_ENVIRONMENT=sandbox, LOKET_SANDBOX_URL=<url>/loket).
+<url>/nmbrs/soap/v3/), Loket under /loket/ (LOKET_ENVIRONMENT=sandbox, LOKET_SANDBOX_URL=<url>/loket),
+Nmbrs REST under /nmbrs_rest/ (its connector's environment: <url>/nmbrs_rest).
 Prints "sandboxes at <url>" once it listens (port 0 picks a free one); stops on SIGTERM or Ctrl+C.
 Simulated vendors with fake logins: never point a real portal's users at it.
 """

@@ -30,10 +30,10 @@ def passthrough(request, vendor: str, rest: str):
         app = registry.get(vendor)
     except (KeyError, ImportError) as exc:
         raise Http404(f"no sandbox {vendor!r}") from exc
-    if vendor == "loket":
-        # The portal's redirect URL, registered with the sandbox's client as a firm registers it at Loket
+    if vendor in ("loket", "nmbrs_rest"):
+        # The portal's redirect URL, registered with the sandbox's client as a firm registers it at the vendor
         # (the settings page shows it): the sandbox sends its codes there and nowhere else.
-        for uri in portal_callbacks(settings.PORTAL_BASE_URL, reverse("loket:callback")):
+        for uri in portal_callbacks(settings.PORTAL_BASE_URL, reverse(f"{vendor}:callback")):
             app.state.register_redirect_uri(uri)
     body = request.body
     environ = dict(request.environ)
@@ -60,4 +60,4 @@ def passthrough(request, vendor: str, rest: str):
     return response
 
 
-urlpatterns = [re_path(r"^(?P<vendor>yuki|loket|nmbrs)/(?P<rest>.*)$", passthrough, name="sandbox")]
+urlpatterns = [re_path(r"^(?P<vendor>yuki|loket|nmbrs_rest|nmbrs)/(?P<rest>.*)$", passthrough, name="sandbox")]

@@ -18,8 +18,8 @@ NOT_THE_SOURCE = re.compile(r"Nmbrs Accounting|docs/vendors/\w+\.md", re.IGNOREC
 # Where a vendor may be named: its folders, the registry and the translations. Each integration owns its
 # models and migrations (README, "Architecture"); the portal's migrations written before the vendor state
 # moved out (up to 0028, and 0029 which moves it) keep the names they had, no later one may name a vendor.
-VENDOR_HOMES = ("integrations/", "connectors/loket/", "connectors/nmbrs/", "sandbox/", "locale/",
-                "portal/sources/registry.py")
+VENDOR_HOMES = ("integrations/", "connectors/loket/", "connectors/nmbrs/", "connectors/nmbrs_rest/", "sandbox/",
+                "locale/", "portal/sources/registry.py")
 LAST_OLD_MIGRATION = 29
 # Still naming a vendor, each for a reason; this list may only shrink. Empty: the administration form,
 # the effective settings, Django's settings, the annual documents page and the sandbox banner ask the

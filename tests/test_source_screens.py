@@ -29,7 +29,7 @@ def banner(client) -> str:
 
 def test_the_sandbox_banner_names_the_simulated_sources(alice, settings, paperclip):
     settings.SANDBOX_ENABLED = True
-    assert banner(alice) == ("Sandboxmodus: Loket, Nmbrs en Yuki worden gesimuleerd. Er wordt niets in een echte "
+    assert banner(alice) == ("Sandboxmodus: Loket, Nmbrs, Nmbrs (REST) en Yuki worden gesimuleerd. Er wordt niets in een echte "
                              "administratie geboekt."), "the test-only source has no simulator: not named"
     settings.SANDBOX_ENABLED = False
     assert 'class="sandbox-banner"' not in alice.get(reverse("portal:dashboard")).content.decode()

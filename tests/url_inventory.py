@@ -59,6 +59,7 @@ class World:
     notice: Notice
     employer: AssignedEmployer
     mapping: YukiAccountMapping
+    rest_admin: Administration | None = None  # imports through Nmbrs' REST API
 
     def url(self, name: str) -> str:
         if name == ADMIN:
@@ -67,6 +68,8 @@ class World:
             "nmbrs:companies": {"pk": self.nmbrs_admin.pk},
             "nmbrs:link-by-number": {"pk": self.acme.pk},
             "nmbrs:test": {"pk": self.nmbrs_admin.pk},
+            "nmbrs_rest:companies": {"pk": self.rest_admin.pk},
+            "nmbrs_rest:move-from-soap": {"pk": self.nmbrs_admin.pk},
             "portal:domain": {"pk": self.acme.pk},
             "portal:domain-edit": {"pk": self.acme.pk},
             "portal:administration-create": {"domain_pk": self.acme.pk},
@@ -115,4 +118,7 @@ def make_world(users, acme, bakkerij, acme_admin, bakkerij_admin) -> World:
     notice = Notice.objects.create(title="Import mislukt", message="m", domain=acme, administration=acme_admin)
     employer = AssignedEmployer.objects.filter(domain=acme).first()
     mapping = YukiAccountMapping.objects.create(administration=acme_admin, payroll_account="4015", yuki_account="4000")
-    return World(acme, bakkerij, acme_admin, nmbrs_admin, run, entry, users, notice, employer, mapping)
+    rest_admin = Administration.objects.create(
+        domain=acme, name="Acme Nmbrs REST B.V.", yuki_administration_id="00000000-0000-4000-8000-0000000000a3",
+        yuki_access_key="k", source="nmbrs_rest", relation_code="302")
+    return World(acme, bakkerij, acme_admin, nmbrs_admin, run, entry, users, notice, employer, mapping, rest_admin)

@@ -75,10 +75,14 @@ class WageTaxReturn:
     sent_at: datetime | None
     period_start: datetime | None
     period_end: datetime | None
+    # A correction is a new return with the next serial number; REST gives it too (`serialNumber`), so it is
+    # part of what identifies a return across both APIs (docs/vendors/nmbrs-rest.md). 0: not given.
+    serial_number: int = 0
 
     @classmethod
     def from_soap(cls, obj) -> WageTaxReturn:
         return cls(int(_get(obj, "LoonaangifteID")), int(_get(obj, "Year")), int(_get(obj, "Period")),
                    str(_get(obj, "Status", "")), int(_get(obj, "TotalGeneral", 0)),
                    str(_get(obj, "PaymentReference", "")), _when(_get(obj, "SentAt")),
-                   _when(_get(obj, "TijdvakStart")), _when(_get(obj, "TijdvakEnd")))
+                   _when(_get(obj, "TijdvakStart")), _when(_get(obj, "TijdvakEnd")),
+                   int(_get(obj, "SerialNumber", 0) or 0))

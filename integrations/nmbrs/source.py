@@ -20,6 +20,7 @@ from connectors.nmbrs.credentials import validate_credentials
 from connectors.nmbrs.errors import NmbrsError
 from connectors.nmbrs.mapping import SOURCE
 from connectors.nmbrs.source import NmbrsSource
+from connectors.nmbrs_rest.identity import from_soap
 from integrations.nmbrs.access import nmbrs_base_url, nmbrs_client_for
 from integrations.nmbrs.deep_check import deep_check
 from integrations.nmbrs.forms import NmbrsAdministrationForm, NmbrsCredentialsForm
@@ -52,19 +53,32 @@ from portal.sources.shared_access import EmployerRefused, guard
 FIRST_HOUR, LAST_HOUR = 7, 20
 
 
+def with_identity(documents, company_number: str):
+    """Each document's identity across Nmbrs' APIs in its metadata (connectors/nmbrs_rest/identity.py), so a
+    move to the REST API recognises it as booked (integrations/nmbrs_rest/carried_over.py)."""
+    for document in documents:
+        identity = from_soap(document.kind.value, document.period.key, document.metadata, company_number)
+        if identity is not None:
+            document.metadata.update(identity=identity.as_dict(), identity_key=identity.key)
+    return documents
+
+
 class NmbrsSession:
-    def __init__(self, source: NmbrsSource, company_id: int, wage_tax_status: str | None):
+    def __init__(self, source: NmbrsSource, company_id: int, wage_tax_status: str | None, company_number: str = ""):
         self.source = source
         self.company_id = company_id
         self.wage_tax_status = wage_tax_status
+        self.company_number = company_number  # SOAP's documents do not carry it: the link's
 
     def fetch(self, period: Period, kinds):
         if DocumentKind.ANNUAL_DOCUMENT in kinds:
-            return self._annual(period.year)
+            fetched = self._annual(period.year)
+            with_identity(fetched.documents, self.company_number)
+            return fetched
         waiting = []
         documents = self.source.documents(self.company_id, period, kinds, wage_tax_status=self.wage_tax_status,
                                           waiting=waiting)
-        return Fetched(documents, waiting=waiting)
+        return Fetched(with_identity(documents, self.company_number), waiting=waiting)
 
     def _annual(self, year: int) -> Fetched:
         """Annual documents once the year's final run is locked (docs/vendors/nmbrs.md, "Annual documents")."""
@@ -204,7 +218,8 @@ class NmbrsPayrollSource(SourceBase):
         employer = guard(effective.administration)
         status = options_of(effective.import_settings).wage_tax_return_status
         source = NmbrsSource(nmbrs_client_for(credentials), one_import=True)  # a session is one import
-        return NmbrsSession(source, int(employer.number), None if status == "any" else status)
+        return NmbrsSession(source, int(employer.number), None if status == "any" else status,
+                            link_of(effective.administration).company_number)
 
     # --- the portal settings page: the default credentials -------------------------------------------
 

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from portal import account_check
 from portal.imports import booking, leases, ledger
 from portal.models import EntryState, EventKind, ImportRun, LedgerEntry
+from portal.sources.registry import source_of
 from portal.vendors import charge_yuki_calls, yuki_client
 from yuki_client import (
     AmbiguousWriteError,
@@ -112,8 +113,19 @@ def push(entry_id: int, run: ImportRun | None, *, final_attempt: bool = True,
                                 booked_journal_lines=booked_lines if entry.journal_lines is not None else None,
                                 sent_journal_lines=None,
                                 content=None, last_error="")
+        if settled:
+            _after_booked(entry, str(reference)[:100])
         return PushResult(Outcome.BOOKED, yuki_calls=calls, settled=settled)
     return PushResult(result.outcome, result.message, charge_yuki_calls(run, client))
+
+
+def _after_booked(entry: LedgerEntry, reference: str) -> None:
+    """The source's follow-up of a booking (SourceBase.booked). The booking stands whatever it does: a
+    failure is logged, not the push's."""
+    try:
+        source_of(entry.administration).booked(entry, reference)
+    except Exception:  # noqa: BLE001 - the document is booked; its follow-up must not undo that
+        log.exception("follow-up of booked entry %s by its source failed", entry.pk)
 
 
 def _missing_accounts(administration, client, lines: list[dict], run) -> list[account_check.Missing]:

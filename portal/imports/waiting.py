@@ -31,6 +31,8 @@ def reason_text(reason: str, status: str) -> str:
         return _("status '%(status)s' is unknown to the portal") % {"status": status}
     if reason == WaitReason.FILTERED:
         return _("status '%(status)s' is not selected in the import settings") % {"status": status}
+    if reason == WaitReason.NOT_READY:  # an asynchronous document the source had not finished making
+        return _("the payroll source is still making the file; the next import asks for it again")
     return _("the payroll source's answer could not be read")
 
 

@@ -228,6 +228,10 @@ class SourceBase:
         (calls the source); and why they could not be listed ('' when they could). ([], ''): not offered."""
         return [], ""
 
+    def booked(self, entry, yuki_reference: str) -> None:
+        """After a push booked `entry` in Yuki: the source's follow-up, if any (e.g. settling an older row of
+        another source that the document took over). Called once the booking is stored; nothing by default."""
+
     def prepare(self, effective: EffectiveSettings) -> str:
         return ""
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the settings import this module: it imports nothing of the 
 SOURCES: dict[str, str] = {
     "loket": "integrations.loket.source.LoketPayrollSource",
     "nmbrs": "integrations.nmbrs.source.NmbrsPayrollSource",
+    "nmbrs_rest": "integrations.nmbrs_rest.source.NmbrsRestPayrollSource",
 }
 
 
