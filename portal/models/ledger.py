@@ -95,7 +95,15 @@ class LedgerEntry(models.Model):
             models.UniqueConstraint(fields=["administration", "source", "kind", "source_id", "period"],
                                     name="one_ledger_entry_per_source_document"),
         ]
-        indexes = [models.Index(fields=["state", "lease_expires_at"])]
+        indexes = [
+            models.Index(fields=["state", "lease_expires_at"]),
+            # The "To check" page's two lists (portal/views/documents.py needs_check): with the domains by
+            # name (Domain's index) PostgreSQL walks domains and their administrations in the page's order
+            # and reads only the waiting documents of the first few, instead of all of them for every page.
+            # Migration 0030 adds statistics on (state, check_by_person) so it knows how many wait.
+            models.Index(fields=["check_by_person", "administration"], condition=models.Q(state="needs_check"),
+                         name="ledger_waiting_for_check"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.period}, v{self.version}): {self.state}"
