@@ -12,6 +12,7 @@ from portal.effective import effective_settings
 from portal.models import ImportSettings, PortalSettings
 from portal.models.connections import ConnectionStatus
 from portal.scheduling import due_import, due_imports
+from tests.vendor_state import make_administration
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -183,9 +184,9 @@ def test_due_imports_reads_only_what_is_not_done(portal, acme, acme_admin, bakke
     from portal.models import Administration, ImportRun
 
     now = local(2026, 11, 22, 3, 0)
-    done = Administration.objects.bulk_create([Administration(
+    done = [make_administration(
         domain=acme, name=f"Klaar {n}", yuki_administration_id=f"adm-{n}", yuki_access_key=f"key-{n}",
-        loket_client_number=str(5000 + n), wage_tax_number="812345678L01") for n in range(30)])
+        relation_code=str(5000 + n), wage_tax_number="812345678L01") for n in range(30)]
     ImportRun.objects.bulk_create([ImportRun(administration=a, source="loket", trigger="scheduled",
                                              slot="loket:2026-11-22") for a in done])
     # A run of an earlier slot or a skip of tonight does not make an administration done.
