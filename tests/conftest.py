@@ -12,19 +12,17 @@ import pytest
 from django.core.cache import cache
 
 from integrations.nmbrs.models import NmbrsCredentials
-from payrollsync.celery import app as celery_app
 from portal.models import Domain, ImportSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.loket import create_app as create_loket
 from sandbox.nmbrs import create_app as create_nmbrs
 from sandbox.nmbrs import data as nmbrs_data
 from sandbox.server import SandboxServer
-from sandbox.yuki import create_app as create_yuki
 from sandbox.yuki import data as yuki_data
 from tests.people import acme, acme_admin, bakkerij, bakkerij_admin, users  # noqa: F401 - fixtures
+from tests.sandboxes import eager_celery, nmbrs, sandbox_servers, yuki  # noqa: F401 - fixtures
 from tests.support import celery_worker, kill_task_process, point_portal_at_loket
 from tests.vendor_state import make_administration
-from yuki_client import clear_client_cache
 
 
 @pytest.fixture(autouse=True)
@@ -46,44 +44,7 @@ def login(client):
     return as_user
 
 
-# -- the vendor sandboxes over real HTTP ------------------------------------------------------------------
-class Switch:
-    """One server per test session, a fresh vendor app per test."""
-
-    def __init__(self):
-        self.app = None
-
-    def __call__(self, environ, start_response):
-        return self.app(environ, start_response)
-
-
-@pytest.fixture(scope="session")
-def _servers():
-    yuki, nmbrs = Switch(), Switch()
-    with SandboxServer(yuki) as yuki_server, SandboxServer(nmbrs) as nmbrs_server:
-        yield {"yuki": (yuki_server, yuki), "nmbrs": (nmbrs_server, nmbrs)}
-
-
-@pytest.fixture
-def yuki(_servers, settings, tmp_path):
-    server, switch = _servers["yuki"]
-    switch.app = create_yuki()
-    settings.YUKI_BASE_URL = server.url + "/ws/"
-    settings.YUKI_WSDL_CACHE_DIR = str(tmp_path / "wsdl")
-    server.app = switch.app
-    yield server
-    clear_client_cache()
-
-
-@pytest.fixture
-def nmbrs(_servers, settings):
-    server, switch = _servers["nmbrs"]
-    switch.app = create_nmbrs()
-    settings.NMBRS_ENVIRONMENT = server.url + "/soap/v3/"
-    server.app = switch.app
-    return server
-
-
+# -- the vendor sandboxes over real HTTP (Yuki and Nmbrs SOAP: tests/sandboxes.py) ---------------------------
 @pytest.fixture
 def loket(settings):
     """The Loket sandbox with the portal's redirect URL registered (as a firm registers it at Loket)."""
@@ -109,15 +70,7 @@ def nmbrs_companies(settings):
 
 
 @pytest.fixture
-def eager_celery():
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
-
-
-@pytest.fixture
-def bakkerij_nmbrs(transactional_db, yuki, nmbrs, eager_celery):
+def bakkerij_nmbrs(transactional_db, yuki, nmbrs, eager_celery):  # noqa: F811 - imported fixtures
     """An Nmbrs administration (Bakkerij Jansen, company 50001) booking into the Yuki sandbox's demo administration."""
     domain = Domain.objects.create(name="Jansen Groep", yuki_domain_id=yuki_data.DEMO_DOMAIN_ID,
                                    payroll_link_active=True)
@@ -132,7 +85,7 @@ def bakkerij_nmbrs(transactional_db, yuki, nmbrs, eager_celery):
 
 
 @pytest.fixture
-def realistic_portal(transactional_db, yuki, nmbrs, loket, eager_celery, settings):
+def realistic_portal(transactional_db, yuki, nmbrs, loket, eager_celery, settings):  # noqa: F811 - imported fixtures
     """A portal full of realistic data (tests/i18n/realistic.py), made by the engine against the sandboxes."""
     from django.utils import translation
 

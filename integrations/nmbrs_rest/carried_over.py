@@ -1,4 +1,4 @@
-"""Documents booked through Nmbrs' SOAP API are not booked again through REST (issue 25, section 3).
+"""Documents booked through Nmbrs' SOAP API are not booked again through REST.
 
 SOAP and REST ids differ (integers, UUIDs), so the ledger's key cannot recognise them. What both APIs give
 is the document's identity (connectors/nmbrs_rest/identity.py: company number, year, period, run number,

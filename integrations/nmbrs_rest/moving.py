@@ -1,4 +1,4 @@
-"""Moving administrations from Nmbrs SOAP to the REST API (issue 25, section 3): one administration with one
+"""Moving administrations from Nmbrs SOAP to the REST API: one administration with one
 click (its Nmbrs SOAP page), or all of them at once (the portal settings, for the day SOAP ends).
 
 The link carries over by company number (the SOAP company's number, which REST gives too); the portal's

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from connectors.nmbrs_rest import errors, scopes
-from connectors.nmbrs_rest.tests.conftest import connect
+from connectors.nmbrs_rest.tests.fixtures import connect
 from connectors.nmbrs_rest.tokens import MemoryTokens, TokenProvider
 from sandbox.nmbrs_rest import data
 

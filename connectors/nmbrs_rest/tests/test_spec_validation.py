@@ -9,14 +9,14 @@ from connectors.nmbrs_rest.tests import spec
 from sandbox.nmbrs_rest import api
 
 
-def test_every_sandbox_answer_is_checked(_served, client):
-    validating = _served[2]
+def test_every_sandbox_answer_is_checked(rest_sandbox_server, client):
+    validating = rest_sandbox_server[2]
     before = validating.checked
     client.debtors()
     assert validating.checked == before + 1
 
 
-def test_a_wrong_field_in_a_sandbox_answer_fails(_served, rest_app, client, company, monkeypatch):
+def test_a_wrong_field_in_a_sandbox_answer_fails(rest_sandbox_server, rest_app, client, company, monkeypatch):
     right = api._HANDLERS["runs"]
 
     def runs_with_a_text_number(state, username, params, company):
@@ -27,7 +27,7 @@ def test_a_wrong_field_in_a_sandbox_answer_fails(_served, rest_app, client, comp
     monkeypatch.setitem(api._HANDLERS, "runs", runs_with_a_text_number)
     with pytest.raises(errors.NmbrsRestUnavailable):
         client.runs(company.id, 2026)
-    validating = _served[2]
+    validating = rest_sandbox_server[2]
     assert validating.failures and all("number" in failure for failure in validating.failures)
     validating.failures.clear()  # seen: the fixture's own end-of-test check would fail the test otherwise
 

@@ -1,4 +1,4 @@
-"""Nmbrs REST's own state (issue 25): the OAuth connections, each administration's link, the portal's app
+"""Nmbrs REST's own state: the OAuth connections, each administration's link, the portal's app
 and subscription key and its shared connection. New tables only: nothing of the portal changes."""
 
 import django.db.models.deletion

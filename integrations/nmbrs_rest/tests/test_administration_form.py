@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from integrations.nmbrs_rest.models import NmbrsRestLink
+from portal import auditing
 from portal.forms.settings import AdministrationForm
 from portal.models import Administration
 
@@ -20,14 +21,13 @@ def test_the_switch_is_saved_on_the_link(acme, users):
     form = AdministrationForm(DATA, instance=Administration(domain=acme))  # the switch off: its own connection
     assert form.is_valid(), form.errors
     assert form.section_applies("nmbrs_rest_own")
-    administration = form.save()
-    form.save_links(users["alice"])
+    auditing.save_audited(users["alice"], form.instance, None, parts=form.links())  # as the view saves it
+    administration = form.instance
     assert NmbrsRestLink.objects.get(administration=administration).use_portal_access is False
     form = AdministrationForm({**DATA, "use_portal_nmbrs_rest_access": "on"}, instance=administration)
     assert form.is_valid(), form.errors
     assert not form.section_applies("nmbrs_rest_own")
-    form.save()
-    form.save_links(users["alice"])
+    auditing.save_audited(users["alice"], form.instance, auditing.snapshot(administration), parts=form.links())
     assert NmbrsRestLink.objects.get(administration=administration).use_portal_access is True
 
 

@@ -1,5 +1,5 @@
 """Imports through Nmbrs' REST API into the Yuki sandbox, end to end through the engine (eager Celery), and
-the move from SOAP: what SOAP booked is not booked again (issue 25, sections 2 and 3)."""
+the move from SOAP: what SOAP booked is not booked again."""
 
 from __future__ import annotations
 
@@ -7,52 +7,23 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.documents import DocumentKind, Period
+from connectors.documents import DocumentKind
 from integrations.nmbrs_rest import moving
 from integrations.nmbrs_rest.models import NmbrsRestLink
-from portal import tasks
-from portal.imports import runs
-from portal.models import Domain, EntryState, ImportRun, ImportSettings, LedgerEntry, RunStatus, RunTrigger
+from integrations.nmbrs_rest.tests.fixtures import OCTOBER, import_now, jansen_administration, link_rest
+from portal.models import EntryState, LedgerEntry, RunStatus
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import data as soap_data
 from sandbox.nmbrs_rest import data as rest_data
-from sandbox.yuki import data as yuki_data
-from tests.engine.conftest import booked_in_yuki
-from tests.vendor_state import NmbrsCredentials, make_administration, nmbrs_options
+from tests.engine.outcome import booked_in_yuki
+from tests.vendor_state import NmbrsCredentials, nmbrs_options
 
-OCTOBER = Period.month(2026, 10)
-PLAN = {kind: (OCTOBER,) for kind in (DocumentKind.PAYSLIP, DocumentKind.JOURNAL, DocumentKind.WAGE_TAX_RETURN,
-                                      DocumentKind.SEPA)}
 BAKKERIJ_ID = 50001  # company number 101 in both APIs
-
-
-def import_now(administration, plan=PLAN) -> ImportRun:
-    run = runs.create_run(administration, trigger=RunTrigger.MANUAL, plan=plan)
-    tasks.enqueue(run)  # eager Celery: fetched and pushed right here
-    run.refresh_from_db()
-    return run
-
-
-def _administration(yuki_server, source: str, **links):
-    domain = Domain.objects.create(name="Jansen Groep", yuki_domain_id=yuki_data.DEMO_DOMAIN_ID,
-                                   payroll_link_active=True)
-    settings_row = ImportSettings.objects.create(auto_import=True, import_sepa_files=True)
-    nmbrs_options(settings_row, wage_tax_return_status="any")  # the sandbox's October return is not locked yet
-    return make_administration(
-        domain=domain, name="Bakkerij Jansen B.V.", yuki_administration_id=yuki_data.DEMO_ADMINISTRATION_ID,
-        yuki_access_key=yuki_data.DEMO_ACCESS_KEY, source=source, relation_code="101",
-        use_portal_import_settings=False, own_import_settings=settings_row, **links)
-
-
-def link_rest(administration, connection, **fields) -> None:
-    NmbrsRestLink.objects.update_or_create(administration=administration, defaults={
-        "use_portal_access": False, "own_connection": connection, **fields})
-    administration._state.fields_cache.pop("nmbrs_rest_link", None)
 
 
 @pytest.fixture
 def rest_administration(transactional_db, yuki, eager_celery, one_world, portal_rest_connection):
-    administration = _administration(yuki, "nmbrs_rest")
+    administration = jansen_administration("nmbrs_rest")
     link_rest(administration, portal_rest_connection, company_id=rest_data.company_uid(BAKKERIJ_ID),
               company_number="101", company_name="Bakkerij Jansen B.V.")
     return administration
@@ -60,11 +31,11 @@ def rest_administration(transactional_db, yuki, eager_celery, one_world, portal_
 
 @pytest.fixture
 def soap_administration(transactional_db, yuki, eager_celery, one_world):
-    return _administration(yuki, "nmbrs", nmbrs_company_id=BAKKERIJ_ID, nmbrs_company_number="101",
-                           nmbrs_company_name="Bakkerij Jansen B.V.",
-                           own_nmbrs_credentials=NmbrsCredentials.objects.create(
-                               login_email=soap_data.DEMO_USERNAME, api_token=soap_data.DEMO_TOKEN,
-                               tenant_key=soap_data.DEMO_DOMAIN, status=ConnectionStatus.AUTHORISED))
+    return jansen_administration("nmbrs", nmbrs_company_id=BAKKERIJ_ID, nmbrs_company_number="101",
+                                 nmbrs_company_name="Bakkerij Jansen B.V.",
+                                 own_nmbrs_credentials=NmbrsCredentials.objects.create(
+                                     login_email=soap_data.DEMO_USERNAME, api_token=soap_data.DEMO_TOKEN,
+                                     tenant_key=soap_data.DEMO_DOMAIN, status=ConnectionStatus.AUTHORISED))
 
 
 def test_a_rest_import_books_payslips_journal_sepa_and_wage_tax_return_once(rest_administration, yuki, rest_app):

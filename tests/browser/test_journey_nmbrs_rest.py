@@ -1,6 +1,7 @@
-"""Chromium journeys of issue 25: (a) connect Nmbrs' REST API in the sandbox (OAuth in the browser), link a
+"""Chromium journeys through Nmbrs' REST API: (a) connect it in the sandbox (OAuth in the browser), link a
 company, import a month, read it booked on the run page; (b) switch a SOAP administration with booked history
-to REST with its button, import again and read back on the run page that nothing was booked. The REST sandbox
+to REST with its button, import again and read back on the run page that nothing was booked; (c) move all from
+the settings page; (d) annual statements through REST. The REST sandbox
 checks each of its answers, and the portal's client each request, against Nmbrs' OpenAPI description."""
 
 from __future__ import annotations
@@ -8,13 +9,21 @@ from __future__ import annotations
 import pytest
 from django.db import connections
 
+from connectors.nmbrs_rest.tests.fixtures import clock, rest_app, rest_sandbox_server  # noqa: F401 - fixtures
 from integrations.nmbrs_rest.models import NmbrsRestLink
-from integrations.nmbrs_rest.tests.test_engine_rest import _administration, import_now
+from integrations.nmbrs_rest.tests.fixtures import (  # noqa: F401 - fixtures
+    import_now,
+    jansen_administration,
+    link_rest,
+    one_world,
+    portal_rest_connection,
+    rest_server,
+)
 from portal.models import AssignedEmployer, ImportRun, LedgerEntry, PortalRole, PortalSettings
 from portal.models.connections import ConnectionStatus
 from sandbox.nmbrs import data as soap_data
 from sandbox.nmbrs_rest import data
-from tests.conftest import PASSWORD, make_user
+from tests.people import PASSWORD, make_user
 from tests.support import pass_second_step
 from tests.vendor_state import NmbrsCredentials, set_portal_credentials
 
@@ -22,7 +31,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def portal_url(live_server, settings, rest_server, rest_app, one_world, yuki, eager_celery):
+def portal_url(live_server, settings, rest_server, rest_app, one_world, yuki, eager_celery):  # noqa: F811 - imported fixtures
     from django.core.cache import cache
 
     cache.clear()  # the login throttle counts per user and address
@@ -50,7 +59,7 @@ def import_october(page) -> ImportRun:
 
 
 def test_connect_link_and_import_a_month_through_rest(portal_url, page):
-    administration = _administration(None, "nmbrs_rest")
+    administration = jansen_administration("nmbrs_rest")
     connections.close_all()
     try:
         log_in(page, f"{portal_url}/settings/")
@@ -84,9 +93,9 @@ def test_connect_link_and_import_a_month_through_rest(portal_url, page):
         connections.close_all()
 
 
-def test_switch_a_soap_administration_with_history_and_book_nothing_again(portal_url, page, portal_rest_connection):
-    administration = _administration(None, "nmbrs", nmbrs_company_id=50001, nmbrs_company_number="101",
-                                     nmbrs_company_name="Bakkerij Jansen B.V.", use_portal_nmbrs_credentials=True)
+def test_switch_a_soap_administration_with_history_and_book_nothing_again(portal_url, page, portal_rest_connection):  # noqa: F811 - imported fixtures
+    administration = jansen_administration("nmbrs", nmbrs_company_id=50001, nmbrs_company_number="101",
+                                           nmbrs_company_name="Bakkerij Jansen B.V.", use_portal_nmbrs_credentials=True)
     set_portal_credentials(PortalSettings.load(), NmbrsCredentials.objects.create(
         login_email=soap_data.DEMO_USERNAME, api_token=soap_data.DEMO_TOKEN, tenant_key=soap_data.DEMO_DOMAIN,
         status=ConnectionStatus.AUTHORISED))
@@ -115,9 +124,9 @@ def test_switch_a_soap_administration_with_history_and_book_nothing_again(portal
         connections.close_all()
 
 
-def test_move_all_from_the_settings_page(portal_url, page, portal_rest_connection):
-    administration = _administration(None, "nmbrs", nmbrs_company_id=50001, nmbrs_company_number="101",
-                                     nmbrs_company_name="Bakkerij Jansen B.V.", use_portal_nmbrs_credentials=True)
+def test_move_all_from_the_settings_page(portal_url, page, portal_rest_connection):  # noqa: F811 - imported fixtures
+    administration = jansen_administration("nmbrs", nmbrs_company_id=50001, nmbrs_company_number="101",
+                                           nmbrs_company_name="Bakkerij Jansen B.V.", use_portal_nmbrs_credentials=True)
     connections.close_all()
     try:
         log_in(page, f"{portal_url}/settings/")
@@ -132,13 +141,11 @@ def test_move_all_from_the_settings_page(portal_url, page, portal_rest_connectio
         connections.close_all()
 
 
-def test_annual_statements_through_rest_on_the_annual_documents_page(portal_url, page, portal_rest_connection):
-    """Issue 25 (annual statements): a REST administration is offered on the annual documents page beside the
+def test_annual_statements_through_rest_on_the_annual_documents_page(portal_url, page, portal_rest_connection):  # noqa: F811 - imported fixtures
+    """Annual statements: a REST administration is offered on the annual documents page beside the
     SOAP ones; the bulk action fetches 2025's statements (the sandbox's final run of 2025 is locked) and the
     run page reads them booked, one per employee."""
-    from integrations.nmbrs_rest.tests.test_engine_rest import link_rest
-
-    administration = _administration(None, "nmbrs_rest")
+    administration = jansen_administration("nmbrs_rest")
     link_rest(administration, portal_rest_connection, company_id=data.company_uid(50001), company_number="101",
               company_name="Bakkerij Jansen B.V.")
     connections.close_all()
