@@ -37,5 +37,5 @@ def test_the_sandbox_banner_names_the_simulated_sources(alice, settings, papercl
 
 def test_the_annual_documents_page_names_the_sources_offering_them(alice, paperclip):
     page = alice.get(reverse("portal:annual-documents")).content.decode()
-    assert "<h1>Jaarwerk uit Nmbrs</h1>" in page and "Paperclip" not in page
+    assert "<h1>Jaarwerk uit Nmbrs en Nmbrs (REST)</h1>" in page and "Paperclip" not in page
     assert page.count("<table>") == 1 and "<th>Nmbrs-bedrijf</th>" in page

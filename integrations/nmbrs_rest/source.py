@@ -80,6 +80,7 @@ class NmbrsRestPayrollSource(SourceBase):
                                      own=lambda a: link_of(a).own_connection, portal=portal_connection),)
     sandbox = "nmbrs_rest"
     administration_relations = ("nmbrs_rest_link", "nmbrs_rest_link__own_connection")
+    portal_relations = ("nmbrs_rest_access__connection",)
     urls = "integrations.nmbrs_rest.urls"
     shared_access_switch = "use_portal_nmbrs_rest_access"
 

@@ -94,8 +94,11 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
         the administration's entry: auditing.save_audited's parts) after the administration and after the
         sources' sub-forms put what they saved on the links."""
         links = []
-        for _key, part in self.parts:
-            if not part.link_fields:
+        # Only the chosen source's: the other sources' switches are not on the page for this source (an absent
+        # checkbox reads as "off"), so applying them would change, and log, what the person never saw.
+        source = self.cleaned_data.get("source", self.instance.source)
+        for key, part in self.parts:
+            if not part.link_fields or key != source:
                 continue
             link = part.link(self.instance)
             link.administration = self.instance
@@ -168,9 +171,9 @@ class AdministrationForm(SecretFieldsMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self._clean_source_fields(cleaned)
-        for _key, part in self.parts:  # on the links now (unsaved), for the model's check of what a source needs
+        for key, part in self.parts:  # on the links now (unsaved), for the model's check of what a source needs
             for name, field in part.link_fields.items():
-                if name in cleaned:
+                if name in cleaned and key == cleaned.get("source", self.instance.source):
                     setattr(part.link(self.instance), field, cleaned[name])
         if not cleaned.get("yuki_access_key"):
             self.add_error("yuki_access_key", _("Yuki needs the access key (API key) of this administration."))

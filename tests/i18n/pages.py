@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.models import Administration, Domain, LedgerEntry
+from tests.vendor_state import make_administration
 
 # URLs that render no page of their own (actions answer with a redirect), or are not ours to word.
 NOT_PAGES = {
@@ -36,6 +37,11 @@ NOT_PAGES = {
     "portal:domain-completeness-read-back": "POST only: calls Yuki, redirects to the domain's completeness report",
     "portal:completeness-export": "a CSV or PDF download: its words are read in tests/test_completeness.py",
     "portal:domain-completeness-export": "a CSV or PDF download: its words are read in tests/test_completeness.py",
+    "nmbrs_rest:connect": "redirects to Nmbrs' login (read in tests/browser/test_journey_nmbrs_rest.py)",
+    "nmbrs_rest:callback": "Nmbrs' redirect back: handles the code, redirects to the settings or the administration",
+    "nmbrs_rest:disconnect": "POST only, redirects to the settings",
+    "nmbrs_rest:move-from-soap": "POST only, redirects to the administration",
+    "nmbrs_rest:move-all": "POST only, redirects to the settings",
     "health": "JSON for monitoring, no words",
     "metrics": "Prometheus text for monitoring, no words",
     "sandbox": "the simulated vendors' own screens (Loket's login, Yuki's view), not the portal's",
@@ -59,6 +65,13 @@ def url_names() -> set[str]:
     return {n for n in names if not (n + ":").startswith(NOT_OURS)}
 
 
+def _rest_administration(domain) -> Administration:
+    existing = Administration.objects.filter(domain=domain, source="nmbrs_rest").first()
+    return existing or make_administration(
+        domain=domain, name="Korenschoof (REST)", yuki_administration_id="korenschoof-rest",
+        yuki_access_key="rest-access-key", source="nmbrs_rest", relation_code="101")
+
+
 def pages(portal) -> dict[str, list[tuple[str, dict]]]:
     """URL name -> the addresses to read it at (GET, or POST with data that the form refuses)."""
     domain = portal.korenschoof.domain
@@ -72,6 +85,8 @@ def pages(portal) -> dict[str, list[tuple[str, dict]]]:
         "loket:test": [(reverse("loket:test"), {})],
         "nmbrs:companies": [(reverse("nmbrs:companies", args=[portal.holding.pk]), None)],
         "nmbrs:link-by-number": [(reverse("nmbrs:link-by-number", args=[domain.pk]), None)],
+        # Not connected yet: the page says why it lists no companies.
+        "nmbrs_rest:companies": [(reverse("nmbrs_rest:companies", args=[_rest_administration(domain).pk]), None)],
         "portal:dashboard": [(reverse("portal:dashboard"), None)],
         "portal:settings": [(reverse("portal:settings"), None),
                             (reverse("portal:settings"), {"section": "import", "import-first_day": "40"}),
