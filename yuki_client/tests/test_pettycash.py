@@ -110,5 +110,5 @@ def test_the_sandbox_page_shows_each_statement_received_with_its_lines(client, s
                 {"administrationID": data.DEMO_ADMINISTRATION_ID, "statementText": text})
     page = urlopen(f"{sandbox.url}/administrations/{data.DEMO_ADMINISTRATION_ID}/").read().decode()  # noqa: S310
     assert "<h2>Kas</h2>" in page and "ImportStatement" in page
-    assert "Koffie en thee" in page and "KOF" in page and "-12.50" in page and "40.00" in page
+    assert "Koffie en thee" in page and "KOF" in page and "-12,50" in page and "40,00" in page
     assert sandbox.app.state.petty_cash[0].id in page
