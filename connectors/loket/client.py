@@ -28,6 +28,7 @@ from connectors.loket.errors import (
     LoketUnauthorized,
     missing_right_for,
 )
+from connectors.retry_after import retry_after
 
 log = logging.getLogger(__name__)
 
@@ -200,11 +201,11 @@ class LoketClient:
                 attempt -= 1
                 continue
             if status == 429:
-                retry_after = responses.retry_after(response.headers.get("Retry-After"))
-                if last or (retry_after is not None and retry_after > self.max_retry_after):
+                wait = retry_after(response.headers.get("Retry-After"))
+                if last or (wait is not None and wait > self.max_retry_after):
                     raise LoketRateLimited(f"Loket is limiting our calls (HTTP 429 on {path}). The import will "
-                                           "be retried later.", retry_after=retry_after, status=429, path=path)
-                self.sleep(retry_after if retry_after is not None else self._backoff(attempt))
+                                           "be retried later.", retry_after=wait, status=429, path=path)
+                self.sleep(wait if wait is not None else self._backoff(attempt))
                 continue
             if status >= 500:
                 if last:

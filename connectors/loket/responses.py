@@ -3,9 +3,7 @@ it is, and its name (connectors.loket.client uses these)."""
 
 from __future__ import annotations
 
-import email.utils
 import re
-from datetime import UTC, datetime
 
 import httpx2
 
@@ -26,21 +24,6 @@ def int_or(value, default: int) -> int:
     except (TypeError, ValueError):
         return default
 
-
-def retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds: either a number or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 _SIGNATURES = {endpoints.MEDIA_PDF: (b"%PDF-",), endpoints.MEDIA_XML: (b"<?xml", b"<", b"\xef\xbb\xbf<")}

@@ -11,14 +11,12 @@ the token is refreshed once (unless the answer names the subscription key).
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import logging
 import re
 import ssl
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Protocol
 
 import httpx2
@@ -31,6 +29,7 @@ from connectors.nmbrs_rest.errors import (
     classify,
 )
 from connectors.nmbrs_rest.records import Company, Debtor, EmployeeInRun, Run, UserInfo, WageTax
+from connectors.retry_after import retry_after
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +170,7 @@ class NmbrsRestClient:
                 attempt -= 1  # a refresh is not a failed try
                 continue
             if isinstance(error, RateLimited):
-                error.retry_after = _retry_after(response.headers.get("Retry-After"))
+                error.retry_after = retry_after(response.headers.get("Retry-After"))
                 if last or (error.retry_after or 0) > self.max_retry_after:
                     raise error
                 self.sleep(error.retry_after if error.retry_after is not None else self._backoff(attempt))
@@ -204,21 +203,6 @@ def _json_or_none(response: httpx2.Response):
     except ValueError:
         return None
 
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds: a number or an HTTP date (RFC 9110 section 10.2.3)."""
-    if not value:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", value):
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _log_call(path: str, started: float, outcome: str) -> None:

@@ -12,7 +12,7 @@ from connectors.loket import endpoints, environments
 from connectors.loket.administrations import LoketAdministration
 from connectors.loket.errors import REQUIRED_RIGHTS, LoketDataError, missing_right_for
 from connectors.loket.mapping import amount, journal_document, journal_lines, period_from_loket
-from connectors.loket.responses import retry_after
+from connectors.retry_after import retry_after
 
 NOV = Period.month(2026, 11)
 ADMIN = LoketAdministration("adm", "emp", "40123", "812345678L01", "Demo")
