@@ -42,6 +42,15 @@ def link_by_number(effective: EffectiveSettings) -> str:
     Raises the connector's NmbrsError when Nmbrs cannot be asked."""
     administration, credentials = effective.administration, effective.nmbrs_credentials
     companies = reachable(administration, nmbrs_client_for(credentials).companies())
+    return link_matching_company(administration, companies, link_of(administration),
+                                 lambda company: link_company(None, administration, company, label=administration.name))
+
+
+def link_matching_company(administration, companies, linked, link) -> str:
+    """Link the administration to the company whose number is its Relatiecode ('' when done), through
+    `link(company)`; else why not, in words. Never moves an existing link (`linked`: the source's link row,
+    with company_id/company_name/company_number) by itself. Shared by both Nmbrs APIs: their companies differ
+    in id only."""
     result = match_companies(companies, {administration.pk: administration.relation_code})
     if not result.matches:
         reason = result.mismatches[0].reason if result.mismatches else ""
@@ -50,7 +59,6 @@ def link_by_number(effective: EffectiveSettings) -> str:
                  "link the company by hand.") % {"number": administration.relation_code or "–",
                                                  "name": administration.name, "reason": reason}
     company = result.matches[0].company
-    linked = link_of(administration)
     if linked.company_id and linked.company_id != company.id:
         return _("%(name)s is linked to the Nmbrs company %(linked)s (number %(linked_number)s), but its "
                  "Relatiecode %(number)s is the number of %(company)s. The portal does not change a link by "
@@ -59,12 +67,12 @@ def link_by_number(effective: EffectiveSettings) -> str:
             "name": administration.name, "linked": linked.company_name or linked.company_id,
             "linked_number": linked.company_number or "–",
             "number": administration.relation_code, "company": company.name}
-    link_company(None, administration, company, label=administration.name)
+    link(company)
     return ""
 
 
-def number_refusal(administration, company: Company, *, must_match: bool) -> str:
-    """Why `company` may not be linked to the administration by hand ('' when it may): with "the company
+def number_refusal(administration, company, *, must_match: bool) -> str:
+    """Why `company` (of either Nmbrs API) may not be linked to the administration by hand ('' when it may): with "the company
     number must match" on, only the company whose number is the Relatiecode."""
     relatiecode = normalize_number(administration.relation_code)
     if not must_match or (relatiecode and normalize_number(company.number) == relatiecode):

@@ -5,12 +5,11 @@ it on, every import first links an unlinked administration by number and never c
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from connectors.nmbrs.companies import match_companies, normalize_number
 from connectors.nmbrs_rest.identity import company_number
 from connectors.nmbrs_rest.records import Company
 from connectors.nmbrs_rest.source import NmbrsRestSource
+from integrations.nmbrs.linking import link_matching_company
 from integrations.nmbrs_rest import access
 from integrations.nmbrs_rest.models import link_of
 from portal import auditing, permissions
@@ -43,17 +42,6 @@ def reachable(administration, companies: list[Company], user=None) -> list[Compa
     return [c for c in companies if employer(c) in allowed]
 
 
-def number_refusal(administration, company: Company, *, must_match: bool) -> str:
-    relatiecode = normalize_number(administration.relation_code)
-    if not must_match or (relatiecode and normalize_number(company.number) == relatiecode):
-        return ""
-    return _("'The company number must match' is on: %(company)s has number %(company_number)s, the Relatiecode "
-             "of %(name)s is %(number)s. Link the company with number %(number)s, correct the Relatiecode, or "
-             "switch 'the company number must match' off.") % {
-        "company": company.name, "company_number": company.number, "name": administration.name,
-        "number": administration.relation_code or "–"}
-
-
 def link_company(user, administration, company: Company, *, label: str = "") -> bool:
     """Link the administration to the company (audited). False when it was linked to exactly it already."""
     link = link_of(administration)
@@ -77,22 +65,5 @@ def link_by_number(effective) -> str:
     """'' when the administration is linked to the company with its number; else why not, in words."""
     administration = effective.administration
     companies = reachable(administration, list_companies(effective.nmbrs_rest_connection))
-    result = match_companies(companies, {administration.pk: administration.relation_code})
-    if not result.matches:
-        reason = result.mismatches[0].reason if result.mismatches else ""
-        return _("No Nmbrs company matches the Relatiecode %(number)s of %(name)s: %(reason)s. Correct the "
-                 "Relatiecode or the company number in Nmbrs, or switch off 'the company number must match' and "
-                 "link the company by hand.") % {"number": administration.relation_code or "–",
-                                                 "name": administration.name, "reason": reason}
-    company = result.matches[0].company
-    linked = link_of(administration)
-    if linked.company_id and linked.company_id != company.id:
-        return _("%(name)s is linked to the Nmbrs company %(linked)s (number %(linked_number)s), but its "
-                 "Relatiecode %(number)s is the number of %(company)s. The portal does not change a link by "
-                 "itself: link the right company on the administration's Nmbrs company page, or correct the "
-                 "Relatiecode.") % {
-            "name": administration.name, "linked": linked.company_name or linked.company_id,
-            "linked_number": linked.company_number or "–", "number": administration.relation_code,
-            "company": company.name}
-    link_company(None, administration, company, label=administration.name)
-    return ""
+    return link_matching_company(administration, companies, link_of(administration),
+                                 lambda company: link_company(None, administration, company, label=administration.name))

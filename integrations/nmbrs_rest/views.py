@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from connectors.nmbrs_rest.errors import MissingScope, NmbrsRestError, OAuthError
 from connectors.nmbrs_rest.mapping import SOURCE
 from connectors.nmbrs_rest.oauth import parse_callback
+from integrations.nmbrs.linking import number_refusal
 from integrations.nmbrs.models import options_of
 from integrations.nmbrs_rest import access, moving
 from integrations.nmbrs_rest.forms import LinkCompanyForm
-from integrations.nmbrs_rest.linking import link_company, list_companies, number_refusal, reachable
+from integrations.nmbrs_rest.linking import link_company, list_companies, reachable
 from integrations.nmbrs_rest.models import link_of, portal_connection, set_portal_connection
 from portal import auditing, permissions
 from portal.effective import effective_settings
